@@ -1,0 +1,14 @@
+/** The streams and environment the CLI runs with; injected so tests can run it in-process. */
+export interface TextSink {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+export interface CliIO {
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Aborted on SIGINT/SIGTERM by the bin; long-running commands stop and clean up. */
+  readonly signal?: AbortSignal;
+}

@@ -1,0 +1,58 @@
+import yargs from 'yargs';
+import { KubeknockError, InputError, describeError, formatIssue } from '../app/errors.js';
+import { commands } from './commands/index.js';
+import type { CommandContext } from './context.js';
+import type { CliIO } from './io.js';
+import { VERSION } from '../version.js';
+
+/**
+ * The whole CLI as one function of (argv, io) so tests run it in-process. Returns the exit code:
+ * 0 every expectation met, 1 some expectation failed, 2 usage or infrastructure error.
+ * Errors are printed here and only here.
+ */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const ctx: CommandContext = { io, exitCode: 0 };
+  let parser = yargs([...argv])
+    .scriptName('kubeknock')
+    .usage('$0 <command> [options]\n\nKnocks on every door of a Kubernetes cluster to prove which ones NetworkPolicies keep shut.')
+    .version(VERSION)
+    .strict()
+    .demandCommand(1, 'Name a command: run, validate, cleanup, doctor, predict, explain or lint.')
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message: string | undefined, error: Error | undefined) => {
+      throw error ?? new UsageFailure(message ?? 'invalid usage');
+    });
+  for (const factory of commands) parser = parser.command(factory(ctx));
+  try {
+    let helpOutput = '';
+    await parser.parseAsync([...argv], {}, (_err, _argv, output) => {
+      helpOutput = output;
+    });
+    if (helpOutput) io.stdout.write(`${helpOutput}\n`);
+    return ctx.exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+class UsageFailure extends Error {}
+
+function reportError(error: unknown, io: CliIO): number {
+  if (error instanceof UsageFailure) {
+    io.stderr.write(`kubeknock: ${error.message}\nRun "kubeknock --help" for usage.\n`);
+    return 2;
+  }
+  if (error instanceof InputError) {
+    io.stderr.write(`kubeknock: ${error.message}\n`);
+    for (const issue of error.issues) io.stderr.write(`  ${formatIssue(issue)}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof KubeknockError) {
+    io.stderr.write(`kubeknock: ${describeError(error)}\n`);
+    return error.exitCode;
+  }
+  io.stderr.write(`kubeknock: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 2;
+}

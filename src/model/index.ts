@@ -1,0 +1,5 @@
+export * from './assert-never.js';
+export * from './outcome.js';
+export * from './probe.js';
+export * from './report.js';
+export * from './scenario.js';

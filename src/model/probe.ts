@@ -1,0 +1,36 @@
+/**
+ * One probe to run inside a probe pod, with every address resolved: the contract between planning
+ * (src/probe/plan.ts), the in-pod batch script (src/probe/batch-script.ts) and classification.
+ */
+export type ProbeTask =
+  | {
+      readonly id: string;
+      readonly kind: 'tcp';
+      /** IP address or validated DNS name. */
+      readonly host: string;
+      readonly port: number;
+      readonly timeoutSeconds: number;
+    }
+  | {
+      readonly id: string;
+      readonly kind: 'http';
+      readonly url: string;
+      readonly timeoutSeconds: number;
+    }
+  | {
+      readonly id: string;
+      readonly kind: 'dns';
+      readonly name: string;
+      readonly server?: string;
+      readonly timeoutSeconds: number;
+    };
+
+/** What one task printed and returned inside the pod. */
+export interface RawTaskResult {
+  readonly id: string;
+  /** Exit code of the probe command; 124+ / 137 / 143 when the outer `timeout` had to kill it. */
+  readonly exitCode: number;
+  /** stdout and stderr of the probe command, interleaved as written. */
+  readonly output: string;
+  readonly durationMs: number;
+}

@@ -1,0 +1,119 @@
+/**
+ * The scenario as the program uses it: normalised, validated, every default applied.
+ * What the user writes (YAML) lives in src/scenario/schema.ts; this is its checked, flattened form.
+ */
+import type { Expectation, OutcomeClass } from './outcome.js';
+
+export type CheckKind = 'tcp' | 'http' | 'dns';
+
+/** Where a piece of user input came from, for error messages and reports. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  /** JSON-pointer-like path, e.g. `spec.checks[2].to`. */
+  readonly path: string;
+}
+
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: readonly {
+    readonly key: string;
+    readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+    readonly values?: readonly string[];
+  }[];
+}
+
+export interface Toleration {
+  readonly key?: string;
+  readonly operator?: 'Exists' | 'Equal';
+  readonly value?: string;
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  readonly tolerationSeconds?: number;
+}
+
+export interface PodSettings {
+  readonly image: string;
+  readonly imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
+  readonly imagePullSecrets: readonly string[];
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Toleration[];
+  /** activeDeadlineSeconds on every probe pod: the dead man's switch if the CLI dies. */
+  readonly deadlineSeconds: number;
+  /** How long to wait for the probe pods to be Running before giving up. */
+  readonly startTimeoutSeconds: number;
+}
+
+export interface Defaults {
+  readonly timeoutSeconds: number;
+  readonly attempts: number;
+  readonly retryDelaySeconds: number;
+  /** Wait after the pods are running, before the first check, for the CNI to program them. */
+  readonly settleSeconds: number;
+  /** How many execs run at once across probe pods. */
+  readonly concurrency: number;
+  /** Which raw outcomes count as "the network denied it" (depends on the CNI: DROP vs REJECT). */
+  readonly denyOutcomes: readonly OutcomeClass[];
+  readonly pod: PodSettings;
+}
+
+export interface ListenPort {
+  readonly port: number;
+  /** Optional container port name, so named ports in policies resolve on the probe pod. */
+  readonly name?: string;
+}
+
+export interface Actor {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly listen: readonly ListenPort[];
+  /** Serving actors may become Ready and so join Service endpoints; all others never do. */
+  readonly serve: boolean;
+  readonly source: SourceLocation;
+}
+
+/** What a check points at, before the cluster is asked where that is. */
+export type Target =
+  | { readonly type: 'actor'; readonly actor: string; readonly port: number }
+  | {
+      readonly type: 'service';
+      readonly namespace: string;
+      readonly name: string;
+      readonly port: number;
+      /** Reach the Service by its DNS name or by its ClusterIP. */
+      readonly via: 'dns' | 'cluster-ip';
+    }
+  | {
+      readonly type: 'pods';
+      readonly namespace: string;
+      readonly selector: LabelSelector;
+      readonly port: number;
+      /** `each`: one check per matching pod; `any`: one check against one matching pod. */
+      readonly select: 'each' | 'any';
+    }
+  | { readonly type: 'host'; readonly host: string; readonly port: number }
+  | { readonly type: 'url'; readonly url: string }
+  | { readonly type: 'dns'; readonly name: string; readonly server?: string };
+
+export interface Check {
+  /** Stable, unique id within the scenario, e.g. `c3` or the user-given name. */
+  readonly id: string;
+  readonly name: string;
+  readonly from: string;
+  readonly to: Target;
+  /** Column label in the matrix, e.g. `postgres:5432`, `svc/production/api:80`, `dns:kubernetes.default…`. */
+  readonly toLabel: string;
+  readonly kind: CheckKind;
+  readonly expect: Expectation;
+  readonly timeoutSeconds: number;
+  readonly attempts: number;
+  readonly source: SourceLocation;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly file: string;
+  readonly defaults: Defaults;
+  readonly actors: ReadonlyMap<string, Actor>;
+  readonly checks: readonly Check[];
+}

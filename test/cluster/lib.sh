@@ -1,0 +1,48 @@
+# Shared settings and helpers for the test-cluster scripts. Sourced, never run.
+# shellcheck shell=bash
+
+CLUSTER_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$CLUSTER_DIR/../.." && pwd)"
+STATE_DIR="${KUBEKNOCK_STATE:-$CLUSTER_DIR/.state}"
+CACHE_DIR="${KUBEKNOCK_CACHE:-/var/cache/kubeknock}"
+BIN_CACHE="$CACHE_DIR/bin"
+
+# Versions. Kubernetes' version is the one its wrapper module requires; the others are pinned here.
+K8S_VERSION="$(awk '$1=="require" && $2=="k8s.io/kubernetes" {print $3}' "$CLUSTER_DIR/build/kubernetes/go.mod")"
+ETCD_VERSION="$(awk '$1=="require" && $2=="go.etcd.io/etcd/server/v3" {print $3}' "$CLUSTER_DIR/build/etcd/go.mod" 2>/dev/null || true)"
+COREDNS_VERSION="$(awk '$1=="require" && $2=="github.com/coredns/coredns" {print $3}' "$CLUSTER_DIR/build/coredns/go.mod" 2>/dev/null || true)"
+KUBE_ROUTER_VERSION="$(awk '$1=="require" && $2 ~ /^github.com\/cloudnativelabs\/kube-router/ {print $3}' "$CLUSTER_DIR/build/kube-router/go.mod" 2>/dev/null || true)"
+
+K8S_BIN="$BIN_CACHE/kubernetes-$K8S_VERSION"
+ETCD_BIN="$BIN_CACHE/etcd-$ETCD_VERSION"
+COREDNS_BIN="$BIN_CACHE/coredns-$COREDNS_VERSION"
+KUBE_ROUTER_BIN="$BIN_CACHE/kube-router-$KUBE_ROUTER_VERSION"
+
+# Networks. All of them exist only inside this machine.
+POD_CIDR="10.244.0.0/24"
+POD_GATEWAY="10.244.0.1"
+SERVICE_CIDR="10.96.0.0/16"
+KUBERNETES_SVC_IP="10.96.0.1"
+DNS_SVC_IP="10.96.0.10"
+CLUSTER_DOMAIN="cluster.local"
+EXTERNAL_NETNS="kk-external"
+EXTERNAL_CIDR="203.0.113.0/24"
+EXTERNAL_IP="203.0.113.10"
+EXTERNAL_HOST_SIDE_IP="203.0.113.1"
+NODE_NAME="kk-node"
+BRIDGE_NAME="kk-br0"
+
+PHASE="${PHASE:-main}"
+log() { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "$PHASE" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+phase() { PHASE="$1"; log "--- phase: $1"; }
+
+# Go build environment: everything under the cache, so a second build is warm.
+go_env() {
+  export GOMODCACHE="$CACHE_DIR/go/mod"
+  export GOCACHE="$CACHE_DIR/go/build"
+  export GOFLAGS="-buildvcs=false -mod=readonly"
+  export GOTOOLCHAIN=local
+  export CGO_ENABLED=0
+  export GOPROXY="${GOPROXY:-https://proxy.golang.org,direct}"
+}
