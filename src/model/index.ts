@@ -3,3 +3,4 @@ export * from './outcome.js';
 export * from './probe.js';
 export * from './report.js';
 export * from './scenario.js';
+export * from './labels.js';

@@ -1,0 +1,4 @@
+import type { CommandFactory } from './index.js';
+
+/** doctor, cleanup: commands that inspect or tidy a cluster without running a scenario. */
+export const clusterOpsCommands: CommandFactory[] = [];
