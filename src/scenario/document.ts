@@ -1,0 +1,70 @@
+/**
+ * What the user writes: the YAML scenario as typed data, once it has passed the JSON Schema
+ * (scenario.schema.json). Separate from src/model/scenario.ts, which is what the program uses.
+ */
+import type { Expectation, OutcomeClass } from '../model/outcome.js';
+import type { CheckKind, LabelSelector, Toleration } from '../model/scenario.js';
+
+export interface ScenarioDocument {
+  readonly apiVersion: 'kubeknock.dev/v1alpha1';
+  readonly kind: 'Scenario';
+  readonly metadata: { readonly name: string; readonly description?: string };
+  readonly spec: {
+    readonly defaults?: DefaultsDocument;
+    readonly actors: Readonly<Record<string, ActorDocument>>;
+    readonly targets?: Readonly<Record<string, TargetDocument>>;
+    readonly checks: readonly CheckDocument[];
+  };
+}
+
+export interface DefaultsDocument {
+  readonly timeoutSeconds?: number;
+  readonly attempts?: number;
+  readonly retryDelaySeconds?: number;
+  readonly settleSeconds?: number;
+  readonly concurrency?: number;
+  readonly denyOutcomes?: readonly OutcomeClass[];
+  readonly pod?: {
+    readonly image?: string;
+    readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+    readonly imagePullSecrets?: readonly string[];
+    readonly nodeSelector?: Readonly<Record<string, string>>;
+    readonly tolerations?: readonly Toleration[];
+    readonly deadlineSeconds?: number;
+    readonly startTimeoutSeconds?: number;
+  };
+}
+
+export interface ActorDocument {
+  readonly namespace: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly listen?: readonly (number | { readonly port: number; readonly name?: string })[];
+  readonly serve?: boolean;
+}
+
+export type TargetDocument =
+  | { readonly actor: string; readonly port?: number }
+  | { readonly service: string; readonly namespace: string; readonly port: number; readonly via?: 'dns' | 'cluster-ip' }
+  | {
+      readonly pods: LabelSelector & { readonly namespace: string };
+      readonly port: number;
+      readonly select?: 'each' | 'any';
+    }
+  | { readonly host: string; readonly port: number }
+  | { readonly url: string }
+  | { readonly dns: string; readonly server?: string };
+
+export type TargetRefDocument = string | TargetDocument;
+
+export interface CheckDocument {
+  readonly name?: string;
+  readonly from: string | readonly string[];
+  readonly to?: TargetRefDocument | readonly TargetRefDocument[];
+  readonly dns?: string;
+  readonly url?: string;
+  readonly kind?: CheckKind;
+  readonly expect: Expectation;
+  readonly timeoutSeconds?: number;
+  readonly attempts?: number;
+  readonly except?: readonly { readonly from: string; readonly to: string; readonly expect: Expectation }[];
+}

@@ -1,0 +1,48 @@
+/**
+ * The one place that reads scenario files: YAML → shape (JSON Schema) → meaning (normalise). Every
+ * problem of every file comes back at once.
+ */
+import { readFile } from 'node:fs/promises';
+import { InputError, type InputIssue } from '../app/errors.js';
+import type { Scenario } from '../model/scenario.js';
+import { normalizeScenario } from './normalize.js';
+import { validateShape } from './validate-shape.js';
+import { parseYamlSource } from './yaml-source.js';
+
+export type ParseResult = { readonly ok: true; readonly scenario: Scenario } | { readonly ok: false; readonly issues: readonly InputIssue[] };
+
+/** Pure: text in, scenario or every issue out. */
+export function parseScenario(file: string, text: string): ParseResult {
+  const source = parseYamlSource(file, text);
+  if (source.syntaxIssues.length > 0) return { ok: false, issues: source.syntaxIssues };
+  if (source.data === undefined || source.data === null) {
+    return { ok: false, issues: [{ file, line: 1, path: '', message: 'the file is empty; a scenario starts with "apiVersion: kubeknock.dev/v1alpha1" and "kind: Scenario"' }] };
+  }
+  const shape = validateShape(source);
+  if (!shape.document) return { ok: false, issues: shape.issues };
+  const { scenario, issues } = normalizeScenario(shape.document, source, shape.broken);
+  if (scenario && shape.issues.length === 0) return { ok: true, scenario };
+  return { ok: false, issues: [...shape.issues, ...issues] };
+}
+
+export async function readScenarioFile(file: string): Promise<ParseResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : (error as Error).message;
+    return { ok: false, issues: [{ file, line: 0, path: '', message: reason }] };
+  }
+  return parseScenario(file, text);
+}
+
+/** Reads every file; throws one InputError listing the issues of all of them. */
+export async function loadScenarios(files: readonly string[]): Promise<Scenario[]> {
+  const results = await Promise.all(files.map(readScenarioFile));
+  const issues = results.flatMap((r) => (r.ok ? [] : r.issues));
+  if (issues.length > 0) {
+    throw new InputError(`${issues.length} problem${issues.length === 1 ? '' : 's'} in ${files.length === 1 ? files[0] : 'the scenario files'}; nothing was sent to the cluster`, issues);
+  }
+  return results.flatMap((r) => (r.ok ? [r.scenario] : []));
+}

@@ -1,0 +1,112 @@
+/**
+ * Turns what a check's `to` says ("postgres:5432", a named target, an inline object) into a Target,
+ * its matrix column label and the probe kind it implies.
+ */
+import type { Actor, CheckKind, Target } from '../model/scenario.js';
+import type { TargetDocument, TargetRefDocument } from './document.js';
+import { hostProblem, isIP, isDnsName, labelProblem, urlProblem } from './strict-values.js';
+
+export interface ResolvedTarget {
+  readonly target: Target;
+  readonly label: string;
+  /** The kind this target forces (url → http, dns → dns); undefined when tcp and http both fit. */
+  readonly impliedKind?: CheckKind;
+}
+
+export type TargetResult = { readonly ok: true; readonly value: ResolvedTarget } | { readonly ok: false; readonly problem: string };
+
+export interface TargetContext {
+  readonly actors: ReadonlyMap<string, Actor>;
+  readonly namedTargets: Readonly<Record<string, TargetDocument>>;
+  /** Entries that failed the schema: references to them resolve to a silent failure (already reported). */
+  readonly broken: ReadonlySet<string>;
+}
+
+const fail = (problem: string): TargetResult => ({ ok: false, problem });
+
+export function resolveTargetRef(ref: TargetRefDocument, ctx: TargetContext): TargetResult {
+  if (typeof ref !== 'string') return resolveTargetDocument(ref, ctx);
+  const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)(?::(\d{1,5}))?$/.exec(ref);
+  if (!match) return fail(`"${ref}" is not a target reference: write an actor ("postgres", "postgres:5432") or the name of a target under spec.targets`);
+  const name = match[1] ?? '';
+  const port = match[3] === undefined ? undefined : Number(match[3]);
+  if (ctx.broken.has(name)) return fail('');
+  if (ctx.actors.has(name)) return resolveActor(name, port, ctx);
+  const named = ctx.namedTargets[name];
+  if (named) {
+    if (port !== undefined) return fail(`"${ref}": the named target "${name}" already has its port; write "${name}"`);
+    const resolved = resolveTargetDocument(named, ctx);
+    return resolved.ok ? { ok: true, value: { ...resolved.value, label: name } } : fail(`target "${name}": ${resolved.problem}`);
+  }
+  return fail(`"${name}" is neither an actor (${list(ctx.actors.keys())}) nor a named target (${list(Object.keys(ctx.namedTargets))})`);
+}
+
+export function resolveTargetDocument(doc: TargetDocument, ctx: TargetContext): TargetResult {
+  if ('actor' in doc) {
+    if (ctx.broken.has(doc.actor)) return fail('');
+    if (!ctx.actors.has(doc.actor)) return fail(`unknown actor "${doc.actor}" (actors: ${list(ctx.actors.keys())})`);
+    return resolveActor(doc.actor, doc.port, ctx);
+  }
+  if ('service' in doc) {
+    const via = doc.via ?? 'dns';
+    const label = `svc/${doc.namespace}/${doc.service}:${doc.port}${via === 'cluster-ip' ? ' (ClusterIP)' : ''}`;
+    return { ok: true, value: { target: { type: 'service', namespace: doc.namespace, name: doc.service, port: doc.port, via }, label } };
+  }
+  if ('pods' in doc) {
+    const { namespace, matchLabels, matchExpressions } = doc.pods;
+    for (const [key, value] of Object.entries(matchLabels ?? {})) {
+      const problem = labelProblem(key, value);
+      if (problem) return fail(`pods.matchLabels: ${problem}`);
+    }
+    if (!matchLabels && !matchExpressions) return fail('pods: give matchLabels or matchExpressions (an empty selector would probe every pod of the namespace)');
+    const selector = { ...(matchLabels ? { matchLabels } : {}), ...(matchExpressions ? { matchExpressions } : {}) };
+    const select = doc.select ?? 'each';
+    const label = `pods/${namespace}/${selectorText(selector)}:${doc.port}`;
+    return { ok: true, value: { target: { type: 'pods', namespace, selector, port: doc.port, select }, label } };
+  }
+  if ('host' in doc) {
+    const problem = hostProblem(doc.host);
+    if (problem) return fail(`host: ${problem}`);
+    return { ok: true, value: { target: { type: 'host', host: doc.host, port: doc.port }, label: `${doc.host}:${doc.port}` } };
+  }
+  if ('url' in doc) {
+    const problem = urlProblem(doc.url);
+    if (problem) return fail(`url: ${problem}`);
+    return { ok: true, value: { target: { type: 'url', url: doc.url }, label: doc.url, impliedKind: 'http' } };
+  }
+  if (!isDnsName(doc.dns)) return fail(`dns: "${doc.dns}" is not a DNS name`);
+  if (doc.server !== undefined && !isIP(doc.server)) return fail(`server: "${doc.server}" must be the IP address of a DNS server`);
+  const target: Target = doc.server === undefined ? { type: 'dns', name: doc.dns } : { type: 'dns', name: doc.dns, server: doc.server };
+  return { ok: true, value: { target, label: `dns:${doc.dns}${doc.server ? `@${doc.server}` : ''}`, impliedKind: 'dns' } };
+}
+
+function resolveActor(name: string, port: number | undefined, ctx: TargetContext): TargetResult {
+  const actor = ctx.actors.get(name);
+  if (!actor) return fail(`unknown actor "${name}"`);
+  const ports = actor.listen.map((l) => l.port);
+  if (port === undefined) {
+    const only = ports.length === 1 ? ports[0] : undefined;
+    if (only === undefined) {
+      return fail(
+        ports.length === 0
+          ? `actor "${name}" listens on no port; add "listen: [PORT]" to it, or target a Service or host instead`
+          : `actor "${name}" listens on ${ports.join(', ')}: name the port, e.g. "${name}:${ports[0]}"`,
+      );
+    }
+    port = only;
+  } else if (!ports.includes(port)) {
+    return fail(`actor "${name}" does not listen on ${port}; add it to "listen" (now: ${ports.length ? ports.join(', ') : 'none'})`);
+  }
+  return { ok: true, value: { target: { type: 'actor', actor: name, port }, label: `${name}:${port}` } };
+}
+
+function selectorText(selector: { matchLabels?: Readonly<Record<string, string>>; matchExpressions?: readonly { key: string; operator: string; values?: readonly string[] }[] }): string {
+  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of selector.matchExpressions ?? []) parts.push(`${e.key} ${e.operator}${e.values ? ` (${e.values.join(',')})` : ''}`);
+  return parts.join(',');
+}
+
+function list(names: Iterable<string>): string {
+  const all = [...names];
+  return all.length ? all.join(', ') : 'none';
+}

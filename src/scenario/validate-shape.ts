@@ -1,0 +1,182 @@
+/**
+ * Step one of reading a scenario: does it have the right shape? Checked against the published JSON
+ * Schema (the same file editors use), with every violation reported, not just the first.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import type { InputIssue } from '../app/errors.js';
+import scenarioSchema from './scenario.schema.json' with { type: 'json' };
+import type { ScenarioDocument } from './document.js';
+import { formatPath, type FieldPath, type YamlSource } from './yaml-source.js';
+
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+const validateSchema = ajv.compile<ScenarioDocument>(scenarioSchema);
+
+export { scenarioSchema };
+
+/**
+ * Parts of a document that failed the schema on their own: the rest can still be checked for meaning,
+ * so a user sees every mistake of the file in one go, not the shape ones first and the rest next time.
+ */
+export interface BrokenParts {
+  readonly checks: ReadonlySet<number>;
+  /** Actor and named-target names: references to them are not reported again. */
+  readonly names: ReadonlySet<string>;
+}
+
+export interface ShapeResult {
+  /** The document with its broken parts removed, when the damage is confined to whole entries. */
+  readonly document?: ScenarioDocument;
+  readonly broken: BrokenParts;
+  readonly issues: InputIssue[];
+}
+
+export function validateShape(source: YamlSource): ShapeResult {
+  const broken = { checks: new Set<number>(), names: new Set<string>() };
+  if (validateSchema(source.data)) return { document: source.data, broken, issues: [] };
+  const errors = collapseAlternatives(validateSchema.errors ?? []);
+  const seen = new Set<string>();
+  const issues: InputIssue[] = [];
+  for (const error of errors) {
+    const path = pointerToPath(error.instancePath);
+    const issue = toIssue(source, path, error);
+    const key = `${issue.path}|${issue.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    issues.push(issue);
+  }
+  const document = withoutBrokenParts(source.data, errors, broken);
+  return document ? { document, broken, issues } : { broken, issues };
+}
+
+function withoutBrokenParts(data: unknown, errors: readonly ErrorObject[], broken: { checks: Set<number>; names: Set<string> }): ScenarioDocument | undefined {
+  let dropDefaults = false;
+  for (const error of errors) {
+    const [first, second, third] = pointerToPath(error.instancePath);
+    const unit = first === 'spec' ? second : undefined;
+    if (unit === 'checks' && typeof third === 'number') broken.checks.add(third);
+    else if ((unit === 'actors' || unit === 'targets') && typeof third === 'string') broken.names.add(third);
+    else if (unit === 'defaults') dropDefaults = true;
+    else return undefined;
+  }
+  const doc = data as ScenarioDocument;
+  const keep = <T>(entries: Readonly<Record<string, T>> | undefined): Record<string, T> =>
+    Object.fromEntries(Object.entries(entries ?? {}).filter(([name]) => !broken.names.has(name)));
+  const { defaults, ...spec } = doc.spec;
+  return {
+    ...doc,
+    spec: { ...spec, ...(dropDefaults || !defaults ? {} : { defaults }), actors: keep(doc.spec.actors), targets: keep(doc.spec.targets) },
+  };
+}
+
+/**
+ * A `oneOf` that fails reports every branch's complaint, which buries the real one. Keep a single
+ * "must be one of" for the union instead, unless just one branch failed for a reason deeper than its
+ * type (then that branch was clearly the one meant, and its errors are the useful ones).
+ */
+function collapseAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
+  const unions = errors.filter((e) => e.keyword === 'oneOf');
+  return errors.filter((error) => {
+    if (error.keyword === 'oneOf') return !hasMeantBranch(error, errors);
+    const union = unions.find(
+      (u) => error.schemaPath.startsWith(`${u.schemaPath}/`) && error.instancePath.startsWith(u.instancePath),
+    );
+    if (!union) return true;
+    return hasMeantBranch(union, errors) && error.keyword !== 'type' && error.keyword !== 'required' && error.keyword !== 'additionalProperties';
+  });
+}
+
+/** True when exactly one alternative of the union matched the value's outline (same type, known keys). */
+function hasMeantBranch(union: ErrorObject, errors: readonly ErrorObject[]): boolean {
+  const branchErrors = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    if (!e.schemaPath.startsWith(`${union.schemaPath}/`)) continue;
+    const branch = e.schemaPath.slice(union.schemaPath.length + 1).split('/')[0] ?? '';
+    branchErrors.set(branch, [...(branchErrors.get(branch) ?? []), e]);
+  }
+  const outlineMatches = [...branchErrors.values()].filter((list) =>
+    list.every((e) => !(e.instancePath === union.instancePath && ['type', 'required', 'additionalProperties', 'const'].includes(e.keyword))),
+  );
+  return outlineMatches.length === 1;
+}
+
+function pointerToPath(pointer: string): FieldPath {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function toIssue(source: YamlSource, path: FieldPath, error: ErrorObject): InputIssue {
+  const params = error.params as Record<string, unknown>;
+  let fieldPath = path;
+  let message: string;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      fieldPath = [...path, String(params.additionalProperty)];
+      message = `unknown field "${String(params.additionalProperty)}"${suggest(String(params.additionalProperty), error)}; allowed here: ${allowedKeys(error).join(', ')}`;
+      break;
+    case 'required':
+      message = `missing required field "${String(params.missingProperty)}"`;
+      break;
+    case 'const':
+      message = `must be "${String(params.allowedValue)}"`;
+      break;
+    case 'enum':
+      message = `must be one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+      break;
+    case 'oneOf':
+      message = describeUnion(error);
+      break;
+    case 'pattern':
+      message = `${JSON.stringify(valueAt(source.data, path))} is not valid: ${describePattern(error)}`;
+      break;
+    case 'propertyNames':
+      message = `name ${JSON.stringify(params.propertyName)} is not valid: lower-case letters, digits and '-', at most 63 characters`;
+      fieldPath = [...path, String(params.propertyName)];
+      break;
+    default:
+      message = error.message ?? `invalid (${error.keyword})`;
+  }
+  return { file: source.file, line: source.lineOf(fieldPath), path: formatPath(fieldPath), message };
+}
+
+function allowedKeys(error: ErrorObject): string[] {
+  const props = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return props ? Object.keys(props) : [];
+}
+
+/** ` (did you mean "timeoutSeconds"?)` when an allowed key starts like, or contains, the unknown one. */
+function suggest(unknown: string, error: ErrorObject): string {
+  const lower = unknown.toLowerCase();
+  const match = allowedKeys(error).find((key) => key.toLowerCase().startsWith(lower) || lower.startsWith(key.toLowerCase()) || key.toLowerCase().includes(lower));
+  return match ? ` (did you mean "${match}"?)` : '';
+}
+
+function describePattern(error: ErrorObject): string {
+  const description = (error.parentSchema as { description?: string } | undefined)?.description;
+  return description ?? `must match ${String((error.params as { pattern?: string }).pattern)}`;
+}
+
+function describeUnion(error: ErrorObject): string {
+  const schema = error.schema as { $ref?: string; title?: string }[] | undefined;
+  if (error.schemaPath.includes('/target/') || error.schemaPath.startsWith('#/definitions/target')) {
+    return 'must be a target: {actor, port?}, {service, namespace, port, via?}, {pods: {namespace, matchLabels?}, port, select?}, {host, port}, {url} or {dns, server?}';
+  }
+  if (error.schemaPath.startsWith('#/definitions/targetRef') || error.schemaPath.includes('/to/')) {
+    return 'must be an actor or named target ("postgres", "postgres:5432") or a target object ({service, namespace, port}, {host, port}, {url}, {dns}, …)';
+  }
+  if (error.schemaPath.startsWith('#/definitions/oneOrMany')) return 'must be an actor name or a list of actor names';
+  if (error.schemaPath.includes('/listen/')) return 'must be a port number or {port, name}';
+  return `does not match any allowed form${schema ? ` (${schema.length} forms)` : ''}`;
+}
+
+function valueAt(data: unknown, path: FieldPath): unknown {
+  let value: unknown = data;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[part];
+  }
+  return value;
+}
