@@ -1,0 +1,180 @@
+/**
+ * The ClusterPort over a real API server. Each method is one short sequence of requests through
+ * ApiCalls (counted, errors wrapped with what we were doing); the interesting logic lives in small
+ * pure siblings (pod-status, pod-waiter, exec-status) that are tested without a cluster.
+ */
+import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { InfraError } from '../app/errors.js';
+import { managedSelector } from '../model/labels.js';
+import type { LabelSelector } from '../model/scenario.js';
+import type { ClusterPort, ExecResult, PodInfo, PodManifest, PodRef, RunningPod, ServiceInfo, WaitOptions } from '../probe/cluster-port.js';
+import { ApiCalls } from './api-calls.js';
+import { execInPod } from './exec.js';
+import type { LoadedKubeConfig } from './kubeconfig.js';
+import { formatLabelSelector } from './label-selector.js';
+import type { PodLike } from './pod-status.js';
+import { waitForPods } from './pod-waiter.js';
+
+const PAGE_SIZE = 500;
+const DELETE_POLL_MS = 500;
+
+export function createKubeCluster(loaded: LoadedKubeConfig): ClusterPort {
+  return new KubeCluster(loaded);
+}
+
+class KubeCluster implements ClusterPort {
+  readonly server: string;
+  private readonly core: CoreV1Api;
+  private readonly calls = new ApiCalls();
+
+  constructor(private readonly loaded: LoadedKubeConfig) {
+    this.server = loaded.server;
+    this.core = loaded.kc.makeApiClient(CoreV1Api);
+  }
+
+  async namespaceExists(name: string): Promise<boolean> {
+    const found = await this.calls.requestOrNotFound(`reading namespace ${name}`, () => this.core.readNamespace({ name }));
+    return found !== undefined;
+  }
+
+  async createPod(manifest: PodManifest): Promise<PodRef> {
+    const namespace = manifest.metadata.namespace;
+    // PodManifest is Pod JSON; V1Pod's property names are the JSON names, so it serialises as is.
+    const body = manifest as unknown as V1Pod;
+    const created = await this.calls.request(`creating probe pod ${namespace}/${manifest.metadata.generateName}…`, () =>
+      this.core.createNamespacedPod({ namespace, body }),
+    );
+    const name = created.metadata?.name;
+    if (!name) throw new InfraError(`creating probe pod in ${namespace}: the API server returned a pod without a name`);
+    return { namespace, name };
+  }
+
+  waitForPodsRunning(pods: readonly PodRef[], options: WaitOptions): Promise<readonly RunningPod[]> {
+    return waitForPods(pods, (namespace, names) => this.fetchPods(namespace, names), options);
+  }
+
+  exec(pod: PodRef, container: string, command: readonly string[], options: { readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<ExecResult> {
+    this.calls.countExec();
+    return execInPod(this.loaded.kc, pod, container, command, options);
+  }
+
+  async deletePods(pods: readonly PodRef[], options: { readonly gracePeriodSeconds: number; readonly timeoutMs: number }): Promise<void> {
+    const deadline = Date.now() + options.timeoutMs;
+    const results = await Promise.allSettled(
+      pods.map((pod) =>
+        this.calls.requestOrNotFound(`deleting probe pod ${pod.namespace}/${pod.name}`, () =>
+          this.core.deleteNamespacedPod({ namespace: pod.namespace, name: pod.name, gracePeriodSeconds: options.gracePeriodSeconds }),
+        ),
+      ),
+    );
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [String((result.reason as Error).message)] : []));
+    const deleted = pods.filter((_pod, index) => results[index]?.status === 'fulfilled');
+    let survivors = deleted;
+    while (survivors.length > 0) {
+      survivors = await this.existing(survivors);
+      if (survivors.length === 0 || Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(DELETE_POLL_MS, deadline - Date.now())));
+    }
+    if (survivors.length > 0) {
+      failures.push(
+        `still present after ${Math.round(options.timeoutMs / 1000)}s: ${survivors.map((pod) => `${pod.namespace}/${pod.name}`).join(', ')}`,
+      );
+    }
+    if (failures.length > 0) throw new InfraError(`deleting probe pods: ${failures.join('; ')}`);
+  }
+
+  async listPods(labelSelector: string, namespace?: string): Promise<readonly PodInfo[]> {
+    const where = namespace ? `in ${namespace}` : 'in all namespaces';
+    const items = await this.listPodItems(`listing pods (${labelSelector || 'all'}) ${where}`, labelSelector, namespace);
+    return items.map(podInfo);
+  }
+
+  selectPods(namespace: string, selector: LabelSelector): Promise<readonly PodInfo[]> {
+    return this.listPods(formatLabelSelector(selector), namespace);
+  }
+
+  async getService(namespace: string, name: string): Promise<ServiceInfo | undefined> {
+    const service = await this.calls.requestOrNotFound(`reading service ${namespace}/${name}`, () =>
+      this.core.readNamespacedService({ namespace, name }),
+    );
+    if (!service) return undefined;
+    return {
+      namespace,
+      name,
+      clusterIP: service.spec?.clusterIP ?? '',
+      ports: (service.spec?.ports ?? []).map((port) => ({
+        ...(port.name ? { name: port.name } : {}),
+        port: port.port,
+        protocol: port.protocol ?? 'TCP',
+      })),
+    };
+  }
+
+  stats(): { readonly apiRequests: number; readonly execs: number } {
+    return this.calls.counts;
+  }
+
+  /**
+   * The current state of some pods of one namespace. One pod: one GET. Several: one list of
+   * kubeknock-managed pods instead of a GET each, then a GET for any name the list missed (a manifest
+   * without the managed-by label) so that "missing" really means deleted.
+   */
+  private async fetchPods(namespace: string, names: readonly string[]): Promise<ReadonlyMap<string, PodLike>> {
+    const found = new Map<string, PodLike>();
+    if (names.length > 1) {
+      const wanted = new Set(names);
+      const items = await this.listPodItems(`listing probe pods in ${namespace}`, managedSelector(), namespace);
+      for (const pod of items) if (pod.metadata?.name && wanted.has(pod.metadata.name)) found.set(pod.metadata.name, pod);
+    }
+    for (const name of names.filter((n) => !found.has(n))) {
+      const pod = await this.calls.requestOrNotFound(`reading probe pod ${namespace}/${name}`, () =>
+        this.core.readNamespacedPod({ namespace, name }),
+      );
+      if (pod) found.set(name, pod);
+    }
+    return found;
+  }
+
+  private async existing(pods: readonly PodRef[]): Promise<PodRef[]> {
+    const byNamespace = new Map<string, string[]>();
+    for (const pod of pods) byNamespace.set(pod.namespace, [...(byNamespace.get(pod.namespace) ?? []), pod.name]);
+    const left: PodRef[] = [];
+    for (const [namespace, names] of byNamespace) {
+      const states = await this.fetchPods(namespace, names);
+      for (const name of names) if (states.has(name)) left.push({ namespace, name });
+    }
+    return left;
+  }
+
+  /** All pages of a pod list. */
+  private async listPodItems(doing: string, labelSelector: string, namespace?: string): Promise<V1Pod[]> {
+    const items: V1Pod[] = [];
+    let next: string | undefined;
+    do {
+      const page = {
+        ...(labelSelector ? { labelSelector } : {}),
+        limit: PAGE_SIZE,
+        ...(next ? { _continue: next } : {}),
+      };
+      const list = await this.calls.request(doing, () =>
+        namespace ? this.core.listNamespacedPod({ namespace, ...page }) : this.core.listPodForAllNamespaces(page),
+      );
+      items.push(...list.items);
+      next = list.metadata?._continue || undefined;
+    } while (next);
+    return items;
+  }
+}
+
+function podInfo(pod: V1Pod): PodInfo {
+  const ip = pod.status?.podIP;
+  const phase = pod.status?.phase;
+  return {
+    namespace: pod.metadata?.namespace ?? '',
+    name: pod.metadata?.name ?? '',
+    labels: pod.metadata?.labels ?? {},
+    ...(ip ? { ip } : {}),
+    ...(phase ? { phase } : {}),
+    deleting: pod.metadata?.deletionTimestamp !== undefined,
+  };
+}
