@@ -46,3 +46,13 @@ go_env() {
   export CGO_ENABLED=0
   export GOPROXY="${GOPROXY:-https://proxy.golang.org,direct}"
 }
+
+# Runtime data outside the repository (kubelet and containerd mounts live there).
+DATA_DIR="/var/lib/kubeknock"
+RUN_DIR="/run/kubeknock"
+CONTAINERD_SOCK="$RUN_DIR/containerd/containerd.sock"
+
+# Images built from local files (nothing can be pulled). The busybox image is named after the version
+# of the binary test/busybox/build.sh produces, e.g. docker.io/library/busybox:1.35.0.
+PAUSE_IMAGE="localhost/kubeknock-pause:1"
+COREDNS_IMAGE="localhost/kubeknock/coredns:$COREDNS_VERSION"
