@@ -1,0 +1,100 @@
+/**
+ * The sentences every renderer uses about a check and a run, in one place so the table, Markdown,
+ * JUnit and TAP never describe the same result differently.
+ */
+import type { Outcome } from '../model/outcome.js';
+import type { CheckResult, RunError, RunReport } from '../model/report.js';
+import { oneLine } from './sanitize.js';
+
+/** The raw outcome, short: the class itself, or `HTTP 404` for an HTTP answer. */
+export function outcomeLabel(outcome: Outcome | undefined): string {
+  if (outcome === undefined) return 'no outcome';
+  if (outcome.class === 'http-status' && outcome.httpStatus !== undefined) return `HTTP ${outcome.httpStatus}`;
+  return outcome.class;
+}
+
+/** `backend → postgres:5432 [tcp] expect deny`: unique enough to name a test case. */
+export function checkTitle(check: CheckResult): string {
+  return oneLine(`${check.from} → ${check.to} [${check.kind}] expect ${check.expect}`);
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** What a matrix cell says after the ✓/✗ mark, e.g. `deny (timeout)` or `expected allow, got deny (refused)`. */
+export function cellVerdict(check: CheckResult): string {
+  const retries = check.attempts.length > 1 ? ` ×${check.attempts.length}` : '';
+  switch (check.status) {
+    case 'pass':
+      return `${check.expect} (${outcomeLabel(check.outcome)})${retries}`;
+    case 'fail':
+      return `expected ${check.expect}, got ${check.observed ?? 'error'} (${outcomeLabel(check.outcome)})${retries}`;
+    case 'skipped':
+      return 'skipped';
+  }
+}
+
+/** One sentence for a CI dashboard: `expected deny, observed allow (connected) after 3 attempts`. */
+export function resultMessage(check: CheckResult): string {
+  const tries = plural(check.attempts.length, 'attempt');
+  switch (check.status) {
+    case 'pass':
+      return `observed ${check.observed ?? check.expect} (${outcomeLabel(check.outcome)}) as expected after ${tries}`;
+    case 'fail':
+      return `expected ${check.expect}, observed ${check.observed ?? 'error'} (${outcomeLabel(check.outcome)}) after ${tries}`;
+    case 'skipped':
+      return `skipped: ${skipReason(check)}`;
+  }
+}
+
+export function skipReason(check: CheckResult): string {
+  return oneLine(check.message ?? 'the run ended before this check ran');
+}
+
+/** `3: timeout, timeout, connected`: how many tries and what each one saw. */
+export function attemptsText(check: CheckResult): string {
+  if (check.attempts.length === 0) return '0';
+  return `${check.attempts.length}: ${check.attempts.map((a) => outcomeLabel(a.outcome)).join(', ')}`;
+}
+
+/** The output of the attempt the verdict is based on: the last one. */
+export function lastOutput(check: CheckResult): string {
+  return check.attempts.at(-1)?.output ?? '';
+}
+
+/** `850ms`, `12.3s`, `2m05s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+}
+
+/** `6 checks: 3 passed, 2 failed, 1 skipped in 12.3s (pods started in 4.1s; 3 execs, 17 API requests)`. */
+export function summaryLine(report: RunReport): string {
+  const { total, passed, failed, skipped } = report.summary;
+  const podStart = report.podStartMs === undefined ? '' : `pods started in ${formatDuration(report.podStartMs)}; `;
+  const stats = `${plural(report.stats.execs, 'exec')}, ${plural(report.stats.apiRequests, 'API request')}`;
+  return (
+    `${plural(total, 'check')}: ${passed} passed, ${failed} failed, ${skipped} skipped ` +
+    `in ${formatDuration(report.durationMs)} (${podStart}${stats})`
+  );
+}
+
+/**
+ * Everything that went wrong with the run itself. An interrupted run is listed even when the runner
+ * recorded no error for it, so no renderer can present a half-run as a clean one.
+ */
+export function runProblems(report: RunReport): RunError[] {
+  const problems = report.errors.map((e) => ({ kind: oneLine(e.kind), message: oneLine(e.message) }));
+  if (report.interrupted && !problems.some((p) => p.kind === 'interrupted')) {
+    problems.push({ kind: 'interrupted', message: 'the run was interrupted before every check ran' });
+  }
+  return problems;
+}
+
+/** The BusyBox line of the probe image, or why there is none. */
+export function busyboxText(report: RunReport): string {
+  return report.busyboxVersion === undefined ? 'BusyBox version unknown (no probe reported it)' : oneLine(report.busyboxVersion);
+}

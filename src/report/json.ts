@@ -1,0 +1,36 @@
+/**
+ * The RunReport as JSON, for machines. Keys come out in a fixed order whatever order the runner
+ * built the objects in, so two reports of the same run diff cleanly; fields added to the model later
+ * follow the known ones rather than being dropped.
+ */
+import type { Attempt, CheckResult, RunReport } from '../model/report.js';
+
+const REPORT_KEYS = [
+  'tool', 'scenario', 'runId', 'startedAt', 'finishedAt', 'durationMs', 'podStartMs', 'busyboxVersion',
+  'image', 'cluster', 'summary', 'interrupted', 'errors', 'stats', 'checks',
+] as const satisfies readonly (keyof RunReport)[];
+
+const CHECK_KEYS = [
+  'id', 'name', 'from', 'fromPod', 'to', 'address', 'kind', 'expect', 'status', 'observed', 'outcome',
+  'command', 'message', 'durationMs', 'attempts',
+] as const satisfies readonly (keyof CheckResult)[];
+
+const ATTEMPT_KEYS = ['observed', 'outcome', 'exitCode', 'durationMs', 'output'] as const satisfies readonly (keyof Attempt)[];
+
+export function renderJson(report: RunReport): string {
+  const ordered = {
+    ...inOrder(report, REPORT_KEYS),
+    checks: report.checks.map((check) => ({
+      ...inOrder(check, CHECK_KEYS),
+      attempts: check.attempts.map((attempt) => inOrder(attempt, ATTEMPT_KEYS)),
+    })),
+  };
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+/** A copy of `value` with `keys` first, in that order, then any other keys as they were. */
+function inOrder<T extends object>(value: T, keys: readonly (keyof T)[]): T {
+  const copy: Partial<T> = {};
+  for (const key of keys) if (key in value) copy[key] = value[key];
+  return Object.assign(copy, value);
+}

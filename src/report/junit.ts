@@ -1,0 +1,118 @@
+/**
+ * JUnit XML for CI dashboards (GitLab, Jenkins, GitHub test reporters): one testsuite for the
+ * scenario, one testcase per check. A wrong verdict is a <failure>, a probe that could not observe
+ * anything an <error>, a check that never ran <skipped>; problems of the run itself (pods that never
+ * started, an interrupt, a failed cleanup) become error testcases so a dashboard cannot show a
+ * half-run as green.
+ */
+import type { CheckResult, RunError, RunReport } from '../model/report.js';
+import { attemptsText, busyboxText, checkTitle, lastOutput, resultMessage, runProblems, summaryLine } from './check-text.js';
+import { xmlAttrs, xmlText } from './xml.js';
+
+export function renderJunit(report: RunReport): string {
+  const problems = runProblems(report);
+  const suite = classSegment(report.scenario.name);
+  const count = (verdict: Verdict): number => report.checks.filter((c) => verdictOf(c) === verdict).length;
+  const suiteAttrs = {
+    name: report.scenario.name,
+    tests: report.checks.length + problems.length,
+    failures: count('failure'),
+    errors: count('error') + problems.length,
+    skipped: count('skipped'),
+    time: seconds(report.durationMs),
+  };
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites ${xmlAttrs({ ...suiteAttrs, name: 'kubeknock' })}>`,
+    `  <testsuite ${xmlAttrs({ ...suiteAttrs, timestamp: report.startedAt, file: report.scenario.file })}>`,
+    properties(report),
+    ...report.checks.map((check) => testcase(check, suite, report.scenario.file)),
+    ...problems.map((problem) => problemCase(problem, suite)),
+    `    <system-out>${xmlText(`${busyboxText(report)}\nimage: ${report.image}\n${summaryLine(report)}`)}</system-out>`,
+    ...(problems.length === 0 ? [] : [`    <system-err>${xmlText(problems.map((p) => `${p.kind}: ${p.message}`).join('\n'))}</system-err>`]),
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+type Verdict = 'pass' | 'failure' | 'error' | 'skipped';
+
+function verdictOf(check: CheckResult): Verdict {
+  switch (check.status) {
+    case 'pass':
+      return 'pass';
+    case 'skipped':
+      return 'skipped';
+    case 'fail':
+      // An exec-error is a failed check, but "we could not tell" is not "the network misbehaved".
+      return check.observed === 'allow' || check.observed === 'deny' ? 'failure' : 'error';
+  }
+}
+
+function testcase(check: CheckResult, suite: string, file: string): string {
+  const attrs = xmlAttrs({
+    classname: `kubeknock.${suite}.${classSegment(check.from)}`,
+    name: checkTitle(check),
+    time: seconds(check.durationMs),
+    file,
+  });
+  const verdict = verdictOf(check);
+  switch (verdict) {
+    case 'pass':
+      return `    <testcase ${attrs}/>`;
+    case 'skipped':
+      return `    <testcase ${attrs}>\n      <skipped ${xmlAttrs({ message: resultMessage(check) })}/>\n    </testcase>`;
+    case 'failure':
+    case 'error': {
+      const type = check.outcome?.class ?? 'exec-error';
+      const element = `<${verdict} ${xmlAttrs({ message: resultMessage(check), type })}>${xmlText(failureBody(check))}</${verdict}>`;
+      return `    <testcase ${attrs}>\n      ${element}\n    </testcase>`;
+    }
+  }
+}
+
+/** The body a dashboard shows when the failure is expanded: everything needed to rerun it by hand. */
+function failureBody(check: CheckResult): string {
+  const lines = [
+    `check: ${check.name} (${check.id})`,
+    `from: ${check.from}${check.fromPod === undefined ? '' : ` (pod ${check.fromPod})`}`,
+    `to: ${check.to}${check.address === undefined ? '' : ` (${check.address})`}`,
+    `outcome: ${check.outcome === undefined ? 'none' : `${check.outcome.class}: ${check.outcome.detail}`}`,
+    ...(check.command === undefined ? [] : [`command: ${check.command}`]),
+    `attempts: ${attemptsText(check)}`,
+    ...(check.message === undefined ? [] : [`note: ${check.message}`]),
+  ];
+  const output = lastOutput(check).trim();
+  return output === '' ? lines.join('\n') : `${lines.join('\n')}\noutput:\n${output}`;
+}
+
+function problemCase(problem: RunError, suite: string): string {
+  const attrs = xmlAttrs({ classname: `kubeknock.${suite}`, name: `run: ${problem.kind}`, time: seconds(0) });
+  return `    <testcase ${attrs}>\n      <error ${xmlAttrs({ message: problem.message, type: problem.kind })}/>\n    </testcase>`;
+}
+
+function properties(report: RunReport): string {
+  const props: [string, string | undefined][] = [
+    ['kubeknock.version', report.tool.version],
+    ['run-id', report.runId],
+    ['image', report.image],
+    ['busybox', report.busyboxVersion],
+    ['cluster', report.cluster?.server],
+    ['context', report.cluster?.context],
+    ['interrupted', String(report.interrupted)],
+  ];
+  const lines = props
+    .filter((p): p is [string, string] => p[1] !== undefined)
+    .map(([name, value]) => `      <property ${xmlAttrs({ name, value })}/>`);
+  return ['    <properties>', ...lines, '    </properties>'].join('\n');
+}
+
+/** Dashboards split classnames at dots into package and class: keep names from adding levels. */
+function classSegment(name: string): string {
+  return name.replace(/[.\s]+/g, '_');
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}

@@ -1,0 +1,51 @@
+/** The part of the terminal report below the matrix: every failed and skipped check spelled out. */
+import type { CheckResult } from '../model/report.js';
+import type { Paint } from './ansi.js';
+import { attemptsText, checkTitle, formatDuration, lastOutput, resultMessage, skipReason } from './check-text.js';
+import { excerpt, oneLine } from './sanitize.js';
+
+/** Output lines shown per failure; the JSON report has all of it. */
+const OUTPUT_LINES = 3;
+const INDENT = '    ';
+const LABEL_WIDTH = 10;
+
+export function renderDetails(checks: readonly CheckResult[], paint: Paint): string {
+  const failed = checks.filter((c) => c.status === 'fail');
+  const skipped = checks.filter((c) => c.status === 'skipped');
+  const sections: string[] = [];
+  if (failed.length > 0) {
+    sections.push([paint('bold', `Failed (${failed.length}):`), ...failed.map((c) => failedBlock(c, paint))].join('\n\n'));
+  }
+  // Skipped checks are one line each: when pods never start, every check is skipped for one reason.
+  if (skipped.length > 0) {
+    sections.push([paint('bold', `Skipped (${skipped.length}):`), ...skipped.map((c) => skippedLine(c, paint))].join('\n'));
+  }
+  return sections.join('\n\n');
+}
+
+function failedBlock(check: CheckResult, paint: Paint): string {
+  const from = check.fromPod === undefined ? check.from : `${check.from} (${check.fromPod})`;
+  const to = check.address === undefined ? check.to : `${check.to} (${check.address})`;
+  const outcome = check.outcome === undefined ? 'none' : `${check.outcome.class}: ${check.outcome.detail}`;
+  const lines = [
+    paint('red', `✗ ${oneLine(check.name)}: ${resultMessage(check)}`),
+    `${INDENT}${oneLine(`${from} → ${to} [${check.kind}]`)}`,
+    ...field('command', check.command === undefined ? [] : [oneLine(check.command)]),
+    ...field('outcome', [oneLine(outcome)]),
+    ...field('output', excerpt(lastOutput(check), OUTPUT_LINES).map((line) => paint('dim', line))),
+    ...field('attempts', [attemptsText(check)]),
+    ...field('duration', [formatDuration(check.durationMs)]),
+    ...field('note', check.message === undefined ? [] : [oneLine(check.message)]),
+  ];
+  return lines.join('\n');
+}
+
+function skippedLine(check: CheckResult, paint: Paint): string {
+  return `${paint('yellow', `- ${checkTitle(check)}`)}: ${skipReason(check)}`;
+}
+
+/** `    label     first line` then continuation lines aligned under it; nothing when there are no lines. */
+function field(label: string, values: readonly string[]): string[] {
+  const continuation = `${INDENT}${' '.repeat(LABEL_WIDTH)}`;
+  return values.map((value, i) => (i === 0 ? `${INDENT}${label.padEnd(LABEL_WIDTH)}${value}` : `${continuation}${value}`));
+}

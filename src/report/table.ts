@@ -1,0 +1,65 @@
+/**
+ * The terminal report: a source × target matrix, then every failure in detail, then what ran and
+ * how long it took. Colour only when the caller asks for it.
+ */
+import Table from 'cli-table3';
+import type { CheckResult, RunReport } from '../model/report.js';
+import { painter, type Paint, type Tone } from './ansi.js';
+import { busyboxText, cellVerdict, runProblems, summaryLine } from './check-text.js';
+import { fitColumns } from './fit-columns.js';
+import { buildMatrix, kindPrefix } from './matrix.js';
+import type { RenderOptions } from './render-options.js';
+import { oneLine } from './sanitize.js';
+import { statusMark, statusTone } from './status-mark.js';
+import { renderDetails } from './table-details.js';
+
+const LEGEND = '✓ expectation met  ✗ not met  - skipped  ×N attempts  · not checked';
+
+export function renderTable(report: RunReport, options: RenderOptions): string {
+  const paint = painter(options.color);
+  const sections = [heading(report), matrix(report.checks, options.width, paint), renderDetails(report.checks, paint), footer(report, paint)];
+  return `${sections.filter((s) => s !== '').join('\n\n')}\n`;
+}
+
+function heading(report: RunReport): string {
+  const cluster = report.cluster === undefined ? '' : ` · ${report.cluster.context ?? report.cluster.server}`;
+  return oneLine(`${report.tool.name} ${report.tool.version} · ${report.scenario.name} (${report.scenario.file}) · run ${report.runId}${cluster}`);
+}
+
+function matrix(checks: readonly CheckResult[], width: number | undefined, paint: Paint): string {
+  if (checks.length === 0) return 'No checks.';
+  const grid = buildMatrix(checks);
+  const head = ['from \\ to', ...grid.columns.map(oneLine)];
+  const body = grid.rows.map((row) => [oneLine(row), ...grid.columns.map((column) => cell(grid.cell(row, column), paint))]);
+  const colWidths = fitColumns([head, ...body], width);
+  const table = new Table({
+    head: head.map((h) => paint('bold', h)),
+    // cli-table3 would colour head and border by itself, deciding from the environment: never let it.
+    style: { head: [], border: [] },
+    ...(colWidths === undefined ? {} : { colWidths, wordWrap: true, wrapOnWordBoundary: true }),
+  });
+  table.push(...body);
+  return `${table.toString()}\n${paint('dim', LEGEND)}`;
+}
+
+function cell(checks: readonly CheckResult[], paint: Paint): string {
+  if (checks.length === 0) return paint('dim', '·');
+  return checks
+    .map((check) => paint(statusTone(check.status), `${statusMark(check.status)} ${kindPrefix(check, checks.length)}${cellVerdict(check)}`))
+    .join('\n');
+}
+
+function footer(report: RunReport, paint: Paint): string {
+  const lines = [`busybox   ${busyboxText(report)}`, `image     ${oneLine(report.image)}`];
+  const problems = runProblems(report);
+  if (problems.length > 0) {
+    lines.push(paint('red', 'Run errors:'), ...problems.map((p) => paint('red', `  ✗ ${p.kind}: ${p.message}`)));
+  }
+  lines.push(paint(summaryTone(report, problems.length > 0), summaryLine(report)));
+  return lines.join('\n');
+}
+
+function summaryTone(report: RunReport, troubled: boolean): Tone {
+  if (troubled || report.summary.failed > 0) return 'red';
+  return report.summary.skipped > 0 ? 'yellow' : 'green';
+}

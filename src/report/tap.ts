@@ -1,0 +1,73 @@
+/**
+ * TAP version 14: one test point per check, a YAML diagnostic block under every failure, `# SKIP`
+ * for checks that never ran. Problems of the run itself end the stream with `Bail out!`, which TAP
+ * consumers treat as "the run did not complete" rather than as a clean result.
+ */
+import { stringify } from 'yaml';
+import type { CheckResult, RunReport } from '../model/report.js';
+import { busyboxText, checkTitle, outcomeLabel, resultMessage, runProblems, skipReason, summaryLine } from './check-text.js';
+import { cleanText, oneLine } from './sanitize.js';
+
+export function renderTap(report: RunReport): string {
+  const problems = runProblems(report);
+  const lines = [
+    'TAP version 14',
+    `1..${report.checks.length}`,
+    `# ${oneLine(`${report.scenario.name} (${report.scenario.file}), run ${report.runId}`)}`,
+    ...report.checks.flatMap((check, i) => testPoint(check, i + 1)),
+    `# ${oneLine(busyboxText(report))}`,
+    `# ${oneLine(`image ${report.image}`)}`,
+    `# ${oneLine(summaryLine(report))}`,
+    ...problems.map((p) => `# run error ${oneLine(`${p.kind}: ${p.message}`)}`),
+  ];
+  const first = problems[0];
+  if (first !== undefined) lines.push(`Bail out! ${oneLine(`${first.kind}: ${first.message}`)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function testPoint(check: CheckResult, n: number): string[] {
+  const description = escapeDescription(checkTitle(check));
+  switch (check.status) {
+    case 'pass':
+      return [`ok ${n} - ${description}`];
+    case 'skipped':
+      return [`ok ${n} - ${description} # SKIP ${escapeDescription(skipReason(check))}`];
+    case 'fail':
+      return [`not ok ${n} - ${description}`, ...diagnostics(check)];
+  }
+}
+
+/** The YAML block: `  ---`, the fields indented two spaces, `  ...`. */
+function diagnostics(check: CheckResult): string[] {
+  const output = check.attempts.at(-1)?.output.trim();
+  const fields = {
+    message: resultMessage(check),
+    severity: check.observed === 'allow' || check.observed === 'deny' ? 'fail' : 'error',
+    check: check.name,
+    id: check.id,
+    from: check.from,
+    pod: check.fromPod,
+    to: check.to,
+    address: check.address,
+    kind: check.kind,
+    expected: check.expect,
+    observed: check.observed ?? 'error',
+    outcome: outcomeLabel(check.outcome),
+    detail: check.outcome?.detail,
+    command: check.command,
+    attempts: check.attempts.map((a) => outcomeLabel(a.outcome)),
+    duration_ms: check.durationMs,
+    note: check.message,
+    output: output === '' ? undefined : output,
+  };
+  // Control characters made visible first, so multi-line output comes out as a readable block
+  // scalar; yaml then omits undefined values and quotes whatever would not survive as plain YAML.
+  const cleaned = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? cleanText(v) : v]));
+  const yaml = stringify(cleaned, { lineWidth: 0 }).trimEnd();
+  return ['  ---', ...yaml.split('\n').map((line) => `  ${line}`), '  ...'];
+}
+
+/** TAP 14 reserves `#` (directives) and `\` in descriptions; both are escaped with a backslash. */
+function escapeDescription(text: string): string {
+  return oneLine(text).replace(/\\/g, '\\\\').replace(/#/g, '\\#');
+}

@@ -1,0 +1,75 @@
+/** The runs every renderer is tested against, named after what they exercise. */
+import type { RunReport } from '../../src/model/report.js';
+import { check, report } from './builders.js';
+
+export const allPass = report([
+  check({ from: 'backend', to: 'postgres:5432', expect: 'allow', saw: ['connected'] }),
+  check({ from: 'frontend', to: 'postgres:5432', expect: 'deny', saw: ['timeout'] }),
+  check({ from: 'backend', to: 'dns:kubernetes.default', kind: 'dns', expect: 'allow', saw: ['resolved'] }),
+]);
+
+export const mixed = report([
+  check({ from: 'backend', to: 'postgres:5432', expect: 'allow', saw: ['refused', 'refused', 'refused'] }),
+  check({ from: 'frontend', to: 'postgres:5432', expect: 'deny', saw: ['connected', 'connected', 'timeout'] }),
+  check({ from: 'frontend', to: 'api:80', expect: 'deny', saw: ['connected', 'connected', 'connected'] }),
+  check({ from: 'backend', to: 'api:80', expect: 'allow', saw: ['no-route'], overrides: { address: '10.244.2.9:80' } }),
+  check({ from: 'monitoring', to: 'api:80', expect: 'allow', saw: ['exec-error'], overrides: { message: 'exec into production/kk-monitoring-x7f2q: socket closed' } }),
+  check({ from: 'monitoring', to: 'postgres:5432', expect: 'deny', saw: ['timeout'] }),
+]);
+
+export const interrupted = report(
+  [
+    check({ from: 'backend', to: 'postgres:5432', expect: 'allow', saw: ['connected'] }),
+    check({ from: 'frontend', to: 'postgres:5432', expect: 'deny', skipped: 'interrupted by SIGINT before this check ran' }),
+    check({ from: 'frontend', to: 'api:80', expect: 'allow', kind: 'http' }),
+  ],
+  {
+    interrupted: true,
+    errors: [{ kind: 'cleanup', message: 'deleting probe pod production/kk-frontend-x7f2q: 403 Forbidden' }],
+    durationMs: 3_020,
+    podStartMs: undefined,
+    stats: { execs: 1, apiRequests: 9 },
+  },
+);
+
+export const severalKindsInOneCell = report([
+  check({ from: 'frontend', to: 'api:80', kind: 'tcp', expect: 'allow', saw: ['connected'] }),
+  check({ from: 'frontend', to: 'api:80', kind: 'http', expect: 'allow', saw: ['http-status'], overrides: { id: 'frontend-api-http-root' } }),
+  check({ from: 'frontend', to: 'api:80', kind: 'http', expect: 'deny', saw: ['http-status', 'http-status'] }),
+  check({ from: 'frontend', to: 'dns:kubernetes.default', kind: 'dns', expect: 'allow', saw: ['dns-unreachable', 'dns-unreachable'] }),
+  check({ from: 'backend', to: 'postgres:5432', kind: 'tcp', expect: 'deny', saw: ['timeout'] }),
+]);
+
+const NASTY = `a<b>&"c'|*_\`#\\ \u0001\u001b[31mred\u0007`;
+
+export const needsEscaping = report(
+  [
+    check({
+      from: 'back<end>',
+      to: 'svc/"prod"/api&co:80',
+      expect: 'deny',
+      saw: ['connected'],
+      overrides: {
+        name: `name ${NASTY}`,
+        command: `nc -z -w 2 'api' 80 # ${NASTY}`,
+        attempts: [
+          {
+            outcome: { class: 'connected', detail: `detail ${NASTY}` },
+            observed: 'allow',
+            exitCode: 0,
+            output: `line1 ${NASTY}\nline2 ]]> \uFFFE \ud800 end\n\`\`\`\nline4`,
+            durationMs: 12,
+          },
+        ],
+        outcome: { class: 'connected', detail: `detail ${NASTY}` },
+      },
+    }),
+    check({ from: 'ops', to: 'x#y', expect: 'allow', skipped: `reason # with ${NASTY}` }),
+  ],
+  { scenario: { name: 'weird.name <x>', file: 'scenarios/we|rd.yaml' }, errors: [{ kind: 'pod-start', message: `pod failed: ${NASTY}` }] },
+);
+
+/** Every fixture by name, for table-driven and golden tests. */
+export const FIXTURES: Readonly<Record<string, RunReport>> = { allPass, mixed, interrupted, severalKindsInOneCell, needsEscaping };
+
+export { NASTY };
