@@ -1,0 +1,137 @@
+/**
+ * Turns what a BusyBox probe printed and returned into an outcome class. Every pattern below is an
+ * exact message seen from BusyBox 1.35.0 (defconfig, static, glibc); test/probe/*.test.ts produces
+ * each one with the real binary. Anything not recognised is an `exec-error` carrying what was seen:
+ * an unknown message is never guessed to be a network result.
+ */
+import { assertNever } from '../model/assert-never.js';
+import type { Outcome } from '../model/outcome.js';
+import type { ProbeTask, RawTaskResult } from '../model/probe.js';
+
+/**
+ * Exit codes of a probe stopped by the outer `timeout`. BusyBox `timeout` execs the probe in its own
+ * place, so the status is the probe's death by signal as the shell reports it: 143 (TERM), 137 (KILL).
+ * 124 is what coreutils `timeout` would return; accepted in case an image ships it.
+ */
+const KILLED_BY_TIMEOUT = new Set([124, 137, 143]);
+
+/** `sh: nc: not found` (127) and `Permission denied` on exec (126): the probe never ran. */
+const COULD_NOT_RUN = new Set([126, 127]);
+
+interface Rule {
+  readonly pattern: RegExp;
+  readonly outcome: (match: RegExpExecArray) => Outcome;
+}
+
+const timedOut = (detail: string): Outcome => ({ class: 'timeout', detail });
+
+/** Socket errors shared by nc and wget (`nc: host (ip:port): <error>`, `wget: can't connect … : <error>`). */
+const CONNECT_RULES: readonly Rule[] = [
+  { pattern: /Connection refused/, outcome: () => ({ class: 'refused', detail: 'connection refused' }) },
+  { pattern: /Connection timed out/, outcome: () => timedOut('connection timed out') },
+  { pattern: /No route to host/, outcome: () => ({ class: 'no-route', detail: 'no route to host' }) },
+  {
+    pattern: /Network is unreachable/,
+    outcome: () => ({ class: 'no-route', detail: 'network is unreachable' }),
+  },
+  {
+    // glibc says the same for NXDOMAIN and for a resolver it cannot reach: the name did not resolve.
+    pattern: /bad address '([^']*)'/,
+    outcome: (m) => ({
+      class: 'name-not-found',
+      detail: `name lookup failed for ${m[1] ?? '?'} (no such name, or DNS unreachable)`,
+    }),
+  },
+];
+
+const TCP_RULES: readonly Rule[] = [
+  // `nc -vv` prints `host (ip:port) open` on success.
+  { pattern: /\) open$/m, outcome: () => ({ class: 'connected', detail: 'open' }) },
+  ...CONNECT_RULES,
+];
+
+const HTTP_RULES: readonly Rule[] = [
+  {
+    pattern: /server returned error: (HTTP\/[\d.]+ (\d{3})[^\n]*)/,
+    outcome: (m) => ({ class: 'http-status', httpStatus: Number(m[2]), detail: m[1]?.trim() ?? '' }),
+  },
+  { pattern: /download timed out/, outcome: () => timedOut('download timed out') },
+  ...CONNECT_RULES,
+];
+
+const DNS_RULES: readonly Rule[] = [
+  {
+    // The DNS server answered; NXDOMAIN (and SERVFAIL/REFUSED, also answers) mean DNS is reachable.
+    pattern: /\*\* server can't find ([^:\n]+): (\S+)/,
+    outcome: (m) => ({ class: 'name-not-found', detail: `DNS answered ${m[2] ?? '?'} for ${m[1] ?? '?'}` }),
+  },
+  {
+    pattern: /\*\*\* Can't find ([^:\n]+): No answer/,
+    outcome: (m) => ({ class: 'name-not-found', detail: `DNS has no A record for ${m[1] ?? '?'}` }),
+  },
+  // Specific socket errors first, the generic "no servers could be reached" summary last.
+  {
+    pattern: /nslookup: (read|write to '[^']*'): (Connection refused|No route to host|Network is unreachable)/,
+    outcome: (m) => ({ class: 'dns-unreachable', detail: `DNS server unreachable (${m[1] ?? ''}: ${m[2] ?? ''})` }),
+  },
+  {
+    pattern: /nslookup: can't connect to remote host \(([^)]*)\): ([^\n]+)/,
+    outcome: (m) => ({ class: 'dns-unreachable', detail: `DNS server ${m[1] ?? ''} unreachable: ${m[2] ?? ''}` }),
+  },
+  {
+    pattern: /;; connection timed out; no servers could be reached/,
+    outcome: () => ({ class: 'dns-unreachable', detail: 'no DNS server could be reached (timed out)' }),
+  },
+];
+
+/** `Name:` then `Address: a.b.c.d` lines; the `Address:` above `Name:` is the server's own. */
+function resolvedAddresses(output: string): string[] {
+  const afterName = output.split(/^Name:/m).slice(1).join('\n');
+  return [...afterName.matchAll(/^Address:\s*(\S+)\s*$/gm)].map((m) => m[1] ?? '').filter(Boolean);
+}
+
+function firstLine(output: string): string {
+  const line = output.split('\n').find((l) => l.trim() !== '');
+  return line === undefined ? '(no output)' : line.trim().slice(0, 200);
+}
+
+function execError(raw: RawTaskResult, why: string): Outcome {
+  return { class: 'exec-error', detail: `${why} (exit ${raw.exitCode}): ${firstLine(raw.output)}` };
+}
+
+function applyRules(rules: readonly Rule[], output: string): Outcome | undefined {
+  for (const rule of rules) {
+    const match = rule.pattern.exec(output);
+    if (match) return rule.outcome(match);
+  }
+  return undefined;
+}
+
+export function classifyOutcome(task: ProbeTask, raw: RawTaskResult): Outcome {
+  if (COULD_NOT_RUN.has(raw.exitCode)) return execError(raw, 'probe command could not run');
+  if (KILLED_BY_TIMEOUT.has(raw.exitCode)) {
+    return timedOut(`no answer: stopped by the outer timeout after ${raw.durationMs} ms (exit ${raw.exitCode})`);
+  }
+  switch (task.kind) {
+    case 'tcp': {
+      const outcome = applyRules(TCP_RULES, raw.output);
+      // Exit status and message must agree; a mismatch means something other than nc answered.
+      if (outcome && (outcome.class === 'connected') === (raw.exitCode === 0)) return outcome;
+      return execError(raw, 'unrecognised nc result');
+    }
+    case 'http': {
+      if (raw.exitCode === 0) return { class: 'http-status', httpStatus: 200, detail: '2xx response (wget exit 0)' };
+      return applyRules(HTTP_RULES, raw.output) ?? execError(raw, 'unrecognised wget result');
+    }
+    case 'dns': {
+      if (raw.exitCode === 0) {
+        const addresses = resolvedAddresses(raw.output);
+        if (addresses.length > 0) return { class: 'resolved', addresses, detail: `resolved to ${addresses.join(', ')}` };
+        return execError(raw, 'nslookup succeeded without addresses');
+      }
+      return applyRules(DNS_RULES, raw.output) ?? execError(raw, 'unrecognised nslookup result');
+    }
+    default:
+      return assertNever(task, 'probe task');
+  }
+}

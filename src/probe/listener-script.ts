@@ -1,0 +1,41 @@
+/**
+ * The probe container's main command (`sh -c`): serve every declared port with BusyBox httpd, then
+ * idle until the pod's deadline, leaving promptly on SIGTERM.
+ */
+import type { ListenPort } from '../model/scenario.js';
+
+/**
+ * Why it is shaped like this:
+ * - httpd serves a one-line index page, so an nc check sees "open" and a wget check gets a 200.
+ * - `httpd -f` stays in the foreground, so `&` gives a PID we can check and stop.
+ * - A listener that dies (port taken, privileged port without the sysctl) would make allow checks
+ *   look like a REJECT; the script exits non-zero instead so the failure shows as a dead pod.
+ * - `sleep` runs in the background and the shell `wait`s on it: a shell blocked in `wait` runs its
+ *   TERM trap at once, while a foreground `sleep` (or `sleep` as PID 1) would sit out the signal.
+ */
+export function buildPodMainScript(listen: readonly ListenPort[], deadlineSeconds: number): string {
+  const deadline = Math.max(1, Math.ceil(deadlineSeconds));
+  const ports = listen.map((l) => {
+    if (!Number.isInteger(l.port) || l.port < 1 || l.port > 65535) {
+      throw new RangeError(`listen port out of range: ${l.port}`);
+    }
+    return l.port;
+  });
+  const starts = ports.map((port) => `httpd -f -p ${port} -h "$w" & pids="$pids $!"; ports="$ports ${port}:$!"`);
+  return [
+    `w=$(mktemp -d /tmp/kubeknock-www.XXXXXX) || exit 70`,
+    `echo 'kubeknock probe pod' >"$w/index.html"`,
+    `pids=`,
+    `ports=`,
+    `stop() { kill $pids 2>/dev/null; rm -rf "$w"; exit "$1"; }`,
+    `trap 'stop 0' TERM INT HUP`,
+    ...starts,
+    // Give each httpd a moment to bind, then make sure it is still there.
+    `sleep 1 & pids="$pids $!"; wait $!`,
+    `for pp in $ports; do kill -0 "\${pp#*:}" 2>/dev/null || { echo "kubeknock: listener on port \${pp%%:*} failed to start" >&2; stop 1; }; done`,
+    `sleep ${deadline} & pids="$pids $!"`,
+    `wait $!`,
+    `stop 0`,
+    '',
+  ].join('\n');
+}

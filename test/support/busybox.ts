@@ -1,0 +1,114 @@
+/**
+ * Locates the real BusyBox the probe tests run against and runs scripts with it. The tests must fail,
+ * not skip, when it is missing: classification is only proven by the real binary's messages.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CACHE = '/var/cache/kubeknock/busybox';
+const HINT = 'run `bash test/busybox/build.sh` (it prints the binary path) or set KUBEKNOCK_BUSYBOX';
+
+/** Compares dotted versions numerically, so 1.36.1 sorts after 1.35.0 and 1.100 after 1.99. */
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** KUBEKNOCK_BUSYBOX, else the newest cached build; throws with the build hint when there is none. */
+export function busyboxPath(): string {
+  const fromEnv = process.env['KUBEKNOCK_BUSYBOX'];
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`KUBEKNOCK_BUSYBOX=${fromEnv} does not exist; ${HINT}`);
+    return fromEnv;
+  }
+  const versions = existsSync(CACHE)
+    ? readdirSync(CACHE).filter((v) => existsSync(join(CACHE, v, 'busybox'))).sort(compareVersions)
+    : [];
+  const newest = versions.at(-1);
+  if (newest === undefined) throw new Error(`no BusyBox build found under ${CACHE}; ${HINT}`);
+  return join(CACHE, newest, 'busybox');
+}
+
+export interface AppletDir {
+  /** Directory of `<applet> -> busybox` symlinks (and `busybox` itself unless left out). */
+  readonly dir: string;
+  readonly busybox: string;
+  remove(): void;
+}
+
+/**
+ * Makes every applet callable by name, as in the official image where /bin holds them all. Only this
+ * directory goes into PATH, so no host tool can stand in for a missing applet.
+ */
+export function createAppletDir(options: { readonly withBusyboxLink?: boolean } = {}): AppletDir {
+  const busybox = busyboxPath();
+  const dir = mkdtempSync(join(tmpdir(), 'kk-applets-'));
+  const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  for (const applet of applets) symlinkSync(busybox, join(dir, applet));
+  if (options.withBusyboxLink ?? true) symlinkSync(busybox, join(dir, 'busybox'));
+  return { dir, busybox, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface ScriptRun {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly wallMs: number;
+}
+
+export interface RunOptions {
+  /** Run inside this network namespace (`ip netns exec`), so /etc/netns/<ns>/resolv.conf applies. */
+  readonly netns?: string;
+  /** Run as this uid/gid (setpriv), like the probe pods' 65534. */
+  readonly uid?: number;
+  readonly timeoutMs?: number;
+}
+
+/** Absolute path of a host tool: the scripts' PATH holds only applets, so names alone would not resolve. */
+export function hostTool(name: string): string {
+  for (const dir of ['/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
+    const path = join(dir, name);
+    if (existsSync(path)) return path;
+  }
+  throw new Error(`${name} not found on this machine (apt-get install ${name === 'ip' ? 'iproute2' : name})`);
+}
+
+/** The argv that runs `busybox sh -c script`, wrapped for a namespace and user when asked. */
+export function shellArgv(applets: AppletDir, script: string, options: RunOptions = {}): string[] {
+  let argv = [applets.busybox, 'sh', '-c', script];
+  if (options.uid !== undefined) {
+    argv = [hostTool('setpriv'), `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', ...argv];
+  }
+  if (options.netns !== undefined) argv = [hostTool('ip'), 'netns', 'exec', options.netns, ...argv];
+  return argv;
+}
+
+/** Runs a script with the real BusyBox sh, only the applet dir in PATH. */
+export function runScript(applets: AppletDir, script: string, options: RunOptions = {}): Promise<ScriptRun> {
+  const [command, ...args] = shellArgv(applets, script, options);
+  if (command === undefined) throw new Error('empty argv');
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: { PATH: applets.dir, HOME: '/tmp' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs ?? 20_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (exitCode, signal) =>
+      resolve({ stdout, stderr, exitCode, signal, wallMs: performance.now() - started }),
+    );
+  });
+}
