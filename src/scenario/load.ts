@@ -40,9 +40,16 @@ export async function readScenarioFile(file: string): Promise<ParseResult> {
 /** Reads every file; throws one InputError listing the issues of all of them. */
 export async function loadScenarios(files: readonly string[]): Promise<Scenario[]> {
   const results = await Promise.all(files.map(readScenarioFile));
-  const issues = results.flatMap((r) => (r.ok ? [] : r.issues));
+  const issues = sortIssues(results.flatMap((r) => (r.ok ? [] : r.issues)));
   if (issues.length > 0) {
     throw new InputError(`${issues.length} problem${issues.length === 1 ? '' : 's'} in ${files.length === 1 ? files[0] : 'the scenario files'}; nothing was sent to the cluster`, issues);
   }
   return results.flatMap((r) => (r.ok ? [r.scenario] : []));
+}
+
+/** File by file, top to bottom: the order in which a person fixes them. */
+export function sortIssues(issues: readonly InputIssue[]): InputIssue[] {
+  const fileOrder = new Map<string, number>();
+  for (const issue of issues) if (!fileOrder.has(issue.file)) fileOrder.set(issue.file, fileOrder.size);
+  return [...issues].sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.line - b.line);
 }

@@ -4,6 +4,7 @@
  * every problem with its location instead of stopping at the first.
  */
 import type { InputIssue } from '../app/errors.js';
+import { MANAGED_BY_LABEL, RUN_ID_LABEL } from '../model/labels.js';
 import type { Expectation } from '../model/outcome.js';
 import type { Actor, Check, CheckKind, Defaults, Scenario } from '../model/scenario.js';
 import { DEFAULTS } from './defaults.js';
@@ -28,7 +29,7 @@ export function normalizeScenario(doc: ScenarioDocument, source: YamlSource, bro
   for (const [name, actor] of Object.entries(doc.spec.actors)) {
     const path = ['spec', 'actors', name];
     for (const [key, value] of Object.entries(actor.labels ?? {})) {
-      const problem = labelProblem(key, value);
+      const problem = labelProblem(key, value) ?? reservedLabelProblem(key);
       if (problem) report([...path, 'labels', key], problem);
     }
     const listen = (actor.listen ?? []).map((l) => (typeof l === 'number' ? { port: l } : l));
@@ -63,6 +64,11 @@ export function normalizeScenario(doc: ScenarioDocument, source: YamlSource, bro
 
   if (issues.length > 0) return { issues };
   return { scenario: { name: doc.metadata.name, file: source.file, defaults, actors, checks }, issues };
+}
+
+function reservedLabelProblem(key: string): string | undefined {
+  if (key !== MANAGED_BY_LABEL && key !== RUN_ID_LABEL) return undefined;
+  return `"${key}" is set by kubeknock on every probe pod (it is how leftovers are found); remove it from the actor`;
 }
 
 type Report = (path: FieldPath, message: string) => void;
@@ -142,7 +148,12 @@ function expandCheck(doc: CheckDocument, index: number, ctx: TargetContext, defa
 
   const many = froms.length * targets.length > 1;
   return froms.flatMap((from) =>
-    targets.map(({ resolved, kind }) => {
+    targets.flatMap(({ resolved, kind }) => {
+      if (resolved.target.type === 'actor' && resolved.target.actor === from) {
+        // CNIs disagree on whether policy applies to a pod talking to itself, so it is no test of policy.
+        report(path, `${from} → ${resolved.label} is a probe pod talking to itself; CNIs differ on whether policy applies to that, so kubeknock does not judge it`);
+        return [];
+      }
       const defaultName = `${from} → ${resolved.label}`;
       return {
         name: doc.name ? (many ? `${doc.name}: ${defaultName}` : doc.name) : defaultName,

@@ -58,10 +58,10 @@ describe('readScenarioFile: every mistake at once, located', () => {
     expect(result.ok, 'a scenario with mistakes must not load').toBe(false);
     if (result.ok) return;
     const found = result.issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
-    expect(found).toEqual([
+    expect([...found].sort()).toEqual([
+      '10 spec.checks[1].from: unknown actor "frontend" (actors: backend, postgres)',
       '11 spec.checks[2].expect: must be one of: "allow", "deny"',
       '9 spec.checks[0].to: actor "postgres" does not listen on 5433; add it to "listen" (now: 5432)',
-      '10 spec.checks[1].from: unknown actor "frontend" (actors: backend, postgres)',
     ]);
     expect(result.issues.every((i) => i.file === file)).toBe(true);
   });

@@ -1,0 +1,131 @@
+/**
+ * The run use case: scenario file → preflight → live run → rendered report(s) → exit code.
+ * The cluster comes in through `connect`, so tests drive the whole use case with a fake.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { RunReport } from '../model/report.js';
+import type { Defaults, Scenario } from '../model/scenario.js';
+import type { Clock } from '../probe/clock.js';
+import type { ClusterPort } from '../probe/cluster-port.js';
+import { preflight } from '../probe/preflight.js';
+import { runScenario, type RunProgress } from '../probe/runner.js';
+import { renderReport, type ReportFormat } from '../report/format.js';
+import { loadScenarios } from '../scenario/load.js';
+import { describeError } from './errors.js';
+
+/** Command-line settings that override a scenario's defaults for one run. */
+export interface DefaultsOverride {
+  readonly image?: string;
+  readonly imagePullPolicy?: Defaults['pod']['imagePullPolicy'];
+  readonly timeoutSeconds?: number;
+  readonly attempts?: number;
+  readonly concurrency?: number;
+  readonly settleSeconds?: number;
+}
+
+export interface RunRequest {
+  readonly file: string;
+  readonly overrides: DefaultsOverride;
+  readonly output: ReportFormat;
+  readonly reportFile?: string;
+  readonly reportFormat: ReportFormat;
+  readonly keep: boolean;
+  readonly clusterDomain: string;
+  readonly runId?: string;
+  readonly color: boolean;
+  readonly width?: number;
+}
+
+export interface RunDeps {
+  /** Builds the cluster connection; called only once input is known to be valid. */
+  readonly connect: () => ClusterPort;
+  readonly progress: RunProgress & { finish(ok: boolean, text: string): void };
+  readonly clock: Clock;
+  readonly signal?: AbortSignal;
+  readonly write: (text: string) => void;
+  readonly toolVersion: string;
+}
+
+export interface RunOutcome {
+  readonly report: RunReport;
+  readonly exitCode: number;
+}
+
+export async function runCommand(request: RunRequest, deps: RunDeps): Promise<RunOutcome> {
+  const [loaded] = await loadScenarios([request.file]);
+  if (!loaded) throw new Error(`no scenario loaded from ${request.file}`);
+  const scenario = withOverrides(loaded, request.overrides);
+  const cluster = deps.connect();
+  deps.progress.step(`checking that ${scenario.file} matches the cluster at ${cluster.server}`);
+  const facts = await preflight(scenario, cluster);
+  const runId = request.runId ?? newRunId();
+  deps.progress.step(`run ${runId}: ${scenario.checks.length} check(s) from ${scenario.actors.size} actor(s), image ${scenario.defaults.pod.image}`);
+  const report = await runScenario(scenario, cluster, {
+    runId,
+    clusterDomain: request.clusterDomain,
+    keep: request.keep,
+    progress: deps.progress,
+    clock: deps.clock,
+    toolVersion: deps.toolVersion,
+    facts,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
+  const exitCode = exitCodeOf(report, deps.signal);
+  deps.progress.finish(exitCode === 0, `${report.summary.passed}/${report.summary.total} checks passed`);
+
+  const rendered = renderReport(request.output, report, { color: request.color, ...(request.width ? { width: request.width } : {}) });
+  deps.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+  if (request.reportFile) await writeReportFile(request.reportFile, renderReport(request.reportFormat, report, { color: false }));
+  return { report, exitCode };
+}
+
+/**
+ * 0 every expectation met; 1 some expectation failed; 2 the run itself broke (pods could not start,
+ * cleanup failed); 130/143 interrupted by SIGINT/SIGTERM.
+ */
+export function exitCodeOf(report: RunReport, signal?: AbortSignal): number {
+  if (report.interrupted) return String(signal?.reason ?? '').includes('SIGTERM') ? 143 : 130;
+  if (report.errors.length > 0) return 2;
+  return report.summary.failed > 0 || report.summary.skipped > 0 ? 1 : 0;
+}
+
+export function reportFormatForFile(file: string, fallback: ReportFormat): ReportFormat {
+  if (/\.json$/i.test(file)) return 'json';
+  if (/\.xml$/i.test(file)) return 'junit';
+  if (/\.tap$/i.test(file)) return 'tap';
+  if (/\.md$/i.test(file)) return 'markdown';
+  if (/\.txt$/i.test(file)) return 'table';
+  return fallback;
+}
+
+async function writeReportFile(file: string, content: string): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, content.endsWith('\n') ? content : `${content}\n`);
+  } catch (error) {
+    throw new Error(`writing the report to ${file}: ${describeError(error)}`, { cause: error });
+  }
+}
+
+export function withOverrides(scenario: Scenario, o: DefaultsOverride): Scenario {
+  const d = scenario.defaults;
+  const defaults: Defaults = {
+    ...d,
+    ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+    ...(o.settleSeconds !== undefined ? { settleSeconds: o.settleSeconds } : {}),
+    pod: { ...d.pod, ...(o.image ? { image: o.image } : {}), ...(o.imagePullPolicy ? { imagePullPolicy: o.imagePullPolicy } : {}) },
+  };
+  const checks = scenario.checks.map((c) => ({
+    ...c,
+    ...(o.timeoutSeconds ? { timeoutSeconds: o.timeoutSeconds } : {}),
+    ...(o.attempts ? { attempts: o.attempts } : {}),
+  }));
+  return { ...scenario, defaults, checks };
+}
+
+/** Short, lower-case, label-safe: it goes into a label value and into pod names' neighbourhood. */
+export function newRunId(): string {
+  return randomBytes(4).toString('hex');
+}

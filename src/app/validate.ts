@@ -1,0 +1,21 @@
+/** `validate`: offline; reads every file, reports every problem of every file, touches no cluster. */
+import { readScenarioFile, sortIssues } from '../scenario/load.js';
+import { InputError } from './errors.js';
+
+export interface ValidateResult {
+  readonly summaries: readonly string[];
+}
+
+export async function validateFiles(files: readonly string[]): Promise<ValidateResult> {
+  const results = await Promise.all(files.map(async (file) => ({ file, result: await readScenarioFile(file) })));
+  const issues = sortIssues(results.flatMap(({ result }) => (result.ok ? [] : result.issues)));
+  if (issues.length > 0) {
+    const bad = results.filter((r) => !r.result.ok).length;
+    throw new InputError(`${issues.length} problem${issues.length === 1 ? '' : 's'} in ${bad} of ${files.length} file${files.length === 1 ? '' : 's'}:`, issues);
+  }
+  return {
+    summaries: results.flatMap(({ file, result }) =>
+      result.ok ? [`${file}: ok — scenario "${result.scenario.name}", ${result.scenario.actors.size} actor(s), ${result.scenario.checks.length} check(s)`] : [],
+    ),
+  };
+}

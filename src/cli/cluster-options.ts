@@ -1,0 +1,40 @@
+/** Flags every cluster-facing command shares, and the one place that turns them into a connection. */
+import type { Argv } from 'yargs';
+import { createKubeCluster } from '../cluster/kube-cluster.js';
+import { loadKubeConfig } from '../cluster/kubeconfig.js';
+import type { ClusterPort } from '../probe/cluster-port.js';
+import type { CliIO } from './io.js';
+
+export interface ClusterFlags {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+}
+
+export function withClusterFlags<T>(yargs: Argv<T>): Argv<T & ClusterFlags> {
+  return yargs
+    .option('kubeconfig', { type: 'string', describe: 'Path to the kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster)' })
+    .option('context', { type: 'string', describe: 'kubeconfig context to use (default: the current one)' }) as Argv<T & ClusterFlags>;
+}
+
+/** The composition root of the cluster adapter: only here is src/cluster constructed. */
+export function connectCluster(flags: ClusterFlags, io: CliIO): ClusterPort {
+  return createKubeCluster(
+    loadKubeConfig({
+      ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+      ...(flags.context ? { context: flags.context } : {}),
+      env: io.env,
+    }),
+  );
+}
+
+/** Colour only where a person reads it: a TTY, unless NO_COLOR; FORCE_COLOR wins. */
+export function wantsColor(io: CliIO): boolean {
+  if (io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0') return true;
+  if (io.env.NO_COLOR) return false;
+  return io.stdout.isTTY === true;
+}
+
+/** Spinners only on an interactive terminal, never in CI logs. */
+export function wantsSpinner(io: CliIO): boolean {
+  return io.stderr.isTTY === true && !io.env.CI;
+}

@@ -1,0 +1,98 @@
+import type { Argv } from 'yargs';
+import { runCommand, reportFormatForFile } from '../../app/run.js';
+import { stepProgress } from '../../app/step-progress.js';
+import { systemClock } from '../../probe/clock.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../report/format.js';
+import { createProgress } from '../../report/progress.js';
+import { VERSION } from '../../version.js';
+import { connectCluster, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import { defineCommand } from './index.js';
+import { dryRun } from '../../app/dry-run.js';
+
+interface RunArgs extends ClusterFlags {
+  readonly scenario: string;
+  readonly output: ReportFormat;
+  readonly report?: string;
+  readonly 'report-format'?: ReportFormat;
+  readonly image?: string;
+  readonly 'image-pull-policy'?: 'Always' | 'IfNotPresent' | 'Never';
+  readonly timeout?: number;
+  readonly attempts?: number;
+  readonly concurrency?: number;
+  readonly settle?: number;
+  readonly keep: boolean;
+  readonly 'dry-run': boolean;
+  readonly 'cluster-domain': string;
+  readonly 'run-id'?: string;
+}
+
+export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
+  command: 'run <scenario>',
+  describe: 'Create probe pods, knock on every door of the scenario, print the pass/fail matrix, clean up',
+  builder: (yargs: Argv<object>) =>
+    withClusterFlags(yargs)
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML)' })
+      .option('output', { alias: 'o', choices: REPORT_FORMATS, default: 'table' as ReportFormat, describe: 'Report format on stdout' })
+      .option('report', { type: 'string', describe: 'Also write the report to this file (written even when the run fails or is interrupted)' })
+      .option('report-format', { choices: REPORT_FORMATS, describe: 'Format of --report (default: from its extension: .json, .xml=junit, .tap, .md; else as -o)' })
+      .option('image', { type: 'string', describe: 'Probe image (overrides spec.defaults.pod.image)' })
+      .option('image-pull-policy', { choices: ['Always', 'IfNotPresent', 'Never'] as const, describe: 'Probe image pull policy' })
+      .option('timeout', { type: 'number', describe: 'Per-probe timeout in seconds (overrides the scenario)' })
+      .option('attempts', { type: 'number', describe: 'Attempts per check while the result differs from the expectation' })
+      .option('concurrency', { type: 'number', describe: 'Execs running at once across probe pods' })
+      .option('settle', { type: 'number', describe: 'Seconds to wait after the pods run, for the CNI to program them' })
+      .option('keep', { type: 'boolean', default: false, describe: 'Leave the probe pods in place for debugging (they still expire)' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the pods and checks a run would make; create nothing' })
+      .option('cluster-domain', { type: 'string', default: 'cluster.local', describe: 'DNS domain of the cluster, for Service names' })
+      .option('run-id', { type: 'string', describe: 'Run id label value (default: random)' })
+      .check((argv) => {
+        for (const name of ['timeout', 'attempts', 'concurrency'] as const) {
+          const value = argv[name];
+          if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`--${name} must be a whole number of at least 1 (got ${String(value)})`);
+        }
+        if (argv.settle !== undefined && (!Number.isInteger(argv.settle) || argv.settle < 0)) throw new Error(`--settle must be a whole number of seconds, 0 or more`);
+        if (argv['run-id'] !== undefined && !/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(argv['run-id'])) throw new Error('--run-id must be lower-case letters, digits and "-", at most 32 characters');
+        if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(argv['cluster-domain'])) throw new Error('--cluster-domain must be a DNS name such as cluster.local');
+        return true;
+      }),
+  handler: async (argv) => {
+    const { io } = ctx;
+    const overrides = {
+      ...(argv.image ? { image: argv.image } : {}),
+      ...(argv['image-pull-policy'] ? { imagePullPolicy: argv['image-pull-policy'] } : {}),
+      ...(argv.timeout ? { timeoutSeconds: argv.timeout } : {}),
+      ...(argv.attempts ? { attempts: argv.attempts } : {}),
+      ...(argv.concurrency ? { concurrency: argv.concurrency } : {}),
+      ...(argv.settle !== undefined ? { settleSeconds: argv.settle } : {}),
+    };
+    if (argv['dry-run']) {
+      ctx.exitCode = await dryRun({ file: argv.scenario, overrides, output: argv.output === 'json' ? 'json' : 'text', runId: argv['run-id'] ?? 'dry-run', clusterDomain: argv['cluster-domain'] }, (text) => io.stdout.write(text));
+      return;
+    }
+    const progress = stepProgress(createProgress(io.stderr, { interactive: wantsSpinner(io) }));
+    const { exitCode, report } = await runCommand(
+      {
+        file: argv.scenario,
+        overrides,
+        output: argv.output,
+        ...(argv.report ? { reportFile: argv.report } : {}),
+        reportFormat: argv['report-format'] ?? (argv.report ? reportFormatForFile(argv.report, argv.output) : argv.output),
+        keep: argv.keep,
+        clusterDomain: argv['cluster-domain'],
+        ...(argv['run-id'] ? { runId: argv['run-id'] } : {}),
+        color: wantsColor(io),
+        ...(io.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}),
+      },
+      {
+        connect: () => connectCluster(argv, io),
+        progress,
+        clock: systemClock,
+        ...(io.signal ? { signal: io.signal } : {}),
+        write: (text) => io.stdout.write(text),
+        toolVersion: VERSION,
+      },
+    );
+    for (const error of report.errors) io.stderr.write(`kubeknock: ${error.kind}: ${error.message}\n`);
+    ctx.exitCode = exitCode;
+  },
+}));

@@ -1,0 +1,6 @@
+import type { CommandFactory } from './index.js';
+import { runCommandFactory } from './run.js';
+import { validateCommandFactory } from './validate.js';
+
+/** run, validate: the commands that read scenarios. */
+export const scenarioCommands: CommandFactory[] = [runCommandFactory, validateCommandFactory];

@@ -1,0 +1,117 @@
+/**
+ * Planning, pure: scenario + what the cluster said (pod IPs, Services, selected pods) → the exact
+ * probes each probe pod runs. No I/O here, so every address decision is unit-tested.
+ */
+import { assertNever } from '../model/assert-never.js';
+import type { ProbeTask } from '../model/probe.js';
+import type { Check, LabelSelector, Scenario, Target } from '../model/scenario.js';
+import type { PodInfo, RunningPod, ServiceInfo } from './cluster-port.js';
+
+/** What preflight learned about the targets that live outside the scenario. */
+export interface TargetFacts {
+  readonly services: ReadonlyMap<string, ServiceInfo>;
+  readonly selectedPods: ReadonlyMap<string, readonly PodInfo[]>;
+}
+
+export interface PlannedProbe {
+  /** Unique per result: the check id, plus `.N` when a `pods` target fans out to N pods. */
+  readonly id: string;
+  readonly check: Check;
+  /** Matrix column. */
+  readonly toLabel: string;
+  /** What is knocked on, for humans: `10.244.0.7:5432`, a URL or a DNS name. */
+  readonly address: string;
+  readonly task: ProbeTask;
+}
+
+export interface PlanOptions {
+  /** The cluster's DNS domain, for Service names. */
+  readonly clusterDomain: string;
+}
+
+export function serviceKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export function selectorKey(namespace: string, selector: LabelSelector): string {
+  return `${namespace}|${JSON.stringify(selector)}`;
+}
+
+/** Probes grouped by the actor (probe pod) that runs them, in check order. */
+export function planProbes(
+  scenario: Scenario,
+  pods: ReadonlyMap<string, RunningPod>,
+  facts: TargetFacts,
+  options: PlanOptions,
+): Map<string, PlannedProbe[]> {
+  const plan = new Map<string, PlannedProbe[]>();
+  for (const check of scenario.checks) {
+    const probes = plan.get(check.from) ?? [];
+    probes.push(...planCheck(check, pods, facts, options));
+    plan.set(check.from, probes);
+  }
+  return plan;
+}
+
+interface Endpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly label: string;
+}
+
+function planCheck(check: Check, pods: ReadonlyMap<string, RunningPod>, facts: TargetFacts, options: PlanOptions): PlannedProbe[] {
+  const target = check.to;
+  if (target.type === 'url') {
+    return [{ id: check.id, check, toLabel: check.toLabel, address: target.url, task: { id: check.id, kind: 'http', url: target.url, timeoutSeconds: check.timeoutSeconds } }];
+  }
+  if (target.type === 'dns') {
+    const task: ProbeTask = { id: check.id, kind: 'dns', name: target.name, timeoutSeconds: check.timeoutSeconds, ...(target.server ? { server: target.server } : {}) };
+    return [{ id: check.id, check, toLabel: check.toLabel, address: target.name, task }];
+  }
+  const endpoints = endpointsOf(target, check, pods, facts, options);
+  return endpoints.map((endpoint, index) => {
+    const id = endpoints.length > 1 ? `${check.id}.${index + 1}` : check.id;
+    const address = `${bracketed(endpoint.host)}:${endpoint.port}`;
+    const task: ProbeTask =
+      check.kind === 'http'
+        ? { id, kind: 'http', url: `http://${address}/`, timeoutSeconds: check.timeoutSeconds }
+        : { id, kind: 'tcp', host: endpoint.host, port: endpoint.port, timeoutSeconds: check.timeoutSeconds };
+    return { id, check, toLabel: endpoint.label, address: task.kind === 'http' ? task.url : address, task };
+  });
+}
+
+function endpointsOf(target: Exclude<Target, { type: 'url' } | { type: 'dns' }>, check: Check, pods: ReadonlyMap<string, RunningPod>, facts: TargetFacts, options: PlanOptions): Endpoint[] {
+  switch (target.type) {
+    case 'actor': {
+      const pod = pods.get(target.actor);
+      if (!pod) throw new Error(`planning ${check.id}: no running probe pod for actor ${target.actor}`);
+      return [{ host: pod.ip, port: target.port, label: check.toLabel }];
+    }
+    case 'service': {
+      if (target.via === 'dns') {
+        // Fully qualified: a trailing dot skips the search list, so a lookup costs one query.
+        return [{ host: `${target.name}.${target.namespace}.svc.${options.clusterDomain}.`, port: target.port, label: check.toLabel }];
+      }
+      const service = facts.services.get(serviceKey(target.namespace, target.name));
+      if (!service) throw new Error(`planning ${check.id}: Service ${target.namespace}/${target.name} was not looked up`);
+      return [{ host: service.clusterIP, port: target.port, label: check.toLabel }];
+    }
+    case 'pods': {
+      const selected = (facts.selectedPods.get(selectorKey(target.namespace, target.selector)) ?? []).filter((p) => p.ip);
+      const chosen = target.select === 'any' ? selected.slice(0, 1) : selected;
+      return chosen.map((pod) => ({
+        host: pod.ip ?? '',
+        port: target.port,
+        label: target.select === 'any' ? check.toLabel : `pod/${pod.namespace}/${pod.name}:${target.port}`,
+      }));
+    }
+    case 'host':
+      return [{ host: target.host, port: target.port, label: check.toLabel }];
+    default:
+      return assertNever(target, 'target');
+  }
+}
+
+function bracketed(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

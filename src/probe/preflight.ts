@@ -1,0 +1,88 @@
+/**
+ * Before anything is created: does every namespace, Service and selected pod the scenario names
+ * exist? A run that would fail halfway on a typo fails here instead, with the scenario's line,
+ * and leaves the cluster untouched.
+ */
+import { InputError, type InputIssue } from '../app/errors.js';
+import type { Check, Scenario, SourceLocation } from '../model/scenario.js';
+import type { ClusterPort, PodInfo, ServiceInfo } from './cluster-port.js';
+import { selectorKey, serviceKey, type TargetFacts } from './plan.js';
+
+export async function preflight(scenario: Scenario, cluster: ClusterPort): Promise<TargetFacts> {
+  const issues: InputIssue[] = [];
+  const at = (source: SourceLocation, message: string): void => {
+    issues.push({ ...source, message });
+  };
+
+  const namespaceUsers = new Map<string, SourceLocation>();
+  for (const actor of scenario.actors.values()) if (!namespaceUsers.has(actor.namespace)) namespaceUsers.set(actor.namespace, actor.source);
+  for (const check of scenario.checks) {
+    const ns = check.to.type === 'service' || check.to.type === 'pods' ? check.to.namespace : undefined;
+    if (ns && !namespaceUsers.has(ns)) namespaceUsers.set(ns, check.source);
+  }
+  const missing = new Set<string>();
+  await Promise.all(
+    [...namespaceUsers].map(async ([namespace, source]) => {
+      if (await cluster.namespaceExists(namespace)) return;
+      missing.add(namespace);
+      at(source, `namespace "${namespace}" does not exist in the cluster at ${cluster.server}; create it (kubectl create namespace ${namespace}) or fix the scenario`);
+    }),
+  );
+
+  const services = new Map<string, ServiceInfo>();
+  const selectedPods = new Map<string, readonly PodInfo[]>();
+  const lookups: Promise<void>[] = [];
+  const seen = new Set<string>();
+  for (const check of scenario.checks) {
+    const target = check.to;
+    if (target.type === 'service' && !missing.has(target.namespace)) {
+      const key = serviceKey(target.namespace, target.name);
+      if (seen.has(`svc ${key} ${target.port} ${target.via}`)) continue;
+      seen.add(`svc ${key} ${target.port} ${target.via}`);
+      lookups.push(
+        cluster.getService(target.namespace, target.name).then((service) => {
+          const problem = serviceProblem(service, target.namespace, target.name, target.port, target.via);
+          if (problem) at(check.source, problem);
+          else if (service) services.set(key, service);
+        }),
+      );
+    }
+    if (target.type === 'pods' && !missing.has(target.namespace)) {
+      const key = selectorKey(target.namespace, target.selector);
+      if (seen.has(`pods ${key}`)) continue;
+      seen.add(`pods ${key}`);
+      lookups.push(
+        cluster.selectPods(target.namespace, target.selector).then((pods) => {
+          const running = pods.filter((p) => p.ip && !p.deleting && p.phase === 'Running');
+          if (running.length === 0) at(check.source, noPodsMessage(check, pods.length));
+          else selectedPods.set(key, running);
+        }),
+      );
+    }
+  }
+  await Promise.all(lookups);
+
+  if (issues.length > 0) {
+    throw new InputError(`the cluster does not have what ${scenario.file} refers to; nothing was created`, issues);
+  }
+  return { services, selectedPods };
+}
+
+function serviceProblem(service: ServiceInfo | undefined, namespace: string, name: string, port: number, via: 'dns' | 'cluster-ip'): string | undefined {
+  if (!service) return `Service ${namespace}/${name} does not exist`;
+  if (!service.ports.some((p) => p.port === port)) {
+    return `Service ${namespace}/${name} has no port ${port} (its ports: ${service.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'})`;
+  }
+  if (via === 'cluster-ip' && (service.clusterIP === '' || service.clusterIP === 'None')) {
+    return `Service ${namespace}/${name} is headless (no ClusterIP); use "via: dns" or a pods target`;
+  }
+  return undefined;
+}
+
+function noPodsMessage(check: Check, matched: number): string {
+  const target = check.to;
+  const where = target.type === 'pods' ? target.namespace : '';
+  return matched === 0
+    ? `no pod in namespace "${where}" matches the selector of ${check.toLabel}`
+    : `${matched} pod(s) in namespace "${where}" match the selector of ${check.toLabel}, but none is Running with an IP`;
+}

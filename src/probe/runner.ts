@@ -1,0 +1,251 @@
+/**
+ * The live run of one scenario against a ClusterPort: create one probe pod per actor, wait, settle,
+ * run every pod's probes in ONE exec per attempt round, retry only what disagrees with its
+ * expectation, and always tear down. Returns a report even when the run fails or is interrupted.
+ */
+import pLimit from 'p-limit';
+import type { Attempt, RunError, RunReport } from '../model/report.js';
+import type { ProbeTask } from '../model/probe.js';
+import type { Scenario } from '../model/scenario.js';
+import { buildBatchScript, parseBatchOutput } from './batch-script.js';
+import { classifyOutcome } from './classify.js';
+import type { Clock } from './clock.js';
+import { PodStartError, type ClusterPort, type PodRef, type RunningPod } from './cluster-port.js';
+import { probeArgv } from './commands.js';
+import { judgeOutcome } from './judge.js';
+import { planProbes, type TargetFacts } from './plan.js';
+import { buildProbePod, PROBE_CONTAINER } from './pod-spec.js';
+import { needsAnotherAttempt, toCheckResult, type ProbeRecord } from './results.js';
+import { shellQuote } from './shell-quote.js';
+
+/** Where the runner says what it is doing; the app maps this to a spinner or log lines. */
+export interface RunProgress {
+  step(text: string): void;
+  update(text: string): void;
+}
+
+export interface RunOptions {
+  readonly runId: string;
+  readonly clusterDomain: string;
+  /** Leave the probe pods in place (for debugging); they still die at their deadline. */
+  readonly keep: boolean;
+  readonly signal?: AbortSignal;
+  readonly progress: RunProgress;
+  readonly clock: Clock;
+  readonly toolVersion: string;
+  readonly facts: TargetFacts;
+}
+
+/** Probes per exec: keeps the command line (sent in the exec URL) a sane size. */
+const MAX_PROBES_PER_EXEC = 64;
+/** Added to the longest probe timeout for the exec as a whole: name lookups, process start, framing. */
+const EXEC_GRACE_MS = 15_000;
+const DELETE_TIMEOUT_MS = 90_000;
+
+export async function runScenario(scenario: Scenario, cluster: ClusterPort, options: RunOptions): Promise<RunReport> {
+  const { clock, progress, signal } = options;
+  const startedAt = clock.now();
+  const errors: RunError[] = [];
+  const created: { actor: string; ref: PodRef }[] = [];
+  const records: ProbeRecord[] = [];
+  let podStartMs: number | undefined;
+  let busyboxVersion: string | undefined;
+  let skippedBecause = 'not run';
+
+  try {
+    await execute();
+  } catch (error) {
+    if (abortedBy(signal)) skippedBecause = 'the run was interrupted before this check ran';
+    else {
+      errors.push({ kind: error instanceof PodStartError ? 'pod-start' : 'run', message: messageOf(error) });
+      skippedBecause = error instanceof PodStartError ? 'probe pods could not start' : 'the run failed before this check ran';
+    }
+  } finally {
+    await tearDown();
+  }
+  return finish();
+
+  async function execute(): Promise<void> {
+    progress.step(`creating ${scenario.actors.size} probe pod(s)`);
+    const creations = await Promise.allSettled(
+      [...scenario.actors.values()].map(async (actor) => {
+        const ref = await cluster.createPod(buildProbePod({ actor, scenarioName: scenario.name, runId: options.runId, settings: scenario.defaults.pod }));
+        created.push({ actor: actor.name, ref });
+      }),
+    );
+    const failedCreates = creations.flatMap((c) => (c.status === 'rejected' ? [c.reason as unknown] : []));
+    if (failedCreates.length > 0) {
+      for (const reason of failedCreates) errors.push({ kind: 'pod-create', message: messageOf(reason) });
+      skippedBecause = 'probe pods could not be created';
+      return;
+    }
+
+    progress.step('waiting for probe pods to run');
+    const running = await cluster.waitForPodsRunning(
+      created.map((c) => c.ref),
+      { timeoutMs: scenario.defaults.pod.startTimeoutSeconds * 1000, ...(signal ? { signal } : {}), onProgress: (line) => progress.update(line) },
+    );
+    podStartMs = clock.now() - startedAt;
+    const podsByActor = new Map<string, RunningPod>();
+    for (const { actor, ref } of created) {
+      const pod = running.find((r) => r.namespace === ref.namespace && r.name === ref.name);
+      if (pod) podsByActor.set(actor, pod);
+    }
+
+    const plan = planProbes(scenario, podsByActor, options.facts, { clusterDomain: options.clusterDomain });
+    for (const [actor, probes] of plan) {
+      const pod = podsByActor.get(actor);
+      for (const probe of probes) {
+        records.push({ probe, ...(pod ? { fromPod: `${pod.namespace}/${pod.name}` } : {}), command: probeArgv(probe.task).map(shellQuote).join(' '), attempts: [] });
+      }
+    }
+    if (abortedBy(signal)) return;
+
+    if (scenario.defaults.settleSeconds > 0) {
+      progress.step(`settling ${scenario.defaults.settleSeconds}s for the network plugin to program the new pods`);
+      await clock.sleep(scenario.defaults.settleSeconds * 1000, signal);
+    }
+
+    const limit = pLimit(scenario.defaults.concurrency);
+    for (let round = 1; !abortedBy(signal); round += 1) {
+      const due = records.filter(needsAnotherAttempt);
+      if (due.length === 0) break;
+      if (round > 1) {
+        progress.step(`round ${round}: retrying ${due.length} probe(s) whose result differs from the expectation`);
+        await clock.sleep(scenario.defaults.retryDelaySeconds * 1000, signal);
+        if (abortedBy(signal)) break;
+      } else {
+        progress.step(`running ${due.length} probe(s) from ${podsByActor.size} pod(s)`);
+      }
+      const batches = batchesByPod(due, podsByActor);
+      let finished = 0;
+      await Promise.all(
+        batches.map(({ pod, items }) =>
+          limit(async () => {
+            const version = await runBatch(cluster, pod, items, scenario.defaults.denyOutcomes, clock, signal);
+            busyboxVersion ??= version;
+            finished += items.length;
+            progress.update(`${finished}/${due.length} probes done`);
+          }),
+        ),
+      );
+    }
+    if (abortedBy(signal)) skippedBecause = 'the run was interrupted before this check ran';
+  }
+
+  async function tearDown(): Promise<void> {
+    if (created.length === 0) return;
+    const refs = created.map((c) => c.ref);
+    if (options.keep) {
+      progress.step(`--keep: leaving ${refs.length} probe pod(s): ${refs.map((r) => `${r.namespace}/${r.name}`).join(', ')} (they die after ${scenario.defaults.pod.deadlineSeconds}s; "kubeknock cleanup --run-id ${options.runId}" removes them now)`);
+      return;
+    }
+    progress.step(`deleting ${refs.length} probe pod(s)`);
+    try {
+      await cluster.deletePods(refs, { gracePeriodSeconds: 1, timeoutMs: DELETE_TIMEOUT_MS });
+    } catch (error) {
+      errors.push({ kind: 'cleanup', message: `${messageOf(error)}; run "kubeknock cleanup --run-id ${options.runId}"` });
+    }
+  }
+
+  function finish(): RunReport {
+    if (abortedBy(signal) && !errors.some((e) => e.kind === 'interrupted')) {
+      errors.push({ kind: 'interrupted', message: messageOf(signal?.reason ?? 'interrupted') });
+    }
+    const checks = records.map((r) => toCheckResult(r, skippedBecause));
+    const plannedIds = new Set(records.map((r) => r.probe.check.id));
+    for (const check of scenario.checks) {
+      if (plannedIds.has(check.id)) continue;
+      checks.push({ id: check.id, name: check.name, from: check.from, to: check.toLabel, kind: check.kind, expect: check.expect, status: 'skipped', attempts: [], durationMs: 0, message: skippedBecause });
+    }
+    const finishedAt = clock.now();
+    const stats = cluster.stats();
+    return {
+      tool: { name: 'kubeknock', version: options.toolVersion },
+      scenario: { name: scenario.name, file: scenario.file },
+      runId: options.runId,
+      startedAt: new Date(startedAt).toISOString(),
+      finishedAt: new Date(finishedAt).toISOString(),
+      durationMs: finishedAt - startedAt,
+      ...(podStartMs === undefined ? {} : { podStartMs }),
+      ...(busyboxVersion ? { busyboxVersion } : {}),
+      image: scenario.defaults.pod.image,
+      cluster: { server: cluster.server },
+      checks,
+      summary: {
+        total: checks.length,
+        passed: checks.filter((c) => c.status === 'pass').length,
+        failed: checks.filter((c) => c.status === 'fail').length,
+        skipped: checks.filter((c) => c.status === 'skipped').length,
+      },
+      errors,
+      interrupted: abortedBy(signal),
+      stats: { execs: stats.execs, apiRequests: stats.apiRequests },
+    };
+  }
+}
+
+function batchesByPod(due: readonly ProbeRecord[], pods: ReadonlyMap<string, RunningPod>): { pod: RunningPod; items: ProbeRecord[] }[] {
+  const byActor = new Map<string, ProbeRecord[]>();
+  for (const record of due) byActor.set(record.probe.check.from, [...(byActor.get(record.probe.check.from) ?? []), record]);
+  const batches: { pod: RunningPod; items: ProbeRecord[] }[] = [];
+  for (const [actor, items] of byActor) {
+    const pod = pods.get(actor);
+    if (!pod) continue;
+    for (let i = 0; i < items.length; i += MAX_PROBES_PER_EXEC) batches.push({ pod, items: items.slice(i, i + MAX_PROBES_PER_EXEC) });
+  }
+  return batches;
+}
+
+/** One exec: every probe of the batch at once inside the pod; each gets an Attempt. Returns the BusyBox version seen. */
+async function runBatch(
+  cluster: ClusterPort,
+  pod: RunningPod,
+  items: readonly ProbeRecord[],
+  denyOutcomes: Scenario['defaults']['denyOutcomes'],
+  clock: Clock,
+  signal: AbortSignal | undefined,
+): Promise<string | undefined> {
+  const tasks: ProbeTask[] = items.map((r) => r.probe.task);
+  const longest = Math.max(...tasks.map((t) => t.timeoutSeconds)) * 1000;
+  const started = clock.now();
+  const result = await cluster.exec(pod, PROBE_CONTAINER, ['sh', '-c', buildBatchScript(tasks)], {
+    timeoutMs: longest * 2 + EXEC_GRACE_MS,
+    ...(signal ? { signal } : {}),
+  });
+  const elapsed = clock.now() - started;
+  if (result.type === 'failed') {
+    for (const record of items) record.attempts.push(execError(`exec into ${pod.namespace}/${pod.name} failed: ${result.reason}`, result.stderr, elapsed));
+    return undefined;
+  }
+  const parsed = parseBatchOutput(result.stdout, tasks.map((t) => t.id));
+  for (const record of items) {
+    const raw = parsed.results.find((r) => r.id === record.probe.id);
+    if (!raw) {
+      const why = result.exitCode === 0 ? 'the probe printed no result' : `the probe script exited ${result.exitCode}`;
+      record.attempts.push(execError(`${why} in ${pod.namespace}/${pod.name}`, result.stderr, elapsed));
+      continue;
+    }
+    const outcome = classifyOutcome(record.probe.task, raw);
+    record.attempts.push({
+      outcome,
+      observed: judgeOutcome(record.probe.check.kind, outcome, denyOutcomes),
+      exitCode: raw.exitCode,
+      output: raw.output.slice(0, 4096),
+      durationMs: raw.durationMs,
+    });
+  }
+  return parsed.busyboxVersion;
+}
+
+function execError(detail: string, stderr: string, durationMs: number): Attempt {
+  return { outcome: { class: 'exec-error', detail }, observed: 'error', exitCode: null, output: stderr.slice(0, 4096), durationMs };
+}
+
+function abortedBy(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted ?? false;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
