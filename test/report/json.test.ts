@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/model/report.js';
+import { renderJson } from '../../src/report/json.js';
+import { FIXTURES, mixed } from './fixtures.js';
+
+describe('renderJson', () => {
+  it.each(Object.entries(FIXTURES))('%s parses back to the same report', (_name, fixture) => {
+    const parsed = JSON.parse(renderJson(fixture)) as RunReport;
+    expect(parsed, 'JSON.parse(renderJson(report)) should equal the report').toEqual(fixture);
+  });
+
+  it('is pretty-printed with two spaces and ends with a newline', () => {
+    const text = renderJson(mixed);
+    expect(text.startsWith('{\n  "tool": {\n    "name": "kubeknock"'), 'tool should come first, indented by two spaces').toBe(true);
+    expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  it('orders keys the same way whatever order the report was built in', () => {
+    const reversed = Object.fromEntries(Object.entries(mixed).reverse()) as unknown as RunReport;
+    const shuffledChecks = {
+      ...reversed,
+      checks: mixed.checks.map((c) => Object.fromEntries(Object.entries(c).reverse()) as unknown as RunReport['checks'][number]),
+    };
+    expect(renderJson(shuffledChecks), 'building the same report in another key order should not change the JSON').toBe(renderJson(mixed));
+  });
+
+  it('keeps the raw outcome class of every attempt', () => {
+    const parsed = JSON.parse(renderJson(mixed)) as RunReport;
+    const classes = parsed.checks[1]?.attempts.map((a) => a.outcome.class);
+    expect(classes, 'frontend → postgres saw connected twice, then timeout').toEqual(['connected', 'connected', 'timeout']);
+  });
+});

@@ -1,0 +1,72 @@
+import { Parser, type FinalResults, type Result } from 'tap-parser';
+import { describe, expect, it } from 'vitest';
+import { renderTap } from '../../src/report/tap.js';
+import { allPass, FIXTURES, interrupted, mixed, needsEscaping } from './fixtures.js';
+
+interface Parsed {
+  readonly results: FinalResults;
+  readonly asserts: Result[];
+}
+
+/** Feeds the TAP text to tap-parser (a stream parser) and collects every test point and the final tally. */
+function parse(tap: string): Promise<Parsed> {
+  return new Promise((resolve) => {
+    const asserts: Result[] = [];
+    const parser = new Parser();
+    parser.on('assert', (result: Result) => asserts.push(result));
+    parser.on('complete', (results: FinalResults) => resolve({ results, asserts }));
+    parser.end(tap);
+  });
+}
+
+describe('renderTap', () => {
+  it.each(Object.entries(FIXTURES))('%s parses as TAP 14 with one test point per check', async (_name, fixture) => {
+    const tap = renderTap(fixture);
+    expect(tap.startsWith('TAP version 14\n'), 'the first line should be the version').toBe(true);
+    const { results } = await parse(tap);
+    expect(results.count, 'one test point per check').toBe(fixture.checks.length);
+    expect(results.plan.end).toBe(fixture.checks.length);
+    expect(results.failures.filter((f) => f.tapError !== null), 'no TAP syntax errors').toEqual([]);
+  });
+
+  it('passes a run where every expectation was met', async () => {
+    const { results } = await parse(renderTap(allPass));
+    expect({ ok: results.ok, pass: results.pass, fail: results.fail }).toEqual({ ok: true, pass: 3, fail: 0 });
+  });
+
+  it('fails wrong verdicts with a YAML diagnostic carrying the message and raw outcome', async () => {
+    const { results, asserts } = await parse(renderTap(mixed));
+    expect({ ok: results.ok, pass: results.pass, fail: results.fail }).toEqual({ ok: false, pass: 2, fail: 4 });
+    const failed = asserts.find((a) => a.name === 'frontend → api:80 [tcp] expect deny');
+    expect(failed?.ok).toBe(false);
+    expect(failed?.diag).toMatchObject({
+      message: 'expected deny, observed allow (connected) after 3 attempts',
+      outcome: 'connected',
+      attempts: ['connected', 'connected', 'connected'],
+      command: 'nc -z -vv -w 2 10.244.1.7 80',
+      output: '10.244.1.7 (10.244.1.7:5432) open',
+    });
+    const execError = asserts.find((a) => a.name === 'monitoring → api:80 [tcp] expect allow');
+    expect(execError?.diag, 'an exec-error is a failure with severity error').toMatchObject({ severity: 'error', observed: 'error' });
+  });
+
+  it('marks checks that never ran # SKIP and bails out when the run had problems', async () => {
+    const { results, asserts } = await parse(renderTap(interrupted));
+    expect(asserts.map((a) => a.skip)).toEqual([false, 'interrupted by SIGINT before this check ran', 'the run ended before this check ran']);
+    expect(results.skip).toBe(2);
+    expect(results.bailout, 'an interrupted run must not look complete').toBe('cleanup: deleting probe pod production/kk-frontend-x7f2q: 403 Forbidden');
+    expect(results.ok).toBe(false);
+  });
+
+  it('escapes # and \\ in descriptions so they are not read as directives', async () => {
+    const { asserts } = await parse(renderTap(needsEscaping));
+    expect(asserts[0]?.name).toBe('back<end> → svc/"prod"/api&co:80 [tcp] expect deny');
+    expect(asserts[1]?.name).toBe('ops → x#y [tcp] expect allow');
+    expect(asserts[1]?.skip, 'the # inside the reason should stay part of it').toBe('reason # with a<b>&"c\'|*_`#\\ \\x01\\x1b[31mred\\x07');
+  });
+
+  it('keeps multi-line output as a YAML block with control characters made visible', async () => {
+    const { asserts } = await parse(renderTap(needsEscaping));
+    expect(asserts[0]?.diag?.output).toBe('line1 a<b>&"c\'|*_`#\\ \\x01\\x1b[31mred\\x07\nline2 ]]> \\ufffe \\ud800 end\n```\nline4');
+  });
+});
