@@ -1,0 +1,73 @@
+/** IPv4 and IPv6 addresses and CIDR blocks as bigints, for `ipBlock` matching. */
+import { isIP } from 'node:net';
+
+export interface Cidr {
+  readonly family: 4 | 6;
+  readonly base: bigint;
+  readonly prefix: number;
+}
+
+export interface ParsedIp {
+  readonly family: 4 | 6;
+  readonly value: bigint;
+}
+
+export function parseIp(text: string): ParsedIp | undefined {
+  const family = isIP(text);
+  if (family === 4) {
+    const value = text.split('.').reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n);
+    return { family: 4, value };
+  }
+  if (family === 6) return parseIpv6(text);
+  return undefined;
+}
+
+/** `10.0.0.0/8`, `fd00::/64`. A bare address is not a CIDR (the API server requires the prefix). */
+export function parseCidr(text: string): Cidr | undefined {
+  const slash = text.indexOf('/');
+  if (slash < 0) return undefined;
+  const ip = parseIp(text.slice(0, slash));
+  const prefixText = text.slice(slash + 1);
+  if (!ip || !/^\d{1,3}$/.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  const bits = ip.family === 4 ? 32 : 128;
+  if (prefix > bits) return undefined;
+  return { family: ip.family, base: ip.value & mask(prefix, bits), prefix };
+}
+
+export function cidrContains(cidr: Cidr, ip: ParsedIp): boolean {
+  if (cidr.family !== ip.family) return false;
+  const bits = cidr.family === 4 ? 32 : 128;
+  return (ip.value & mask(cidr.prefix, bits)) === cidr.base;
+}
+
+/** Whether `inner` lies entirely inside `outer`. */
+export function cidrWithin(inner: Cidr, outer: Cidr): boolean {
+  return inner.family === outer.family && inner.prefix >= outer.prefix && cidrContains(outer, { family: inner.family, value: inner.base });
+}
+
+function mask(prefix: number, bits: number): bigint {
+  const all = (1n << BigInt(bits)) - 1n;
+  return prefix === 0 ? 0n : (all >> BigInt(bits - prefix)) << BigInt(bits - prefix);
+}
+
+function parseIpv6(text: string): ParsedIp | undefined {
+  let head = text;
+  let v4tail: bigint | undefined;
+  const lastColon = text.lastIndexOf(':');
+  if (text.includes('.')) {
+    const v4 = parseIp(text.slice(lastColon + 1));
+    if (!v4 || v4.family !== 4) return undefined;
+    v4tail = v4.value;
+    head = `${text.slice(0, lastColon + 1)}0:0`;
+  }
+  const [left = '', right] = head.split('::');
+  const leftGroups = left === '' ? [] : left.split(':');
+  const rightGroups = right === undefined || right === '' ? [] : right.split(':');
+  const missing = 8 - leftGroups.length - rightGroups.length;
+  const groups = right === undefined ? leftGroups : [...leftGroups, ...Array<string>(missing).fill('0'), ...rightGroups];
+  if (groups.length !== 8) return undefined;
+  let value = groups.reduce((acc, group) => (acc << 16n) | BigInt(parseInt(group, 16)), 0n);
+  if (v4tail !== undefined) value = (value & ~0xffffffffn) | v4tail;
+  return { family: 6, value };
+}

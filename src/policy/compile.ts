@@ -1,0 +1,128 @@
+/**
+ * Compiles an inventory once: selectors become predicates, every policy's selection and every rule's
+ * peer matches are computed per pod up front, so judging a pair is a few array reads.
+ */
+import { cidrContains, parseCidr, parseIp, type Cidr, type ParsedIp } from './cidr.js';
+import type { CompiledInventory, CompiledPeer, CompiledPod, CompiledPolicy, CompiledRule, Direction } from './compiled.js';
+import { compileSelector } from './label-selector.js';
+import {
+  DEFAULT_ENGINE_OPTIONS,
+  NAMESPACE_NAME_LABEL,
+  podKey,
+  type EngineOptions,
+  type Inventory,
+  type Labels,
+  type PeerSpec,
+  type PodSpec,
+  type RuleSpec,
+} from './types.js';
+import { assertNever } from '../model/assert-never.js';
+
+export function compileInventory(inventory: Inventory, options: EngineOptions = DEFAULT_ENGINE_OPTIONS): CompiledInventory {
+  const namespaceLabels = new Map<string, Labels>();
+  for (const ns of inventory.namespaces) namespaceLabels.set(ns.name, { ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name });
+  // The API server labels every namespace with its name, declared or not.
+  const labelsOf = (namespace: string): Labels => namespaceLabels.get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace };
+
+  const pods = inventory.pods.map((spec, index) => compilePod(spec, index, labelsOf(spec.namespace)));
+  const policies: CompiledPolicy[] = inventory.policies.map((spec, index) => {
+    const compileRules = (direction: Direction, rules: readonly RuleSpec[]): CompiledRule[] =>
+      rules.map((rule, ruleIndex) => compileRule(rule, ruleIndex, direction, index, spec.namespace, pods, options));
+    return {
+      index,
+      key: `${spec.namespace}/${spec.name}`,
+      spec,
+      selects: compileSelector(spec.podSelector),
+      ingress: compileRules('ingress', spec.ingress.rules),
+      egress: compileRules('egress', spec.egress.rules),
+    };
+  });
+
+  const isolatedBy = { ingress: pods.map((): number[] => []), egress: pods.map((): number[] => []) };
+  const rulesFor = { ingress: pods.map((): CompiledRule[] => []), egress: pods.map((): CompiledRule[] => []) };
+  for (const pod of pods) {
+    // hostNetwork pods share the node's network namespace: no policy selects them.
+    if (pod.spec.hostNetwork) continue;
+    for (const policy of policies) {
+      // A policy selects pods of its own namespace only.
+      if (policy.spec.namespace !== pod.spec.namespace || !policy.selects(pod.spec.labels)) continue;
+      for (const direction of ['ingress', 'egress'] as const) {
+        if (!policy.spec[direction].isolates) continue;
+        isolatedBy[direction][pod.index]?.push(policy.index);
+        rulesFor[direction][pod.index]?.push(...policy[direction]);
+      }
+    }
+  }
+
+  const podsByKey = new Map(pods.map((pod) => [pod.key, pod]));
+  const podsByIp = new Map<string, CompiledPod>();
+  for (const pod of pods) if (pod.spec.ip && !pod.spec.hostNetwork) podsByIp.set(pod.spec.ip, pod);
+  return { inventory, options, pods, podsByKey, podsByIp, policies, isolatedBy, rulesFor };
+}
+
+/** The same inventory plus more pods (e.g. probe pods), compiled afresh. */
+export function withExtraPods(compiled: CompiledInventory, extra: readonly PodSpec[]): CompiledInventory {
+  if (extra.length === 0) return compiled;
+  return compileInventory({ ...compiled.inventory, pods: [...compiled.inventory.pods, ...extra] }, compiled.options);
+}
+
+function compilePod(spec: PodSpec, index: number, namespaceLabels: Labels): CompiledPod {
+  const namedPorts = new Map<string, number>();
+  for (const port of spec.containerPorts) {
+    if (port.name !== undefined) namedPorts.set(`${port.protocol}/${port.name}`, port.port);
+  }
+  const ip = spec.ip === undefined ? undefined : parseIp(spec.ip);
+  return { index, key: podKey(spec), spec, namespaceLabels, ...(ip ? { ip } : {}), namedPorts };
+}
+
+function compileRule(
+  rule: RuleSpec,
+  index: number,
+  direction: Direction,
+  policy: number,
+  policyNamespace: string,
+  pods: readonly CompiledPod[],
+  options: EngineOptions,
+): CompiledRule {
+  const peers = rule.peers.map((peer, peerIndex) => compilePeer(peer, peerIndex, policyNamespace, options));
+  const peerPods = new Uint8Array(pods.length);
+  for (const pod of pods) {
+    if (rule.peers.length === 0 || peers.some((peer) => peer.matchesPod(pod))) peerPods[pod.index] = 1;
+  }
+  return { policy, direction, index, path: rule.path, line: rule.line, anyPeer: rule.peers.length === 0, peers, peerPods, ports: rule.ports };
+}
+
+function compilePeer(spec: PeerSpec, index: number, policyNamespace: string, options: EngineOptions): CompiledPeer {
+  switch (spec.type) {
+    case 'pods': {
+      const podMatches = spec.podSelector ? compileSelector(spec.podSelector) : () => true;
+      // Without a namespaceSelector the peer means "pods of the policy's own namespace";
+      // with one (and no podSelector) it means every pod of the matching namespaces.
+      const namespaceMatches = spec.namespaceSelector ? compileSelector(spec.namespaceSelector) : undefined;
+      return {
+        index,
+        spec,
+        matchesPod: (pod) =>
+          !pod.spec.hostNetwork &&
+          (namespaceMatches ? namespaceMatches(pod.namespaceLabels) : pod.spec.namespace === policyNamespace) &&
+          podMatches(pod.spec.labels),
+        matchesIp: () => false,
+      };
+    }
+    case 'ipBlock': {
+      const cidr = parseCidr(spec.cidr);
+      const except = spec.except.map(parseCidr).filter((block): block is Cidr => block !== undefined);
+      const matchesIp = (ip: ParsedIp): boolean =>
+        cidr !== undefined && cidrContains(cidr, ip) && !except.some((block) => cidrContains(block, ip));
+      return {
+        index,
+        spec,
+        // Whether ipBlock sees pod IPs is the CNI's choice (option); a hostNetwork pod speaks with the node's address.
+        matchesPod: (pod) => pod.ip !== undefined && (options.ipBlockMatchesPods || pod.spec.hostNetwork) && matchesIp(pod.ip),
+        matchesIp,
+      };
+    }
+    default:
+      return assertNever(spec, 'peer');
+  }
+}

@@ -1,0 +1,61 @@
+/** The compiled form of an inventory: matchers built once, selections precomputed per pod and per rule. */
+import type { ParsedIp } from './cidr.js';
+import type { LabelPredicate } from './label-selector.js';
+import type { EngineOptions, Inventory, Labels, PeerSpec, PodSpec, PolicySpec, PortSpec } from './types.js';
+
+export type Direction = 'ingress' | 'egress';
+
+export interface CompiledPod {
+  readonly index: number;
+  readonly key: string;
+  readonly spec: PodSpec;
+  readonly namespaceLabels: Labels;
+  readonly ip?: ParsedIp;
+  /** `TCP/http` → 8080: the container ports a named port in a policy resolves to on this pod. */
+  readonly namedPorts: ReadonlyMap<string, number>;
+}
+
+export interface CompiledPeer {
+  readonly index: number;
+  readonly spec: PeerSpec;
+  matchesPod(pod: CompiledPod): boolean;
+  matchesIp(ip: ParsedIp): boolean;
+}
+
+export interface CompiledRule {
+  readonly policy: number;
+  readonly direction: Direction;
+  readonly index: number;
+  readonly path: string;
+  readonly line: number;
+  /** No `from`/`to` entries: every peer, pods and addresses alike. */
+  readonly anyPeer: boolean;
+  readonly peers: readonly CompiledPeer[];
+  /** peerPods[pod.index] === 1 when some peer of the rule matches that pod: computed once, read per pair. */
+  readonly peerPods: Uint8Array;
+  readonly ports: readonly PortSpec[];
+}
+
+export interface CompiledPolicy {
+  readonly index: number;
+  /** `namespace/name` */
+  readonly key: string;
+  readonly spec: PolicySpec;
+  readonly selects: LabelPredicate;
+  readonly ingress: readonly CompiledRule[];
+  readonly egress: readonly CompiledRule[];
+}
+
+export interface CompiledInventory {
+  readonly inventory: Inventory;
+  readonly options: EngineOptions;
+  readonly pods: readonly CompiledPod[];
+  readonly podsByKey: ReadonlyMap<string, CompiledPod>;
+  readonly podsByIp: ReadonlyMap<string, CompiledPod>;
+  readonly policies: readonly CompiledPolicy[];
+  /** Per pod index: the policies that select the pod and isolate it for that direction. */
+  readonly isolatedBy: { readonly [D in Direction]: readonly (readonly number[])[] };
+  /** Per pod index: the rules of those policies, flattened (the union the pod's traffic is judged by). */
+  readonly rulesFor: { readonly [D in Direction]: readonly (readonly CompiledRule[])[] };
+}
+

@@ -1,0 +1,97 @@
+/**
+ * Kubernetes objects (from YAML files or the API) → the engine's inventory, with every problem listed.
+ * Kinds the engine does not need are skipped; a `List` (kubectl get -o yaml) is unpacked.
+ */
+import type { Inventory, NamespaceSpec, PodSpec, PolicySpec, ServiceSpec } from '../types.js';
+import { decodeNetworkPolicy } from './network-policy.js';
+import { Reader, type DecodeIssue, type RawObject } from './reader.js';
+import { decodeNamespace, decodePodLike, decodeService, type Metadata } from './workloads.js';
+
+export type { DecodeIssue, FieldPath, RawObject } from './reader.js';
+
+export interface DecodeResult {
+  readonly inventory: Inventory;
+  readonly issues: readonly DecodeIssue[];
+}
+
+const KINDS = ['Namespace', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Service', 'NetworkPolicy'] as const;
+type Kind = (typeof KINDS)[number];
+
+export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
+  const namespaces: NamespaceSpec[] = [];
+  const pods: PodSpec[] = [];
+  const services: ServiceSpec[] = [];
+  const policies: PolicySpec[] = [];
+  const issues: DecodeIssue[] = [];
+  const seen = new Map<string, string>();
+
+  const visit = (raw: RawObject): void => {
+    if (raw.value === null || raw.value === undefined) return; // an empty YAML document
+    const reader = new Reader(raw);
+    const root = reader.record(raw.value, [], 'a Kubernetes object (a mapping with apiVersion and kind)');
+    if (!root) return void issues.push(...reader.issues);
+    if (root.kind === 'List') {
+      reader.list(root.items, ['items']).forEach((item, index) => visit(itemOf(raw, item, index)));
+      return void issues.push(...reader.issues);
+    }
+    const kind = reader.string(root.kind, ['kind']);
+    if (kind === undefined) reader.issue(['kind'], 'is required');
+    if (!isKind(kind)) return void issues.push(...reader.issues);
+    const metadata = decodeMetadata(reader, root, kind);
+    if (metadata) {
+      const key = `${kind} ${kind === 'Namespace' ? '' : `${metadata.namespace}/`}${metadata.name}`;
+      reader.object = key;
+      const where = `${raw.file}${metadata.line > 0 ? `:${metadata.line}` : ''}`;
+      const first = seen.get(key);
+      if (first !== undefined) reader.issue(['metadata', 'name'], `duplicate ${key} (first defined at ${first})`);
+      else seen.set(key, where);
+      addObject(reader, kind, metadata);
+    }
+    issues.push(...reader.issues);
+  };
+
+  const addObject = (reader: Reader, kind: Kind, metadata: Metadata): void => {
+    switch (kind) {
+      case 'Namespace':
+        namespaces.push(decodeNamespace(reader, metadata));
+        return;
+      case 'Pod':
+      case 'Deployment':
+      case 'StatefulSet':
+      case 'DaemonSet':
+        pods.push(decodePodLike(reader, kind, metadata));
+        return;
+      case 'Service':
+        services.push(decodeService(reader, metadata));
+        return;
+      case 'NetworkPolicy': {
+        const policy = decodeNetworkPolicy(reader, metadata);
+        if (policy) policies.push(policy);
+        return;
+      }
+    }
+  };
+
+  for (const raw of objects) visit(raw);
+  return { inventory: { namespaces, pods, services, policies }, issues };
+}
+
+function decodeMetadata(reader: Reader, root: Readonly<Record<string, unknown>>, kind: Kind): Metadata | undefined {
+  const meta = reader.record(root.metadata, ['metadata']);
+  const name = reader.string(meta?.name, ['metadata', 'name']);
+  if (!name) {
+    reader.issue(['metadata', 'name'], `is required (${kind} without a name)`);
+    return undefined;
+  }
+  // Namespaced objects without a namespace land in "default", as with `kubectl apply`.
+  const namespace = kind === 'Namespace' ? name : (reader.string(meta?.namespace, ['metadata', 'namespace']) ?? 'default');
+  return { name, namespace, line: reader.raw.locate([]).line };
+}
+
+function itemOf(parent: RawObject, value: unknown, index: number): RawObject {
+  return { value, file: parent.file, locate: (path) => parent.locate(['items', index, ...path]) };
+}
+
+function isKind(kind: string | undefined): kind is Kind {
+  return (KINDS as readonly (string | undefined)[]).includes(kind);
+}

@@ -1,0 +1,92 @@
+/** Namespaces, Pods, workloads (their pod template stands for their pods) and Services. */
+import { PROTOCOLS, type ContainerPort, type NamespaceSpec, type PodSpec, type Protocol, type ServiceSpec } from '../types.js';
+import { decodeLabels } from './labels.js';
+import { Reader, type FieldPath } from './reader.js';
+
+export interface Metadata {
+  readonly namespace: string;
+  readonly name: string;
+  readonly line: number;
+}
+
+export function decodeNamespace(reader: Reader, metadata: Metadata): NamespaceSpec {
+  const root = reader.record(reader.raw.value, []) ?? {};
+  const meta = reader.record(root.metadata, ['metadata']) ?? {};
+  return { name: metadata.name, labels: decodeLabels(reader, meta.labels, ['metadata', 'labels']) };
+}
+
+export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
+/** A Pod, or a workload's pod template named after the workload. */
+export function decodePodLike(reader: Reader, kind: WorkloadKind, metadata: Metadata): PodSpec {
+  const root = reader.record(reader.raw.value, []) ?? {};
+  let metaPath: FieldPath = ['metadata'];
+  let specPath: FieldPath = ['spec'];
+  if (kind !== 'Pod') {
+    metaPath = ['spec', 'template', 'metadata'];
+    specPath = ['spec', 'template', 'spec'];
+  }
+  const meta = reader.record(dig(root, metaPath), metaPath) ?? {};
+  const spec = reader.record(dig(root, specPath), specPath) ?? {};
+  const labels = decodeLabels(reader, meta.labels, [...metaPath, 'labels']);
+  const hostNetwork = reader.boolean(spec.hostNetwork, [...specPath, 'hostNetwork']) ?? false;
+  const containerPorts: ContainerPort[] = [];
+  reader.list(spec.containers, [...specPath, 'containers']).forEach((item, c) => {
+    const container = reader.record(item, [...specPath, 'containers', c]);
+    reader.list(container?.ports, [...specPath, 'containers', c, 'ports']).forEach((portItem, p) => {
+      const at: FieldPath = [...specPath, 'containers', c, 'ports', p];
+      const entry = reader.record(portItem, at);
+      if (!entry) return;
+      const port = reader.integer(entry.containerPort, [...at, 'containerPort'], 1, 65535);
+      const name = reader.string(entry.name, [...at, 'name']);
+      const protocol = decodeProtocol(reader, entry.protocol, [...at, 'protocol']);
+      if (port === undefined) return reader.issue([...at, 'containerPort'], 'is required');
+      containerPorts.push({ port, protocol, ...(name === undefined ? {} : { name }) });
+    });
+  });
+  const status = kind === 'Pod' ? reader.record(root.status, ['status']) : undefined;
+  const ip = reader.string(status?.podIP, ['status', 'podIP']);
+  return {
+    namespace: metadata.namespace,
+    name: metadata.name,
+    labels,
+    ...(ip ? { ip } : {}),
+    hostNetwork,
+    containerPorts,
+    kind,
+    source: { file: reader.raw.file, line: metadata.line },
+  };
+}
+
+export function decodeService(reader: Reader, metadata: Metadata): ServiceSpec {
+  const root = reader.record(reader.raw.value, []) ?? {};
+  const spec = reader.record(root.spec, ['spec']) ?? {};
+  const selector = spec.selector === undefined || spec.selector === null ? undefined : decodeLabels(reader, spec.selector, ['spec', 'selector']);
+  const ports = reader.list(spec.ports, ['spec', 'ports']).flatMap((item, index) => {
+    const at: FieldPath = ['spec', 'ports', index];
+    const entry = reader.record(item, at);
+    const port = reader.integer(entry?.port, [...at, 'port'], 1, 65535);
+    if (!entry || port === undefined) return [];
+    const target: unknown = entry.targetPort;
+    // API server defaulting: targetPort defaults to port.
+    const targetPort = typeof target === 'number' || typeof target === 'string' ? target : port;
+    return [{ port, protocol: decodeProtocol(reader, entry.protocol, [...at, 'protocol']), targetPort }];
+  });
+  return { namespace: metadata.namespace, name: metadata.name, ...(selector ? { selector } : {}), ports, source: { file: reader.raw.file, line: metadata.line } };
+}
+
+function decodeProtocol(reader: Reader, value: unknown, path: FieldPath): Protocol {
+  const text = reader.string(value, path) ?? 'TCP';
+  if ((PROTOCOLS as readonly string[]).includes(text)) return text as Protocol;
+  reader.issue(path, `must be one of ${PROTOCOLS.join(', ')}, found "${text}"`);
+  return 'TCP';
+}
+
+function dig(value: unknown, path: FieldPath): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}

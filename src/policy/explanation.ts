@@ -1,0 +1,57 @@
+/** The engine's answer for one connection: a verdict per direction, and why. */
+import type { Protocol } from './types.js';
+
+export type Verdict = 'allow' | 'deny';
+
+export interface PolicyRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+/** A rule that admitted the connection: which peer entry and which port entry matched. */
+export interface RuleMatch {
+  readonly policy: PolicyRef;
+  /** e.g. `spec.ingress[1]` */
+  readonly rule: string;
+  /** e.g. `from[0]`, or `any peer` for a rule without `from`/`to`. */
+  readonly peer: string;
+  /** e.g. `ports[2] (TCP 5432)`, or `any port`. */
+  readonly port: string;
+}
+
+/** A rule of an isolating policy that did not admit the connection, and on what it failed. */
+export interface RuleMiss {
+  readonly policy: PolicyRef;
+  readonly rule: string;
+  readonly peerMatched: boolean;
+  readonly portMatched: boolean;
+}
+
+export type DirectionVerdict =
+  /** No policy selects the pod for this direction: everything is allowed. */
+  | { readonly kind: 'not-isolated'; readonly verdict: 'allow' }
+  /** hostNetwork pods are never selected by a policy. */
+  | { readonly kind: 'host-network'; readonly verdict: 'allow' }
+  /** This end is an address outside the known pods: no policy of ours governs its side. */
+  | { readonly kind: 'outside'; readonly verdict: 'allow' }
+  | { readonly kind: 'allowed'; readonly verdict: 'allow'; readonly isolatedBy: readonly PolicyRef[]; readonly allowedBy: readonly RuleMatch[] }
+  | { readonly kind: 'denied'; readonly verdict: 'deny'; readonly isolatedBy: readonly PolicyRef[]; readonly misses: readonly RuleMiss[] };
+
+export interface Explanation {
+  /** `namespace/pod` or the address. */
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  /** allow only when the source's egress AND the destination's ingress both allow. */
+  readonly verdict: Verdict;
+  /**
+   * A pod talking to itself. CNIs disagree on whether policy applies; the verdict follows the policy
+   * letter, and callers report such pairs apart instead of as pass/fail.
+   */
+  readonly loopback: boolean;
+  readonly egress: DirectionVerdict;
+  readonly ingress: DirectionVerdict;
+}

@@ -1,0 +1,12 @@
+/** The NetworkPolicy engine: pure (no fs, network or clock). Decode → compile → judge, explain, lint. */
+export * from './types.js';
+export type { CompiledInventory, Direction } from './compiled.js';
+export type { DirectionVerdict, Explanation, PolicyRef, RuleMatch, RuleMiss, Verdict } from './explanation.js';
+export { compileInventory, withExtraPods } from './compile.js';
+export { explainConnection, resolveEndpoint, type ConnectionQuery, type Endpoint } from './evaluate.js';
+export { computeMatrix, matrixCell, type MatrixCell, type PolicyMatrix } from './matrix.js';
+export { decodeObjects, type DecodeIssue, type DecodeResult, type FieldPath, type RawObject } from './decode/index.js';
+export { lintPolicies, LINT_RULES, type LintFinding, type LintRule } from './lint/index.js';
+export { addPods, judgeConnection, judgeWithPods, UnknownEndpointError, type ExtraPod, type PolicyQuery } from './runner-query.js';
+export { describeSelector } from './label-selector.js';
+export { describePortEntry } from './port-matcher.js';

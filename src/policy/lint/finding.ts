@@ -1,0 +1,26 @@
+/** What lint reports: one problem, tied to a policy and a field whenever there is one. */
+
+export const LINT_RULES = [
+  'invalid-shape', //        the API server would reject the policy
+  'or-peers', //             a namespaceSelector item and a podSelector item in one list: OR, probably meant AND
+  'egress-without-dns', //   egress isolated but DNS (UDP and TCP 53) not allowed
+  'selects-no-pod', //       podSelector matches none of the known pods
+  'never-matches', //        a rule that can never admit anything (e.g. a named port no pod declares)
+  'namespace-wide-open', //  workloads in a namespace that no policy governs
+] as const;
+
+export type LintRule = (typeof LINT_RULES)[number];
+
+export interface LintFinding {
+  readonly rule: LintRule;
+  /** `error`: the API server rejects it; `warning`: accepted, but likely not what was meant. */
+  readonly severity: 'error' | 'warning';
+  readonly namespace: string;
+  /** Policy name; absent for namespace-level findings. */
+  readonly policy?: string;
+  /** Field path, e.g. `spec.ingress[0].from`; empty for namespace-level findings. */
+  readonly field: string;
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+}

@@ -1,0 +1,46 @@
+/** Lint: every rule over an inventory, plus the policies the decoder had to reject. */
+import { compileInventory } from '../compile.js';
+import type { DecodeIssue } from '../decode/index.js';
+import type { Inventory } from '../types.js';
+import type { LintFinding } from './finding.js';
+import { deadNamedPorts, orPeers, selectsNoPod } from './policy-rules.js';
+import { withRepresentatives } from './representatives.js';
+import { egressWithoutDns, wideOpenNamespaces } from './traffic-rules.js';
+
+export type { LintFinding, LintRule } from './finding.js';
+export { LINT_RULES } from './finding.js';
+
+/**
+ * `rejected`: decode issues inside NetworkPolicies (the API server would refuse them); they become
+ * `invalid-shape` errors, and those policies are absent from `inventory`.
+ */
+export function lintPolicies(inventory: Inventory, rejected: readonly DecodeIssue[] = []): LintFinding[] {
+  const { inventory: withStandIns, representatives } = withRepresentatives(inventory);
+  const compiled = compileInventory(withStandIns);
+  const realPods = new Set(compiled.pods.filter((pod) => !representatives.has(pod.key)).map((pod) => pod.index));
+  const everyPod = new Set(compiled.pods.map((pod) => pod.index));
+  const podsKnown = realPods.size > 0;
+
+  const findings: LintFinding[] = rejected.map((issue) => ({
+    rule: 'invalid-shape',
+    severity: 'error',
+    namespace: issue.policy?.namespace ?? '',
+    ...(issue.policy ? { policy: issue.policy.name } : {}),
+    field: issue.path,
+    message: issue.message,
+    file: issue.file,
+    line: issue.line,
+  }));
+  for (const policy of compiled.policies) {
+    findings.push(...orPeers(policy.spec));
+    if (podsKnown) findings.push(...selectsNoPod(compiled, policy, realPods), ...deadNamedPorts(compiled, policy, realPods));
+  }
+  findings.push(...egressWithoutDns(compiled, everyPod), ...wideOpenNamespaces(compiled, realPods));
+  return findings.sort(
+    (a, b) =>
+      a.namespace.localeCompare(b.namespace) ||
+      (a.policy ?? '').localeCompare(b.policy ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      a.field.localeCompare(b.field),
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * The full pod × pod truth table for one port and protocol. Kept as two flat byte arrays (1 = allow)
+ * rather than a million result objects, so a 1,000-pod inventory costs 2 MB; renderers stream rows.
+ */
+import type { CompiledInventory } from './compiled.js';
+import { directionAllows, type Endpoint } from './evaluate.js';
+import type { Verdict } from './explanation.js';
+import type { Protocol } from './types.js';
+
+export interface PolicyMatrix {
+  readonly port: number;
+  readonly protocol: Protocol;
+  /** `namespace/name` of every pod, in inventory order: row i and column i. */
+  readonly pods: readonly string[];
+  /** egress[from * n + to] === 1 when the source's egress admits the pair. */
+  readonly egress: Uint8Array;
+  readonly ingress: Uint8Array;
+}
+
+export interface MatrixCell {
+  readonly from: string;
+  readonly to: string;
+  readonly verdict: Verdict;
+  readonly ingress: Verdict;
+  readonly egress: Verdict;
+  readonly loopback: boolean;
+}
+
+export function computeMatrix(compiled: CompiledInventory, port: number, protocol: Protocol): PolicyMatrix {
+  const n = compiled.pods.length;
+  const egress = new Uint8Array(n * n);
+  const ingress = new Uint8Array(n * n);
+  const endpoints: Endpoint[] = compiled.pods.map((pod) => ({ type: 'pod', pod }));
+  for (const from of compiled.pods) {
+    for (const to of compiled.pods) {
+      const cell = from.index * n + to.index;
+      egress[cell] = directionAllows(compiled, 'egress', from, endpoints[to.index] as Endpoint, to, port, protocol) ? 1 : 0;
+      ingress[cell] = directionAllows(compiled, 'ingress', to, endpoints[from.index] as Endpoint, to, port, protocol) ? 1 : 0;
+    }
+  }
+  return { port, protocol, pods: compiled.pods.map((pod) => pod.key), egress, ingress };
+}
+
+export function matrixCell(matrix: PolicyMatrix, from: number, to: number): MatrixCell {
+  const index = from * matrix.pods.length + to;
+  const egress = matrix.egress[index] === 1 ? 'allow' : 'deny';
+  const ingress = matrix.ingress[index] === 1 ? 'allow' : 'deny';
+  return {
+    from: matrix.pods[from] ?? '',
+    to: matrix.pods[to] ?? '',
+    verdict: egress === 'allow' && ingress === 'allow' ? 'allow' : 'deny',
+    ingress,
+    egress,
+    loopback: from === to,
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * What the policy engine works on: Kubernetes objects already decoded, checked and defaulted
+ * (src/policy/decode/ builds these from YAML or from the live cluster). Plain data, no behaviour.
+ */
+import type { LabelSelector } from '../model/scenario.js';
+
+export type { LabelSelector };
+
+export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+export type Labels = Readonly<Record<string, string>>;
+
+/** Where an object came from: a file and line, or the live cluster (line 0). */
+export interface ObjectSource {
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface NamespaceSpec {
+  readonly name: string;
+  /** Includes `kubernetes.io/metadata.name`, which the API server sets on every namespace. */
+  readonly labels: Labels;
+}
+
+export interface ContainerPort {
+  readonly name?: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+}
+
+export interface PodSpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly ip?: string;
+  readonly hostNetwork: boolean;
+  readonly containerPorts: readonly ContainerPort[];
+  /** `Pod`, or the workload kind whose pod template stands for its pods. */
+  readonly kind: 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  readonly source?: ObjectSource;
+}
+
+export interface ServiceSpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly selector?: Labels;
+  readonly ports: readonly { readonly port: number; readonly protocol: Protocol; readonly targetPort: number | string }[];
+  readonly source?: ObjectSource;
+}
+
+/** One entry of a rule's `ports` list. */
+export type PortSpec =
+  /** `protocol` only: every port of that protocol. */
+  | { readonly type: 'all-ports'; readonly protocol: Protocol }
+  /** A number, or the inclusive range port..endPort. */
+  | { readonly type: 'number'; readonly protocol: Protocol; readonly port: number; readonly endPort?: number }
+  /** A container port name, resolved on the destination pod. */
+  | { readonly type: 'named'; readonly protocol: Protocol; readonly name: string };
+
+/** One entry of a rule's `from` / `to` list. */
+export type PeerSpec =
+  | {
+      readonly type: 'pods';
+      /** Absent: pods of the policy's own namespace. */
+      readonly namespaceSelector?: LabelSelector;
+      /** Absent: every pod of the selected namespaces. */
+      readonly podSelector?: LabelSelector;
+    }
+  | { readonly type: 'ipBlock'; readonly cidr: string; readonly except: readonly string[] };
+
+export interface RuleSpec {
+  /** Field path of the rule, e.g. `spec.ingress[0]`, for explanations and lint. */
+  readonly path: string;
+  /** Line of the rule in its file (0 when unknown, e.g. read from the cluster). */
+  readonly line: number;
+  /** Empty: every peer (the API treats a missing and an empty list alike). */
+  readonly peers: readonly PeerSpec[];
+  /** Empty: every port and protocol. */
+  readonly ports: readonly PortSpec[];
+}
+
+export interface DirectionSpec {
+  /** Whether `policyTypes` (after defaulting) lists this direction: selected pods become isolated for it. */
+  readonly isolates: boolean;
+  readonly rules: readonly RuleSpec[];
+}
+
+export interface PolicySpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly podSelector: LabelSelector;
+  readonly ingress: DirectionSpec;
+  readonly egress: DirectionSpec;
+  readonly source?: ObjectSource;
+}
+
+/** Everything the engine knows about a cluster (from files or live). */
+export interface Inventory {
+  readonly namespaces: readonly NamespaceSpec[];
+  readonly pods: readonly PodSpec[];
+  readonly services: readonly ServiceSpec[];
+  readonly policies: readonly PolicySpec[];
+}
+
+export interface EngineOptions {
+  /**
+   * Whether `ipBlock` peers match pod IPs. The API leaves it to the CNI: Calico matches pod IPs,
+   * Cilium does not. Default true.
+   */
+  readonly ipBlockMatchesPods: boolean;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { ipBlockMatchesPods: true };
+
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+export function podKey(pod: { readonly namespace: string; readonly name: string }): string {
+  return `${pod.namespace}/${pod.name}`;
+}
