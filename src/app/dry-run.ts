@@ -3,10 +3,9 @@
  * with placeholders where only the cluster knows the answer (pod IPs, ClusterIPs). Touches nothing.
  */
 import type { PodInfo, RunningPod, ServiceInfo } from '../probe/cluster-port.js';
-import { probeArgv } from '../probe/commands.js';
+import { probeCommandLine } from '../probe/commands.js';
 import { planProbes, selectorKey, serviceKey } from '../probe/plan.js';
 import { buildProbePod } from '../probe/pod-spec.js';
-import { shellQuote } from '../probe/shell-quote.js';
 import { loadScenarios } from '../scenario/load.js';
 import type { Scenario } from '../model/scenario.js';
 import { withOverrides, type DefaultsOverride } from './run.js';
@@ -33,7 +32,7 @@ export async function dryRun(request: DryRunRequest, write: (text: string) => vo
     expect: p.check.expect,
     timeoutSeconds: p.check.timeoutSeconds,
     attempts: p.check.attempts,
-    command: probeArgv(p.task).map(shellQuote).join(' '),
+    command: probeCommandLine(p.task),
   }));
   if (request.output === 'json') {
     write(`${JSON.stringify({ scenario: scenario.name, file: scenario.file, pods, probes }, null, 2)}\n`);

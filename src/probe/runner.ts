@@ -11,12 +11,11 @@ import { buildBatchScript, parseBatchOutput } from './batch-script.js';
 import { classifyOutcome } from './classify.js';
 import type { Clock } from './clock.js';
 import { PodStartError, type ClusterPort, type PodRef, type RunningPod } from './cluster-port.js';
-import { probeArgv } from './commands.js';
+import { probeCommandLine } from './commands.js';
 import { judgeOutcome } from './judge.js';
 import { planProbes, type TargetFacts } from './plan.js';
 import { buildProbePod, PROBE_CONTAINER } from './pod-spec.js';
 import { needsAnotherAttempt, toCheckResult, type ProbeRecord } from './results.js';
-import { shellQuote } from './shell-quote.js';
 
 /** Where the runner says what it is doing; the app maps this to a spinner or log lines. */
 export interface RunProgress {
@@ -96,9 +95,12 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
     for (const [actor, probes] of plan) {
       const pod = podsByActor.get(actor);
       for (const probe of probes) {
-        records.push({ probe, ...(pod ? { fromPod: `${pod.namespace}/${pod.name}` } : {}), command: probeArgv(probe.task).map(shellQuote).join(' '), attempts: [] });
+        records.push({ probe, ...(pod ? { fromPod: `${pod.namespace}/${pod.name}` } : {}), command: probeCommandLine(probe.task), attempts: [] });
       }
     }
+    // Report in the scenario's order, not grouped by pod.
+    const order = new Map(scenario.checks.map((c, i) => [c.id, i]));
+    records.sort((a, b) => (order.get(a.probe.check.id) ?? 0) - (order.get(b.probe.check.id) ?? 0));
     if (abortedBy(signal)) return;
 
     if (scenario.defaults.settleSeconds > 0) {

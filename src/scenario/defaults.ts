@@ -1,4 +1,5 @@
 import type { Defaults } from '../model/scenario.js';
+import { DEFAULT_DENY_OUTCOMES } from '../probe/judge.js';
 
 /**
  * The official busybox image, pinned to a tag: its nc, wget and nslookup are the full defconfig
@@ -12,7 +13,7 @@ export const DEFAULTS: Defaults = {
   retryDelaySeconds: 1,
   settleSeconds: 2,
   concurrency: 16,
-  denyOutcomes: ['timeout', 'refused', 'no-route'],
+  denyOutcomes: DEFAULT_DENY_OUTCOMES,
   pod: {
     image: DEFAULT_IMAGE,
     imagePullPolicy: 'IfNotPresent',

@@ -1,0 +1,156 @@
+/**
+ * The runner end to end over a simulated API (FakeCluster) with the real BusyBox doing the probing on
+ * loopback: pods, one exec per pod, retries bounded by attempts, and teardown on every path.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { MANAGED_BY_LABEL, RUN_ID_LABEL } from '../../src/model/labels.js';
+import type { RunReport } from '../../src/model/report.js';
+import type { Scenario } from '../../src/model/scenario.js';
+import { systemClock } from '../../src/probe/clock.js';
+import { preflight } from '../../src/probe/preflight.js';
+import { runScenario, type RunOptions } from '../../src/probe/runner.js';
+import { parseScenario } from '../../src/scenario/load.js';
+import { exitCodeOf } from '../../src/app/run.js';
+import { FakeCluster, type FakeClusterOptions } from '../support/fake-cluster.js';
+
+let cluster: FakeCluster | undefined;
+afterEach(() => cluster?.dispose());
+
+function scenario(checks: string, defaults = ''): Scenario {
+  const result = parseScenario(
+    'runner.yaml',
+    `apiVersion: kubeknock.dev/v1alpha1
+kind: Scenario
+metadata: {name: runner}
+spec:
+  defaults: {timeoutSeconds: 1, attempts: 3, retryDelaySeconds: 0, settleSeconds: 0${defaults}}
+  actors:
+    backend: {namespace: prod, labels: {app: backend}}
+    frontend: {namespace: prod, labels: {app: frontend}}
+    postgres: {namespace: prod, labels: {app: postgres}, listen: [5432]}
+    web: {namespace: prod, labels: {app: web}, listen: [8080, 8081]}
+  checks:
+${checks}`,
+  );
+  if (!result.ok) throw new Error(`test scenario invalid: ${JSON.stringify(result.issues)}`);
+  return result.scenario;
+}
+
+async function run(s: Scenario, options: FakeClusterOptions = {}, extra: Partial<RunOptions> = {}): Promise<{ report: RunReport; fake: FakeCluster }> {
+  const fake = new FakeCluster({ namespaces: ['prod'], ...options });
+  cluster = fake;
+  const steps: string[] = [];
+  const facts = await preflight(s, fake);
+  const report = await runScenario(s, fake, {
+    runId: 'test1234',
+    clusterDomain: 'cluster.local',
+    keep: false,
+    progress: { step: (t) => steps.push(t), update: () => undefined },
+    clock: systemClock,
+    toolVersion: '0.0.0-test',
+    facts,
+    ...extra,
+  });
+  return { report, fake };
+}
+
+describe('runScenario', () => {
+  it('creates one labelled pod per actor, runs all probes of a pod in one exec, passes, and deletes every pod', async () => {
+    const s = scenario(`    - {from: [backend, frontend], to: [postgres:5432, web:8080], expect: allow}
+    - {from: backend, to: web:8081, kind: http, expect: allow}
+`);
+    const { report, fake } = await run(s);
+    expect(report.checks.map((c) => `${c.from}→${c.to}:${c.status}:${c.outcome?.class}`)).toEqual([
+      'backend→postgres:5432:pass:connected',
+      'backend→web:8080:pass:connected',
+      'frontend→postgres:5432:pass:connected',
+      'frontend→web:8080:pass:connected',
+      'backend→web:8081:pass:http-status',
+    ]);
+    expect(report.summary).toEqual({ total: 5, passed: 5, failed: 0, skipped: 0 });
+    expect(fake.created).toHaveLength(4);
+    for (const manifest of fake.created) {
+      expect(manifest.metadata.labels[MANAGED_BY_LABEL]).toBe('kubeknock');
+      expect(manifest.metadata.labels[RUN_ID_LABEL]).toBe('test1234');
+    }
+    expect(fake.stats().execs, 'one exec per source pod, not per check').toBe(2);
+    expect(fake.pods.size, 'every probe pod deleted').toBe(0);
+    expect(report.busyboxVersion).toMatch(/^BusyBox v1\.\d+\.\d+/);
+    expect(report.podStartMs).toBeGreaterThanOrEqual(0);
+    expect(exitCodeOf(report)).toBe(0);
+  });
+
+  it('retries only checks whose result differs from the expectation, up to their attempts, and reports each attempt', async () => {
+    const s = scenario(`    - {from: backend, to: postgres:5432, expect: deny, attempts: 3}
+    - {from: backend, to: web:8080, expect: allow}
+`);
+    const { report, fake } = await run(s);
+    const [wrong, right] = report.checks;
+    expect(wrong?.status).toBe('fail');
+    expect(wrong?.attempts.map((a) => a.observed)).toEqual(['allow', 'allow', 'allow']);
+    expect(wrong?.message).toMatch(/expected deny, observed allow \(connected: .*\) after 3 attempts/);
+    expect(right?.status).toBe('pass');
+    expect(right?.attempts).toHaveLength(1);
+    expect(fake.stats().execs, 'round 1 plus two retry rounds with only the failing probe').toBe(3);
+    expect(fake.execScripts.slice(1).every((script) => !script.includes(' 8080')), 'passing probe is not re-run').toBe(true);
+    expect(exitCodeOf(report)).toBe(1);
+  });
+
+  it('judges "refused" as deny by default, and as a failure when denyOutcomes is [timeout]', async () => {
+    // backend does not listen: nothing there, so the kernel answers RST ("refused").
+    const lenient = await run(scenario('    - {from: frontend, to: {host: 127.0.0.1, port: 1}, expect: deny}\n'));
+    expect(lenient.report.checks[0]).toMatchObject({ status: 'pass', observed: 'deny', outcome: { class: 'refused' } });
+    cluster?.dispose();
+    const strict = await run(scenario('    - {from: frontend, to: {host: 127.0.0.1, port: 1}, expect: deny, attempts: 1}\n', ', denyOutcomes: [timeout]'));
+    expect(strict.report.checks[0]).toMatchObject({ status: 'fail', observed: 'error', outcome: { class: 'refused' } });
+  });
+
+  it('turns a pod deleted mid-run into exec-errors that never pass, and still finishes', async () => {
+    const s = scenario('    - {from: backend, to: postgres:5432, expect: deny, attempts: 2}\n');
+    const { report } = await run(s, {
+      onExec: (pod, fake) => {
+        if (pod.name.startsWith('kubeknock-backend-')) fake.removePod(pod);
+      },
+    });
+    expect(report.checks[0]?.status).toBe('fail');
+    expect(report.checks[0]?.attempts.map((a) => a.outcome.class)).toEqual(['exec-error', 'exec-error']);
+    expect(report.checks[0]?.observed).toBe('error');
+  });
+
+  it('fails fast when a pod cannot start: error recorded, checks skipped, pods deleted, exit 2', async () => {
+    const { report, fake } = await run(scenario('    - {from: backend, to: postgres:5432, expect: allow}\n'), { failStart: 'ErrImagePull' });
+    expect(report.errors).toEqual([expect.objectContaining({ kind: 'pod-start', message: expect.stringContaining('ErrImagePull') })]);
+    expect(report.checks[0]).toMatchObject({ status: 'skipped', message: 'probe pods could not start' });
+    expect(fake.pods.size).toBe(0);
+    expect(fake.stats().execs).toBe(0);
+    expect(exitCodeOf(report)).toBe(2);
+  });
+
+  it('reports a cleanup failure as an error (exit 2) even when every check passed', async () => {
+    const { report } = await run(scenario('    - {from: backend, to: postgres:5432, expect: allow}\n'), { failDelete: true });
+    expect(report.summary.passed).toBe(1);
+    expect(report.errors).toEqual([expect.objectContaining({ kind: 'cleanup', message: expect.stringContaining('kubeknock cleanup --run-id test1234') })]);
+    expect(exitCodeOf(report)).toBe(2);
+  });
+
+  it('stops on abort: unfinished checks are skipped, the run is marked interrupted, pods are deleted', async () => {
+    const controller = new AbortController();
+    const s = scenario('    - {from: backend, to: postgres:5432, expect: allow}\n', '').checks;
+    const withSettle = { ...scenario('    - {from: backend, to: postgres:5432, expect: allow}\n'), checks: s };
+    const slow = { ...withSettle, defaults: { ...withSettle.defaults, settleSeconds: 30 } };
+    setTimeout(() => controller.abort(new Error('interrupted by SIGTERM')), 300);
+    const started = Date.now();
+    const { report, fake } = await run(slow, {}, { signal: controller.signal });
+    expect(Date.now() - started, 'abort cuts the 30 s settle short').toBeLessThan(10_000);
+    expect(report.interrupted).toBe(true);
+    expect(report.checks[0]).toMatchObject({ status: 'skipped', message: expect.stringContaining('interrupted') });
+    expect(fake.pods.size).toBe(0);
+    expect(exitCodeOf(report, controller.signal)).toBe(143);
+  });
+
+  it('leaves pods in place with keep, and says how to remove them', async () => {
+    const s = scenario('    - {from: backend, to: postgres:5432, expect: allow}\n');
+    const { fake } = await run(s, {}, { keep: true });
+    expect(fake.pods.size).toBe(4);
+  });
+});

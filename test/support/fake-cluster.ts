@@ -1,0 +1,146 @@
+/**
+ * An in-memory ClusterPort for use-case tests. Its "pods" are loopback addresses (127.0.0.N) with
+ * real TCP listeners on their declared container ports, and exec runs the command with the REAL
+ * BusyBox sh on this machine — so runner tests exercise the real batch script, real nc/wget output
+ * and the real classifier, and only the Kubernetes API is simulated.
+ */
+import { createServer, type Server } from 'node:net';
+import { MANAGED_BY_LABEL } from '../../src/model/labels.js';
+import type { LabelSelector } from '../../src/model/scenario.js';
+import {
+  PodStartError,
+  type ClusterPort,
+  type ExecResult,
+  type PodInfo,
+  type PodManifest,
+  type PodRef,
+  type RunningPod,
+  type ServiceInfo,
+  type WaitOptions,
+} from '../../src/probe/cluster-port.js';
+import { createAppletDir, runScript, type AppletDir } from './busybox.js';
+
+export interface FakePod extends PodInfo {
+  readonly manifest: PodManifest;
+  readonly servers: Server[];
+}
+
+export interface FakeClusterOptions {
+  readonly namespaces?: readonly string[];
+  readonly services?: readonly ServiceInfo[];
+  /** Pods that exist before the run (targets of `pods` selectors). */
+  readonly existingPods?: readonly PodInfo[];
+  /** Make waitForPodsRunning fail with this Kubernetes reason. */
+  readonly failStart?: string;
+  /** Make deletePods fail. */
+  readonly failDelete?: boolean;
+  /** Called when an exec starts (tests delete pods or abort from here). */
+  readonly onExec?: (pod: PodRef, cluster: FakeCluster) => void;
+}
+
+export class FakeCluster implements ClusterPort {
+  readonly server = 'https://fake.invalid:6443';
+  readonly pods = new Map<string, FakePod>();
+  readonly created: PodManifest[] = [];
+  readonly deleted: string[] = [];
+  readonly execScripts: string[] = [];
+  private requests = 0;
+  private execs = 0;
+  private nextIp = 10;
+  private readonly applets: AppletDir = createAppletDir();
+
+  constructor(private readonly options: FakeClusterOptions = {}) {}
+
+  async namespaceExists(name: string): Promise<boolean> {
+    this.requests += 1;
+    return (this.options.namespaces ?? []).includes(name);
+  }
+
+  async createPod(manifest: PodManifest): Promise<PodRef> {
+    this.requests += 1;
+    const { namespace } = manifest.metadata;
+    if (!(this.options.namespaces ?? []).includes(namespace)) throw new Error(`creating probe pod in ${namespace}: namespaces "${namespace}" not found`);
+    const name = `${manifest.metadata.generateName}${(this.created.length + 1).toString(36).padStart(5, 'x')}`;
+    const ip = `127.0.0.${this.nextIp++}`;
+    const containers = (manifest.spec.containers ?? []) as { ports?: { containerPort: number }[] }[];
+    const servers: Server[] = [];
+    for (const port of containers.flatMap((c) => c.ports ?? [])) {
+      // nc -z connects and resets at once; that reset is normal, not an error of the test.
+      const server = createServer((socket) => socket.on('error', () => undefined).end('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+      await new Promise<void>((resolve) => server.listen(port.containerPort, ip, resolve));
+      servers.push(server);
+    }
+    this.created.push(manifest);
+    this.pods.set(`${namespace}/${name}`, { namespace, name, labels: manifest.metadata.labels, ip, phase: 'Running', deleting: false, manifest, servers });
+    return { namespace, name };
+  }
+
+  async waitForPodsRunning(pods: readonly PodRef[], options: WaitOptions): Promise<readonly RunningPod[]> {
+    this.requests += 1;
+    options.onProgress?.(`${pods.length}/${pods.length} running`);
+    const first = pods[0];
+    if (this.options.failStart && first) throw new PodStartError(first, this.options.failStart, `pod ${first.namespace}/${first.name}: ${this.options.failStart}: image "nope" not found`);
+    return pods.map((ref) => {
+      const pod = this.pods.get(`${ref.namespace}/${ref.name}`);
+      if (!pod?.ip) throw new Error(`no pod ${ref.namespace}/${ref.name}`);
+      return { namespace: ref.namespace, name: ref.name, ip: pod.ip };
+    });
+  }
+
+  async exec(pod: PodRef, _container: string, command: readonly string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult> {
+    this.requests += 1;
+    this.execs += 1;
+    this.options.onExec?.(pod, this);
+    if (!this.pods.has(`${pod.namespace}/${pod.name}`)) return { type: 'failed', reason: `pods "${pod.name}" not found`, stdout: '', stderr: '' };
+    if (options.signal?.aborted) return { type: 'failed', reason: 'aborted', stdout: '', stderr: '' };
+    const [sh, flag, script] = command;
+    if (sh !== 'sh' || flag !== '-c' || script === undefined) throw new Error(`unexpected exec command ${JSON.stringify(command)}`);
+    this.execScripts.push(script);
+    const run = await runScript(this.applets, script, { timeoutMs: options.timeoutMs });
+    if (!this.pods.has(`${pod.namespace}/${pod.name}`)) return { type: 'failed', reason: 'the pod was deleted during the exec', stdout: run.stdout, stderr: run.stderr };
+    return { type: 'exited', exitCode: run.exitCode ?? 137, stdout: run.stdout, stderr: run.stderr };
+  }
+
+  async deletePods(pods: readonly PodRef[]): Promise<void> {
+    this.requests += pods.length;
+    if (this.options.failDelete) throw new Error(`timed out waiting for ${pods.map((p) => p.name).join(', ')} to go away`);
+    for (const ref of pods) this.removePod(ref);
+  }
+
+  /** Simulates a pod disappearing under the run (kubectl delete, eviction). */
+  removePod(ref: PodRef): void {
+    const key = `${ref.namespace}/${ref.name}`;
+    const pod = this.pods.get(key);
+    if (!pod) return;
+    for (const server of pod.servers) server.close();
+    this.pods.delete(key);
+    this.deleted.push(key);
+  }
+
+  async listPods(labelSelector: string): Promise<readonly PodInfo[]> {
+    this.requests += 1;
+    return [...this.pods.values()].filter((p) => labelSelector.includes(MANAGED_BY_LABEL) && p.labels[MANAGED_BY_LABEL] === 'kubeknock');
+  }
+
+  async selectPods(namespace: string, selector: LabelSelector): Promise<readonly PodInfo[]> {
+    this.requests += 1;
+    return (this.options.existingPods ?? []).filter(
+      (p) => p.namespace === namespace && Object.entries(selector.matchLabels ?? {}).every(([k, v]) => p.labels[k] === v),
+    );
+  }
+
+  async getService(namespace: string, name: string): Promise<ServiceInfo | undefined> {
+    this.requests += 1;
+    return (this.options.services ?? []).find((s) => s.namespace === namespace && s.name === name);
+  }
+
+  stats(): { apiRequests: number; execs: number } {
+    return { apiRequests: this.requests, execs: this.execs };
+  }
+
+  /** Closes listeners and removes the applet dir; call in afterEach. */
+  dispose(): void {
+    for (const pod of [...this.pods.values()]) this.removePod(pod);
+    this.applets.remove();
+  }
+}
