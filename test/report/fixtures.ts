@@ -69,7 +69,16 @@ export const needsEscaping = report(
   { scenario: { name: 'weird.name <x>', file: 'scenarios/we|rd.yaml' }, errors: [{ kind: 'pod-start', message: `pod failed: ${NASTY}` }] },
 );
 
+/** A run that stopped before any probe pod existed: nothing ran, nothing to show but the error. */
+export const noPods = report([], {
+  errors: [{ kind: 'pod-start', message: 'creating probe pod production/backend: namespaces "production" not found' }],
+  busyboxVersion: undefined,
+  podStartMs: undefined,
+  durationMs: 310,
+  stats: { execs: 0, apiRequests: 2 },
+});
+
 /** Every fixture by name, for table-driven and golden tests. */
-export const FIXTURES: Readonly<Record<string, RunReport>> = { allPass, mixed, interrupted, severalKindsInOneCell, needsEscaping };
+export const FIXTURES: Readonly<Record<string, RunReport>> = { allPass, mixed, interrupted, severalKindsInOneCell, needsEscaping, noPods };
 
 export { NASTY };

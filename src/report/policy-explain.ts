@@ -1,0 +1,56 @@
+/** The text of `kubeknock explain`: the verdict, then each direction with the policies and rules behind it. */
+import type { DirectionVerdict, Explanation, PolicyRef, RuleMiss } from '../policy/index.js';
+import { assertNever } from '../model/assert-never.js';
+import { painter, type Paint } from './ansi.js';
+import type { RenderOptions } from './render-options.js';
+
+export function renderExplanation(explanation: Explanation, options: RenderOptions): string {
+  const paint = painter(options.color);
+  const verdict = explanation.verdict === 'allow' ? paint('green', 'ALLOW') : paint('red', 'DENY');
+  const lines = [`${explanation.from} → ${explanation.to} ${explanation.protocol}/${explanation.port}: ${verdict}`];
+  if (explanation.loopback) {
+    lines.push(paint('yellow', '  loopback: a pod talking to itself; whether policy applies depends on the CNI, so treat this apart'));
+  }
+  lines.push(...direction('egress', `of ${explanation.from}`, explanation.egress, paint));
+  lines.push(...direction('ingress', `of ${explanation.to}`, explanation.ingress, paint));
+  return `${lines.join('\n')}\n`;
+}
+
+function direction(name: 'egress' | 'ingress', whose: string, verdict: DirectionVerdict, paint: Paint): string[] {
+  const head = `  ${name.padEnd(7)} ${whose}: `;
+  switch (verdict.kind) {
+    case 'not-isolated':
+      return [`${head}${paint('green', 'allow')}: no NetworkPolicy selects it for ${name}, so it is not isolated`];
+    case 'host-network':
+      return [`${head}${paint('green', 'allow')}: a hostNetwork pod, which no NetworkPolicy selects`];
+    case 'outside':
+      return [`${head}${paint('green', 'allow')}: an address outside the known pods; no policy here governs that side`];
+    case 'allowed':
+      return [
+        `${head}${paint('green', 'allow')}: isolated by ${refs(verdict.isolatedBy)}`,
+        ...verdict.allowedBy.map((match) => `    allowed by ${ref(match.policy)} ${match.rule}: peer ${match.peer}, port ${match.port}`),
+      ];
+    case 'denied':
+      return [
+        `${head}${paint('red', 'deny')}: isolated by ${refs(verdict.isolatedBy)}, and no rule matched`,
+        ...(verdict.misses.length === 0
+          ? [`    the isolating policies have no ${name} rules: everything is denied`]
+          : verdict.misses.map((miss) => `    ${ref(miss.policy)} ${miss.rule}: ${missText(miss)}`)),
+      ];
+    default:
+      return assertNever(verdict, 'direction verdict');
+  }
+}
+
+function missText(miss: RuleMiss): string {
+  if (!miss.peerMatched && !miss.portMatched) return 'neither peer nor port matched';
+  return miss.peerMatched ? 'peer matched, port did not' : 'port matched, peer did not';
+}
+
+function refs(policies: readonly PolicyRef[]): string {
+  return policies.map(ref).join(', ');
+}
+
+function ref(policy: PolicyRef): string {
+  return `${policy.namespace}/${policy.name}`;
+}
