@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { PodInfo, RunningPod, ServiceInfo } from '../../src/probe/cluster-port.js';
+import { planProbes, selectorKey, serviceKey } from '../../src/probe/plan.js';
+import { parseScenario } from '../../src/scenario/load.js';
+
+const yaml = `apiVersion: kubeknock.dev/v1alpha1
+kind: Scenario
+metadata: {name: plan}
+spec:
+  actors:
+    client: {namespace: apps, labels: {app: client}}
+    db: {namespace: apps, labels: {app: db}, listen: [5432]}
+  targets:
+    api: {service: api, namespace: apps, port: 80}
+    api-ip: {service: api, namespace: apps, port: 80, via: cluster-ip}
+    workers: {pods: {namespace: apps, matchLabels: {app: worker}}, port: 7000}
+    one-worker: {pods: {namespace: apps, matchLabels: {app: worker}}, port: 7000, select: any}
+  checks:
+    - {from: client, to: [db:5432, api, api-ip, workers, one-worker, {host: 203.0.113.10, port: 80}], expect: allow}
+    - {from: client, to: api, kind: http, expect: allow}
+    - {from: client, url: "http://example.test:8080/x", expect: deny}
+    - {from: client, dns: kubernetes.default.svc.cluster.local., expect: allow}
+`;
+
+describe('planProbes', () => {
+  it('resolves every target to the address the probe uses', () => {
+    const parsed = parseScenario('plan.yaml', yaml);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const pods = new Map<string, RunningPod>([
+      ['client', { namespace: 'apps', name: 'kubeknock-client-a', ip: '10.244.0.5' }],
+      ['db', { namespace: 'apps', name: 'kubeknock-db-b', ip: '10.244.0.6' }],
+    ]);
+    const workers: PodInfo[] = [
+      { namespace: 'apps', name: 'worker-1', labels: { app: 'worker' }, ip: '10.244.0.21', phase: 'Running', deleting: false },
+      { namespace: 'apps', name: 'worker-2', labels: { app: 'worker' }, ip: '10.244.0.22', phase: 'Running', deleting: false },
+    ];
+    const services = new Map<string, ServiceInfo>([[serviceKey('apps', 'api'), { namespace: 'apps', name: 'api', clusterIP: '10.96.4.4', ports: [{ port: 80, protocol: 'TCP' }] }]]);
+    const selectedPods = new Map([[selectorKey('apps', { matchLabels: { app: 'worker' } }), workers]]);
+    const plan = planProbes(parsed.scenario, pods, { services, selectedPods }, { clusterDomain: 'cluster.local' });
+    expect([...plan.keys()]).toEqual(['client']);
+    const rows = (plan.get('client') ?? []).map((p) => [p.id, p.toLabel, p.address, p.task.kind]);
+    expect(rows).toEqual([
+      ['c1', 'db:5432', '10.244.0.6:5432', 'tcp'],
+      ['c2', 'api', 'api.apps.svc.cluster.local.:80', 'tcp'],
+      ['c3', 'api-ip', '10.96.4.4:80', 'tcp'],
+      ['c4.1', 'pod/apps/worker-1:7000', '10.244.0.21:7000', 'tcp'],
+      ['c4.2', 'pod/apps/worker-2:7000', '10.244.0.22:7000', 'tcp'],
+      ['c5', 'one-worker', '10.244.0.21:7000', 'tcp'],
+      ['c6', '203.0.113.10:80', '203.0.113.10:80', 'tcp'],
+      ['c7', 'api', 'http://api.apps.svc.cluster.local.:80/', 'http'],
+      ['c8', 'http://example.test:8080/x', 'http://example.test:8080/x', 'http'],
+      ['c9', 'dns:kubernetes.default.svc.cluster.local.', 'kubernetes.default.svc.cluster.local.', 'dns'],
+    ]);
+    expect(plan.get('client')?.[1]?.task).toEqual({ id: 'c2', kind: 'tcp', host: 'api.apps.svc.cluster.local.', port: 80, timeoutSeconds: 2 });
+  });
+});

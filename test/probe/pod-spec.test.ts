@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { NEVER_READY_CONDITION } from '../../src/model/labels.js';
+import type { Actor } from '../../src/model/scenario.js';
+import { buildProbePod } from '../../src/probe/pod-spec.js';
+import { DEFAULTS } from '../../src/scenario/defaults.js';
+
+const source = { file: 'f.yaml', line: 1, path: 'spec.actors.x' };
+const actor = (over: Partial<Actor> = {}): Actor => ({ name: 'backend', namespace: 'production', labels: { app: 'backend' }, listen: [], serve: false, source, ...over });
+
+type Json = Record<string, unknown>;
+const spec = (a: Actor): Json => buildProbePod({ actor: a, scenarioName: 's', runId: 'r1', settings: DEFAULTS.pod }).spec as Json;
+const container = (a: Actor): Json => ((spec(a).containers as Json[])[0] ?? {}) as Json;
+
+describe('buildProbePod', () => {
+  it('meets every Pod Security "restricted" requirement', () => {
+    const s = spec(actor());
+    const c = container(actor());
+    // The restricted profile's checks, one by one.
+    expect(s.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true });
+    expect(s.hostNetwork ?? false).toBe(false);
+    expect(s.hostPID ?? false).toBe(false);
+    expect(JSON.stringify(s)).not.toContain('hostPath');
+    expect(JSON.stringify(s)).not.toContain('privileged');
+  });
+
+  it('carries the actor namespace and labels plus the run bookkeeping, with generateName', () => {
+    const pod = buildProbePod({ actor: actor(), scenarioName: 'lockdown', runId: 'r1', settings: DEFAULTS.pod });
+    expect(pod.metadata).toMatchObject({
+      namespace: 'production',
+      generateName: 'kubeknock-backend-',
+      labels: { app: 'backend', 'app.kubernetes.io/managed-by': 'kubeknock', 'kubeknock.dev/run-id': 'r1' },
+      annotations: { 'kubeknock.dev/actor': 'backend', 'kubeknock.dev/scenario': 'lockdown' },
+    });
+  });
+
+  it('has a dead man\'s switch, a short grace period and never becomes a Service endpoint', () => {
+    const s = spec(actor());
+    expect(s.activeDeadlineSeconds).toBe(DEFAULTS.pod.deadlineSeconds);
+    expect(s.terminationGracePeriodSeconds).toBe(1);
+    expect(s.restartPolicy).toBe('Never');
+    expect(s.readinessGates).toEqual([{ conditionType: NEVER_READY_CONDITION }]);
+    expect(s.automountServiceAccountToken).toBe(false);
+  });
+
+  it('lets serving actors become Ready through a probe on their first port, without the gate', () => {
+    const a = actor({ serve: true, listen: [{ port: 8080 }] });
+    expect(spec(a).readinessGates).toBeUndefined();
+    expect(container(a).readinessProbe).toEqual({ tcpSocket: { port: 8080 }, periodSeconds: 2 });
+  });
+
+  it('declares listen ports (with names for named-port policies) and the sysctl only for ports below 1024', () => {
+    const high = actor({ listen: [{ port: 5432, name: 'pg' }] });
+    expect(container(high).ports).toEqual([{ containerPort: 5432, protocol: 'TCP', name: 'pg' }]);
+    expect((spec(high).securityContext as Json).sysctls).toBeUndefined();
+    const low = actor({ listen: [{ port: 80 }] });
+    expect((spec(low).securityContext as Json).sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }]);
+  });
+
+  it('applies image, pull policy, pull secrets, node selector and tolerations', () => {
+    const pod = buildProbePod({
+      actor: actor(),
+      scenarioName: 's',
+      runId: 'r1',
+      settings: { ...DEFAULTS.pod, image: 'registry.local/busybox:1.36.1', imagePullPolicy: 'Always', imagePullSecrets: ['regcred'], nodeSelector: { pool: 'probes' }, tolerations: [{ key: 'dedicated', operator: 'Exists' }] },
+    });
+    const s = pod.spec as Json;
+    expect((s.containers as Json[])[0]).toMatchObject({ image: 'registry.local/busybox:1.36.1', imagePullPolicy: 'Always' });
+    expect(s.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    expect(s.nodeSelector).toEqual({ pool: 'probes' });
+    expect(s.tolerations).toEqual([{ key: 'dedicated', operator: 'Exists' }]);
+  });
+});

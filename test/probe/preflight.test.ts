@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/app/errors.js';
+import { preflight } from '../../src/probe/preflight.js';
+import { parseScenario } from '../../src/scenario/load.js';
+import { FakeCluster } from '../support/fake-cluster.js';
+
+let fake: FakeCluster | undefined;
+afterEach(() => fake?.dispose());
+
+const scenario = (checks: string) => {
+  const parsed = parseScenario(
+    'pre.yaml',
+    `apiVersion: kubeknock.dev/v1alpha1
+kind: Scenario
+metadata: {name: pre}
+spec:
+  actors:
+    client: {namespace: apps, labels: {app: client}}
+    other: {namespace: elsewhere}
+  checks:
+${checks}`,
+  );
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  return parsed.scenario;
+};
+
+describe('preflight', () => {
+  it('names every missing namespace, Service, port and selector at the scenario line, and creates nothing', async () => {
+    fake = new FakeCluster({
+      namespaces: ['apps'],
+      services: [
+        { namespace: 'apps', name: 'api', clusterIP: '10.96.0.9', ports: [{ port: 80, protocol: 'TCP' }] },
+        { namespace: 'apps', name: 'headless', clusterIP: 'None', ports: [{ port: 80, protocol: 'TCP' }] },
+      ],
+    });
+    const s = scenario(`    - {from: client, to: {service: missing, namespace: apps, port: 80}, expect: allow}
+    - {from: client, to: {service: api, namespace: apps, port: 8080}, expect: allow}
+    - {from: client, to: {service: headless, namespace: apps, port: 80, via: cluster-ip}, expect: allow}
+    - {from: client, to: {pods: {namespace: apps, matchLabels: {app: ghost}}, port: 80}, expect: allow}
+`);
+    const error = await preflight(s, fake).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    const lines = (error as InputError).issues.map((i) => `${i.line}: ${i.message}`).sort();
+    expect(lines).toEqual([
+      expect.stringMatching(/^10: Service apps\/api has no port 8080 \(its ports: 80\/TCP\)$/),
+      expect.stringMatching(/^11: Service apps\/headless is headless/),
+      expect.stringMatching(/^12: no pod in namespace "apps" matches the selector of pods\/apps\/app=ghost:80$/),
+      expect.stringMatching(/^7: namespace "elsewhere" does not exist in the cluster at https:\/\/fake\.invalid:6443; create it/),
+      expect.stringMatching(/^9: Service apps\/missing does not exist$/),
+    ]);
+    expect(fake.created).toHaveLength(0);
+  });
+
+  it('returns the looked-up Services and running selected pods', async () => {
+    fake = new FakeCluster({
+      namespaces: ['apps', 'elsewhere'],
+      services: [{ namespace: 'apps', name: 'api', clusterIP: '10.96.0.9', ports: [{ port: 80, protocol: 'TCP' }] }],
+      existingPods: [
+        { namespace: 'apps', name: 'w1', labels: { app: 'w' }, ip: '10.244.0.9', phase: 'Running', deleting: false },
+        { namespace: 'apps', name: 'w2', labels: { app: 'w' }, phase: 'Pending', deleting: false },
+      ],
+    });
+    const s = scenario(`    - {from: client, to: [{service: api, namespace: apps, port: 80, via: cluster-ip}, {pods: {namespace: apps, matchLabels: {app: w}}, port: 80}], expect: allow}
+`);
+    const facts = await preflight(s, fake);
+    expect([...facts.services.keys()]).toEqual(['apps/api']);
+    expect([...facts.selectedPods.values()].flat().map((p) => p.name)).toEqual(['w1']);
+  });
+});
