@@ -1,0 +1,53 @@
+/**
+ * What `doctor` needs to know about a cluster, as plain facts. src/cluster/inspect.ts answers it with
+ * client-node; tests answer it from memory. Every method may reject with an InfraError whose message
+ * says what failed; the doctor turns that into a ✗ line instead of stopping.
+ */
+
+export interface AccessQuestion {
+  readonly verb: string;
+  /** '' for the core group. */
+  readonly group: string;
+  readonly resource: string;
+  readonly subresource?: string;
+  /** Absent: cluster-wide. */
+  readonly namespace?: string;
+}
+
+export interface AccessAnswer {
+  readonly allowed: boolean;
+  /** The authorizer's reason or evaluation error, when it gave one. */
+  readonly reason?: string;
+}
+
+/** A pod or DaemonSet of the cluster's system namespaces, as seen for CNI detection. */
+export interface SystemWorkload {
+  readonly kind: 'Pod' | 'DaemonSet';
+  readonly namespace: string;
+  readonly name: string;
+  readonly images: readonly string[];
+}
+
+export interface NamespaceFacts {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface DoctorPort {
+  readonly server: string;
+  readonly context?: string;
+  /** Where the kubeconfig came from: flag, env, default-file, in-cluster. */
+  readonly source: string;
+  /** The context's namespace, or `default`. */
+  readonly defaultNamespace: string;
+  /** "v1.34.2"; rejects when the API server cannot be reached or refuses us. */
+  serverVersion(): Promise<string>;
+  canI(question: AccessQuestion): Promise<AccessAnswer>;
+  /** DaemonSets of every namespace (or of kube-system when listing all is forbidden) and kube-system pods. */
+  systemWorkloads(): Promise<readonly SystemWorkload[]>;
+  /** undefined when the namespace does not exist. */
+  namespace(name: string): Promise<NamespaceFacts | undefined>;
+  listNamespaces(): Promise<readonly NamespaceFacts[]>;
+  /** Number of NetworkPolicies per namespace, across the cluster (namespaces without any are absent). */
+  networkPolicyCounts(): Promise<ReadonlyMap<string, number>>;
+}

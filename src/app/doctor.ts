@@ -1,0 +1,219 @@
+/**
+ * `kubeknock doctor`: can a run work against this cluster, and what will it find? Each check is a
+ * value (✓ ok, ✗ fail, ! warn) with what to do about it; only failures make a run impossible.
+ */
+import { assertNever } from '../model/assert-never.js';
+import { describeError } from './errors.js';
+import { detectCni, type CniReport } from './doctor-cni.js';
+import type { AccessQuestion, DoctorPort, NamespaceFacts } from './doctor-port.js';
+
+export type CheckStatus = 'ok' | 'fail' | 'warn';
+
+export interface DoctorCheck {
+  readonly status: CheckStatus;
+  readonly title: string;
+  readonly detail: string;
+  /** What to do, when there is something to do. */
+  readonly fix?: string;
+}
+
+export interface DoctorReport {
+  readonly server?: string;
+  readonly context?: string;
+  readonly source?: string;
+  readonly namespaces: readonly string[];
+  readonly checks: readonly DoctorCheck[];
+  readonly cni?: CniReport;
+  /** No check failed: a run can work. */
+  readonly canRun: boolean;
+}
+
+export interface DoctorOptions {
+  /** Namespaces a run would use; the context's namespace when empty. */
+  readonly namespaces: readonly string[];
+}
+
+interface Permission extends Omit<AccessQuestion, 'namespace'> {
+  readonly why: string;
+  /** A run works without it (a lesser feature does not). */
+  readonly optional?: boolean;
+}
+
+/** Everything a run does in each namespace it touches. */
+export const NAMESPACED_PERMISSIONS: readonly Permission[] = [
+  { verb: 'create', group: '', resource: 'pods', why: 'start probe pods' },
+  { verb: 'get', group: '', resource: 'pods', why: 'wait for probe pods to run' },
+  { verb: 'list', group: '', resource: 'pods', why: 'find target pods and leftovers' },
+  { verb: 'watch', group: '', resource: 'pods', why: 'watch pods (kubeknock polls, so a run works without it)', optional: true },
+  { verb: 'delete', group: '', resource: 'pods', why: 'remove probe pods' },
+  { verb: 'create', group: '', resource: 'pods', subresource: 'exec', why: 'run probe commands' },
+  { verb: 'get', group: '', resource: 'pods', subresource: 'exec', why: 'open the exec WebSocket (an upgraded GET)' },
+  { verb: 'get', group: '', resource: 'services', why: 'resolve Service targets' },
+  { verb: 'list', group: 'networking.k8s.io', resource: 'networkpolicies', why: 'read the policies to predict and explain' },
+];
+
+const CLUSTER_PERMISSIONS: readonly Permission[] = [
+  { verb: 'get', group: '', resource: 'namespaces', why: 'check that namespaces exist' },
+  { verb: 'list', group: '', resource: 'pods', why: '`kubeknock cleanup` across all namespaces', optional: true },
+];
+
+const POD_SECURITY_LABEL = 'pod-security.kubernetes.io/';
+
+export async function runDoctor(connect: () => DoctorPort, options: DoctorOptions): Promise<DoctorReport> {
+  let port: DoctorPort;
+  try {
+    port = connect();
+  } catch (error) {
+    return finish({ namespaces: options.namespaces, checks: [{ status: 'fail', title: 'kubeconfig', detail: describeError(error) }] });
+  }
+  const where = { server: port.server, ...(port.context ? { context: port.context } : {}), source: port.source };
+  const namespaces = options.namespaces.length > 0 ? [...new Set(options.namespaces)] : [port.defaultNamespace];
+  let version: string;
+  try {
+    version = await port.serverVersion();
+  } catch (error) {
+    const check: DoctorCheck = {
+      status: 'fail',
+      title: 'API server reachable',
+      detail: describeError(error),
+      fix: `check that ${port.server} is the right server and reachable from here (kubectl --context ${port.context ?? '…'} version)`,
+    };
+    return finish({ ...where, namespaces, checks: [check] });
+  }
+  const checks: DoctorCheck[] = [{ status: 'ok', title: 'API server reachable', detail: `Kubernetes ${version} at ${port.server}` }];
+  checks.push(await permissionsCheck(port, CLUSTER_PERMISSIONS, undefined));
+  for (const namespace of namespaces) {
+    const facts = await settle(() => port.namespace(namespace));
+    checks.push(namespaceCheck(namespace, facts));
+    checks.push(await permissionsCheck(port, NAMESPACED_PERMISSIONS, namespace));
+    if (facts.ok && facts.value) checks.push(podSecurityCheck(facts.value));
+  }
+  const cni = await settle(() => port.systemWorkloads());
+  let cniReport: CniReport | undefined;
+  if (cni.ok) {
+    cniReport = detectCni(cni.value);
+    checks.push(cniCheck(cniReport));
+  } else {
+    checks.push({ status: 'warn', title: 'CNI', detail: `could not list system workloads: ${cni.error}` });
+  }
+  checks.push(await wideOpenCheck(port, namespaces));
+  return finish({ ...where, namespaces, checks, ...(cniReport ? { cni: cniReport } : {}) });
+}
+
+function finish(report: Omit<DoctorReport, 'canRun'>): DoctorReport {
+  return { ...report, canRun: report.checks.every((check) => check.status !== 'fail') };
+}
+
+async function permissionsCheck(port: DoctorPort, permissions: readonly Permission[], namespace: string | undefined): Promise<DoctorCheck> {
+  const title = namespace ? `RBAC in namespace ${namespace}` : 'RBAC at cluster scope';
+  const answers = await Promise.all(
+    permissions.map(async (permission) => ({ permission, answer: await settle(() => port.canI({ ...permission, ...(namespace ? { namespace } : {}) })) })),
+  );
+  const unknown = answers.filter(({ answer }) => !answer.ok);
+  const denied = answers.filter(({ answer }) => answer.ok && !answer.value.allowed).map(({ permission }) => permission);
+  const required = denied.filter((permission) => !permission.optional);
+  const optional = denied.filter((permission) => permission.optional);
+  if (required.length > 0) {
+    return {
+      status: 'fail',
+      title,
+      detail: `missing ${required.map((p) => `${describePermission(p)} (${p.why})`).join(', ')}`,
+      fix: grantHint(required, namespace),
+    };
+  }
+  if (unknown.length > 0) {
+    const first = unknown[0]?.answer;
+    return { status: 'warn', title, detail: `could not ask the API server (SelfSubjectAccessReview): ${first && !first.ok ? first.error : ''}` };
+  }
+  if (optional.length > 0) {
+    return {
+      status: 'warn',
+      title,
+      detail: `allowed for a run; missing ${optional.map((p) => `${describePermission(p)} (${p.why})`).join(', ')}`,
+      fix: grantHint(optional, namespace),
+    };
+  }
+  return { status: 'ok', title, detail: `${permissions.length} permissions granted` };
+}
+
+function describePermission(permission: Permission): string {
+  const resource = permission.subresource ? `${permission.resource}/${permission.subresource}` : permission.resource;
+  return `${permission.verb} ${permission.group ? `${resource}.${permission.group}` : resource}`;
+}
+
+function grantHint(missing: readonly Permission[], namespace: string | undefined): string {
+  const verbs = [...new Set(missing.map((p) => p.verb))].join(',');
+  const resources = [...new Set(missing.map((p) => (p.subresource ? `${p.resource}/${p.subresource}` : p.resource) + (p.group ? `.${p.group}` : '')))].join(',');
+  return namespace
+    ? `ask for a Role in ${namespace}, e.g. kubectl -n ${namespace} create role kubeknock --verb=${verbs} --resource=${resources} and a RoleBinding to you`
+    : `ask for a ClusterRole, e.g. kubectl create clusterrole kubeknock --verb=${verbs} --resource=${resources} and a ClusterRoleBinding to you`;
+}
+
+function namespaceCheck(namespace: string, facts: Settled<NamespaceFacts | undefined>): DoctorCheck {
+  const title = `namespace ${namespace}`;
+  if (!facts.ok) return { status: 'warn', title, detail: `could not read it: ${facts.error}` };
+  if (!facts.value) return { status: 'fail', title, detail: 'does not exist', fix: `create it (kubectl create namespace ${namespace}) or fix the scenario` };
+  return { status: 'ok', title, detail: 'exists' };
+}
+
+function podSecurityCheck(namespace: NamespaceFacts): DoctorCheck {
+  const title = `Pod Security in ${namespace.name}`;
+  const labels = Object.entries(namespace.labels)
+    .filter(([key]) => key.startsWith(POD_SECURITY_LABEL))
+    .map(([key, value]) => `${key.slice(POD_SECURITY_LABEL.length)}=${value}`)
+    .sort();
+  if (labels.length === 0) return { status: 'ok', title, detail: 'no pod-security.kubernetes.io labels (the cluster default applies)' };
+  const enforce = namespace.labels[`${POD_SECURITY_LABEL}enforce`];
+  const note = enforce === 'restricted' ? '; probe pods are built to pass restricted (a custom probe image must run as a non-root numeric user)' : '';
+  return { status: 'ok', title, detail: `${labels.join(', ')}${note}` };
+}
+
+function cniCheck(report: CniReport): DoctorCheck {
+  const names = report.findings.map((finding) => `${finding.name}${finding.note ? ` (${finding.note})` : ''} [${finding.evidence}]`).join('; ');
+  switch (report.enforcement) {
+    case 'yes':
+      return { status: 'ok', title: 'CNI', detail: `${names}: enforces NetworkPolicy` };
+    case 'no':
+      return {
+        status: 'warn',
+        title: 'CNI',
+        detail: `${names}: nothing enforces NetworkPolicy, so every expected deny will be observed as allowed`,
+        fix: 'install a policy enforcer (Calico, Cilium, kube-router, kube-network-policies…) or use canal instead of plain flannel',
+      };
+    case 'depends':
+      return { status: 'warn', title: 'CNI', detail: `${names}: NetworkPolicy enforcement depends on its configuration`, fix: 'check the note above before trusting deny results' };
+    case 'unknown':
+      return {
+        status: 'warn',
+        title: 'CNI',
+        detail: 'no known CNI found among DaemonSets and kube-system pods (it may run on the hosts)',
+        fix: 'make sure something enforces NetworkPolicy, or deny expectations will fail',
+      };
+    default:
+      return assertNever(report.enforcement, 'enforcement');
+  }
+}
+
+async function wideOpenCheck(port: DoctorPort, namespaces: readonly string[]): Promise<DoctorCheck> {
+  const title = 'namespaces without NetworkPolicy';
+  const counts = await settle(() => port.networkPolicyCounts());
+  if (!counts.ok) return { status: 'warn', title, detail: `could not list NetworkPolicies: ${counts.error}` };
+  const all = await settle(() => port.listNamespaces());
+  const open = all.ok ? all.value.map((ns) => ns.name).filter((name) => !counts.value.has(name)) : namespaces.filter((name) => !counts.value.has(name));
+  const yours = namespaces.filter((name) => open.includes(name));
+  if (open.length === 0) return { status: 'ok', title, detail: 'every namespace has at least one NetworkPolicy' };
+  const detail = `${open.length} wide open (every pod reachable from everywhere): ${open.join(', ')}${all.ok ? '' : ' (of the namespaces given; listing all was refused)'}`;
+  return yours.length > 0
+    ? { status: 'warn', title, detail, fix: `${yours.join(', ')} ${yours.length > 1 ? 'have' : 'has'} no policy: expected denies there will fail` }
+    : { status: 'ok', title, detail };
+}
+
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+async function settle<T>(run: () => Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    return { ok: false, error: describeError(error) };
+  }
+}

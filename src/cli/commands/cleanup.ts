@@ -1,0 +1,30 @@
+import type { Argv } from 'yargs';
+import { runCleanup } from '../../app/cleanup.js';
+import { renderCleanup } from '../../app/cleanup-render.js';
+import { connectCluster, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import { defineCommand } from './index.js';
+
+interface CleanupArgs extends ClusterFlags {
+  readonly 'run-id'?: string;
+  readonly namespace?: string;
+  readonly 'dry-run': boolean;
+}
+
+export const cleanupCommandFactory = defineCommand<CleanupArgs>((ctx) => ({
+  command: 'cleanup',
+  describe: 'Delete probe pods left behind (label app.kubernetes.io/managed-by=kubeknock) and wait until they are gone',
+  builder: (yargs: Argv<object>) =>
+    withClusterFlags(yargs)
+      .option('run-id', { type: 'string', describe: 'Only the pods of this run' })
+      .option('namespace', { alias: 'n', type: 'string', describe: 'Only this namespace (default: all namespaces)' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be deleted; delete nothing' }),
+  handler: async (argv) => {
+    const result = await runCleanup(connectCluster(argv, ctx.io), {
+      ...(argv['run-id'] ? { runId: argv['run-id'] } : {}),
+      ...(argv.namespace ? { namespace: argv.namespace } : {}),
+      dryRun: argv['dry-run'],
+    });
+    ctx.io.stdout.write(renderCleanup(result));
+    ctx.exitCode = result.failure ? 2 : 0;
+  },
+}));

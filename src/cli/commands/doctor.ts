@@ -1,0 +1,35 @@
+import type { Argv } from 'yargs';
+import { runDoctor } from '../../app/doctor.js';
+import { renderDoctor, type DoctorFormat } from '../../app/doctor-render.js';
+import { createClusterInspector } from '../../cluster/inspect.js';
+import { loadKubeConfig } from '../../cluster/kubeconfig.js';
+import { withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import { defineCommand } from './index.js';
+
+interface DoctorArgs extends ClusterFlags {
+  readonly namespace?: readonly string[];
+  readonly output: DoctorFormat;
+}
+
+export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
+  command: 'doctor',
+  describe: 'Check that a run can work here: API server, RBAC, namespaces, Pod Security, CNI, wide-open namespaces',
+  builder: (yargs: Argv<object>) =>
+    withClusterFlags(yargs)
+      .option('namespace', { alias: 'n', type: 'string', array: true, describe: 'Namespace a run would use (repeatable; default: the context namespace)' })
+      .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as DoctorFormat, describe: 'Report format' }),
+  handler: async (argv) => {
+    // Loading the kubeconfig inside `connect` lets the doctor report a missing one as a ✗ line.
+    const connect = () =>
+      createClusterInspector(
+        loadKubeConfig({
+          ...(argv.kubeconfig ? { kubeconfig: argv.kubeconfig } : {}),
+          ...(argv.context ? { context: argv.context } : {}),
+          env: ctx.io.env,
+        }),
+      );
+    const report = await runDoctor(connect, { namespaces: argv.namespace ?? [] });
+    ctx.io.stdout.write(renderDoctor(report, argv.output));
+    ctx.exitCode = report.canRun ? 0 : 2;
+  },
+}));

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { runDoctor, type DoctorCheck } from '../../src/app/doctor.js';
+import type { AccessQuestion, DoctorPort, NamespaceFacts, SystemWorkload } from '../../src/app/doctor-port.js';
+import { renderDoctor } from '../../src/app/doctor-render.js';
+import { InfraError } from '../../src/app/errors.js';
+
+interface FakeCluster {
+  readonly version?: string | Error;
+  /** "verb resource[/sub] namespace|*" strings that are denied. */
+  readonly denied?: readonly string[];
+  readonly workloads?: readonly SystemWorkload[];
+  readonly namespaces?: readonly NamespaceFacts[];
+  readonly policies?: Readonly<Record<string, number>>;
+  readonly listNamespacesForbidden?: boolean;
+}
+
+function fake(cluster: FakeCluster): DoctorPort {
+  const namespaces = cluster.namespaces ?? [{ name: 'default', labels: {} }];
+  return {
+    server: 'https://127.0.0.1:6443',
+    context: 'test',
+    source: 'flag',
+    defaultNamespace: 'default',
+    async serverVersion() {
+      if (cluster.version instanceof Error) throw cluster.version;
+      return cluster.version ?? 'v1.34.2';
+    },
+    async canI(q: AccessQuestion) {
+      const key = `${q.verb} ${q.subresource ? `${q.resource}/${q.subresource}` : q.resource} ${q.namespace ?? '*'}`;
+      return { allowed: !(cluster.denied ?? []).includes(key) };
+    },
+    async systemWorkloads() {
+      return cluster.workloads ?? [];
+    },
+    async namespace(name: string) {
+      return namespaces.find((ns) => ns.name === name);
+    },
+    async listNamespaces() {
+      if (cluster.listNamespacesForbidden) throw new InfraError('listing namespaces: forbidden (RBAC): nope');
+      return namespaces;
+    },
+    async networkPolicyCounts() {
+      return new Map(Object.entries(cluster.policies ?? {}));
+    },
+  };
+}
+
+const calico: SystemWorkload = { kind: 'DaemonSet', namespace: 'calico-system', name: 'calico-node', images: ['docker.io/calico/node:v3.28.0'] };
+const flannel: SystemWorkload = { kind: 'DaemonSet', namespace: 'kube-flannel', name: 'kube-flannel-ds', images: ['docker.io/flannel/flannel:v0.25.1'] };
+const production: NamespaceFacts = {
+  name: 'production',
+  labels: { 'kubernetes.io/metadata.name': 'production', 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' },
+};
+
+const find = (checks: readonly DoctorCheck[], title: string): DoctorCheck | undefined => checks.find((check) => check.title === title);
+
+describe('runDoctor', () => {
+  it('a healthy cluster: every check ✓ and a run can work', async () => {
+    const report = await runDoctor(() => fake({ workloads: [calico], namespaces: [production], policies: { production: 2 } }), { namespaces: ['production'] });
+    expect(report.canRun).toBe(true);
+    expect(report.checks.map((c) => [c.status, c.title])).toEqual([
+      ['ok', 'API server reachable'],
+      ['ok', 'RBAC at cluster scope'],
+      ['ok', 'namespace production'],
+      ['ok', 'RBAC in namespace production'],
+      ['ok', 'Pod Security in production'],
+      ['ok', 'CNI'],
+      ['ok', 'namespaces without NetworkPolicy'],
+    ]);
+    expect(find(report.checks, 'Pod Security in production')?.detail).toContain('enforce=restricted');
+    expect(find(report.checks, 'CNI')?.detail).toContain('calico');
+  });
+
+  it('an unreachable API server is one ✗ and nothing else is asked', async () => {
+    const report = await runDoctor(() => fake({ version: new InfraError('asking https://127.0.0.1:6443 for its version: cannot reach the API server: connect ECONNREFUSED') }), {
+      namespaces: [],
+    });
+    expect(report.canRun).toBe(false);
+    expect(report.checks).toHaveLength(1);
+    expect(report.checks[0]).toMatchObject({ status: 'fail', title: 'API server reachable' });
+    expect(report.checks[0]?.detail).toContain('ECONNREFUSED');
+  });
+
+  it('no kubeconfig is a ✗ kubeconfig line, not a crash', async () => {
+    const report = await runDoctor(() => {
+      throw new InfraError('no kubeconfig found (looked at …)');
+    }, { namespaces: [] });
+    expect(report).toMatchObject({ canRun: false, checks: [{ status: 'fail', title: 'kubeconfig' }] });
+  });
+
+  it('missing pods/exec permissions fail the namespace and say how to grant them', async () => {
+    const report = await runDoctor(() => fake({ namespaces: [production], denied: ['create pods/exec production', 'get pods/exec production'], workloads: [calico] }), {
+      namespaces: ['production'],
+    });
+    expect(report.canRun).toBe(false);
+    const rbac = find(report.checks, 'RBAC in namespace production');
+    expect(rbac?.status).toBe('fail');
+    expect(rbac?.detail).toContain('create pods/exec');
+    expect(rbac?.detail).toContain('get pods/exec');
+    expect(rbac?.fix).toContain('--verb=create,get --resource=pods/exec');
+  });
+
+  it('a missing optional permission (watch, cluster-wide list) is only a warning', async () => {
+    const report = await runDoctor(() => fake({ namespaces: [production], denied: ['watch pods production', 'list pods *'], workloads: [calico] }), {
+      namespaces: ['production'],
+    });
+    expect(report.canRun).toBe(true);
+    expect(find(report.checks, 'RBAC in namespace production')?.status).toBe('warn');
+    expect(find(report.checks, 'RBAC at cluster scope')?.status).toBe('warn');
+  });
+
+  it('a namespace that does not exist fails', async () => {
+    const report = await runDoctor(() => fake({ workloads: [calico] }), { namespaces: ['productoin'] });
+    expect(report.canRun).toBe(false);
+    expect(find(report.checks, 'namespace productoin')).toMatchObject({ status: 'fail', detail: 'does not exist' });
+  });
+
+  it('flannel alone: warns that nothing enforces NetworkPolicy', async () => {
+    const report = await runDoctor(() => fake({ workloads: [flannel] }), { namespaces: [] });
+    const cni = find(report.checks, 'CNI');
+    expect(cni?.status).toBe('warn');
+    expect(cni?.detail).toContain('nothing enforces NetworkPolicy');
+    expect(report.canRun).toBe(true);
+  });
+
+  it('lists wide-open namespaces and warns when a scenario namespace is one of them', async () => {
+    const report = await runDoctor(
+      () => fake({ workloads: [calico], namespaces: [production, { name: 'staging', labels: {} }, { name: 'default', labels: {} }], policies: { production: 1 } }),
+      { namespaces: ['staging'] },
+    );
+    const open = find(report.checks, 'namespaces without NetworkPolicy');
+    expect(open?.status).toBe('warn');
+    expect(open?.detail).toContain('2 wide open');
+    expect(open?.detail).toContain('staging, default');
+    expect(open?.fix).toContain('staging has no policy');
+  });
+
+  it('defaults to the context namespace', async () => {
+    const report = await runDoctor(() => fake({ workloads: [calico] }), { namespaces: [] });
+    expect(report.namespaces).toEqual(['default']);
+  });
+});
+
+describe('renderDoctor', () => {
+  it('text: one ✓/✗/! line per check, the fix indented, and the verdict', async () => {
+    const report = await runDoctor(() => fake({ namespaces: [production], denied: ['create pods/exec production'], workloads: [flannel], policies: { production: 1 } }), {
+      namespaces: ['production'],
+    });
+    const text = renderDoctor(report, 'text');
+    expect(text).toContain('Cluster https://127.0.0.1:6443 (context test, from flag)\n');
+    expect(text).toContain('✓ API server reachable: Kubernetes v1.34.2 at https://127.0.0.1:6443\n');
+    expect(text).toMatch(/✗ RBAC in namespace production: missing create pods\/exec \(run probe commands\)\n {4}→ ask for a Role in production/);
+    expect(text).toMatch(/! CNI: flannel/);
+    expect(text.trimEnd().split('\n').at(-1)).toBe('A run cannot work here until the ✗ items are fixed.');
+  });
+
+  it('json parses back to the report', async () => {
+    const report = await runDoctor(() => fake({ workloads: [calico] }), { namespaces: [] });
+    expect(JSON.parse(renderDoctor(report, 'json'))).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+});
