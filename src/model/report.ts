@@ -59,6 +59,10 @@ export interface RunReport {
   readonly durationMs: number;
   /** Time from the first pod create to all probe pods Running. */
   readonly podStartMs?: number;
+  /** Time from the pods Running (after settling) to the last probe result, retries included. */
+  readonly probeMs?: number;
+  /** Time spent deleting the probe pods and waiting for them to be gone. */
+  readonly teardownMs?: number;
   /** First line of `busybox` in the probe image, e.g. `BusyBox v1.36.1 (…) multi-call binary.` */
   readonly busyboxVersion?: string;
   readonly image: string;

@@ -33,10 +33,15 @@ export interface RunOptions {
   readonly clock: Clock;
   readonly toolVersion: string;
   readonly facts: TargetFacts;
+  /**
+   * Probes per exec (default 64). 1 makes one exec per check: the naive baseline the benchmark
+   * compares against, never what a user wants.
+   */
+  readonly probesPerExec?: number;
 }
 
 /** Probes per exec: keeps the command line (sent in the exec URL) a sane size. */
-const MAX_PROBES_PER_EXEC = 64;
+const DEFAULT_PROBES_PER_EXEC = 64;
 /** Added to the longest probe timeout for the exec as a whole: name lookups, process start, framing. */
 const EXEC_GRACE_MS = 15_000;
 const DELETE_TIMEOUT_MS = 90_000;
@@ -48,6 +53,8 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
   const created: { actor: string; ref: PodRef }[] = [];
   const records: ProbeRecord[] = [];
   let podStartMs: number | undefined;
+  let probeMs: number | undefined;
+  let teardownMs: number | undefined;
   let busyboxVersion: string | undefined;
   let skippedBecause = 'not run';
 
@@ -108,6 +115,7 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
       await clock.sleep(scenario.defaults.settleSeconds * 1000, signal);
     }
 
+    const probesStarted = clock.now();
     const limit = pLimit(scenario.defaults.concurrency);
     for (let round = 1; !abortedBy(signal); round += 1) {
       const due = records.filter(needsAnotherAttempt);
@@ -119,7 +127,7 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
       } else {
         progress.step(`running ${due.length} probe(s) from ${podsByActor.size} pod(s)`);
       }
-      const batches = batchesByPod(due, podsByActor);
+      const batches = batchesByPod(due, podsByActor, options.probesPerExec ?? DEFAULT_PROBES_PER_EXEC);
       let finished = 0;
       await Promise.all(
         batches.map(({ pod, items }) =>
@@ -132,6 +140,7 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
         ),
       );
     }
+    probeMs = clock.now() - probesStarted;
     if (abortedBy(signal)) skippedBecause = 'the run was interrupted before this check ran';
   }
 
@@ -143,11 +152,13 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
       return;
     }
     progress.step(`deleting ${refs.length} probe pod(s)`);
+    const started = clock.now();
     try {
       await cluster.deletePods(refs, { gracePeriodSeconds: 1, timeoutMs: DELETE_TIMEOUT_MS });
     } catch (error) {
       errors.push({ kind: 'cleanup', message: `${messageOf(error)}; run "kubeknock cleanup --run-id ${options.runId}"` });
     }
+    teardownMs = clock.now() - started;
   }
 
   function finish(): RunReport {
@@ -170,6 +181,8 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
       finishedAt: new Date(finishedAt).toISOString(),
       durationMs: finishedAt - startedAt,
       ...(podStartMs === undefined ? {} : { podStartMs }),
+      ...(probeMs === undefined ? {} : { probeMs }),
+      ...(teardownMs === undefined ? {} : { teardownMs }),
       ...(busyboxVersion ? { busyboxVersion } : {}),
       image: scenario.defaults.pod.image,
       cluster: { server: cluster.server },
@@ -187,14 +200,14 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
   }
 }
 
-function batchesByPod(due: readonly ProbeRecord[], pods: ReadonlyMap<string, RunningPod>): { pod: RunningPod; items: ProbeRecord[] }[] {
+function batchesByPod(due: readonly ProbeRecord[], pods: ReadonlyMap<string, RunningPod>, perExec: number): { pod: RunningPod; items: ProbeRecord[] }[] {
   const byActor = new Map<string, ProbeRecord[]>();
   for (const record of due) byActor.set(record.probe.check.from, [...(byActor.get(record.probe.check.from) ?? []), record]);
   const batches: { pod: RunningPod; items: ProbeRecord[] }[] = [];
   for (const [actor, items] of byActor) {
     const pod = pods.get(actor);
     if (!pod) continue;
-    for (let i = 0; i < items.length; i += MAX_PROBES_PER_EXEC) batches.push({ pod, items: items.slice(i, i + MAX_PROBES_PER_EXEC) });
+    for (let i = 0; i < items.length; i += perExec) batches.push({ pod, items: items.slice(i, i + perExec) });
   }
   return batches;
 }
