@@ -1,0 +1,131 @@
+/** The ClusterPort adapter driving client-node's real REST clients against a fake API server on 127.0.0.1. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { InfraError } from '../../src/app/errors.js';
+import { createKubeCluster } from '../../src/cluster/kube-cluster.js';
+import { PodStartError, type PodManifest } from '../../src/probe/cluster-port.js';
+import { startFakeApi, type FakeApi } from './fake-api-server.js';
+
+let api: FakeApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+const labels = { 'app.kubernetes.io/managed-by': 'kubeknock', 'kubeknock.dev/run-id': 'r1', app: 'backend' };
+const manifest = (namespace: string, generateName = 'kk-backend-'): PodManifest => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { namespace, generateName, labels },
+  spec: {
+    containers: [{ name: 'probe', image: 'docker.io/library/busybox:1.36.1', command: ['sleep', '3600'], securityContext: { runAsNonRoot: true, runAsUser: 65534 } }],
+    readinessGates: [{ conditionType: 'kubeknock.dev/never-ready' }],
+    terminationGracePeriodSeconds: 1,
+    activeDeadlineSeconds: 900,
+  },
+});
+
+describe('KubeCluster', () => {
+  it('creates pods, waits for them, lists, deletes and counts every request', async () => {
+    api = await startFakeApi({ namespaces: { production: {}, staging: {} } });
+    const cluster = createKubeCluster(api.loaded);
+    const a = await cluster.createPod(manifest('production'));
+    const b = await cluster.createPod(manifest('production', 'kk-frontend-'));
+    const c = await cluster.createPod(manifest('staging'));
+    expect(a).toEqual({ namespace: 'production', name: 'kk-backend-00001' });
+    const sent = api.pods.get('production/kk-backend-00001');
+    expect(sent?.['spec']).toMatchObject({ readinessGates: [{ conditionType: 'kubeknock.dev/never-ready' }], activeDeadlineSeconds: 900 });
+
+    const progress: string[] = [];
+    const running = await cluster.waitForPodsRunning([a, b, c], { timeoutMs: 5000, onProgress: (line) => progress.push(line) });
+    expect(running.map((pod) => pod.name)).toEqual(['kk-backend-00001', 'kk-frontend-00002', 'kk-backend-00003']);
+    expect(running.every((pod) => pod.ip.startsWith('10.244.') && pod.node === 'node-1')).toBe(true);
+    expect(progress.at(-1)).toBe('3/3 probe pods running');
+    // Two pods of production are read with one list of managed pods, staging's single pod with a GET.
+    expect(api.requests.some((r) => r.startsWith('GET /api/v1/namespaces/production/pods?') && r.includes('labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubeknock'))).toBe(true);
+    expect(api.requests).toContain('GET /api/v1/namespaces/staging/pods/kk-backend-00003');
+
+    const listed = await cluster.listPods('app.kubernetes.io/managed-by=kubeknock');
+    expect(listed.map((pod) => `${pod.namespace}/${pod.name}`).sort()).toEqual(['production/kk-backend-00001', 'production/kk-frontend-00002', 'staging/kk-backend-00003']);
+    expect(listed[0]).toMatchObject({ labels, phase: 'Running', deleting: false });
+
+    await cluster.deletePods([a, b, c], { gracePeriodSeconds: 1, timeoutMs: 5000 });
+    expect(api.pods.size).toBe(0);
+    expect(api.requests).toContain('DELETE /api/v1/namespaces/production/pods/kk-backend-00001?gracePeriodSeconds=1');
+    expect(cluster.stats()).toEqual({ apiRequests: api.requests.length, execs: 0 });
+  });
+
+  it('fails fast with the kubelet reason when the probe image cannot be pulled', async () => {
+    api = await startFakeApi({ namespaces: { production: {} } });
+    api.plantedStatus.set('kk-bad-', {
+      phase: 'Pending',
+      containerStatuses: [{ name: 'probe', image: 'docker.io/library/busybox:9.9.9', state: { waiting: { reason: 'ErrImagePull', message: 'not found' } } }],
+    });
+    const cluster = createKubeCluster(api.loaded);
+    const pod = await cluster.createPod(manifest('production', 'kk-bad-'));
+    const error = await cluster.waitForPodsRunning([pod], { timeoutMs: 30_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PodStartError);
+    expect((error as PodStartError).reason).toBe('ErrImagePull');
+    expect((error as Error).message).toContain('busybox:1.36.1');
+  });
+
+  it('a pod deleted behind our back fails the wait at once', async () => {
+    api = await startFakeApi({ namespaces: { production: {} }, readsUntilRunning: 1000 });
+    const cluster = createKubeCluster(api.loaded);
+    const pod = await cluster.createPod(manifest('production'));
+    const waiting = cluster.waitForPodsRunning([pod], { timeoutMs: 30_000 });
+    setTimeout(() => api?.pods.delete('production/kk-backend-00001'), 100);
+    await expect(waiting).rejects.toMatchObject({ reason: 'Deleted' });
+  });
+
+  it('says when Pod Security, not RBAC, refused the pod', async () => {
+    api = await startFakeApi({ namespaces: { locked: {} }, podSecurityRestricted: 'locked' });
+    const cluster = createKubeCluster(api.loaded);
+    const error = await cluster.createPod(manifest('locked')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InfraError);
+    expect((error as Error).message).toBe(
+      'creating probe pod locked/kk-backend-…: rejected by admission: pods "x" is forbidden: violates PodSecurity "restricted:latest": runAsNonRoot != true',
+    );
+  });
+
+  it('names a missing namespace', async () => {
+    api = await startFakeApi({ namespaces: {} });
+    const cluster = createKubeCluster(api.loaded);
+    await expect(cluster.createPod(manifest('productoin'))).rejects.toThrow('creating probe pod productoin/kk-backend-…: not found: namespaces "productoin" not found');
+    expect(await cluster.namespaceExists('productoin')).toBe(false);
+  });
+
+  it('deleting a pod that is already gone is fine; one that never goes names the survivor', async () => {
+    api = await startFakeApi({ namespaces: { production: {} }, readsUntilGone: 1_000_000 });
+    const cluster = createKubeCluster(api.loaded);
+    await cluster.deletePods([{ namespace: 'production', name: 'gone' }], { gracePeriodSeconds: 1, timeoutMs: 1000 });
+    const pod = await cluster.createPod(manifest('production'));
+    await expect(cluster.deletePods([pod], { gracePeriodSeconds: 1, timeoutMs: 600 })).rejects.toThrow('deleting probe pods: still present after 1s: production/kk-backend-00001');
+  });
+
+  it('reads Services and selects pods by a structured selector', async () => {
+    api = await startFakeApi({
+      namespaces: { production: {} },
+      services: [{ metadata: { namespace: 'production', name: 'api' }, spec: { clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }] } }],
+    });
+    const cluster = createKubeCluster(api.loaded);
+    expect(await cluster.getService('production', 'api')).toEqual({
+      namespace: 'production',
+      name: 'api',
+      clusterIP: '10.96.0.10',
+      ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }],
+    });
+    expect(await cluster.getService('production', 'nope')).toBeUndefined();
+    await cluster.createPod(manifest('production'));
+    expect((await cluster.selectPods('production', { matchLabels: { app: 'backend' } })).map((pod) => pod.name)).toEqual(['kk-backend-00001']);
+    expect(api.requests.at(-1)).toContain('labelSelector=app%3Dbackend');
+  });
+
+  it('an unreachable server is an InfraError that says so', async () => {
+    api = await startFakeApi({ namespaces: {} });
+    const loaded = api.loaded;
+    await api.close();
+    api = undefined;
+    const cluster = createKubeCluster(loaded);
+    await expect(cluster.namespaceExists('x')).rejects.toThrow(/reading namespace x: cannot reach the API server: .*ECONNREFUSED/);
+  });
+});
