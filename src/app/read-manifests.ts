@@ -1,6 +1,7 @@
 /**
- * Reads Kubernetes YAML from files and directories (multi-document files, `.yaml`/`.yml`/`.json`,
- * directories walked in name order) into raw objects that know the line of each of their fields.
+ * Reads Kubernetes YAML from files and directories (multi-document files; a directory's own
+ * `.yaml`/`.yml`/`.json` files in name order, not its subdirectories, as `kubectl apply -f dir` does)
+ * into raw objects that know the line of each of their fields.
  * Unreadable files and YAML syntax errors are collected, all of them, as input issues.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -102,8 +103,7 @@ async function expand(absolute: string, shown: string, issues: InputIssue[]): Pr
   for (const entry of entries) {
     const childAbsolute = path.join(absolute, entry.name);
     const childShown = path.join(shown, entry.name);
-    if (entry.isDirectory()) files.push(...(await expand(childAbsolute, childShown, issues)));
-    else if (EXTENSIONS.includes(path.extname(entry.name))) files.push({ absolute: childAbsolute, shown: childShown });
+    if (entry.isFile() && EXTENSIONS.includes(path.extname(entry.name))) files.push({ absolute: childAbsolute, shown: childShown });
   }
   return files;
 }

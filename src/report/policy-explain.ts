@@ -27,15 +27,15 @@ function direction(name: 'egress' | 'ingress', whose: string, verdict: Direction
       return [`${head}${paint('green', 'allow')}: an address outside the known pods; no policy here governs that side`];
     case 'allowed':
       return [
-        `${head}${paint('green', 'allow')}: isolated by ${refs(verdict.isolatedBy)}`,
+        `${head}${paint('green', 'allow')}`,
+        `    isolated by ${refs(verdict.isolatedBy)}`,
         ...verdict.allowedBy.map((match) => `    allowed by ${ref(match.policy)} ${match.rule}: peer ${match.peer}, port ${match.port}`),
       ];
     case 'denied':
       return [
-        `${head}${paint('red', 'deny')}: isolated by ${refs(verdict.isolatedBy)}, and no rule matched`,
-        ...(verdict.misses.length === 0
-          ? [`    the isolating policies have no ${name} rules: everything is denied`]
-          : verdict.misses.map((miss) => `    ${ref(miss.policy)} ${miss.rule}: ${missText(miss)}`)),
+        `${head}${paint('red', 'DENY')}`,
+        `    isolated by ${refs(verdict.isolatedBy)}; no ${name} rule matched${verdict.misses.length === 0 ? ` (these policies have no ${name} rules: they deny everything)` : ':'}`,
+        ...verdict.misses.map((miss) => `    - ${ref(miss.policy)} ${miss.rule}: ${missText(miss)}`),
       ];
     default:
       return assertNever(verdict, 'direction verdict');

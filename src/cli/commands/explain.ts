@@ -1,0 +1,68 @@
+import type { Argv } from 'yargs';
+import { explain } from '../../app/explain.js';
+import type { Protocol } from '../../policy/index.js';
+import { renderExplanation } from '../../report/policy-explain.js';
+import { wantsColor } from '../cluster-options.js';
+import { defineCommand } from './index.js';
+import { checkPort, engineOptions, policySource, protocolOption, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
+
+interface ExplainArgs extends PolicySourceFlags {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly output: 'text' | 'json';
+  readonly 'from-labels'?: string;
+  readonly 'to-labels'?: string;
+}
+
+/** `app=web,tier=front` → labels; an empty string is a pod without labels. */
+function parseLabels(text: string, flag: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const part of text.split(',').filter((item) => item.trim() !== '')) {
+    const [key, value, ...rest] = part.split('=');
+    if (!key || value === undefined || rest.length > 0) throw new Error(`${flag}: expected key=value pairs separated by commas, got "${part}"`);
+    labels[key.trim()] = value.trim();
+  }
+  return labels;
+}
+
+export const explainCommandFactory = defineCommand<ExplainArgs>((ctx) => ({
+  command: 'explain',
+  describe: 'Why one connection is allowed or denied: the policies isolating each end and the rule that matched, or why none did',
+  builder: (yargs: Argv<object>) =>
+    withPolicySourceFlags(yargs)
+      .option('from', { type: 'string', demandOption: true, describe: 'Source: namespace/pod or an IP address' })
+      .option('to', { type: 'string', demandOption: true, describe: 'Destination: namespace/pod or an IP address' })
+      .option('port', { type: 'number', demandOption: true, describe: 'Destination port' })
+      .option('protocol', protocolOption)
+      .option('from-labels', { type: 'string', describe: 'Judge --from as a pod that does not exist yet, with these labels (k=v,k2=v2)' })
+      .option('to-labels', { type: 'string', describe: 'Judge --to as a pod that does not exist yet, with these labels (k=v,k2=v2)' })
+      .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' })
+      .check((argv) => {
+        for (const flag of ['from', 'to'] as const) {
+          const labels = argv[`${flag}-labels`];
+          if (labels === undefined) continue;
+          if (!/^[^/\s]+\/[^/\s]+$/.test(argv[flag])) throw new Error(`--${flag}-labels needs --${flag} as namespace/name`);
+          parseLabels(labels, `--${flag}-labels`);
+        }
+        return checkPort(argv.port);
+      }),
+  handler: async (argv) => {
+    const explanation = await explain({
+      source: policySource(argv, ctx.io),
+      from: argv.from,
+      to: argv.to,
+      port: argv.port,
+      protocol: argv.protocol,
+      engine: engineOptions(argv),
+      extraPods: (['from', 'to'] as const).flatMap((flag) => {
+        const labels = argv[`${flag}-labels`];
+        if (labels === undefined) return [];
+        const [namespace = '', name = ''] = argv[flag].split('/');
+        return [{ namespace, name, labels: parseLabels(labels, `--${flag}-labels`) }];
+      }),
+    });
+    ctx.io.stdout.write(argv.output === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : renderExplanation(explanation, { color: wantsColor(ctx.io) }));
+  },
+}));

@@ -1,0 +1,22 @@
+import type { Argv } from 'yargs';
+import { lint } from '../../app/lint.js';
+import { renderLintFindings } from '../../report/policy-lint.js';
+import { wantsColor } from '../cluster-options.js';
+import { defineCommand } from './index.js';
+import { policySource, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
+
+interface LintArgs extends PolicySourceFlags {
+  readonly output: 'text' | 'json';
+}
+
+export const lintCommandFactory = defineCommand<LintArgs>((ctx) => ({
+  command: 'lint',
+  describe: 'Find NetworkPolicy mistakes (exit 0 none, 1 findings, 2 unreadable input)',
+  builder: (yargs: Argv<object>) =>
+    withPolicySourceFlags(yargs).option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' }),
+  handler: async (argv) => {
+    const findings = await lint(policySource(argv, ctx.io));
+    ctx.io.stdout.write(argv.output === 'json' ? `${JSON.stringify({ findings }, null, 2)}\n` : renderLintFindings(findings, { color: wantsColor(ctx.io) }));
+    ctx.exitCode = findings.length > 0 ? 1 : 0;
+  },
+}));

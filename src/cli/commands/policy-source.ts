@@ -1,0 +1,64 @@
+/** Flags shared by predict, explain and lint: where the objects come from and how ipBlock treats pod IPs. */
+import type { Argv } from 'yargs';
+import type { PolicySource } from '../../app/policy-input.js';
+import { loadKubeConfig } from '../../cluster/kubeconfig.js';
+import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
+import { PROTOCOLS, type EngineOptions, type Protocol } from '../../policy/index.js';
+import { withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import type { CliIO } from '../io.js';
+
+export interface PolicySourceFlags extends ClusterFlags {
+  readonly filename?: string[];
+  readonly 'from-cluster': boolean;
+  readonly 'ipblock-matches-pods': boolean;
+}
+
+export function withPolicySourceFlags<T>(yargs: Argv<T>): Argv<T & PolicySourceFlags> {
+  return withClusterFlags(yargs)
+    .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Manifest file or directory (repeatable): Namespace, Pod, Deployment, StatefulSet, DaemonSet, Service, NetworkPolicy' })
+    .option('from-cluster', { type: 'boolean', default: false, describe: 'Read those kinds from the live cluster instead of files' })
+    .option('ipblock-matches-pods', {
+      type: 'boolean',
+      default: true,
+      describe: 'ipBlock peers match pod IPs (Calico does; Cilium does not: pass --no-ipblock-matches-pods)',
+    })
+    .check((argv) => {
+      const files = (argv as { filename?: string[] }).filename ?? [];
+      const live = (argv as { 'from-cluster'?: boolean })['from-cluster'] === true;
+      if (files.length === 0 && !live) throw new Error('Give manifests with -f <file|dir> or read the cluster with --from-cluster');
+      if (files.length > 0 && live) throw new Error('Use either -f or --from-cluster, not both');
+      return true;
+    }) as unknown as Argv<T & PolicySourceFlags>;
+}
+
+/** The composition root for the policy commands: the cluster reader is built here, only when asked for. */
+export function policySource(flags: PolicySourceFlags, io: CliIO): PolicySource {
+  if (!flags['from-cluster']) return { type: 'files', paths: flags.filename ?? [], cwd: io.cwd };
+  return {
+    type: 'cluster',
+    read: () => {
+      const { kc } = loadKubeConfig({
+        ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+        ...(flags.context ? { context: flags.context } : {}),
+        env: io.env,
+      });
+      return readClusterPolicyObjects(kc);
+    },
+  };
+}
+
+export function engineOptions(flags: PolicySourceFlags): EngineOptions {
+  return { ipBlockMatchesPods: flags['ipblock-matches-pods'] };
+}
+
+export const protocolOption = {
+  choices: PROTOCOLS,
+  default: 'TCP' as Protocol,
+  coerce: (value: string): Protocol => value.toUpperCase() as Protocol,
+  describe: 'Protocol',
+} as const;
+
+export function checkPort(port: unknown, flag = 'port'): true {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--${flag} must be a whole number from 1 to 65535 (got ${String(port)})`);
+  return true;
+}

@@ -1,0 +1,46 @@
+/**
+ * Reads, live, the kinds the policy engine needs: Namespaces, running Pods, Services, NetworkPolicies.
+ * Workloads are not read: their pods are, and they are the truth. Objects are handed on as plain JSON
+ * (the same shape as a manifest) so one decoder serves files and cluster alike.
+ */
+import { CoreV1Api, NetworkingV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { RawObject } from '../policy/index.js';
+import { apiError } from './api-error.js';
+
+export async function readClusterPolicyObjects(kc: KubeConfig): Promise<RawObject[]> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const networking = kc.makeApiClient(NetworkingV1Api);
+  const [namespaces, pods, services, policies] = await Promise.all([
+    list('listing namespaces', () => core.listNamespace()),
+    list('listing pods', () => core.listPodForAllNamespaces()),
+    list('listing services', () => core.listServiceForAllNamespaces()),
+    list('listing NetworkPolicies', () => networking.listNetworkPolicyForAllNamespaces()),
+  ]);
+  // Finished pods hold no address and take no traffic.
+  const live = pods.filter((pod) => {
+    const phase = (pod as { status?: { phase?: string } }).status?.phase;
+    return phase !== 'Succeeded' && phase !== 'Failed';
+  });
+  return [
+    ...namespaces.map((item) => toRaw('Namespace', item)),
+    ...live.map((item) => toRaw('Pod', item)),
+    ...services.map((item) => toRaw('Service', item)),
+    ...policies.map((item) => toRaw('NetworkPolicy', item)),
+  ];
+}
+
+async function list(doing: string, call: () => Promise<{ items: readonly object[] }>): Promise<readonly object[]> {
+  try {
+    return (await call()).items;
+  } catch (error) {
+    throw apiError(doing, error);
+  }
+}
+
+/** List items carry no kind; plain JSON drops client-node's class instances and undefined fields. */
+function toRaw(kind: string, item: object): RawObject {
+  const value: Record<string, unknown> = { ...(JSON.parse(JSON.stringify(item)) as Record<string, unknown>), kind };
+  const metadata = value.metadata as { namespace?: string; name?: string } | undefined;
+  const file = `cluster:${kind}/${metadata?.namespace ? `${metadata.namespace}/` : ''}${metadata?.name ?? '?'}`;
+  return { value, file, locate: () => ({ line: 0 }) };
+}
