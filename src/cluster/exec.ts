@@ -63,7 +63,11 @@ export function execInPod(kc: KubeConfig, pod: PodRef, container: string, comman
           ws.terminate();
           return;
         }
-        ws.on('close', () => finish({ type: 'failed', reason: 'exec connection closed without an exit status' }));
+        const closedEarly = (): void => finish({ type: 'failed', reason: 'exec connection closed without an exit status' });
+        // Frames that arrived with the handshake are processed before this callback runs, so the
+        // socket may already be closed; its close event would then never reach us.
+        if (ws.readyState === CLOSED) closedEarly();
+        else ws.on('close', closedEarly);
       })
       .catch((error: unknown) => finish({ type: 'failed', reason: describeHandshakeError(error, pod) }));
   });
