@@ -107,11 +107,46 @@ function applyRules(rules: readonly Rule[], output: string): Outcome | undefined
   return undefined;
 }
 
+/** An IPv4 or IPv6 literal: nothing to look up. */
+function isAddressLiteral(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || /^\[?[0-9a-fA-F:]*:[0-9a-fA-F:.]*\]?$/.test(host);
+}
+
+function hostOf(task: ProbeTask): string {
+  switch (task.kind) {
+    case 'tcp':
+      return task.host;
+    case 'http':
+      try {
+        return new URL(task.url).hostname;
+      } catch {
+        return task.url;
+      }
+    case 'dns':
+      return task.name;
+    default:
+      return assertNever(task, 'probe task');
+  }
+}
+
+/**
+ * The outer `timeout` fires only when the probe's own timer did not: `nc -w` and `wget -T` bound the
+ * connection, `nslookup -timeout` the whole query. For nc and wget given a name, what hung is
+ * therefore the name lookup (glibc waits 2 × 5 s for a dropped resolver), not the path under test.
+ */
+function killedByTimeout(task: ProbeTask, raw: RawTaskResult): Outcome {
+  const after = `stopped by the outer timeout after ${raw.durationMs} ms (exit ${raw.exitCode})`;
+  if (task.kind === 'dns') return { class: 'dns-unreachable', detail: `no DNS answer: ${after}` };
+  const host = hostOf(task);
+  if (!isAddressLiteral(host)) {
+    return { class: 'dns-unreachable', detail: `name lookup of ${host} did not finish: ${after}` };
+  }
+  return timedOut(`no answer: ${after}`);
+}
+
 export function classifyOutcome(task: ProbeTask, raw: RawTaskResult): Outcome {
   if (COULD_NOT_RUN.has(raw.exitCode)) return execError(raw, 'probe command could not run');
-  if (KILLED_BY_TIMEOUT.has(raw.exitCode)) {
-    return timedOut(`no answer: stopped by the outer timeout after ${raw.durationMs} ms (exit ${raw.exitCode})`);
-  }
+  if (KILLED_BY_TIMEOUT.has(raw.exitCode)) return killedByTimeout(task, raw);
   switch (task.kind) {
     case 'tcp': {
       const outcome = applyRules(TCP_RULES, raw.output);

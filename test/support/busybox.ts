@@ -3,8 +3,7 @@
  * not skip, when it is missing: classification is only proven by the real binary's messages.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 const CACHE = '/var/cache/kubeknock/busybox';
@@ -49,7 +48,10 @@ export interface AppletDir {
  */
 export function createAppletDir(options: { readonly withBusyboxLink?: boolean } = {}): AppletDir {
   const busybox = busyboxPath();
-  const dir = mkdtempSync(join(tmpdir(), 'kk-applets-'));
+  // Outside /tmp, so a test can mount a private tmpfs there (as a pod's emptyDir) and still find the
+  // applets; world-readable, so scripts run as 65534 can use them.
+  const dir = mkdtempSync('/var/tmp/kk-applets-');
+  chmodSync(dir, 0o755);
   const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
   for (const applet of applets) symlinkSync(busybox, join(dir, applet));
   if (options.withBusyboxLink ?? true) symlinkSync(busybox, join(dir, 'busybox'));

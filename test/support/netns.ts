@@ -54,6 +54,22 @@ export function createTestNetwork(): TestNetwork {
 
   const destroy = (): void => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    // Grandchildren (httpd under a killed sh) would outlive the namespace: kill whatever still runs in it.
+    for (const ns of [clientNs, serverNs]) {
+      let pids: string[] = [];
+      try {
+        pids = run([ip, 'netns', 'pids', ns]).split('\n').filter((p) => /^\d+$/.test(p));
+      } catch {
+        // No such namespace.
+      }
+      for (const pid of pids) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+    }
     tryRun([ip, 'netns', 'del', clientNs]);
     tryRun([ip, 'netns', 'del', serverNs]);
     rmSync(etcDir, { recursive: true, force: true });

@@ -1,0 +1,113 @@
+/**
+ * Classification of exact BusyBox 1.35.0 messages. Each output here was printed by the real binary
+ * (batch-loopback and batch-netns produce most of them live); the rest are the edge cases that must
+ * never be guessed into a network result.
+ */
+import { describe, expect, it } from 'vitest';
+import type { OutcomeClass } from '../../src/model/outcome.js';
+import type { ProbeTask } from '../../src/model/probe.js';
+import { classifyOutcome } from '../../src/probe/classify.js';
+
+const tcp: ProbeTask = { id: 't', kind: 'tcp', host: '198.18.5.2', port: 81, timeoutSeconds: 2 };
+const tcpByName: ProbeTask = { id: 't', kind: 'tcp', host: 'api.prod.svc.cluster.local.', port: 80, timeoutSeconds: 2 };
+const tcp6: ProbeTask = { id: 't', kind: 'tcp', host: 'fd00::1', port: 80, timeoutSeconds: 2 };
+const http: ProbeTask = { id: 'h', kind: 'http', url: 'http://198.18.5.2:8080/x', timeoutSeconds: 2 };
+const httpByName: ProbeTask = { id: 'h', kind: 'http', url: 'http://api.prod.svc.cluster.local./', timeoutSeconds: 2 };
+const dns: ProbeTask = { id: 'd', kind: 'dns', name: 'ok.kk.test.', server: '198.18.5.1', timeoutSeconds: 2 };
+
+const NS_HEADER = 'Server:\t\t198.18.5.1\nAddress:\t198.18.5.1:53\n\n';
+
+interface Row {
+  readonly name: string;
+  readonly task: ProbeTask;
+  readonly exit: number;
+  readonly output: string;
+  readonly class: OutcomeClass;
+  /** Substring the detail must contain. */
+  readonly detail: string;
+  readonly httpStatus?: number;
+  readonly addresses?: readonly string[];
+}
+
+const ROWS: readonly Row[] = [
+  // nc -z -vv
+  { name: 'nc open', task: tcp, exit: 0, output: '198.18.5.2 (198.18.5.2:81) open\nsent 0, rcvd 0\n', class: 'connected', detail: 'open' },
+  { name: 'nc refused', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): Connection refused\nsent 0, rcvd 0\n', class: 'refused', detail: 'refused' },
+  { name: 'nc DROP', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): Connection timed out\nsent 0, rcvd 0\n', class: 'timeout', detail: 'timed out' },
+  { name: 'nc host unreachable', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): No route to host\nsent 0, rcvd 0\n', class: 'no-route', detail: 'no route' },
+  { name: 'nc net unreachable', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): Network is unreachable\nsent 0, rcvd 0\n', class: 'no-route', detail: 'unreachable' },
+  { name: 'nc bad address', task: tcpByName, exit: 1, output: "nc: bad address 'nope.kk.test.'\n", class: 'name-not-found', detail: 'nope.kk.test.' },
+  // Local route types: seen from the real nc, but no NetworkPolicy produces them; not guessed.
+  { name: 'nc blackhole route', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): Invalid argument\nsent 0, rcvd 0\n', class: 'exec-error', detail: 'Invalid argument' },
+  { name: 'nc prohibit route', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): Permission denied\nsent 0, rcvd 0\n', class: 'exec-error', detail: 'Permission denied' },
+  { name: 'nc exit 0 without "open"', task: tcp, exit: 0, output: '', class: 'exec-error', detail: '(no output)' },
+  { name: 'nc exit 1 claiming "open"', task: tcp, exit: 1, output: '198.18.5.2 (198.18.5.2:81) open\n', class: 'exec-error', detail: 'open' },
+  // wget -q
+  { name: 'wget 2xx', task: http, exit: 0, output: '', class: 'http-status', httpStatus: 200, detail: '2xx' },
+  { name: 'wget 404', task: http, exit: 1, output: 'wget: server returned error: HTTP/1.1 404 Not Found\n', class: 'http-status', httpStatus: 404, detail: 'HTTP/1.1 404 Not Found' },
+  { name: 'wget 503', task: http, exit: 1, output: 'wget: server returned error: HTTP/1.0 503 Service Unavailable\n', class: 'http-status', httpStatus: 503, detail: '503' },
+  { name: 'wget refused', task: http, exit: 1, output: "wget: can't connect to remote host (198.18.5.2): Connection refused\n", class: 'refused', detail: 'refused' },
+  { name: 'wget DROP', task: http, exit: 1, output: 'wget: download timed out\n', class: 'timeout', detail: 'download timed out' },
+  { name: 'wget host unreachable', task: http, exit: 1, output: "wget: can't connect to remote host (198.18.5.2): No route to host\n", class: 'no-route', detail: 'no route' },
+  { name: 'wget net unreachable', task: http, exit: 1, output: "wget: can't connect to remote host (198.18.5.2): Network is unreachable\n", class: 'no-route', detail: 'unreachable' },
+  { name: 'wget bad address', task: httpByName, exit: 1, output: "wget: bad address 'nope.kk.test.'\n", class: 'name-not-found', detail: 'nope.kk.test.' },
+  { name: 'wget reset after accept', task: http, exit: 1, output: 'wget: error getting response: Connection reset by peer\n', class: 'exec-error', detail: 'error getting response' },
+  { name: 'wget non-HTTP answer', task: http, exit: 1, output: 'wget: error getting response\n', class: 'exec-error', detail: 'error getting response' },
+  // nslookup -type=a -timeout=T -retry=2
+  {
+    name: 'nslookup resolved',
+    task: dns,
+    exit: 0,
+    output: `${NS_HEADER}Name:\tok.kk.test\nAddress: 198.18.5.1\n\n`,
+    class: 'resolved',
+    addresses: ['198.18.5.1'],
+    detail: '198.18.5.1',
+  },
+  {
+    name: 'nslookup several addresses',
+    task: dns,
+    exit: 0,
+    output: `${NS_HEADER}Name:\tok.kk.test\nAddress: 10.0.0.1\nName:\tok.kk.test\nAddress: 10.0.0.2\n\n`,
+    class: 'resolved',
+    addresses: ['10.0.0.1', '10.0.0.2'],
+    detail: '10.0.0.1, 10.0.0.2',
+  },
+  { name: 'nslookup NXDOMAIN', task: dns, exit: 1, output: `${NS_HEADER}** server can't find nope.kk.test.: NXDOMAIN\n\n`, class: 'name-not-found', detail: 'NXDOMAIN for nope.kk.test.' },
+  { name: 'nslookup NOTIMP (dnsd, AAAA)', task: dns, exit: 1, output: `${NS_HEADER}** server can't find ok.kk.test.: NOTIMP\n\n`, class: 'name-not-found', detail: 'NOTIMP' },
+  { name: 'nslookup no servers', task: dns, exit: 1, output: ';; connection timed out; no servers could be reached\n\n', class: 'dns-unreachable', detail: 'no DNS server' },
+  {
+    name: 'nslookup read refused',
+    task: dns,
+    exit: 1,
+    output: 'nslookup: read: Connection refused\nnslookup: read: Connection refused\n;; connection timed out; no servers could be reached\n\n',
+    class: 'dns-unreachable',
+    detail: 'read: Connection refused',
+  },
+  { name: 'nslookup write refused', task: dns, exit: 1, output: "nslookup: write to '127.0.0.1': Connection refused\n;; connection timed out; no servers could be reached\n\n", class: 'dns-unreachable', detail: "write to '127.0.0.1'" },
+  { name: 'nslookup net unreachable', task: dns, exit: 1, output: "nslookup: can't connect to remote host (198.18.252.1): Network is unreachable\n", class: 'dns-unreachable', detail: 'Network is unreachable' },
+  { name: 'nslookup exit 0 without addresses', task: dns, exit: 0, output: NS_HEADER, class: 'exec-error', detail: 'without addresses' },
+  { name: 'nslookup usage text', task: dns, exit: 1, output: 'BusyBox v1.35.0 multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n', class: 'exec-error', detail: 'BusyBox v1.35.0' },
+  // The outer `timeout` (BusyBox execs the probe in its place: 143 TERM, 137 KILL)
+  { name: 'TERM by outer timeout, IP target', task: tcp, exit: 143, output: 'sent 0, rcvd 0\npunt!\nTerminated\n', class: 'timeout', detail: 'outer timeout' },
+  { name: 'KILL by outer timeout, IPv6 target', task: tcp6, exit: 137, output: '', class: 'timeout', detail: 'exit 137' },
+  { name: 'TERM by outer timeout, name target', task: tcpByName, exit: 143, output: 'sent 0, rcvd 0\npunt!\nTerminated\n', class: 'dns-unreachable', detail: 'name lookup of api.prod.svc.cluster.local.' },
+  { name: 'TERM by outer timeout, URL with a name', task: httpByName, exit: 143, output: 'Terminated\n', class: 'dns-unreachable', detail: 'did not finish' },
+  { name: 'TERM by outer timeout, nslookup', task: dns, exit: 143, output: '', class: 'dns-unreachable', detail: 'no DNS answer' },
+  { name: 'coreutils timeout 124', task: tcp, exit: 124, output: '', class: 'timeout', detail: 'exit 124' },
+  // The probe never ran
+  { name: 'applet missing', task: tcp, exit: 127, output: "timeout: can't execute 'nc': No such file or directory\n", class: 'exec-error', detail: "can't execute 'nc'" },
+  { name: 'shell: not found', task: http, exit: 127, output: 'sh: wget: not found\n', class: 'exec-error', detail: 'not found' },
+  { name: 'not executable', task: dns, exit: 126, output: 'sh: nslookup: Permission denied\n', class: 'exec-error', detail: 'could not run' },
+  { name: 'segfault (Debian busybox-static wget -T)', task: http, exit: 139, output: '', class: 'exec-error', detail: 'exit 139' },
+  { name: 'garbage', task: tcp, exit: 1, output: '\u0000\u00ff random\n', class: 'exec-error', detail: 'random' },
+];
+
+describe('classifyOutcome', () => {
+  it.each(ROWS.map((r) => [r.name, r]))('%s', (_name, row) => {
+    const outcome = classifyOutcome(row.task, { id: row.task.id, exitCode: row.exit, output: row.output, durationMs: 3000 });
+    expect(outcome.class).toBe(row.class);
+    expect(outcome.detail).toContain(row.detail);
+    expect(outcome.httpStatus).toBe(row.httpStatus);
+    expect(outcome.addresses).toEqual(row.addresses);
+  });
+});
