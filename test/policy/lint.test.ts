@@ -1,0 +1,79 @@
+/** Each lint rule fires on its mistake and stays quiet on the correct form. */
+import { describe, expect, it } from 'vitest';
+import { decodeObjects, lintPolicies, type LintFinding } from '../../src/policy/index.js';
+import { inventoryOf, pod, policy } from './builders.js';
+import { raw } from './model.js';
+
+const dns = { ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] };
+const summary = (findings: readonly LintFinding[]) => findings.map((f) => `${f.rule} ${f.namespace}/${f.policy ?? '-'} ${f.field}`);
+
+const CASES: readonly { name: string; objects: readonly unknown[]; expected: readonly string[] }[] = [
+  {
+    name: 'namespaceSelector item + podSelector item: the OR meant as AND',
+    objects: [
+      policy('apps/scrape', {
+        podSelector: {},
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'monitoring' } } }, { podSelector: { matchLabels: { app: 'prometheus' } } }] }],
+      }),
+    ],
+    expected: ['or-peers apps/scrape spec.ingress[0].from'],
+  },
+  {
+    name: 'both selectors in one item (AND): no finding',
+    objects: [policy('apps/scrape', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'monitoring' } }, podSelector: { matchLabels: { app: 'prometheus' } } }] }] })],
+    expected: [],
+  },
+  {
+    name: 'egress isolation without any DNS',
+    objects: [policy('lockdown/deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] })],
+    expected: ['egress-without-dns lockdown/deny spec.policyTypes'],
+  },
+  {
+    name: 'egress isolation with DNS on UDP only',
+    objects: [policy('lockdown/deny', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] })],
+    expected: ['egress-without-dns lockdown/deny spec.policyTypes'],
+  },
+  {
+    name: 'DNS on UDP and TCP from a separate policy: no finding',
+    objects: [policy('lockdown/deny', { podSelector: {}, policyTypes: ['Egress'] }), policy('lockdown/dns', { podSelector: {}, policyTypes: ['Egress'], egress: [dns] })],
+    expected: [],
+  },
+  {
+    name: 'a DNS policy for other pods does not help the selected ones',
+    objects: [
+      policy('shop/web-egress', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 443 }] }] }),
+      policy('shop/dns-for-db', { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Egress'], egress: [dns] }),
+    ],
+    expected: ['egress-without-dns shop/web-egress spec.policyTypes'],
+  },
+  {
+    name: 'a policy that selects none of the known pods',
+    objects: [pod('shop/web', { labels: { app: 'web' } }), policy('shop/typo', { podSelector: { matchLabels: { app: 'wbe' } }, policyTypes: ['Ingress'] })],
+    expected: ['selects-no-pod shop/typo spec.podSelector'],
+  },
+  {
+    name: 'a named port no destination pod declares',
+    objects: [
+      pod('shop/web', { labels: { app: 'web' }, ports: [{ name: 'http', containerPort: 8080 }] }),
+      policy('shop/web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 'https' }, { port: 'http' }] }] }),
+    ],
+    expected: ['never-matches shop/web spec.ingress[0].ports[0]'],
+  },
+  {
+    name: 'a namespace with workloads and no policy',
+    objects: [pod('legacy/app', {}), pod('shop/web', { labels: { app: 'web' } }), policy('shop/allow', { podSelector: {}, ingress: [{}] })],
+    expected: ['namespace-wide-open legacy/- '],
+  },
+];
+
+describe('lint rules', () => {
+  it.each(CASES.map((testCase) => [testCase.name, testCase] as const))('%s', (_name, testCase) => {
+    expect(summary(lintPolicies(inventoryOf(testCase.objects))), 'exactly these findings').toEqual(testCase.expected);
+  });
+
+  it('reports a policy the API server would reject as an invalid-shape error naming the policy and field', () => {
+    const { inventory, issues } = decodeObjects(raw([policy('shop/bad', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: {} }] })]));
+    const findings = lintPolicies(inventory, issues);
+    expect(findings.map((f) => [f.rule, f.severity, f.policy, f.field]), 'one error on spec.egress[0].to').toEqual([['invalid-shape', 'error', 'bad', 'spec.egress[0].to']]);
+  });
+});
