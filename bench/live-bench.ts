@@ -87,7 +87,7 @@ async function main(): Promise<void> {
         runId: `bench-${Date.now().toString(36)}`,
         clusterDomain: 'cluster.local',
         keep: false,
-        progress: { step: (t) => process.stderr.write(`bench:   ${t}\n`), update: () => undefined },
+        progress: { step: (t) => process.stderr.write(`bench:   ${t}\n`), update: () => undefined, failed: () => undefined },
         clock: systemClock,
         toolVersion: 'bench',
         facts,

@@ -10,6 +10,10 @@ export function stepProgress(progress: Progress): RunProgress & { finish(ok: boo
       current = text;
       progress.start(text);
     },
+    failed(text) {
+      progress.fail(current === undefined ? text : `${current}: ${text}`);
+      current = undefined;
+    },
     update(text) {
       progress.update(current === undefined ? text : `${current}: ${text}`);
     },

@@ -21,6 +21,8 @@ import { needsAnotherAttempt, toCheckResult, type ProbeRecord } from './results.
 export interface RunProgress {
   step(text: string): void;
   update(text: string): void;
+  /** The current step failed, with this one-line reason. */
+  failed(text: string): void;
 }
 
 export interface RunOptions {
@@ -61,6 +63,7 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
   try {
     await execute();
   } catch (error) {
+    progress.failed(messageOf(error));
     if (abortedBy(signal)) skippedBecause = 'the run was interrupted before this check ran';
     else {
       errors.push({ kind: error instanceof PodStartError ? 'pod-start' : 'run', message: messageOf(error) });
@@ -82,6 +85,7 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
     const failedCreates = creations.flatMap((c) => (c.status === 'rejected' ? [c.reason as unknown] : []));
     if (failedCreates.length > 0) {
       for (const reason of failedCreates) errors.push({ kind: 'pod-create', message: messageOf(reason) });
+      progress.failed(messageOf(failedCreates[0]));
       skippedBecause = 'probe pods could not be created';
       return;
     }
@@ -156,6 +160,7 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
     try {
       await cluster.deletePods(refs, { gracePeriodSeconds: 1, timeoutMs: DELETE_TIMEOUT_MS });
     } catch (error) {
+      progress.failed(messageOf(error));
       errors.push({ kind: 'cleanup', message: `${messageOf(error)}; run "kubeknock cleanup --run-id ${options.runId}"` });
     }
     teardownMs = clock.now() - started;

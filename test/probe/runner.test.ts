@@ -45,7 +45,7 @@ async function run(s: Scenario, options: FakeClusterOptions = {}, extra: Partial
     runId: 'test1234',
     clusterDomain: 'cluster.local',
     keep: false,
-    progress: { step: (t) => steps.push(t), update: () => undefined },
+    progress: { step: (t) => steps.push(t), update: () => undefined, failed: () => undefined },
     clock: systemClock,
     toolVersion: '0.0.0-test',
     facts,

@@ -92,7 +92,8 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         toolVersion: VERSION,
       },
     );
-    for (const error of report.errors) io.stderr.write(`kubeknock: ${error.kind}: ${error.message}\n`);
+    // The table lists run errors itself; machine formats on stdout get them on stderr too.
+    if (argv.output !== 'table') for (const error of report.errors) io.stderr.write(`kubeknock: ${error.kind}: ${error.message}\n`);
     ctx.exitCode = exitCode;
   },
 }));
