@@ -12,7 +12,7 @@
  * probe prints can forge or end a frame; the byte length catches truncation.
  */
 import type { ProbeTask, RawTaskResult } from '../model/probe.js';
-import { boundedProbeArgv } from './commands.js';
+import { boundedProbeArgv, outerTimeoutSeconds, PROBE_KILL_AFTER_SECONDS } from './commands.js';
 import { shellJoin } from './shell-quote.js';
 
 export const FRAME_PREFIX = '@@kubeknock';
@@ -53,6 +53,14 @@ done`;
 export function buildBatchScript(tasks: readonly ProbeTask[]): string {
   const launches = tasks.map((task, index) => `run ${index} ${shellJoin(boundedProbeArgv(task))} &`);
   return [PRELUDE, ...launches, epilogue(tasks.length), ''].join('\n');
+}
+
+/**
+ * The longest a batch can run in the pod: its slowest probe's outer timeout, plus the KILL delay for a
+ * probe that ignores TERM. A caller's exec timeout should sit above this (plus pod scheduling noise).
+ */
+export function batchWorstCaseSeconds(tasks: readonly ProbeTask[]): number {
+  return Math.max(0, ...tasks.map(outerTimeoutSeconds)) + PROBE_KILL_AFTER_SECONDS;
 }
 
 export interface BatchOutput {

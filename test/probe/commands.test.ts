@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeTask } from '../../src/model/probe.js';
+import { batchWorstCaseSeconds } from '../../src/probe/batch-script.js';
 import { boundedProbeArgv, outerTimeoutSeconds, probeArgv, probeCommandLine } from '../../src/probe/commands.js';
 
 describe('probeArgv', () => {
@@ -32,5 +33,15 @@ describe('probeCommandLine', () => {
   it('quotes anything that slipped past validation', () => {
     const task: ProbeTask = { id: 'a', kind: 'http', url: "http://x/$(id)'", timeoutSeconds: 2 };
     expect(probeCommandLine(task)).toBe("timeout -k 1 4 wget -q -Y off -T 2 -O /dev/null 'http://x/$(id)'\\'''");
+  });
+});
+
+describe('batchWorstCaseSeconds', () => {
+  it('is the slowest outer timeout plus the KILL delay', () => {
+    const tasks: ProbeTask[] = [
+      { id: 'a', kind: 'tcp', host: 'h', port: 1, timeoutSeconds: 2 },
+      { id: 'b', kind: 'dns', name: 'n.', timeoutSeconds: 5 },
+    ];
+    expect(batchWorstCaseSeconds(tasks)).toBe(5 + 2 + 1);
   });
 });
