@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Verifies that `down.sh` left nothing of the test cluster behind: no process, mount, network
+# namespace, link, iptables chain, ipset, cgroup or runtime directory. Exit 1 listing what is left.
+#   bash test/cluster/check-clean.sh
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+PHASE=check-clean
+left=()
+
+for p in /proc/[0-9]*; do
+  cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null || true)
+  [ -n "$cmd" ] || continue
+  case "$cmd" in
+    *"$BIN_CACHE/"*|*"$CONTAINERD_SOCK"*|*"$STATE_DIR/config/containerd.toml"*|*"$STATE_DIR/external/www"*)
+      left+=("process ${p#/proc/}: $cmd") ;;
+  esac
+done
+while read -r m; do
+  [ -n "$m" ] && left+=("mount $m")
+done < <(findmnt -rn -o TARGET | grep -E "^($DATA_DIR|$RUN_DIR|/run/netns/cni-|/var/run/netns/cni-|$STATE_DIR)" || true)
+for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+  case "$ns" in "$EXTERNAL_NETNS"|cni-*) left+=("netns $ns") ;; esac
+done
+for l in "$BRIDGE_NAME" kk-ext0; do
+  ip link show "$l" >/dev/null 2>&1 && left+=("link $l")
+done
+for save in iptables-save ip6tables-save; do
+  while read -r c; do
+    [ -n "$c" ] && left+=("$save chain $c")
+  done < <($save 2>/dev/null | awk '/^:/ {print substr($1,2)}' | grep -E '^(KUBE-|KUBEKNOCK-)' || true)
+done
+while read -r s; do
+  [ -n "$s" ] && left+=("ipset $s")
+done < <(ipset list -n 2>/dev/null | grep -E '^(inet6:)?(KUBE-|kube-router-)' || true)
+for d in /sys/fs/cgroup/*/kubepods; do
+  [ -d "$d" ] && left+=("cgroup $d")
+done
+for d in "$DATA_DIR" "$RUN_DIR" "$STATE_DIR"; do
+  [ -e "$d" ] && left+=("path $d")
+done
+
+if [ ${#left[@]} -gt 0 ]; then
+  log "the cluster left ${#left[@]} thing(s) behind:"
+  printf '  %s\n' "${left[@]}" >&2
+  exit 1
+fi
+log "clean: no process, mount, netns, link, iptables chain, ipset, cgroup or directory of the cluster is left"

@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Tears the test cluster down: stops every process up.sh started (by pid file), removes pods,
+# containers, mounts, network namespaces, iptables chains, ipsets, cgroups and files it created, and
+# puts back the host settings it changed. Safe to run when nothing is up.
+#   bash test/cluster/down.sh          (npm run cluster:down)
+# Not `set -e`: teardown is best-effort and must go on past a step that fails (each failure is logged).
+set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+PHASE=down
+DOWN_START=$SECONDS
+[ "$(id -u)" = 0 ] || die "must run as root"
+
+KUBECTL="$K8S_BIN/kubectl"
+KCFG="$STATE_DIR/kubeconfig"
+CTR=(ctr --address "$CONTAINERD_SOCK" -n k8s.io)
+
+pid_of() { [ -f "$STATE_DIR/pids/$1.pid" ] && cat "$STATE_DIR/pids/$1.pid"; }
+alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+# stop_daemon <name> [grace seconds]: SIGTERM, wait, then SIGKILL; only the recorded pid.
+stop_daemon() {
+  local name="$1" grace="${2:-10}" pid i
+  pid=$(pid_of "$name") || return 0
+  if alive "$pid"; then
+    log "stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null
+    for ((i = 0; i < grace * 5; i++)); do alive "$pid" || break; sleep 0.2; done
+    if alive "$pid"; then
+      log "$name did not stop in ${grace}s; SIGKILL"
+      kill -KILL "$pid" 2>/dev/null
+      sleep 0.5
+    fi
+  fi
+  rm -f "$STATE_DIR/pids/$name.pid"
+}
+
+apiserver_up() {
+  [ -x "$KUBECTL" ] && [ -f "$KCFG" ] && alive "$(pid_of kube-apiserver)" &&
+    "$KUBECTL" --kubeconfig="$KCFG" get --raw=/readyz >/dev/null 2>&1
+}
+
+# 1. Policy enforcer and service proxy first, with their own cleanup of iptables/ipset state.
+stop_daemon kube-router 10
+if [ -x "$KUBE_ROUTER_BIN/kube-router" ]; then
+  log "kube-router --cleanup-config"
+  "$KUBE_ROUTER_BIN/kube-router" --cleanup-config >"$STATE_DIR/logs/kube-router-cleanup.log" 2>&1 || true
+fi
+stop_daemon kube-proxy 10
+
+# 2. Stop the controllers so nothing recreates pods, then delete every pod through the API so that
+#    kubelet tears sandboxes down through CNI (releasing IPs, veths and network namespaces).
+stop_daemon kube-controller-manager 10
+stop_daemon kube-scheduler 10
+if apiserver_up && alive "$(pid_of kubelet)"; then
+  log "deleting all pods"
+  "$KUBECTL" --kubeconfig="$KCFG" delete pods --all --all-namespaces --grace-period=0 --force \
+    --wait=false >/dev/null 2>&1 || true
+  for ((i = 0; i < 60; i++)); do
+    n=$("${CTR[@]}" tasks ls -q 2>/dev/null | grep -c . || true)
+    [ "${n:-0}" -eq 0 ] && break
+    sleep 1
+  done
+  log "pods deleted (running tasks left: ${n:-0})"
+fi
+stop_daemon kubelet 15
+
+# 3. Whatever containers remain: kill and remove them through containerd (CNI teardown via CRI is
+#    no longer possible without kubelet; their network namespaces are removed below).
+if [ -S "$CONTAINERD_SOCK" ]; then
+  for t in $("${CTR[@]}" tasks ls -q 2>/dev/null); do
+    "${CTR[@]}" tasks kill -s SIGKILL "$t" >/dev/null 2>&1 || true
+  done
+  sleep 1
+  for t in $("${CTR[@]}" tasks ls -q 2>/dev/null); do
+    "${CTR[@]}" tasks delete -f "$t" >/dev/null 2>&1 || true
+  done
+  for c in $("${CTR[@]}" containers ls -q 2>/dev/null); do
+    "${CTR[@]}" containers delete "$c" >/dev/null 2>&1 || true
+  done
+fi
+stop_daemon kube-apiserver 15
+stop_daemon etcd 15
+stop_daemon containerd 15
+# containerd's shims outlive containerd by design; end the ones that belong to our containerd
+# (their command line names our socket), each by its pid.
+for p in /proc/[0-9]*; do
+  pid=${p#/proc/}
+  cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+  if [[ "$cmd" == *"-address $CONTAINERD_SOCK "* ]]; then
+    log "ending leftover containerd shim pid $pid"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+done
+stop_daemon external-http 5
+stop_daemon external-http8080 5
+# Any other pid file left (e.g. from an older layout).
+for f in "$STATE_DIR"/pids/*.pid; do
+  [ -e "$f" ] || continue
+  stop_daemon "$(basename "$f" .pid)" 5
+done
+
+# 4. Mounts: kubelet volumes, containerd rootfs/shm, CNI netns bind mounts.
+unmount_all() {
+  local m
+  findmnt -rn -o TARGET | grep -E "^($DATA_DIR|$RUN_DIR|/run/netns/cni-|/var/run/netns/cni-)" | sort -r |
+    while read -r m; do
+      umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
+    done
+}
+unmount_all
+
+# 5. Network namespaces and links.
+before_netns=""
+[ -f "$STATE_DIR/netns-before" ] && before_netns=$(cat "$STATE_DIR/netns-before")
+for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+  case "$ns" in
+    "$EXTERNAL_NETNS") ip netns delete "$ns" && log "removed netns $ns" ;;
+    cni-*)
+      if ! grep -qx "$ns" <<<"$before_netns"; then ip netns delete "$ns" && log "removed netns $ns"; fi
+      ;;
+  esac
+done
+for l in kk-ext0 "$BRIDGE_NAME"; do
+  ip link show "$l" >/dev/null 2>&1 && ip link delete "$l" && log "removed link $l"
+done
+
+# 6. iptables and ipsets.
+if [ -x "$K8S_BIN/kube-proxy" ]; then
+  log "kube-proxy --cleanup"
+  "$K8S_BIN/kube-proxy" --cleanup >"$STATE_DIR/logs/kube-proxy-cleanup.log" 2>&1 || true
+fi
+remove_chains() { # <iptables|ip6tables> <regex>: unlink and delete matching chains in every table
+  local ipt="$1" re="$2" table chain rule
+  for table in raw mangle nat filter; do
+    $ipt -w -t "$table" -S >/dev/null 2>&1 || continue
+    # rules in any chain that jump to a matching chain
+    $ipt -w -t "$table" -S | grep -E -- "-j ($re)( |\$)" | grep -E '^-A ' | while read -r rule; do
+      # shellcheck disable=SC2086
+      eval "$ipt -w -t $table -D ${rule#-A }" 2>/dev/null || true
+    done
+    for chain in $($ipt -w -t "$table" -S | awk '$1=="-N"{print $2}' | grep -E "^($re)\$"); do
+      $ipt -w -t "$table" -F "$chain" 2>/dev/null || true
+    done
+    for chain in $($ipt -w -t "$table" -S | awk '$1=="-N"{print $2}' | grep -E "^($re)\$"); do
+      $ipt -w -t "$table" -X "$chain" 2>/dev/null || log "could not delete $ipt $table $chain"
+    done
+  done
+}
+for ipt in iptables ip6tables; do
+  remove_chains "$ipt" 'KUBEKNOCK-[A-Z0-9-]+|KUBE-[A-Za-z0-9_-]+'
+done
+for s in $(ipset list -n 2>/dev/null | grep -E '^(KUBE-|kube-router-|inet6:KUBE-|inet6:kube-router-)'); do
+  ipset destroy "$s" 2>/dev/null || log "could not destroy ipset $s"
+done
+
+# 7. cgroups kubelet created (cgroup v1, cgroupfs driver).
+for d in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/kubepods; do
+  [ -d "$d" ] || continue
+  find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  [ -d "$d" ] && log "could not remove cgroup $d"
+done
+
+# 8. Host settings back as they were.
+if [ -f "$STATE_DIR/host-orig" ]; then
+  while IFS='=' read -r key val; do
+    case "$key" in
+      sysctl:*)
+        k=${key#sysctl:}
+        p="/proc/sys/${k//.//}"
+        if [ -e "$p" ] && [ "$(cat "$p")" != "$val" ]; then
+          echo "$val" >"$p" 2>/dev/null && log "sysctl $k restored to $val"
+        fi
+        ;;
+      mount-propagation:/)
+        if [ "$val" = private ] && [ "$(findmnt -n -o PROPAGATION /)" != private ]; then
+          mount --make-private / && log "mount propagation of / restored to private"
+        fi
+        ;;
+      dir:/var/log/containers)
+        find /var/log/containers -maxdepth 1 -type l -lname "$DATA_DIR/*" -delete 2>/dev/null
+        [ "$val" = created ] && rmdir /var/log/containers 2>/dev/null
+        ;;
+      dir:/var/lib/cni)
+        if [ "$val" = created ]; then
+          rm -rf /var/lib/cni
+        else
+          rm -f /var/lib/cni/results/kubeknock-* 2>/dev/null
+        fi
+        ;;
+    esac
+  done <"$STATE_DIR/host-orig"
+fi
+
+# 9. Files.
+unmount_all
+rm -rf "$DATA_DIR" "$RUN_DIR"
+[ -d /var/lib/kube-router ] && [ -f "$STATE_DIR/kube-router-dir-created" ] && rm -rf /var/lib/kube-router
+if [ "${KUBEKNOCK_KEEP_LOGS:-0}" = 1 ] && [ -d "$STATE_DIR/logs" ]; then
+  mkdir -p /tmp/kubeknock-logs && cp -a "$STATE_DIR/logs/." /tmp/kubeknock-logs/ && log "logs kept in /tmp/kubeknock-logs"
+fi
+rm -rf "$STATE_DIR"
+log "cluster is down in $((SECONDS - DOWN_START)) s"

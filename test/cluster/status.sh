@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Shows what of the test cluster is running, component versions and node readiness.
+#   bash test/cluster/status.sh          (npm run cluster:status)
+# Exit code: 0 when every daemon runs and the node is Ready, 1 otherwise.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+PHASE=status
+ok=1
+
+echo "== processes (pid files in $STATE_DIR/pids)"
+for name in containerd etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kube-router external-http external-http8080; do
+  f="$STATE_DIR/pids/$name.pid"
+  if [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; then
+    rss=$(awk '/VmRSS/ {printf "%d MiB", $2/1024}' "/proc/$(cat "$f")/status" 2>/dev/null || echo "?")
+    printf '  %-24s running  pid %-8s rss %s\n' "$name" "$(cat "$f")" "$rss"
+  else
+    printf '  %-24s STOPPED\n' "$name"
+    ok=0
+  fi
+done
+
+echo "== versions"
+ver() { [ -x "$1" ] && "$@" 2>&1 | head -n 1 || echo "not built"; }
+printf '  %-24s %s\n' kubernetes "$K8S_VERSION ($(ver "$K8S_BIN/kubelet" --version))"
+printf '  %-24s %s\n' etcd "$ETCD_VERSION ($(ver "$ETCD_BIN/etcd" --version))"
+printf '  %-24s %s\n' coredns "$COREDNS_VERSION"
+printf '  %-24s %s\n' kube-router "$KUBE_ROUTER_VERSION ($(ver "$KUBE_ROUTER_BIN/kube-router" --version))"
+printf '  %-24s %s\n' containerd "$(containerd --version 2>/dev/null | awk '{print $3}')"
+printf '  %-24s %s\n' runc "$(runc --version 2>/dev/null | head -n 1 | awk '{print $3}')"
+printf '  %-24s %s\n' cni-plugins "$(dpkg-query -W -f='${Version}' containernetworking-plugins 2>/dev/null)"
+[ -f "$STATE_DIR/cluster.env" ] && sed 's/^/  /' "$STATE_DIR/cluster.env"
+
+echo "== cluster"
+if [ -f "$STATE_DIR/kubeconfig" ] && [ -x "$K8S_BIN/kubectl" ]; then
+  K() { "$K8S_BIN/kubectl" --kubeconfig="$STATE_DIR/kubeconfig" --request-timeout=5s "$@"; }
+  if K get nodes -o wide 2>/dev/null; then
+    ready=$(K get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
+    [ "$ready" = True ] || ok=0
+    echo
+    K get pods -A -o wide 2>/dev/null || true
+  else
+    echo "  API server not reachable"
+    ok=0
+  fi
+else
+  echo "  no kubeconfig at $STATE_DIR/kubeconfig: cluster is not up"
+  ok=0
+fi
+if [ "$ok" = 1 ]; then echo "== status: UP (KUBECONFIG=$STATE_DIR/kubeconfig)"; else echo "== status: NOT (fully) UP"; exit 1; fi

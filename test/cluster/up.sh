@@ -1,0 +1,574 @@
+#!/usr/bin/env bash
+# Brings up the single-node test cluster on this machine (as root). Idempotent: a second run checks
+# every part, starts only what is missing and waits for readiness again.
+#   bash test/cluster/up.sh          (npm run cluster:up)
+# Ends only when the node is Ready, CoreDNS answers and kube-router's firewall runs. Prints the path
+# of the kubeconfig as the last line of stdout; everything else is logged to stderr.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+UP_START=$SECONDS
+[ "$(id -u)" = 0 ] || die "must run as root (it starts kubelet, containerd and changes iptables)"
+
+# ---------------------------------------------------------------------------------------------------
+phase packages
+need_pkgs=(containerd runc containernetworking-plugins iptables ipset conntrack openssl iproute2
+  util-linux procps psmisc time curl ca-certificates gcc libc6-dev)
+missing=()
+for p in "${need_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+else
+  log "all Debian packages present"
+fi
+# The Debian package would start containerd under systemd; there is no systemd here, but make sure a
+# distro containerd is never what we talk to: ours has its own socket under $RUN_DIR.
+
+# ---------------------------------------------------------------------------------------------------
+phase build
+bash "$CLUSTER_DIR/build.sh"
+for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
+  [ -x "$K8S_BIN/$b" ] || die "missing $K8S_BIN/$b"
+done
+KUBECTL="$K8S_BIN/kubectl"
+
+phase images-build
+busybox_bin=$(bash "$REPO_DIR/test/busybox/build.sh" | tail -n 1)
+[ -x "$busybox_bin" ] || die "test/busybox/build.sh did not give a binary"
+BUSYBOX_VERSION=$("$busybox_bin" 2>&1 | sed -n '1s/^BusyBox v\([0-9.]*\).*/\1/p')
+[ -n "$BUSYBOX_VERSION" ] || die "cannot read the BusyBox version of $busybox_bin"
+BUSYBOX_IMAGE="docker.io/library/busybox:$BUSYBOX_VERSION"
+IMG_CACHE="$CACHE_DIR/images"
+mkdir -p "$IMG_CACHE"
+
+pause_sum=$(sha256sum "$CLUSTER_DIR/images/pause.c" "$CLUSTER_DIR/images/make-image.sh" | sha256sum | cut -c1-12)
+PAUSE_TAR="$IMG_CACHE/kubeknock-pause-1-$pause_sum.tar"
+if [ ! -f "$PAUSE_TAR" ]; then
+  log "building $PAUSE_IMAGE"
+  t=$(mktemp -d)
+  gcc -static -O2 -o "$t/pause" "$CLUSTER_DIR/images/pause.c"
+  strip "$t/pause" 2>/dev/null || true
+  mkdir -p "$t/rootfs"
+  mv "$t/pause" "$t/rootfs/pause"
+  bash "$CLUSTER_DIR/images/make-image.sh" "$PAUSE_IMAGE" "$t/rootfs" "$PAUSE_TAR" '["/pause"]' 'null'
+  rm -rf "$t"
+fi
+
+bb_sum=$( (sha256sum "$busybox_bin"; sha256sum "$CLUSTER_DIR/images/make-image.sh") | sha256sum | cut -c1-12)
+BUSYBOX_TAR="$IMG_CACHE/busybox-$BUSYBOX_VERSION-$bb_sum.tar"
+if [ ! -f "$BUSYBOX_TAR" ]; then
+  log "building $BUSYBOX_IMAGE from $busybox_bin"
+  t=$(mktemp -d)
+  r="$t/rootfs"
+  mkdir -p "$r/bin" "$r/etc" "$r/root" "$r/home" "$r/tmp" "$r/var/www" "$r/usr/bin" "$r/usr/sbin"
+  chmod 1777 "$r/tmp"
+  chmod 700 "$r/root"
+  install -m 0755 "$busybox_bin" "$r/bin/busybox"
+  # Like the official image: every applet is a hard link to /bin/busybox.
+  for applet in $("$busybox_bin" --list); do
+    [ "$applet" = busybox ] || ln -f "$r/bin/busybox" "$r/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n' >"$r/etc/passwd"
+  printf 'root:x:0:\nnobody:x:65534:\n' >"$r/etc/group"
+  bash "$CLUSTER_DIR/images/make-image.sh" "$BUSYBOX_IMAGE" "$r" "$BUSYBOX_TAR" 'null' '["sh"]'
+  rm -rf "$t"
+fi
+
+coredns_sum=$( (sha256sum "$COREDNS_BIN/coredns"; sha256sum "$CLUSTER_DIR/images/make-image.sh") | sha256sum | cut -c1-12)
+COREDNS_TAR="$IMG_CACHE/coredns-$COREDNS_VERSION-$coredns_sum.tar"
+if [ ! -f "$COREDNS_TAR" ]; then
+  log "building $COREDNS_IMAGE"
+  t=$(mktemp -d)
+  mkdir -p "$t/rootfs/etc"
+  install -m 0755 "$COREDNS_BIN/coredns" "$t/rootfs/coredns"
+  printf 'root:x:0:0:root:/root:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$t/rootfs/etc/passwd"
+  bash "$CLUSTER_DIR/images/make-image.sh" "$COREDNS_IMAGE" "$t/rootfs" "$COREDNS_TAR" '["/coredns"]' 'null'
+  rm -rf "$t"
+fi
+
+# ---------------------------------------------------------------------------------------------------
+phase host
+mkdir -p "$STATE_DIR"/{pids,logs,pki,config} "$DATA_DIR" "$RUN_DIR"
+NODE_IP="${KUBEKNOCK_NODE_IP:-}"
+if [ -z "$NODE_IP" ]; then
+  dev=$(ip -4 route show default | awk '{for (i=1;i<NF;i++) if ($i=="dev") {print $(i+1); exit}}')
+  [ -n "$dev" ] || dev=$(ip -4 -o addr show scope global | awk '{print $2; exit}')
+  NODE_IP=$(ip -4 -o addr show dev "$dev" scope global | awk '{split($4,a,"/"); print a[1]; exit}')
+fi
+[ -n "$NODE_IP" ] || die "cannot find this machine's IPv4 address (set KUBEKNOCK_NODE_IP)"
+echo "$NODE_IP" >"$STATE_DIR/node-ip"
+log "node $NODE_NAME, IP $NODE_IP"
+
+# Remember everything we change on the host so that down.sh can put it back.
+save_once() { # save_once <key> <value>: first value wins
+  local f="$STATE_DIR/host-orig"
+  touch "$f"
+  grep -q "^$1=" "$f" || echo "$1=$2" >>"$f"
+}
+set_sysctl() {
+  local key="$1" want="$2" path="/proc/sys/${1//.//}" cur
+  [ -e "$path" ] || die "sysctl $key not available on this kernel"
+  cur=$(cat "$path")
+  save_once "sysctl:$key" "$cur"
+  [ "$cur" = "$want" ] || { echo "$want" >"$path"; log "sysctl $key: $cur -> $want"; }
+}
+raise_sysctl() {
+  local path="/proc/sys/${1//.//}" cur
+  cur=$(cat "$path")
+  if [ "$cur" -lt "$2" ]; then set_sysctl "$1" "$2"; fi
+}
+# Sysctls kubelet (protectKernelDefaults=false) will rewrite: record them before it starts.
+for k in vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys \
+  kernel.keys.root_maxbytes net.ipv4.conf.all.route_localnet; do
+  p="/proc/sys/${k//.//}"
+  [ -e "$p" ] && save_once "sysctl:$k" "$(cat "$p")"
+done
+set_sysctl net.ipv4.ip_forward 1
+set_sysctl net.bridge.bridge-nf-call-iptables 1
+set_sysctl net.bridge.bridge-nf-call-ip6tables 1
+raise_sysctl fs.inotify.max_user_instances 8192
+raise_sysctl fs.inotify.max_user_watches 524288
+
+prop=$(findmnt -n -o PROPAGATION /)
+save_once "mount-propagation:/" "$prop"
+if [ "$prop" != shared ]; then
+  mount --make-rshared /
+  log "mount propagation of /: $prop -> shared"
+fi
+[ -f "$STATE_DIR/netns-before" ] || ip netns list | awk '{print $1}' >"$STATE_DIR/netns-before"
+[ -d /var/log/containers ] && save_once "dir:/var/log/containers" existed || save_once "dir:/var/log/containers" created
+[ -d /var/lib/cni ] && save_once "dir:/var/lib/cni" existed || save_once "dir:/var/lib/cni" created
+
+# Network safety: forwarded traffic from the pod network may only go to pods, services (after DNAT,
+# that is pods) and the stand-in external host. Installed in mangle and filter FORWARD so no later
+# ACCEPT (kube-router, kube-proxy) can bypass it. IPv6 from pods is dropped outright.
+ensure_egress_guard() {
+  local ipt="$1" table="$2"
+  if ! $ipt -w -t "$table" -S KUBEKNOCK-EGRESS >/dev/null 2>&1; then
+    $ipt -w -t "$table" -N KUBEKNOCK-EGRESS
+  fi
+  $ipt -w -t "$table" -F KUBEKNOCK-EGRESS
+  if [ "$ipt" = iptables ]; then
+    $ipt -w -t "$table" -A KUBEKNOCK-EGRESS -d "$POD_CIDR" -j RETURN
+    $ipt -w -t "$table" -A KUBEKNOCK-EGRESS -d "$SERVICE_CIDR" -j RETURN
+    $ipt -w -t "$table" -A KUBEKNOCK-EGRESS -d "$EXTERNAL_IP/32" -j RETURN
+    $ipt -w -t "$table" -A KUBEKNOCK-EGRESS -m comment --comment "kubeknock: pod traffic never leaves this machine" -j DROP
+    $ipt -w -t "$table" -C FORWARD -s "$POD_CIDR" -j KUBEKNOCK-EGRESS 2>/dev/null ||
+      $ipt -w -t "$table" -I FORWARD 1 -s "$POD_CIDR" -j KUBEKNOCK-EGRESS
+  else
+    $ipt -w -t "$table" -A KUBEKNOCK-EGRESS -m comment --comment "kubeknock: pod traffic never leaves this machine" -j DROP
+    $ipt -w -t "$table" -C FORWARD -i "$BRIDGE_NAME" -j KUBEKNOCK-EGRESS 2>/dev/null ||
+      $ipt -w -t "$table" -I FORWARD 1 -i "$BRIDGE_NAME" -j KUBEKNOCK-EGRESS
+  fi
+}
+for tbl in mangle filter; do
+  ensure_egress_guard iptables "$tbl"
+  ensure_egress_guard ip6tables "$tbl"
+done
+log "egress guard installed (mangle+filter FORWARD: $POD_CIDR -> only $POD_CIDR, $SERVICE_CIDR, $EXTERNAL_IP)"
+
+# ---------------------------------------------------------------------------------------------------
+phase external-host
+if ! ip netns list | awk '{print $1}' | grep -qx "$EXTERNAL_NETNS"; then
+  ip netns add "$EXTERNAL_NETNS"
+fi
+if ! ip link show kk-ext0 >/dev/null 2>&1; then
+  ip link add kk-ext0 type veth peer name kk-ext1
+  ip link set kk-ext1 netns "$EXTERNAL_NETNS"
+fi
+ip addr replace "$EXTERNAL_HOST_SIDE_IP/24" dev kk-ext0
+ip link set kk-ext0 up
+ip -n "$EXTERNAL_NETNS" link set lo up
+ip -n "$EXTERNAL_NETNS" addr replace "$EXTERNAL_IP/24" dev kk-ext1
+ip -n "$EXTERNAL_NETNS" link set kk-ext1 up
+# Only route back to the pod network and this host; no default route.
+ip -n "$EXTERNAL_NETNS" route replace "$POD_CIDR" via "$EXTERNAL_HOST_SIDE_IP"
+mkdir -p "$STATE_DIR/external/www"
+printf 'kubeknock external stand-in %s\n' "$EXTERNAL_IP" >"$STATE_DIR/external/www/index.html"
+
+# ---------------------------------------------------------------------------------------------------
+# Process helpers. Every daemon gets a pid file; a live pid whose command matches is left alone.
+is_running() {
+  local f="$STATE_DIR/pids/$1.pid" pid
+  [ -f "$f" ] || return 1
+  pid=$(cat "$f")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  local cmd
+  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ "$cmd" == *"$2"* ]]
+}
+stop_daemon() { # stop_daemon <name>: SIGTERM the recorded pid, SIGKILL after 10 s
+  local f="$STATE_DIR/pids/$1.pid" pid i
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f")
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$f"
+}
+# write_config <file> <daemon>: writes stdin to <file>; if the content changed, the daemon (when
+# running) is stopped so that start_daemon starts it again with the new configuration.
+write_config() {
+  local f="$1" name="$2"
+  cat >"$f.new"
+  if [ -f "$f" ] && cmp -s "$f.new" "$f"; then
+    rm -f "$f.new"
+    return 0
+  fi
+  mv "$f.new" "$f"
+  if [ -f "$STATE_DIR/pids/$name.pid" ]; then
+    log "configuration of $name changed: restarting it"
+    stop_daemon "$name"
+  fi
+}
+start_daemon() { # start_daemon <name> <match> <command...>
+  local name="$1" match="$2"
+  shift 2
+  if is_running "$name" "$match"; then
+    log "$name already running (pid $(cat "$STATE_DIR/pids/$name.pid"))"
+    return 0
+  fi
+  log "starting $name"
+  setsid nohup "$@" >>"$STATE_DIR/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$STATE_DIR/pids/$name.pid"
+}
+wait_for() { # wait_for <what> <timeout s> <command...>
+  local what="$1" timeout="$2" start=$SECONDS
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if [ $((SECONDS - start)) -ge "$timeout" ]; then
+      log "timed out after ${timeout}s waiting for $what"
+      return 1
+    fi
+    sleep 1
+  done
+  log "$what: ok after $((SECONDS - start)) s"
+}
+check_alive() {
+  is_running "$1" "$2" || { tail -n 30 "$STATE_DIR/logs/$1.log" >&2 || true; die "$1 exited; log: $STATE_DIR/logs/$1.log"; }
+}
+
+start_daemon external-http "httpd -f -p 80" ip netns exec "$EXTERNAL_NETNS" "$busybox_bin" httpd -f -p 80 -h "$STATE_DIR/external/www"
+start_daemon external-http8080 "httpd -f -p 8080" ip netns exec "$EXTERNAL_NETNS" "$busybox_bin" httpd -f -p 8080 -h "$STATE_DIR/external/www"
+
+# ---------------------------------------------------------------------------------------------------
+phase certs
+PKI="$STATE_DIR/pki"
+openssl_q() { openssl "$@" 2>/dev/null; }
+if [ ! -f "$PKI/ca.crt" ]; then
+  log "creating the cluster CA"
+  openssl_q genrsa -out "$PKI/ca.key" 2048
+  openssl_q req -x509 -new -nodes -key "$PKI/ca.key" -sha256 -days 3650 -subj "/CN=kubeknock-test-ca" -out "$PKI/ca.crt"
+fi
+# make_cert <name> <subject> <extendedKeyUsage> [subjectAltName]
+make_cert() {
+  local name="$1" subj="$2" eku="$3" san="${4:-}"
+  if [ -f "$PKI/$name.crt" ] && [ -f "$PKI/$name.ip" ] && [ "$(cat "$PKI/$name.ip")" = "$NODE_IP" ]; then
+    return 0
+  fi
+  openssl_q genrsa -out "$PKI/$name.key" 2048
+  openssl_q req -new -key "$PKI/$name.key" -subj "$subj" -out "$PKI/$name.csr"
+  {
+    echo "basicConstraints=CA:FALSE"
+    echo "keyUsage=critical,digitalSignature,keyEncipherment"
+    echo "extendedKeyUsage=$eku"
+    [ -z "$san" ] || echo "subjectAltName=$san"
+  } >"$PKI/$name.ext"
+  openssl_q x509 -req -in "$PKI/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
+    -days 365 -sha256 -extfile "$PKI/$name.ext" -out "$PKI/$name.crt"
+  rm -f "$PKI/$name.csr" "$PKI/$name.ext"
+  echo "$NODE_IP" >"$PKI/$name.ip"
+  log "certificate $name ($subj)"
+}
+make_cert apiserver "/CN=kube-apiserver" serverAuth \
+  "DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.$CLUSTER_DOMAIN,DNS:localhost,DNS:$NODE_NAME,IP:127.0.0.1,IP:$KUBERNETES_SVC_IP,IP:$NODE_IP"
+make_cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" clientAuth
+make_cert admin "/O=system:masters/CN=kubeknock-admin" clientAuth
+make_cert controller-manager "/CN=system:kube-controller-manager" clientAuth
+make_cert scheduler "/CN=system:kube-scheduler" clientAuth
+make_cert kube-proxy "/CN=system:kube-proxy" clientAuth
+make_cert kubelet-client "/O=system:nodes/CN=system:node:$NODE_NAME" clientAuth
+make_cert kubelet-serving "/CN=$NODE_NAME" serverAuth "DNS:$NODE_NAME,IP:$NODE_IP,IP:127.0.0.1"
+if [ ! -f "$PKI/sa.key" ]; then
+  openssl_q genrsa -out "$PKI/sa.key" 2048
+  openssl_q rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub"
+fi
+chmod 600 "$PKI"/*.key
+
+# kubeconfigs
+write_kubeconfig() { # <file> <cert name> <server>
+  local f="$1" cert="$2" server="$3"
+  [ -f "$f" ] && grep -q "$server" "$f" && return 0
+  rm -f "$f"
+  "$KUBECTL" config --kubeconfig="$f" set-cluster kubeknock --server="$server" --certificate-authority="$PKI/ca.crt" --embed-certs=true >/dev/null
+  "$KUBECTL" config --kubeconfig="$f" set-credentials "$cert" --client-certificate="$PKI/$cert.crt" --client-key="$PKI/$cert.key" --embed-certs=true >/dev/null
+  "$KUBECTL" config --kubeconfig="$f" set-context kubeknock --cluster=kubeknock --user="$cert" >/dev/null
+  "$KUBECTL" config --kubeconfig="$f" use-context kubeknock >/dev/null
+  chmod 600 "$f"
+}
+KUBECONFIG_FILE="$STATE_DIR/kubeconfig"
+write_kubeconfig "$KUBECONFIG_FILE" admin "https://127.0.0.1:6443"
+write_kubeconfig "$STATE_DIR/config/controller-manager.kubeconfig" controller-manager "https://127.0.0.1:6443"
+write_kubeconfig "$STATE_DIR/config/scheduler.kubeconfig" scheduler "https://127.0.0.1:6443"
+write_kubeconfig "$STATE_DIR/config/kube-proxy.kubeconfig" kube-proxy "https://$NODE_IP:6443"
+write_kubeconfig "$STATE_DIR/config/kubelet.kubeconfig" kubelet-client "https://$NODE_IP:6443"
+export KUBECONFIG="$KUBECONFIG_FILE"
+K() { "$KUBECTL" --kubeconfig="$KUBECONFIG_FILE" "$@"; }
+
+# ---------------------------------------------------------------------------------------------------
+phase containerd
+mkdir -p "$STATE_DIR/config/cni"
+write_config "$STATE_DIR/config/containerd.toml" containerd <<EOF
+version = 2
+root = "$DATA_DIR/containerd"
+state = "$RUN_DIR/containerd"
+disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
+  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
+  "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
+
+[grpc]
+  address = "$CONTAINERD_SOCK"
+
+[ttrpc]
+  address = "$CONTAINERD_SOCK.ttrpc"
+
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "$PAUSE_IMAGE"
+  enable_selinux = false
+  # This VM withholds CAP_SYS_RESOURCE even from root, so oom_score_adj cannot be lowered below the
+  # caller's (runc would fail with "failed to update /proc/self/oom_score_adj: Permission denied").
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        SystemdCgroup = false
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "$STATE_DIR/config/cni"
+    max_conf_num = 1
+EOF
+# Bridge CNI with host-local IPAM. No masquerade: pod traffic keeps its pod source address.
+cat >"$STATE_DIR/config/cni/10-kubeknock.conflist" <<EOF
+{
+  "cniVersion": "1.0.0",
+  "name": "kubeknock",
+  "plugins": [
+    {
+      "type": "bridge",
+      "bridge": "$BRIDGE_NAME",
+      "isGateway": true,
+      "ipMasq": false,
+      "hairpinMode": true,
+      "ipam": {
+        "type": "host-local",
+        "dataDir": "$DATA_DIR/cni-ipam",
+        "ranges": [[{"subnet": "$POD_CIDR", "gateway": "$POD_GATEWAY"}]],
+        "routes": [{"dst": "0.0.0.0/0"}]
+      }
+    },
+    {"type": "portmap", "capabilities": {"portMappings": true}}
+  ]
+}
+EOF
+start_daemon containerd "$STATE_DIR/config/containerd.toml" containerd --config "$STATE_DIR/config/containerd.toml"
+CTR=(ctr --address "$CONTAINERD_SOCK" -n k8s.io)
+wait_for "containerd socket" 60 "${CTR[@]}" version || die "containerd did not start; see $STATE_DIR/logs/containerd.log"
+
+phase images-import
+import_image() { # <ref> <tar>; importing again is cheap and idempotent
+  "${CTR[@]}" images import "$2" >/dev/null
+  local all
+  all=$("${CTR[@]}" images ls -q)
+  grep -qx "$1" <<<"$all" || die "import of $1 failed"
+  log "imported $1"
+}
+import_image "$PAUSE_IMAGE" "$PAUSE_TAR"
+import_image "$BUSYBOX_IMAGE" "$BUSYBOX_TAR"
+import_image "$COREDNS_IMAGE" "$COREDNS_TAR"
+echo "$BUSYBOX_IMAGE" >"$STATE_DIR/busybox-image"
+
+# ---------------------------------------------------------------------------------------------------
+phase etcd
+start_daemon etcd "$ETCD_BIN/etcd" "$ETCD_BIN/etcd" --name kk-etcd --data-dir "$DATA_DIR/etcd" \
+  --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
+  --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
+  --initial-cluster kk-etcd=http://127.0.0.1:2380 --listen-metrics-urls http://127.0.0.1:2381 \
+  --quota-backend-bytes 2147483648 --log-level warn
+wait_for "etcd health" 60 curl -sf http://127.0.0.1:2381/health || { check_alive etcd "$ETCD_BIN/etcd"; die "etcd not healthy"; }
+
+phase kube-apiserver
+start_daemon kube-apiserver "$K8S_BIN/kube-apiserver" "$K8S_BIN/kube-apiserver" \
+  --etcd-servers=http://127.0.0.1:2379 \
+  --bind-address=0.0.0.0 --secure-port=6443 --advertise-address="$NODE_IP" \
+  --service-cluster-ip-range="$SERVICE_CIDR" \
+  --client-ca-file="$PKI/ca.crt" --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
+  --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
+  --kubelet-certificate-authority="$PKI/ca.crt" --kubelet-preferred-address-types=InternalIP \
+  --service-account-issuer="https://kubernetes.default.svc.$CLUSTER_DOMAIN" \
+  --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
+  --authorization-mode=Node,RBAC --enable-admission-plugins=NodeRestriction \
+  --allow-privileged=true --profiling=false --v=1
+APISERVER_CURL=(curl -sf --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key")
+wait_for "kube-apiserver /readyz" 180 "${APISERVER_CURL[@]}" https://127.0.0.1:6443/readyz ||
+  { check_alive kube-apiserver "$K8S_BIN/kube-apiserver"; die "kube-apiserver not ready"; }
+
+phase controllers
+start_daemon kube-controller-manager "$K8S_BIN/kube-controller-manager" "$K8S_BIN/kube-controller-manager" \
+  --kubeconfig="$STATE_DIR/config/controller-manager.kubeconfig" \
+  --authentication-kubeconfig="$STATE_DIR/config/controller-manager.kubeconfig" \
+  --authorization-kubeconfig="$STATE_DIR/config/controller-manager.kubeconfig" \
+  --bind-address=127.0.0.1 --secure-port=10257 \
+  --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
+  --use-service-account-credentials=true \
+  --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
+  --allocate-node-cidrs=true --cluster-cidr="$POD_CIDR" --node-cidr-mask-size=24 \
+  --service-cluster-ip-range="$SERVICE_CIDR" --leader-elect=false --profiling=false --v=1
+start_daemon kube-scheduler "$K8S_BIN/kube-scheduler" "$K8S_BIN/kube-scheduler" \
+  --kubeconfig="$STATE_DIR/config/scheduler.kubeconfig" \
+  --authentication-kubeconfig="$STATE_DIR/config/scheduler.kubeconfig" \
+  --authorization-kubeconfig="$STATE_DIR/config/scheduler.kubeconfig" \
+  --bind-address=127.0.0.1 --secure-port=10259 --leader-elect=false --profiling=false --v=1
+
+# ---------------------------------------------------------------------------------------------------
+phase kubelet
+mkdir -p "$DATA_DIR/kubelet" "$DATA_DIR/pod-logs"
+write_config "$STATE_DIR/config/kubelet.yaml" kubelet <<EOF
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: $NODE_IP
+port: 10250
+readOnlyPort: 0
+healthzBindAddress: 127.0.0.1
+healthzPort: 10248
+authentication:
+  anonymous:
+    enabled: false
+  webhook:
+    enabled: true
+  x509:
+    clientCAFile: $PKI/ca.crt
+authorization:
+  mode: Webhook
+tlsCertFile: $PKI/kubelet-serving.crt
+tlsPrivateKeyFile: $PKI/kubelet-serving.key
+containerRuntimeEndpoint: unix://$CONTAINERD_SOCK
+cgroupDriver: cgroupfs
+failCgroupV1: false
+failSwapOn: false
+clusterDNS:
+  - $DNS_SVC_IP
+clusterDomain: $CLUSTER_DOMAIN
+resolvConf: ""
+hairpinMode: hairpin-veth
+podLogsDir: $DATA_DIR/pod-logs
+# Nothing can be pulled again on this machine: never collect images.
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+imageMinimumGCAge: 87600h
+evictionHard:
+  memory.available: 100Mi
+  nodefs.available: 1%
+  imagefs.available: 1%
+  nodefs.inodesFree: 1%
+protectKernelDefaults: false
+# No CAP_SYS_RESOURCE here: a negative oom_score_adj cannot be set, so do not try.
+oomScoreAdj: 0
+serializeImagePulls: false
+maxPods: 110
+rotateCertificates: false
+serverTLSBootstrap: false
+EOF
+start_daemon kubelet "$K8S_BIN/kubelet" "$K8S_BIN/kubelet" \
+  --config="$STATE_DIR/config/kubelet.yaml" --kubeconfig="$STATE_DIR/config/kubelet.kubeconfig" \
+  --root-dir="$DATA_DIR/kubelet" --hostname-override="$NODE_NAME" --node-ip="$NODE_IP" --v=1
+
+phase kube-proxy
+write_config "$STATE_DIR/config/kube-proxy.yaml" kube-proxy <<EOF
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: iptables
+oomScoreAdj: 0
+clientConnection:
+  kubeconfig: $STATE_DIR/config/kube-proxy.kubeconfig
+hostnameOverride: $NODE_NAME
+bindAddress: $NODE_IP
+clusterCIDR: $POD_CIDR
+healthzBindAddress: 127.0.0.1:10256
+metricsBindAddress: 127.0.0.1:10249
+iptables:
+  localhostNodePorts: false
+  masqueradeAll: false
+conntrack:
+  maxPerCore: 0
+  min: 0
+  tcpEstablishedTimeout: 0s
+  tcpCloseWaitTimeout: 0s
+  udpTimeout: 0s
+  udpStreamTimeout: 0s
+EOF
+start_daemon kube-proxy "$K8S_BIN/kube-proxy" "$K8S_BIN/kube-proxy" --config="$STATE_DIR/config/kube-proxy.yaml" --v=1
+
+phase node
+wait_for "node $NODE_NAME registered" 120 K get node "$NODE_NAME" ||
+  { check_alive kubelet "$K8S_BIN/kubelet"; die "node did not register"; }
+wait_for "node $NODE_NAME Ready" 180 K wait --for=condition=Ready "node/$NODE_NAME" --timeout=5s ||
+  { tail -n 40 "$STATE_DIR/logs/kubelet.log" >&2; die "node not Ready"; }
+wait_for "podCIDR assigned" 60 bash -c "[ -n \"\$('$KUBECTL' --kubeconfig='$KUBECONFIG_FILE' get node $NODE_NAME -o jsonpath='{.spec.podCIDR}')\" ]" ||
+  die "no podCIDR on the node"
+
+phase kube-router
+[ -d /var/lib/kube-router ] || touch "$STATE_DIR/kube-router-dir-created"
+start_daemon kube-router "$KUBE_ROUTER_BIN/kube-router" "$KUBE_ROUTER_BIN/kube-router" \
+  --kubeconfig="$KUBECONFIG_FILE" --hostname-override="$NODE_NAME" \
+  --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \
+  --enable-ipv4=true --enable-ipv6=false \
+  --service-cluster-ip-range="$SERVICE_CIDR" --metrics-port=0 --health-port=20244 --v=1
+wait_for "kube-router healthz" 90 curl -sf http://127.0.0.1:20244/healthz ||
+  { check_alive kube-router "$KUBE_ROUTER_BIN/kube-router"; die "kube-router not healthy"; }
+wait_for "kube-router firewall chains" 60 iptables -w -S KUBE-ROUTER-FORWARD ||
+  die "kube-router created no KUBE-ROUTER-FORWARD chain"
+
+# ---------------------------------------------------------------------------------------------------
+phase coredns
+sed -e "s|@IMAGE@|$COREDNS_IMAGE|g" -e "s|@DNS_IP@|$DNS_SVC_IP|g" -e "s|@DOMAIN@|$CLUSTER_DOMAIN|g" \
+  "$CLUSTER_DIR/manifests/coredns.yaml" | K apply -f - >/dev/null
+wait_for "CoreDNS rollout" 180 K -n kube-system rollout status deployment/coredns --timeout=5s ||
+  { K -n kube-system get pods -o wide >&2; K -n kube-system describe pods -l k8s-app=kube-dns | tail -n 30 >&2; die "CoreDNS not available"; }
+wait_for "DNS answers kubernetes.default.svc.$CLUSTER_DOMAIN at $DNS_SVC_IP" 90 \
+  "$busybox_bin" nslookup -type=a -timeout=2 -retry=1 "kubernetes.default.svc.$CLUSTER_DOMAIN." "$DNS_SVC_IP" ||
+  die "CoreDNS does not answer at $DNS_SVC_IP"
+
+# ---------------------------------------------------------------------------------------------------
+phase ready
+for d in containerd:containerd etcd:"$ETCD_BIN/etcd" kube-apiserver:"$K8S_BIN/kube-apiserver" \
+  kube-controller-manager:"$K8S_BIN/kube-controller-manager" kube-scheduler:"$K8S_BIN/kube-scheduler" \
+  kubelet:"$K8S_BIN/kubelet" kube-proxy:"$K8S_BIN/kube-proxy" kube-router:"$KUBE_ROUTER_BIN/kube-router"; do
+  check_alive "${d%%:*}" "${d#*:}"
+done
+wait_for "stand-in external host http://$EXTERNAL_IP/" 30 curl -sf --max-time 2 "http://$EXTERNAL_IP/" ||
+  die "the stand-in external host does not serve HTTP"
+{
+  echo "KUBECONFIG=$KUBECONFIG_FILE"
+  echo "BUSYBOX_IMAGE=$BUSYBOX_IMAGE"
+  echo "PAUSE_IMAGE=$PAUSE_IMAGE"
+  echo "COREDNS_IMAGE=$COREDNS_IMAGE"
+  echo "POD_CIDR=$POD_CIDR"
+  echo "SERVICE_CIDR=$SERVICE_CIDR"
+  echo "DNS_SVC_IP=$DNS_SVC_IP"
+  echo "EXTERNAL_IP=$EXTERNAL_IP"
+  echo "EXTERNAL_PORTS=80,8080"
+  echo "NODE_NAME=$NODE_NAME"
+  echo "NODE_IP=$NODE_IP"
+} >"$STATE_DIR/cluster.env"
+log "cluster is up in $((SECONDS - UP_START)) s; busybox image $BUSYBOX_IMAGE"
+log "export KUBECONFIG=$KUBECONFIG_FILE"
+echo "$KUBECONFIG_FILE"
