@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../policy/cli-io.js';
+
+const PLAYBOOK = ['default-deny-dns', 'postgres-lockdown', 'namespace-isolation', 'monitoring-scrape', 'three-tier'].flatMap((name) => ['-f', `scenarios/${name}/policies.yaml`]);
+
+describe('kubeknock lint', () => {
+  it('finds nothing in the playbook policies: exit 0', async () => {
+    const { code, stdout } = await runCli(['lint', ...PLAYBOOK]);
+    expect(stdout).toBe('✓ no findings\n');
+    expect(code, 'no findings is exit 0').toBe(0);
+  });
+
+  it('warns on the monitoring-scrape OR pattern, naming policy and field: exit 1', async () => {
+    const { code, stdout } = await runCli(['lint', '-f', 'scenarios/monitoring-scrape/examples/or-mistake.yaml']);
+    expect(code, 'findings are exit 1').toBe(1);
+    expect(stdout).toContain('warning scenarios/monitoring-scrape/examples/or-mistake.yaml:15: NetworkPolicy apps/allow-prometheus-scrape-or spec.ingress[0].from [or-peers]');
+    expect(stdout).toContain('EVERY pod in namespaces matching team=monitoring, or pods matching app=prometheus in namespace apps');
+  });
+
+  it('reports shapes the API server rejects as errors, and judges nothing else of those policies', async () => {
+    const { code, stdout } = await runCli(['lint', '-f', 'test/policy/fixtures/invalid-policies.yaml', '-o', 'json']);
+    expect(code).toBe(1);
+    const { findings } = JSON.parse(stdout) as { findings: { rule: string; severity: string; policy: string; field: string; line: number }[] };
+    expect(findings.map((f) => [f.rule, f.severity, f.policy, f.field, f.line])).toEqual([
+      ['invalid-shape', 'error', 'egress-object', 'spec.egress[0].to', 9],
+      ['invalid-shape', 'error', 'empty-peer', 'spec.ingress[0].from[0]', 22],
+    ]);
+  });
+
+  it('exits 2 when a file cannot be read', async () => {
+    const { code, stderr } = await runCli(['lint', '-f', 'does/not/exist.yaml']);
+    expect(code, 'unreadable input is exit 2').toBe(2);
+    expect(stderr).toContain('does/not/exist.yaml: no such file or directory');
+  });
+});
