@@ -65,10 +65,6 @@ const DNS_RULES: readonly Rule[] = [
     pattern: /\*\* server can't find ([^:\n]+): (\S+)/,
     outcome: (m) => ({ class: 'name-not-found', detail: `DNS answered ${m[2] ?? '?'} for ${m[1] ?? '?'}` }),
   },
-  {
-    pattern: /\*\*\* Can't find ([^:\n]+): No answer/,
-    outcome: (m) => ({ class: 'name-not-found', detail: `DNS has no A record for ${m[1] ?? '?'}` }),
-  },
   // Specific socket errors first, the generic "no servers could be reached" summary last.
   {
     pattern: /nslookup: (read|write to '[^']*'): (Connection refused|No route to host|Network is unreachable)/,
@@ -162,6 +158,9 @@ export function classifyOutcome(task: ProbeTask, raw: RawTaskResult): Outcome {
       if (raw.exitCode === 0) {
         const addresses = resolvedAddresses(raw.output);
         if (addresses.length > 0) return { class: 'resolved', addresses, detail: `resolved to ${addresses.join(', ')}` };
+        // NOERROR with an empty answer: BusyBox prints the Server: header and exits 0. DNS answered;
+        // the name just has no A record.
+        if (/^Server:/m.test(raw.output)) return { class: 'name-not-found', detail: `DNS answered with no A record for ${task.name}` };
         return execError(raw, 'nslookup succeeded without addresses');
       }
       return applyRules(DNS_RULES, raw.output) ?? execError(raw, 'unrecognised nslookup result');

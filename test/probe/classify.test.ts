@@ -85,7 +85,10 @@ const ROWS: readonly Row[] = [
   },
   { name: 'nslookup write refused', task: dns, exit: 1, output: "nslookup: write to '127.0.0.1': Connection refused\n;; connection timed out; no servers could be reached\n\n", class: 'dns-unreachable', detail: "write to '127.0.0.1'" },
   { name: 'nslookup net unreachable', task: dns, exit: 1, output: "nslookup: can't connect to remote host (198.18.252.1): Network is unreachable\n", class: 'dns-unreachable', detail: 'Network is unreachable' },
-  { name: 'nslookup exit 0 without addresses', task: dns, exit: 0, output: NS_HEADER, class: 'exec-error', detail: 'without addresses' },
+  { name: 'nslookup NOERROR, empty answer', task: dns, exit: 0, output: `${NS_HEADER}Non-authoritative answer:\n\n`, class: 'name-not-found', detail: 'no A record for ok.kk.test.' },
+  { name: 'nslookup SERVFAIL', task: dns, exit: 1, output: `${NS_HEADER}** server can't find ok.kk.test.: SERVFAIL\n\n`, class: 'name-not-found', detail: 'SERVFAIL' },
+  { name: 'nslookup REFUSED', task: dns, exit: 1, output: `${NS_HEADER}** server can't find ok.kk.test.: REFUSED\n\n`, class: 'name-not-found', detail: 'REFUSED' },
+  { name: 'nslookup exit 0 without a Server: header or addresses', task: dns, exit: 0, output: 'hello\n', class: 'exec-error', detail: 'without addresses' },
   { name: 'nslookup usage text', task: dns, exit: 1, output: 'BusyBox v1.35.0 multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n', class: 'exec-error', detail: 'BusyBox v1.35.0' },
   // The outer `timeout` (BusyBox execs the probe in its place: 143 TERM, 137 KILL)
   { name: 'TERM by outer timeout, IP target', task: tcp, exit: 143, output: 'sent 0, rcvd 0\npunt!\nTerminated\n', class: 'timeout', detail: 'outer timeout' },
