@@ -1,0 +1,140 @@
+/**
+ * `kubeknock run` as a user runs it, against the real test cluster and its real NetworkPolicy
+ * enforcer: exit codes, the JSON report, and no probe pod left behind on any path.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/model/report.js';
+import { IMAGE, kubeknock, kubectl, managedPods } from './cluster.js';
+
+const NS = 'kk-e2e-run';
+const dir = mkdtempSync(join(tmpdir(), 'kk-e2e-run-'));
+
+const POLICY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-only-from-backend, namespace: ${NS}}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{podSelector: {matchLabels: {app: backend}}}]
+      ports: [{port: 5432}]
+`;
+
+function scenarioFile(name: string, body: string): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(
+    file,
+    `apiVersion: kubeknock.dev/v1alpha1
+kind: Scenario
+metadata: {name: ${name}}
+spec:
+  defaults: {timeoutSeconds: 2, attempts: 2, settleSeconds: 2, pod: {image: "${IMAGE}", imagePullPolicy: Never}}
+${body}`,
+  );
+  return file;
+}
+
+const ACTORS = `  actors:
+    backend: {namespace: ${NS}, labels: {app: backend}}
+    frontend: {namespace: ${NS}, labels: {app: frontend}}
+    db: {namespace: ${NS}, labels: {app: db}, listen: [5432, 8080]}
+`;
+
+beforeAll(async () => {
+  await kubectl(['create', 'namespace', NS]).catch(() => undefined);
+  await kubectl(['apply', '-f', '-'], POLICY);
+});
+
+afterAll(async () => {
+  await kubectl(['delete', 'namespace', NS, '--wait=false']).catch(() => undefined);
+});
+
+describe('kubeknock run on the real cluster', () => {
+  it('meets every expectation of a lockdown, with one exec per probe pod, and leaves no pod behind', async () => {
+    const file = scenarioFile(
+      'lockdown',
+      `${ACTORS}  checks:
+    - {from: backend, to: db:5432, expect: allow}
+    - {from: backend, to: db:8080, kind: http, expect: deny}
+    - {from: frontend, to: [db:5432, db:8080], expect: deny}
+    - {from: [backend, frontend], dns: kubernetes.default.svc.cluster.local., expect: allow}
+    - {from: frontend, to: {service: kubernetes, namespace: default, port: 443}, expect: allow}
+`,
+    );
+    const reportFile = join(dir, 'lockdown.json');
+    const run = await kubeknock(['run', file, '-o', 'json', '--report', reportFile]);
+    expect(run.code, `exit code; stderr:\n${run.stderr}`).toBe(0);
+    const report = JSON.parse(run.stdout) as RunReport;
+    expect(report.summary).toMatchObject({ total: 7, passed: 7, failed: 0, skipped: 0 });
+    expect(report.busyboxVersion).toMatch(/^BusyBox v1\.\d+\.\d+/);
+    expect(report.stats.execs, 'one exec per source pod in the first round').toBeLessThanOrEqual(2 + 2);
+    const denied = report.checks.filter((c) => c.expect === 'deny');
+    for (const check of denied) expect(['timeout', 'refused', 'no-route'], `${check.name}`).toContain(check.outcome?.class);
+    expect(JSON.parse(readFileSync(reportFile, 'utf8'))).toMatchObject({ runId: report.runId });
+    expect(await managedPods()).toEqual([]);
+  });
+
+  it('exits 1 and names the broken cell when the network disagrees', async () => {
+    const file = scenarioFile(
+      'wrong',
+      `${ACTORS}  checks:
+    - {from: frontend, to: db:5432, expect: allow, attempts: 2}
+    - {from: backend, to: db:5432, expect: allow}
+`,
+    );
+    const run = await kubeknock(['run', file, '-o', 'json']);
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as RunReport;
+    const failed = report.checks.filter((c) => c.status === 'fail');
+    expect(failed.map((c) => c.name)).toEqual(['frontend → db:5432']);
+    expect(failed[0]?.attempts).toHaveLength(2);
+    expect(failed[0]?.observed).toBe('deny');
+    expect(await managedPods()).toEqual([]);
+  });
+
+  it('exits 2 before creating anything when a namespace does not exist', async () => {
+    const file = scenarioFile('nons', `  actors:\n    a: {namespace: kk-e2e-does-not-exist}\n    b: {namespace: ${NS}, listen: [80]}\n  checks:\n    - {from: a, to: b:80, expect: allow}\n`);
+    const run = await kubeknock(['run', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('namespace "kk-e2e-does-not-exist" does not exist');
+    expect(run.stderr).toMatch(/nons\.yaml:\d+/);
+    expect(await managedPods()).toEqual([]);
+  });
+
+  it('fails within seconds, not at the timeout, when the probe image is missing', async () => {
+    const file = scenarioFile('noimage', `${ACTORS}  checks:\n    - {from: backend, to: db:5432, expect: allow}\n`);
+    const run = await kubeknock(['run', file, '--image', 'localhost/kubeknock/no-such-image:0', '--image-pull-policy', 'Never']);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(/ErrImageNeverPull|image/i);
+    expect(run.ms, 'fail fast, far below the 120 s start timeout').toBeLessThan(60_000);
+    expect(await managedPods()).toEqual([]);
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('on %s mid-run: pods deleted, partial report written, exit %i', async (signal, expected) => {
+    const file = scenarioFile(
+      `signal-${signal.toLowerCase()}`,
+      `${ACTORS}  checks:\n    - {from: frontend, to: db:5432, expect: allow, attempts: 10, timeoutSeconds: 3}\n`,
+    );
+    const reportFile = join(dir, `signal-${signal}.json`);
+    let sent = false;
+    const run = await kubeknock(['run', file, '--report', reportFile], {
+      onStderr: (text, child) => {
+        if (!sent && /running 1 probe|retrying/.test(text)) {
+          sent = true;
+          child.kill(signal);
+        }
+      },
+    });
+    expect(sent, 'the run reached the probing phase').toBe(true);
+    expect(run.code, run.stderr).toBe(expected);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as RunReport;
+    expect(report.interrupted).toBe(true);
+    expect(await managedPods()).toEqual([]);
+  });
+});
