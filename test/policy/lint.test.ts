@@ -77,3 +77,23 @@ describe('lint rules', () => {
     expect(findings.map((f) => [f.rule, f.severity, f.policy, f.field]), 'one error on spec.egress[0].to').toEqual([['invalid-shape', 'error', 'bad', 'spec.egress[0].to']]);
   });
 });
+
+describe('Service port written where the targetPort belongs', () => {
+  const service = (targetPort: number | string) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { namespace: 'shop', name: 'web' },
+    spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort }] },
+  });
+  const web = pod('shop/web', { labels: { app: 'web' }, ports: [{ name: 'http', containerPort: 8080 }] });
+  const allow = (port: number | string) => policy('shop/web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port }] }] });
+
+  it.each([
+    ['numeric targetPort', service(8080), allow(80), ['never-matches shop/web spec.ingress[0].ports[0]']],
+    ['named targetPort', service('http'), allow(80), ['never-matches shop/web spec.ingress[0].ports[0]']],
+    ['the policy names the targetPort', service(8080), allow(8080), []],
+    ['the policy uses the named port', service('http'), allow('http'), []],
+  ] as const)('%s', (_name, svc, pol, expected) => {
+    expect(summary(lintPolicies(inventoryOf([web, svc, pol]))), 'after DNAT the pod sees the targetPort').toEqual(expected);
+  });
+});

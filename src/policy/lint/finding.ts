@@ -5,7 +5,7 @@ export const LINT_RULES = [
   'or-peers', //             a namespaceSelector item and a podSelector item in one list: OR, probably meant AND
   'egress-without-dns', //   egress isolated but DNS (UDP and TCP 53) not allowed
   'selects-no-pod', //       podSelector matches none of the known pods
-  'never-matches', //        a rule that can never admit anything (e.g. a named port no pod declares)
+  'never-matches', //        a port entry that never admits what was meant (named port no pod declares, Service port instead of targetPort)
   'namespace-wide-open', //  workloads in a namespace that no policy governs
 ] as const;
 

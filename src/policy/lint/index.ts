@@ -5,6 +5,7 @@ import type { Inventory } from '../types.js';
 import type { LintFinding } from './finding.js';
 import { deadNamedPorts, orPeers, selectsNoPod } from './policy-rules.js';
 import { withRepresentatives } from './representatives.js';
+import { servicePortInsteadOfTargetPort } from './service-rules.js';
 import { egressWithoutDns, wideOpenNamespaces } from './traffic-rules.js';
 
 export type { LintFinding, LintRule } from './finding.js';
@@ -35,7 +36,7 @@ export function lintPolicies(inventory: Inventory, rejected: readonly DecodeIssu
     findings.push(...orPeers(policy.spec));
     if (podsKnown) findings.push(...selectsNoPod(compiled, policy, realPods), ...deadNamedPorts(compiled, policy, realPods));
   }
-  findings.push(...egressWithoutDns(compiled, everyPod), ...wideOpenNamespaces(compiled, realPods));
+  findings.push(...servicePortInsteadOfTargetPort(compiled, realPods), ...egressWithoutDns(compiled, everyPod), ...wideOpenNamespaces(compiled, realPods));
   return findings.sort(
     (a, b) =>
       a.namespace.localeCompare(b.namespace) ||
