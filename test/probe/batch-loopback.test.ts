@@ -131,6 +131,15 @@ describe('batch script on loopback with the real BusyBox', () => {
     expect(classifyOutcome(task, raw ?? { id: 'h', exitCode: 0, output: '', durationMs: 0 }).class).toBe(cls);
   });
 
+  it('never puts ids into the script: any id maps back by position', async () => {
+    const ids = ["a b'c", '$(touch /tmp/pwned)', '@@kubeknock end 0', ''];
+    const list: ProbeTask[] = ids.map((id) => ({ id, kind: 'tcp', host: '127.0.0.1', port: tcpPort, timeoutSeconds: 1 }));
+    const script = buildBatchScript(list);
+    for (const id of ids.filter(Boolean)) expect(script).not.toContain(id);
+    const parsed = parseBatchOutput((await runScript(applets, script)).stdout, ids);
+    expect(parsed.results.map((r) => [r.id, r.exitCode])).toEqual(ids.map((id) => [id, 0]));
+  });
+
   it('reports a missing probe applet as an exec-error, never as a network result', async () => {
     const bare = createAppletDir();
     try {
@@ -148,15 +157,30 @@ describe('batch script on loopback with the real BusyBox', () => {
     }
   });
 
-  it('still reports results when busybox itself is not in PATH (version left out)', async () => {
+  it.each([
+    ['finds /bin/busybox', true],
+    ['leaves the version out when there is none', false],
+  ] as const)('with busybox not in PATH, %s, and still reports every result', async (_name, withBinBusybox) => {
     const noBusybox = createAppletDir({ withBusyboxLink: false });
     try {
       const list = tasks().slice(0, 2);
-      const run = await runScript(noBusybox, buildBatchScript(list));
-      const parsed = parseBatchOutput(run.stdout, list.map((t) => t.id));
+      // A private mount namespace with an empty /bin (so the host's /bin cannot decide the outcome),
+      // holding /bin/busybox only when the case asks for it; the script's PATH has applets only.
+      const bb = noBusybox.busybox;
+      const outer = [
+        `${bb} mount -t tmpfs kk-bin /bin || exit 99`,
+        withBinBusybox ? `${bb} ln -s ${bb} /bin/busybox || exit 98` : ':',
+        `${bb} sh -c "$1"`,
+      ].join('\n');
+      const { stdout } = await promisify(execFile)(
+        hostTool('unshare'),
+        ['--mount', '--propagation', 'private', bb, 'sh', '-c', outer, 'outer', buildBatchScript(list)],
+        { env: { PATH: noBusybox.dir } },
+      );
+      const parsed = parseBatchOutput(stdout, list.map((t) => t.id));
       expect(parsed.missing).toEqual([]);
-      // This host has no /bin/busybox either, so there is no version to read.
-      expect(parsed.busyboxVersion).toBeUndefined();
+      if (withBinBusybox) expect(parsed.busyboxVersion).toMatch(/^BusyBox v\d+\.\d+\.\d+ /);
+      else expect(parsed.busyboxVersion).toBeUndefined();
     } finally {
       noBusybox.remove();
     }
