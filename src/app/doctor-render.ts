@@ -18,7 +18,9 @@ export function renderDoctor(report: DoctorReport, format: DoctorFormat): string
 function renderText(report: DoctorReport): string {
   const lines: string[] = [];
   if (report.server) {
-    const via = [report.context ? `context ${report.context}` : undefined, report.source ? `from ${report.source}` : undefined].filter(Boolean).join(', ');
+    const via = [report.context ? `context ${report.context}` : undefined, report.source ? `kubeconfig from ${sourceName(report.source)}` : undefined]
+      .filter(Boolean)
+      .join(', ');
     lines.push(`Cluster ${report.server}${via ? ` (${via})` : ''}`);
   }
   for (const check of report.checks) {
@@ -40,4 +42,15 @@ function mark(status: CheckStatus): string {
     default:
       return assertNever(status, 'check status');
   }
+}
+
+/** Where the kubeconfig came from, as the user would name it. */
+function sourceName(source: string): string {
+  const names: Readonly<Record<string, string>> = {
+    flag: '--kubeconfig',
+    env: 'KUBECONFIG',
+    'default-file': '~/.kube/config',
+    'in-cluster': 'the in-cluster service account',
+  };
+  return names[source] ?? source;
 }

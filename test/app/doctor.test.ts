@@ -147,7 +147,7 @@ describe('renderDoctor', () => {
       namespaces: ['production'],
     });
     const text = renderDoctor(report, 'text');
-    expect(text).toContain('Cluster https://127.0.0.1:6443 (context test, from flag)\n');
+    expect(text).toContain('Cluster https://127.0.0.1:6443 (context test, kubeconfig from --kubeconfig)\n');
     expect(text).toContain('✓ API server reachable: Kubernetes v1.34.2 at https://127.0.0.1:6443\n');
     expect(text).toMatch(/✗ RBAC in namespace production: missing create pods\/exec \(run probe commands\)\n {4}→ ask for a Role in production/);
     expect(text).toMatch(/! CNI: flannel/);

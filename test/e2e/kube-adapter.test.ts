@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCleanup } from '../../src/app/cleanup.js';
 import { runDoctor } from '../../src/app/doctor.js';
@@ -131,6 +131,21 @@ describe.skipIf(!available)('cluster adapter on the real test cluster', () => {
     expect((error as Error).message).toContain('violates PodSecurity');
   }, 30_000);
 
+  it('a user without pods/exec: doctor says so and exec fails naming the permission', async () => {
+    const running = created.slice(0, 1);
+    expect(running, 'needs the pods of the exec test').toHaveLength(1);
+    const limited = await limitedUser(loaded, ['get', 'list', 'watch', 'create', 'delete']);
+    const report = await runDoctor(() => createClusterInspector(limited), { namespaces: [NAMESPACE] });
+    const rbac = report.checks.find((c) => c.title === `RBAC in namespace ${NAMESPACE}`);
+    console.log(`doctor as a user without pods/exec: ${rbac?.status} ${rbac?.detail} → ${rbac?.fix}`);
+    expect(report.canRun).toBe(false);
+    expect(rbac?.detail).toContain('create pods/exec');
+    const result = await createKubeCluster(limited).exec(running[0]!, 'probe', ['true'], { timeoutMs: 10_000 });
+    console.log(`exec as a user without pods/exec: ${JSON.stringify(result)}`);
+    expect(result).toMatchObject({ type: 'failed' });
+    expect(result.type === 'failed' && result.reason).toContain('pods/exec');
+  }, 60_000);
+
   it('cleanup sweeps the run and waits until the pods are gone', async () => {
     const result = await runCleanup(cluster, { runId: RUN_ID, dryRun: false, timeoutMs: 60_000 });
     console.log(`cleanup: ${result.pods.map((p) => p.name).join(', ')}${result.failure ? ` failure: ${result.failure}` : ''}`);
@@ -138,3 +153,27 @@ describe.skipIf(!available)('cluster adapter on the real test cluster', () => {
     expect(await cluster.listPods(`kubeknock.dev/run-id=${RUN_ID}`, NAMESPACE)).toEqual([]);
   }, 90_000);
 });
+
+/** A ServiceAccount of the test namespace allowed only `verbs` on pods (no pods/exec), as a kubeconfig. */
+async function limitedUser(admin: LoadedKubeConfig, verbs: string[]): Promise<LoadedKubeConfig> {
+  const core = admin.kc.makeApiClient(CoreV1Api);
+  const rbac = admin.kc.makeApiClient(RbacAuthorizationV1Api);
+  const name = 'kk-e2e-no-exec';
+  await core.createNamespacedServiceAccount({ namespace: NAMESPACE, body: { metadata: { name } } });
+  await rbac.createNamespacedRole({ namespace: NAMESPACE, body: { metadata: { name }, rules: [{ apiGroups: [''], resources: ['pods'], verbs }] } });
+  await rbac.createNamespacedRoleBinding({
+    namespace: NAMESPACE,
+    body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: [{ kind: 'ServiceAccount', name, namespace: NAMESPACE }] },
+  });
+  const token = await core.createNamespacedServiceAccountToken({ name, namespace: NAMESPACE, body: { spec: { audiences: [], expirationSeconds: 600 } } });
+  const cluster = admin.kc.getCurrentCluster();
+  if (!cluster || !token.status?.token) throw new Error('no cluster or token');
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name, token: token.status.token }],
+    contexts: [{ name, cluster: cluster.name, user: name }],
+    currentContext: name,
+  });
+  return { kc, server: cluster.server, context: name, source: 'flag' };
+}
