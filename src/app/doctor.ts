@@ -49,7 +49,13 @@ export const NAMESPACED_PERMISSIONS: readonly Permission[] = [
   { verb: 'create', group: '', resource: 'pods', subresource: 'exec', why: 'run probe commands' },
   { verb: 'get', group: '', resource: 'pods', subresource: 'exec', why: 'open the exec WebSocket (an upgraded GET)' },
   { verb: 'get', group: '', resource: 'services', why: 'resolve Service targets' },
-  { verb: 'list', group: 'networking.k8s.io', resource: 'networkpolicies', why: 'read the policies to predict and explain' },
+  {
+    verb: 'list',
+    group: 'networking.k8s.io',
+    resource: 'networkpolicies',
+    why: 'read the policies to predict and explain (a run works without it)',
+    optional: true,
+  },
 ];
 
 const CLUSTER_PERMISSIONS: readonly Permission[] = [
