@@ -47,7 +47,7 @@ export const NAMESPACED_PERMISSIONS: readonly Permission[] = [
   { verb: 'watch', group: '', resource: 'pods', why: 'watch pods (kubeknock polls, so a run works without it)', optional: true },
   { verb: 'delete', group: '', resource: 'pods', why: 'remove probe pods' },
   { verb: 'create', group: '', resource: 'pods', subresource: 'exec', why: 'run probe commands' },
-  { verb: 'get', group: '', resource: 'pods', subresource: 'exec', why: 'open the exec WebSocket (an upgraded GET)' },
+  { verb: 'get', group: '', resource: 'pods', subresource: 'exec', why: 'open the exec WebSocket, an upgraded GET' },
   { verb: 'get', group: '', resource: 'services', why: 'resolve Service targets' },
   {
     verb: 'list',
@@ -148,11 +148,14 @@ function describePermission(permission: Permission): string {
 }
 
 function grantHint(missing: readonly Permission[], namespace: string | undefined): string {
-  const verbs = [...new Set(missing.map((p) => p.verb))].join(',');
-  const resources = [...new Set(missing.map((p) => (p.subresource ? `${p.resource}/${p.subresource}` : p.resource) + (p.group ? `.${p.group}` : '')))].join(',');
-  return namespace
-    ? `ask for a Role in ${namespace}, e.g. kubectl -n ${namespace} create role kubeknock --verb=${verbs} --resource=${resources} and a RoleBinding to you`
-    : `ask for a ClusterRole, e.g. kubectl create clusterrole kubeknock --verb=${verbs} --resource=${resources} and a ClusterRoleBinding to you`;
+  // Per resource, because `kubectl create role --verb --resource` grants every verb on every resource.
+  const byResource = new Map<string, string[]>();
+  for (const permission of missing) {
+    const resource = (permission.subresource ? `${permission.resource}/${permission.subresource}` : permission.resource) + (permission.group ? `.${permission.group}` : '');
+    byResource.set(resource, [...(byResource.get(resource) ?? []), permission.verb]);
+  }
+  const rules = [...byResource].map(([resource, verbs]) => `${verbs.join(',')} on ${resource}`).join('; ');
+  return namespace ? `ask for a Role in ${namespace} (and a RoleBinding to you) granting ${rules}` : `ask for a ClusterRole (and a ClusterRoleBinding to you) granting ${rules}`;
 }
 
 function namespaceCheck(namespace: string, facts: Settled<NamespaceFacts | undefined>): DoctorCheck {

@@ -97,7 +97,7 @@ describe('runDoctor', () => {
     expect(rbac?.status).toBe('fail');
     expect(rbac?.detail).toContain('create pods/exec');
     expect(rbac?.detail).toContain('get pods/exec');
-    expect(rbac?.fix).toContain('--verb=create,get --resource=pods/exec');
+    expect(rbac?.fix).toBe('ask for a Role in production (and a RoleBinding to you) granting create,get on pods/exec');
   });
 
   it('a missing optional permission (watch, cluster-wide list) is only a warning', async () => {
