@@ -97,3 +97,17 @@ describe('Service port written where the targetPort belongs', () => {
     expect(summary(lintPolicies(inventoryOf([web, svc, pol]))), 'after DNAT the pod sees the targetPort').toEqual(expected);
   });
 });
+
+describe('namespaceSelector matching no known namespace', () => {
+  const ns = (name: string, labels: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+  const from = (namespaceSelector: unknown) => policy('apps/p', { podSelector: {}, ingress: [{ from: [{ namespaceSelector }] }] });
+
+  it.each([
+    ['a label no namespace carries', [ns('apps'), ns('monitoring'), from({ matchLabels: { name: 'monitoring' } })], ['never-matches apps/p spec.ingress[0].from[0].namespaceSelector']],
+    ['a label a declared namespace carries', [ns('apps'), ns('monitoring', { team: 'monitoring' }), from({ matchLabels: { team: 'monitoring' } })], []],
+    ['the always-present name label, even for an undeclared namespace', [ns('apps'), from({ matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } })], []],
+    ['no namespaces known: not judged', [from({ matchLabels: { name: 'monitoring' } })], []],
+  ] as const)('%s', (_name, objects, expected) => {
+    expect(summary(lintPolicies(inventoryOf(objects))), 'only a selector that can match nothing is flagged').toEqual(expected);
+  });
+});

@@ -3,7 +3,7 @@ import { compileInventory } from '../compile.js';
 import type { DecodeIssue } from '../decode/index.js';
 import type { Inventory } from '../types.js';
 import type { LintFinding } from './finding.js';
-import { deadNamedPorts, orPeers, selectsNoPod } from './policy-rules.js';
+import { deadNamedPorts, deadNamespaceSelectors, orPeers, selectsNoPod } from './policy-rules.js';
 import { withRepresentatives } from './representatives.js';
 import { servicePortInsteadOfTargetPort } from './service-rules.js';
 import { egressWithoutDns, wideOpenNamespaces } from './traffic-rules.js';
@@ -33,7 +33,7 @@ export function lintPolicies(inventory: Inventory, rejected: readonly DecodeIssu
     line: issue.line,
   }));
   for (const policy of compiled.policies) {
-    findings.push(...orPeers(policy.spec));
+    findings.push(...orPeers(policy.spec), ...deadNamespaceSelectors(compiled, policy));
     if (podsKnown) findings.push(...selectsNoPod(compiled, policy, realPods), ...deadNamedPorts(compiled, policy, realPods));
   }
   findings.push(...servicePortInsteadOfTargetPort(compiled, realPods), ...egressWithoutDns(compiled, everyPod), ...wideOpenNamespaces(compiled, realPods));

@@ -1,7 +1,7 @@
-/** Lint rules read from one policy and the known pods: OR-ed peers, empty selections, dead named ports. */
+/** Lint rules read from one policy and the known pods and namespaces: OR-ed peers, empty selections, dead ports and selectors. */
 import type { CompiledInventory, CompiledPolicy, CompiledRule } from '../compiled.js';
-import { describeSelector } from '../label-selector.js';
-import type { LabelSelector, PolicySpec } from '../types.js';
+import { compileSelector, describeSelector } from '../label-selector.js';
+import { NAMESPACE_NAME_LABEL, type LabelSelector, type PolicySpec } from '../types.js';
 import type { LintFinding, LintRule } from './finding.js';
 
 export function finding(policy: PolicySpec, rule: LintRule, field: string, message: string, line?: number): LintFinding {
@@ -98,4 +98,38 @@ export function deadNamedPorts(compiled: CompiledInventory, policy: CompiledPoli
 function selectorOf(peer: PolicySpec['ingress']['rules'][number]['peers'][number] | undefined, key: 'namespaceSelector' | 'podSelector'): string {
   const selector: LabelSelector | undefined = peer?.type === 'pods' ? peer[key] : undefined;
   return selector ? describeSelector(selector) : '?';
+}
+
+/**
+ * A namespaceSelector that matches none of the known namespaces, typically `name: monitoring` on a
+ * namespace that was never given that label. Judged only when namespaces are known (declared in the
+ * input or read from the cluster); selectors on `kubernetes.io/metadata.name` are trusted, since the API
+ * server sets that label on every namespace, including ones the input does not declare.
+ */
+export function deadNamespaceSelectors(compiled: CompiledInventory, policy: CompiledPolicy): LintFinding[] {
+  const known = new Map<string, Readonly<Record<string, string>>>();
+  for (const ns of compiled.inventory.namespaces) known.set(ns.name, { ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name });
+  if (known.size === 0) return [];
+  const findings: LintFinding[] = [];
+  for (const rule of [...policy.ingress, ...policy.egress]) {
+    const field = rule.direction === 'ingress' ? 'from' : 'to';
+    rule.peers.forEach((peer, index) => {
+      if (peer.spec.type !== 'pods' || !peer.spec.namespaceSelector) return;
+      const selector = peer.spec.namespaceSelector;
+      const keys = [...Object.keys(selector.matchLabels ?? {}), ...(selector.matchExpressions ?? []).map((e) => e.key)];
+      if (keys.includes(NAMESPACE_NAME_LABEL)) return;
+      const matches = compileSelector(selector);
+      if ([...known.values()].some((labels) => matches(labels))) return;
+      findings.push(
+        finding(
+          policy.spec,
+          'never-matches',
+          `${rule.path}.${field}[${index}].namespaceSelector`,
+          `namespaceSelector ${describeSelector(selector)} matches none of the ${known.size} known namespace(s) (${[...known.keys()].slice(0, 5).join(', ')}${known.size > 5 ? ', …' : ''}): is the label missing from the namespace? ${NAMESPACE_NAME_LABEL} is always set`,
+          rule.line,
+        ),
+      );
+    });
+  }
+  return findings;
 }
