@@ -5,7 +5,7 @@
  * an unknown message is never guessed to be a network result.
  */
 import { assertNever } from '../model/assert-never.js';
-import type { Outcome } from '../model/outcome.js';
+import type { Outcome, OutcomeClass } from '../model/outcome.js';
 import type { ProbeTask, RawTaskResult } from '../model/probe.js';
 
 /**
@@ -18,66 +18,55 @@ const KILLED_BY_TIMEOUT = new Set([124, 137, 143]);
 /** `sh: nc: not found` (127) and `Permission denied` on exec (126): the probe never ran. */
 const COULD_NOT_RUN = new Set([126, 127]);
 
+/**
+ * One recognised message. The outcome's detail is the whole line the pattern matched (so it names the
+ * address), plus a note where the message alone would mislead.
+ */
 interface Rule {
   readonly pattern: RegExp;
-  readonly outcome: (match: RegExpExecArray) => Outcome;
+  readonly class: OutcomeClass;
+  readonly note?: string;
+  /** For `http-status`: the status code from the match. */
+  readonly httpStatus?: (match: RegExpExecArray) => number;
 }
-
-const timedOut = (detail: string): Outcome => ({ class: 'timeout', detail });
 
 /** Socket errors shared by nc and wget (`nc: host (ip:port): <error>`, `wget: can't connect … : <error>`). */
 const CONNECT_RULES: readonly Rule[] = [
-  { pattern: /Connection refused/, outcome: () => ({ class: 'refused', detail: 'connection refused' }) },
-  { pattern: /Connection timed out/, outcome: () => timedOut('connection timed out') },
-  { pattern: /No route to host/, outcome: () => ({ class: 'no-route', detail: 'no route to host' }) },
-  {
-    pattern: /Network is unreachable/,
-    outcome: () => ({ class: 'no-route', detail: 'network is unreachable' }),
-  },
-  {
-    // glibc says the same for NXDOMAIN and for a resolver it cannot reach: the name did not resolve.
-    pattern: /bad address '([^']*)'/,
-    outcome: (m) => ({
-      class: 'name-not-found',
-      detail: `name lookup failed for ${m[1] ?? '?'} (no such name, or DNS unreachable)`,
-    }),
-  },
+  { pattern: /Connection refused/, class: 'refused' },
+  { pattern: /Connection timed out/, class: 'timeout' },
+  { pattern: /No route to host/, class: 'no-route' },
+  { pattern: /Network is unreachable/, class: 'no-route' },
+  // glibc says the same for NXDOMAIN and for a resolver it cannot reach.
+  { pattern: /bad address '[^']*'/, class: 'name-not-found', note: 'no such name, or DNS unreachable' },
 ];
 
 const TCP_RULES: readonly Rule[] = [
   // `nc -vv` prints `host (ip:port) open` on success.
-  { pattern: /\) open$/m, outcome: () => ({ class: 'connected', detail: 'open' }) },
+  { pattern: /\) open$/m, class: 'connected' },
   ...CONNECT_RULES,
 ];
 
 const HTTP_RULES: readonly Rule[] = [
   {
-    pattern: /server returned error: (HTTP\/[\d.]+ (\d{3})[^\n]*)/,
-    outcome: (m) => ({ class: 'http-status', httpStatus: Number(m[2]), detail: m[1]?.trim() ?? '' }),
+    pattern: /server returned error: HTTP\/[\d.]+ (\d{3})/,
+    class: 'http-status',
+    httpStatus: (m) => Number(m[1]),
   },
-  { pattern: /download timed out/, outcome: () => timedOut('download timed out') },
+  // Also what a server that accepts and never answers looks like.
+  { pattern: /download timed out/, class: 'timeout' },
   ...CONNECT_RULES,
 ];
 
 const DNS_RULES: readonly Rule[] = [
-  {
-    // The DNS server answered; NXDOMAIN (and SERVFAIL/REFUSED, also answers) mean DNS is reachable.
-    pattern: /\*\* server can't find ([^:\n]+): (\S+)/,
-    outcome: (m) => ({ class: 'name-not-found', detail: `DNS answered ${m[2] ?? '?'} for ${m[1] ?? '?'}` }),
-  },
-  // Specific socket errors first, the generic "no servers could be reached" summary last.
+  // The DNS server answered. NXDOMAIN, and SERVFAIL/REFUSED/NOTIMP too, prove DNS is reachable.
+  { pattern: /\*\* server can't find [^:\n]+: \S+/, class: 'name-not-found', note: 'DNS answered' },
+  // Specific socket errors before the generic summary line that follows them.
   {
     pattern: /nslookup: (read|write to '[^']*'): (Connection refused|No route to host|Network is unreachable)/,
-    outcome: (m) => ({ class: 'dns-unreachable', detail: `DNS server unreachable (${m[1] ?? ''}: ${m[2] ?? ''})` }),
+    class: 'dns-unreachable',
   },
-  {
-    pattern: /nslookup: can't connect to remote host \(([^)]*)\): ([^\n]+)/,
-    outcome: (m) => ({ class: 'dns-unreachable', detail: `DNS server ${m[1] ?? ''} unreachable: ${m[2] ?? ''}` }),
-  },
-  {
-    pattern: /;; connection timed out; no servers could be reached/,
-    outcome: () => ({ class: 'dns-unreachable', detail: 'no DNS server could be reached (timed out)' }),
-  },
+  { pattern: /nslookup: can't connect to remote host/, class: 'dns-unreachable' },
+  { pattern: /;; connection timed out; no servers could be reached/, class: 'dns-unreachable' },
 ];
 
 /** `Name:` then `Address: a.b.c.d` lines; the `Address:` above `Name:` is the server's own. */
@@ -95,10 +84,22 @@ function execError(raw: RawTaskResult, why: string): Outcome {
   return { class: 'exec-error', detail: `${why} (exit ${raw.exitCode}): ${firstLine(raw.output)}` };
 }
 
+/** The full line around a match, trimmed. */
+function lineAt(output: string, index: number): string {
+  const start = output.lastIndexOf('\n', index - 1) + 1;
+  const end = output.indexOf('\n', index);
+  return output.slice(start, end === -1 ? undefined : end).trim().slice(0, 200);
+}
+
 function applyRules(rules: readonly Rule[], output: string): Outcome | undefined {
   for (const rule of rules) {
     const match = rule.pattern.exec(output);
-    if (match) return rule.outcome(match);
+    if (!match) continue;
+    const line = lineAt(output, match.index);
+    const detail = rule.note === undefined ? line : `${line} (${rule.note})`;
+    return rule.httpStatus === undefined
+      ? { class: rule.class, detail }
+      : { class: rule.class, httpStatus: rule.httpStatus(match), detail };
   }
   return undefined;
 }
@@ -137,7 +138,7 @@ function killedByTimeout(task: ProbeTask, raw: RawTaskResult): Outcome {
   if (!isAddressLiteral(host)) {
     return { class: 'dns-unreachable', detail: `name lookup of ${host} did not finish: ${after}` };
   }
-  return timedOut(`no answer: ${after}`);
+  return { class: 'timeout', detail: `no answer: ${after}` };
 }
 
 export function classifyOutcome(task: ProbeTask, raw: RawTaskResult): Outcome {

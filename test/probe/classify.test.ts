@@ -31,12 +31,12 @@ interface Row {
 
 const ROWS: readonly Row[] = [
   // nc -z -vv
-  { name: 'nc open', task: tcp, exit: 0, output: '198.18.5.2 (198.18.5.2:81) open\nsent 0, rcvd 0\n', class: 'connected', detail: 'open' },
-  { name: 'nc refused', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): Connection refused\nsent 0, rcvd 0\n', class: 'refused', detail: 'refused' },
+  { name: 'nc open', task: tcp, exit: 0, output: '198.18.5.2 (198.18.5.2:81) open\nsent 0, rcvd 0\n', class: 'connected', detail: '198.18.5.2 (198.18.5.2:81) open' },
+  { name: 'nc refused', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): Connection refused\nsent 0, rcvd 0\n', class: 'refused', detail: 'nc: 198.18.5.2 (198.18.5.2:81): Connection refused' },
   { name: 'nc DROP', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): Connection timed out\nsent 0, rcvd 0\n', class: 'timeout', detail: 'timed out' },
-  { name: 'nc host unreachable', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): No route to host\nsent 0, rcvd 0\n', class: 'no-route', detail: 'no route' },
+  { name: 'nc host unreachable', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): No route to host\nsent 0, rcvd 0\n', class: 'no-route', detail: 'nc: 198.18.5.2 (198.18.5.2:81): No route to host' },
   { name: 'nc net unreachable', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): Network is unreachable\nsent 0, rcvd 0\n', class: 'no-route', detail: 'unreachable' },
-  { name: 'nc bad address', task: tcpByName, exit: 1, output: "nc: bad address 'nope.kk.test.'\n", class: 'name-not-found', detail: 'nope.kk.test.' },
+  { name: 'nc bad address', task: tcpByName, exit: 1, output: "nc: bad address 'nope.kk.test.'\n", class: 'name-not-found', detail: "nc: bad address 'nope.kk.test.' (no such name, or DNS unreachable)" },
   // Local route types: seen from the real nc, but no NetworkPolicy produces them; not guessed.
   { name: 'nc blackhole route', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): Invalid argument\nsent 0, rcvd 0\n', class: 'exec-error', detail: 'Invalid argument' },
   { name: 'nc prohibit route', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): Permission denied\nsent 0, rcvd 0\n', class: 'exec-error', detail: 'Permission denied' },
@@ -48,7 +48,7 @@ const ROWS: readonly Row[] = [
   { name: 'wget 503', task: http, exit: 1, output: 'wget: server returned error: HTTP/1.0 503 Service Unavailable\n', class: 'http-status', httpStatus: 503, detail: '503' },
   { name: 'wget refused', task: http, exit: 1, output: "wget: can't connect to remote host (198.18.5.2): Connection refused\n", class: 'refused', detail: 'refused' },
   { name: 'wget DROP', task: http, exit: 1, output: 'wget: download timed out\n', class: 'timeout', detail: 'download timed out' },
-  { name: 'wget host unreachable', task: http, exit: 1, output: "wget: can't connect to remote host (198.18.5.2): No route to host\n", class: 'no-route', detail: 'no route' },
+  { name: 'wget host unreachable', task: http, exit: 1, output: "wget: can't connect to remote host (198.18.5.2): No route to host\n", class: 'no-route', detail: "wget: can't connect to remote host (198.18.5.2): No route to host" },
   { name: 'wget net unreachable', task: http, exit: 1, output: "wget: can't connect to remote host (198.18.5.2): Network is unreachable\n", class: 'no-route', detail: 'unreachable' },
   { name: 'wget bad address', task: httpByName, exit: 1, output: "wget: bad address 'nope.kk.test.'\n", class: 'name-not-found', detail: 'nope.kk.test.' },
   { name: 'wget reset after accept', task: http, exit: 1, output: 'wget: error getting response: Connection reset by peer\n', class: 'exec-error', detail: 'error getting response' },
@@ -72,9 +72,9 @@ const ROWS: readonly Row[] = [
     addresses: ['10.0.0.1', '10.0.0.2'],
     detail: '10.0.0.1, 10.0.0.2',
   },
-  { name: 'nslookup NXDOMAIN', task: dns, exit: 1, output: `${NS_HEADER}** server can't find nope.kk.test.: NXDOMAIN\n\n`, class: 'name-not-found', detail: 'NXDOMAIN for nope.kk.test.' },
+  { name: 'nslookup NXDOMAIN', task: dns, exit: 1, output: `${NS_HEADER}** server can't find nope.kk.test.: NXDOMAIN\n\n`, class: 'name-not-found', detail: "** server can't find nope.kk.test.: NXDOMAIN (DNS answered)" },
   { name: 'nslookup NOTIMP (dnsd, AAAA)', task: dns, exit: 1, output: `${NS_HEADER}** server can't find ok.kk.test.: NOTIMP\n\n`, class: 'name-not-found', detail: 'NOTIMP' },
-  { name: 'nslookup no servers', task: dns, exit: 1, output: ';; connection timed out; no servers could be reached\n\n', class: 'dns-unreachable', detail: 'no DNS server' },
+  { name: 'nslookup no servers', task: dns, exit: 1, output: ';; connection timed out; no servers could be reached\n\n', class: 'dns-unreachable', detail: ';; connection timed out; no servers could be reached' },
   {
     name: 'nslookup read refused',
     task: dns,
