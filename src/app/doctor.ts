@@ -91,6 +91,8 @@ export async function runDoctor(connect: () => DoctorPort, options: DoctorOption
   for (const namespace of namespaces) {
     const facts = await settle(() => port.namespace(namespace));
     checks.push(namespaceCheck(namespace, facts));
+    // Permissions in a namespace that does not exist are moot until it does.
+    if (facts.ok && !facts.value) continue;
     checks.push(await permissionsCheck(port, NAMESPACED_PERMISSIONS, namespace));
     if (facts.ok && facts.value) checks.push(podSecurityCheck(facts.value));
   }
