@@ -1,5 +1,4 @@
-/** IPv4 and IPv6 addresses and CIDR blocks as bigints, for `ipBlock` matching. */
-import { isIP } from 'node:net';
+/** IPv4 and IPv6 addresses and CIDR blocks as bigints, for `ipBlock` matching. Parsed here: the engine imports no I/O module. */
 
 export interface Cidr {
   readonly family: 4 | 6;
@@ -12,14 +11,18 @@ export interface ParsedIp {
   readonly value: bigint;
 }
 
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const HEX_GROUP = /^[0-9a-f]{1,4}$/i;
+
 export function parseIp(text: string): ParsedIp | undefined {
-  const family = isIP(text);
-  if (family === 4) {
-    const value = text.split('.').reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n);
-    return { family: 4, value };
+  const v4 = IPV4.exec(text);
+  if (v4) {
+    const octets = v4.slice(1).map(Number);
+    // Leading zeros are ambiguous (octal in some parsers) and rejected by the API server.
+    if (octets.some((octet, i) => octet > 255 || (v4[i + 1] ?? '').length > String(octet).length)) return undefined;
+    return { family: 4, value: octets.reduce((acc, octet) => (acc << 8n) | BigInt(octet), 0n) };
   }
-  if (family === 6) return parseIpv6(text);
-  return undefined;
+  return text.includes(':') ? parseIpv6(text) : undefined;
 }
 
 /** `10.0.0.0/8`, `fd00::/64`. A bare address is not a CIDR (the API server requires the prefix). */
@@ -61,12 +64,16 @@ function parseIpv6(text: string): ParsedIp | undefined {
     v4tail = v4.value;
     head = `${text.slice(0, lastColon + 1)}0:0`;
   }
-  const [left = '', right] = head.split('::');
+  const halves = head.split('::');
+  if (halves.length > 2) return undefined;
+  const [left = '', right] = halves;
   const leftGroups = left === '' ? [] : left.split(':');
   const rightGroups = right === undefined || right === '' ? [] : right.split(':');
   const missing = 8 - leftGroups.length - rightGroups.length;
+  // `::` stands for at least one zero group.
+  if (right !== undefined && missing < 1) return undefined;
   const groups = right === undefined ? leftGroups : [...leftGroups, ...Array<string>(missing).fill('0'), ...rightGroups];
-  if (groups.length !== 8) return undefined;
+  if (groups.length !== 8 || !groups.every((group) => HEX_GROUP.test(group))) return undefined;
   let value = groups.reduce((acc, group) => (acc << 16n) | BigInt(parseInt(group, 16)), 0n);
   if (v4tail !== undefined) value = (value & ~0xffffffffn) | v4tail;
   return { family: 6, value };
