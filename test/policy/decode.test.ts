@@ -111,11 +111,12 @@ spec:
     ]);
   });
 
-  it('unpacks a List, skips unknown kinds and defaults the namespace', () => {
+  it('unpacks a List, skips unknown kinds and other API groups, and defaults the namespace', () => {
     const { inventory, issues } = decode(`apiVersion: v1
 kind: List
 items:
   - {apiVersion: v1, kind: ConfigMap, metadata: {name: cm}}
+  - {apiVersion: serving.knative.dev/v1, kind: Service, metadata: {name: knative}}
   - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: []}}
 `);
     expect(issues).toEqual([]);

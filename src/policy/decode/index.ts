@@ -1,6 +1,6 @@
 /**
  * Kubernetes objects (from YAML files or the API) → the engine's inventory, with every problem listed.
- * Kinds the engine does not need are skipped; a `List` (kubectl get -o yaml) is unpacked.
+ * Kinds the engine does not need (or of another API group) are skipped; a `List` (kubectl get -o yaml) is unpacked.
  */
 import type { Inventory, NamespaceSpec, PodSpec, PolicySpec, ServiceSpec } from '../types.js';
 import { decodeNetworkPolicy } from './network-policy.js';
@@ -14,8 +14,17 @@ export interface DecodeResult {
   readonly issues: readonly DecodeIssue[];
 }
 
-const KINDS = ['Namespace', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Service', 'NetworkPolicy'] as const;
-type Kind = (typeof KINDS)[number];
+/** The kinds the engine reads, by the apiVersion they live in (a Knative `Service` is not a core Service). */
+const API_VERSIONS = {
+  Namespace: 'v1',
+  Pod: 'v1',
+  Service: 'v1',
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
+} as const;
+type Kind = keyof typeof API_VERSIONS;
 
 export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
   const namespaces: NamespaceSpec[] = [];
@@ -36,7 +45,7 @@ export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
     }
     const kind = reader.string(root.kind, ['kind']);
     if (kind === undefined) reader.issue(['kind'], 'is required');
-    if (!isKind(kind)) return void issues.push(...reader.issues);
+    if (!isKind(kind) || (root.apiVersion !== undefined && root.apiVersion !== API_VERSIONS[kind])) return void issues.push(...reader.issues);
     const metadata = decodeMetadata(reader, root, kind);
     if (metadata) {
       const key = `${kind} ${kind === 'Namespace' ? '' : `${metadata.namespace}/`}${metadata.name}`;
@@ -93,5 +102,5 @@ function itemOf(parent: RawObject, value: unknown, index: number): RawObject {
 }
 
 function isKind(kind: string | undefined): kind is Kind {
-  return (KINDS as readonly (string | undefined)[]).includes(kind);
+  return kind !== undefined && Object.prototype.hasOwnProperty.call(API_VERSIONS, kind);
 }
