@@ -4,7 +4,7 @@
  * pure siblings (pod-status, pod-waiter, exec-status) that are tested without a cluster.
  */
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import { InfraError } from '../app/errors.js';
+import { InfraError, describeError } from '../app/errors.js';
 import { managedSelector } from '../model/labels.js';
 import type { LabelSelector } from '../model/scenario.js';
 import type { ClusterPort, ExecResult, PodInfo, PodManifest, PodRef, RunningPod, ServiceInfo, WaitOptions } from '../probe/cluster-port.js';
@@ -67,7 +67,7 @@ class KubeCluster implements ClusterPort {
         ),
       ),
     );
-    const failures = results.flatMap((result) => (result.status === 'rejected' ? [String((result.reason as Error).message)] : []));
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [describeError(result.reason)] : []));
     const deleted = pods.filter((_pod, index) => results[index]?.status === 'fulfilled');
     let survivors = deleted;
     while (survivors.length > 0) {

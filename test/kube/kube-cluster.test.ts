@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InfraError } from '../../src/app/errors.js';
 import { createKubeCluster } from '../../src/cluster/kube-cluster.js';
 import { PodStartError, type PodManifest } from '../../src/probe/cluster-port.js';
+import { buildProbePod } from '../../src/probe/pod-spec.js';
 import { startFakeApi, type FakeApi } from './fake-api-server.js';
 
 let api: FakeApi | undefined;
@@ -52,6 +53,35 @@ describe('KubeCluster', () => {
     expect(api.pods.size).toBe(0);
     expect(api.requests).toContain('DELETE /api/v1/namespaces/production/pods/kk-backend-00001?gracePeriodSeconds=1');
     expect(cluster.stats()).toEqual({ apiRequests: api.requests.length, execs: 0 });
+  });
+
+  it('sends a real probe pod spec unchanged (client-node drops fields it does not know)', async () => {
+    api = await startFakeApi({ namespaces: { production: {} } });
+    const pod = buildProbePod({
+      actor: {
+        name: 'postgres',
+        namespace: 'production',
+        labels: { app: 'postgres' },
+        listen: [{ port: 80, name: 'http' }, { port: 5432 }],
+        serve: false,
+        source: { file: 's.yaml', line: 1, path: 'spec.actors.postgres' },
+      },
+      scenarioName: 'postgres-lockdown',
+      runId: 'r1',
+      settings: {
+        image: 'docker.io/library/busybox:1.36.1',
+        imagePullPolicy: 'IfNotPresent',
+        imagePullSecrets: ['regcred'],
+        nodeSelector: { 'kubernetes.io/os': 'linux' },
+        tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'probe', effect: 'NoSchedule' }],
+        deadlineSeconds: 900,
+        startTimeoutSeconds: 60,
+      },
+    });
+    const ref = await createKubeCluster(api.loaded).createPod(pod);
+    const stored = api.pods.get(`${ref.namespace}/${ref.name}`);
+    expect(stored?.['spec']).toEqual(JSON.parse(JSON.stringify(pod.spec)));
+    expect(stored?.['metadata']).toMatchObject({ labels: pod.metadata.labels });
   });
 
   it('fails fast with the kubelet reason when the probe image cannot be pulled', async () => {
