@@ -42,10 +42,11 @@ describe('probe pod main script as PID 1', () => {
       { env: { PATH: applets.dir }, stdio: 'ignore' },
     );
     const exited = new Promise<number | null>((resolve) => unshare.once('exit', resolve));
+    let shell: number | undefined;
     try {
       const pid = unshare.pid;
       if (pid === undefined) throw new Error('unshare did not start');
-      const shell = await poll('the PID 1 shell', () => childrenOf(pid)[0]);
+      shell = await poll('the PID 1 shell', () => childrenOf(pid)[0]);
       expect(readFileSync(`/proc/${shell}/status`, 'utf8')).toMatch(/^NSpid:\s+\d+\s+1$/m);
       await poll('the listener', async () => ((await runScript(applets, `nc -z -w 1 127.0.0.1 ${port}`)).exitCode === 0 ? true : undefined));
 
@@ -58,6 +59,11 @@ describe('probe pod main script as PID 1', () => {
       expect(performance.now() - sent).toBeLessThan(2000);
       expect((await runScript(applets, `nc -z -w 1 127.0.0.1 ${port}`)).exitCode).toBe(1);
     } finally {
+      // On failure, let the script clean up its /tmp directory before the namespace is torn down.
+      if (unshare.exitCode === null && shell !== undefined) {
+        process.kill(shell, 'SIGTERM');
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      }
       unshare.kill('SIGKILL');
     }
   });

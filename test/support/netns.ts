@@ -52,24 +52,34 @@ export function createTestNetwork(): TestNetwork {
   const children: ChildProcess[] = [];
   const etcDir = `/etc/netns/${clientNs}`;
 
-  const destroy = (): void => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    // Grandchildren (httpd under a killed sh) would outlive the namespace: kill whatever still runs in it.
-    for (const ns of [clientNs, serverNs]) {
-      let pids: string[] = [];
+  const pidsInNamespaces = (): number[] =>
+    [clientNs, serverNs].flatMap((ns) => {
       try {
-        pids = run([ip, 'netns', 'pids', ns]).split('\n').filter((p) => /^\d+$/.test(p));
+        return run([ip, 'netns', 'pids', ns]).split('\n').filter((p) => /^\d+$/.test(p)).map(Number);
       } catch {
-        // No such namespace.
+        return []; // no such namespace
       }
-      for (const pid of pids) {
-        try {
-          process.kill(Number(pid), 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
+    });
+  const signal = (pids: readonly number[], sig: NodeJS.Signals): void => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // Already gone.
       }
     }
+  };
+
+  const destroy = (): void => {
+    // TERM first so scripts run their cleanup traps, then KILL whatever is left, grandchildren (httpd
+    // under a shell) included: nothing may outlive the namespaces.
+    const running = pidsInNamespaces();
+    if (running.length > 0) {
+      signal(running, 'SIGTERM');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+      signal(pidsInNamespaces(), 'SIGKILL');
+    }
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     tryRun([ip, 'netns', 'del', clientNs]);
     tryRun([ip, 'netns', 'del', serverNs]);
     rmSync(etcDir, { recursive: true, force: true });
