@@ -7,7 +7,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PHASE=build
 go_env
-command -v go >/dev/null || die "go is not installed (need Go >= 1.24 on PATH)"
+# Go is only needed when something has to be built.
+if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then PATH="$PATH:/usr/local/go/bin"; fi
 mkdir -p "$GOMODCACHE" "$GOCACHE" "$BIN_CACHE"
 
 # build_one <wrapper dir> <out dir> <binary name> <package> [ldflags...]
@@ -17,6 +18,7 @@ build_one() {
     log "$name: cached ($out/$name)"
     return 0
   fi
+  command -v go >/dev/null || die "go is not installed (need Go >= 1.26 on PATH to build $name)"
   mkdir -p "$out"
   log "$name: building $pkg (cold builds take minutes)"
   local start=$SECONDS

@@ -8,7 +8,7 @@ PHASE=check-clean
 left=()
 
 for p in /proc/[0-9]*; do
-  cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null || true)
+  cmd=$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null || true)
   [ -n "$cmd" ] || continue
   case "$cmd" in
     *"$BIN_CACHE/"*|*"$CONTAINERD_SOCK"*|*"$STATE_DIR/config/containerd.toml"*|*"$STATE_DIR/external/www"*)

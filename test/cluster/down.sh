@@ -10,28 +10,46 @@ PHASE=down
 DOWN_START=$SECONDS
 [ "$(id -u)" = 0 ] || die "must run as root"
 
+# The cluster on this machine may have been set up from another checkout: use its state (pid files).
+if [ -z "${KUBEKNOCK_STATE:-}" ] && [ -f "$DATA_DIR/owner" ]; then
+  owner=$(cat "$DATA_DIR/owner")
+  if [ -n "$owner" ] && [ "$owner" != "$STATE_DIR" ]; then
+    log "the cluster on this machine was set up from $owner; taking that one down"
+    STATE_DIR="$owner"
+  fi
+fi
+mkdir -p "$STATE_DIR/logs" 2>/dev/null || true
 KUBECTL="$K8S_BIN/kubectl"
 KCFG="$STATE_DIR/kubeconfig"
 CTR=(ctr --address "$CONTAINERD_SOCK" -n k8s.io)
 
 pid_of() { [ -f "$STATE_DIR/pids/$1.pid" ] && cat "$STATE_DIR/pids/$1.pid"; }
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
-# stop_daemon <name> [grace seconds]: SIGTERM, wait, then SIGKILL; only the recorded pid.
-stop_daemon() {
-  local name="$1" grace="${2:-10}" pid i
-  pid=$(pid_of "$name") || return 0
-  if alive "$pid"; then
-    log "stopping $name (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null
-    for ((i = 0; i < grace * 5; i++)); do alive "$pid" || break; sleep 0.2; done
+# stop_daemons <grace seconds> <name...>: SIGTERM to each recorded pid at once, wait, then SIGKILL.
+stop_daemons() {
+  local grace="$1" name pid i pids=()
+  shift
+  for name in "$@"; do
+    pid=$(pid_of "$name") || continue
     if alive "$pid"; then
-      log "$name did not stop in ${grace}s; SIGKILL"
-      kill -KILL "$pid" 2>/dev/null
-      sleep 0.5
+      log "stopping $name (pid $pid)"
+      kill -TERM "$pid" 2>/dev/null
+      pids+=("$pid")
     fi
-  fi
-  rm -f "$STATE_DIR/pids/$name.pid"
+    rm -f "$STATE_DIR/pids/$name.pid"
+  done
+  for ((i = 0; i < grace * 5; i++)); do
+    local any=0
+    for pid in "${pids[@]}"; do alive "$pid" && any=1; done
+    [ "$any" = 0 ] && return 0
+    sleep 0.2
+  done
+  for pid in "${pids[@]}"; do
+    alive "$pid" && { log "pid $pid did not stop in ${grace}s; SIGKILL"; kill -KILL "$pid" 2>/dev/null; }
+  done
+  sleep 0.3
 }
+stop_daemon() { stop_daemons "${2:-10}" "$1"; }
 
 apiserver_up() {
   [ -x "$KUBECTL" ] && [ -f "$KCFG" ] && alive "$(pid_of kube-apiserver)" &&
@@ -48,8 +66,7 @@ stop_daemon kube-proxy 10
 
 # 2. Stop the controllers so nothing recreates pods, then delete every pod through the API so that
 #    kubelet tears sandboxes down through CNI (releasing IPs, veths and network namespaces).
-stop_daemon kube-controller-manager 10
-stop_daemon kube-scheduler 10
+stop_daemons 10 kube-controller-manager kube-scheduler
 if apiserver_up && alive "$(pid_of kubelet)"; then
   log "deleting all pods"
   "$KUBECTL" --kubeconfig="$KCFG" delete pods --all --all-namespaces --grace-period=0 --force \
@@ -77,25 +94,41 @@ if [ -S "$CONTAINERD_SOCK" ]; then
     "${CTR[@]}" containers delete "$c" >/dev/null 2>&1 || true
   done
 fi
-stop_daemon kube-apiserver 15
-stop_daemon etcd 15
-stop_daemon containerd 15
-# containerd's shims outlive containerd by design; end the ones that belong to our containerd
-# (their command line names our socket), each by its pid.
-for p in /proc/[0-9]*; do
-  pid=${p#/proc/}
-  cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
-  if [[ "$cmd" == *"-address $CONTAINERD_SOCK "* ]]; then
-    log "ending leftover containerd shim pid $pid"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-done
-stop_daemon external-http 5
-stop_daemon external-http8080 5
+stop_daemons 15 kube-apiserver etcd containerd external-http external-http8080
 # Any other pid file left (e.g. from an older layout).
 for f in "$STATE_DIR"/pids/*.pid; do
-  [ -e "$f" ] || continue
-  stop_daemon "$(basename "$f" .pid)" 5
+  [ -e "$f" ] && stop_daemons 5 "$(basename "$f" .pid)"
+done
+# Processes of this cluster that no pid file names: containerd's shims (they outlive containerd by
+# design), servers in the stand-in external host, and daemons of a cluster whose state directory is
+# gone. Each is found by what it runs (a binary from our cache, our containerd socket) and ended by pid.
+sweep=()
+for p in /proc/[0-9]*; do
+  pid=${p#/proc/}
+  [ "$pid" = $$ ] && continue
+  cmd=$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
+  case "$cmd" in
+    *"-address $CONTAINERD_SOCK "*|*"$BIN_CACHE/"*|*"containerd --config "*"/config/containerd.toml"*) sweep+=("$pid") ;;
+  esac
+done
+ns_pids=$(ip netns pids "$EXTERNAL_NETNS" 2>/dev/null || true)
+for pid in $ns_pids; do sweep+=("$pid"); done
+if [ ${#sweep[@]} -gt 0 ]; then
+  log "ending ${#sweep[@]} leftover process(es) of the cluster: ${sweep[*]}"
+  kill -TERM "${sweep[@]}" 2>/dev/null
+  sleep 1
+  kill -KILL "${sweep[@]}" 2>/dev/null
+fi
+
+# Container processes whose shim is gone (e.g. everything was killed from outside) stay in kubelet's
+# pod cgroups: end them by the pids those cgroups list.
+for ((i = 0; i < 10; i++)); do
+  cg_pids=$(find /sys/fs/cgroup/*/kubepods -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)
+  [ -n "$cg_pids" ] || break
+  log "ending $(wc -w <<<"$cg_pids") process(es) left in the kubepods cgroups"
+  # shellcheck disable=SC2086
+  kill -KILL $cg_pids 2>/dev/null
+  sleep 0.5
 done
 
 # 4. Mounts: kubelet volumes, containerd rootfs/shm, CNI netns bind mounts.
@@ -110,7 +143,7 @@ unmount_all
 
 # 5. Network namespaces and links.
 before_netns=""
-[ -f "$STATE_DIR/netns-before" ] && before_netns=$(cat "$STATE_DIR/netns-before")
+[ -f "$DATA_DIR/netns-before" ] && before_netns=$(cat "$DATA_DIR/netns-before")
 for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
   case "$ns" in
     "$EXTERNAL_NETNS") ip netns delete "$ns" && log "removed netns $ns" ;;
@@ -120,7 +153,7 @@ for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
   esac
 done
 for l in kk-ext0 "$BRIDGE_NAME"; do
-  ip link show "$l" >/dev/null 2>&1 && ip link delete "$l" && log "removed link $l"
+  ip link show "$l" >/dev/null 2>&1 && ip link delete "$l" 2>/dev/null && log "removed link $l"
 done
 
 # 6. iptables and ipsets.
@@ -160,7 +193,7 @@ for d in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/kubepods; do
 done
 
 # 8. Host settings back as they were.
-if [ -f "$STATE_DIR/host-orig" ]; then
+if [ -f "$DATA_DIR/host-orig" ]; then
   while IFS='=' read -r key val; do
     case "$key" in
       sysctl:*)
@@ -187,13 +220,14 @@ if [ -f "$STATE_DIR/host-orig" ]; then
         fi
         ;;
     esac
-  done <"$STATE_DIR/host-orig"
+  done <"$DATA_DIR/host-orig"
 fi
 
 # 9. Files.
 unmount_all
-rm -rf "$DATA_DIR" "$RUN_DIR"
-[ -d /var/lib/kube-router ] && [ -f "$STATE_DIR/kube-router-dir-created" ] && rm -rf /var/lib/kube-router
+[ -d /var/lib/kube-router ] && [ -f "$DATA_DIR/kube-router-dir-created" ] && rm -rf /var/lib/kube-router
+# --one-file-system: never follow a mount that could not be removed into another file system.
+rm -rf --one-file-system "$DATA_DIR" "$RUN_DIR"
 if [ "${KUBEKNOCK_KEEP_LOGS:-0}" = 1 ] && [ -d "$STATE_DIR/logs" ]; then
   mkdir -p /tmp/kubeknock-logs && cp -a "$STATE_DIR/logs/." /tmp/kubeknock-logs/ && log "logs kept in /tmp/kubeknock-logs"
 fi

@@ -20,10 +20,10 @@ for name in containerd etcd kube-apiserver kube-controller-manager kube-schedule
 done
 
 echo "== versions"
-ver() { [ -x "$1" ] && "$@" 2>&1 | head -n 1 || echo "not built"; }
+ver() { if [ -x "$1" ]; then "$@" 2>&1 | sed -n 1p; else echo "not built"; fi; }
 printf '  %-24s %s\n' kubernetes "$K8S_VERSION ($(ver "$K8S_BIN/kubelet" --version))"
 printf '  %-24s %s\n' etcd "$ETCD_VERSION ($(ver "$ETCD_BIN/etcd" --version))"
-printf '  %-24s %s\n' coredns "$COREDNS_VERSION"
+printf '  %-24s %s\n' coredns "$COREDNS_VERSION ($(ver "$COREDNS_BIN/coredns" -version))"
 printf '  %-24s %s\n' kube-router "$KUBE_ROUTER_VERSION ($(ver "$KUBE_ROUTER_BIN/kube-router" --version))"
 printf '  %-24s %s\n' containerd "$(containerd --version 2>/dev/null | awk '{print $3}')"
 printf '  %-24s %s\n' runc "$(runc --version 2>/dev/null | head -n 1 | awk '{print $3}')"

@@ -92,7 +92,26 @@ fi
 
 # ---------------------------------------------------------------------------------------------------
 phase host
+# One cluster per machine. If another checkout's cluster is here, or leftovers of one whose processes
+# were ended from outside (e.g. a CI run after a session), clear them first so that up converges.
+owner=""
+[ -f "$DATA_DIR/owner" ] && owner=$(cat "$DATA_DIR/owner")
+live=0
+for f in "$STATE_DIR"/pids/*.pid; do
+  # a zombie (killed, not yet reaped) has an empty command line: it does not count
+  [ -e "$f" ] && [ -s "/proc/$(cat "$f")/cmdline" ] && live=1
+done
+netns_now=$(ip netns list 2>/dev/null | awk '{print $1}')
+if [ -n "$owner" ] && [ "$owner" != "$STATE_DIR" ]; then
+  log "a cluster set up from $owner is on this machine: taking it down first"
+  KUBEKNOCK_STATE="$owner" bash "$CLUSTER_DIR/down.sh"
+elif [ "$live" = 0 ] && { [ -e "$DATA_DIR" ] || [ -e "$RUN_DIR" ] || ip link show "$BRIDGE_NAME" >/dev/null 2>&1 ||
+  grep -qx "$EXTERNAL_NETNS" <<<"$netns_now"; }; then
+  log "leftovers of an earlier cluster whose processes are gone: cleaning them up first"
+  bash "$CLUSTER_DIR/down.sh"
+fi
 mkdir -p "$STATE_DIR"/{pids,logs,pki,config} "$DATA_DIR" "$RUN_DIR"
+echo "$STATE_DIR" >"$DATA_DIR/owner"
 NODE_IP="${KUBEKNOCK_NODE_IP:-}"
 if [ -z "$NODE_IP" ]; then
   dev=$(ip -4 route show default | awk '{for (i=1;i<NF;i++) if ($i=="dev") {print $(i+1); exit}}')
@@ -105,7 +124,7 @@ log "node $NODE_NAME, IP $NODE_IP"
 
 # Remember everything we change on the host so that down.sh can put it back.
 save_once() { # save_once <key> <value>: first value wins
-  local f="$STATE_DIR/host-orig"
+  local f="$DATA_DIR/host-orig"
   touch "$f"
   grep -q "^$1=" "$f" || echo "$1=$2" >>"$f"
 }
@@ -139,7 +158,7 @@ if [ "$prop" != shared ]; then
   mount --make-rshared /
   log "mount propagation of /: $prop -> shared"
 fi
-[ -f "$STATE_DIR/netns-before" ] || ip netns list | awk '{print $1}' >"$STATE_DIR/netns-before"
+[ -f "$DATA_DIR/netns-before" ] || ip netns list | awk '{print $1}' >"$DATA_DIR/netns-before"
 [ -d /var/log/containers ] && save_once "dir:/var/log/containers" existed || save_once "dir:/var/log/containers" created
 [ -d /var/lib/cni ] && save_once "dir:/var/lib/cni" existed || save_once "dir:/var/lib/cni" created
 
@@ -198,7 +217,7 @@ is_running() {
   pid=$(cat "$f")
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
   local cmd
-  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  cmd=$({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null) || return 1
   [[ "$cmd" == *"$2"* ]]
 }
 stop_daemon() { # stop_daemon <name>: SIGTERM the recorded pid, SIGKILL after 10 s
@@ -526,7 +545,7 @@ wait_for "podCIDR assigned" 60 bash -c "[ -n \"\$('$KUBECTL' --kubeconfig='$KUBE
   die "no podCIDR on the node"
 
 phase kube-router
-[ -d /var/lib/kube-router ] || touch "$STATE_DIR/kube-router-dir-created"
+[ -d /var/lib/kube-router ] || touch "$DATA_DIR/kube-router-dir-created"
 start_daemon kube-router "$KUBE_ROUTER_BIN/kube-router" "$KUBE_ROUTER_BIN/kube-router" \
   --kubeconfig="$KUBECONFIG_FILE" --hostname-override="$NODE_NAME" \
   --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \
