@@ -7,6 +7,7 @@
 import { parseIp, type ParsedIp } from './cidr.js';
 import type { CompiledInventory, CompiledPod, CompiledPolicy, CompiledRule, Direction } from './compiled.js';
 import type { DirectionVerdict, Explanation, PolicyRef, RuleMatch, RuleMiss } from './explanation.js';
+import { describePeer } from './peer-text.js';
 import { describePortEntry, matchingPortEntry } from './port-matcher.js';
 import type { Protocol } from './types.js';
 
@@ -103,11 +104,15 @@ function explainDirection(
       if (peerMatched && portIndex !== -1) {
         allowedBy.push({ policy: policyRef(policy), rule: rule.path, peer: describePeerMatch(rule, other), port: describePortMatch(rule, portIndex) });
       } else {
-        misses.push({ policy: policyRef(policy), rule: rule.path, peerMatched, portMatched: portIndex !== -1 });
+        misses.push({ policy: policyRef(policy), rule: rule.path, peerMatched, portMatched: portIndex !== -1, wants: wantsOf(rule, policy.spec.namespace) });
       }
     }
   }
   return allowedBy.length > 0 ? { kind: 'allowed', verdict: 'allow', isolatedBy, allowedBy } : { kind: 'denied', verdict: 'deny', isolatedBy, misses };
+}
+
+function wantsOf(rule: CompiledRule, policyNamespace: string): RuleMiss['wants'] {
+  return { peers: rule.peers.map((peer) => describePeer(peer.spec, policyNamespace)), ports: rule.ports.map(describePortEntry) };
 }
 
 function policyRef(policy: CompiledPolicy): PolicyRef {

@@ -27,6 +27,8 @@ export interface RuleMiss {
   readonly rule: string;
   readonly peerMatched: boolean;
   readonly portMatched: boolean;
+  /** What the rule admits, in words: its peers (empty: every peer) and ports (empty: every port). */
+  readonly wants: { readonly peers: readonly string[]; readonly ports: readonly string[] };
 }
 
 export type DirectionVerdict =

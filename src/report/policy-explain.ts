@@ -43,8 +43,10 @@ function direction(name: 'egress' | 'ingress', whose: string, verdict: Direction
 }
 
 function missText(miss: RuleMiss): string {
-  if (!miss.peerMatched && !miss.portMatched) return 'neither peer nor port matched';
-  return miss.peerMatched ? 'peer matched, port did not' : 'port matched, peer did not';
+  const peers = miss.wants.peers.length === 0 ? 'any peer' : miss.wants.peers.join(' OR ');
+  const ports = miss.wants.ports.length === 0 ? 'any port' : miss.wants.ports.join(', ');
+  if (!miss.peerMatched && !miss.portMatched) return `neither peer nor port matched (admits ${peers} on ${ports})`;
+  return miss.peerMatched ? `peer matched, port did not (admits ${ports})` : `port matched, peer did not (admits ${peers})`;
 }
 
 function refs(policies: readonly PolicyRef[]): string {

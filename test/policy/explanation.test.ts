@@ -31,7 +31,7 @@ describe('explanations', () => {
     expect(result.verdict).toBe('deny');
     expect(result.loopback, 'a pod talking to itself is flagged loopback').toBe(true);
     expect(result.ingress.kind === 'denied' && result.ingress.misses, 'the one rule failed on its peer only').toEqual([
-      { policy: { namespace: 'prod', name: 'db-from-api', file: 'test.yaml', line: 0 }, rule: 'spec.ingress[0]', peerMatched: false, portMatched: true },
+      { policy: { namespace: 'prod', name: 'db-from-api', file: 'test.yaml', line: 0 }, rule: 'spec.ingress[0]', peerMatched: false, portMatched: true, wants: { peers: ['pods app=api of namespace prod'], ports: ['TCP 5432'] } },
     ]);
   });
 
