@@ -103,20 +103,20 @@ class HandshakeBoundConfig extends KubeConfig {
  * the body, so the code is all we have; the usual causes are well known.
  */
 export function describeHandshakeError(error: unknown, pod: PodRef): string {
+  // The caller knows which pod it asked for and says so; this says only what went wrong.
   const message = errorMessage(error);
   const code = /Unexpected server response: (\d{3})/.exec(message)?.[1];
-  const where = `${pod.namespace}/${pod.name}`;
   switch (code) {
     case '403':
-      return `exec into ${where} forbidden (HTTP 403): the current user may not use pods/exec in namespace ${pod.namespace}; RBAC needs "create" and "get" on pods/exec`;
+      return `exec forbidden (HTTP 403): the current user may not use pods/exec in namespace ${pod.namespace}; RBAC needs "create" and "get" on pods/exec`;
     case '404':
-      return `exec into ${where}: pod not found (HTTP 404); it was deleted or never existed`;
+      return 'exec refused (HTTP 404): the pod was not found; it was deleted or never existed';
     case '401':
-      return `exec into ${where}: unauthorized (HTTP 401); the API server rejected our credentials`;
+      return 'exec refused (HTTP 401): the API server rejected our credentials';
     case '400':
-      return `exec into ${where} rejected (HTTP 400): wrong container name, or the container is not running`;
+      return 'exec refused (HTTP 400): wrong container name, or the container is not running';
     default:
-      return `exec into ${where} failed to connect: ${message}`;
+      return `exec could not connect: ${message}`;
   }
 }
 
