@@ -16,15 +16,26 @@ interface ExplainArgs extends PolicySourceFlags {
   readonly 'to-labels'?: string;
 }
 
-/** `app=web,tier=front` → labels; an empty string is a pod without labels. */
-function parseLabels(text: string, flag: string): Record<string, string> {
+/** `app=web,tier=front` → labels; an empty string is a pod without labels. Checked first by labelsProblem. */
+function parseLabels(text: string): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const part of text.split(',').filter((item) => item.trim() !== '')) {
-    const [key, value, ...rest] = part.split('=');
-    if (!key || value === undefined || rest.length > 0) throw new Error(`${flag}: expected key=value pairs separated by commas, got "${part}"`);
+  for (const part of labelParts(text)) {
+    const [key = '', value = ''] = part.split('=');
     labels[key.trim()] = value.trim();
   }
   return labels;
+}
+
+function labelsProblem(text: string, flag: string): string | undefined {
+  const bad = labelParts(text).find((part) => {
+    const [key, value, ...rest] = part.split('=');
+    return !key?.trim() || value === undefined || rest.length > 0;
+  });
+  return bad === undefined ? undefined : `${flag}: expected key=value pairs separated by commas, got "${bad}"`;
+}
+
+function labelParts(text: string): string[] {
+  return text.split(',').filter((item) => item.trim() !== '');
 }
 
 export const explainCommandFactory = defineCommand<ExplainArgs>((ctx) => ({
@@ -43,8 +54,9 @@ export const explainCommandFactory = defineCommand<ExplainArgs>((ctx) => ({
         for (const flag of ['from', 'to'] as const) {
           const labels = argv[`${flag}-labels`];
           if (labels === undefined) continue;
-          if (!/^[^/\s]+\/[^/\s]+$/.test(argv[flag])) throw new Error(`--${flag}-labels needs --${flag} as namespace/name`);
-          parseLabels(labels, `--${flag}-labels`);
+          if (!/^[^/\s]+\/[^/\s]+$/.test(argv[flag])) return `--${flag}-labels needs --${flag} as namespace/name`;
+          const problem = labelsProblem(labels, `--${flag}-labels`);
+          if (problem) return problem;
         }
         return checkPort(argv.port);
       }),
@@ -60,7 +72,7 @@ export const explainCommandFactory = defineCommand<ExplainArgs>((ctx) => ({
         const labels = argv[`${flag}-labels`];
         if (labels === undefined) return [];
         const [namespace = '', name = ''] = argv[flag].split('/');
-        return [{ namespace, name, labels: parseLabels(labels, `--${flag}-labels`) }];
+        return [{ namespace, name, labels: parseLabels(labels) }];
       }),
     });
     ctx.io.stdout.write(argv.output === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : renderExplanation(explanation, { color: wantsColor(ctx.io) }));

@@ -25,8 +25,9 @@ export function withPolicySourceFlags<T>(yargs: Argv<T>): Argv<T & PolicySourceF
     .check((argv) => {
       const files = (argv as { filename?: string[] }).filename ?? [];
       const live = (argv as { 'from-cluster'?: boolean })['from-cluster'] === true;
-      if (files.length === 0 && !live) throw new Error('Give manifests with -f <file|dir> or read the cluster with --from-cluster');
-      if (files.length > 0 && live) throw new Error('Use either -f or --from-cluster, not both');
+      // A returned string (not a thrown error) is how yargs reports a usage mistake: exit 2 with the message.
+      if (files.length === 0 && !live) return 'Give manifests with -f <file|dir> or read the cluster with --from-cluster';
+      if (files.length > 0 && live) return 'Use either -f or --from-cluster, not both';
       return true;
     }) as unknown as Argv<T & PolicySourceFlags>;
 }
@@ -58,7 +59,8 @@ export const protocolOption = {
   describe: 'Protocol',
 } as const;
 
-export function checkPort(port: unknown, flag = 'port'): true {
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--${flag} must be a whole number from 1 to 65535 (got ${String(port)})`);
+/** For a yargs `.check`: true, or the usage message. */
+export function checkPort(port: unknown, flag = 'port'): true | string {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return `--${flag} must be a whole number from 1 to 65535 (got ${String(port)})`;
   return true;
 }
