@@ -150,8 +150,9 @@ function expandCheck(doc: CheckDocument, index: number, ctx: TargetContext, defa
   return froms.flatMap((from) =>
     targets.flatMap(({ resolved, kind }) => {
       if (resolved.target.type === 'actor' && resolved.target.actor === from) {
-        // CNIs disagree on whether policy applies to a pod talking to itself, so it is no test of policy.
-        report(path, `${from} → ${resolved.label} is a probe pod talking to itself; CNIs differ on whether policy applies to that, so kubeknock does not judge it`);
+        // CNIs disagree on whether policy applies to a pod talking to itself, so it is no test of
+        // policy. In a many-by-many check that cell is simply left out; asked for alone, it is an error.
+        if (!many) report(path, `${from} → ${resolved.label} is a probe pod talking to itself; CNIs differ on whether policy applies to that, so kubeknock does not judge it`);
         return [];
       }
       const defaultName = `${from} → ${resolved.label}`;

@@ -99,6 +99,7 @@ const cases: readonly Case[] = [
   { name: 'bad label', yaml: base('    - {from: a, to: b:80, expect: allow}\n').replace('labels: {app: a}', 'labels: {"app!": a}'), expected: [/spec\.actors\.a\.labels\.app!: label key "app!"/] },
   { name: 'bad namespace', yaml: base('    - {from: a, to: b:80, expect: allow}\n').replace('namespace: ns1, labels: {app: a}', 'namespace: NS_1, labels: {app: a}'), expected: [/^6 spec\.actors\.a\.namespace: "NS_1" is not valid: Lower-case letters/] },
   { name: 'target named like an actor', yaml: base('    - {from: a, to: b:80, expect: allow}\n', '  targets:\n    b: {host: 203.0.113.1, port: 80}\n'), expected: [/spec\.targets\.b: "b" is also an actor's name/] },
+  { name: 'a pod talking to itself', yaml: base('    - {from: b, to: b:80, expect: allow}\n'), expected: [/^9 spec\.checks\[0\]: b → b:80 is a probe pod talking to itself/] },
   { name: 'YAML syntax error', yaml: 'apiVersion: [\n', expected: [/^\d+ : YAML: /] },
   { name: 'empty file', yaml: '', expected: [/the file is empty/] },
   { name: 'wrong apiVersion', yaml: base('    - {from: a, to: b:80, expect: allow}\n').replace('v1alpha1', 'v1'), expected: [/^1 apiVersion: must be "kubeknock\.dev\/v1alpha1"/] },
@@ -113,6 +114,14 @@ describe('parseScenario: each mistake gets a precise message', () => {
     for (const pattern of expected) {
       expect(found.some((line) => pattern.test(line)), `expected an issue matching ${pattern}, got:\n${found.join('\n')}`).toBe(true);
     }
+  });
+});
+
+describe('many-by-many checks', () => {
+  it('leave out the cells where an actor would probe itself', () => {
+    const result = parseScenario('s.yaml', base('    - {from: [a, b], to: [b:80, b:8080], expect: allow}\n').replace('a: {namespace: ns1, labels: {app: a}}', 'a: {namespace: ns1, labels: {app: a}, listen: [80]}'));
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.scenario.checks.map((c) => `${c.from}→${c.toLabel}`)).toEqual(['a→b:80', 'a→b:8080']);
   });
 });
 
