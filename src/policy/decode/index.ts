@@ -2,6 +2,7 @@
  * Kubernetes objects (from YAML files or the API) → the engine's inventory, with every problem listed.
  * Kinds the engine does not need (or of another API group) are skipped; a `List` (kubectl get -o yaml) is unpacked.
  */
+import { assertNever } from '../../model/assert-never.js';
 import type { Inventory, NamespaceSpec, PodSpec, PolicySpec, ServiceSpec } from '../types.js';
 import { decodeNetworkPolicy } from './network-policy.js';
 import { Reader, type DecodeIssue, type RawObject } from './reader.js';
@@ -78,6 +79,8 @@ export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
         if (policy) policies.push(policy);
         return;
       }
+      default:
+        assertNever(kind, 'kind');
     }
   };
 
