@@ -4,6 +4,7 @@
  * (the same shape as a manifest) so one decoder serves files and cluster alike.
  */
 import { CoreV1Api, NetworkingV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../model/labels.js';
 import type { RawObject } from '../policy/index.js';
 import { apiError } from './api-error.js';
 
@@ -16,10 +17,11 @@ export async function readClusterPolicyObjects(kc: KubeConfig): Promise<RawObjec
     list('listing services', () => core.listServiceForAllNamespaces()),
     list('listing NetworkPolicies', () => networking.listNetworkPolicyForAllNamespaces()),
   ]);
-  // Finished pods hold no address and take no traffic.
+  // Finished pods hold no address and take no traffic; kubeknock's own probe pods (of this or another
+  // run) are not workloads: a runner adds its probe pods to the inventory itself.
   const live = pods.filter((pod) => {
-    const phase = (pod as { status?: { phase?: string } }).status?.phase;
-    return phase !== 'Succeeded' && phase !== 'Failed';
+    const { status, metadata } = pod as { status?: { phase?: string }; metadata?: { labels?: Record<string, string> } };
+    return status?.phase !== 'Succeeded' && status?.phase !== 'Failed' && metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE;
   });
   return [
     ...namespaces.map((item) => toRaw('Namespace', item)),

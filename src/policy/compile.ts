@@ -60,10 +60,12 @@ export function compileInventory(inventory: Inventory, options: EngineOptions = 
   return { inventory, options, pods, podsByKey, podsByIp, policies, isolatedBy, rulesFor };
 }
 
-/** The same inventory plus more pods (e.g. probe pods), compiled afresh. */
+/** The same inventory plus more pods (e.g. probe pods), compiled afresh; an extra pod replaces a known one of the same name. */
 export function withExtraPods(compiled: CompiledInventory, extra: readonly PodSpec[]): CompiledInventory {
   if (extra.length === 0) return compiled;
-  return compileInventory({ ...compiled.inventory, pods: [...compiled.inventory.pods, ...extra] }, compiled.options);
+  const replaced = new Set(extra.map(podKey));
+  const kept = compiled.inventory.pods.filter((pod) => !replaced.has(podKey(pod)));
+  return compileInventory({ ...compiled.inventory, pods: [...kept, ...extra] }, compiled.options);
 }
 
 function compilePod(spec: PodSpec, index: number, namespaceLabels: Labels): CompiledPod {

@@ -62,6 +62,12 @@ describe('runner query with extra (probe) pods', () => {
     expect(judgeConnection(withProbes, { from: '10.0.0.9', to: 'prod/probe-db', port: 5432, protocol: 'TCP' }).verdict, 'the probe is found by its IP too').toBe('allow');
     expect(judgeConnection(withProbes, { from: 'prod/db', to: 'prod/probe-db', port: 5432, protocol: 'TCP' }).verdict, 'db may not reach db').toBe('deny');
   });
+
+  it('lets an extra pod replace an inventory pod of the same name', () => {
+    const relabelled = addPods(compiled(objects), [{ namespace: 'prod', name: 'api', labels: { app: 'other' } }]);
+    expect(relabelled.pods.map((pod) => pod.key), 'one prod/api, not two').toEqual(['prod/db', 'prod/api']);
+    expect(judgeConnection(relabelled, { from: 'prod/api', to: 'prod/db', port: 5432, protocol: 'TCP' }).verdict, 'the new labels count').toBe('deny');
+  });
 });
 
 describe('matrix', () => {
