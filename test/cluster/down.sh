@@ -56,17 +56,16 @@ apiserver_up() {
     "$KUBECTL" --kubeconfig="$KCFG" get --raw=/readyz >/dev/null 2>&1
 }
 
-# 1. Policy enforcer and service proxy first, with their own cleanup of iptables/ipset state.
-stop_daemon kube-router 10
+# 1. Policy enforcer, service proxy and controllers (so nothing recreates pods) first; then
+#    kube-router's own cleanup of its iptables/ipset state.
+stop_daemons 10 kube-router kube-proxy kube-controller-manager kube-scheduler
 if [ -x "$KUBE_ROUTER_BIN/kube-router" ]; then
   log "kube-router --cleanup-config"
   "$KUBE_ROUTER_BIN/kube-router" --cleanup-config >"$STATE_DIR/logs/kube-router-cleanup.log" 2>&1 || true
 fi
-stop_daemon kube-proxy 10
 
-# 2. Stop the controllers so nothing recreates pods, then delete every pod through the API so that
-#    kubelet tears sandboxes down through CNI (releasing IPs, veths and network namespaces).
-stop_daemons 10 kube-controller-manager kube-scheduler
+# 2. Delete every pod through the API so that kubelet tears sandboxes down through CNI (releasing
+#    IPs, veths and network namespaces).
 if apiserver_up && alive "$(pid_of kubelet)"; then
   log "deleting all pods"
   "$KUBECTL" --kubeconfig="$KCFG" delete pods --all --all-namespaces --grace-period=0 --force \
@@ -94,7 +93,8 @@ if [ -S "$CONTAINERD_SOCK" ]; then
     "${CTR[@]}" containers delete "$c" >/dev/null 2>&1 || true
   done
 fi
-stop_daemons 15 kube-apiserver etcd containerd external-http external-http8080
+stop_daemons 15 kube-apiserver
+stop_daemons 15 etcd containerd external-http external-http8080
 # Any other pid file left (e.g. from an older layout).
 for f in "$STATE_DIR"/pids/*.pid; do
   [ -e "$f" ] && stop_daemons 5 "$(basename "$f" .pid)"

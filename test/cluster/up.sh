@@ -99,7 +99,7 @@ owner=""
 live=0
 for f in "$STATE_DIR"/pids/*.pid; do
   # a zombie (killed, not yet reaped) has an empty command line: it does not count
-  [ -e "$f" ] && [ -s "/proc/$(cat "$f")/cmdline" ] && live=1
+  [ -e "$f" ] && [ -n "$({ tr -d '\0' <"/proc/$(cat "$f")/cmdline"; } 2>/dev/null)" ] && live=1
 done
 netns_now=$(ip netns list 2>/dev/null | awk '{print $1}')
 if [ -n "$owner" ] && [ "$owner" != "$STATE_DIR" ]; then
