@@ -56,3 +56,26 @@ function refs(policies: readonly PolicyRef[]): string {
 function ref(policy: PolicyRef): string {
   return `${policy.namespace}/${policy.name}`;
 }
+
+/** One line for a matrix footnote: the verdict and the decisive reason of each direction that matters. */
+export function explanationSummary(explanation: Explanation): string {
+  const parts = (['egress', 'ingress'] as const).flatMap((name) => {
+    const verdict = explanation[name];
+    switch (verdict.kind) {
+      case 'not-isolated':
+      case 'host-network':
+      case 'outside':
+        return [];
+      case 'allowed': {
+        const [first] = verdict.allowedBy;
+        return first ? [`${name} allowed by ${ref(first.policy)} ${first.rule}`] : [];
+      }
+      case 'denied':
+        return [`${name} denied: isolated by ${refs(verdict.isolatedBy)}, no rule matched`];
+      default:
+        return assertNever(verdict, 'direction verdict');
+    }
+  });
+  const loop = explanation.loopback ? ' (loopback)' : '';
+  return `policy says ${explanation.verdict}${loop}${parts.length > 0 ? `: ${parts.join('; ')}` : ': no policy isolates either end'}`;
+}

@@ -1,6 +1,7 @@
 /** The engine says why: which policy and rule allowed, or what isolated the pod and why no rule matched. */
 import { describe, expect, it } from 'vitest';
 import { addPods, computeMatrix, judgeConnection, judgeWithPods, matrixCell, UnknownEndpointError } from '../../src/policy/index.js';
+import { explanationSummary } from '../../src/report/policy-explain.js';
 import { compiled, pod, policy } from './builders.js';
 
 const objects = [
@@ -80,5 +81,17 @@ describe('matrix', () => {
       { from: 'prod/db', to: 'prod/api', verdict: 'deny', ingress: 'deny', egress: 'allow', loopback: false },
       { from: 'prod/db', to: 'prod/db', verdict: 'deny', ingress: 'deny', egress: 'allow', loopback: true },
     ]);
+  });
+});
+
+describe('explanation summary (for matrix footnotes)', () => {
+  it('gives the decisive reason in one line', () => {
+    const inventory = compiled(objects);
+    expect(explanationSummary(judgeConnection(inventory, { from: 'prod/api', to: 'prod/db', port: 5432, protocol: 'TCP' }))).toBe(
+      'policy says allow: ingress allowed by prod/db-from-api spec.ingress[0]',
+    );
+    expect(explanationSummary(judgeConnection(inventory, { from: 'prod/db', to: 'prod/api', port: 80, protocol: 'TCP' }))).toBe(
+      'policy says deny: ingress denied: isolated by prod/default-deny, no rule matched',
+    );
   });
 });
