@@ -16,7 +16,8 @@ need_pkgs=(containerd runc containernetworking-plugins iptables ipset conntrack 
   util-linux procps psmisc time curl ca-certificates gcc libc6-dev)
 missing=()
 for p in "${need_pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$st" = "install ok installed" ] || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
@@ -25,8 +26,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
   log "all Debian packages present"
 fi
-# The Debian package would start containerd under systemd; there is no systemd here, but make sure a
-# distro containerd is never what we talk to: ours has its own socket under $RUN_DIR.
+# (Debian's containerd package would start a containerd under systemd; there is no systemd here, and
+# ours has its own root, state and socket under $DATA_DIR and $RUN_DIR anyway.)
 
 # ---------------------------------------------------------------------------------------------------
 phase build
@@ -166,20 +167,16 @@ fi
 # that is pods) and the stand-in external host. Installed in mangle and filter FORWARD so no later
 # ACCEPT (kube-router, kube-proxy) can bypass it. IPv6 from pods is dropped outright.
 ensure_egress_guard() {
-  local ipt="$1" table="$2"
-  if ! $ipt -w -t "$table" -S KUBEKNOCK-EGRESS >/dev/null 2>&1; then
-    $ipt -w -t "$table" -N KUBEKNOCK-EGRESS
-  fi
-  $ipt -w -t "$table" -F KUBEKNOCK-EGRESS
+  local ipt="$1" table="$2" comment='"kubeknock: pod traffic never leaves this machine"'
+  # One iptables-restore transaction (--noflush keeps other chains): the chain is never seen empty.
   if [ "$ipt" = iptables ]; then
-    $ipt -w -t "$table" -A KUBEKNOCK-EGRESS -d "$POD_CIDR" -j RETURN
-    $ipt -w -t "$table" -A KUBEKNOCK-EGRESS -d "$SERVICE_CIDR" -j RETURN
-    $ipt -w -t "$table" -A KUBEKNOCK-EGRESS -d "$EXTERNAL_IP/32" -j RETURN
-    $ipt -w -t "$table" -A KUBEKNOCK-EGRESS -m comment --comment "kubeknock: pod traffic never leaves this machine" -j DROP
+    printf '*%s\n:KUBEKNOCK-EGRESS - [0:0]\n-A KUBEKNOCK-EGRESS -d %s -j RETURN\n-A KUBEKNOCK-EGRESS -d %s -j RETURN\n-A KUBEKNOCK-EGRESS -d %s/32 -j RETURN\n-A KUBEKNOCK-EGRESS -m comment --comment %s -j DROP\nCOMMIT\n' \
+      "$table" "$POD_CIDR" "$SERVICE_CIDR" "$EXTERNAL_IP" "$comment" | iptables-restore -w --noflush
     $ipt -w -t "$table" -C FORWARD -s "$POD_CIDR" -j KUBEKNOCK-EGRESS 2>/dev/null ||
       $ipt -w -t "$table" -I FORWARD 1 -s "$POD_CIDR" -j KUBEKNOCK-EGRESS
   else
-    $ipt -w -t "$table" -A KUBEKNOCK-EGRESS -m comment --comment "kubeknock: pod traffic never leaves this machine" -j DROP
+    printf '*%s\n:KUBEKNOCK-EGRESS - [0:0]\n-A KUBEKNOCK-EGRESS -m comment --comment %s -j DROP\nCOMMIT\n' \
+      "$table" "$comment" | ip6tables-restore -w --noflush
     $ipt -w -t "$table" -C FORWARD -i "$BRIDGE_NAME" -j KUBEKNOCK-EGRESS 2>/dev/null ||
       $ipt -w -t "$table" -I FORWARD 1 -i "$BRIDGE_NAME" -j KUBEKNOCK-EGRESS
   fi
