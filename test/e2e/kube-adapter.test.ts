@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { Writable } from 'node:stream';
+import { CoreV1Api, Exec, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCleanup } from '../../src/app/cleanup.js';
 import { runDoctor } from '../../src/app/doctor.js';
@@ -110,6 +111,14 @@ describe.skipIf(!available)('cluster adapter on the real test cluster', () => {
     const wrongContainer = await cluster.exec(a, 'nope', ['true'], { timeoutMs: 10_000 });
     console.log(`exec into a missing container: ${JSON.stringify(wrongContainer)}`);
     expect(wrongContainer.type).toBe('failed');
+
+    // What the adapter relies on: the server picks v5 and ends with a status frame.
+    const discard = (): Writable => new Writable({ write: (_chunk, _encoding, done) => done() });
+    let status: unknown;
+    const ws = await new Exec(loaded.kc).exec(a.namespace, a.name, 'probe', ['true'], discard(), discard(), null, false, (s) => (status = s));
+    await new Promise((resolve) => ws.on('close', resolve));
+    expect(ws.protocol).toBe('v5.channel.k8s.io');
+    expect(status).toMatchObject({ status: 'Success' });
 
     console.log(`stats: ${JSON.stringify(cluster.stats())}`);
   }, 120_000);
