@@ -21,8 +21,13 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
-    .fail((message: string | undefined, error: Error | undefined) => {
-      throw error ?? new UsageFailure(message ?? 'invalid usage');
+    .fail((message: string | undefined, error: unknown) => {
+      // yargs calls this for its own usage problems (unknown flag, a .check() returning a string or
+      // throwing), and again for whatever this handler throws. Usage problems are the user's to fix;
+      // anything else thrown by a command keeps its class for reportError.
+      if (error instanceof UsageFailure || error instanceof KubeknockError) throw error;
+      if (error instanceof Error && error.name !== 'YError' && !isUsageCheck(error)) throw error;
+      throw new UsageFailure(typeof error === 'string' ? error : error instanceof Error ? error.message : (message ?? 'invalid usage'));
     });
   for (const factory of commands) parser = parser.command(factory(ctx));
   try {
@@ -38,6 +43,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 }
 
 class UsageFailure extends Error {}
+
+/** An Error thrown from a command's .check() callback: yargs passes it through as is. */
+function isUsageCheck(error: Error): boolean {
+  return error.constructor === Error && /^--[a-z]/.test(error.message);
+}
 
 function reportError(error: unknown, io: CliIO): number {
   if (error instanceof UsageFailure) {

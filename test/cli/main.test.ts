@@ -82,3 +82,17 @@ describe('kubeknock CLI', () => {
     expect(stderr).toContain('--timeout must be a whole number of at least 1');
   });
 });
+
+describe('usage errors of any command', () => {
+  it('prints the flag problem once, with the usage hint, exit 2', async () => {
+    const { code, stderr } = await cli(['predict', '-f', 'scenarios/three-tier/policies.yaml', '--port', '0']);
+    expect(code).toBe(2);
+    expect(stderr).toBe('kubeknock: --port must be a whole number from 1 to 65535 (got 0)\nRun "kubeknock --help" for usage.\n');
+  });
+
+  it('names an unknown command', async () => {
+    const { code, stderr } = await cli(['bogus']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Unknown argument: bogus');
+  });
+});
