@@ -22,7 +22,6 @@ export interface ExecOptions {
 
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
 
-type Ending = ExecStatusOutcome;
 
 export function execInPod(kc: KubeConfig, pod: PodRef, container: string, command: readonly string[], options: ExecOptions): Promise<ExecResult> {
   const stdout = new CappedSink(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
@@ -39,7 +38,7 @@ export function execInPod(kc: KubeConfig, pod: PodRef, container: string, comman
   return new Promise<ExecResult>((resolve) => {
     let settled = false;
     let socket: { terminate(): void; readyState: number } | undefined;
-    const finish = (ending: Ending): void => {
+    const finish = (ending: ExecStatusOutcome): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);

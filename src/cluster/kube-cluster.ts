@@ -138,12 +138,9 @@ class KubeCluster implements ClusterPort {
   private async existing(pods: readonly PodRef[]): Promise<PodRef[]> {
     const byNamespace = new Map<string, string[]>();
     for (const pod of pods) byNamespace.set(pod.namespace, [...(byNamespace.get(pod.namespace) ?? []), pod.name]);
-    const left: PodRef[] = [];
-    for (const [namespace, names] of byNamespace) {
-      const states = await this.fetchPods(namespace, names);
-      for (const name of names) if (states.has(name)) left.push({ namespace, name });
-    }
-    return left;
+    const groups = [...byNamespace];
+    const answers = await Promise.all(groups.map(([namespace, names]) => this.fetchPods(namespace, names)));
+    return groups.flatMap(([namespace, names], index) => names.filter((name) => answers[index]?.has(name)).map((name) => ({ namespace, name })));
   }
 
   /** All pages of a pod list. */

@@ -27,8 +27,10 @@ export async function waitForPods(pods: readonly PodRef[], fetchPods: FetchPods,
     const pending = pods.filter((pod) => !running.has(key(pod)));
     if (pending.length === 0) return pods.map((pod) => running.get(key(pod)) as RunningPod);
     try {
-      for (const [namespace, names] of groupByNamespace(pending)) {
-        const states = await fetchPods(namespace, names);
+      const groups = [...groupByNamespace(pending)];
+      const answers = await Promise.all(groups.map(([namespace, names]) => fetchPods(namespace, names)));
+      for (const [index, [namespace, names]] of groups.entries()) {
+        const states = answers[index] ?? new Map<string, PodLike>();
         for (const name of names) {
           const ref = { namespace, name };
           const pod = states.get(name);
