@@ -109,6 +109,9 @@ expect() {
 FQDN_A="web.$NS_A.svc.cluster.local"
 FQDN_B="web.$NS_B.svc.cluster.local"
 expect open "DNS: $FQDN_B resolves from $NS_A" $NS_A nslookup -type=a -timeout=2 -retry=1 "$FQDN_B."
+# CoreDNS forwards nowhere: a name outside the cluster zone is refused by the cluster DNS itself.
+expect closed "DNS: example.com. is not resolved (CoreDNS has no upstream)" $NS_A nslookup -type=a -timeout=2 -retry=1 example.com.
+grep -q REFUSED /tmp/kk-smoke-probe.out || fail "expected REFUSED from the cluster DNS for example.com."
 expect open "pod $NS_A -> pod $NS_B ($IP_B:8080) TCP" $NS_A nc -z -vv -w 3 "$IP_B" 8080
 expect open "pod $NS_B -> pod $NS_A ($IP_A:8080) TCP" $NS_B nc -z -vv -w 3 "$IP_A" 8080
 expect open "pod $NS_A -> Service $FQDN_B:80 HTTP" $NS_A wget -q -T 3 -O - "http://$FQDN_B/"
