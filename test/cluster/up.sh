@@ -226,7 +226,7 @@ stop_daemon() { # stop_daemon <name>: SIGTERM the recorded pid, SIGKILL after 10
     for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$pid" 2>/dev/null || true
   fi
-  rm -f "$f"
+  rm -f "$f" "${f%.pid}.cmd"
 }
 # write_config <file> <daemon>: writes stdin to <file>; if the content changed, the daemon (when
 # running) is stopped so that start_daemon starts it again with the new configuration.
@@ -246,13 +246,19 @@ write_config() {
 start_daemon() { # start_daemon <name> <match> <command...>
   local name="$1" match="$2"
   shift 2
+  local want="$*"
   if is_running "$name" "$match"; then
-    log "$name already running (pid $(cat "$STATE_DIR/pids/$name.pid"))"
-    return 0
+    if [ "$(cat "$STATE_DIR/pids/$name.cmd" 2>/dev/null)" = "$want" ]; then
+      log "$name already running (pid $(cat "$STATE_DIR/pids/$name.pid"))"
+      return 0
+    fi
+    log "command line of $name changed: restarting it"
+    stop_daemon "$name"
   fi
   log "starting $name"
   setsid nohup "$@" >>"$STATE_DIR/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$STATE_DIR/pids/$name.pid"
+  printf '%s' "$want" >"$STATE_DIR/pids/$name.cmd"
 }
 wait_for() { # wait_for <what> <timeout s> <command...>
   local what="$1" timeout="$2" start=$SECONDS
@@ -285,7 +291,8 @@ fi
 # make_cert <name> <subject> <extendedKeyUsage> [subjectAltName]
 make_cert() {
   local name="$1" subj="$2" eku="$3" san="${4:-}"
-  if [ -f "$PKI/$name.crt" ] && [ -f "$PKI/$name.ip" ] && [ "$(cat "$PKI/$name.ip")" = "$NODE_IP" ]; then
+  # Reuse a certificate; a serving certificate only while the node IP in its SANs is still right.
+  if [ -f "$PKI/$name.crt" ] && { [ -z "$san" ] || [ "$(cat "$PKI/$name.ip" 2>/dev/null)" = "$NODE_IP" ]; }; then
     return 0
   fi
   openssl_q genrsa -out "$PKI/$name.key" 2048
@@ -310,6 +317,7 @@ make_cert controller-manager "/CN=system:kube-controller-manager" clientAuth
 make_cert scheduler "/CN=system:kube-scheduler" clientAuth
 make_cert kube-proxy "/CN=system:kube-proxy" clientAuth
 make_cert kubelet-client "/O=system:nodes/CN=system:node:$NODE_NAME" clientAuth
+make_cert front-proxy-client "/CN=front-proxy-client" clientAuth
 make_cert kubelet-serving "/CN=$NODE_NAME" serverAuth "DNS:$NODE_NAME,IP:$NODE_IP,IP:127.0.0.1"
 if [ ! -f "$PKI/sa.key" ]; then
   openssl_q genrsa -out "$PKI/sa.key" 2048
@@ -320,7 +328,7 @@ chmod 600 "$PKI"/*.key
 # kubeconfigs
 write_kubeconfig() { # <file> <cert name> <server>
   local f="$1" cert="$2" server="$3"
-  [ -f "$f" ] && grep -q "$server" "$f" && return 0
+  [ -f "$f" ] && [ "$f" -nt "$PKI/$cert.crt" ] && grep -q "$server" "$f" && return 0
   rm -f "$f"
   "$KUBECTL" config --kubeconfig="$f" set-cluster kubeknock --server="$server" --certificate-authority="$PKI/ca.crt" --embed-certs=true >/dev/null
   "$KUBECTL" config --kubeconfig="$f" set-credentials "$cert" --client-certificate="$PKI/$cert.crt" --client-key="$PKI/$cert.key" --embed-certs=true >/dev/null
@@ -373,7 +381,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     max_conf_num = 1
 EOF
 # Bridge CNI with host-local IPAM. No masquerade: pod traffic keeps its pod source address.
-cat >"$STATE_DIR/config/cni/10-kubeknock.conflist" <<EOF
+write_config "$STATE_DIR/config/cni/10-kubeknock.conflist" none <<EOF
 {
   "cniVersion": "1.0.0",
   "name": "kubeknock",
@@ -431,6 +439,10 @@ start_daemon kube-apiserver "$K8S_BIN/kube-apiserver" "$K8S_BIN/kube-apiserver" 
   --kubelet-certificate-authority="$PKI/ca.crt" --kubelet-preferred-address-types=InternalIP \
   --service-account-issuer="https://kubernetes.default.svc.$CLUSTER_DOMAIN" \
   --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
+  --requestheader-client-ca-file="$PKI/ca.crt" --requestheader-allowed-names=front-proxy-client \
+  --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
+  --requestheader-extra-headers-prefix=X-Remote-Extra- \
+  --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
   --authorization-mode=Node,RBAC --enable-admission-plugins=NodeRestriction \
   --allow-privileged=true --profiling=false --v=1
 APISERVER_CURL=(curl -sf --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key")
