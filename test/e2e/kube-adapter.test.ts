@@ -1,7 +1,6 @@
 /**
- * The cluster adapter against the real single-node test cluster (test/cluster/up.sh). Not part of
- * `npm test`; run it with the cluster up:
- *   npx vitest run test/e2e/kube-adapter.test.ts        (from the repository root, no --config)
+ * The cluster adapter against the real single-node test cluster (test/cluster/up.sh). Part of
+ * `npm run test:e2e`, whose global setup fails when the cluster is not up.
  * KUBEKNOCK_E2E_KUBECONFIG overrides the kubeconfig path (default test/cluster/.state/kubeconfig).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,7 +18,6 @@ import { PodStartError, type ClusterPort, type PodManifest, type PodRef } from '
 const stateDir = fileURLToPath(new URL('../cluster/.state/', import.meta.url));
 const kubeconfig = process.env['KUBEKNOCK_E2E_KUBECONFIG'] ?? `${stateDir}kubeconfig`;
 const imageFile = `${stateDir}busybox-image`;
-const available = existsSync(kubeconfig);
 const NAMESPACE = 'kubeknock-e2e-kube';
 const RUN_ID = `e2e-kube-${Date.now().toString(36)}`;
 
@@ -52,7 +50,7 @@ function probe(generateName: string, image: string, overrides: { runAsRoot?: boo
   };
 }
 
-describe.skipIf(!available)('cluster adapter on the real test cluster', () => {
+describe('cluster adapter on the real test cluster', () => {
   let loaded: LoadedKubeConfig;
   let cluster: ClusterPort;
   let image: string;
@@ -71,7 +69,6 @@ describe.skipIf(!available)('cluster adapter on the real test cluster', () => {
   }, 90_000);
 
   afterAll(async () => {
-    if (!available) return;
     await cluster.deletePods(created, { gracePeriodSeconds: 1, timeoutMs: 60_000 }).catch(() => undefined);
     await loaded.kc.makeApiClient(CoreV1Api).deleteNamespace({ name: NAMESPACE }).catch(() => undefined);
   }, 90_000);

@@ -5,17 +5,21 @@ import { createClusterInspector } from '../../cluster/inspect.js';
 import { loadKubeConfig } from '../../cluster/kubeconfig.js';
 import { withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import { defineCommand } from './index.js';
+import { loadScenarios } from '../../scenario/load.js';
+import { scenarioNamespaces } from '../../scenario/namespaces.js';
 
 interface DoctorArgs extends ClusterFlags {
+  readonly scenarios?: readonly string[];
   readonly namespace?: readonly string[];
   readonly output: DoctorFormat;
 }
 
 export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
-  command: 'doctor',
+  command: 'doctor [scenarios..]',
   describe: 'Check that a run can work here: API server, RBAC, namespaces, Pod Security, CNI, wide-open namespaces',
   builder: (yargs: Argv<object>) =>
     withClusterFlags(yargs)
+      .positional('scenarios', { type: 'string', array: true, describe: 'Scenario files whose namespaces (actors and targets) a run would use' })
       .option('namespace', { alias: 'n', type: 'string', array: true, describe: 'Namespace a run would use (repeatable; default: the context namespace)' })
       .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as DoctorFormat, describe: 'Report format' }),
   handler: async (argv) => {
@@ -28,7 +32,9 @@ export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
           env: ctx.io.env,
         }),
       );
-    const report = await runDoctor(connect, { namespaces: argv.namespace ?? [] });
+    const fromScenarios = argv.scenarios?.length ? scenarioNamespaces(await loadScenarios(argv.scenarios)) : [];
+    const namespaces = [...new Set([...(argv.namespace ?? []), ...fromScenarios])];
+    const report = await runDoctor(connect, { namespaces });
     ctx.io.stdout.write(renderDoctor(report, argv.output));
     ctx.exitCode = report.canRun ? 0 : 2;
   },
