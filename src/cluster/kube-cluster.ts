@@ -3,11 +3,11 @@
  * ApiCalls (counted, errors wrapped with what we were doing); the interesting logic lives in small
  * pure siblings (pod-status, pod-waiter, exec-status) that are tested without a cluster.
  */
-import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type CoreV1Event, type V1Pod } from '@kubernetes/client-node';
 import { InfraError, describeError } from '../app/errors.js';
 import { managedSelector } from '../model/labels.js';
 import type { LabelSelector } from '../model/scenario.js';
-import type { ClusterPort, ExecResult, PodInfo, PodManifest, PodRef, RunningPod, ServiceInfo, WaitOptions } from '../probe/cluster-port.js';
+import { PodStartError, type ClusterPort, type ExecResult, type PodInfo, type PodManifest, type PodRef, type RunningPod, type ServiceInfo, type WaitOptions } from '../probe/cluster-port.js';
 import { ApiCalls } from './api-calls.js';
 import { execInPod } from './exec.js';
 import type { LoadedKubeConfig } from './kubeconfig.js';
@@ -49,8 +49,28 @@ class KubeCluster implements ClusterPort {
     return { namespace, name };
   }
 
-  waitForPodsRunning(pods: readonly PodRef[], options: WaitOptions): Promise<readonly RunningPod[]> {
-    return waitForPods(pods, (namespace, names) => this.fetchPods(namespace, names), options);
+  async waitForPodsRunning(pods: readonly PodRef[], options: WaitOptions): Promise<readonly RunningPod[]> {
+    try {
+      return await waitForPods(pods, (namespace, names) => this.fetchPods(namespace, names), options);
+    } catch (error) {
+      if (error instanceof PodStartError && error.reason === 'Timeout') throw await this.withLatestWarning(error);
+      throw error;
+    }
+  }
+
+  /**
+   * A pod stuck in ContainerCreating says nothing in its status; the kubelet's Warning events say why
+   * (FailedCreatePodSandBox, FailedMount, …). Best effort: without events the timeout stands alone.
+   */
+  private async withLatestWarning(error: PodStartError): Promise<PodStartError> {
+    const { namespace, name } = error.pod;
+    const events = await this.calls
+      .request(`reading events of ${namespace}/${name}`, () => this.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` }))
+      .catch(() => undefined);
+    const warnings = (events?.items ?? []).filter((e) => e.type === 'Warning');
+    const latest = warnings.sort((a, b) => eventTime(a) - eventTime(b)).at(-1);
+    if (!latest) return error;
+    return new PodStartError(error.pod, latest.reason ?? 'Timeout', `${error.message}; last warning on ${name}: ${latest.reason ?? 'Warning'}: ${(latest.message ?? '').trim()}`);
   }
 
   exec(pod: PodRef, container: string, command: readonly string[], options: { readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<ExecResult> {
@@ -174,4 +194,9 @@ function podInfo(pod: V1Pod): PodInfo {
     ...(phase ? { phase } : {}),
     deleting: pod.metadata?.deletionTimestamp !== undefined,
   };
+}
+
+function eventTime(event: CoreV1Event): number {
+  const when = event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp;
+  return when ? new Date(when).getTime() : 0;
 }

@@ -35,6 +35,8 @@ export interface FakeApiOptions {
   readonly readsUntilRunning?: number;
   /** Reads of a deleted pod before it is really gone. */
   readonly readsUntilGone?: number;
+  /** Events per namespace, served filtered by `involvedObject.name`. */
+  readonly events?: Readonly<Record<string, readonly Json[]>>;
 }
 
 const status = (code: number, reason: string, message: string): Json => ({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code });
@@ -77,6 +79,11 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
     if ((m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/daemonsets$/.exec(path))) {
       const ns = m[1];
       return [200, { metadata: {}, items: (options.daemonSets ?? []).filter((d) => (d['metadata'] as Json)['namespace'] === ns) }];
+    }
+    if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/events$/.exec(path))) {
+      const involved = (url.searchParams.get('fieldSelector') ?? '').replace(/^involvedObject\.name=/, '');
+      const items = (options.events?.[m[1] ?? ''] ?? []).filter((e) => (e['involvedObject'] as Json | undefined)?.['name'] === involved);
+      return [200, { metadata: {}, items }];
     }
     if (path === '/apis/networking.k8s.io/v1/networkpolicies') return [200, { metadata: {}, items: options.networkPolicies ?? [] }];
     if (path === '/api/v1/namespaces/kube-system/pods' && options.systemPods) return [200, { metadata: {}, items: options.systemPods }];

@@ -107,6 +107,35 @@ describe('KubeCluster', () => {
     await expect(waiting).rejects.toMatchObject({ reason: 'Deleted' });
   });
 
+  it('a pod stuck without a status reason times out with the kubelet\'s latest warning event', async () => {
+    const event = (reason: string, message: string, at: string) => ({
+      type: 'Warning',
+      reason,
+      message,
+      lastTimestamp: at,
+      involvedObject: { kind: 'Pod', name: 'kk-backend-00001' },
+      metadata: { name: `e-${reason}` },
+    });
+    api = await startFakeApi({
+      namespaces: { production: {} },
+      readsUntilRunning: 1000,
+      events: {
+        production: [
+          event('FailedMount', 'older problem', '2026-01-01T00:00:00Z'),
+          event('FailedCreatePodSandBox', 'Failed to create pod sandbox: OCI runtime create failed', '2026-01-01T00:00:05Z'),
+        ],
+      },
+    });
+    const cluster = createKubeCluster(api.loaded);
+    const pod = await cluster.createPod(manifest('production'));
+    const error = await cluster.waitForPodsRunning([pod], { timeoutMs: 400 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PodStartError);
+    expect(error).toMatchObject({ reason: 'FailedCreatePodSandBox' });
+    expect((error as Error).message).toMatch(
+      /^probe pods not running after 0s: production\/kk-backend-00001 \(.*\); last warning on kk-backend-00001: FailedCreatePodSandBox: Failed to create pod sandbox: OCI runtime create failed$/,
+    );
+  });
+
   it('says when Pod Security, not RBAC, refused the pod', async () => {
     api = await startFakeApi({ namespaces: { locked: {} }, podSecurityRestricted: 'locked' });
     const cluster = createKubeCluster(api.loaded);
