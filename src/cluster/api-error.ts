@@ -70,10 +70,10 @@ export function classifyApiError(error: unknown): ApiFailure {
 /**
  * A 403 whose message comes from admission rather than RBAC. RBAC denials always read
  * `User "x" cannot <verb> resource "y"`; Pod Security says `violates PodSecurity`, webhooks say
- * `admission webhook "…" denied the request`.
+ * `admission webhook "…" denied the request`, NamespaceLifecycle says the namespace `is being terminated`.
  */
 function isAdmissionDenial(message: string): boolean {
-  return /violates PodSecurity|admission webhook|denied the request|exceeded quota/i.test(message) && !/ cannot \w+ resource /.test(message);
+  return /violates PodSecurity|admission webhook|denied the request|exceeded quota|is being terminated/i.test(message) && !/ cannot \w+ resource /.test(message);
 }
 
 /** One line: "forbidden (RBAC): pods is forbidden: User …". */

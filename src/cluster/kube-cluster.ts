@@ -32,9 +32,10 @@ class KubeCluster implements ClusterPort {
     this.core = loaded.kc.makeApiClient(CoreV1Api);
   }
 
-  async namespaceExists(name: string): Promise<boolean> {
+  async namespacePhase(name: string): Promise<'Active' | 'Terminating' | undefined> {
     const found = await this.calls.requestOrNotFound(`reading namespace ${name}`, () => this.core.readNamespace({ name }));
-    return found !== undefined;
+    if (found === undefined) return undefined;
+    return found.status?.phase === 'Terminating' || found.metadata?.deletionTimestamp ? 'Terminating' : 'Active';
   }
 
   async createPod(manifest: PodManifest): Promise<PodRef> {

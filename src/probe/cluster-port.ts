@@ -63,7 +63,8 @@ export interface WaitOptions {
 export interface ClusterPort {
   /** API server URL, for reports and messages. */
   readonly server: string;
-  namespaceExists(name: string): Promise<boolean>;
+  /** `Active`, `Terminating` (being deleted: nothing new can be created in it), or undefined when it does not exist. */
+  namespacePhase(name: string): Promise<'Active' | 'Terminating' | undefined>;
   /** Creates the pod (generateName) and returns its assigned name. Rejects with a clear reason on 403/404/etc. */
   createPod(manifest: PodManifest): Promise<PodRef>;
   /**

@@ -23,9 +23,15 @@ export async function preflight(scenario: Scenario, cluster: ClusterPort): Promi
   const missing = new Set<string>();
   await Promise.all(
     [...namespaceUsers].map(async ([namespace, source]) => {
-      if (await cluster.namespaceExists(namespace)) return;
+      const phase = await cluster.namespacePhase(namespace);
+      if (phase === 'Active') return;
       missing.add(namespace);
-      at(source, `namespace "${namespace}" does not exist in the cluster at ${cluster.server}; create it (kubectl create namespace ${namespace}) or fix the scenario`);
+      at(
+        source,
+        phase === 'Terminating'
+          ? `namespace "${namespace}" is being deleted, so no probe pod can be created in it; wait until it is gone and create it again`
+          : `namespace "${namespace}" does not exist in the cluster at ${cluster.server}; create it (kubectl create namespace ${namespace}) or fix the scenario`,
+      );
     }),
   );
 

@@ -62,7 +62,7 @@ describe('cluster adapter on the real test cluster', () => {
     image = existsSync(imageFile) ? readFileSync(imageFile, 'utf8').trim() : 'docker.io/library/busybox:1.36.1';
     const core = loaded.kc.makeApiClient(CoreV1Api);
     await core.deleteNamespace({ name: NAMESPACE }).catch(() => undefined);
-    for (let i = 0; i < 120 && (await cluster.namespaceExists(NAMESPACE)); i += 1) await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 120 && (await cluster.namespacePhase(NAMESPACE)) !== undefined; i += 1) await new Promise((r) => setTimeout(r, 500));
     await core.createNamespace({
       body: { metadata: { name: NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' } } },
     });

@@ -20,6 +20,13 @@ describe('classifyApiError', () => {
     expect(failure.message).toContain('violates PodSecurity');
   });
 
+  it('403 for a namespace being deleted is admission (NamespaceLifecycle), not RBAC', () => {
+    const failure = classifyApiError(
+      status(403, 'Forbidden', 'pods "kubeknock-backend-" is forbidden: unable to create new content in namespace production because it is being terminated'),
+    );
+    expect(failure.kind).toBe('admission');
+  });
+
   it('403 from RBAC is forbidden', () => {
     const failure = classifyApiError(
       status(403, 'Forbidden', 'pods is forbidden: User "system:serviceaccount:ci:runner" cannot create resource "pods" in API group "" in the namespace "production"'),

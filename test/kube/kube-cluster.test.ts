@@ -150,7 +150,7 @@ describe('KubeCluster', () => {
     api = await startFakeApi({ namespaces: {} });
     const cluster = createKubeCluster(api.loaded);
     await expect(cluster.createPod(manifest('productoin'))).rejects.toThrow('creating probe pod productoin/kk-backend-…: not found: namespaces "productoin" not found');
-    expect(await cluster.namespaceExists('productoin')).toBe(false);
+    expect(await cluster.namespacePhase('productoin')).toBeUndefined();
   });
 
   it('deleting a pod that is already gone is fine; one that never goes names the survivor', async () => {
@@ -185,6 +185,6 @@ describe('KubeCluster', () => {
     await api.close();
     api = undefined;
     const cluster = createKubeCluster(loaded);
-    await expect(cluster.namespaceExists('x')).rejects.toThrow(/reading namespace x: cannot reach the API server: .*ECONNREFUSED/);
+    await expect(cluster.namespacePhase('x')).rejects.toThrow(/reading namespace x: cannot reach the API server: .*ECONNREFUSED/);
   });
 });

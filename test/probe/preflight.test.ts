@@ -51,6 +51,15 @@ describe('preflight', () => {
     expect(fake.created).toHaveLength(0);
   });
 
+  it('refuses a namespace that is being deleted', async () => {
+    fake = new FakeCluster({ namespaces: ['apps'], terminating: ['elsewhere'] });
+    const s = scenario('    - {from: client, to: {host: 203.0.113.10, port: 80}, expect: deny}\n');
+    const error = await preflight(s, fake).catch((e: unknown) => e);
+    expect((error as InputError).issues.map((i) => i.message)).toEqual([
+      'namespace "elsewhere" is being deleted, so no probe pod can be created in it; wait until it is gone and create it again',
+    ]);
+  });
+
   it('returns the looked-up Services and running selected pods', async () => {
     fake = new FakeCluster({
       namespaces: ['apps', 'elsewhere'],

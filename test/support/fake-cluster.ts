@@ -27,6 +27,8 @@ export interface FakePod extends PodInfo {
 
 export interface FakeClusterOptions {
   readonly namespaces?: readonly string[];
+  /** Namespaces being deleted. */
+  readonly terminating?: readonly string[];
   readonly services?: readonly ServiceInfo[];
   /** Pods that exist before the run (targets of `pods` selectors). */
   readonly existingPods?: readonly PodInfo[];
@@ -51,9 +53,10 @@ export class FakeCluster implements ClusterPort {
 
   constructor(private readonly options: FakeClusterOptions = {}) {}
 
-  async namespaceExists(name: string): Promise<boolean> {
+  async namespacePhase(name: string): Promise<'Active' | 'Terminating' | undefined> {
     this.requests += 1;
-    return (this.options.namespaces ?? []).includes(name);
+    if ((this.options.terminating ?? []).includes(name)) return 'Terminating';
+    return (this.options.namespaces ?? []).includes(name) ? 'Active' : undefined;
   }
 
   async createPod(manifest: PodManifest): Promise<PodRef> {
