@@ -17,7 +17,7 @@ function namespacesOf(policies: string): string[] {
 }
 
 afterAll(async () => {
-  for (const ns of createdNamespaces) await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
+  for (const ns of createdNamespaces) await kubectl(['delete', 'namespace', ns, '--timeout=120s']).catch(() => undefined);
 });
 
 describe('the playbook on the real cluster', () => {

@@ -49,7 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await kubectl(['delete', 'namespace', NS, '--wait=false']).catch(() => undefined);
+  await kubectl(['delete', 'namespace', NS, '--timeout=120s']).catch(() => undefined);
 });
 
 describe('kubeknock run on the real cluster', () => {
