@@ -161,6 +161,10 @@ for tbl in mangle filter; do
   iptables -w -t $tbl -S KUBEKNOCK-EGRESS | grep -q -- '-j DROP' || fail "egress guard chain in $tbl has no DROP"
 done
 pass "egress guard present in mangle and filter FORWARD (pod traffic cannot leave the machine)"
+routes=$(ip -4 route show table all | grep -E '^(local )?203\.0\.113\.' || true)
+[ "$routes" = "203.0.113.10 dev kk-ext0 scope link src 10.244.0.1 " ] || [ "$routes" = "203.0.113.10 dev kk-ext0 scope link src 10.244.0.1" ] ||
+  fail "the host routes more of 203.0.113.0/24 than the stand-in's /32 (the registries live there): $routes"
+pass "only $EXTERNAL_IP/32 is routed to the stand-in external host"
 iptables -w -t nat -S | grep -q -- "-s $POD_CIDR.*MASQUERADE" && fail "found a MASQUERADE rule for the pod network"
 pass "no MASQUERADE rule for the pod network"
 

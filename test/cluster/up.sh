@@ -189,20 +189,31 @@ log "egress guard installed (mangle+filter FORWARD: $POD_CIDR -> only $POD_CIDR,
 
 # ---------------------------------------------------------------------------------------------------
 phase external-host
-if ! ip netns list | awk '{print $1}' | grep -qx "$EXTERNAL_NETNS"; then
-  ip netns add "$EXTERNAL_NETNS"
+# The stand-in external host is a network namespace holding only $EXTERNAL_IP/32. Nothing but that one
+# /32 is routed to it: the registries this machine may use live in documentation ranges too (here
+# 203.0.113.80), so a whole /24 on the veth would cut the machine off from them. The host side has no
+# address of its own; the host reaches the namespace from the pod gateway address, and the namespace
+# routes only the pod network back, through that address (Linux answers ARP for it on any interface).
+if ! ip link show "$BRIDGE_NAME" >/dev/null 2>&1; then
+  # Created here rather than by the bridge CNI plugin (which reuses it) so that the gateway address
+  # exists before the first pod.
+  ip link add "$BRIDGE_NAME" type bridge
 fi
+ip addr replace "$POD_GATEWAY/${POD_CIDR#*/}" dev "$BRIDGE_NAME"
+ip link set "$BRIDGE_NAME" up
+netns_now=$(ip netns list 2>/dev/null | awk '{print $1}')
+grep -qx "$EXTERNAL_NETNS" <<<"$netns_now" || ip netns add "$EXTERNAL_NETNS"
 if ! ip link show kk-ext0 >/dev/null 2>&1; then
   ip link add kk-ext0 type veth peer name kk-ext1
   ip link set kk-ext1 netns "$EXTERNAL_NETNS"
 fi
-ip addr replace "$EXTERNAL_HOST_SIDE_IP/24" dev kk-ext0
 ip link set kk-ext0 up
+ip route replace "$EXTERNAL_IP/32" dev kk-ext0 src "$POD_GATEWAY"
 ip -n "$EXTERNAL_NETNS" link set lo up
-ip -n "$EXTERNAL_NETNS" addr replace "$EXTERNAL_IP/24" dev kk-ext1
+ip -n "$EXTERNAL_NETNS" addr replace "$EXTERNAL_IP/32" dev kk-ext1
 ip -n "$EXTERNAL_NETNS" link set kk-ext1 up
-# Only route back to the pod network and this host; no default route.
-ip -n "$EXTERNAL_NETNS" route replace "$POD_CIDR" via "$EXTERNAL_HOST_SIDE_IP"
+ip -n "$EXTERNAL_NETNS" route replace "$POD_GATEWAY/32" dev kk-ext1
+ip -n "$EXTERNAL_NETNS" route replace "$POD_CIDR" via "$POD_GATEWAY" dev kk-ext1
 mkdir -p "$STATE_DIR/external/www"
 printf 'kubeknock external stand-in %s\n' "$EXTERNAL_IP" >"$STATE_DIR/external/www/index.html"
 
