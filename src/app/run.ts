@@ -13,7 +13,9 @@ import { preflight } from '../probe/preflight.js';
 import { runScenario, type RunProgress } from '../probe/runner.js';
 import { renderReport, type ReportFormat } from '../report/format.js';
 import { loadScenarios } from '../scenario/load.js';
+import type { EngineOptions } from '../policy/index.js';
 import { describeError } from './errors.js';
+import { policyExpectations, type PolicyObjectSource } from './policy-expectations.js';
 
 /** Command-line settings that override a scenario's defaults for one run. */
 export interface DefaultsOverride {
@@ -36,6 +38,8 @@ export interface RunRequest {
   readonly runId?: string;
   readonly color: boolean;
   readonly width?: number;
+  /** How `expect: policy` judges ipBlock peers against pod IPs (the CNI decides; Cilium does not match them). */
+  readonly policyEngine?: EngineOptions;
 }
 
 export interface RunDeps {
@@ -46,6 +50,11 @@ export interface RunDeps {
   readonly signal?: AbortSignal;
   readonly write: (text: string) => void;
   readonly toolVersion: string;
+  /**
+   * The live Namespaces, Pods and NetworkPolicies, for `expect: policy` checks; read only when the
+   * scenario has such checks (it needs cluster-wide list on those kinds).
+   */
+  readonly readPolicyObjects?: PolicyObjectSource;
 }
 
 export interface RunOutcome {
@@ -71,6 +80,9 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
     toolVersion: deps.toolVersion,
     facts,
     ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.readPolicyObjects && scenario.checks.some((c) => c.expect === 'policy')
+      ? { resolveExpectations: policyExpectations(deps.readPolicyObjects, request.policyEngine) }
+      : {}),
   });
   const exitCode = exitCodeOf(report, deps.signal);
   deps.progress.finish(exitCode === 0, `${report.summary.passed}/${report.summary.total} checks passed`);

@@ -2,8 +2,8 @@
  * The record of a run. A failed or interrupted run has the same shape as a successful one plus
  * failure fields, so every renderer handles every run without try/catch.
  */
-import type { CheckKind } from './scenario.js';
-import type { Expectation, Observed, Outcome } from './outcome.js';
+import type { CheckExpectation, CheckKind } from './scenario.js';
+import type { Observed, Outcome } from './outcome.js';
 
 export interface Attempt {
   readonly outcome: Outcome;
@@ -13,6 +13,8 @@ export interface Attempt {
   readonly output: string;
   readonly durationMs: number;
 }
+
+export type ExpectSource = 'scenario' | 'policy';
 
 export type CheckStatus =
   | 'pass' //     observed == expected
@@ -31,7 +33,15 @@ export interface CheckResult {
   /** The concrete address probed (IP:port, URL, DNS name), when resolved. */
   readonly address?: string;
   readonly kind: CheckKind;
-  readonly expect: Expectation;
+  /**
+   * The expectation the check was judged against. `policy` only on a skipped check whose expectation
+   * was to come from the cluster's policies and could not be derived: kubeknock never guesses one.
+   */
+  readonly expect: CheckExpectation;
+  /** Who said what to expect: the scenario, or the live NetworkPolicies (`expect: policy`). */
+  readonly expectSource?: ExpectSource;
+  /** For `expect: policy`: why the policies allow or deny this connection (the text of `kubeknock explain`). */
+  readonly explanation?: string;
   readonly status: CheckStatus;
   /** Last attempt's judgement; absent when skipped. */
   readonly observed?: Observed;

@@ -6,6 +6,13 @@ import type { Expectation, OutcomeClass } from './outcome.js';
 
 export type CheckKind = 'tcp' | 'http' | 'dns';
 
+/**
+ * What a check expects: a verdict the user wrote, or `policy`: derived at run time from the live
+ * cluster's NetworkPolicies (src/app/policy-expectations.ts), so an audit catches a CNI that enforces
+ * nothing, or drift between the policies and the network.
+ */
+export type CheckExpectation = Expectation | 'policy';
+
 /** Where a piece of user input came from, for error messages and reports. */
 export interface SourceLocation {
   readonly file: string;
@@ -104,7 +111,7 @@ export interface Check {
   /** Column label in the matrix, e.g. `postgres:5432`, `svc/production/api:80`, `dns:kubernetes.default…`. */
   readonly toLabel: string;
   readonly kind: CheckKind;
-  readonly expect: Expectation;
+  readonly expect: CheckExpectation;
   readonly timeoutSeconds: number;
   readonly attempts: number;
   readonly source: SourceLocation;

@@ -12,6 +12,7 @@ import { classifyOutcome } from './classify.js';
 import type { Clock } from './clock.js';
 import { PodStartError, type ClusterPort, type PodRef, type RunningPod } from './cluster-port.js';
 import { probeCommandLine } from './commands.js';
+import { probePodsOf, resolveExpectations, type ExpectationResolver } from './expectations.js';
 import { judgeOutcome } from './judge.js';
 import { planProbes, type TargetFacts } from './plan.js';
 import { buildProbePod, PROBE_CONTAINER } from './pod-spec.js';
@@ -40,6 +41,11 @@ export interface RunOptions {
    * compares against, never what a user wants.
    */
   readonly probesPerExec?: number;
+  /**
+   * Derives the expectations of `expect: policy` checks; called once, after the pods run and the
+   * probes are planned. Without it those checks are skipped and the run records a `policy` error.
+   */
+  readonly resolveExpectations?: ExpectationResolver;
 }
 
 /** Probes per exec: keeps the command line (sent in the exec URL) a sane size. */
@@ -52,7 +58,7 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
   const { clock, progress, signal } = options;
   const startedAt = clock.now();
   const errors: RunError[] = [];
-  const created: { actor: string; ref: PodRef }[] = [];
+  const created: { actor: string; ref: PodRef; labels: Readonly<Record<string, string>> }[] = [];
   const records: ProbeRecord[] = [];
   let podStartMs: number | undefined;
   let probeMs: number | undefined;
@@ -78,8 +84,9 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
     progress.step(`creating ${scenario.actors.size} probe pod(s)`);
     const creations = await Promise.allSettled(
       [...scenario.actors.values()].map(async (actor) => {
-        const ref = await cluster.createPod(buildProbePod({ actor, scenarioName: scenario.name, runId: options.runId, settings: scenario.defaults.pod }));
-        created.push({ actor: actor.name, ref });
+        const manifest = buildProbePod({ actor, scenarioName: scenario.name, runId: options.runId, settings: scenario.defaults.pod });
+        const ref = await cluster.createPod(manifest);
+        created.push({ actor: actor.name, ref, labels: manifest.metadata.labels });
       }),
     );
     const failedCreates = creations.flatMap((c) => (c.status === 'rejected' ? [c.reason as unknown] : []));
@@ -103,16 +110,24 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
     }
 
     const plan = planProbes(scenario, podsByActor, options.facts, { clusterDomain: options.clusterDomain });
-    for (const [actor, probes] of plan) {
-      const pod = podsByActor.get(actor);
-      for (const probe of probes) {
-        records.push({ probe, ...(pod ? { fromPod: `${pod.namespace}/${pod.name}` } : {}), command: probeCommandLine(probe.task), attempts: [] });
-      }
+    const planned = [...plan.values()].flat();
+    const fromPolicy = planned.filter((probe) => probe.check.expect === 'policy').length;
+    if (fromPolicy > 0) progress.step(`deriving the expectation of ${fromPolicy} probe(s) from the cluster's NetworkPolicies`);
+    const expectations = await resolveExpectations(planned, probePodsOf(scenario.actors, created, podsByActor), options.resolveExpectations);
+    if (expectations.error) {
+      errors.push(expectations.error);
+      progress.failed(expectations.error.message);
+    }
+    for (const probe of planned) {
+      const pod = podsByActor.get(probe.check.from);
+      const expectation = expectations.byProbe.get(probe.id);
+      if (!expectation) throw new Error(`no expectation resolved for probe ${probe.id}`);
+      records.push({ probe, expectation, ...(pod ? { fromPod: `${pod.namespace}/${pod.name}` } : {}), command: probeCommandLine(probe.task), attempts: [] });
     }
     // Report in the scenario's order, not grouped by pod.
     const order = new Map(scenario.checks.map((c, i) => [c.id, i]));
     records.sort((a, b) => (order.get(a.probe.check.id) ?? 0) - (order.get(b.probe.check.id) ?? 0));
-    if (abortedBy(signal)) return;
+    if (abortedBy(signal) || !records.some(needsAnotherAttempt)) return;
 
     if (scenario.defaults.settleSeconds > 0) {
       progress.step(`settling ${scenario.defaults.settleSeconds}s for the network plugin to program the new pods`);
@@ -174,7 +189,8 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
     const plannedIds = new Set(records.map((r) => r.probe.check.id));
     for (const check of scenario.checks) {
       if (plannedIds.has(check.id)) continue;
-      checks.push({ id: check.id, name: check.name, from: check.from, to: check.toLabel, kind: check.kind, expect: check.expect, status: 'skipped', attempts: [], durationMs: 0, message: skippedBecause });
+      const expectSource = check.expect === 'policy' ? 'policy' : 'scenario';
+      checks.push({ id: check.id, name: check.name, from: check.from, to: check.toLabel, kind: check.kind, expect: check.expect, expectSource, status: 'skipped', attempts: [], durationMs: 0, message: skippedBecause });
     }
     const finishedAt = clock.now();
     const stats = cluster.stats();

@@ -13,9 +13,17 @@ export function outcomeLabel(outcome: Outcome | undefined): string {
   return outcome.class;
 }
 
-/** `backend → postgres:5432 [tcp] expect deny`: unique enough to name a test case. */
+/**
+ * `backend → postgres:5432 [tcp] expect deny`: unique enough to name a test case. It carries what the
+ * scenario says (`expect policy`), not what the policies said this time, so the name stays stable.
+ */
 export function checkTitle(check: CheckResult): string {
-  return oneLine(`${check.from} → ${check.to} [${check.kind}] expect ${check.expect}`);
+  return oneLine(`${check.from} → ${check.to} [${check.kind}] expect ${check.expectSource === 'policy' ? 'policy' : check.expect}`);
+}
+
+/** The expectation as judged: `deny`, or `policy→deny` when the policies decided it (`policy` when they could not). */
+export function expectText(check: CheckResult): string {
+  return check.expectSource === 'policy' && check.expect !== 'policy' ? `policy→${check.expect}` : check.expect;
 }
 
 export function plural(count: number, noun: string): string {
@@ -27,9 +35,9 @@ export function cellVerdict(check: CheckResult): string {
   const retries = check.attempts.length > 1 ? ` ×${check.attempts.length}` : '';
   switch (check.status) {
     case 'pass':
-      return `${check.expect} (${outcomeLabel(check.outcome)})${retries}`;
+      return `${expectText(check)} (${outcomeLabel(check.outcome)})${retries}`;
     case 'fail':
-      return `expected ${check.expect}, got ${check.observed ?? 'error'} (${outcomeLabel(check.outcome)})${retries}`;
+      return `expected ${expectText(check)}, got ${check.observed ?? 'error'} (${outcomeLabel(check.outcome)})${retries}`;
     case 'skipped':
       return 'skipped';
   }
@@ -42,7 +50,7 @@ export function resultMessage(check: CheckResult): string {
     case 'pass':
       return `observed ${check.observed ?? check.expect} (${outcomeLabel(check.outcome)}) as expected after ${tries}`;
     case 'fail':
-      return `expected ${check.expect}, observed ${check.observed ?? 'error'} (${outcomeLabel(check.outcome)}) after ${tries}`;
+      return `expected ${expectText(check)}, observed ${check.observed ?? 'error'} (${outcomeLabel(check.outcome)}) after ${tries}`;
     case 'skipped':
       return `skipped: ${skipReason(check)}`;
   }

@@ -11,8 +11,8 @@ const REPORT_KEYS = [
 ] as const satisfies readonly (keyof RunReport)[];
 
 const CHECK_KEYS = [
-  'id', 'name', 'from', 'fromPod', 'to', 'address', 'kind', 'expect', 'status', 'observed', 'outcome',
-  'command', 'message', 'durationMs', 'attempts',
+  'id', 'name', 'from', 'fromPod', 'to', 'address', 'kind', 'expect', 'expectSource', 'status', 'observed',
+  'outcome', 'command', 'message', 'explanation', 'durationMs', 'attempts',
 ] as const satisfies readonly (keyof CheckResult)[];
 
 const ATTEMPT_KEYS = ['observed', 'outcome', 'exitCode', 'durationMs', 'output'] as const satisfies readonly (keyof Attempt)[];

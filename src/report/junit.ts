@@ -82,6 +82,7 @@ function failureBody(check: CheckResult): string {
     ...(check.command === undefined ? [] : [`command: ${check.command}`]),
     `attempts: ${attemptsText(check)}`,
     ...(check.message === undefined ? [] : [`note: ${check.message}`]),
+    ...(check.explanation === undefined ? [] : [`policy:\n${check.explanation}`]),
   ];
   const output = lastOutput(check).trim();
   return output === '' ? lines.join('\n') : `${lines.join('\n')}\noutput:\n${output}`;

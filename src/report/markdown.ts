@@ -88,7 +88,12 @@ function failure(check: CheckResult): string {
     ...(check.message === undefined ? [] : [`- note: ${mdInline(check.message)}`]),
   ];
   const output = excerpt(lastOutput(check), OUTPUT_LINES);
-  return output.length === 0 ? lines.join('\n') : `${lines.join('\n')}\n\n${mdBlock(output.join('\n'))}`;
+  const blocks = [
+    lines.join('\n'),
+    ...(output.length === 0 ? [] : [mdBlock(output.join('\n'))]),
+    ...(check.explanation === undefined ? [] : [`What the policies say:\n\n${mdBlock(check.explanation)}`]),
+  ];
+  return blocks.join('\n\n');
 }
 
 function skippedSection(checks: readonly CheckResult[]): string {

@@ -2,7 +2,7 @@
 import type { CheckResult } from '../model/report.js';
 import type { Paint } from './ansi.js';
 import { attemptsText, checkTitle, formatDuration, lastOutput, resultMessage, skipReason } from './check-text.js';
-import { excerpt, oneLine } from './sanitize.js';
+import { cleanText, excerpt, oneLine } from './sanitize.js';
 
 /** Output lines shown per failure; the JSON report has all of it. */
 const OUTPUT_LINES = 3;
@@ -36,6 +36,8 @@ function failedBlock(check: CheckResult, paint: Paint): string {
     ...field('attempts', [attemptsText(check)]),
     ...field('duration', [formatDuration(check.durationMs)]),
     ...field('note', check.message === undefined ? [] : [oneLine(check.message)]),
+    // The explanation's indentation is its structure (direction, then policies, then rules): keep it.
+    ...field('policy', check.explanation === undefined ? [] : cleanText(check.explanation).split('\n').map((line) => line.trimEnd())),
   ];
   return lines.join('\n');
 }

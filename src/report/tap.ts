@@ -51,6 +51,7 @@ function diagnostics(check: CheckResult): string[] {
     address: check.address,
     kind: check.kind,
     expected: check.expect,
+    expected_from: check.expectSource,
     observed: check.observed ?? 'error',
     outcome: outcomeLabel(check.outcome),
     detail: check.outcome?.detail,
@@ -58,6 +59,7 @@ function diagnostics(check: CheckResult): string[] {
     attempts: check.attempts.map((a) => outcomeLabel(a.outcome)),
     duration_ms: check.durationMs,
     note: check.message,
+    policy: check.explanation,
     output: output === '' ? undefined : output,
   };
   // Control characters made visible first, so multi-line output comes out as a readable block

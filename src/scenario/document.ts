@@ -2,8 +2,8 @@
  * What the user writes: the YAML scenario as typed data, once it has passed the JSON Schema
  * (scenario.schema.json). Separate from src/model/scenario.ts, which is what the program uses.
  */
-import type { Expectation, OutcomeClass } from '../model/outcome.js';
-import type { CheckKind, LabelSelector, Toleration } from '../model/scenario.js';
+import type { OutcomeClass } from '../model/outcome.js';
+import type { CheckExpectation, CheckKind, LabelSelector, Toleration } from '../model/scenario.js';
 
 export interface ScenarioDocument {
   readonly apiVersion: 'kubeknock.dev/v1alpha1';
@@ -63,8 +63,8 @@ export interface CheckDocument {
   readonly dns?: string;
   readonly url?: string;
   readonly kind?: CheckKind;
-  readonly expect: Expectation;
+  readonly expect: CheckExpectation;
   readonly timeoutSeconds?: number;
   readonly attempts?: number;
-  readonly except?: readonly { readonly from: string; readonly to: string; readonly expect: Expectation }[];
+  readonly except?: readonly { readonly from: string; readonly to: string; readonly expect: CheckExpectation }[];
 }

@@ -5,12 +5,11 @@
  */
 import type { InputIssue } from '../app/errors.js';
 import { MANAGED_BY_LABEL, RUN_ID_LABEL } from '../model/labels.js';
-import type { Expectation } from '../model/outcome.js';
-import type { Actor, Check, CheckKind, Defaults, Scenario } from '../model/scenario.js';
+import type { Actor, Check, CheckExpectation, CheckKind, Defaults, Scenario } from '../model/scenario.js';
 import { DEFAULTS } from './defaults.js';
 import type { CheckDocument, ScenarioDocument, TargetRefDocument } from './document.js';
 import { imageProblem, labelProblem } from './strict-values.js';
-import { resolveTargetRef, type ResolvedTarget, type TargetContext } from './targets.js';
+import { policyExpectProblem, resolveTargetRef, type ResolvedTarget, type TargetContext } from './targets.js';
 import type { BrokenParts } from './validate-shape.js';
 import { formatPath, type FieldPath, type YamlSource } from './yaml-source.js';
 
@@ -123,7 +122,7 @@ function expandCheck(doc: CheckDocument, index: number, ctx: TargetContext, defa
           ? (doc.to as TargetRefDocument[]).map((ref, i) => ({ ref, path: [...path, 'to', i] }))
           : [{ ref: doc.to as TargetRefDocument, path: [...path, 'to'] }];
 
-  const targets: { resolved: ResolvedTarget; kind: CheckKind }[] = [];
+  const targets: { resolved: ResolvedTarget; kind: CheckKind; path: FieldPath }[] = [];
   for (const { ref, path: refPath } of refs) {
     const result = resolveTargetRef(ref, ctx);
     if (!result.ok) {
@@ -133,11 +132,11 @@ function expandCheck(doc: CheckDocument, index: number, ctx: TargetContext, defa
     }
     const kind = pickKind(doc.kind, result.value, (message) => report([...path, 'kind'], message));
     if (!kind) ok = false;
-    else targets.push({ resolved: result.value, kind });
+    else targets.push({ resolved: result.value, kind, path: refPath });
   }
   if (!ok) return [];
 
-  const overrides = new Map<string, Expectation>();
+  const overrides = new Map<string, CheckExpectation>();
   (doc.except ?? []).forEach((cell, i) => {
     const known = froms.includes(cell.from) && targets.some((t) => t.resolved.label === cell.to);
     if (!known) {
@@ -145,6 +144,7 @@ function expandCheck(doc: CheckDocument, index: number, ctx: TargetContext, defa
     }
     overrides.set(`${cell.from}\u0000${cell.to}`, cell.expect);
   });
+  if (!policyExpectationsFit(doc, froms, targets, overrides, path, report)) return [];
 
   const many = froms.length * targets.length > 1;
   return froms.flatMap((from) =>
@@ -169,6 +169,35 @@ function expandCheck(doc: CheckDocument, index: number, ctx: TargetContext, defa
       };
     }),
   );
+}
+
+/**
+ * `expect: policy` only where the engine can judge (see policyExpectProblem): reported on the target
+ * when the check says it, on the `except` entry when a cell says it.
+ */
+function policyExpectationsFit(
+  doc: CheckDocument,
+  froms: readonly string[],
+  targets: readonly { resolved: ResolvedTarget; path: FieldPath }[],
+  overrides: ReadonlyMap<string, CheckExpectation>,
+  path: FieldPath,
+  report: Report,
+): boolean {
+  let fits = true;
+  for (const { resolved, path: refPath } of targets) {
+    const problem = policyExpectProblem(resolved.target);
+    if (problem === undefined) continue;
+    if (doc.expect === 'policy' && froms.some((from) => !overrides.has(`${from}\u0000${resolved.label}`))) {
+      report(refPath, problem);
+      fits = false;
+    }
+    (doc.except ?? []).forEach((cell, i) => {
+      if (cell.expect !== 'policy' || cell.to !== resolved.label) return;
+      report([...path, 'except', i, 'expect'], `${resolved.label}: ${problem}`);
+      fits = false;
+    });
+  }
+  return fits;
 }
 
 function pickKind(requested: CheckKind | undefined, target: ResolvedTarget, problem: (message: string) => void): CheckKind | undefined {

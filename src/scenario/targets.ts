@@ -2,6 +2,7 @@
  * Turns what a check's `to` says ("postgres:5432", a named target, an inline object) into a Target,
  * its matrix column label and the probe kind it implies.
  */
+import { assertNever } from '../model/assert-never.js';
 import type { Actor, CheckKind, Target } from '../model/scenario.js';
 import type { TargetDocument, TargetRefDocument } from './document.js';
 import { hostProblem, isIP, isDnsName, labelProblem, urlProblem } from './strict-values.js';
@@ -78,6 +79,32 @@ export function resolveTargetDocument(doc: TargetDocument, ctx: TargetContext): 
   if (doc.server !== undefined && !isIP(doc.server)) return fail(`server: "${doc.server}" must be the IP address of a DNS server`);
   const target: Target = doc.server === undefined ? { type: 'dns', name: doc.dns } : { type: 'dns', name: doc.dns, server: doc.server };
   return { ok: true, value: { target, label: `dns:${doc.dns}${doc.server ? `@${doc.server}` : ''}`, impliedKind: 'dns' } };
+}
+
+/**
+ * Why `expect: policy` cannot be used on this target, or undefined when it can. The engine judges a
+ * connection between a pod and a pod, or a pod and an IP address (ipBlock), on one port; anything
+ * resolved or translated on the way (DNS names, Service DNAT) is outside what policy decides.
+ */
+export function policyExpectProblem(target: Target): string | undefined {
+  const otherwise = 'or write "expect: allow" or "expect: deny"';
+  switch (target.type) {
+    case 'actor':
+    case 'pods':
+      return undefined;
+    case 'host':
+      return isIP(target.host)
+        ? undefined
+        : `expect: policy needs an IP address: "${target.host}" is a name, and NetworkPolicy (ipBlock) only sees addresses; give the host's IP address, ${otherwise}`;
+    case 'service':
+      return `expect: policy cannot judge the Service ${target.namespace}/${target.name}: traffic to a Service is judged after DNAT on the backend pod, so target the pods instead ({pods: {namespace: ${target.namespace}, matchLabels: …}, port: TARGET_PORT}), ${otherwise}`;
+    case 'url':
+      return `expect: policy cannot judge a URL (its host is resolved at run time and may be a Service); target an actor, pods or an IP host with "kind: http", ${otherwise}`;
+    case 'dns':
+      return `expect: policy does not apply to dns checks (the lookup goes to the DNS Service and may be answered by a node-local cache); ${otherwise}`;
+    default:
+      return assertNever(target, 'target');
+  }
 }
 
 function resolveActor(name: string, port: number | undefined, ctx: TargetContext): TargetResult {

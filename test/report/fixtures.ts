@@ -78,7 +78,36 @@ export const noPods = report([], {
   stats: { execs: 0, apiRequests: 2 },
 });
 
+const DENY_EXPLANATION = `production/kk-frontend-x7f2q → production/kk-postgres-x7f2q TCP/5432: DENY
+  egress  of production/kk-frontend-x7f2q: allow: no NetworkPolicy selects it for egress, so it is not isolated
+  ingress of production/kk-postgres-x7f2q: DENY
+    isolated by production/postgres-allow-backend; no ingress rule matched:
+    - production/postgres-allow-backend spec.ingress[0]: port matched, peer did not (admits pods app=backend of namespace production)`;
+
+const ALLOW_EXPLANATION = `production/kk-backend-x7f2q → production/kk-postgres-x7f2q TCP/5432: ALLOW
+  egress  of production/kk-backend-x7f2q: allow: no NetworkPolicy selects it for egress, so it is not isolated
+  ingress of production/kk-postgres-x7f2q: allow
+    isolated by production/postgres-allow-backend
+    allowed by production/postgres-allow-backend spec.ingress[0]: peer from[0], port ports[0] (TCP 5432)`;
+
+/** `expect: policy`: one met, one contradicted by the network (a CNI that enforces nothing), one the policies could not answer. */
+export const policyExpectations = report(
+  [
+    check({ from: 'backend', to: 'postgres:5432', expect: 'allow', saw: ['connected'], overrides: { expectSource: 'policy', explanation: ALLOW_EXPLANATION } }),
+    check({ from: 'frontend', to: 'postgres:5432', expect: 'deny', saw: ['connected', 'connected', 'connected'], overrides: { expectSource: 'policy', explanation: DENY_EXPLANATION } }),
+    check({
+      from: 'frontend',
+      to: 'pods/production/app=worker:7000',
+      expect: 'deny',
+      overrides: { expect: 'policy', expectSource: 'policy' },
+      skipped: 'the expectation could not be derived from policy: pods/production/app=worker:7000: no running pod with IP 10.244.1.9 among the pods read from the cluster (replaced since the run started?)',
+    }),
+    check({ from: 'backend', to: 'dns:kubernetes.default', kind: 'dns', expect: 'allow', saw: ['resolved'], overrides: { expectSource: 'scenario' } }),
+  ],
+  { errors: [{ kind: 'policy', message: '1 "expect: policy" check(s) not run, as their expectation could not be derived: no running pod with IP 10.244.1.9' }] },
+);
+
 /** Every fixture by name, for table-driven and golden tests. */
-export const FIXTURES: Readonly<Record<string, RunReport>> = { allPass, mixed, interrupted, severalKindsInOneCell, needsEscaping, noPods };
+export const FIXTURES: Readonly<Record<string, RunReport>> = { allPass, mixed, interrupted, severalKindsInOneCell, needsEscaping, noPods, policyExpectations };
 
 export { NASTY };

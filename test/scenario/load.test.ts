@@ -60,7 +60,7 @@ describe('readScenarioFile: every mistake at once, located', () => {
     const found = result.issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
     expect([...found].sort()).toEqual([
       '10 spec.checks[1].from: unknown actor "frontend" (actors: backend, postgres)',
-      '11 spec.checks[2].expect: must be one of: "allow", "deny"',
+      '11 spec.checks[2].expect: must be one of: "allow", "deny", "policy"',
       '9 spec.checks[0].to: actor "postgres" does not listen on 5433; add it to "listen" (now: 5432)',
     ]);
     expect(result.issues.every((i) => i.file === file)).toBe(true);
@@ -114,6 +114,67 @@ describe('parseScenario: each mistake gets a precise message', () => {
     for (const pattern of expected) {
       expect(found.some((line) => pattern.test(line)), `expected an issue matching ${pattern}, got:\n${found.join('\n')}`).toBe(true);
     }
+  });
+});
+
+describe('expect: policy', () => {
+  it('is accepted on actor, pods and IP host targets with tcp and http, in checks and in except cells', () => {
+    const result = parseScenario(
+      's.yaml',
+      base(
+        `    - {from: a, to: [b:80, {pods: {namespace: ns2, matchLabels: {app: w}}, port: 7000}, {host: 203.0.113.10, port: 443}], expect: policy}
+    - {from: a, to: b:8080, kind: http, expect: policy}
+    - {from: a, to: api, expect: allow, except: [{from: a, to: api, expect: policy}]}
+    - {from: a, to: {host: "2001:db8::1", port: 443}, expect: deny}
+`,
+        '  targets:\n    api: {host: 198.51.100.7, port: 80}\n',
+      ),
+    );
+    if (!result.ok) throw new Error(`expected a valid scenario, got ${JSON.stringify(result.issues)}`);
+    expect(result.scenario.checks.map((c) => [c.toLabel, c.kind, c.expect])).toEqual([
+      ['b:80', 'tcp', 'policy'],
+      ['pods/ns2/app=w:7000', 'tcp', 'policy'],
+      ['203.0.113.10:443', 'tcp', 'policy'],
+      ['b:8080', 'http', 'policy'],
+      ['api', 'tcp', 'policy'],
+      ['2001:db8::1:443', 'tcp', 'deny'],
+    ]);
+  });
+
+  const rejected: readonly Case[] = [
+    { name: 'on a dns check', yaml: base('    - {from: a, dns: kubernetes.default.svc.cluster.local., expect: policy}\n'), expected: [/^9 spec\.checks\[0\]\.dns: expect: policy does not apply to dns checks .*write "expect: allow" or "expect: deny"/] },
+    { name: 'on a URL', yaml: base('    - {from: a, url: "http://api.ns1.svc.cluster.local/", expect: policy}\n'), expected: [/^9 spec\.checks\[0\]\.url: expect: policy cannot judge a URL/] },
+    {
+      name: 'on a Service',
+      yaml: base('    - {from: a, to: {service: api, namespace: ns1, port: 80}, expect: policy}\n'),
+      expected: [/^9 spec\.checks\[0\]\.to: expect: policy cannot judge the Service ns1\/api: traffic to a Service is judged after DNAT on the backend pod, so target the pods instead/],
+    },
+    { name: 'on a host name', yaml: base('    - {from: a, to: {host: partner.example.com, port: 443}, expect: policy}\n'), expected: [/^9 spec\.checks\[0\]\.to: expect: policy needs an IP address: "partner\.example\.com" is a name/] },
+    {
+      name: 'on one target of a list, located on that target',
+      yaml: base('    - from: a\n      to:\n        - b:80\n        - {host: partner.example.com, port: 443}\n      expect: policy\n'),
+      expected: [/^12 spec\.checks\[0\]\.to\[1\]: expect: policy needs an IP address/],
+    },
+    {
+      name: 'in an except cell on a Service, located on the cell',
+      yaml: base('    - from: a\n      to: [b:80, api]\n      expect: allow\n      except:\n        - {from: a, to: api, expect: policy}\n', '  targets:\n    api: {service: api, namespace: ns1, port: 80}\n'),
+      expected: [/^15 spec\.checks\[0\]\.except\[0\]\.expect: api: expect: policy cannot judge the Service ns1\/api/],
+    },
+  ];
+  it.each(rejected)('is refused $name, with file:line, field and what to do', ({ yaml, expected }) => {
+    const result = parseScenario('s.yaml', yaml);
+    expect(result.ok, 'expected the scenario to be rejected').toBe(false);
+    if (result.ok) return;
+    const found = result.issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
+    for (const pattern of expected) {
+      expect(found.some((line) => pattern.test(line)), `expected an issue matching ${pattern}, got:\n${found.join('\n')}`).toBe(true);
+    }
+  });
+
+  it('is fine on a Service target whose every cell an except entry overrides', () => {
+    const result = parseScenario('s.yaml', base('    - {from: a, to: {service: api, namespace: ns1, port: 80}, expect: policy, except: [{from: a, to: "svc/ns1/api:80", expect: deny}]}\n'));
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.scenario.checks[0]?.expect).toBe('deny');
   });
 });
 

@@ -5,6 +5,8 @@ import { systemClock } from '../../probe/clock.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../report/format.js';
 import { createProgress } from '../../report/progress.js';
 import { VERSION } from '../../version.js';
+import { loadKubeConfig } from '../../cluster/kubeconfig.js';
+import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
 import { connectCluster, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import { defineCommand } from './index.js';
 import { dryRun } from '../../app/dry-run.js';
@@ -24,6 +26,7 @@ interface RunArgs extends ClusterFlags {
   readonly 'dry-run': boolean;
   readonly 'cluster-domain': string;
   readonly 'run-id'?: string;
+  readonly 'ipblock-matches-pods': boolean;
 }
 
 export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
@@ -45,6 +48,11 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the pods and checks a run would make; create nothing' })
       .option('cluster-domain', { type: 'string', default: 'cluster.local', describe: 'DNS domain of the cluster, for Service names' })
       .option('run-id', { type: 'string', describe: 'Run id label value (default: random)' })
+      .option('ipblock-matches-pods', {
+        type: 'boolean',
+        default: true,
+        describe: 'For expect: policy, ipBlock peers match pod IPs (Calico does; Cilium does not: pass --no-ipblock-matches-pods)',
+      })
       .check((argv) => {
         for (const name of ['timeout', 'attempts', 'concurrency'] as const) {
           const value = argv[name];
@@ -82,6 +90,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         ...(argv['run-id'] ? { runId: argv['run-id'] } : {}),
         color: wantsColor(io),
         ...(io.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}),
+        policyEngine: { ipBlockMatchesPods: argv['ipblock-matches-pods'] },
       },
       {
         connect: () => connectCluster(argv, io),
@@ -90,6 +99,8 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         ...(io.signal ? { signal: io.signal } : {}),
         write: (text) => io.stdout.write(text),
         toolVersion: VERSION,
+        // Built lazily: only a scenario with `expect: policy` checks reads the cluster's policies.
+        readPolicyObjects: () => readClusterPolicyObjects(loadKubeConfig({ ...(argv.kubeconfig ? { kubeconfig: argv.kubeconfig } : {}), ...(argv.context ? { context: argv.context } : {}), env: io.env }).kc),
       },
     );
     // The table lists run errors itself; machine formats on stdout get them on stderr too.

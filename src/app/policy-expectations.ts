@@ -1,0 +1,101 @@
+/**
+ * `expect: policy`: a check's expectation is what the cluster's NetworkPolicies say about that exact
+ * connection, judged by the policy engine on the live objects plus the probe pods themselves (their
+ * namespace, labels, IPs and named container ports). Read once, decoded once, compiled once per run.
+ */
+import { assertNever } from '../model/assert-never.js';
+import type { Explanation } from '../policy/index.js';
+import { addPods, compileInventory, decodeObjects, judgeConnection, DEFAULT_ENGINE_OPTIONS, type CompiledInventory, type EngineOptions, type ExtraPod, type PolicyQuery, type RawObject } from '../policy/index.js';
+import type { ExpectationResolver, PolicyJudgement, ProbePod } from '../probe/expectations.js';
+import type { PlannedProbe } from '../probe/plan.js';
+import { renderExplanation } from '../report/policy-explain.js';
+import { describeError, formatIssue } from './errors.js';
+import { toInputIssue } from './policy-input.js';
+
+/** Where the objects come from: the live cluster in a run (Namespaces, Pods, Services, NetworkPolicies). */
+export type PolicyObjectSource = () => Promise<readonly RawObject[]>;
+
+const LISTED_ISSUES = 3;
+
+export function policyExpectations(read: PolicyObjectSource, engine: EngineOptions = DEFAULT_ENGINE_OPTIONS): ExpectationResolver {
+  return async (probes, pods) => {
+    let objects: readonly RawObject[];
+    try {
+      objects = await read();
+    } catch (error) {
+      throw new Error(`reading Namespaces, Pods and NetworkPolicies: ${describeError(error)}`, { cause: error });
+    }
+    const { inventory, issues } = decodeObjects(objects);
+    // The API server refuses what the decoder would flag, so this should never happen live; if it
+    // does, an expectation built on a partial picture would be a guess.
+    if (issues.length > 0) {
+      const listed = issues.slice(0, LISTED_ISSUES).map((issue) => formatIssue(toInputIssue(issue)));
+      throw new Error(`the cluster's objects could not be read as policies (${issues.length} problem(s)): ${listed.join('; ')}`);
+    }
+    const compiled = addPods(compileInventory(inventory, engine), [...pods.values()].map(extraPod));
+    return new Map(probes.map((probe) => [probe.id, judgeProbe(compiled, probe, pods)]));
+  };
+}
+
+function extraPod(pod: ProbePod): ExtraPod {
+  return { namespace: pod.namespace, name: pod.name, labels: pod.labels, ip: pod.ip, containerPorts: pod.containerPorts };
+}
+
+function judgeProbe(compiled: CompiledInventory, probe: PlannedProbe, pods: ReadonlyMap<string, ProbePod>): PolicyJudgement {
+  const query = queryOf(probe, pods);
+  if (typeof query === 'string') return { type: 'unjudged', reason: query };
+  let explanation: Explanation;
+  try {
+    explanation = judgeConnection(compiled, query);
+  } catch (error) {
+    return { type: 'unjudged', reason: describeError(error) };
+  }
+  // A pods target's IP must be a pod the engine knows; otherwise it would be judged as an outside
+  // address, which no ingress policy governs: an "allow" nobody decided.
+  if (probe.check.to.type === 'pods' && explanation.to === query.to) {
+    return { type: 'unjudged', reason: `${probe.toLabel}: no running pod with IP ${query.to} among the pods read from the cluster (replaced since the run started?)` };
+  }
+  return { type: 'judged', expect: explanation.verdict, explanation: renderExplanation(explanation, { color: false }).trimEnd() };
+}
+
+/** The engine's question for one probe (TCP to the target port), or why there is none. */
+function queryOf(probe: PlannedProbe, pods: ReadonlyMap<string, ProbePod>): PolicyQuery | string {
+  const source = pods.get(probe.check.from);
+  if (!source) return `no running probe pod for actor ${probe.check.from}`;
+  const from = `${source.namespace}/${source.name}`;
+  const target = probe.check.to;
+  switch (target.type) {
+    case 'actor': {
+      const pod = pods.get(target.actor);
+      return pod ? { from, to: `${pod.namespace}/${pod.name}`, port: target.port, protocol: 'TCP' } : `no running probe pod for actor ${target.actor}`;
+    }
+    case 'pods':
+    case 'host': {
+      const host = probedHost(probe);
+      return host === undefined ? `${probe.toLabel}: no address to judge` : { from, to: host, port: target.port, protocol: 'TCP' };
+    }
+    case 'service':
+    case 'url':
+    case 'dns':
+      // The scenario loader refuses these with `expect: policy`; kept exhaustive for the compiler.
+      return `${probe.toLabel}: a ${target.type} target cannot be judged from policy`;
+    default:
+      return assertNever(target, 'target');
+  }
+}
+
+/** The address the probe knocks on, as planning chose it (an IP for pods and host targets). */
+function probedHost(probe: PlannedProbe): string | undefined {
+  const { task } = probe;
+  switch (task.kind) {
+    case 'tcp':
+      return task.host;
+    case 'http':
+      // URL.hostname keeps an IPv6 address in brackets.
+      return new URL(task.url).hostname.replace(/^\[(.*)\]$/, '$1');
+    case 'dns':
+      return undefined;
+    default:
+      return assertNever(task, 'probe task');
+  }
+}
