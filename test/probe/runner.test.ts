@@ -11,6 +11,8 @@ import { preflight } from '../../src/probe/preflight.js';
 import { runScenario, type RunOptions } from '../../src/probe/runner.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { exitCodeOf } from '../../src/app/run.js';
+import type { ExpectationResolver, PolicyJudgement, ProbePod } from '../../src/probe/expectations.js';
+import type { PlannedProbe } from '../../src/probe/plan.js';
 import { FakeCluster, type FakeClusterOptions } from '../support/fake-cluster.js';
 
 let cluster: FakeCluster | undefined;
@@ -152,5 +154,90 @@ describe('runScenario', () => {
     const s = scenario('    - {from: backend, to: postgres:5432, expect: allow}\n');
     const { fake } = await run(s, {}, { keep: true });
     expect(fake.pods.size).toBe(4);
+  });
+});
+
+describe('runScenario with expect: policy', () => {
+  /** A resolver that answers from a table keyed by `from→to`, and remembers what it was asked. */
+  function fakeResolver(verdicts: Readonly<Record<string, PolicyJudgement>>): { resolver: ExpectationResolver; asked: { probes: PlannedProbe[]; pods: Map<string, ProbePod> }[] } {
+    const asked: { probes: PlannedProbe[]; pods: Map<string, ProbePod> }[] = [];
+    const resolver: ExpectationResolver = async (probes, pods) => {
+      asked.push({ probes: [...probes], pods: new Map(pods) });
+      const unknown: PolicyJudgement = { type: 'unjudged', reason: 'not in the test table' };
+      return new Map(probes.map((p) => [p.id, verdicts[`${p.check.from}→${p.toLabel}`] ?? unknown]));
+    };
+    return { resolver, asked };
+  }
+
+  const explanation = (verdict: string): string => `prod/x → prod/y TCP/5432: ${verdict}\n  ingress of prod/y: ${verdict}`;
+
+  it('judges against the derived expectation, and a mismatch carries the explanation', async () => {
+    const s = scenario(`    - {from: backend, to: postgres:5432, expect: policy}
+    - {from: frontend, to: postgres:5432, expect: policy, attempts: 2}
+    - {from: backend, to: web:8080, expect: allow}
+`);
+    const { resolver, asked } = fakeResolver({
+      'backend→postgres:5432': { type: 'judged', expect: 'allow', explanation: explanation('ALLOW') },
+      // The fake network enforces nothing, like Flannel: the connection succeeds although policy says deny.
+      'frontend→postgres:5432': { type: 'judged', expect: 'deny', explanation: explanation('DENY') },
+    });
+    const { report } = await run(s, {}, { resolveExpectations: resolver });
+
+    expect(asked, 'the resolver is asked once').toHaveLength(1);
+    expect(asked[0]?.probes.map((p) => p.id), 'only the probes of expect: policy checks').toEqual(['c1', 'c2']);
+    const postgres = asked[0]?.pods.get('postgres');
+    expect(postgres?.labels, 'the labels the probe pod was created with').toMatchObject({ app: 'postgres', [MANAGED_BY_LABEL]: 'kubeknock', [RUN_ID_LABEL]: 'test1234' });
+    expect(postgres?.containerPorts).toEqual([{ port: 5432, protocol: 'TCP' }]);
+    expect(postgres?.ip).toMatch(/^127\.0\.0\.\d+$/);
+
+    const [met, broken, declared] = report.checks;
+    expect(met).toMatchObject({ status: 'pass', expect: 'allow', expectSource: 'policy', explanation: explanation('ALLOW') });
+    expect(broken).toMatchObject({ status: 'fail', expect: 'deny', expectSource: 'policy', observed: 'allow', explanation: explanation('DENY') });
+    expect(broken?.message).toMatch(/^expected deny \(from policy\), observed allow \(connected/);
+    expect(broken?.attempts, 'retried like any check whose result differs').toHaveLength(2);
+    expect(declared).toMatchObject({ status: 'pass', expect: 'allow', expectSource: 'scenario' });
+    expect(declared?.explanation).toBeUndefined();
+    expect(report.errors).toEqual([]);
+    expect(exitCodeOf(report)).toBe(1);
+  });
+
+  it('without a resolver: the policy checks are skipped with the reason, the others run, exit 2', async () => {
+    const s = scenario(`    - {from: backend, to: postgres:5432, expect: policy}
+    - {from: frontend, to: web:8080, expect: allow}
+`);
+    const { report, fake } = await run(s);
+    expect(report.checks[0]).toMatchObject({ status: 'skipped', expect: 'policy', expectSource: 'policy', message: expect.stringContaining('no NetworkPolicy source was given') });
+    expect(report.checks[0]?.attempts).toEqual([]);
+    expect(report.checks[1]).toMatchObject({ status: 'pass', expectSource: 'scenario' });
+    expect(report.errors).toEqual([{ kind: 'policy', message: expect.stringContaining('1 "expect: policy" check(s) not run') }]);
+    expect(fake.execScripts.some((script) => script.includes(' 5432')), 'a check without an expectation is never probed').toBe(false);
+    expect(fake.pods.size).toBe(0);
+    expect(exitCodeOf(report)).toBe(2);
+  });
+
+  it('a resolver that fails: every policy check skipped with its message, error kind policy, exit 2, nothing guessed', async () => {
+    const s = scenario(`    - {from: [backend, frontend], to: postgres:5432, expect: policy}
+`);
+    const failing: ExpectationResolver = async () => {
+      throw new Error('listing NetworkPolicies: 403 Forbidden');
+    };
+    const { report, fake } = await run(s, {}, { resolveExpectations: failing });
+    expect(report.checks.map((c) => c.status)).toEqual(['skipped', 'skipped']);
+    for (const check of report.checks) expect(check.message).toMatch(/deriving expectations from NetworkPolicies failed: listing NetworkPolicies: 403 Forbidden/);
+    expect(report.errors).toEqual([{ kind: 'policy', message: expect.stringContaining('403 Forbidden') }]);
+    expect(fake.stats().execs, 'nothing to probe: no exec at all').toBe(0);
+    expect(fake.pods.size, 'pods still deleted').toBe(0);
+    expect(exitCodeOf(report)).toBe(2);
+  });
+
+  it('a probe the resolver cannot judge is skipped alone; the judged ones run', async () => {
+    const s = scenario(`    - {from: [backend, frontend], to: postgres:5432, expect: policy}
+`);
+    const { resolver } = fakeResolver({ 'backend→postgres:5432': { type: 'judged', expect: 'allow', explanation: explanation('ALLOW') } });
+    const { report } = await run(s, {}, { resolveExpectations: resolver });
+    expect(report.checks.map((c) => `${c.from}:${c.status}`)).toEqual(['backend:pass', 'frontend:skipped']);
+    expect(report.checks[1]?.message).toContain('not in the test table');
+    expect(report.errors.map((e) => e.kind)).toEqual(['policy']);
+    expect(exitCodeOf(report)).toBe(2);
   });
 });

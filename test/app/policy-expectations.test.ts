@@ -1,0 +1,117 @@
+/**
+ * `expect: policy` expectations from in-memory policy objects: the real decoder and engine, the
+ * probe pods added as the runner describes them, and the planner's real probes.
+ */
+import { describe, expect, it } from 'vitest';
+import { policyExpectations } from '../../src/app/policy-expectations.js';
+import type { Scenario } from '../../src/model/scenario.js';
+import type { RawObject } from '../../src/policy/index.js';
+import type { PolicyJudgement, ProbePod } from '../../src/probe/expectations.js';
+import { planProbes, selectorKey } from '../../src/probe/plan.js';
+import { parseScenario } from '../../src/scenario/load.js';
+import { namespace, pod, policy } from '../policy/builders.js';
+import { raw } from '../policy/model.js';
+
+const SCENARIO = `apiVersion: kubeknock.dev/v1alpha1
+kind: Scenario
+metadata: {name: policy-expect}
+spec:
+  actors:
+    client: {namespace: shop, labels: {app: client}}
+    db: {namespace: shop, labels: {app: db}, listen: [{port: 5432, name: pg}]}
+    web: {namespace: shop, labels: {app: web}, listen: [8080]}
+  checks:
+    - {from: client, to: db:5432, expect: policy}
+    - {from: client, to: web:8080, kind: http, expect: policy}
+    - {from: client, to: {pods: {namespace: shop, matchLabels: {app: worker}}, port: 7000}, expect: policy}
+    - {from: client, to: {host: 203.0.113.10, port: 443}, expect: policy}
+`;
+
+function loadScenario(): Scenario {
+  const result = parseScenario('policy-expect.yaml', SCENARIO);
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.scenario;
+}
+
+/** The probe pods as the runner hands them over: created names, IPs, labels and named ports. */
+const PODS = new Map<string, ProbePod>([
+  ['client', { actor: 'client', namespace: 'shop', name: 'kubeknock-client-a1', ip: '10.0.0.11', labels: { app: 'client', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [] }],
+  ['db', { actor: 'db', namespace: 'shop', name: 'kubeknock-db-a2', ip: '10.0.0.12', labels: { app: 'db', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [{ port: 5432, name: 'pg', protocol: 'TCP' }] }],
+  ['web', { actor: 'web', namespace: 'shop', name: 'kubeknock-web-a3', ip: '10.0.0.13', labels: { app: 'web', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [{ port: 8080, protocol: 'TCP' }] }],
+]);
+
+const WORKER = { namespace: 'shop', name: 'worker-0', labels: { app: 'worker' }, ip: '10.0.0.50', deleting: false };
+const BASE_OBJECTS = [namespace('shop'), pod('shop/worker-0', { labels: { app: 'worker' }, ip: '10.0.0.50', ports: [{ containerPort: 7000 }] })];
+
+/** Verdicts by column, e.g. `{'db:5432': 'deny', …}`, with the explanations kept for assertions. */
+async function judge(objects: readonly unknown[], options: { worker?: boolean } = {}): Promise<Record<string, PolicyJudgement>> {
+  const scenario = loadScenario();
+  const facts = { services: new Map(), selectedPods: new Map([[selectorKey('shop', { matchLabels: { app: 'worker' } }), options.worker === false ? [] : [WORKER]]]) };
+  const probes = [...planProbes(scenario, PODS, facts, { clusterDomain: 'cluster.local' }).values()].flat();
+  const resolver = policyExpectations(async () => raw(objects, 'cluster'));
+  const answers = await resolver(probes, PODS);
+  return Object.fromEntries(probes.map((p) => [p.toLabel, answers.get(p.id) ?? { type: 'unjudged', reason: 'missing' }]));
+}
+
+function verdicts(answers: Record<string, PolicyJudgement>): Record<string, string> {
+  return Object.fromEntries(Object.entries(answers).map(([label, a]) => [label, a.type === 'judged' ? a.expect : `unjudged: ${a.reason}`]));
+}
+
+describe('policyExpectations', () => {
+  it('no policy: every connection is allowed, and the explanation says nothing isolates either end', async () => {
+    const answers = await judge(BASE_OBJECTS);
+    expect(verdicts(answers)).toEqual({ 'db:5432': 'allow', 'web:8080': 'allow', 'pod/shop/worker-0:7000': 'allow', '203.0.113.10:443': 'allow' });
+    const db = answers['db:5432'];
+    expect(db?.type === 'judged' && db.explanation).toContain('shop/kubeknock-client-a1 → shop/kubeknock-db-a2 TCP/5432: ALLOW');
+    expect(db?.type === 'judged' && db.explanation).toContain('not isolated');
+  });
+
+  it('a deny-all ingress policy on the target: deny, with the policy named in the explanation', async () => {
+    const denyDb = policy('shop/deny-db', { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'] });
+    const answers = await judge([...BASE_OBJECTS, denyDb]);
+    expect(verdicts(answers)).toMatchObject({ 'db:5432': 'deny', 'web:8080': 'allow' });
+    const db = answers['db:5432'];
+    expect(db?.type === 'judged' && db.explanation).toMatch(/TCP\/5432: DENY\n[\s\S]*isolated by shop\/deny-db/);
+    expect(db?.type === 'judged' && db.explanation, 'plain text, no colour codes').not.toMatch(/\u001b/);
+  });
+
+  it('resolves a named port on the probe pod that listens on it (the destination)', async () => {
+    const byName = (port: string) =>
+      policy('shop/db-from-client', {
+        podSelector: { matchLabels: { app: 'db' } },
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port }] }],
+      });
+    expect(verdicts(await judge([...BASE_OBJECTS, byName('pg')]))['db:5432']).toBe('allow');
+    expect(verdicts(await judge([...BASE_OBJECTS, byName('metrics')]))['db:5432']).toBe('deny');
+  });
+
+  it('judges the selected pod of a pods target by its IP, and an IP host through the egress ipBlock', async () => {
+    const egress = policy('shop/client-egress', {
+      podSelector: { matchLabels: { app: 'client' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ podSelector: { matchLabels: { app: 'worker' } } }, { ipBlock: { cidr: '198.51.100.0/24' } }] }],
+    });
+    const answers = await judge([...BASE_OBJECTS, egress]);
+    expect(verdicts(answers)).toEqual({ 'db:5432': 'deny', 'web:8080': 'deny', 'pod/shop/worker-0:7000': 'allow', '203.0.113.10:443': 'deny' });
+    const worker = answers['pod/shop/worker-0:7000'];
+    expect(worker?.type === 'judged' && worker.explanation).toContain('→ shop/worker-0 TCP/7000: ALLOW');
+  });
+
+  it('does not judge a pods target whose pod is not among the objects read (an outside address would be a guess)', async () => {
+    const answers = await judge([namespace('shop')]);
+    expect(verdicts(answers)['pod/shop/worker-0:7000']).toMatch(/^unjudged: pod\/shop\/worker-0:7000: no running pod with IP 10\.0\.0\.50/);
+    expect(verdicts(answers)['db:5432']).toBe('allow');
+  });
+
+  it('fails as a whole when the objects cannot be read or decoded', async () => {
+    const scenario = loadScenario();
+    const probes = [...planProbes(scenario, PODS, { services: new Map(), selectedPods: new Map() }, { clusterDomain: 'cluster.local' }).values()].flat();
+    const forbidden = policyExpectations(async () => {
+      throw new Error('listing NetworkPolicies: 403 Forbidden');
+    });
+    await expect(forbidden(probes, PODS)).rejects.toThrow(/^reading Namespaces, Pods and NetworkPolicies: listing NetworkPolicies: 403 Forbidden/);
+
+    const broken: RawObject[] = raw([namespace('shop'), policy('shop/bad', { podSelector: {}, egress: [{ to: {} }] })], 'cluster:NetworkPolicy/shop/bad');
+    await expect(policyExpectations(async () => broken)(probes, PODS)).rejects.toThrow(/could not be read as policies \(1 problem\(s\)\): cluster:NetworkPolicy\/shop\/bad: spec\.egress\[0\]\.to: must be a list/);
+  });
+});
