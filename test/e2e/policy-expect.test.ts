@@ -3,7 +3,7 @@
  * from the live NetworkPolicies plus the probe pods, the network agrees, and every derived result
  * carries its explanation into the JSON report.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,10 +12,12 @@ import { CLUSTER, IMAGE, kubeknock, kubectl, managedPods } from './cluster.js';
 
 const NS = 'kk-e2e-policy-expect';
 const EXTERNAL = CLUSTER['EXTERNAL_IP'] ?? '203.0.113.10';
+const POD_CIDR = CLUSTER['POD_CIDR'] ?? '10.244.0.0/24';
 const dir = mkdtempSync(join(tmpdir(), 'kk-e2e-policy-expect-'));
 
 // db admits backend on its NAMED port only (resolved on the probe pod's container port "pg");
-// frontend may leave the namespace only for the external host's port 80.
+// frontend may leave the namespace only for the external host's port 80; cache admits the pod CIDR
+// as an ipBlock, which kube-router (like Calico) matches against pod IPs.
 const POLICIES = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: db-from-backend, namespace: ${NS}}
@@ -36,9 +38,18 @@ spec:
     - to: [{podSelector: {}}]
     - to: [{ipBlock: {cidr: ${EXTERNAL}/32}}]
       ports: [{port: 80, protocol: TCP}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: cache-from-pod-cidr, namespace: ${NS}}
+spec:
+  podSelector: {matchLabels: {app: cache}}
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{ipBlock: {cidr: ${POD_CIDR}}}]
 `;
 
-function scenarioFile(name: string, checks: string): string {
+function scenarioFile(name: string, checks: string, actors = ''): string {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(
     file,
@@ -52,7 +63,7 @@ spec:
     frontend: {namespace: ${NS}, labels: {app: frontend}}
     db: {namespace: ${NS}, labels: {app: db}, listen: [{port: 5432, name: pg}, 8080]}
     web: {namespace: ${NS}, labels: {app: web}, listen: [8080]}
-  checks:
+${actors}  checks:
 ${checks}`,
   );
   return file;
@@ -125,6 +136,31 @@ describe('kubeknock run with expect: policy on the real cluster', () => {
     expect(derived.explanation, 'the policy behind the cell the scenario got wrong').toMatch(
       /kubeknock-frontend-[a-z0-9]+ → kk-e2e-policy-expect\/kubeknock-db-[a-z0-9]+ TCP\/5432: DENY[\s\S]*port matched, peer did not \(admits pods app=backend of namespace kk-e2e-policy-expect\)/,
     );
+    expect(await managedPods()).toEqual([]);
+  });
+
+  it('when the network does not do what the policies say, the cell fails with the explanation in the JSON report', async () => {
+    // A CNI that enforces nothing cannot be had here. The nearest real disagreement: tell the engine
+    // ipBlock does not match pod IPs (true on Cilium), while kube-router does match them. The policies
+    // then say "deny" and the network says "allow" -- the shape of every enforcement gap.
+    const file = scenarioFile(
+      'gap',
+      `    - {from: backend, to: cache:6379, expect: policy, attempts: 2}
+    - {from: backend, to: db:5432, expect: policy}
+`,
+      `    cache: {namespace: ${NS}, labels: {app: cache}, listen: [6379]}\n`,
+    );
+    const reportFile = join(dir, 'gap.json');
+    const run = await kubeknock(['run', file, '--no-ipblock-matches-pods', '--report', reportFile]);
+    expect(run.code, `exit code; stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(1);
+    expect(run.stdout, 'the table marks the derived expectation').toContain('expected policy→deny, got allow (connected)');
+    expect(run.stdout, 'and the failure details show the explanation').toMatch(/policy {4}kk-e2e-policy-expect\/kubeknock-backend-/);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as RunReport;
+    const gap = byCell(report, 'backend', 'cache:6379', 'tcp');
+    expect(gap).toMatchObject({ status: 'fail', expectSource: 'policy', expect: 'deny', observed: 'allow' });
+    expect(gap.attempts, 'retried before being called a failure').toHaveLength(2);
+    expect(gap.explanation).toMatch(/TCP\/6379: DENY[\s\S]*isolated by kk-e2e-policy-expect\/cache-from-pod-cidr; no ingress rule matched:[\s\S]*port matched, peer did not \(admits ipBlock /);
+    expect(byCell(report, 'backend', 'db:5432', 'tcp')).toMatchObject({ status: 'pass', expect: 'allow' });
     expect(await managedPods()).toEqual([]);
   });
 });
