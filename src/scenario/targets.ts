@@ -101,7 +101,7 @@ export function policyExpectProblem(target: Target): string | undefined {
     case 'url':
       return `expect: policy cannot judge a URL (its host is resolved at run time and may be a Service); target an actor, pods or an IP host with "kind: http", ${otherwise}`;
     case 'dns':
-      return `expect: policy does not apply to dns checks (the lookup goes to the DNS Service and may be answered by a node-local cache); ${otherwise}`;
+      return 'expect: policy does not apply to dns checks (the lookup goes to the DNS Service and may be answered by a node-local cache): write "expect: allow" or "expect: deny"';
     default:
       return assertNever(target, 'target');
   }
