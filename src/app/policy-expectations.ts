@@ -42,7 +42,7 @@ function extraPod(pod: ProbePod): ExtraPod {
 }
 
 function judgeProbe(compiled: CompiledInventory, probe: PlannedProbe, pods: ReadonlyMap<string, ProbePod>): PolicyJudgement {
-  const query = queryOf(probe, pods);
+  const query = queryOf(compiled, probe, pods);
   if (typeof query === 'string') return { type: 'unjudged', reason: query };
   let explanation: Explanation;
   try {
@@ -50,16 +50,11 @@ function judgeProbe(compiled: CompiledInventory, probe: PlannedProbe, pods: Read
   } catch (error) {
     return { type: 'unjudged', reason: describeError(error) };
   }
-  // A pods target's IP must be a pod the engine knows; otherwise it would be judged as an outside
-  // address, which no ingress policy governs: an "allow" nobody decided.
-  if (probe.check.to.type === 'pods' && explanation.to === query.to) {
-    return { type: 'unjudged', reason: `${probe.toLabel}: no running pod with IP ${query.to} among the pods read from the cluster (replaced since the run started?)` };
-  }
   return { type: 'judged', expect: explanation.verdict, explanation: renderExplanation(explanation, { color: false }).trimEnd() };
 }
 
 /** The engine's question for one probe (TCP to the target port), or why there is none. */
-function queryOf(probe: PlannedProbe, pods: ReadonlyMap<string, ProbePod>): PolicyQuery | string {
+function queryOf(compiled: CompiledInventory, probe: PlannedProbe, pods: ReadonlyMap<string, ProbePod>): PolicyQuery | string {
   const source = pods.get(probe.check.from);
   if (!source) return `no running probe pod for actor ${probe.check.from}`;
   const from = `${source.namespace}/${source.name}`;
@@ -69,8 +64,16 @@ function queryOf(probe: PlannedProbe, pods: ReadonlyMap<string, ProbePod>): Poli
       const pod = pods.get(target.actor);
       return pod ? { from, to: `${pod.namespace}/${pod.name}`, port: target.port, protocol: 'TCP' } : `no running probe pod for actor ${target.actor}`;
     }
-    case 'pods':
+    case 'pods': {
+      const host = probedHost(probe);
+      const pod = host === undefined ? undefined : podWithIp(compiled, host);
+      // The selected pod must be one the engine knows: judged as a bare address, no ingress policy
+      // would govern it, and the "allow" would be one nobody decided.
+      if (pod === undefined) return `${probe.toLabel}: no running pod with IP ${host ?? '?'} among the pods read from the cluster (replaced since the run started?)`;
+      return { from, to: pod, port: target.port, protocol: 'TCP' };
+    }
     case 'host': {
+      // An IP: the engine judges it as the pod that owns it, if any, else by ipBlock.
       const host = probedHost(probe);
       return host === undefined ? `${probe.toLabel}: no address to judge` : { from, to: host, port: target.port, protocol: 'TCP' };
     }
@@ -82,6 +85,15 @@ function queryOf(probe: PlannedProbe, pods: ReadonlyMap<string, ProbePod>): Poli
     default:
       return assertNever(target, 'target');
   }
+}
+
+/**
+ * `namespace/name` of the pod at this IP. A hostNetwork pod shares its node's IP and is left out of the
+ * engine's IP index (no policy selects it), so it is looked up by name: the engine then says so.
+ */
+function podWithIp(compiled: CompiledInventory, ip: string): string | undefined {
+  const pod = compiled.podsByIp.get(ip)?.spec ?? compiled.inventory.pods.find((p) => p.hostNetwork && p.ip === ip);
+  return pod === undefined ? undefined : `${pod.namespace}/${pod.name}`;
 }
 
 /** The address the probe knocks on, as planning chose it (an IP for pods and host targets). */

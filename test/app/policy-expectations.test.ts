@@ -103,6 +103,15 @@ describe('policyExpectations', () => {
     expect(verdicts(answers)['db:5432']).toBe('allow');
   });
 
+  it('judges a selected hostNetwork pod as what it is: no policy selects it', async () => {
+    const objects = [namespace('shop'), pod('shop/worker-0', { labels: { app: 'worker' }, ip: '10.0.0.50', hostNetwork: true })];
+    const denyAll = policy('shop/deny-all', { podSelector: {}, policyTypes: ['Ingress'] });
+    const answers = await judge([...objects, denyAll]);
+    expect(verdicts(answers)).toMatchObject({ 'pod/shop/worker-0:7000': 'allow', 'db:5432': 'deny' });
+    const worker = answers['pod/shop/worker-0:7000'];
+    expect(worker?.type === 'judged' && worker.explanation).toContain('ingress of shop/worker-0: allow: a hostNetwork pod, which no NetworkPolicy selects');
+  });
+
   it('fails as a whole when the objects cannot be read or decoded', async () => {
     const scenario = loadScenario();
     const probes = [...planProbes(scenario, PODS, { services: new Map(), selectedPods: new Map() }, { clusterDomain: 'cluster.local' }).values()].flat();
