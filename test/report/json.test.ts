@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/model/report.js';
 import { renderJson } from '../../src/report/json.js';
-import { FIXTURES, mixed } from './fixtures.js';
+import { FIXTURES, mixed, policyExpectations } from './fixtures.js';
 
 describe('renderJson', () => {
   it.each(Object.entries(FIXTURES))('%s parses back to the same report', (_name, fixture) => {
@@ -28,5 +28,15 @@ describe('renderJson', () => {
     const parsed = JSON.parse(renderJson(mixed)) as RunReport;
     const classes = parsed.checks[1]?.attempts.map((a) => a.outcome.class);
     expect(classes, 'frontend → postgres saw connected twice, then timeout').toEqual(['connected', 'connected', 'timeout']);
+  });
+
+  it('carries where each expectation came from and the policy explanation, right after the expectation and the message', () => {
+    const parsed = JSON.parse(renderJson(policyExpectations)) as RunReport;
+    const [derived, broken, unjudged, declared] = parsed.checks;
+    expect(Object.keys(broken ?? {})).toEqual(['id', 'name', 'from', 'fromPod', 'to', 'address', 'kind', 'expect', 'expectSource', 'status', 'observed', 'outcome', 'command', 'explanation', 'durationMs', 'attempts']);
+    expect(derived).toMatchObject({ expect: 'allow', expectSource: 'policy', explanation: expect.stringContaining('TCP/5432: ALLOW') });
+    expect(unjudged).toMatchObject({ expect: 'policy', expectSource: 'policy', status: 'skipped' });
+    expect(declared?.expectSource).toBe('scenario');
+    expect(declared?.explanation).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../src/report/junit.js';
-import { allPass, FIXTURES, interrupted, mixed, needsEscaping } from './fixtures.js';
+import { allPass, FIXTURES, interrupted, mixed, needsEscaping, policyExpectations } from './fixtures.js';
 
 interface Testcase {
   classname: string;
@@ -69,6 +69,14 @@ describe('renderJunit', () => {
     expect(testcase?.failure?.message).toBe('expected deny, observed allow (connected) after 3 attempts');
     expect(testcase?.failure?.type, 'type should be the raw outcome class').toBe('connected');
     expect(testcase?.failure?.['#text'], 'the body should carry the command').toContain('command: nc -z -vv -w 2 10.244.1.7 80');
+  });
+
+  it('names an expect: policy testcase by what the scenario says, and puts the policy explanation in the failure body', () => {
+    const suite = parse(renderJunit(policyExpectations));
+    const testcase = suite.testcase.find((t) => t.name === 'frontend → postgres:5432 [tcp] expect policy');
+    expect(testcase?.failure?.message).toBe('expected policy→deny, observed allow (connected) after 3 attempts');
+    expect(testcase?.failure?.['#text']).toMatch(/\npolicy:\nproduction\/kk-frontend-x7f2q → production\/kk-postgres-x7f2q TCP\/5432: DENY\n {2}egress {2}of/);
+    expect(suite.testcase.find((t) => t.name === 'run: policy')?.error?.type, 'an unjudged policy check is a run error').toBe('policy');
   });
 
   it('reports an exec-error as <error>, never as a pass or a plain failure', () => {

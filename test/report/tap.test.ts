@@ -1,7 +1,7 @@
 import { Parser, type FinalResults, type Result } from 'tap-parser';
 import { describe, expect, it } from 'vitest';
 import { renderTap } from '../../src/report/tap.js';
-import { allPass, FIXTURES, interrupted, mixed, needsEscaping } from './fixtures.js';
+import { allPass, FIXTURES, interrupted, mixed, needsEscaping, policyExpectations } from './fixtures.js';
 
 interface Parsed {
   readonly results: FinalResults;
@@ -48,6 +48,13 @@ describe('renderTap', () => {
     });
     const execError = asserts.find((a) => a.name === 'monitoring → api:80 [tcp] expect allow');
     expect(execError?.diag, 'an exec-error is a failure with severity error').toMatchObject({ severity: 'error', observed: 'error' });
+  });
+
+  it('says where an expectation came from, with the policy explanation as a block', async () => {
+    const { asserts } = await parse(renderTap(policyExpectations));
+    const failed = asserts.find((a) => a.name === 'frontend → postgres:5432 [tcp] expect policy');
+    expect(failed?.diag).toMatchObject({ message: 'expected policy→deny, observed allow (connected) after 3 attempts', expected: 'deny', expected_from: 'policy' });
+    expect(failed?.diag?.['policy']).toMatch(/^production\/kk-frontend-x7f2q → production\/kk-postgres-x7f2q TCP\/5432: DENY\n {2}egress {2}of .*\n {2}ingress of/);
   });
 
   it('marks checks that never ran # SKIP and bails out when the run had problems', async () => {
