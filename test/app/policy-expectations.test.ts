@@ -2,8 +2,14 @@
  * `expect: policy` expectations from in-memory policy objects: the real decoder and engine, the
  * probe pods added as the runner describes them, and the planner's real probes.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { policyExpectations } from '../../src/app/policy-expectations.js';
+import { runCommand } from '../../src/app/run.js';
+import type { RunReport } from '../../src/model/report.js';
+import { systemClock } from '../../src/probe/clock.js';
 import type { Scenario } from '../../src/model/scenario.js';
 import type { RawObject } from '../../src/policy/index.js';
 import type { PolicyJudgement, ProbePod } from '../../src/probe/expectations.js';
@@ -11,6 +17,7 @@ import { planProbes, selectorKey } from '../../src/probe/plan.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { namespace, pod, policy } from '../policy/builders.js';
 import { raw } from '../policy/model.js';
+import { FakeCluster } from '../support/fake-cluster.js';
 
 const SCENARIO = `apiVersion: kubeknock.dev/v1alpha1
 kind: Scenario
@@ -122,5 +129,68 @@ describe('policyExpectations', () => {
 
     const broken: RawObject[] = raw([namespace('shop'), policy('shop/bad', { podSelector: {}, egress: [{ to: {} }] })], 'cluster:NetworkPolicy/shop/bad');
     await expect(policyExpectations(async () => broken)(probes, PODS)).rejects.toThrow(/could not be read as policies \(1 problem\(s\)\): cluster:NetworkPolicy\/shop\/bad: spec\.egress\[0\]\.to: must be a list/);
+  });
+});
+
+describe('runCommand with expect: policy (FakeCluster: a network that enforces nothing, like Flannel)', () => {
+  let fake: FakeCluster | undefined;
+  afterEach(() => fake?.dispose());
+
+  async function runFile(checks: string, readPolicyObjects?: () => Promise<RawObject[]>): Promise<{ report: RunReport; exitCode: number; reads: number }> {
+    const file = join(mkdtempSync(join(tmpdir(), 'kk-policy-run-')), 'audit.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: kubeknock.dev/v1alpha1
+kind: Scenario
+metadata: {name: audit}
+spec:
+  defaults: {timeoutSeconds: 1, attempts: 1, retryDelaySeconds: 0, settleSeconds: 0}
+  actors:
+    client: {namespace: shop, labels: {app: client}}
+    db: {namespace: shop, labels: {app: db}, listen: [5432]}
+  checks:
+${checks}`,
+    );
+    const cluster = new FakeCluster({ namespaces: ['shop'] });
+    fake = cluster;
+    let reads = 0;
+    const counted =
+      readPolicyObjects &&
+      (() => {
+        reads += 1;
+        return readPolicyObjects();
+      });
+    const quiet = { step: () => undefined, update: () => undefined, failed: () => undefined, finish: () => undefined };
+    const { report, exitCode } = await runCommand(
+      { file, overrides: {}, output: 'json', reportFormat: 'json', keep: false, clusterDomain: 'cluster.local', color: false },
+      { connect: () => cluster, progress: quiet, clock: systemClock, write: () => undefined, toolVersion: '0.0.0-test', ...(counted ? { readPolicyObjects: counted } : {}) },
+    );
+    return { report, exitCode, reads };
+  }
+
+  const denyDb = policy('shop/deny-db', { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'] });
+
+  it('the policies say deny, the network connects: the check fails with the explanation, exit 1', async () => {
+    const { report, exitCode, reads } = await runFile('    - {from: client, to: db:5432, expect: policy}\n', async () => raw([namespace('shop'), denyDb], 'cluster'));
+    expect(reads, 'policies read once').toBe(1);
+    expect(report.checks[0]).toMatchObject({ status: 'fail', expect: 'deny', expectSource: 'policy', observed: 'allow', outcome: { class: 'connected' } });
+    expect(report.checks[0]?.explanation).toMatch(/^shop\/kubeknock-client-\w+ → shop\/kubeknock-db-\w+ TCP\/5432: DENY\n[\s\S]*isolated by shop\/deny-db/);
+    expect(exitCode).toBe(1);
+  });
+
+  it('reads no policies when no check says expect: policy', async () => {
+    const { report, exitCode, reads } = await runFile('    - {from: client, to: db:5432, expect: allow}\n', async () => raw([namespace('shop'), denyDb], 'cluster'));
+    expect(reads).toBe(0);
+    expect(report.checks[0]).toMatchObject({ status: 'pass', expectSource: 'scenario' });
+    expect(exitCode).toBe(0);
+  });
+
+  it('policies that cannot be read: the check is skipped, the run errs (kind policy), exit 2', async () => {
+    const { report, exitCode } = await runFile('    - {from: client, to: db:5432, expect: policy}\n', async () => {
+      throw new Error('networkpolicies.networking.k8s.io is forbidden: cannot list resource "networkpolicies" at the cluster scope');
+    });
+    expect(report.checks[0]).toMatchObject({ status: 'skipped', expect: 'policy', message: expect.stringContaining('cannot list resource "networkpolicies"') });
+    expect(report.errors.map((e) => e.kind)).toEqual(['policy']);
+    expect(exitCode).toBe(2);
   });
 });
