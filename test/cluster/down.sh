@@ -13,7 +13,7 @@ DOWN_START=$SECONDS
 # The cluster on this machine may have been set up from another checkout: use its state (pid files).
 if [ -z "${KUBEKNOCK_STATE:-}" ] && [ -f "$DATA_DIR/owner" ]; then
   owner=$(cat "$DATA_DIR/owner")
-  if [ -n "$owner" ] && [ "$owner" != "$STATE_DIR" ]; then
+  if [ -n "$owner" ] && [ "$owner" != "$STATE_DIR" ] && [ -d "$owner" ]; then
     log "the cluster on this machine was set up from $owner; taking that one down"
     STATE_DIR="$owner"
   fi

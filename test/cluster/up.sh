@@ -105,7 +105,7 @@ done
 netns_now=$(ip netns list 2>/dev/null | awk '{print $1}')
 if [ -n "$owner" ] && [ "$owner" != "$STATE_DIR" ]; then
   log "a cluster set up from $owner is on this machine: taking it down first"
-  KUBEKNOCK_STATE="$owner" bash "$CLUSTER_DIR/down.sh"
+  if [ -d "$owner" ]; then KUBEKNOCK_STATE="$owner" bash "$CLUSTER_DIR/down.sh"; else bash "$CLUSTER_DIR/down.sh"; fi
 elif [ "$live" = 0 ] && { [ -e "$DATA_DIR" ] || [ -e "$RUN_DIR" ] || ip link show "$BRIDGE_NAME" >/dev/null 2>&1 ||
   grep -qx "$EXTERNAL_NETNS" <<<"$netns_now"; }; then
   log "leftovers of an earlier cluster whose processes are gone: cleaning them up first"
