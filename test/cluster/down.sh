@@ -212,6 +212,9 @@ if [ -f "$DATA_DIR/host-orig" ]; then
         find /var/log/containers -maxdepth 1 -type l -lname "$DATA_DIR/*" -delete 2>/dev/null
         [ "$val" = created ] && rmdir /var/log/containers 2>/dev/null
         ;;
+      dir:/run/containerd)
+        [ "$val" = created ] && rm -rf /run/containerd
+        ;;
       dir:/var/lib/cni)
         if [ "$val" = created ]; then
           rm -rf /var/lib/cni

@@ -162,6 +162,8 @@ fi
 [ -f "$DATA_DIR/netns-before" ] || ip netns list | awk '{print $1}' >"$DATA_DIR/netns-before"
 [ -d /var/log/containers ] && save_once "dir:/var/log/containers" existed || save_once "dir:/var/log/containers" created
 [ -d /var/lib/cni ] && save_once "dir:/var/lib/cni" existed || save_once "dir:/var/lib/cni" created
+# containerd 1.6 keeps shim sockets in /run/containerd/s whatever its state directory is.
+[ -d /run/containerd ] && save_once "dir:/run/containerd" existed || save_once "dir:/run/containerd" created
 
 # Network safety: forwarded traffic from the pod network may only go to pods, services (after DNAT,
 # that is pods) and the stand-in external host. Installed in mangle and filter FORWARD so no later
@@ -386,6 +388,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
       runtime_type = "io.containerd.runc.v2"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = false
+        Root = "$RUN_DIR/runc"
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$STATE_DIR/config/cni"
