@@ -101,6 +101,18 @@ async function main(): Promise<void> {
     if (!existed) await core.deleteNamespace({ name: namespace }).catch(() => undefined);
   }
   printTable(results);
+  for (const { label, report } of results) {
+    const failed = report.checks.filter((c) => c.status !== 'pass');
+    if (failed.length === 0) continue;
+    const byOutcome = new Map<string, number>();
+    for (const c of failed) {
+      const key = `expected ${c.expect}, got ${c.outcome?.class ?? c.status}${c.outcome?.class === 'exec-error' ? ` (${c.outcome.detail})` : ''}`;
+      byOutcome.set(key, (byOutcome.get(key) ?? 0) + 1);
+    }
+    process.stdout.write(`${label}: ${failed.length} check(s) not met: ${[...byOutcome].map(([k, n]) => `${n}× ${k}`).join('; ')}\n`);
+    const sample = failed[0];
+    if (sample) process.stdout.write(`  e.g. ${sample.name}: ${sample.command ?? ''}\n  ${(sample.attempts.at(-1)?.output ?? '').trim().split('\n').join('\n  ')}\n`);
+  }
 }
 
 function printTable(results: { label: string; report: RunReport; wallMs: number }[]): void {

@@ -1,13 +1,23 @@
 /**
- * The probe container's main command (`sh -c`): serve every declared port with BusyBox httpd, then
+ * The probe container's main command (`sh -c`): serve every declared port with BusyBox tcpsvd + httpd, then
  * idle until the pod's deadline, leaving promptly on SIGTERM.
  */
 import type { ListenPort } from '../model/scenario.js';
 
 /**
+ * httpd's own listener has a backlog of 9: thirty probe pods knocking at once overflow it, the kernel
+ * drops SYNs, and an open port looks like a timeout (seen in the 30×30 bench). tcpsvd accepts with a
+ * deep backlog and runs `httpd -i` per connection.
+ */
+const LISTEN_BACKLOG = 1024;
+/** Connections served at once; each is a short-lived httpd, and nc -z connections close at once. */
+const MAX_CONNECTIONS = 200;
+
+/**
  * Why it is shaped like this:
  * - httpd serves a one-line index page, so an nc check sees "open" and a wget check gets a 200.
- * - `httpd -f` stays in the foreground, so `&` gives a PID we can check and stop.
+ * - tcpsvd (see LISTEN_BACKLOG) stays in the foreground, so `&` gives a PID we can check and stop;
+ *   `-E` keeps it from setting up an environment (and looking up host names) per connection.
  * - A listener that dies (port taken, privileged port without the sysctl) would make allow checks
  *   look like a REJECT; the script exits non-zero instead so the failure shows as a dead pod.
  * - `sleep` runs in the background and the shell `wait`s on it: a shell blocked in `wait` runs its
@@ -21,7 +31,9 @@ export function buildPodMainScript(listen: readonly ListenPort[], deadlineSecond
     }
     return l.port;
   });
-  const starts = ports.map((port) => `httpd -f -p ${port} -h "$w" & pids="$pids $!"; ports="$ports ${port}:$!"`);
+  const starts = ports.map(
+    (port) => `tcpsvd -E -b ${LISTEN_BACKLOG} -c ${MAX_CONNECTIONS} 0.0.0.0 ${port} httpd -i -h "$w" & pids="$pids $!"; ports="$ports ${port}:$!"`,
+  );
   return [
     `w=$(mktemp -d /tmp/kubeknock-www.XXXXXX) || exit 70`,
     `echo 'kubeknock probe pod' >"$w/index.html"`,
