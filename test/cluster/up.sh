@@ -152,6 +152,13 @@ set_sysctl net.bridge.bridge-nf-call-iptables 1
 set_sysctl net.bridge.bridge-nf-call-ip6tables 1
 raise_sysctl fs.inotify.max_user_instances 8192
 raise_sysctl fs.inotify.max_user_watches 524288
+# The ARP table is one for all network namespaces, 1024 entries by default (gc_thresh3). Every probe
+# pod learns a neighbour entry per peer it knocks on: a 30x30 run needs ~1,800, and once the table is
+# full new neighbours are refused and SYNs die as timeouts (seen: arp_cache table_fulls, 22% of open
+# ports "timed out"). Large real nodes raise these for the same reason.
+raise_sysctl net.ipv4.neigh.default.gc_thresh1 2048
+raise_sysctl net.ipv4.neigh.default.gc_thresh2 8192
+raise_sysctl net.ipv4.neigh.default.gc_thresh3 16384
 
 prop=$(findmnt -n -o PROPAGATION /)
 save_once "mount-propagation:/" "$prop"
