@@ -98,7 +98,13 @@ async function main(): Promise<void> {
     }
   } finally {
     await net.deleteNamespacedNetworkPolicy({ name: 'bench-closed', namespace }).catch(() => undefined);
-    if (!existed) await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    if (!existed) {
+      // Wait until it is gone: the next bench would find it Terminating and unable to take pods.
+      await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+      for (let i = 0; i < 240 && (await core.readNamespace({ name: namespace }).then(() => true, () => false)); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   }
   printTable(results);
   for (const { label, report } of results) {
