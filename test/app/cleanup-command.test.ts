@@ -1,22 +1,12 @@
 /** `kubeknock cleanup` in-process against a fake API server on 127.0.0.1. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../support/cli.js';
 import { createKubeCluster } from '../../src/cluster/kube-cluster.js';
 import type { PodManifest } from '../../src/probe/cluster-port.js';
 import { startFakeApi, type FakeApi } from '../kube/fake-api-server.js';
 import { writeKubeconfig } from '../kube/kubeconfig-file.js';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { HOME: '/nonexistent' },
-    cwd: process.cwd(),
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args);
 
 let api: FakeApi | undefined;
 afterEach(async () => {

@@ -1,20 +1,10 @@
 /** `kubeknock doctor` in-process, against a fake API server on 127.0.0.1 or with no kubeconfig at all. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../support/cli.js';
 import { startFakeApi, type FakeApi } from '../kube/fake-api-server.js';
 import { writeKubeconfig } from '../kube/kubeconfig-file.js';
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { HOME: '/nonexistent', ...env },
-    cwd: process.cwd(),
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, env);
 
 let api: FakeApi | undefined;
 afterEach(async () => {

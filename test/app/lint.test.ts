@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../policy/cli-io.js';
+import { runCli } from '../support/cli.js';
 
 const PLAYBOOK = ['default-deny-dns', 'postgres-lockdown', 'namespace-isolation', 'monitoring-scrape', 'three-tier'].flatMap((name) => ['-f', `scenarios/${name}/policies.yaml`]);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../policy/cli-io.js';
+import { runCli } from '../support/cli.js';
 
 const THREE_TIER = ['-f', 'scenarios/three-tier/policies.yaml', '-f', 'test/policy/fixtures/shop-workloads.yaml'];
 

@@ -3,9 +3,12 @@
  * kubectl, and the built CLI run as a separate process, the way a user runs it.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 
 const stateDir = fileURLToPath(new URL('../cluster/.state/', import.meta.url));
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -88,4 +91,40 @@ export function kubeknock(args: readonly string[], options: { onStderr?: (text: 
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started }));
   });
+}
+
+/** For the tests of one file: a namespace holding these manifests, deleted (and waited for) afterwards. */
+export function useNamespace(namespace: string, manifests: string): void {
+  beforeAll(async () => {
+    await kubectl(['create', 'namespace', namespace]).catch(() => undefined);
+    await kubectl(['apply', '-f', '-'], manifests);
+  });
+  afterAll(async () => {
+    await kubectl(['delete', 'namespace', namespace, '--timeout=120s']).catch(() => undefined);
+  });
+}
+
+const scenarioDir = mkdtempSync(join(tmpdir(), 'kk-e2e-'));
+
+/**
+ * Writes a scenario for the test cluster: its busybox image (never pulled), the given defaults, and
+ * `spec` lines (actors, targets, checks) as written in the test. Returns the file's path.
+ */
+export function writeScenario(name: string, spec: string, defaults = 'timeoutSeconds: 2, attempts: 2, settleSeconds: 2'): string {
+  const file = join(scenarioDir, `${name}.yaml`);
+  writeFileSync(
+    file,
+    `apiVersion: kubeknock.dev/v1alpha1
+kind: Scenario
+metadata: {name: ${name}}
+spec:
+  defaults: {${defaults}, pod: {image: "${IMAGE}", imagePullPolicy: Never}}
+${spec}`,
+  );
+  return file;
+}
+
+/** A path for a report file next to the scenarios. */
+export function reportPath(name: string): string {
+  return join(scenarioDir, name);
 }

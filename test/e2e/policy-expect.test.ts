@@ -3,17 +3,14 @@
  * from the live NetworkPolicies plus the probe pods, the network agrees, and every derived result
  * carries its explanation into the JSON report.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { CheckResult, RunReport } from '../../src/model/report.js';
-import { CLUSTER, IMAGE, kubeknock, kubectl, managedPods } from './cluster.js';
+import { CLUSTER, kubeknock, managedPods, reportPath, useNamespace, writeScenario } from './cluster.js';
 
 const NS = 'kk-e2e-policy-expect';
 const EXTERNAL = CLUSTER['EXTERNAL_IP'] ?? '203.0.113.10';
 const POD_CIDR = CLUSTER['POD_CIDR'] ?? '10.244.0.0/24';
-const dir = mkdtempSync(join(tmpdir(), 'kk-e2e-policy-expect-'));
 
 // db admits backend on its NAMED port only (resolved on the probe pod's container port "pg");
 // frontend may leave the namespace only for the external host's port 80; cache admits the pod CIDR
@@ -50,23 +47,17 @@ spec:
 `;
 
 function scenarioFile(name: string, checks: string, actors = ''): string {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(
-    file,
-    `apiVersion: kubeknock.dev/v1alpha1
-kind: Scenario
-metadata: {name: ${name}}
-spec:
-  defaults: {timeoutSeconds: 2, attempts: 3, settleSeconds: 3, pod: {image: "${IMAGE}", imagePullPolicy: Never}}
-  actors:
+  return writeScenario(
+    name,
+    `  actors:
     backend: {namespace: ${NS}, labels: {app: backend}}
     frontend: {namespace: ${NS}, labels: {app: frontend}}
     db: {namespace: ${NS}, labels: {app: db}, listen: [{port: 5432, name: pg}, 8080]}
     web: {namespace: ${NS}, labels: {app: web}, listen: [8080]}
 ${actors}  checks:
 ${checks}`,
+    'timeoutSeconds: 2, attempts: 3, settleSeconds: 3',
   );
-  return file;
 }
 
 function cells(report: RunReport): string[] {
@@ -79,14 +70,7 @@ function byCell(report: RunReport, from: string, to: string, kind: CheckResult['
   return check;
 }
 
-beforeAll(async () => {
-  await kubectl(['create', 'namespace', NS]).catch(() => undefined);
-  await kubectl(['apply', '-f', '-'], POLICIES);
-});
-
-afterAll(async () => {
-  await kubectl(['delete', 'namespace', NS, '--timeout=120s']).catch(() => undefined);
-});
+useNamespace(NS, POLICIES);
 
 describe('kubeknock run with expect: policy on the real cluster', () => {
   it('derives every expectation from the live policies, the network agrees: exit 0, explanations in the report', async () => {
@@ -150,7 +134,7 @@ describe('kubeknock run with expect: policy on the real cluster', () => {
 `,
       `    cache: {namespace: ${NS}, labels: {app: cache}, listen: [6379]}\n`,
     );
-    const reportFile = join(dir, 'gap.json');
+    const reportFile = reportPath('gap.json');
     const run = await kubeknock(['run', file, '--no-ipblock-matches-pods', '--report', reportFile]);
     expect(run.code, `exit code; stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(1);
     expect(run.stdout, 'the table marks the derived expectation').toContain('expected policy→deny, got allow (connected)');

@@ -2,16 +2,12 @@
  * `kubeknock run` as a user runs it, against the real test cluster and its real NetworkPolicy
  * enforcer: exit codes, the JSON report, and no probe pod left behind on any path.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/model/report.js';
-import { IMAGE, kubeknock, kubectl, managedPods } from './cluster.js';
+import { kubeknock, managedPods, reportPath, useNamespace, writeScenario } from './cluster.js';
 
 const NS = 'kk-e2e-run';
-const dir = mkdtempSync(join(tmpdir(), 'kk-e2e-run-'));
-
 const POLICY = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: db-only-from-backend, namespace: ${NS}}
@@ -23,38 +19,17 @@ spec:
       ports: [{port: 5432}]
 `;
 
-function scenarioFile(name: string, body: string): string {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(
-    file,
-    `apiVersion: kubeknock.dev/v1alpha1
-kind: Scenario
-metadata: {name: ${name}}
-spec:
-  defaults: {timeoutSeconds: 2, attempts: 2, settleSeconds: 2, pod: {image: "${IMAGE}", imagePullPolicy: Never}}
-${body}`,
-  );
-  return file;
-}
-
 const ACTORS = `  actors:
     backend: {namespace: ${NS}, labels: {app: backend}}
     frontend: {namespace: ${NS}, labels: {app: frontend}}
     db: {namespace: ${NS}, labels: {app: db}, listen: [5432, 8080]}
 `;
 
-beforeAll(async () => {
-  await kubectl(['create', 'namespace', NS]).catch(() => undefined);
-  await kubectl(['apply', '-f', '-'], POLICY);
-});
-
-afterAll(async () => {
-  await kubectl(['delete', 'namespace', NS, '--timeout=120s']).catch(() => undefined);
-});
+useNamespace(NS, POLICY);
 
 describe('kubeknock run on the real cluster', () => {
   it('meets every expectation of a lockdown, with one exec per probe pod, and leaves no pod behind', async () => {
-    const file = scenarioFile(
+    const file = writeScenario(
       'lockdown',
       `${ACTORS}  checks:
     - {from: backend, to: db:5432, expect: allow}
@@ -64,7 +39,7 @@ describe('kubeknock run on the real cluster', () => {
     - {from: frontend, to: {service: kubernetes, namespace: default, port: 443}, expect: allow}
 `,
     );
-    const reportFile = join(dir, 'lockdown.json');
+    const reportFile = reportPath('lockdown.json');
     const run = await kubeknock(['run', file, '-o', 'json', '--report', reportFile]);
     expect(run.code, `exit code; stderr:\n${run.stderr}`).toBe(0);
     const report = JSON.parse(run.stdout) as RunReport;
@@ -78,7 +53,7 @@ describe('kubeknock run on the real cluster', () => {
   });
 
   it('exits 1 and names the broken cell when the network disagrees', async () => {
-    const file = scenarioFile(
+    const file = writeScenario(
       'wrong',
       `${ACTORS}  checks:
     - {from: frontend, to: db:5432, expect: allow, attempts: 2}
@@ -96,7 +71,7 @@ describe('kubeknock run on the real cluster', () => {
   });
 
   it('exits 2 before creating anything when a namespace does not exist', async () => {
-    const file = scenarioFile('nons', `  actors:\n    a: {namespace: kk-e2e-does-not-exist}\n    b: {namespace: ${NS}, listen: [80]}\n  checks:\n    - {from: a, to: b:80, expect: allow}\n`);
+    const file = writeScenario('nons', `  actors:\n    a: {namespace: kk-e2e-does-not-exist}\n    b: {namespace: ${NS}, listen: [80]}\n  checks:\n    - {from: a, to: b:80, expect: allow}\n`);
     const run = await kubeknock(['run', file]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('namespace "kk-e2e-does-not-exist" does not exist');
@@ -105,7 +80,7 @@ describe('kubeknock run on the real cluster', () => {
   });
 
   it('fails within seconds, not at the timeout, when the probe image is missing', async () => {
-    const file = scenarioFile('noimage', `${ACTORS}  checks:\n    - {from: backend, to: db:5432, expect: allow}\n`);
+    const file = writeScenario('noimage', `${ACTORS}  checks:\n    - {from: backend, to: db:5432, expect: allow}\n`);
     const run = await kubeknock(['run', file, '--image', 'localhost/kubeknock/no-such-image:0', '--image-pull-policy', 'Never']);
     expect(run.code, run.stderr).toBe(2);
     expect(run.stdout + run.stderr).toMatch(/ErrImageNeverPull|image/i);
@@ -117,11 +92,11 @@ describe('kubeknock run on the real cluster', () => {
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const)('on %s mid-run: pods deleted, partial report written, exit %i', async (signal, expected) => {
-    const file = scenarioFile(
+    const file = writeScenario(
       `signal-${signal.toLowerCase()}`,
       `${ACTORS}  checks:\n    - {from: frontend, to: db:5432, expect: allow, attempts: 10, timeoutSeconds: 3}\n`,
     );
-    const reportFile = join(dir, `signal-${signal}.json`);
+    const reportFile = reportPath(`signal-${signal}.json`);
     let sent = false;
     const run = await kubeknock(['run', file, '--report', reportFile], {
       onStderr: (text, child) => {

@@ -5,8 +5,7 @@ import { policyCommands } from './policy.js';
 import { scenarioCommands } from './scenario.js';
 
 /** A command module factory: one file per command, each translating flags to one app call. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds commands of every argument type
-export type CommandFactory = (ctx: CommandContext) => CommandModule<object, any>;
+export type CommandFactory = (ctx: CommandContext) => CommandModule<object, never>;
 
 /**
  * Types one command by its own arguments. yargs builds a command's arguments from that command's own
