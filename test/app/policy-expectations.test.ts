@@ -2,10 +2,10 @@
  * `expect: policy` expectations from in-memory policy objects: the real decoder and engine, the
  * probe pods added as the runner describes them, and the planner's real probes.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { policyExpectations } from '../../src/app/policy-expectations.js';
 import { runCommand } from '../../src/app/run.js';
 import type { RunReport } from '../../src/model/report.js';
@@ -137,7 +137,9 @@ describe('runCommand with expect: policy (FakeCluster: a network that enforces n
   afterEach(() => fake?.dispose());
 
   async function runFile(checks: string, readPolicyObjects?: () => Promise<RawObject[]>): Promise<{ report: RunReport; exitCode: number; reads: number }> {
-    const file = join(mkdtempSync(join(tmpdir(), 'kk-policy-run-')), 'audit.yaml');
+    const dir = mkdtempSync(join(tmpdir(), 'kk-policy-run-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'audit.yaml');
     writeFileSync(
       file,
       `apiVersion: kubeknock.dev/v1alpha1

@@ -1,14 +1,20 @@
 /** How predict, explain and lint read their input: files, directories, every problem at once. */
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadPolicyInput } from '../../src/app/policy-input.js';
 import { readManifests } from '../../src/app/read-manifests.js';
 import { InputError } from '../../src/app/errors.js';
 
+const trees: string[] = [];
+afterAll(async () => {
+  await Promise.all(trees.splice(0).map((root) => rm(root, { recursive: true, force: true })));
+});
+
 async function tree(files: Record<string, string>): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'kk-policy-'));
+  trees.push(root);
   for (const [name, text] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(root, name)), { recursive: true });
     await writeFile(path.join(root, name), text);

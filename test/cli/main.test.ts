@@ -1,12 +1,15 @@
 /** The CLI in-process: flags → exit code and output, with captured streams. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../scenario/fixtures/${name}`, import.meta.url));
+
+const scratch = mkdtempSync(join(tmpdir(), 'kk-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, env);
 
@@ -40,7 +43,7 @@ describe('kubeknock CLI', () => {
   });
 
   it('run without any kubeconfig says where it looked instead of falling back to localhost:8080', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kk-cli-'));
+    const dir = scratch;
     const { code, stderr } = await cli(['run', fixture('valid-postgres.yaml')], { HOME: dir });
     expect(code).toBe(2);
     expect(stderr).toMatch(/kubeconfig/i);
@@ -64,7 +67,7 @@ describe('kubeknock CLI', () => {
   });
 
   it('rejects bad flag values with exit 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kk-cli-'));
+    const dir = scratch;
     const file = join(dir, 's.yaml');
     writeFileSync(file, 'x: 1\n');
     const { code, stderr } = await cli(['run', file, '--timeout', '0']);

@@ -3,7 +3,7 @@
  * kubectl, and the built CLI run as a separate process, the way a user runs it.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +105,7 @@ export function useNamespace(namespace: string, manifests: string): void {
 }
 
 const scenarioDir = mkdtempSync(join(tmpdir(), 'kk-e2e-'));
+afterAll(() => rmSync(scenarioDir, { recursive: true, force: true }));
 
 /**
  * Writes a scenario for the test cluster: its busybox image (never pulled), the given defaults, and

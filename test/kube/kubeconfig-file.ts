@@ -1,10 +1,19 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
+
+// Registered on the importing test file: its kubeconfigs go when its tests are done.
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A kubeconfig file pointing at a local plain-http server (which needs insecure-skip-tls-verify). */
 export function writeKubeconfig(server: string, namespace = 'default'): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'kubeknock-kc-')), 'config');
+  const dir = mkdtempSync(path.join(tmpdir(), 'kubeknock-kc-'));
+  created.push(dir);
+  const file = path.join(dir, 'config');
   writeFileSync(
     file,
     [
