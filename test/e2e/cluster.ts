@@ -6,16 +6,14 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { KUBECONFIG, REPO, STATE_DIR } from './paths.js';
 import { afterAll, beforeAll } from 'vitest';
 
-const stateDir = fileURLToPath(new URL('../cluster/.state/', import.meta.url));
-export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-export const KUBECONFIG = process.env['KUBEKNOCK_E2E_KUBECONFIG'] ?? `${stateDir}kubeconfig`;
+export { KUBECONFIG, REPO } from './paths.js';
 
 function clusterEnv(): Record<string, string> {
-  const file = `${stateDir}cluster.env`;
+  const file = `${STATE_DIR}cluster.env`;
   if (!existsSync(file)) return {};
   return Object.fromEntries(
     readFileSync(file, 'utf8')

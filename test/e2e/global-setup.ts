@@ -1,6 +1,6 @@
 /** The e2e suite needs the real cluster: without it, fail loudly instead of skipping. */
 import { existsSync } from 'node:fs';
-import { KUBECONFIG } from './cluster.js';
+import { KUBECONFIG } from './paths.js';
 
 export default function setup(): void {
   if (!existsSync(KUBECONFIG)) {
