@@ -31,6 +31,8 @@ export interface DoctorReport {
 export interface DoctorOptions {
   /** Namespaces a run would use; the context's namespace when empty. */
   readonly namespaces: readonly string[];
+  /** The scenarios have `expect: policy` checks, which read policies, pods, Services and namespaces cluster-wide. */
+  readonly policyExpectations?: boolean;
 }
 
 interface Permission extends Omit<AccessQuestion, 'namespace'> {
@@ -63,6 +65,21 @@ const CLUSTER_PERMISSIONS: readonly Permission[] = [
   { verb: 'list', group: '', resource: 'pods', why: '`kubeknock cleanup` across all namespaces', optional: true },
 ];
 
+/** What `expect: policy` reads, cluster-wide: every object the policy engine judges with. */
+const POLICY_EXPECTATION_PERMISSIONS: readonly Permission[] = [
+  { verb: 'list', group: '', resource: 'namespaces', why: '`expect: policy` reads namespace labels' },
+  { verb: 'list', group: '', resource: 'pods', why: '`expect: policy` reads pod labels and ports' },
+  { verb: 'list', group: '', resource: 'services', why: '`expect: policy` reads Services' },
+  { verb: 'list', group: 'networking.k8s.io', resource: 'networkpolicies', why: '`expect: policy` reads the policies' },
+];
+
+/** Cluster-scope permissions; with `expect: policy` the cluster-wide lists it needs become required. */
+function clusterPermissions(policyExpectations: boolean): readonly Permission[] {
+  if (!policyExpectations) return CLUSTER_PERMISSIONS;
+  const same = (a: Permission, b: Permission): boolean => a.verb === b.verb && a.group === b.group && a.resource === b.resource && a.subresource === b.subresource;
+  return [...CLUSTER_PERMISSIONS.filter((p) => !POLICY_EXPECTATION_PERMISSIONS.some((q) => same(p, q))), ...POLICY_EXPECTATION_PERMISSIONS];
+}
+
 const POD_SECURITY_LABEL = 'pod-security.kubernetes.io/';
 
 export async function runDoctor(connect: () => DoctorPort, options: DoctorOptions): Promise<DoctorReport> {
@@ -87,7 +104,7 @@ export async function runDoctor(connect: () => DoctorPort, options: DoctorOption
     return finish({ ...where, namespaces, checks: [check] });
   }
   const checks: DoctorCheck[] = [{ status: 'ok', title: 'API server reachable', detail: `Kubernetes ${version} at ${port.server}` }];
-  checks.push(await permissionsCheck(port, CLUSTER_PERMISSIONS, undefined));
+  checks.push(await permissionsCheck(port, clusterPermissions(options.policyExpectations ?? false), undefined));
   for (const namespace of namespaces) {
     const facts = await settle(() => port.namespace(namespace));
     checks.push(namespaceCheck(namespace, facts));

@@ -109,6 +109,18 @@ describe('runDoctor', () => {
     expect(find(report.checks, 'RBAC at cluster scope')?.status).toBe('warn');
   });
 
+  it('with expect: policy checks, the cluster-wide lists they read are required', async () => {
+    const cluster = { namespaces: [production], denied: ['list networkpolicies *', 'list pods *'], workloads: [calico] };
+    const without = await runDoctor(() => fake(cluster), { namespaces: ['production'] });
+    expect(find(without.checks, 'RBAC at cluster scope')?.status).toBe('warn');
+    const withPolicy = await runDoctor(() => fake(cluster), { namespaces: ['production'], policyExpectations: true });
+    expect(withPolicy.canRun).toBe(false);
+    const rbac = find(withPolicy.checks, 'RBAC at cluster scope');
+    expect(rbac?.status).toBe('fail');
+    expect(rbac?.detail).toContain('`expect: policy` reads the policies');
+    expect(rbac?.detail).toContain('`expect: policy` reads pod labels and ports');
+  });
+
   it('a namespace that does not exist fails', async () => {
     const report = await runDoctor(() => fake({ workloads: [calico] }), { namespaces: ['productoin'] });
     expect(report.canRun).toBe(false);

@@ -32,9 +32,10 @@ export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
           env: ctx.io.env,
         }),
       );
-    const fromScenarios = argv.scenarios?.length ? scenarioNamespaces(await loadScenarios(argv.scenarios)) : [];
-    const namespaces = [...new Set([...(argv.namespace ?? []), ...fromScenarios])];
-    const report = await runDoctor(connect, { namespaces });
+    const scenarios = argv.scenarios?.length ? await loadScenarios(argv.scenarios) : [];
+    const namespaces = [...new Set([...(argv.namespace ?? []), ...scenarioNamespaces(scenarios)])];
+    const policyExpectations = scenarios.some((s) => s.checks.some((c) => c.expect === 'policy'));
+    const report = await runDoctor(connect, { namespaces, policyExpectations });
     ctx.io.stdout.write(renderDoctor(report, argv.output));
     ctx.exitCode = report.canRun ? 0 : 2;
   },
