@@ -1,7 +1,7 @@
 /** Flags every cluster-facing command shares, and the one place that turns them into a connection. */
 import type { Argv } from 'yargs';
 import { createKubeCluster } from '../cluster/kube-cluster.js';
-import { loadKubeConfig } from '../cluster/kubeconfig.js';
+import { loadKubeConfig, type LoadedKubeConfig } from '../cluster/kubeconfig.js';
 import type { ClusterPort } from '../probe/cluster-port.js';
 import type { CliIO } from './io.js';
 
@@ -16,15 +16,18 @@ export function withClusterFlags<T>(yargs: Argv<T>): Argv<T & ClusterFlags> {
     .option('context', { type: 'string', describe: 'kubeconfig context to use (default: the current one)' }) as Argv<T & ClusterFlags>;
 }
 
+/** --kubeconfig / --context / the environment → the cluster to talk to (never the localhost:8080 fallback). */
+export function loadClusterConfig(flags: ClusterFlags, io: CliIO): LoadedKubeConfig {
+  return loadKubeConfig({
+    ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+    ...(flags.context ? { context: flags.context } : {}),
+    env: io.env,
+  });
+}
+
 /** The composition root of the cluster adapter: only here is src/cluster constructed. */
 export function connectCluster(flags: ClusterFlags, io: CliIO): ClusterPort {
-  return createKubeCluster(
-    loadKubeConfig({
-      ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
-      ...(flags.context ? { context: flags.context } : {}),
-      env: io.env,
-    }),
-  );
+  return createKubeCluster(loadClusterConfig(flags, io));
 }
 
 /** Colour only where a person reads it: a TTY, unless NO_COLOR; FORCE_COLOR wins. */

@@ -105,8 +105,8 @@ const cases: readonly Case[] = [
   { name: 'wrong apiVersion', yaml: base('    - {from: a, to: b:80, expect: allow}\n').replace('v1alpha1', 'v1'), expected: [/^1 apiVersion: must be "kubeknock\.dev\/v1alpha1"/] },
 ];
 
-describe('parseScenario: each mistake gets a precise message', () => {
-  it.each(cases)('$name', ({ yaml, expected }) => {
+/** The scenario is refused, and for each pattern some issue (`line path: message`) matches it. */
+function expectRejected(yaml: string, expected: readonly RegExp[]): void {
     const result = parseScenario('s.yaml', yaml);
     expect(result.ok, 'expected the scenario to be rejected').toBe(false);
     if (result.ok) return;
@@ -114,6 +114,11 @@ describe('parseScenario: each mistake gets a precise message', () => {
     for (const pattern of expected) {
       expect(found.some((line) => pattern.test(line)), `expected an issue matching ${pattern}, got:\n${found.join('\n')}`).toBe(true);
     }
+}
+
+describe('parseScenario: each mistake gets a precise message', () => {
+  it.each(cases)('$name', ({ yaml, expected }) => {
+    expectRejected(yaml, expected);
   });
 });
 
@@ -162,13 +167,7 @@ describe('expect: policy', () => {
     },
   ];
   it.each(rejected)('is refused $name, with file:line, field and what to do', ({ yaml, expected }) => {
-    const result = parseScenario('s.yaml', yaml);
-    expect(result.ok, 'expected the scenario to be rejected').toBe(false);
-    if (result.ok) return;
-    const found = result.issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
-    for (const pattern of expected) {
-      expect(found.some((line) => pattern.test(line)), `expected an issue matching ${pattern}, got:\n${found.join('\n')}`).toBe(true);
-    }
+    expectRejected(yaml, expected);
   });
 
   it('is fine on a Service target whose every cell an except entry overrides', () => {

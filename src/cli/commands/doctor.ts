@@ -2,8 +2,7 @@ import type { Argv } from 'yargs';
 import { runDoctor } from '../../app/doctor.js';
 import { renderDoctor, type DoctorFormat } from '../../app/doctor-render.js';
 import { createClusterInspector } from '../../cluster/inspect.js';
-import { loadKubeConfig } from '../../cluster/kubeconfig.js';
-import { withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import { loadClusterConfig, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import { defineCommand } from './index.js';
 import { loadScenarios } from '../../scenario/load.js';
 import { scenarioNamespaces } from '../../scenario/namespaces.js';
@@ -24,14 +23,7 @@ export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
       .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as DoctorFormat, describe: 'Report format' }),
   handler: async (argv) => {
     // Loading the kubeconfig inside `connect` lets the doctor report a missing one as a ✗ line.
-    const connect = () =>
-      createClusterInspector(
-        loadKubeConfig({
-          ...(argv.kubeconfig ? { kubeconfig: argv.kubeconfig } : {}),
-          ...(argv.context ? { context: argv.context } : {}),
-          env: ctx.io.env,
-        }),
-      );
+    const connect = () => createClusterInspector(loadClusterConfig(argv, ctx.io));
     const scenarios = argv.scenarios?.length ? await loadScenarios(argv.scenarios) : [];
     const namespaces = [...new Set([...(argv.namespace ?? []), ...scenarioNamespaces(scenarios)])];
     const policyExpectations = scenarios.some((s) => s.checks.some((c) => c.expect === 'policy'));

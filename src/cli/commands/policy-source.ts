@@ -1,10 +1,9 @@
 /** Flags shared by predict, explain and lint: where the objects come from and how ipBlock treats pod IPs. */
 import type { Argv } from 'yargs';
 import type { PolicySource } from '../../app/policy-input.js';
-import { loadKubeConfig } from '../../cluster/kubeconfig.js';
 import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
 import { PROTOCOLS, type EngineOptions, type Protocol } from '../../policy/index.js';
-import { withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import { loadClusterConfig, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import type { CliIO } from '../io.js';
 
 export interface PolicySourceFlags extends ClusterFlags {
@@ -37,14 +36,7 @@ export function policySource(flags: PolicySourceFlags, io: CliIO): PolicySource 
   if (!flags['from-cluster']) return { type: 'files', paths: flags.filename ?? [], cwd: io.cwd };
   return {
     type: 'cluster',
-    read: () => {
-      const { kc } = loadKubeConfig({
-        ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
-        ...(flags.context ? { context: flags.context } : {}),
-        env: io.env,
-      });
-      return readClusterPolicyObjects(kc);
-    },
+    read: () => readClusterPolicyObjects(loadClusterConfig(flags, io).kc),
   };
 }
 

@@ -5,9 +5,8 @@ import { systemClock } from '../../probe/clock.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../report/format.js';
 import { createProgress } from '../../report/progress.js';
 import { VERSION } from '../../version.js';
-import { loadKubeConfig } from '../../cluster/kubeconfig.js';
 import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
-import { connectCluster, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import { connectCluster, loadClusterConfig, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import { defineCommand } from './index.js';
 import { dryRun } from '../../app/dry-run.js';
 
@@ -100,7 +99,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         write: (text) => io.stdout.write(text),
         toolVersion: VERSION,
         // Built lazily: only a scenario with `expect: policy` checks reads the cluster's policies.
-        readPolicyObjects: () => readClusterPolicyObjects(loadKubeConfig({ ...(argv.kubeconfig ? { kubeconfig: argv.kubeconfig } : {}), ...(argv.context ? { context: argv.context } : {}), env: io.env }).kc),
+        readPolicyObjects: () => readClusterPolicyObjects(loadClusterConfig(argv, io).kc),
       },
     );
     // The table lists run errors itself; machine formats on stdout get them on stderr too.
