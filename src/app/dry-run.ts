@@ -11,17 +11,27 @@ import type { Scenario } from '../model/scenario.js';
 import { withOverrides, type DefaultsOverride } from './run.js';
 
 export interface DryRunRequest {
-  readonly file: string;
+  readonly files: readonly string[];
   readonly overrides: DefaultsOverride;
   readonly output: 'text' | 'json';
   readonly runId: string;
   readonly clusterDomain: string;
 }
 
+/** Several files: text sections one after another, or one JSON object per line (as `run -o json`). */
 export async function dryRun(request: DryRunRequest, write: (text: string) => void): Promise<number> {
-  const [loaded] = await loadScenarios([request.file]);
-  if (!loaded) return 2;
-  const scenario = withOverrides(loaded, request.overrides);
+  const scenarios = (await loadScenarios(request.files)).map((loaded) => withOverrides(loaded, request.overrides));
+  const plans = scenarios.map((scenario) => planOf(scenario, request));
+  if (request.output === 'json') {
+    const docs = plans.map((plan) => ({ scenario: plan.scenario.name, file: plan.scenario.file, pods: plan.pods, probes: plan.probes }));
+    write(docs.length === 1 ? `${JSON.stringify(docs[0], null, 2)}\n` : docs.map((doc) => `${JSON.stringify(doc)}\n`).join(''));
+    return 0;
+  }
+  write(plans.map(planText).join('\n'));
+  return 0;
+}
+
+function planOf(scenario: Scenario, request: DryRunRequest) {
   const pods = [...scenario.actors.values()].map((actor) => buildProbePod({ actor, scenarioName: scenario.name, runId: request.runId, settings: scenario.defaults.pod }));
   const plan = planProbes(scenario, placeholderPods(scenario), placeholderFacts(scenario), { clusterDomain: request.clusterDomain });
   const probes = [...plan.values()].flat().map((p) => ({
@@ -34,10 +44,10 @@ export async function dryRun(request: DryRunRequest, write: (text: string) => vo
     attempts: p.check.attempts,
     command: probeCommandLine(p.task),
   }));
-  if (request.output === 'json') {
-    write(`${JSON.stringify({ scenario: scenario.name, file: scenario.file, pods, probes }, null, 2)}\n`);
-    return 0;
-  }
+  return { scenario, pods, probes };
+}
+
+function planText({ scenario, pods, probes }: ReturnType<typeof planOf>): string {
   const lines = [`Dry run of ${scenario.name} (${scenario.file}): ${pods.length} probe pod(s), ${probes.length} probe(s); nothing is created.`, '', 'Probe pods (image ' + scenario.defaults.pod.image + '):'];
   for (const actor of scenario.actors.values()) {
     const labels = Object.entries(actor.labels).map(([k, v]) => `${k}=${v}`).join(',') || '(no labels)';
@@ -46,8 +56,7 @@ export async function dryRun(request: DryRunRequest, write: (text: string) => vo
   }
   lines.push('', 'Probes (one exec per pod runs them all at once):');
   for (const p of probes) lines.push(`  ${p.id}  ${p.from} → ${p.to}  [${p.kind}] expect ${p.expect}  $ ${p.command}`);
-  write(`${lines.join('\n')}\n`);
-  return 0;
+  return `${lines.join('\n')}\n`;
 }
 
 function placeholderPods(scenario: Scenario): Map<string, RunningPod> {

@@ -1,6 +1,7 @@
 /**
- * The run use case: scenario file → preflight → live run → rendered report(s) → exit code.
- * The cluster comes in through `connect`, so tests drive the whole use case with a fake.
+ * The run use case: scenario files → preflight of all of them → live runs, one scenario after the
+ * other → rendered report(s) → exit code. The cluster comes in through `connect`, so tests drive the
+ * whole use case with a fake.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -8,10 +9,11 @@ import { dirname } from 'node:path';
 import type { RunReport } from '../model/report.js';
 import type { Defaults, Scenario } from '../model/scenario.js';
 import type { Clock } from '../probe/clock.js';
+import type { TargetFacts } from '../probe/plan.js';
 import type { ClusterPort } from '../probe/cluster-port.js';
 import { preflight } from '../probe/preflight.js';
 import { runScenario, type RunProgress } from '../probe/runner.js';
-import { renderReport, type ReportFormat } from '../report/format.js';
+import { renderReports, type ReportFormat } from '../report/format.js';
 import { loadScenarios } from '../scenario/load.js';
 import type { EngineOptions } from '../policy/index.js';
 import { describeError } from './errors.js';
@@ -28,7 +30,8 @@ export interface DefaultsOverride {
 }
 
 export interface RunRequest {
-  readonly file: string;
+  /** One or more scenario files, run in this order. */
+  readonly files: readonly string[];
   readonly overrides: DefaultsOverride;
   readonly output: ReportFormat;
   readonly reportFile?: string;
@@ -58,39 +61,62 @@ export interface RunDeps {
 }
 
 export interface RunOutcome {
-  readonly report: RunReport;
+  /** One report per scenario that started; an interrupt leaves the later scenarios out. */
+  readonly reports: readonly RunReport[];
   readonly exitCode: number;
 }
 
 export async function runCommand(request: RunRequest, deps: RunDeps): Promise<RunOutcome> {
-  const [loaded] = await loadScenarios([request.file]);
-  if (!loaded) throw new Error(`no scenario loaded from ${request.file}`);
-  const scenario = withOverrides(loaded, request.overrides);
+  // Every file is read and checked against the cluster before the first pod exists: a typo in the
+  // third scenario must not surface after the first two have run.
+  const scenarios = (await loadScenarios(request.files)).map((loaded) => withOverrides(loaded, request.overrides));
   const cluster = deps.connect();
-  deps.progress.step(`checking that ${scenario.file} matches the cluster at ${cluster.server}`);
-  const facts = await preflight(scenario, cluster);
-  const runId = request.runId ?? newRunId();
-  deps.progress.step(`run ${runId}: ${scenario.checks.length} check(s) from ${scenario.actors.size} actor(s), image ${scenario.defaults.pod.image}`);
-  const report = await runScenario(scenario, cluster, {
-    runId,
-    clusterDomain: request.clusterDomain,
-    keep: request.keep,
-    progress: deps.progress,
-    clock: deps.clock,
-    toolVersion: deps.toolVersion,
-    facts,
-    ...(deps.signal ? { signal: deps.signal } : {}),
-    ...(deps.readPolicyObjects && scenario.checks.some((c) => c.expect === 'policy')
-      ? { resolveExpectations: policyExpectations(deps.readPolicyObjects, request.policyEngine) }
-      : {}),
-  });
-  const exitCode = exitCodeOf(report, deps.signal);
-  deps.progress.finish(exitCode === 0, `${report.summary.passed}/${report.summary.total} checks passed`);
+  const prepared: { scenario: Scenario; facts: TargetFacts }[] = [];
+  for (const scenario of scenarios) {
+    deps.progress.step(`checking that ${scenario.file} matches the cluster at ${cluster.server}`);
+    prepared.push({ scenario, facts: await preflight(scenario, cluster) });
+  }
 
-  const rendered = renderReport(request.output, report, { color: request.color, ...(request.width ? { width: request.width } : {}) });
+  const reports: RunReport[] = [];
+  for (const [index, { scenario, facts }] of prepared.entries()) {
+    // The first run always starts: on an early interrupt it returns the report that says so.
+    if (deps.signal?.aborted && reports.length > 0) break;
+    const runId = request.runId !== undefined && prepared.length > 1 ? `${request.runId}-${index + 1}` : (request.runId ?? newRunId());
+    const position = prepared.length > 1 ? `scenario ${index + 1}/${prepared.length} ${scenario.name}, ` : '';
+    deps.progress.step(`${position}run ${runId}: ${scenario.checks.length} check(s) from ${scenario.actors.size} actor(s), image ${scenario.defaults.pod.image}`);
+    reports.push(
+      await runScenario(scenario, cluster, {
+        runId,
+        clusterDomain: request.clusterDomain,
+        keep: request.keep,
+        progress: deps.progress,
+        clock: deps.clock,
+        toolVersion: deps.toolVersion,
+        facts,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+        ...(deps.readPolicyObjects && scenario.checks.some((c) => c.expect === 'policy')
+          ? { resolveExpectations: policyExpectations(deps.readPolicyObjects, request.policyEngine) }
+          : {}),
+      }),
+    );
+  }
+  const exitCode = exitCodeOfAll(reports, deps.signal);
+  const passed = reports.reduce((sum, r) => sum + r.summary.passed, 0);
+  const total = reports.reduce((sum, r) => sum + r.summary.total, 0);
+  const skippedScenarios = prepared.length - reports.length;
+  deps.progress.finish(exitCode === 0, `${passed}/${total} checks passed${prepared.length > 1 ? ` in ${reports.length} scenario(s)` : ''}${skippedScenarios > 0 ? `; ${skippedScenarios} scenario(s) not started` : ''}`);
+
+  const rendered = renderReports(request.output, reports, { color: request.color, ...(request.width ? { width: request.width } : {}) });
   deps.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
-  if (request.reportFile) await writeReportFile(request.reportFile, renderReport(request.reportFormat, report, { color: false }));
-  return { report, exitCode };
+  if (request.reportFile) await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false }));
+  return { reports, exitCode };
+}
+
+/** The exit code of several runs: an interrupt wins, then a broken run (2), then a failed check (1). */
+export function exitCodeOfAll(reports: readonly RunReport[], signal?: AbortSignal): number {
+  const codes = reports.map((report) => exitCodeOf(report, signal));
+  if (signal?.aborted) return String(signal.reason ?? '').includes('SIGTERM') ? 143 : 130;
+  return Math.max(0, ...codes);
 }
 
 /**

@@ -1,12 +1,12 @@
 /** The one entry point for rendering a run: `-o <format>` picks the renderer. */
 import { assertNever } from '../model/assert-never.js';
 import type { RunReport } from '../model/report.js';
-import { renderJson } from './json.js';
-import { renderJunit } from './junit.js';
+import { renderJson, renderJsonLines } from './json.js';
+import { renderJunit, renderJunitSuites } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import type { RenderOptions } from './render-options.js';
 import { renderTable } from './table.js';
-import { renderTap } from './tap.js';
+import { renderTap, renderTapSubtests } from './tap.js';
 
 export type { RenderOptions } from './render-options.js';
 
@@ -34,4 +34,32 @@ export function renderReport(format: ReportFormat, report: RunReport, options: R
     default:
       return assertNever(format, 'report format');
   }
+}
+
+/**
+ * Renders the runs of several scenarios (one `kubeknock run a.yaml b.yaml`). One report renders
+ * exactly as `renderReport`; several become one document where the format has a way to hold them
+ * (JUnit testsuites, TAP subtests) and a sequence where it does not (JSON Lines, tables one after
+ * another).
+ */
+export function renderReports(format: ReportFormat, reports: readonly RunReport[], options: RenderOptions): string {
+  const [only] = reports;
+  if (reports.length === 1 && only !== undefined) return renderReport(format, only, options);
+  switch (format) {
+    case 'table':
+    case 'markdown':
+      return reports.map((report) => withNewline(renderReport(format, report, options))).join('\n');
+    case 'json':
+      return renderJsonLines(reports);
+    case 'junit':
+      return renderJunitSuites(reports);
+    case 'tap':
+      return renderTapSubtests(reports);
+    default:
+      return assertNever(format, 'report format');
+  }
+}
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
 }

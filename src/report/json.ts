@@ -18,14 +18,25 @@ const CHECK_KEYS = [
 const ATTEMPT_KEYS = ['observed', 'outcome', 'exitCode', 'durationMs', 'output'] as const satisfies readonly (keyof Attempt)[];
 
 export function renderJson(report: RunReport): string {
-  const ordered = {
+  return `${JSON.stringify(ordered(report), null, 2)}\n`;
+}
+
+/**
+ * Several runs as JSON Lines: one compact report per line, so a log collector (a CronJob's log, say)
+ * keeps each scenario's report as one record and `jq` reads them as a stream.
+ */
+export function renderJsonLines(reports: readonly RunReport[]): string {
+  return reports.map((report) => `${JSON.stringify(ordered(report))}\n`).join('');
+}
+
+function ordered(report: RunReport): RunReport {
+  return {
     ...inOrder(report, REPORT_KEYS),
     checks: report.checks.map((check) => ({
       ...inOrder(check, CHECK_KEYS),
       attempts: check.attempts.map((attempt) => inOrder(attempt, ATTEMPT_KEYS)),
     })),
   };
-  return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
 /** A copy of `value` with `keys` first, in that order, then any other keys as they were. */

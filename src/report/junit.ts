@@ -1,5 +1,5 @@
 /**
- * JUnit XML for CI dashboards (GitLab, Jenkins, GitHub test reporters): one testsuite for the
+ * JUnit XML for CI dashboards (GitLab, Jenkins, GitHub test reporters): one testsuite per
  * scenario, one testcase per check. A wrong verdict is a <failure>, a probe that could not observe
  * anything an <error>, a check that never ran <skipped>; problems of the run itself (pods that never
  * started, an interrupt, a failed cleanup) become error testcases so a dashboard cannot show a
@@ -10,30 +10,46 @@ import { attemptsText, busyboxText, checkTitle, lastOutput, resultMessage, runPr
 import { xmlAttrs, xmlText } from './xml.js';
 
 export function renderJunit(report: RunReport): string {
+  return renderJunitSuites([report]);
+}
+
+/** Several scenarios' runs as one document: one testsuite each under a <testsuites> with the totals. */
+export function renderJunitSuites(reports: readonly RunReport[]): string {
+  const suites = reports.map(suiteOf);
+  const total = (key: keyof SuiteCounts): number => suites.reduce((sum, suite) => sum + suite.counts[key], 0);
+  const totals = { name: 'kubeknock', tests: total('tests'), failures: total('failures'), errors: total('errors'), skipped: total('skipped') };
+  const time = seconds(reports.reduce((sum, report) => sum + report.durationMs, 0));
+  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites ${xmlAttrs({ ...totals, time })}>`, ...suites.map((s) => s.xml), '</testsuites>', ''].join('\n');
+}
+
+interface SuiteCounts {
+  readonly tests: number;
+  readonly failures: number;
+  readonly errors: number;
+  readonly skipped: number;
+}
+
+function suiteOf(report: RunReport): { readonly counts: SuiteCounts; readonly xml: string } {
   const problems = runProblems(report);
   const suite = classSegment(report.scenario.name);
   const count = (verdict: Verdict): number => report.checks.filter((c) => verdictOf(c) === verdict).length;
-  const suiteAttrs = {
-    name: report.scenario.name,
+  const counts = {
     tests: report.checks.length + problems.length,
     failures: count('failure'),
     errors: count('error') + problems.length,
     skipped: count('skipped'),
-    time: seconds(report.durationMs),
   };
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites ${xmlAttrs({ ...suiteAttrs, name: 'kubeknock' })}>`,
-    `  <testsuite ${xmlAttrs({ ...suiteAttrs, timestamp: report.startedAt, file: report.scenario.file })}>`,
+  const suiteAttrs = { name: report.scenario.name, ...counts, time: seconds(report.durationMs), timestamp: report.startedAt, file: report.scenario.file };
+  const xml = [
+    `  <testsuite ${xmlAttrs(suiteAttrs)}>`,
     properties(report),
     ...report.checks.map((check) => testcase(check, suite, report.scenario.file)),
     ...problems.map((problem) => problemCase(problem, suite)),
     `    <system-out>${xmlText(`${busyboxText(report)}\nimage: ${report.image}\n${summaryLine(report)}`)}</system-out>`,
     ...(problems.length === 0 ? [] : [`    <system-err>${xmlText(problems.map((p) => `${p.kind}: ${p.message}`).join('\n'))}</system-err>`]),
     '  </testsuite>',
-    '</testsuites>',
-    '',
   ].join('\n');
+  return { counts, xml };
 }
 
 type Verdict = 'pass' | 'failure' | 'error' | 'skipped';

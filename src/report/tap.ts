@@ -25,6 +25,21 @@ export function renderTap(report: RunReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Several runs as one TAP 14 stream: each scenario is a subtest (its own plan, indented four spaces)
+ * whose summary test point fails when any of its checks failed or the run itself had problems.
+ */
+export function renderTapSubtests(reports: readonly RunReport[]): string {
+  const lines = ['TAP version 14', `1..${reports.length}`];
+  reports.forEach((report, i) => {
+    const inner = renderTap(report).trimEnd().split('\n').slice(1);
+    const failed = report.summary.failed > 0 || report.summary.skipped > 0 || runProblems(report).length > 0;
+    const title = escapeDescription(`${report.scenario.name} (${report.scenario.file})`);
+    lines.push(`# Subtest: ${title}`, ...inner.map((line) => `    ${line}`), `${failed ? 'not ok' : 'ok'} ${i + 1} - ${title}`);
+  });
+  return `${lines.join('\n')}\n`;
+}
+
 function testPoint(check: CheckResult, n: number): string[] {
   const description = escapeDescription(checkTitle(check));
   switch (check.status) {

@@ -163,10 +163,13 @@ ${checks}`,
         return readPolicyObjects();
       });
     const quiet = { step: () => undefined, update: () => undefined, failed: () => undefined, finish: () => undefined };
-    const { report, exitCode } = await runCommand(
-      { file, overrides: {}, output: 'json', reportFormat: 'json', keep: false, clusterDomain: 'cluster.local', color: false },
+    const { reports, exitCode } = await runCommand(
+      { files: [file], overrides: {}, output: 'json', reportFormat: 'json', keep: false, clusterDomain: 'cluster.local', color: false },
       { connect: () => cluster, progress: quiet, clock: systemClock, write: () => undefined, toolVersion: '0.0.0-test', ...(counted ? { readPolicyObjects: counted } : {}) },
     );
+    expect(reports).toHaveLength(1);
+    const [report] = reports;
+    if (!report) throw new Error('no report');
     return { report, exitCode, reads };
   }
 

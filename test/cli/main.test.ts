@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { REPO, runCli } from '../support/cli.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../scenario/fixtures/${name}`, import.meta.url));
 
@@ -64,6 +64,14 @@ describe('kubeknock CLI', () => {
     const parsed = JSON.parse(stdout) as { pods: { metadata: { namespace: string } }[]; probes: unknown[] };
     expect(parsed.pods).toHaveLength(3);
     expect(parsed.probes).toHaveLength(4);
+  });
+
+  it('run --dry-run with two scenarios prints one JSON document per line, in order', async () => {
+    const { code, stdout } = await cli(['run', fixture('valid-postgres.yaml'), join(REPO, 'scenarios/three-tier.yaml'), '--dry-run', '-o', 'json']);
+    expect(code).toBe(0);
+    const docs = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { scenario: string; probes: unknown[] });
+    expect(docs.map((d) => d.scenario)).toEqual(['postgres-lockdown', 'three-tier']);
+    expect(docs[1]?.probes.length).toBeGreaterThan(0);
   });
 
   it('rejects bad flag values with exit 2', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isReportFormat, renderReport, REPORT_FORMATS } from '../../src/report/format.js';
-import { mixed } from './fixtures.js';
+import type { RunReport } from '../../src/model/report.js';
+import { isReportFormat, renderReport, renderReports, REPORT_FORMATS } from '../../src/report/format.js';
+import { allPass, mixed } from './fixtures.js';
 
 const FIRST_LINE: Record<(typeof REPORT_FORMATS)[number], string> = {
   table: 'kubeknock 0.1.0 · postgres-lockdown',
@@ -30,5 +31,27 @@ describe('renderReport', () => {
     ['', false],
   ])('isReportFormat(%j) is %s', (value, expected) => {
     expect(isReportFormat(value)).toBe(expected);
+  });
+});
+
+describe('renderReports', () => {
+  it('renders a single report exactly as renderReport', () => {
+    for (const format of REPORT_FORMATS) expect(renderReports(format, [mixed], { color: false })).toBe(renderReport(format, mixed, { color: false }));
+  });
+
+  it('prints several reports as JSON Lines, one parseable report per line', () => {
+    const lines = renderReports('json', [allPass, mixed], { color: false }).trimEnd().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as RunReport).runId)).toEqual([allPass.runId, mixed.runId]);
+  });
+
+  it('puts tables and Markdown one after another, each complete and separated by a blank line', () => {
+    for (const format of ['table', 'markdown'] as const) {
+      const first = renderReport(format, allPass, { color: false });
+      const second = renderReport(format, mixed, { color: false });
+      const text = renderReports(format, [allPass, mixed], { color: false });
+      expect(text.startsWith(first.trimEnd()), `${format}: the first report first`).toBe(true);
+      expect(text.endsWith(second.endsWith('\n') ? second : `${second}\n`), `${format}: the second report last`).toBe(true);
+      expect(text).toContain(`${first.trimEnd()}\n\n`);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { Parser, type FinalResults, type Result } from 'tap-parser';
 import { describe, expect, it } from 'vitest';
-import { renderTap } from '../../src/report/tap.js';
+import { renderTap, renderTapSubtests } from '../../src/report/tap.js';
 import { allPass, FIXTURES, interrupted, mixed, needsEscaping, policyExpectations } from './fixtures.js';
 
 interface Parsed {
@@ -75,5 +75,20 @@ describe('renderTap', () => {
   it('keeps multi-line output as a YAML block with control characters made visible', async () => {
     const { asserts } = await parse(renderTap(needsEscaping));
     expect(asserts[0]?.diag?.output).toBe('line1 a<b>&"c\'|*_`#\\ \\x01\\x1b[31mred\\x07\nline2 ]]> \\ufffe \\ud800 end\n```\nline4');
+  });
+});
+
+describe('renderTapSubtests (several scenarios in one run)', () => {
+  it('nests each scenario as a subtest whose summary point fails with it', async () => {
+    const tap = renderTapSubtests([allPass, mixed]);
+    const { results, asserts } = await parse(tap);
+    expect(results.plan.end, 'one top-level point per scenario').toBe(2);
+    expect(asserts.map((a) => [a.name, a.ok])).toEqual([
+      [`${allPass.scenario.name} (${allPass.scenario.file})`, true],
+      [`${mixed.scenario.name} (${mixed.scenario.file})`, false],
+    ]);
+    expect(results.ok).toBe(false);
+    expect(results.failures.filter((f) => f.tapError !== null), 'no TAP syntax errors').toEqual([]);
+    expect(tap).toContain(`\n    1..${mixed.checks.length}\n`);
   });
 });

@@ -11,7 +11,7 @@ import { defineCommand } from './index.js';
 import { dryRun } from '../../app/dry-run.js';
 
 interface RunArgs extends ClusterFlags {
-  readonly scenario: string;
+  readonly scenario: readonly string[];
   readonly output: ReportFormat;
   readonly report?: string;
   readonly 'report-format'?: ReportFormat;
@@ -29,11 +29,11 @@ interface RunArgs extends ClusterFlags {
 }
 
 export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
-  command: 'run <scenario>',
-  describe: 'Create probe pods, knock on every door of the scenario, print the pass/fail matrix, clean up',
+  command: 'run <scenario..>',
+  describe: 'Create probe pods, knock on every door of the scenario(s), print the pass/fail matrix, clean up',
   builder: (yargs: Argv<object>) =>
     withClusterFlags(yargs)
-      .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML)' })
+      .positional('scenario', { type: 'string', array: true, demandOption: true, describe: 'Scenario file(s) (YAML), run one after the other; with several, -o json prints one report per line (JSON Lines)' })
       .option('output', { alias: 'o', choices: REPORT_FORMATS, default: 'table' as ReportFormat, describe: 'Report format on stdout' })
       .option('report', { type: 'string', describe: 'Also write the report to this file (written even when the run fails or is interrupted)' })
       .option('report-format', { choices: REPORT_FORMATS, describe: 'Format of --report (default: from its extension: .json, .xml=junit, .tap, .md; else as -o)' })
@@ -73,13 +73,13 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
       ...(argv.settle !== undefined ? { settleSeconds: argv.settle } : {}),
     };
     if (argv['dry-run']) {
-      ctx.exitCode = await dryRun({ file: argv.scenario, overrides, output: argv.output === 'json' ? 'json' : 'text', runId: argv['run-id'] ?? 'dry-run', clusterDomain: argv['cluster-domain'] }, (text) => io.stdout.write(text));
+      ctx.exitCode = await dryRun({ files: argv.scenario, overrides, output: argv.output === 'json' ? 'json' : 'text', runId: argv['run-id'] ?? 'dry-run', clusterDomain: argv['cluster-domain'] }, (text) => io.stdout.write(text));
       return;
     }
     const progress = stepProgress(createProgress(io.stderr, { interactive: wantsSpinner(io) }));
-    const { exitCode, report } = await runCommand(
+    const { exitCode, reports } = await runCommand(
       {
-        file: argv.scenario,
+        files: argv.scenario,
         overrides,
         output: argv.output,
         ...(argv.report ? { reportFile: argv.report } : {}),
@@ -103,7 +103,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
       },
     );
     // The table lists run errors itself; machine formats on stdout get them on stderr too.
-    if (argv.output !== 'table') for (const error of report.errors) io.stderr.write(`kubeknock: ${error.kind}: ${error.message}\n`);
+    if (argv.output !== 'table') for (const error of reports.flatMap((r) => r.errors)) io.stderr.write(`kubeknock: ${error.kind}: ${error.message}\n`);
     ctx.exitCode = exitCode;
   },
 }));
