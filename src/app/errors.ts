@@ -33,9 +33,15 @@ export class InputError extends KubeknockError {
 /** The cluster or the machine let us down: unreachable API, pods that cannot start, failed cleanup. */
 export class InfraError extends KubeknockError {
   readonly exitCode = 2;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /**
+   * The message already says everything useful about the cause (an API answer turned into one line),
+   * so `describeError` must not append the cause's own text: client-node's is an HTTP dump.
+   */
+  readonly causeSummarized: boolean;
+  constructor(message: string, options?: { cause?: unknown; causeSummarized?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'InfraError';
+    this.causeSummarized = options?.causeSummarized ?? false;
   }
 }
 
@@ -47,7 +53,8 @@ export function formatIssue(issue: InputIssue): string {
 /** Message of any thrown value, with the chain of causes ("creating pod x: forbidden: ..."). */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
-    const cause = error.cause === undefined ? '' : `: ${describeError(error.cause)}`;
+    const summarized = error instanceof InfraError && error.causeSummarized;
+    const cause = error.cause === undefined || summarized ? '' : `: ${describeError(error.cause)}`;
     return error.message.includes(cause.slice(2)) && cause ? error.message : `${error.message}${cause}`;
   }
   return String(error);

@@ -93,7 +93,7 @@ export function describeApiFailure(failure: ApiFailure): string {
 
 /** The error every adapter method rejects with: what we were doing, then why it failed. */
 export function apiError(doing: string, error: unknown): InfraError {
-  return new InfraError(`${doing}: ${describeApiFailure(classifyApiError(error))}`, { cause: error });
+  return new InfraError(`${doing}: ${describeApiFailure(classifyApiError(error))}`, { cause: error, causeSummarized: true });
 }
 
 function parseStatusBody(body: unknown): StatusBody {

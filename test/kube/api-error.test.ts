@@ -1,7 +1,7 @@
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { apiError, classifyApiError } from '../../src/cluster/api-error.js';
-import { InfraError } from '../../src/app/errors.js';
+import { describeError, InfraError } from '../../src/app/errors.js';
 
 const status = (code: number, reason: string, message: string): ApiException<string> =>
   new ApiException(code, 'Unknown API Status Code!', JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code }), {});
@@ -69,5 +69,14 @@ describe('apiError', () => {
     expect(error).toBeInstanceOf(InfraError);
     expect(error.message).toBe('creating probe pod in production: rejected by admission: pods "x" is forbidden: violates PodSecurity "restricted:latest": runAsNonRoot != true');
     expect(error.exitCode).toBe(2);
+  });
+});
+
+describe('describeError of an API failure', () => {
+  it('says what was done and why in one line, without client-node\'s HTTP dump of the cause', () => {
+    const error = apiError('listing DaemonSets in kube-system', status(403, 'Forbidden', 'daemonsets.apps is forbidden: User "u" cannot list resource "daemonsets"'));
+    const text = describeError(new InfraError('inspecting the CNI', { cause: error }));
+    expect(text).toBe('inspecting the CNI: listing DaemonSets in kube-system: forbidden (RBAC): daemonsets.apps is forbidden: User "u" cannot list resource "daemonsets"');
+    expect(text).not.toMatch(/HTTP-Code|Unknown API Status Code|Headers/);
   });
 });
