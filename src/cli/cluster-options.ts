@@ -1,6 +1,8 @@
 /** Flags every cluster-facing command shares, and the one place that turns them into a connection. */
 import type { Argv } from 'yargs';
+import type { OutageEvent } from '../cluster/api-calls.js';
 import { createKubeCluster } from '../cluster/kube-cluster.js';
+import { assertNever } from '../model/assert-never.js';
 import { loadKubeConfig, type LoadedKubeConfig } from '../cluster/kubeconfig.js';
 import type { ClusterPort } from '../probe/cluster-port.js';
 import type { CliIO } from './io.js';
@@ -25,9 +27,25 @@ export function loadClusterConfig(flags: ClusterFlags, io: CliIO): LoadedKubeCon
   });
 }
 
-/** The composition root of the cluster adapter: only here is src/cluster constructed. */
+/**
+ * The composition root of the cluster adapter: only here is src/cluster constructed. An API server
+ * outage mid-run is announced on stderr, as the run pauses for it.
+ */
 export function connectCluster(flags: ClusterFlags, io: CliIO): ClusterPort {
-  return createKubeCluster(loadClusterConfig(flags, io));
+  return createKubeCluster(loadClusterConfig(flags, io), {
+    onOutage: (event) => io.stderr.write(`kubeknock: ${outageText(event)}\n`),
+  });
+}
+
+export function outageText(event: OutageEvent): string {
+  switch (event.type) {
+    case 'lost':
+      return `API server unreachable while ${event.doing} (${event.why}); retrying for up to ${Math.round(event.budgetMs / 1000)}s`;
+    case 'back':
+      return `API server answering again after ${(event.afterMs / 1000).toFixed(1)}s`;
+    default:
+      return assertNever(event, 'outage event');
+  }
 }
 
 /** Colour only where a person reads it: a TTY, unless NO_COLOR; FORCE_COLOR wins. */

@@ -23,7 +23,10 @@ export interface ExecOptions {
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
 
 
-export function execInPod(kc: KubeConfig, pod: PodRef, container: string, command: readonly string[], options: ExecOptions): Promise<ExecResult> {
+/** An exec's result; `notConnected` when no HTTP answer came back at all (the API server was unreachable). */
+export type ExecAttempt = ExecResult & { readonly notConnected?: boolean };
+
+export function execInPod(kc: KubeConfig, pod: PodRef, container: string, command: readonly string[], options: ExecOptions): Promise<ExecAttempt> {
   const stdout = new CappedSink(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
   const stderr = new CappedSink(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
   // Our own streams, not process.stdin/out/err (client-node's defaults): a v5 close frame from the
@@ -35,10 +38,10 @@ export function execInPod(kc: KubeConfig, pod: PodRef, container: string, comman
   });
   const exec = new Exec(kc, handler);
 
-  return new Promise<ExecResult>((resolve) => {
+  return new Promise<ExecAttempt>((resolve) => {
     let settled = false;
     let socket: { terminate(): void; readyState: number } | undefined;
-    const finish = (ending: ExecStatusOutcome): void => {
+    const finish = (ending: ExecStatusOutcome, notConnected = false): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -47,7 +50,11 @@ export function execInPod(kc: KubeConfig, pod: PodRef, container: string, comman
       // timeouts (nc -w, wget -T), so an abandoned one ends by itself.
       if (socket && socket.readyState !== CLOSED) socket.terminate();
       const output = { stdout: stdout.text(), stderr: stderr.text() };
-      resolve(ending.type === 'exited' ? { type: 'exited', exitCode: ending.exitCode, ...output } : { type: 'failed', reason: ending.reason, ...output });
+      resolve(
+        ending.type === 'exited'
+          ? { type: 'exited', exitCode: ending.exitCode, ...output }
+          : { type: 'failed', reason: ending.reason, ...output, ...(notConnected ? { notConnected } : {}) },
+      );
     };
     const onAbort = (): void => finish({ type: 'failed', reason: `exec aborted${abortReason(options.signal)}` });
     const timer = setTimeout(() => finish({ type: 'failed', reason: `exec timed out after ${formatMs(options.timeoutMs)}` }), options.timeoutMs);
@@ -68,7 +75,7 @@ export function execInPod(kc: KubeConfig, pod: PodRef, container: string, comman
         if (ws.readyState === CLOSED) closedEarly();
         else ws.on('close', closedEarly);
       })
-      .catch((error: unknown) => finish({ type: 'failed', reason: describeHandshakeError(error, pod) }));
+      .catch((error: unknown) => finish({ type: 'failed', reason: describeHandshakeError(error, pod) }, handshakeStatus(error) === undefined));
   });
 }
 
@@ -104,8 +111,7 @@ class HandshakeBoundConfig extends KubeConfig {
 export function describeHandshakeError(error: unknown, pod: PodRef): string {
   // The caller knows which pod it asked for and says so; this says only what went wrong.
   const message = errorMessage(error);
-  const code = /Unexpected server response: (\d{3})/.exec(message)?.[1];
-  switch (code) {
+  switch (handshakeStatus(error)) {
     case '403':
       return `exec forbidden (HTTP 403): the current user may not use pods/exec in namespace ${pod.namespace}; RBAC needs "create" and "get" on pods/exec`;
     case '404':
@@ -117,6 +123,11 @@ export function describeHandshakeError(error: unknown, pod: PodRef): string {
     default:
       return `exec could not connect: ${message}`;
   }
+}
+
+/** The HTTP status the server answered the upgrade with; undefined when no answer came back. */
+function handshakeStatus(error: unknown): string | undefined {
+  return /Unexpected server response: (\d{3})/.exec(errorMessage(error))?.[1];
 }
 
 /** client-node rejects with the ws ErrorEvent ({ message, error }) rather than an Error. */

@@ -8,7 +8,7 @@ import { InfraError, describeError } from '../app/errors.js';
 import { managedSelector } from '../model/labels.js';
 import type { LabelSelector } from '../model/scenario.js';
 import { PodStartError, type ClusterPort, type ExecResult, type PodInfo, type PodManifest, type PodRef, type RunningPod, type ServiceInfo, type WaitOptions } from '../probe/cluster-port.js';
-import { ApiCalls } from './api-calls.js';
+import { ApiCalls, type ApiCallsOptions } from './api-calls.js';
 import { execInPod } from './exec.js';
 import type { LoadedKubeConfig } from './kubeconfig.js';
 import { formatLabelSelector } from './label-selector.js';
@@ -18,17 +18,21 @@ import { waitForPods } from './pod-waiter.js';
 const PAGE_SIZE = 500;
 const DELETE_POLL_MS = 500;
 
-export function createKubeCluster(loaded: LoadedKubeConfig): ClusterPort {
-  return new KubeCluster(loaded);
+export function createKubeCluster(loaded: LoadedKubeConfig, options: ApiCallsOptions = {}): ClusterPort {
+  return new KubeCluster(loaded, options);
 }
 
 class KubeCluster implements ClusterPort {
   readonly server: string;
   private readonly core: CoreV1Api;
-  private readonly calls = new ApiCalls();
+  private readonly calls: ApiCalls;
 
-  constructor(private readonly loaded: LoadedKubeConfig) {
+  constructor(
+    private readonly loaded: LoadedKubeConfig,
+    options: ApiCallsOptions,
+  ) {
     this.server = loaded.server;
+    this.calls = new ApiCalls(options);
     this.core = loaded.kc.makeApiClient(CoreV1Api);
   }
 
@@ -75,8 +79,16 @@ class KubeCluster implements ClusterPort {
   }
 
   exec(pod: PodRef, container: string, command: readonly string[], options: { readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<ExecResult> {
-    this.calls.countExec();
-    return execInPod(this.loaded.kc, pod, container, command, options);
+    // A probe is safe to run twice, so an exec that could not connect during an API server outage is
+    // opened again once the server is back (within the outage budget) instead of failing the check.
+    return this.calls.retryWhileOut(
+      `opening an exec into ${pod.namespace}/${pod.name}`,
+      () => {
+        this.calls.countExec();
+        return execInPod(this.loaded.kc, pod, container, command, options);
+      },
+      (result) => (result.type === 'failed' && result.notConnected && !options.signal?.aborted ? result.reason : undefined),
+    );
   }
 
   async deletePods(pods: readonly PodRef[], options: { readonly gracePeriodSeconds: number; readonly timeoutMs: number }): Promise<void> {

@@ -4,6 +4,7 @@
  * expectation, and always tear down. Returns a report even when the run fails or is interrupted.
  */
 import pLimit from 'p-limit';
+import { managedSelector } from '../model/labels.js';
 import type { Attempt, RunError, RunReport } from '../model/report.js';
 import type { ProbeTask } from '../model/probe.js';
 import type { Scenario } from '../model/scenario.js';
@@ -65,6 +66,7 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
   let teardownMs: number | undefined;
   let busyboxVersion: string | undefined;
   let skippedBecause = 'not run';
+  let createsSent = false;
 
   try {
     await execute();
@@ -82,6 +84,7 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
 
   async function execute(): Promise<void> {
     progress.step(`creating ${scenario.actors.size} probe pod(s)`);
+    createsSent = true;
     const creations = await Promise.allSettled(
       [...scenario.actors.values()].map(async (actor) => {
         const manifest = buildProbePod({ actor, scenarioName: scenario.name, runId: options.runId, settings: scenario.defaults.pod });
@@ -164,7 +167,7 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
   }
 
   async function tearDown(): Promise<void> {
-    if (created.length === 0) return;
+    if (!createsSent) return;
     const refs = created.map((c) => c.ref);
     if (options.keep) {
       progress.step(`--keep: leaving ${refs.length} probe pod(s): ${refs.map((r) => `${r.namespace}/${r.name}`).join(', ')} (they die after ${scenario.defaults.pod.deadlineSeconds}s; "kubeknock cleanup --run-id ${options.runId}" removes them now)`);
@@ -174,11 +177,26 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
     const started = clock.now();
     try {
       await cluster.deletePods(refs, { gracePeriodSeconds: 1, timeoutMs: DELETE_TIMEOUT_MS });
+      await deleteStrays(refs);
     } catch (error) {
       progress.failed(messageOf(error));
       errors.push({ kind: 'cleanup', message: `${messageOf(error)}; run "kubeknock cleanup --run-id ${options.runId}"` });
     }
     teardownMs = clock.now() - started;
+  }
+
+  /**
+   * A create whose answer was lost (the connection dropped after the API server stored the pod)
+   * leaves a pod we know no name of; the run-id label finds it. One list per probe namespace.
+   */
+  async function deleteStrays(known: readonly PodRef[]): Promise<void> {
+    const knownNames = new Set(known.map((ref) => `${ref.namespace}/${ref.name}`));
+    const namespaces = [...new Set([...scenario.actors.values()].map((actor) => actor.namespace))];
+    const listed = await Promise.all(namespaces.map((namespace) => cluster.listPods(managedSelector(options.runId), namespace)));
+    const strays = listed.flat().filter((pod) => !knownNames.has(`${pod.namespace}/${pod.name}`) && !pod.deleting);
+    if (strays.length === 0) return;
+    progress.update(`deleting ${strays.length} probe pod(s) whose creation was not confirmed`);
+    await cluster.deletePods(strays, { gracePeriodSeconds: 1, timeoutMs: DELETE_TIMEOUT_MS });
   }
 
   function finish(): RunReport {

@@ -128,6 +128,14 @@ describe('runScenario', () => {
     expect(exitCodeOf(report)).toBe(2);
   });
 
+  it('deletes a pod whose create answer was lost (found by its run-id label), and reports the create failure', async () => {
+    const { report, fake } = await run(scenario('    - {from: backend, to: postgres:5432, expect: allow}\n'), { loseCreateAnswerFor: 'postgres' });
+    expect(report.errors).toEqual([expect.objectContaining({ kind: 'pod-create', message: expect.stringContaining('socket hang up') })]);
+    expect(fake.created.map((m) => m.metadata.generateName)).toContain('kubeknock-postgres-');
+    expect(fake.pods.size, 'the unconfirmed pod is gone too').toBe(0);
+    expect(exitCodeOf(report)).toBe(2);
+  });
+
   it('reports a cleanup failure as an error (exit 2) even when every check passed', async () => {
     const { report } = await run(scenario('    - {from: backend, to: postgres:5432, expect: allow}\n'), { failDelete: true });
     expect(report.summary.passed).toBe(1);

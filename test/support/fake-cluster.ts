@@ -36,6 +36,8 @@ export interface FakeClusterOptions {
   readonly failStart?: string;
   /** Make deletePods fail. */
   readonly failDelete?: boolean;
+  /** The pod of this actor is stored, but its create call fails as if the answer were lost. */
+  readonly loseCreateAnswerFor?: string;
   /** Called when an exec starts (tests delete pods or abort from here). */
   readonly onExec?: (pod: PodRef, cluster: FakeCluster) => void;
 }
@@ -75,6 +77,9 @@ export class FakeCluster implements ClusterPort {
     }
     this.created.push(manifest);
     this.pods.set(`${namespace}/${name}`, { namespace, name, labels: manifest.metadata.labels, ip, phase: 'Running', deleting: false, manifest, servers });
+    if (this.options.loseCreateAnswerFor !== undefined && manifest.metadata.generateName?.startsWith(`kubeknock-${this.options.loseCreateAnswerFor}-`)) {
+      throw new Error(`creating probe pod ${namespace}/${manifest.metadata.generateName}…: cannot reach the API server: socket hang up`);
+    }
     return { namespace, name };
   }
 
