@@ -5,7 +5,8 @@
 import { assertNever } from '../model/assert-never.js';
 import { describeError } from './errors.js';
 import { detectCni, type CniReport } from './doctor-cni.js';
-import type { AccessQuestion, DoctorPort, NamespaceFacts } from './doctor-port.js';
+import type { DoctorPort, NamespaceFacts } from './doctor-port.js';
+import { NAMESPACED_PERMISSIONS, clusterPermissions, permissionResource, type ApiPermission } from '../model/permissions.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn';
 
@@ -35,50 +36,8 @@ export interface DoctorOptions {
   readonly policyExpectations?: boolean;
 }
 
-interface Permission extends Omit<AccessQuestion, 'namespace'> {
-  readonly why: string;
-  /** A run works without it (a lesser feature does not). */
-  readonly optional?: boolean;
-}
-
-/** Everything a run does in each namespace it touches. */
-export const NAMESPACED_PERMISSIONS: readonly Permission[] = [
-  { verb: 'create', group: '', resource: 'pods', why: 'start probe pods' },
-  { verb: 'get', group: '', resource: 'pods', why: 'wait for probe pods to run' },
-  { verb: 'list', group: '', resource: 'pods', why: 'find target pods and leftovers' },
-  { verb: 'watch', group: '', resource: 'pods', why: 'watch pods (kubeknock polls, so a run works without it)', optional: true },
-  { verb: 'delete', group: '', resource: 'pods', why: 'remove probe pods' },
-  { verb: 'create', group: '', resource: 'pods', subresource: 'exec', why: 'run probe commands' },
-  { verb: 'get', group: '', resource: 'pods', subresource: 'exec', why: 'open the exec WebSocket, an upgraded GET' },
-  { verb: 'get', group: '', resource: 'services', why: 'resolve Service targets' },
-  {
-    verb: 'list',
-    group: 'networking.k8s.io',
-    resource: 'networkpolicies',
-    why: 'read the policies to predict and explain (a run works without it)',
-    optional: true,
-  },
-];
-
-const CLUSTER_PERMISSIONS: readonly Permission[] = [
-  { verb: 'get', group: '', resource: 'namespaces', why: 'check that namespaces exist' },
-  { verb: 'list', group: '', resource: 'pods', why: '`kubeknock cleanup` across all namespaces', optional: true },
-];
-
-/** What `expect: policy` reads, cluster-wide: every object the policy engine judges with. */
-const POLICY_EXPECTATION_PERMISSIONS: readonly Permission[] = [
-  { verb: 'list', group: '', resource: 'namespaces', why: '`expect: policy` reads namespace labels' },
-  { verb: 'list', group: '', resource: 'pods', why: '`expect: policy` reads pod labels and ports' },
-  { verb: 'list', group: '', resource: 'services', why: '`expect: policy` reads Services' },
-  { verb: 'list', group: 'networking.k8s.io', resource: 'networkpolicies', why: '`expect: policy` reads the policies' },
-];
-
-/** Cluster-scope permissions; with `expect: policy` the cluster-wide lists it needs become required. */
-function clusterPermissions(policyExpectations: boolean): readonly Permission[] {
-  if (!policyExpectations) return CLUSTER_PERMISSIONS;
-  const same = (a: Permission, b: Permission): boolean => a.verb === b.verb && a.group === b.group && a.resource === b.resource && a.subresource === b.subresource;
-  return [...CLUSTER_PERMISSIONS.filter((p) => !POLICY_EXPECTATION_PERMISSIONS.some((q) => same(p, q))), ...POLICY_EXPECTATION_PERMISSIONS];
-}
+/** Doctor asks about the permissions kubeknock uses; only those a run cannot do without fail it. */
+const optional = (permission: ApiPermission): boolean => permission.withoutIt !== 'run-fails';
 
 const POD_SECURITY_LABEL = 'pod-security.kubernetes.io/';
 
@@ -129,15 +88,15 @@ function finish(report: Omit<DoctorReport, 'canRun'>): DoctorReport {
   return { ...report, canRun: report.checks.every((check) => check.status !== 'fail') };
 }
 
-async function permissionsCheck(port: DoctorPort, permissions: readonly Permission[], namespace: string | undefined): Promise<DoctorCheck> {
+async function permissionsCheck(port: DoctorPort, permissions: readonly ApiPermission[], namespace: string | undefined): Promise<DoctorCheck> {
   const title = namespace ? `RBAC in namespace ${namespace}` : 'RBAC at cluster scope';
   const answers = await Promise.all(
     permissions.map(async (permission) => ({ permission, answer: await settle(() => port.canI({ ...permission, ...(namespace ? { namespace } : {}) })) })),
   );
   const unknown = answers.filter(({ answer }) => !answer.ok);
   const denied = answers.filter(({ answer }) => answer.ok && !answer.value.allowed).map(({ permission }) => permission);
-  const required = denied.filter((permission) => !permission.optional);
-  const optional = denied.filter((permission) => permission.optional);
+  const required = denied.filter((permission) => !optional(permission));
+  const missingOptional = denied.filter(optional);
   if (required.length > 0) {
     return {
       status: 'fail',
@@ -150,27 +109,27 @@ async function permissionsCheck(port: DoctorPort, permissions: readonly Permissi
     const first = unknown[0]?.answer;
     return { status: 'warn', title, detail: `could not ask the API server (SelfSubjectAccessReview): ${first && !first.ok ? first.error : ''}` };
   }
-  if (optional.length > 0) {
+  if (missingOptional.length > 0) {
     return {
       status: 'warn',
       title,
-      detail: `allowed for a run; missing ${optional.map((p) => `${describePermission(p)} (${p.why})`).join(', ')}`,
-      fix: grantHint(optional, namespace),
+      detail: `allowed for a run; missing ${missingOptional.map((p) => `${describePermission(p)} (${p.why})`).join(', ')}`,
+      fix: grantHint(missingOptional, namespace),
     };
   }
   return { status: 'ok', title, detail: `${permissions.length} permissions granted` };
 }
 
-function describePermission(permission: Permission): string {
-  const resource = permission.subresource ? `${permission.resource}/${permission.subresource}` : permission.resource;
+function describePermission(permission: ApiPermission): string {
+  const resource = permissionResource(permission);
   return `${permission.verb} ${permission.group ? `${resource}.${permission.group}` : resource}`;
 }
 
-function grantHint(missing: readonly Permission[], namespace: string | undefined): string {
+function grantHint(missing: readonly ApiPermission[], namespace: string | undefined): string {
   // Per resource, because `kubectl create role --verb --resource` grants every verb on every resource.
   const byResource = new Map<string, string[]>();
   for (const permission of missing) {
-    const resource = (permission.subresource ? `${permission.resource}/${permission.subresource}` : permission.resource) + (permission.group ? `.${permission.group}` : '');
+    const resource = permissionResource(permission) + (permission.group ? `.${permission.group}` : '');
     byResource.set(resource, [...(byResource.get(resource) ?? []), permission.verb]);
   }
   const rules = [...byResource].map(([resource, verbs]) => `${verbs.join(',')} on ${resource}`).join('; ');

@@ -24,7 +24,7 @@ describe('kubeknock doctor', () => {
     });
     const { code, stdout } = await cli(['doctor', '--kubeconfig', writeKubeconfig(api.loaded.server), '-n', 'production']);
     expect(stdout).toContain('✓ API server reachable: Kubernetes v1.34.2');
-    expect(stdout).toContain('✓ RBAC in namespace production: 9 permissions granted');
+    expect(stdout).toContain('✓ RBAC in namespace production: 10 permissions granted');
     expect(stdout).toContain('✓ Pod Security in production: enforce=restricted');
     expect(stdout).toContain('✓ CNI: calico');
     expect(stdout).toContain('A run can work here.');

@@ -109,6 +109,12 @@ describe('runDoctor', () => {
     expect(find(report.checks, 'RBAC at cluster scope')?.status).toBe('warn');
   });
 
+  it('a missing list on events (it only says why a pod did not start) is a warning that names it', async () => {
+    const report = await runDoctor(() => fake({ namespaces: [production], denied: ['list events production'], workloads: [calico] }), { namespaces: ['production'] });
+    expect(report.canRun).toBe(true);
+    expect(find(report.checks, 'RBAC in namespace production')).toMatchObject({ status: 'warn', detail: expect.stringContaining('list events (say why a probe pod did not start') });
+  });
+
   it('with expect: policy checks, the cluster-wide lists they read are required', async () => {
     const cluster = { namespaces: [production], denied: ['list networkpolicies *', 'list pods *'], workloads: [calico] };
     const without = await runDoctor(() => fake(cluster), { namespaces: ['production'] });

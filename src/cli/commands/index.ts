@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { CommandContext } from '../context.js';
 import { clusterOpsCommands } from './cluster-ops.js';
+import { manifestsCommandFactory } from './manifests.js';
 import { policyCommands } from './policy.js';
 import { scenarioCommands } from './scenario.js';
 
@@ -15,4 +16,4 @@ export function defineCommand<Args>(factory: (ctx: CommandContext) => CommandMod
   return factory as unknown as CommandFactory;
 }
 
-export const commands: readonly CommandFactory[] = [...scenarioCommands, ...clusterOpsCommands, ...policyCommands];
+export const commands: readonly CommandFactory[] = [...scenarioCommands, ...clusterOpsCommands, ...policyCommands, manifestsCommandFactory];

@@ -1,0 +1,104 @@
+/**
+ * `kubeknock manifests cronjob`: everything needed to run kubeknock as a scheduled in-cluster audit, as
+ * one YAML stream. The scenarios are loaded and validated first, so a broken one never gets scheduled.
+ */
+import { readFile } from 'node:fs/promises';
+import { buildCronJob, type ProbeImageFlags } from '../deploy/cronjob.js';
+import { auditDeadlineSeconds } from '../deploy/audit-deadline.js';
+import { scheduleProblem, timeZoneProblem } from '../deploy/cron-schedule.js';
+import { buildAuditNamespace } from '../deploy/namespace.js';
+import type { AuditIdentity, KubeObject } from '../deploy/objects.js';
+import { buildRbac } from '../deploy/rbac.js';
+import { renderManifests } from '../deploy/render-yaml.js';
+import { buildScenarioConfigMap, scenarioConfigMapName, scenarioKeys } from '../deploy/scenario-configmap.js';
+import { NAMESPACED_PERMISSIONS, clusterPermissions } from '../model/permissions.js';
+import { loadScenarios } from '../scenario/load.js';
+import { scenarioNamespaces } from '../scenario/namespaces.js';
+import { InputError } from './errors.js';
+
+export interface CronJobManifestOptions {
+  readonly scenarioFiles: readonly string[];
+  /** The kubeknock CLI image; required, because none is published. */
+  readonly image?: string;
+  readonly imagePullSecrets: readonly string[];
+  readonly schedule: string;
+  readonly timeZone?: string;
+  readonly identity: AuditIdentity;
+  /** Print the Namespace object too; off when the namespace exists and is managed elsewhere. */
+  readonly createNamespace: boolean;
+  readonly probe: ProbeImageFlags;
+  /** Overrides the deadline estimated from the scenarios. */
+  readonly deadlineSeconds?: number;
+  readonly ttlSecondsAfterFinished?: number;
+  readonly toolVersion: string;
+}
+
+/** A Job name gets an 11-character suffix, and the name is also a label value: 52 keeps both legal. */
+const NAME = /^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export async function cronJobManifests(options: CronJobManifestOptions): Promise<string> {
+  const image = checkFlags(options);
+  const scenarios = await loadScenarios(options.scenarioFiles);
+  // Read after validation; the audit validates the mounted copies again when it runs.
+  const files = await Promise.all(options.scenarioFiles.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
+  const keys = scenarioKeys(files);
+  if (!keys.ok) throw new InputError(`the scenario files cannot share one ConfigMap`, keys.issues);
+
+  const { identity } = options;
+  const namespaces = scenarioNamespaces(scenarios);
+  if (options.createNamespace && namespaces.includes(identity.namespace)) {
+    throw new InputError(
+      `--namespace ${identity.namespace} is one the scenarios run probes in, and printing its Namespace object would relabel it (Pod Security restricted): give the audit a namespace of its own, or pass --no-create-namespace`,
+    );
+  }
+  const policyExpectations = scenarios.some((scenario) => scenario.checks.some((check) => check.expect === 'policy'));
+  const configMapName = scenarioConfigMapName(identity);
+  const objects: KubeObject[] = [
+    ...(options.createNamespace ? [buildAuditNamespace(identity)] : []),
+    ...buildRbac({ identity, namespaces, namespaced: NAMESPACED_PERMISSIONS, cluster: clusterPermissions(policyExpectations) }),
+    buildScenarioConfigMap(identity, files.map(({ text }, index) => ({ key: keys.keys[index] ?? '', text }))),
+    buildCronJob({
+      identity,
+      image,
+      imagePullSecrets: options.imagePullSecrets,
+      schedule: options.schedule.trim(),
+      ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+      configMapName,
+      scenarioKeys: keys.keys,
+      probe: options.probe,
+      activeDeadlineSeconds: options.deadlineSeconds ?? auditDeadlineSeconds(scenarios),
+      ...(options.ttlSecondsAfterFinished === undefined ? {} : { ttlSecondsAfterFinished: options.ttlSecondsAfterFinished }),
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 5,
+    }),
+  ];
+  const header = [
+    `kubeknock ${options.toolVersion}: a scheduled audit of ${scenarios.map((s) => s.name).join(', ')}`,
+    `RBAC in ${namespaces.join(', ')}: these namespaces must exist. Apply with: kubectl apply -f -`,
+  ];
+  return renderManifests(objects, header);
+}
+
+/** The flags, before any file is read; returns the image, which the type then knows is set. */
+function checkFlags(options: CronJobManifestOptions): string {
+  const { identity } = options;
+  if (!options.image) {
+    throw new InputError(
+      `--image is required: kubeknock publishes no image. Build one with the repository's Dockerfile and push it where the cluster pulls from (docker build -t REGISTRY/kubeknock:${options.toolVersion} . && docker push REGISTRY/kubeknock:${options.toolVersion}), then pass --image REGISTRY/kubeknock:${options.toolVersion}`,
+    );
+  }
+  if (!NAME.test(identity.name)) throw new InputError(`--name "${identity.name}" must be lower-case letters, digits and "-", at most 52 characters, starting and ending with a letter or digit`);
+  if (!NAMESPACE.test(identity.namespace)) throw new InputError(`--namespace "${identity.namespace}" must be a namespace name: lower-case letters, digits and "-", at most 63 characters`);
+  const schedule = scheduleProblem(options.schedule);
+  if (schedule) throw new InputError(`--schedule: ${schedule}`);
+  const zone = options.timeZone === undefined ? undefined : timeZoneProblem(options.timeZone);
+  if (zone) throw new InputError(`--timezone: ${zone}`);
+  for (const [flag, value, min] of [
+    ['--deadline', options.deadlineSeconds, 60],
+    ['--ttl', options.ttlSecondsAfterFinished, 0],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < min)) throw new InputError(`${flag} must be a whole number of seconds, ${min} or more (got ${value})`);
+  }
+  return options.image;
+}

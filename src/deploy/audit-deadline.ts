@@ -1,0 +1,33 @@
+/**
+ * How long one audit may take before Kubernetes stops it (the Job's activeDeadlineSeconds). Every part
+ * is the ceiling a run itself enforces, so a healthy run never comes near it, while a hung one is
+ * stopped before it overlaps many schedules. The runner's own limits are mirrored here.
+ */
+import type { Scenario } from '../model/scenario.js';
+
+/** Scheduling the audit pod and pulling the kubeknock image. */
+const POD_START_SECONDS = 120;
+/** src/probe/runner.ts: probes per exec, the exec's grace on top of twice the longest timeout, pod deletion. */
+const PROBES_PER_EXEC = 64;
+const EXEC_GRACE_SECONDS = 15;
+const DELETE_SECONDS = 90;
+/** Reading namespaces, Services, target pods and, for `expect: policy`, the cluster's policies. */
+const API_READS_SECONDS = 30;
+
+export function auditDeadlineSeconds(scenarios: readonly Scenario[]): number {
+  const total = POD_START_SECONDS + scenarios.reduce((sum, scenario) => sum + scenarioSeconds(scenario), 0);
+  return Math.ceil(total / 60) * 60;
+}
+
+/** Scenarios run one after another; within one, each actor's probes run as batched execs, `concurrency` at once. */
+function scenarioSeconds(scenario: Scenario): number {
+  const { defaults, checks } = scenario;
+  const perActor = new Map<string, number>();
+  for (const check of checks) perActor.set(check.from, (perActor.get(check.from) ?? 0) + 1);
+  const execs = [...perActor.values()].reduce((sum, count) => sum + Math.ceil(count / PROBES_PER_EXEC), 0);
+  const rounds = Math.ceil(execs / defaults.concurrency);
+  const longest = Math.max(0, ...checks.map((check) => check.timeoutSeconds));
+  const attempts = Math.max(1, ...checks.map((check) => check.attempts));
+  const probing = attempts * (rounds * (2 * longest + EXEC_GRACE_SECONDS) + defaults.retryDelaySeconds);
+  return defaults.pod.startTimeoutSeconds + defaults.settleSeconds + probing + API_READS_SECONDS + DELETE_SECONDS;
+}

@@ -1,0 +1,133 @@
+/**
+ * The CronJob that runs `kubeknock run` on a schedule, as the ServiceAccount of rbac.ts, with the
+ * scenarios of the ConfigMap mounted read-only. The pod passes Pod Security `restricted`.
+ */
+import { metadata, type AuditIdentity, type KubeObject } from './objects.js';
+
+export const SCENARIO_DIR = '/etc/kubeknock/scenarios';
+/** The nonroot user and group of distroless-style images; any non-zero id passes `restricted`. */
+const AUDIT_UID = 65532;
+/**
+ * If the controller misses a start by more than this (it was down, the cluster was busy), that run is
+ * skipped rather than started late; it also keeps a long outage from counting toward the controller's
+ * "too many missed start times" refusal.
+ */
+const STARTING_DEADLINE_SECONDS = 300;
+/**
+ * On SIGTERM (the deadline, a node drain) kubeknock deletes its probe pods and writes its report, and
+ * waits up to 90 s for the pods to go: it needs that long before the kubelet kills it.
+ */
+const TERMINATION_GRACE_SECONDS = 120;
+
+export interface ProbeImageFlags {
+  readonly image?: string;
+  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+}
+
+export interface CronJobInput {
+  readonly identity: AuditIdentity;
+  /** The kubeknock CLI image; its ENTRYPOINT is the CLI. */
+  readonly image: string;
+  readonly imagePullSecrets: readonly string[];
+  readonly schedule: string;
+  readonly timeZone?: string;
+  readonly configMapName: string;
+  /** ConfigMap keys, in the order the scenarios run. */
+  readonly scenarioKeys: readonly string[];
+  readonly probe: ProbeImageFlags;
+  readonly activeDeadlineSeconds: number;
+  readonly ttlSecondsAfterFinished?: number;
+  readonly successfulJobsHistoryLimit: number;
+  readonly failedJobsHistoryLimit: number;
+}
+
+/** `run` with every scenario, JSON on stdout (JSON Lines for several) so the Job's log is machine-readable. */
+export function auditArgs(scenarioKeys: readonly string[], probe: ProbeImageFlags): string[] {
+  return [
+    'run',
+    ...scenarioKeys.map((key) => `${SCENARIO_DIR}/${key}`),
+    '-o',
+    'json',
+    ...(probe.image ? ['--image', probe.image] : []),
+    ...(probe.imagePullPolicy ? ['--image-pull-policy', probe.imagePullPolicy] : []),
+  ];
+}
+
+export function buildCronJob(input: CronJobInput): KubeObject {
+  const { identity } = input;
+  const meta = metadata(identity, identity.name, identity.namespace);
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: meta,
+    spec: {
+      schedule: input.schedule,
+      ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+      // Two audits at once would knock with twice the probe pods and judge each other's traffic: while
+      // one still runs, the next scheduled one is skipped.
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: STARTING_DEADLINE_SECONDS,
+      successfulJobsHistoryLimit: input.successfulJobsHistoryLimit,
+      failedJobsHistoryLimit: input.failedJobsHistoryLimit,
+      jobTemplate: {
+        metadata: { labels: meta.labels },
+        spec: {
+          // A failed audit is a finding (exit 1) or a broken cluster (exit 2): a retry would start a
+          // second set of probe pods and hide the failure, so the Job fails once and waits for a person.
+          backoffLimit: 0,
+          activeDeadlineSeconds: input.activeDeadlineSeconds,
+          ...(input.ttlSecondsAfterFinished === undefined ? {} : { ttlSecondsAfterFinished: input.ttlSecondsAfterFinished }),
+          template: {
+            metadata: { labels: meta.labels },
+            spec: podSpec(input),
+          },
+        },
+      },
+    },
+  };
+}
+
+function podSpec(input: CronJobInput): Record<string, unknown> {
+  return {
+    serviceAccountName: input.identity.name,
+    restartPolicy: 'Never',
+    terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+    // The audit talks to the API server only; Service variables would be noise in its environment.
+    enableServiceLinks: false,
+    ...(input.imagePullSecrets.length > 0 ? { imagePullSecrets: input.imagePullSecrets.map((name) => ({ name })) } : {}),
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: AUDIT_UID,
+      runAsGroup: AUDIT_UID,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    containers: [
+      {
+        name: 'kubeknock',
+        image: input.image,
+        args: auditArgs(input.scenarioKeys, input.probe),
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+        },
+        // One Node process holding a report and a few WebSockets; probes run in their own pods. The
+        // memory limit leaves room for `expect: policy`, which reads every pod of the cluster.
+        resources: {
+          requests: { cpu: '50m', memory: '128Mi' },
+          limits: { cpu: '500m', memory: '512Mi' },
+        },
+        volumeMounts: [
+          { name: 'scenarios', mountPath: SCENARIO_DIR, readOnly: true },
+          // The root filesystem is read-only; /tmp is the one place Node and its libraries may write.
+          { name: 'tmp', mountPath: '/tmp' },
+        ],
+      },
+    ],
+    volumes: [
+      { name: 'scenarios', configMap: { name: input.configMapName, defaultMode: 0o444 } },
+      { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
+    ],
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The API permissions kubeknock uses: the one list that `doctor` checks (SelfSubjectAccessReview) and
+ * that `manifests cronjob` grants (RBAC rules), so the two cannot disagree. Adding an API call to
+ * src/cluster means adding its permission here.
+ */
+
+export interface ApiPermission {
+  readonly verb: string;
+  /** '' for the core group. */
+  readonly group: string;
+  readonly resource: string;
+  readonly subresource?: string;
+  readonly why: string;
+  /**
+   * What `kubeknock run` loses without it: `run-fails`; `detail` (the run works but explains less);
+   * `nothing` (another command or check uses it). Doctor requires only `run-fails`; an audit's RBAC
+   * grants `run-fails` and `detail`, never `nothing`.
+   */
+  readonly withoutIt: 'run-fails' | 'detail' | 'nothing';
+}
+
+/** Everything kubeknock does in each namespace a run touches. */
+export const NAMESPACED_PERMISSIONS: readonly ApiPermission[] = [
+  { verb: 'create', group: '', resource: 'pods', why: 'start probe pods', withoutIt: 'run-fails' },
+  { verb: 'get', group: '', resource: 'pods', why: 'wait for probe pods to run', withoutIt: 'run-fails' },
+  { verb: 'list', group: '', resource: 'pods', why: 'find target pods and leftovers', withoutIt: 'run-fails' },
+  { verb: 'watch', group: '', resource: 'pods', why: 'watch pods (kubeknock polls, so a run works without it)', withoutIt: 'nothing' },
+  { verb: 'delete', group: '', resource: 'pods', why: 'remove probe pods', withoutIt: 'run-fails' },
+  { verb: 'create', group: '', resource: 'pods', subresource: 'exec', why: 'run probe commands', withoutIt: 'run-fails' },
+  { verb: 'get', group: '', resource: 'pods', subresource: 'exec', why: 'open the exec WebSocket, an upgraded GET', withoutIt: 'run-fails' },
+  { verb: 'get', group: '', resource: 'services', why: 'resolve Service targets', withoutIt: 'run-fails' },
+  { verb: 'list', group: '', resource: 'events', why: 'say why a probe pod did not start (a run works without it)', withoutIt: 'detail' },
+  {
+    verb: 'list',
+    group: 'networking.k8s.io',
+    resource: 'networkpolicies',
+    why: 'read the policies to predict and explain (a run works without it)',
+    withoutIt: 'nothing',
+  },
+];
+
+/** Cluster scope, for every run. */
+export const CLUSTER_PERMISSIONS: readonly ApiPermission[] = [
+  { verb: 'get', group: '', resource: 'namespaces', why: 'check that namespaces exist', withoutIt: 'run-fails' },
+  { verb: 'list', group: '', resource: 'pods', why: '`kubeknock cleanup` across all namespaces', withoutIt: 'nothing' },
+];
+
+/** What `expect: policy` reads, cluster-wide: every object the policy engine judges with. */
+export const POLICY_EXPECTATION_PERMISSIONS: readonly ApiPermission[] = [
+  { verb: 'list', group: '', resource: 'namespaces', why: '`expect: policy` reads namespace labels', withoutIt: 'run-fails' },
+  { verb: 'list', group: '', resource: 'pods', why: '`expect: policy` reads pod labels and ports', withoutIt: 'run-fails' },
+  { verb: 'list', group: '', resource: 'services', why: '`expect: policy` reads Services', withoutIt: 'run-fails' },
+  { verb: 'list', group: 'networking.k8s.io', resource: 'networkpolicies', why: '`expect: policy` reads the policies', withoutIt: 'run-fails' },
+];
+
+/** Cluster-scope permissions; with `expect: policy` the cluster-wide lists it reads replace their optional forms. */
+export function clusterPermissions(policyExpectations: boolean): readonly ApiPermission[] {
+  if (!policyExpectations) return CLUSTER_PERMISSIONS;
+  return [...CLUSTER_PERMISSIONS.filter((p) => !POLICY_EXPECTATION_PERMISSIONS.some((q) => samePermission(p, q))), ...POLICY_EXPECTATION_PERMISSIONS];
+}
+
+export function samePermission(a: ApiPermission, b: ApiPermission): boolean {
+  return a.verb === b.verb && a.group === b.group && a.resource === b.resource && a.subresource === b.subresource;
+}
+
+/** `pods` or `pods/exec`: the resource as an RBAC rule names it. */
+export function permissionResource(permission: Pick<ApiPermission, 'resource' | 'subresource'>): string {
+  return permission.subresource ? `${permission.resource}/${permission.subresource}` : permission.resource;
+}

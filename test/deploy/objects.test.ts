@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, managedSelector } from '../../src/model/labels.js';
+import { MANIFESTS_MANAGED_BY, auditLabels } from '../../src/deploy/objects.js';
+
+describe('auditLabels', () => {
+  it('marks objects as made by the manifests, not as probe pods that cleanup deletes', () => {
+    const labels = auditLabels({ name: 'audit', namespace: 'kk' });
+    expect(labels[MANAGED_BY_LABEL]).toBe(MANIFESTS_MANAGED_BY);
+    expect(MANIFESTS_MANAGED_BY).not.toBe(MANAGED_BY_VALUE);
+    // cleanup selects `managed-by=kubeknock` exactly: the audit's labels must not satisfy it.
+    const [key, value] = managedSelector().split('=');
+    expect(labels[key ?? '']).not.toBe(value);
+  });
+});
