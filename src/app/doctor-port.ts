@@ -4,21 +4,8 @@
  * says what failed; the doctor turns that into a ✗ line instead of stopping.
  */
 
-export interface AccessQuestion {
-  readonly verb: string;
-  /** '' for the core group. */
-  readonly group: string;
-  readonly resource: string;
-  readonly subresource?: string;
-  /** Absent: cluster-wide. */
-  readonly namespace?: string;
-}
-
-export interface AccessAnswer {
-  readonly allowed: boolean;
-  /** The authorizer's reason or evaluation error, when it gave one. */
-  readonly reason?: string;
-}
+export type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
+import type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
 
 /** A pod or DaemonSet of the cluster's system namespaces, as seen for CNI detection. */
 export interface SystemWorkload {

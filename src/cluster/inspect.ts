@@ -1,6 +1,7 @@
 /** The doctor's questions answered by a real API server (read-only: version, access reviews, lists). */
 import { AppsV1Api, AuthorizationV1Api, CoreV1Api, NetworkingV1Api, VersionApi, type V1PodSpec } from '@kubernetes/client-node';
 import type { AccessAnswer, AccessQuestion, DoctorPort, NamespaceFacts, SystemWorkload } from '../app/doctor-port.js';
+import { reviewAccess } from './access-review.js';
 import { ApiCalls } from './api-calls.js';
 import { apiStatusCode } from './api-error.js';
 import type { LoadedKubeConfig } from './kubeconfig.js';
@@ -28,26 +29,8 @@ export function createClusterInspector(loaded: LoadedKubeConfig): DoctorPort {
       return info.gitVersion;
     },
 
-    async canI(question: AccessQuestion): Promise<AccessAnswer> {
-      const review = await calls.request('asking the API server what we may do (SelfSubjectAccessReview)', () =>
-        authorization.createSelfSubjectAccessReview({
-          body: {
-            apiVersion: 'authorization.k8s.io/v1',
-            kind: 'SelfSubjectAccessReview',
-            spec: {
-              resourceAttributes: {
-                verb: question.verb,
-                group: question.group,
-                resource: question.resource,
-                ...(question.subresource ? { subresource: question.subresource } : {}),
-                ...(question.namespace ? { namespace: question.namespace } : {}),
-              },
-            },
-          },
-        }),
-      );
-      const reason = review.status?.reason || review.status?.evaluationError;
-      return { allowed: review.status?.allowed === true, ...(reason ? { reason } : {}) };
+    canI(question: AccessQuestion): Promise<AccessAnswer> {
+      return reviewAccess(authorization, calls, question);
     },
 
     async systemWorkloads(): Promise<readonly SystemWorkload[]> {

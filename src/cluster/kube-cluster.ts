@@ -3,11 +3,13 @@
  * ApiCalls (counted, errors wrapped with what we were doing); the interesting logic lives in small
  * pure siblings (pod-status, pod-waiter, exec-status) that are tested without a cluster.
  */
-import { CoreV1Api, type CoreV1Event, type V1Pod } from '@kubernetes/client-node';
+import { AuthorizationV1Api, CoreV1Api, type CoreV1Event, type V1Pod } from '@kubernetes/client-node';
 import { InfraError, describeError } from '../app/errors.js';
 import { managedSelector } from '../model/labels.js';
 import type { LabelSelector } from '../model/scenario.js';
 import { PodStartError, type ClusterPort, type ExecResult, type PodInfo, type PodManifest, type PodRef, type RunningPod, type ServiceInfo, type WaitOptions } from '../probe/cluster-port.js';
+import type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
+import { reviewAccess } from './access-review.js';
 import { ApiCalls, type ApiCallsOptions } from './api-calls.js';
 import { execInPod } from './exec.js';
 import type { LoadedKubeConfig } from './kubeconfig.js';
@@ -25,6 +27,7 @@ export function createKubeCluster(loaded: LoadedKubeConfig, options: ApiCallsOpt
 class KubeCluster implements ClusterPort {
   readonly server: string;
   private readonly core: CoreV1Api;
+  private readonly authorization: AuthorizationV1Api;
   private readonly calls: ApiCalls;
 
   constructor(
@@ -34,6 +37,7 @@ class KubeCluster implements ClusterPort {
     this.server = loaded.server;
     this.calls = new ApiCalls(options);
     this.core = loaded.kc.makeApiClient(CoreV1Api);
+    this.authorization = loaded.kc.makeApiClient(AuthorizationV1Api);
   }
 
   async namespacePhase(name: string): Promise<'Active' | 'Terminating' | undefined> {
@@ -141,6 +145,10 @@ class KubeCluster implements ClusterPort {
         protocol: port.protocol ?? 'TCP',
       })),
     };
+  }
+
+  canI(question: AccessQuestion): Promise<AccessAnswer> {
+    return reviewAccess(this.authorization, this.calls, question);
   }
 
   stats(): { readonly apiRequests: number; readonly execs: number } {

@@ -19,6 +19,23 @@ export interface ApiPermission {
   readonly withoutIt: 'run-fails' | 'detail' | 'nothing';
 }
 
+/** "May the current user do this?" — a SelfSubjectAccessReview's question. */
+export interface AccessQuestion {
+  readonly verb: string;
+  /** '' for the core group. */
+  readonly group: string;
+  readonly resource: string;
+  readonly subresource?: string;
+  /** Absent: cluster-wide. */
+  readonly namespace?: string;
+}
+
+export interface AccessAnswer {
+  readonly allowed: boolean;
+  /** The authorizer's reason or evaluation error, when it gave one. */
+  readonly reason?: string;
+}
+
 /** Everything kubeknock does in each namespace a run touches. */
 export const NAMESPACED_PERMISSIONS: readonly ApiPermission[] = [
   { verb: 'create', group: '', resource: 'pods', why: 'start probe pods', withoutIt: 'run-fails' },
@@ -67,3 +84,8 @@ export function samePermission(a: ApiPermission, b: ApiPermission): boolean {
 export function permissionResource(permission: Pick<ApiPermission, 'resource' | 'subresource'>): string {
   return permission.subresource ? `${permission.resource}/${permission.subresource}` : permission.resource;
 }
+
+/** What a run does in the namespace of each probe pod: without any of these it cannot finish. */
+export const PROBE_NAMESPACE_PERMISSIONS: readonly ApiPermission[] = NAMESPACED_PERMISSIONS.filter(
+  (p) => p.withoutIt === 'run-fails' && p.resource === 'pods',
+);

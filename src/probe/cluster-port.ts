@@ -3,6 +3,7 @@
  * (the only importer of that library); tests implement it in memory. Plain data in, plain data out:
  * no client-node type crosses this boundary.
  */
+import type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
 import type { LabelSelector } from '../model/scenario.js';
 
 export interface PodRef {
@@ -86,6 +87,8 @@ export interface ClusterPort {
   /** Pods of one namespace matching a structured selector (for `pods` targets). */
   selectPods(namespace: string, selector: LabelSelector): Promise<readonly PodInfo[]>;
   getService(namespace: string, name: string): Promise<ServiceInfo | undefined>;
+  /** A SelfSubjectAccessReview: whether the current user may do this (RBAC, webhooks). */
+  canI(question: AccessQuestion): Promise<AccessAnswer>;
   /** Requests sent to the API server so far (exec and watch count as one each), and execs started. */
   stats(): { readonly apiRequests: number; readonly execs: number };
 }

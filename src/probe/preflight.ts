@@ -3,7 +3,8 @@
  * exist? A run that would fail halfway on a typo fails here instead, with the scenario's line,
  * and leaves the cluster untouched.
  */
-import { InputError, type InputIssue } from '../app/errors.js';
+import { InfraError, InputError, type InputIssue } from '../app/errors.js';
+import { PROBE_NAMESPACE_PERMISSIONS, permissionResource } from '../model/permissions.js';
 import type { Check, Scenario, SourceLocation } from '../model/scenario.js';
 import type { ClusterPort, PodInfo, ServiceInfo } from './cluster-port.js';
 import { selectorKey, serviceKey, type TargetFacts } from './plan.js';
@@ -71,7 +72,41 @@ export async function preflight(scenario: Scenario, cluster: ClusterPort): Promi
   if (issues.length > 0) {
     throw new InputError(`the cluster does not have what ${scenario.file} refers to; nothing was created`, issues);
   }
+  await requireProbePermissions(scenario, cluster);
   return { services, selectedPods };
+}
+
+/**
+ * Without pods/exec (say) the pods would start and every check end as an exec-error; asking the
+ * authorizer first costs a few requests per namespace and fails before anything exists. A review that
+ * cannot be asked proves nothing either way, so only a definite "no" stops the run.
+ */
+async function requireProbePermissions(scenario: Scenario, cluster: ClusterPort): Promise<void> {
+  const namespaces = [...new Set([...scenario.actors.values()].map((actor) => actor.namespace))];
+  const answers = await Promise.all(
+    namespaces.flatMap((namespace) =>
+      PROBE_NAMESPACE_PERMISSIONS.map(async (permission) => ({
+        namespace,
+        permission,
+        allowed: await cluster.canI({ ...permission, namespace }).then(
+          (answer) => answer.allowed,
+          () => true,
+        ),
+      })),
+    ),
+  );
+  const missing = answers.filter((a) => !a.allowed);
+  if (missing.length === 0) return;
+  const byNamespace = namespaces
+    .map((namespace) => {
+      const denied = missing.filter((m) => m.namespace === namespace).map((m) => `${m.permission.verb} ${permissionResource(m.permission)} (${m.permission.why})`);
+      return denied.length === 0 ? '' : `in namespace ${namespace}: ${denied.join(', ')}`;
+    })
+    .filter(Boolean);
+  throw new InfraError(
+    `the current user may not run ${scenario.file} in the cluster at ${cluster.server}; nothing was created. RBAC is missing ${byNamespace.join('; ')}. ` +
+      `Ask for a Role (and RoleBinding) granting them; "kubeknock doctor ${scenario.file}" lists every permission kubeknock uses`,
+  );
 }
 
 function serviceProblem(service: ServiceInfo | undefined, namespace: string, name: string, port: number, via: 'dns' | 'cluster-ip'): string | undefined {

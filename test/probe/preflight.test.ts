@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/app/errors.js';
+import { InfraError, InputError } from '../../src/app/errors.js';
 import { preflight } from '../../src/probe/preflight.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { FakeCluster } from '../support/fake-cluster.js';
@@ -49,6 +49,24 @@ describe('preflight', () => {
       expect.stringMatching(/^9: Service apps\/missing does not exist$/),
     ]);
     expect(fake.created).toHaveLength(0);
+  });
+
+  it('stops before creating anything when RBAC refuses pods/exec, naming the permission and the namespace', async () => {
+    fake = new FakeCluster({ namespaces: ['apps', 'elsewhere'], denied: ['create pods/exec', 'get pods/exec'] });
+    const s = scenario('    - {from: client, to: {host: 203.0.113.10, port: 80}, expect: deny}\n');
+    const error = await preflight(s, fake).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InfraError);
+    const message = (error as InfraError).message;
+    expect(message).toContain('RBAC is missing in namespace apps: create pods/exec (run probe commands), get pods/exec');
+    expect(message).toContain('in namespace elsewhere: create pods/exec');
+    expect(message).toContain('kubeknock doctor pre.yaml');
+    expect(fake.created).toEqual([]);
+  });
+
+  it('asks the authorizer only about the pod permissions a run needs, once per probe namespace', async () => {
+    fake = new FakeCluster({ namespaces: ['apps', 'elsewhere'], denied: ['watch pods', 'list events'] });
+    const s = scenario('    - {from: client, to: {host: 203.0.113.10, port: 80}, expect: deny}\n');
+    await expect(preflight(s, fake)).resolves.toBeDefined();
   });
 
   it('refuses a namespace that is being deleted', async () => {

@@ -18,6 +18,7 @@ import {
   type ServiceInfo,
   type WaitOptions,
 } from '../../src/probe/cluster-port.js';
+import type { AccessAnswer, AccessQuestion } from '../../src/model/permissions.js';
 import { createAppletDir, runScript, type AppletDir } from './busybox.js';
 
 export interface FakePod extends PodInfo {
@@ -36,6 +37,8 @@ export interface FakeClusterOptions {
   readonly failStart?: string;
   /** Make deletePods fail. */
   readonly failDelete?: boolean;
+  /** Permissions the authorizer refuses, as "verb resource[/subresource]" (e.g. "create pods/exec"). */
+  readonly denied?: readonly string[];
   /** The pod of this actor is stored, but its create call fails as if the answer were lost. */
   readonly loseCreateAnswerFor?: string;
   /** Called when an exec starts (tests delete pods or abort from here). */
@@ -81,6 +84,12 @@ export class FakeCluster implements ClusterPort {
       throw new Error(`creating probe pod ${namespace}/${manifest.metadata.generateName}…: cannot reach the API server: socket hang up`);
     }
     return { namespace, name };
+  }
+
+  async canI(question: AccessQuestion): Promise<AccessAnswer> {
+    this.requests += 1;
+    const name = `${question.verb} ${question.subresource ? `${question.resource}/${question.subresource}` : question.resource}`;
+    return { allowed: !(this.options.denied ?? []).includes(name) };
   }
 
   async waitForPodsRunning(pods: readonly PodRef[], options: WaitOptions): Promise<readonly RunningPod[]> {
