@@ -27,6 +27,7 @@ DNS_SVC_IP="10.96.0.10"
 CLUSTER_DOMAIN="cluster.local"
 EXTERNAL_NETNS="kk-external"
 EXTERNAL_IP="203.0.113.10"
+EXTERNAL_DROP_PORT=81 # SYNs to it are dropped (a DROP firewall stand-in)
 NODE_NAME="kk-node"
 BRIDGE_NAME="kk-br0"
 

@@ -223,6 +223,11 @@ ip -n "$EXTERNAL_NETNS" addr replace "$EXTERNAL_IP/32" dev kk-ext1
 ip -n "$EXTERNAL_NETNS" link set kk-ext1 up
 ip -n "$EXTERNAL_NETNS" route replace "$POD_GATEWAY/32" dev kk-ext1
 ip -n "$EXTERNAL_NETNS" route replace "$POD_CIDR" via "$POD_GATEWAY" dev kk-ext1
+# Port 81 silently drops every SYN: the stand-in for a DROPping firewall (Calico, Cilium), whose probes
+# end in a timeout rather than kube-router's "refused". e2e tests use it for probes that must still be
+# running when something goes wrong (a probe pod deleted, the API server gone).
+ip netns exec "$EXTERNAL_NETNS" iptables -w -C INPUT -p tcp --dport "$EXTERNAL_DROP_PORT" -j DROP 2>/dev/null ||
+  ip netns exec "$EXTERNAL_NETNS" iptables -w -A INPUT -p tcp --dport "$EXTERNAL_DROP_PORT" -j DROP
 mkdir -p "$STATE_DIR/external/www"
 printf 'kubeknock external stand-in %s\n' "$EXTERNAL_IP" >"$STATE_DIR/external/www/index.html"
 
@@ -615,6 +620,7 @@ wait_for "stand-in external host http://$EXTERNAL_IP/" 30 curl -sf --max-time 2 
   echo "DNS_SVC_IP=$DNS_SVC_IP"
   echo "EXTERNAL_IP=$EXTERNAL_IP"
   echo "EXTERNAL_PORTS=80,8080"
+  echo "EXTERNAL_DROP_PORT=$EXTERNAL_DROP_PORT"
   echo "NODE_NAME=$NODE_NAME"
   echo "NODE_IP=$NODE_IP"
 } >"$STATE_DIR/cluster.env"

@@ -91,11 +91,11 @@ export function kubeknock(args: readonly string[], options: { onStderr?: (text: 
   });
 }
 
-/** For the tests of one file: a namespace holding these manifests, deleted (and waited for) afterwards. */
-export function useNamespace(namespace: string, manifests: string): void {
+/** For the tests of one file (or describe block): a namespace holding these manifests, deleted (and waited for) afterwards. */
+export function useNamespace(namespace: string, manifests = ''): void {
   beforeAll(async () => {
     await kubectl(['create', 'namespace', namespace]).catch(() => undefined);
-    await kubectl(['apply', '-f', '-'], manifests);
+    if (manifests.trim() !== '') await kubectl(['apply', '-f', '-'], manifests);
   });
   afterAll(async () => {
     await kubectl(['delete', 'namespace', namespace, '--timeout=120s']).catch(() => undefined);

@@ -1,40 +1,153 @@
 /**
- * The playbook on the real cluster: for every scenario in scenarios/, apply the policies beside it,
- * run kubeknock, and require every expectation met and no probe pod left.
+ * The playbook on the real cluster. For every scenario in scenarios/:
+ *   1. its policies applied: every expectation met, exit 0;
+ *   2. one policy removed on purpose: exit 1, and the matrix names exactly the cells that changed;
+ *   3. the flip self-test: no policies at all, so every check observes allow (every allow check
+ *      passes); then a default-deny-all in each of the scenario's namespaces, so every check observes
+ *      deny, with the enforcer's raw outcome (kube-router REJECTs: refused; DNS: unreachable).
+ * No probe pod may be left after any run.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/model/report.js';
-import { IMAGE, REPO, kubeknock, kubectl, managedPods } from './cluster.js';
+import { parseAllDocuments } from 'yaml';
+import type { CheckResult, RunReport } from '../../src/model/report.js';
+import { IMAGE, REPO, kubeknock, kubectl, managedPods, reportPath, type CliRun } from './cluster.js';
 
 const scenarioDir = join(REPO, 'scenarios');
 const scenarios = readdirSync(scenarioDir).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
-const createdNamespaces = new Set<string>();
 
-function namespacesOf(policies: string): string[] {
-  return [...policies.matchAll(/^kind: Namespace\nmetadata:\n  name: ([a-z0-9-]+)/gm)].map((m) => m[1] ?? '');
-}
+/**
+ * The policy each scenario loses in step 2, and the cells (from → to) that must change because of it;
+ * written by hand from the policies, so the test checks the run against a person's reading.
+ */
+const BREAKS: Record<string, { readonly namespace: string; readonly policy: string; readonly changed: readonly string[] }> = {
+  'default-deny-dns': {
+    namespace: 'lockdown',
+    policy: 'allow-dns-egress',
+    changed: ['app-a → dns:kubernetes.default.svc.cluster.local.', 'app-b → dns:kubernetes.default.svc.cluster.local.', 'app-a → dns-tcp', 'app-b → dns-tcp'],
+  },
+  'monitoring-scrape': {
+    namespace: 'apps',
+    policy: 'allow-prometheus-scrape',
+    changed: ['prometheus → api:8080', 'grafana → api:9090', 'prometheus-impostor → api:9090'],
+  },
+  'namespace-isolation': { namespace: 'prod', policy: 'allow-same-namespace-only', changed: ['staging-client → prod-api:8080'] },
+  'postgres-lockdown': {
+    namespace: 'production',
+    policy: 'postgres-allow-backend',
+    changed: ['backend → postgres:8080', 'frontend → postgres:5432', 'backend-elsewhere → postgres:5432'],
+  },
+  'three-tier': { namespace: 'shop', policy: 'backend', changed: ['frontend → backend:8080', 'backend → database:5432'] },
+};
+
+const DENY_OUTCOMES = ['refused', 'timeout', 'no-route', 'dns-unreachable'];
+const createdNamespaces = new Set<string>();
+/** Namespaces that exist apart from the playbook (default): their deny-all must be removed by hand. */
+const denyAllOutsidePlaybook = new Set<string>();
 
 afterAll(async () => {
+  for (const ns of denyAllOutsidePlaybook) await kubectl(['delete', 'networkpolicy', 'kk-e2e-deny-all', '-n', ns, '--ignore-not-found']).catch(() => undefined);
   for (const ns of createdNamespaces) await kubectl(['delete', 'namespace', ns, '--timeout=120s']).catch(() => undefined);
 });
 
+interface Documents {
+  readonly namespaces: string[];
+  readonly policies: { namespace: string; name: string }[];
+}
+
+function documentsOf(file: string): Documents {
+  const docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null);
+  const named = (kind: string) => docs.filter((d) => d?.kind === kind).map((d) => ({ name: d?.metadata?.name ?? '', namespace: d?.metadata?.namespace ?? 'default' }));
+  return { namespaces: named('Namespace').map((n) => n.name), policies: named('NetworkPolicy') };
+}
+
+/** Every namespace a probe pod of the scenario lives in, from the dry run (the same planner as a run). */
+async function actorNamespaces(file: string): Promise<string[]> {
+  const dry = await kubeknock(['run', file, '--dry-run', '-o', 'json']);
+  const plan = JSON.parse(dry.stdout) as { pods: { metadata: { namespace: string } }[] };
+  return [...new Set(plan.pods.map((p) => p.metadata.namespace))];
+}
+
+async function runScenario(name: string, step: string): Promise<{ run: CliRun; report: RunReport }> {
+  const reportFile = reportPath(`${name}-${step}.json`);
+  const run = await kubeknock(['run', join(scenarioDir, `${name}.yaml`), '--image', IMAGE, '--image-pull-policy', 'Never', '--report', reportFile]);
+  expect(existsSync(reportFile), `${name} (${step}): report written; stderr:\n${run.stderr}`).toBe(true);
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as RunReport;
+  expect(report.errors, `${name} (${step}): no run errors`).toEqual([]);
+  expect(await managedPods(), `${name} (${step}): no probe pod left`).toEqual([]);
+  return { run, report };
+}
+
+const cell = (c: CheckResult): string => `${c.from} → ${c.to}`;
+
 describe('the playbook on the real cluster', () => {
-  it('has a policies.yaml beside every scenario', () => {
+  it('has a policies.yaml and a planned break beside every scenario', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(5);
-    for (const name of scenarios) expect(existsSync(join(scenarioDir, name, 'policies.yaml')), `${name}/policies.yaml`).toBe(true);
+    for (const name of scenarios) {
+      expect(existsSync(join(scenarioDir, name, 'policies.yaml')), `${name}/policies.yaml`).toBe(true);
+      expect(BREAKS[name], `a BREAKS entry for ${name}`).toBeDefined();
+    }
   });
 
-  it.each(scenarios)('%s: every expectation met once its policies are applied', async (name) => {
-    const policies = join(scenarioDir, name, 'policies.yaml');
-    for (const ns of namespacesOf(readFileSync(policies, 'utf8'))) createdNamespaces.add(ns);
-    await kubectl(['apply', '-f', policies]);
-    const run = await kubeknock(['run', join(scenarioDir, `${name}.yaml`), '--image', IMAGE, '--image-pull-policy', 'Never', '-o', 'json']);
-    const report = JSON.parse(run.stdout || '{}') as RunReport;
-    const failures = (report.checks ?? []).filter((c) => c.status !== 'pass').map((c) => `${c.name}: ${c.message ?? c.status}`);
-    expect(failures, `failed checks of ${name}; stderr:\n${run.stderr}`).toEqual([]);
-    expect(run.code).toBe(0);
-    expect(await managedPods()).toEqual([]);
+  describe.each(scenarios)('%s', (name) => {
+    const file = join(scenarioDir, `${name}.yaml`);
+    const policiesFile = join(scenarioDir, name, 'policies.yaml');
+    const docs = documentsOf(policiesFile);
+    for (const ns of docs.namespaces) createdNamespaces.add(ns);
+    const planned = BREAKS[name];
+
+    it('meets every expectation once its policies are applied', async () => {
+      await kubectl(['apply', '-f', policiesFile]);
+      const { run, report } = await runScenario(name, 'policies');
+      const failures = report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.name}: ${c.message ?? c.status}`);
+      expect(failures, `failed checks of ${name}; stderr:\n${run.stderr}`).toEqual([]);
+      expect(run.code).toBe(0);
+    });
+
+    it('fails with exit 1 naming exactly the changed cells when one policy is removed', async () => {
+      if (!planned) throw new Error(`no planned break for ${name}`);
+      expect(docs.policies, `${planned.policy} is one of ${name}'s policies`).toContainEqual({ namespace: planned.namespace, name: planned.policy });
+      await kubectl(['delete', 'networkpolicy', planned.policy, '-n', planned.namespace]);
+      const { run, report } = await runScenario(name, 'broken');
+      expect(run.code, run.stderr).toBe(1);
+      const failed = report.checks.filter((c) => c.status === 'fail');
+      expect(failed.map(cell).sort()).toEqual([...planned.changed].sort());
+      // The matrix on stdout: the failed section names every changed cell, and no other.
+      expect(run.stdout).toContain(`Failed (${planned.changed.length}):`);
+      const failedLines = run.stdout.split('\n').filter((line) => line.startsWith('✗ '));
+      expect(failedLines).toHaveLength(planned.changed.length);
+      for (const check of failed) expect(failedLines.some((line) => line.startsWith(`✗ ${check.name}:`)), `a ✗ line for ${check.name}:\n${failedLines.join('\n')}`).toBe(true);
+      for (const check of failed) expect(check.observed, `${cell(check)} observed the flip, not an error`).toBe(check.expect === 'allow' ? 'deny' : 'allow');
+    });
+
+    it('flip self-test: with no policies every check observes allow', async () => {
+      for (const { namespace, name: policy } of docs.policies) await kubectl(['delete', 'networkpolicy', policy, '-n', namespace, '--ignore-not-found']);
+      const { report } = await runScenario(name, 'open');
+      expect(report.checks.filter((c) => c.observed !== 'allow').map((c) => `${cell(c)}: ${c.outcome?.class ?? c.status}`)).toEqual([]);
+      expect(report.checks.filter((c) => c.expect === 'allow' && c.status !== 'pass').map(cell)).toEqual([]);
+    });
+
+    it('flip self-test: after a default-deny-all in its namespaces every check observes deny, with the raw outcome', async () => {
+      const namespaces = await actorNamespaces(file);
+      for (const ns of namespaces) if (!docs.namespaces.includes(ns)) denyAllOutsidePlaybook.add(ns);
+      const denyAll = namespaces
+        .map((ns) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: kk-e2e-deny-all, namespace: ${ns}}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n`)
+        .join('---\n');
+      await kubectl(['apply', '-f', '-'], denyAll);
+      try {
+        const { run, report } = await runScenario(name, 'deny-all');
+        expect(report.checks.filter((c) => c.observed !== 'deny').map((c) => `${cell(c)}: ${c.outcome?.class ?? c.status}`)).toEqual([]);
+        for (const check of report.checks) {
+          expect(DENY_OUTCOMES, `${cell(check)} raw outcome`).toContain(check.outcome?.class);
+          expect(check.outcome?.detail, `${cell(check)} keeps the probe's own words`).toBeTruthy();
+        }
+        const allowChecks = report.checks.filter((c) => c.expect === 'allow');
+        expect(allowChecks.every((c) => c.status === 'fail')).toBe(true);
+        expect(run.code).toBe(allowChecks.length > 0 ? 1 : 0);
+      } finally {
+        for (const ns of namespaces) await kubectl(['delete', 'networkpolicy', 'kk-e2e-deny-all', '-n', ns, '--ignore-not-found']);
+      }
+    });
   });
 });
