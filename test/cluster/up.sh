@@ -621,6 +621,7 @@ wait_for "stand-in external host http://$EXTERNAL_IP/" 30 curl -sf --max-time 2 
   echo "EXTERNAL_IP=$EXTERNAL_IP"
   echo "EXTERNAL_PORTS=80,8080"
   echo "EXTERNAL_DROP_PORT=$EXTERNAL_DROP_PORT"
+  echo "CONTAINERD_SOCK=$CONTAINERD_SOCK"
   echo "NODE_NAME=$NODE_NAME"
   echo "NODE_IP=$NODE_IP"
 } >"$STATE_DIR/cluster.env"
