@@ -27,7 +27,7 @@ export const CLUSTER = clusterEnv();
 /** The busybox image the test cluster imported (nothing can be pulled there). */
 export const IMAGE = CLUSTER['BUSYBOX_IMAGE'] ?? 'docker.io/library/busybox:1.35.0';
 
-function kubectlPath(): string {
+export function kubectlPath(): string {
   const cacheBin = '/var/cache/kubeknock/bin';
   const fromCache = existsSync(cacheBin)
     ? readdirSync(cacheBin)
