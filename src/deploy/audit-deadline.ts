@@ -1,16 +1,17 @@
 /**
  * How long one audit may take before Kubernetes stops it (the Job's activeDeadlineSeconds). Every part
  * is the ceiling a run itself enforces, so a healthy run never comes near it, while a hung one is
- * stopped before it overlaps many schedules. The runner's own limits are mirrored here.
+ * stopped before it overlaps many schedules. The runner's own limits come from the runner.
  */
 import type { Scenario } from '../model/scenario.js';
+import { DEFAULT_PROBES_PER_EXEC, DELETE_TIMEOUT_MS, EXEC_GRACE_MS } from '../probe/runner.js';
 
 /** Scheduling the audit pod and pulling the kubeknock image. */
 const POD_START_SECONDS = 120;
-/** src/probe/runner.ts: probes per exec, the exec's grace on top of twice the longest timeout, pod deletion. */
-const PROBES_PER_EXEC = 64;
-const EXEC_GRACE_SECONDS = 15;
-const DELETE_SECONDS = 90;
+const PROBES_PER_EXEC = DEFAULT_PROBES_PER_EXEC;
+/** The runner's grace for one exec on top of twice the longest timeout, and its wait for pod deletion. */
+const EXEC_GRACE_SECONDS = EXEC_GRACE_MS / 1000;
+const DELETE_SECONDS = DELETE_TIMEOUT_MS / 1000;
 /** Reading namespaces, Services, target pods and, for `expect: policy`, the cluster's policies. */
 const API_READS_SECONDS = 30;
 

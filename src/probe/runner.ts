@@ -50,10 +50,10 @@ export interface RunOptions {
 }
 
 /** Probes per exec: keeps the command line (sent in the exec URL) a sane size. */
-const DEFAULT_PROBES_PER_EXEC = 64;
+export const DEFAULT_PROBES_PER_EXEC = 64;
 /** Added to the longest probe timeout for the exec as a whole: name lookups, process start, framing. */
-const EXEC_GRACE_MS = 15_000;
-const DELETE_TIMEOUT_MS = 90_000;
+export const EXEC_GRACE_MS = 15_000;
+export const DELETE_TIMEOUT_MS = 90_000;
 
 export async function runScenario(scenario: Scenario, cluster: ClusterPort, options: RunOptions): Promise<RunReport> {
   const { clock, progress, signal } = options;
