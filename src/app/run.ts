@@ -114,9 +114,8 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
 
 /** The exit code of several runs: an interrupt wins, then a broken run (2), then a failed check (1). */
 export function exitCodeOfAll(reports: readonly RunReport[], signal?: AbortSignal): number {
-  const codes = reports.map((report) => exitCodeOf(report, signal));
   if (signal?.aborted) return String(signal.reason ?? '').includes('SIGTERM') ? 143 : 130;
-  return Math.max(0, ...codes);
+  return Math.max(0, ...reports.map((report) => exitCodeOf(report, signal)));
 }
 
 /**

@@ -51,23 +51,24 @@ export class ApiCalls {
     this.execs += 1;
   }
 
-  /** Whether a failure to connect now is worth waiting out (the server answered before). */
-  get outageRetriable(): boolean {
-    return this.reached;
-  }
-
   async request<T>(doing: string, send: () => Promise<T>): Promise<T> {
-    return this.withRetry(doing, send, false);
+    const result = await this.send(doing, send);
+    if (result.ok) return result.value;
+    throw apiError(doing, result.error);
   }
 
   /** Like `request`, but a 404 is an answer (undefined), not an error. */
   async requestOrNotFound<T>(doing: string, send: () => Promise<T>): Promise<T | undefined> {
-    return this.withRetry(doing, send, true);
+    const result = await this.send(doing, send);
+    if (result.ok) return result.value;
+    if (apiStatusCode(result.error) === 404) return undefined;
+    throw apiError(doing, result.error);
   }
 
   /**
    * Runs `attempt` (which reports failure by returning or throwing) again while the API server is in
-   * an outage, within the budget. Used for execs, whose connection failures come back as values.
+   * an outage, within the budget. `isConnectionFailure` says why a result is one, or undefined when
+   * the server answered (whatever it said).
    */
   async retryWhileOut<T>(doing: string, attempt: () => Promise<T>, isConnectionFailure: (result: T) => string | undefined): Promise<T> {
     let backoff = FIRST_BACKOFF_MS;
@@ -84,29 +85,20 @@ export class ApiCalls {
     }
   }
 
-  private async withRetry<T>(doing: string, send: () => Promise<T>, notFoundIsAnswer: true): Promise<T | undefined>;
-  private async withRetry<T>(doing: string, send: () => Promise<T>, notFoundIsAnswer: false): Promise<T>;
-  private async withRetry<T>(doing: string, send: () => Promise<T>, notFoundIsAnswer: boolean): Promise<T | undefined> {
-    let backoff = FIRST_BACKOFF_MS;
-    for (;;) {
-      this.requests += 1;
-      try {
-        const result = await send();
-        this.answered();
-        return result;
-      } catch (error) {
-        const code = apiStatusCode(error);
-        if (code !== undefined && !isTransientCode(code)) {
-          this.answered();
-          if (notFoundIsAnswer && code === 404) return undefined;
-          throw apiError(doing, error);
+  /** One counted request, retried through an outage; an HTTP error answer is final. */
+  private send<T>(doing: string, send: () => Promise<T>): Promise<Sent<T>> {
+    return this.retryWhileOut(
+      doing,
+      async (): Promise<Sent<T>> => {
+        this.requests += 1;
+        try {
+          return { ok: true, value: await send() };
+        } catch (error) {
+          return { ok: false, error };
         }
-        const failure = classifyApiError(error);
-        if (!this.mayWait(doing, failure.reason ?? failure.message)) throw apiError(doing, error);
-        await this.sleep(backoff);
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-      }
-    }
+      },
+      (result) => (result.ok ? undefined : outageReason(result.error)),
+    );
   }
 
   private answered(): void {
@@ -126,6 +118,16 @@ export class ApiCalls {
     }
     return this.now() - this.outageSince < this.budgetMs;
   }
+}
+
+type Sent<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** Why a failed request looks like an outage (no answer, 429, a 5xx), or undefined for a real answer. */
+function outageReason(error: unknown): string | undefined {
+  const code = apiStatusCode(error);
+  if (code !== undefined && !isTransientCode(code)) return undefined;
+  const failure = classifyApiError(error);
+  return failure.reason ?? failure.message;
 }
 
 /** Too many requests, and the gateway/unavailable family: the server may answer in a moment. */

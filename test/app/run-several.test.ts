@@ -12,7 +12,7 @@ import { runCommand, type RunOutcome } from '../../src/app/run.js';
 import type { RunReport } from '../../src/model/report.js';
 import { systemClock } from '../../src/probe/clock.js';
 import type { ReportFormat } from '../../src/report/format.js';
-import { FakeCluster } from '../support/fake-cluster.js';
+import { FakeCluster, type FakeClusterOptions } from '../support/fake-cluster.js';
 
 function scenario(name: string, namespace: string, expectDb: 'allow' | 'deny'): string {
   return `apiVersion: kubeknock.dev/v1alpha1
@@ -42,8 +42,13 @@ describe('run with several scenario files', () => {
     });
   }
 
-  async function run(paths: string[], output: ReportFormat, options: { reportFile?: string; namespaces?: string[]; signal?: AbortSignal } = {}): Promise<RunOutcome & { stdout: string; cluster: FakeCluster }> {
-    const cluster = new FakeCluster({ namespaces: options.namespaces ?? ['one', 'two'] });
+  /** The whole run use case over a FakeCluster (namespaces one and two unless `cluster` says otherwise). */
+  async function run(
+    paths: string[],
+    output: ReportFormat,
+    options: { reportFile?: string; cluster?: FakeClusterOptions; signal?: AbortSignal } = {},
+  ): Promise<RunOutcome & { stdout: string; cluster: FakeCluster }> {
+    const cluster = new FakeCluster({ namespaces: ['one', 'two'], ...options.cluster });
     fake = cluster;
     let stdout = '';
     const quiet = { step: () => undefined, update: () => undefined, failed: () => undefined, finish: () => undefined };
@@ -76,28 +81,14 @@ describe('run with several scenario files', () => {
 
   it('checks every file against the cluster before creating a pod: a missing namespace in the second stops both', async () => {
     const paths = files({ 'one.yaml': scenario('one', 'one', 'allow'), 'two.yaml': scenario('two', 'absent', 'allow') });
-    const cluster = new FakeCluster({ namespaces: ['one'] });
-    fake = cluster;
-    const quiet = { step: () => undefined, update: () => undefined, failed: () => undefined, finish: () => undefined };
-    await expect(
-      runCommand(
-        { files: paths, overrides: {}, output: 'table', reportFormat: 'table', keep: false, clusterDomain: 'cluster.local', color: false },
-        { connect: () => cluster, progress: quiet, clock: systemClock, write: () => undefined, toolVersion: '0.0.0-test' },
-      ),
-    ).rejects.toThrow(/two\.yaml refers to; nothing was created/);
-    expect(cluster.created, 'nothing created').toEqual([]);
+    await expect(run(paths, 'table', { cluster: { namespaces: ['one'] } })).rejects.toThrow(/two\.yaml refers to; nothing was created/);
+    expect(fake?.created, 'nothing created').toEqual([]);
   });
 
   it('does not start the next scenario after an interrupt', async () => {
     const paths = files({ 'one.yaml': scenario('one', 'one', 'allow'), 'two.yaml': scenario('two', 'two', 'allow') });
     const controller = new AbortController();
-    const cluster = new FakeCluster({ namespaces: ['one', 'two'], onExec: () => controller.abort('SIGTERM') });
-    fake = cluster;
-    const quiet = { step: () => undefined, update: () => undefined, failed: () => undefined, finish: () => undefined };
-    const { reports, exitCode } = await runCommand(
-      { files: paths, overrides: {}, output: 'json', reportFormat: 'json', keep: false, clusterDomain: 'cluster.local', color: false },
-      { connect: () => cluster, progress: quiet, clock: systemClock, write: () => undefined, toolVersion: '0.0.0-test', signal: controller.signal },
-    );
+    const { reports, exitCode, cluster } = await run(paths, 'json', { cluster: { onExec: () => controller.abort('SIGTERM') }, signal: controller.signal });
     expect(reports.map((r) => [r.scenario.name, r.interrupted])).toEqual([['one', true]]);
     expect(exitCode).toBe(143);
     expect(cluster.created.every((pod) => pod.metadata.namespace === 'one'), 'no pod of the second scenario').toBe(true);

@@ -5,6 +5,7 @@
  * report per scenario, and its exit code (0 all met, 1 a failed expectation) is the Job's status.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -36,7 +37,7 @@ beforeAll(async () => {
   // The image the Dockerfile describes, built here without Docker and imported as the kubelet sees it.
   const built = await run('bash', [`${REPO}test/image/build-cli-image.sh`], { cwd: REPO, maxBuffer: 16 << 20 });
   const tarball = built.stdout.trim().split('\n').at(-1) ?? '';
-  const version = (JSON.parse((await run('node', ['-p', 'JSON.stringify(require("./package.json").version)'], { cwd: REPO })).stdout) as string).trim();
+  const { version } = JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')) as { version: string };
   cliImage = `localhost/kubeknock:${version}`;
   await run('ctr', ['--address', CONTAINERD_SOCK, '-n', 'k8s.io', 'images', 'import', tarball]);
 
