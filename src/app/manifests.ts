@@ -14,7 +14,7 @@ import { buildScenarioConfigMap, scenarioConfigMapName, scenarioKeys } from '../
 import { NAMESPACED_PERMISSIONS, clusterPermissions } from '../model/permissions.js';
 import { loadScenarios } from '../scenario/load.js';
 import { scenarioNamespaces } from '../scenario/namespaces.js';
-import { InputError } from './errors.js';
+import { InputError } from '../model/errors.js';
 
 export interface CronJobManifestOptions {
   readonly scenarioFiles: readonly string[];

@@ -9,7 +9,7 @@ import { addPods, compileInventory, decodeObjects, judgeConnection, DEFAULT_ENGI
 import type { ExpectationResolver, PolicyJudgement, ProbePod } from '../probe/expectations.js';
 import type { PlannedProbe } from '../probe/plan.js';
 import { renderExplanation } from '../report/policy-explain.js';
-import { describeError, formatIssue } from './errors.js';
+import { describeError, formatIssue } from '../model/errors.js';
 import { toInputIssue } from './policy-input.js';
 
 /** Where the objects come from: the live cluster in a run (Namespaces, Pods, Services, NetworkPolicies). */

@@ -3,7 +3,7 @@
  * handed in by the CLI (the composition root), so this use case never imports the cluster adapter.
  */
 import { decodeObjects, type DecodeIssue, type Inventory, type RawObject } from '../policy/index.js';
-import { InputError, type InputIssue } from './errors.js';
+import { InputError, type InputIssue } from '../model/errors.js';
 import { readManifests } from './read-manifests.js';
 
 export type PolicySource =

@@ -8,7 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import type { FieldPath, RawObject } from '../policy/decode/index.js';
-import type { InputIssue } from './errors.js';
+import type { InputIssue } from '../model/errors.js';
 
 export interface ReadManifestsResult {
   readonly objects: readonly RawObject[];

@@ -16,7 +16,7 @@ import { runScenario, type RunProgress } from '../probe/runner.js';
 import { renderReports, type ReportFormat } from '../report/format.js';
 import { loadScenarios } from '../scenario/load.js';
 import type { EngineOptions } from '../policy/index.js';
-import { describeError } from './errors.js';
+import { describeError } from '../model/errors.js';
 import { policyExpectations, type PolicyObjectSource } from './policy-expectations.js';
 
 /** Command-line settings that override a scenario's defaults for one run. */

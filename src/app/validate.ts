@@ -1,6 +1,6 @@
 /** `validate`: offline; reads every file, reports every problem of every file, touches no cluster. */
 import { readScenarioFile, sortIssues } from '../scenario/load.js';
-import { InputError } from './errors.js';
+import { InputError } from '../model/errors.js';
 
 export interface ValidateResult {
   readonly summaries: readonly string[];

@@ -3,7 +3,7 @@
  * problem of every file comes back at once.
  */
 import { readFile } from 'node:fs/promises';
-import { InputError, type InputIssue } from '../app/errors.js';
+import { InputError, type InputIssue } from '../model/errors.js';
 import type { Scenario } from '../model/scenario.js';
 import { normalizeScenario } from './normalize.js';
 import { validateShape } from './validate-shape.js';

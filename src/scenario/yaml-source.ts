@@ -2,7 +2,7 @@
  * A parsed YAML file that can say where any field is: every issue a user sees names file:line.
  */
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import type { InputIssue } from '../app/errors.js';
+import type { InputIssue } from '../model/errors.js';
 
 export type FieldPath = readonly (string | number)[];
 

@@ -3,7 +3,7 @@ import { explain } from '../../app/explain.js';
 import type { Protocol } from '../../policy/index.js';
 import { renderExplanation } from '../../report/policy-explain.js';
 import { wantsColor } from '../cluster-options.js';
-import { defineCommand } from './index.js';
+import { defineCommand } from './define.js';
 import { checkPort, engineOptions, policySource, protocolOption, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
 
 interface ExplainArgs extends PolicySourceFlags {

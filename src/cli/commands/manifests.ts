@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { cronJobManifests } from '../../app/manifests.js';
 import { VERSION } from '../../version.js';
-import { defineCommand, type CommandFactory } from './index.js';
+import { defineCommand, type CommandFactory } from './define.js';
 
 interface CronJobArgs {
   readonly scenarios: readonly string[];

@@ -1,5 +1,5 @@
 import { explainCommandFactory } from './explain.js';
-import type { CommandFactory } from './index.js';
+import type { CommandFactory } from './define.js';
 import { lintCommandFactory } from './lint.js';
 import { predictCommandFactory } from './predict.js';
 

@@ -3,7 +3,7 @@ import { predict } from '../../app/predict.js';
 import type { Protocol } from '../../policy/index.js';
 import { renderMatrixTable, writeMatrixJson } from '../../report/policy-matrix.js';
 import { wantsColor } from '../cluster-options.js';
-import { defineCommand } from './index.js';
+import { defineCommand } from './define.js';
 import { checkPort, engineOptions, policySource, protocolOption, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
 
 interface PredictArgs extends PolicySourceFlags {

@@ -3,11 +3,11 @@ import { runCommand, reportFormatForFile } from '../../app/run.js';
 import { stepProgress } from '../../app/step-progress.js';
 import { systemClock } from '../../probe/clock.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../report/format.js';
-import { createProgress } from '../../report/progress.js';
+import { createProgress } from '../progress.js';
 import { VERSION } from '../../version.js';
 import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
 import { connectCluster, loadClusterConfig, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
-import { defineCommand } from './index.js';
+import { defineCommand } from './define.js';
 import { dryRun } from '../../app/dry-run.js';
 
 interface RunArgs extends ClusterFlags {

@@ -4,8 +4,8 @@
  * says what failed; the doctor turns that into a ✗ line instead of stopping.
  */
 
-export type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
-import type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
+export type { AccessAnswer, AccessQuestion } from './permissions.js';
+import type { AccessAnswer, AccessQuestion } from './permissions.js';
 
 /** A pod or DaemonSet of the cluster's system namespaces, as seen for CNI detection. */
 export interface SystemWorkload {
