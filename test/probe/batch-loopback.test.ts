@@ -14,6 +14,7 @@ import { buildBatchScript, parseBatchOutput } from '../../src/probe/batch-script
 import { classifyOutcome } from '../../src/probe/classify.js';
 import { DEFAULT_DENY_OUTCOMES, judgeOutcome } from '../../src/probe/judge.js';
 import { createAppletDir, hostTool, runScript } from '../support/busybox.js';
+import { httpStatusOf } from '../support/outcome.js';
 
 const applets = createAppletDir();
 const servers: (Server | HttpServer)[] = [];
@@ -111,7 +112,7 @@ describe('batch script on loopback with the real BusyBox', () => {
       expect({ id: task.id, exit: raw.exitCode, output: raw.output }).toEqual({ id: task.id, exit: want.exit, output: want.output });
       expect(raw.durationMs, `${task.id} duration`).toBeLessThan(1500);
       const outcome = classifyOutcome(task, raw);
-      expect({ id: task.id, class: outcome.class, status: outcome.httpStatus }).toEqual({ id: task.id, class: want.class, status: want.status });
+      expect({ id: task.id, class: outcome.class, status: httpStatusOf(outcome) }).toEqual({ id: task.id, class: want.class, status: want.status });
       expect(judgeOutcome(task.kind, outcome, DEFAULT_DENY_OUTCOMES), task.id).toBe(want.observed);
     }
   });

@@ -14,6 +14,7 @@ import { DEFAULT_DENY_OUTCOMES, judgeOutcome } from '../../src/probe/judge.js';
 import { buildPodMainScript } from '../../src/probe/listener-script.js';
 import { createAppletDir, runScript, type AppletDir } from '../support/busybox.js';
 import { createTestNetwork, type TestNetwork } from '../support/netns.js';
+import { addressesOf, httpStatusOf } from '../support/outcome.js';
 
 const NOBODY = 65534;
 let net: TestNetwork;
@@ -172,8 +173,8 @@ function check(c: Case, raw: RawTaskResult | undefined): void {
   expect(raw.durationMs, `${id}: duration ${raw.durationMs} ms`).toBeLessThanOrEqual(c.ms[1]);
   const outcome = classifyOutcome(c.task, raw);
   expect({ id, class: outcome.class }).toEqual({ id, class: c.class });
-  if (c.httpStatus !== undefined) expect(outcome.httpStatus, id).toBe(c.httpStatus);
-  if (c.addresses !== undefined) expect(outcome.addresses, id).toEqual(c.addresses);
+  if (c.httpStatus !== undefined) expect(httpStatusOf(outcome), id).toBe(c.httpStatus);
+  if (c.addresses !== undefined) expect(addressesOf(outcome), id).toEqual(c.addresses);
   expect(outcome.detail, id).not.toBe('');
   expect(judgeOutcome(c.task.kind, outcome, DEFAULT_DENY_OUTCOMES), id).toBe(c.observed);
 }

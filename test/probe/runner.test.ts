@@ -14,6 +14,7 @@ import { exitCodeOf } from '../../src/app/run.js';
 import type { ExpectationResolver, PolicyJudgement, ProbePod } from '../../src/probe/expectations.js';
 import type { PlannedProbe } from '../../src/probe/plan.js';
 import { FakeCluster, type FakeClusterOptions } from '../support/fake-cluster.js';
+import { observedOf, outcomeOf } from '../support/outcome.js';
 
 let cluster: FakeCluster | undefined;
 afterEach(() => cluster?.dispose());
@@ -62,7 +63,7 @@ describe('runScenario', () => {
     - {from: backend, to: web:8081, kind: http, expect: allow}
 `);
     const { report, fake } = await run(s);
-    expect(report.checks.map((c) => `${c.from}→${c.to}:${c.status}:${c.outcome?.class}`)).toEqual([
+    expect(report.checks.map((c) => `${c.from}→${c.to}:${c.status}:${outcomeOf(c)?.class}`)).toEqual([
       'backend→postgres:5432:pass:connected',
       'backend→web:8080:pass:connected',
       'frontend→postgres:5432:pass:connected',
@@ -116,7 +117,7 @@ describe('runScenario', () => {
     });
     expect(report.checks[0]?.status).toBe('fail');
     expect(report.checks[0]?.attempts.map((a) => a.outcome.class)).toEqual(['exec-error', 'exec-error']);
-    expect(report.checks[0]?.observed).toBe('error');
+    expect(report.checks[0] && observedOf(report.checks[0])).toBe('error');
   });
 
   it('fails fast when a pod cannot start: error recorded, checks skipped, pods deleted, exit 2', async () => {
