@@ -50,7 +50,7 @@ export function probeArgv(task: ProbeTask): string[] {
 }
 
 /** Seconds after which the outer `timeout` sends TERM. */
-export function outerTimeoutSeconds(task: ProbeTask): number {
+export function outerTimeoutSeconds(task: Pick<ProbeTask, 'timeoutSeconds'>): number {
   return wholeSeconds(task.timeoutSeconds) + PROBE_GRACE_SECONDS;
 }
 

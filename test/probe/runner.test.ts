@@ -120,6 +120,17 @@ describe('runScenario', () => {
     expect(report.checks[0] && observedOf(report.checks[0])).toBe('error');
   });
 
+  it("a pod with no writable /tmp: the batch script's own reason reaches the check result, never a pass", async () => {
+    const s = scenario('    - {from: backend, to: postgres:5432, expect: allow, attempts: 1}\n');
+    const { report } = await run(s, { readOnlyTmp: true });
+    const [check] = report.checks;
+    expect(check?.status, 'an exec-error is never a pass').toBe('fail');
+    const reason = 'cannot create a temporary directory under /tmp';
+    expect(check && outcomeOf(check), 'the outcome names what the script said').toMatchObject({ class: 'exec-error', detail: expect.stringContaining(reason) });
+    expect(check?.message, 'the one-line message carries it too').toContain(`the probe script failed (exit 70): ${reason} in prod/kubeknock-backend-`);
+    expect(check?.attempts[0]?.output, "mktemp's own complaint is kept as the attempt's output").toMatch(/mktemp/);
+  });
+
   it('fails fast when a pod cannot start: error recorded, checks skipped, pods deleted, exit 2', async () => {
     const { report, fake } = await run(scenario('    - {from: backend, to: postgres:5432, expect: allow}\n'), { failStart: 'ErrImagePull' });
     expect(report.errors).toEqual([expect.objectContaining({ kind: 'pod-start', message: expect.stringContaining('ErrImagePull') })]);

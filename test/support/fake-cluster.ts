@@ -41,6 +41,8 @@ export interface FakeClusterOptions {
   readonly denied?: readonly string[];
   /** The pod of this actor is stored, but its create call fails as if the answer were lost. */
   readonly loseCreateAnswerFor?: string;
+  /** Exec runs with a read-only /tmp, as in a pod without a writable emptyDir there. */
+  readonly readOnlyTmp?: boolean;
   /** Called when an exec starts (tests delete pods or abort from here). */
   readonly onExec?: (pod: PodRef, cluster: FakeCluster) => void;
 }
@@ -113,7 +115,7 @@ export class FakeCluster implements ClusterPort {
     const [sh, flag, script] = command;
     if (sh !== 'sh' || flag !== '-c' || script === undefined) throw new Error(`unexpected exec command ${JSON.stringify(command)}`);
     this.execScripts.push(script);
-    const run = await runScript(this.applets, script, { timeoutMs: options.timeoutMs });
+    const run = await runScript(this.applets, script, { timeoutMs: options.timeoutMs, readOnlyTmp: this.options.readOnlyTmp ?? false });
     if (!this.pods.has(`${pod.namespace}/${pod.name}`)) return { type: 'failed', reason: 'the pod was deleted during the exec', stdout: run.stdout, stderr: run.stderr };
     return { type: 'exited', exitCode: run.exitCode ?? 137, stdout: run.stdout, stderr: run.stderr };
   }
