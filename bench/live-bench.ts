@@ -17,6 +17,7 @@ import type { CheckResult, RunReport } from '../src/model/report.js';
 import { systemClock } from '../src/probe/clock.js';
 import { preflight } from '../src/probe/preflight.js';
 import { runScenario } from '../src/probe/runner.js';
+import { batchBudgetMs } from '../src/probe/run-limits.js';
 import { parseScenario } from '../src/scenario/load.js';
 
 const { values } = parseArgs({
@@ -83,7 +84,8 @@ async function main(): Promise<void> {
       const cluster = createKubeCluster(loaded);
       const facts = await preflight(scenario, cluster);
       const started = Date.now();
-      process.stderr.write(`bench: ${label}: ${sources}×${targets} = ${scenario.checks.length} checks…\n`);
+      // The runner's own limit per exec: a probe phase far above rounds × this means execs waited for a slot.
+      process.stderr.write(`bench: ${label}: ${sources}×${targets} = ${scenario.checks.length} checks, each exec given ${batchBudgetMs(scenario.checks) / 1000}s…\n`);
       const report = await runScenario(scenario, cluster, {
         runId: `bench-${Date.now().toString(36)}`,
         clusterDomain: 'cluster.local',

@@ -21,6 +21,11 @@ export interface PlannedProbe {
   readonly toLabel: string;
   /** What is knocked on, for humans: `10.244.0.7:5432`, a URL or a DNS name. */
   readonly address: string;
+  /**
+   * The host and port planning chose (a pod IP, a ClusterIP, a Service name, a host), for targets
+   * that have one; absent for `url` and `dns` targets, whose address is the user's own text.
+   */
+  readonly endpoint?: Endpoint;
   readonly task: ProbeTask;
 }
 
@@ -53,9 +58,12 @@ export function planProbes(
   return plan;
 }
 
-interface Endpoint {
+export interface Endpoint {
   readonly host: string;
   readonly port: number;
+}
+
+interface LabelledEndpoint extends Endpoint {
   readonly label: string;
 }
 
@@ -76,11 +84,11 @@ function planCheck(check: Check, pods: ReadonlyMap<string, RunningPod>, facts: T
       check.kind === 'http'
         ? { id, kind: 'http', url: `http://${address}/`, timeoutSeconds: check.timeoutSeconds }
         : { id, kind: 'tcp', host: endpoint.host, port: endpoint.port, timeoutSeconds: check.timeoutSeconds };
-    return { id, check, toLabel: endpoint.label, address: task.kind === 'http' ? task.url : address, task };
+    return { id, check, toLabel: endpoint.label, address: task.kind === 'http' ? task.url : address, endpoint: { host: endpoint.host, port: endpoint.port }, task };
   });
 }
 
-function endpointsOf(target: Exclude<Target, { type: 'url' } | { type: 'dns' }>, check: Check, pods: ReadonlyMap<string, RunningPod>, facts: TargetFacts, options: PlanOptions): Endpoint[] {
+function endpointsOf(target: Exclude<Target, { type: 'url' } | { type: 'dns' }>, check: Check, pods: ReadonlyMap<string, RunningPod>, facts: TargetFacts, options: PlanOptions): LabelledEndpoint[] {
   switch (target.type) {
     case 'actor': {
       const pod = pods.get(target.actor);
