@@ -1,7 +1,7 @@
 /**
  * How long one audit may take before Kubernetes stops it (the Job's activeDeadlineSeconds). Every part
  * is the ceiling a run itself enforces, so a healthy run never comes near it, while a hung one is
- * stopped before it overlaps many schedules. The runner's own limits come from the runner.
+ * stopped before it overlaps many schedules. The runner's own limits come from src/probe/run-limits.ts.
  */
 import type { Scenario } from '../model/scenario.js';
 import { batchBudgetMs, DEFAULT_PROBES_PER_EXEC, DELETE_TIMEOUT_MS } from '../probe/run-limits.js';
