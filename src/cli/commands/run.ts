@@ -7,10 +7,11 @@ import { createProgress } from '../progress.js';
 import { VERSION } from '../../version.js';
 import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
 import { connectCluster, loadClusterConfig, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
 import { dryRun } from '../../app/dry-run.js';
 
-interface RunArgs extends ClusterFlags {
+interface RunArgs extends ClusterFlags, TableWidthFlags {
   readonly scenario: readonly string[];
   readonly output: ReportFormat;
   readonly report?: string;
@@ -32,7 +33,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
   command: 'run <scenario..>',
   describe: 'Create probe pods, knock on every door of the scenario(s), print the pass/fail matrix, clean up',
   builder: (yargs: Argv<object>) =>
-    withClusterFlags(yargs)
+    withTableWidthFlags(withClusterFlags(yargs))
       .positional('scenario', { type: 'string', array: true, demandOption: true, describe: 'Scenario file(s) (YAML), run one after the other; with several, -o json prints one report per line (JSON Lines)' })
       .option('output', { alias: 'o', choices: REPORT_FORMATS, default: 'table' as ReportFormat, describe: 'Report format on stdout' })
       .option('report', { type: 'string', describe: 'Also write the report to this file (written even when the run fails or is interrupted)' })
@@ -88,7 +89,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         clusterDomain: argv['cluster-domain'],
         ...(argv['run-id'] ? { runId: argv['run-id'] } : {}),
         color: wantsColor(io),
-        ...(io.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}),
+        ...tableWidthOption(argv, io),
         policyEngine: { ipBlockMatchesPods: argv['ipblock-matches-pods'] },
       },
       {
