@@ -13,6 +13,8 @@ import type { TargetFacts } from '../probe/plan.js';
 import type { ClusterPort } from '../probe/cluster-port.js';
 import { preflight } from '../probe/preflight.js';
 import { runScenario, type RunProgress } from '../probe/runner.js';
+import { describeLeftover } from '../probe/leftovers.js';
+import { sweepLeftovers } from '../probe/sweep.js';
 import { renderReports, type ReportFormat } from '../report/format.js';
 import { loadScenarios } from '../scenario/load.js';
 import type { EngineOptions } from '../policy/index.js';
@@ -76,6 +78,7 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
     deps.progress.step(`checking that ${scenario.file} matches the cluster at ${cluster.server}`);
     prepared.push({ scenario, facts: await preflight(scenario, cluster) });
   }
+  await sweepBeforeRun(cluster, prepared.map((p) => p.scenario), deps);
 
   const reports: RunReport[] = [];
   for (const [index, { scenario, facts }] of prepared.entries()) {
@@ -110,6 +113,27 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   deps.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
   if (request.reportFile) await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false }));
   return { reports, exitCode };
+}
+
+/**
+ * Every run removes, in the namespaces it is about to use, the probe pods that earlier runs left
+ * behind and that can serve nobody any more (a CLI killed with SIGKILL leaves them `Failed` at their
+ * deadline, forever). A sweep that fails does not stop the run: it is housekeeping, said on stderr.
+ */
+async function sweepBeforeRun(cluster: ClusterPort, scenarios: readonly Scenario[], deps: RunDeps): Promise<void> {
+  const namespaces = [...new Set(scenarios.flatMap((s) => [...s.actors.values()].map((actor) => actor.namespace)))].sort();
+  try {
+    const { removed, live } = await sweepLeftovers(cluster, namespaces, deps.clock);
+    if (removed.length > 0) {
+      deps.progress.step(`removed ${removed.length} probe pod(s) that earlier runs left behind: ${removed.map(describeLeftover).join('; ')}`);
+    }
+    if (live.length > 0) {
+      const runs = [...new Set(live.map((l) => l.runId ?? '?'))].sort();
+      deps.progress.step(`left alone ${live.length} probe pod(s) of other run(s) still within their deadline (${runs.map((r) => `run ${r}`).join(', ')}); "kubeknock cleanup --run-id ID" removes them`);
+    }
+  } catch (error) {
+    deps.progress.step(`could not remove the probe pods earlier runs left behind (${describeError(error)}); "kubeknock cleanup" does it`);
+  }
 }
 
 /** The exit code of several runs: an interrupt wins, then a broken run (2), then a failed check (1). */

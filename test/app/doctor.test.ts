@@ -3,6 +3,9 @@ import { runDoctor, type DoctorCheck } from '../../src/app/doctor.js';
 import type { AccessQuestion, DoctorPort, NamespaceFacts, SystemWorkload } from '../../src/app/doctor-port.js';
 import { renderDoctor } from '../../src/app/doctor-render.js';
 import { InfraError } from '../../src/app/errors.js';
+import type { PodInfo } from '../../src/probe/cluster-port.js';
+
+const NOW = Date.parse('2026-12-01T10:00:00Z');
 
 interface FakeCluster {
   readonly version?: string | Error;
@@ -12,6 +15,7 @@ interface FakeCluster {
   readonly namespaces?: readonly NamespaceFacts[];
   readonly policies?: Readonly<Record<string, number>>;
   readonly listNamespacesForbidden?: boolean;
+  readonly probePods?: readonly PodInfo[];
 }
 
 function fake(cluster: FakeCluster): DoctorPort {
@@ -42,6 +46,10 @@ function fake(cluster: FakeCluster): DoctorPort {
     async networkPolicyCounts() {
       return new Map(Object.entries(cluster.policies ?? {}));
     },
+    async probePods() {
+      return { scope: 'cluster' as const, pods: cluster.probePods ?? [] };
+    },
+    now: () => NOW,
   };
 }
 
@@ -66,6 +74,7 @@ describe('runDoctor', () => {
       ['ok', 'Pod Security in production'],
       ['ok', 'CNI'],
       ['ok', 'namespaces without NetworkPolicy'],
+      ['ok', 'leftover probe pods'],
     ]);
     expect(find(report.checks, 'Pod Security in production')?.detail).toContain('enforce=restricted');
     expect(find(report.checks, 'CNI')?.detail).toContain('calico');
@@ -175,5 +184,32 @@ describe('renderDoctor', () => {
   it('json parses back to the report', async () => {
     const report = await runDoctor(() => fake({ workloads: [calico] }), { namespaces: [] });
     expect(JSON.parse(renderDoctor(report, 'json'))).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+
+  it('lists leftover probe pods with run id, phase and age, and says what removes them', async () => {
+    const labels = (runId: string) => ({ 'app.kubernetes.io/managed-by': 'kubeknock', 'kubeknock.dev/run-id': runId });
+    const at = (secondsAgo: number) => new Date(NOW - secondsAgo * 1000).toISOString();
+    const report = await runDoctor(
+      () =>
+        fake({
+          workloads: [calico],
+          namespaces: [production],
+          policies: { production: 2 },
+          probePods: [
+            { namespace: 'production', name: 'kubeknock-db-x1', labels: labels('dead'), phase: 'Failed', reason: 'DeadlineExceeded', createdAt: at(3700), startedAt: at(3699), deadlineSeconds: 900, deleting: false },
+            { namespace: 'production', name: 'kubeknock-db-x2', labels: labels('busy'), phase: 'Running', createdAt: at(30), startedAt: at(29), deadlineSeconds: 900, deleting: false },
+          ],
+        }),
+      { namespaces: ['production'] },
+    );
+    const check = find(report.checks, 'leftover probe pods');
+    expect(check?.status).toBe('warn');
+    expect(check?.detail).toBe(
+      '2 in any namespace: production/kubeknock-db-x1 (run dead, Failed/DeadlineExceeded, 61m old); production/kubeknock-db-x2 (run busy, Running, 30s old) [within its deadline: maybe a run under way]',
+    );
+    expect(check?.fix).toContain('the next run in their namespace removes them, or "kubeknock cleanup" now');
+    expect(report.canRun, 'leftovers do not stop a run').toBe(true);
+    const clean = await runDoctor(() => fake({ workloads: [calico], namespaces: [production], policies: { production: 2 } }), { namespaces: ['production'] });
+    expect(find(clean.checks, 'leftover probe pods')).toEqual({ status: 'ok', title: 'leftover probe pods', detail: 'none in any namespace' });
   });
 });

@@ -47,6 +47,7 @@ describe('createClusterInspector', () => {
       'ok Pod Security in production',
       'warn CNI',
       'warn namespaces without NetworkPolicy',
+      'ok leftover probe pods',
     ]);
   });
 });
