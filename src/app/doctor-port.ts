@@ -6,6 +6,7 @@
 
 export type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
 import type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
+import type { ClusterPolicyScan } from '../model/cluster-policies.js';
 import type { PodInfo } from '../probe/cluster-port.js';
 
 /** A pod or DaemonSet of the cluster's system namespaces, as seen for CNI detection. */
@@ -43,6 +44,8 @@ export interface DoctorPort {
    * these namespaces when listing pods cluster-wide is forbidden; `scope` says which it was.
    */
   probePods(namespaces: readonly string[]): Promise<{ readonly scope: 'cluster' | 'namespaces'; readonly pods: readonly PodInfo[] }>;
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy: served versions and objects. */
+  clusterPolicies(): Promise<ClusterPolicyScan>;
   /** Milliseconds since the epoch, for pod ages. */
   now(): number;
 }

@@ -19,6 +19,7 @@ import { renderReports, type ReportFormat } from '../report/format.js';
 import { loadScenarios } from '../scenario/load.js';
 import type { EngineOptions } from '../policy/index.js';
 import { describeError } from './errors.js';
+import { guardClusterPolicies, type ClusterPolicyScanner } from './cluster-policy-guard.js';
 import { policyExpectations, type PolicyObjectSource } from './policy-expectations.js';
 
 /** Command-line settings that override a scenario's defaults for one run. */
@@ -45,6 +46,8 @@ export interface RunRequest {
   readonly width?: number;
   /** How `expect: policy` judges ipBlock peers against pod IPs (the CNI decides; Cilium does not match them). */
   readonly policyEngine?: EngineOptions;
+  /** Derive `expect: policy` expectations even where cluster-scoped network policies exist. */
+  readonly ignoreClusterPolicies?: boolean;
 }
 
 export interface RunDeps {
@@ -60,6 +63,10 @@ export interface RunDeps {
    * scenario has such checks (it needs cluster-wide list on those kinds).
    */
   readonly readPolicyObjects?: PolicyObjectSource;
+  /** Looks for AdminNetworkPolicy & co. before a run with `expect: policy` checks creates anything. */
+  readonly scanClusterPolicies?: ClusterPolicyScanner;
+  /** Warnings that are not progress (stderr). */
+  readonly warn?: (text: string) => void;
 }
 
 export interface RunOutcome {
@@ -77,6 +84,13 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   for (const scenario of scenarios) {
     deps.progress.step(`checking that ${scenario.file} matches the cluster at ${cluster.server}`);
     prepared.push({ scenario, facts: await preflight(scenario, cluster) });
+  }
+  if (deps.scanClusterPolicies && scenarios.some((s) => s.checks.some((c) => c.expect === 'policy'))) {
+    await guardClusterPolicies(deps.scanClusterPolicies, {
+      ignore: request.ignoreClusterPolicies ?? false,
+      doing: 'deriving the expectations of expect: policy checks',
+      warn: deps.warn ?? ((text) => deps.progress.step(text)),
+    });
   }
   await sweepBeforeRun(cluster, prepared.map((p) => p.scenario), deps);
 

@@ -4,6 +4,7 @@ import type { AccessAnswer, AccessQuestion, DoctorPort, NamespaceFacts, SystemWo
 import { managedSelector } from '../model/labels.js';
 import { reviewAccess } from './access-review.js';
 import { createKubeCluster } from './kube-cluster.js';
+import { scanClusterPolicies } from './cluster-policies.js';
 import { ApiCalls } from './api-calls.js';
 import { apiStatusCode } from './api-error.js';
 import type { LoadedKubeConfig } from './kubeconfig.js';
@@ -81,6 +82,8 @@ export function createClusterInspector(loaded: LoadedKubeConfig): DoctorPort {
         return { scope: 'namespaces' as const, pods: perNamespace.flat() };
       }
     },
+
+    clusterPolicies: () => scanClusterPolicies(kc, calls),
 
     now: () => Date.now(),
   };

@@ -4,6 +4,7 @@ import type { AccessQuestion, DoctorPort, NamespaceFacts, SystemWorkload } from 
 import { renderDoctor } from '../../src/app/doctor-render.js';
 import { InfraError } from '../../src/app/errors.js';
 import type { PodInfo } from '../../src/probe/cluster-port.js';
+import type { ClusterPolicyScan } from '../../src/model/cluster-policies.js';
 
 const NOW = Date.parse('2026-12-01T10:00:00Z');
 
@@ -16,6 +17,7 @@ interface FakeCluster {
   readonly policies?: Readonly<Record<string, number>>;
   readonly listNamespacesForbidden?: boolean;
   readonly probePods?: readonly PodInfo[];
+  readonly clusterPolicies?: ClusterPolicyScan;
 }
 
 function fake(cluster: FakeCluster): DoctorPort {
@@ -49,6 +51,9 @@ function fake(cluster: FakeCluster): DoctorPort {
     async probePods() {
       return { scope: 'cluster' as const, pods: cluster.probePods ?? [] };
     },
+    async clusterPolicies() {
+      return cluster.clusterPolicies ?? { servedVersions: [], found: [], unreadable: [] };
+    },
     now: () => NOW,
   };
 }
@@ -74,6 +79,7 @@ describe('runDoctor', () => {
       ['ok', 'Pod Security in production'],
       ['ok', 'CNI'],
       ['ok', 'namespaces without NetworkPolicy'],
+      ['ok', 'cluster-scoped network policies'],
       ['ok', 'leftover probe pods'],
     ]);
     expect(find(report.checks, 'Pod Security in production')?.detail).toContain('enforce=restricted');
@@ -211,5 +217,23 @@ describe('renderDoctor', () => {
     expect(report.canRun, 'leftovers do not stop a run').toBe(true);
     const clean = await runDoctor(() => fake({ workloads: [calico], namespaces: [production], policies: { production: 2 } }), { namespaces: ['production'] });
     expect(find(clean.checks, 'leftover probe pods')).toEqual({ status: 'ok', title: 'leftover probe pods', detail: 'none in any namespace' });
+  });
+
+  it('reports cluster-scoped network policies: a warning, a failure when the scenarios derive expectations', async () => {
+    const clusterPolicies: ClusterPolicyScan = {
+      servedVersions: ['policy.networking.k8s.io/v1alpha1'],
+      found: [{ kind: 'AdminNetworkPolicy', apiVersion: 'policy.networking.k8s.io/v1alpha1', name: 'deny-egress' }],
+      unreadable: [],
+    };
+    const base = { workloads: [calico], namespaces: [production], policies: { production: 2 }, clusterPolicies };
+    const plain = await runDoctor(() => fake(base), { namespaces: ['production'] });
+    const check = find(plain.checks, 'cluster-scoped network policies');
+    expect(check).toMatchObject({ status: 'warn', detail: "1 object(s), which kubeknock's policy engine does not model yet: AdminNetworkPolicy deny-egress (policy.networking.k8s.io/v1alpha1)" });
+    expect(check?.fix).toContain('--ignore-cluster-policies');
+    const withPolicy = await runDoctor(() => fake(base), { namespaces: ['production'], policyExpectations: true });
+    expect(find(withPolicy.checks, 'cluster-scoped network policies')?.status).toBe('fail');
+    expect(withPolicy.canRun).toBe(false);
+    const served = await runDoctor(() => fake({ ...base, clusterPolicies: { ...clusterPolicies, found: [] } }), { namespaces: ['production'] });
+    expect(find(served.checks, 'cluster-scoped network policies')).toMatchObject({ status: 'ok', detail: 'policy.networking.k8s.io/v1alpha1 served, no objects' });
   });
 });
