@@ -1,18 +1,10 @@
 /** What `kubeknock cleanup` found and did: built by src/app/cleanup.ts, rendered by src/report/cleanup.ts. */
-
-/** A kubeknock pod as cleanup saw it (a subset of the probe port's PodInfo). */
-export interface CleanupPod {
-  readonly namespace: string;
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly phase?: string;
-  readonly deleting: boolean;
-}
+import type { PodInfo } from './pods.js';
 
 export interface CleanupResult {
   readonly selector: string;
   readonly namespace?: string;
-  readonly pods: readonly CleanupPod[];
+  readonly pods: readonly PodInfo[];
   /** False on a dry run, when nothing was found, or when deleting failed. */
   readonly deleted: boolean;
   /** Why deleting (or waiting for the pods to go) failed; the pods listed may be partly gone. */

@@ -6,6 +6,7 @@ import { REPORT_FORMATS, type ReportFormat } from '../../report/format.js';
 import { createProgress } from '../progress.js';
 import { VERSION } from '../../version.js';
 import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
+import { scanClusterPolicies } from '../../cluster/cluster-policies.js';
 import { connectCluster, loadClusterConfig, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
@@ -27,6 +28,7 @@ interface RunArgs extends ClusterFlags, TableWidthFlags {
   readonly 'cluster-domain': string;
   readonly 'run-id'?: string;
   readonly 'ipblock-matches-pods': boolean;
+  readonly 'ignore-cluster-policies': boolean;
 }
 
 export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
@@ -52,6 +54,11 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         type: 'boolean',
         default: true,
         describe: 'For expect: policy, ipBlock peers match pod IPs (Calico does; Cilium does not: pass --no-ipblock-matches-pods)',
+      })
+      .option('ignore-cluster-policies', {
+        type: 'boolean',
+        default: false,
+        describe: 'For expect: policy, judge by NetworkPolicies alone even where AdminNetworkPolicy/BaselineAdminNetworkPolicy/ClusterNetworkPolicy objects exist (they are refused otherwise)',
       })
       .check((argv) => {
         for (const name of ['timeout', 'attempts', 'concurrency'] as const) {
@@ -91,6 +98,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         color: wantsColor(io),
         ...tableWidthOption(argv, io),
         policyEngine: { ipBlockMatchesPods: argv['ipblock-matches-pods'] },
+        ignoreClusterPolicies: argv['ignore-cluster-policies'],
       },
       {
         connect: () => connectCluster(argv, io),
@@ -101,6 +109,8 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         toolVersion: VERSION,
         // Built lazily: only a scenario with `expect: policy` checks reads the cluster's policies.
         readPolicyObjects: () => readClusterPolicyObjects(loadClusterConfig(argv, io).kc),
+        scanClusterPolicies: () => scanClusterPolicies(loadClusterConfig(argv, io).kc),
+        warn: (text) => io.stderr.write(`kubeknock: warning: ${text}\n`),
       },
     );
     // The table lists run errors itself; machine formats on stdout get them on stderr too.
