@@ -9,6 +9,7 @@ import type { Scenario } from '../../src/model/scenario.js';
 import { systemClock } from '../../src/probe/clock.js';
 import { preflight } from '../../src/probe/preflight.js';
 import { runScenario, type RunOptions } from '../../src/probe/runner.js';
+import { batchBudgetMs } from '../../src/probe/run-limits.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { exitCodeOf } from '../../src/app/run.js';
 import type { ExpectationResolver, PolicyJudgement, ProbePod } from '../../src/probe/expectations.js';
@@ -81,6 +82,13 @@ describe('runScenario', () => {
     expect(report.busyboxVersion).toMatch(/^BusyBox v1\.\d+\.\d+/);
     expect(report.podStartMs).toBeGreaterThanOrEqual(0);
     expect(exitCodeOf(report)).toBe(0);
+  });
+
+  it('gives each exec the batch budget the audit deadline counts with: slowest probe + grace', async () => {
+    const s = scenario('    - {from: backend, to: postgres:5432, expect: allow}\n    - {from: backend, to: web:8080, expect: allow, timeoutSeconds: 3}\n');
+    const { fake } = await run(s);
+    expect(fake.execTimeoutsMs, 'one exec, budget of its slowest probe (3 s): (3 + 2 + 1) s in the pod + 15 s').toEqual([batchBudgetMs([{ timeoutSeconds: 3 }])]);
+    expect(batchBudgetMs([{ timeoutSeconds: 3 }])).toBe(21_000);
   });
 
   it('retries only checks whose result differs from the expectation, up to their attempts, and reports each attempt', async () => {

@@ -52,6 +52,8 @@ export class FakeCluster implements ClusterPort {
   readonly created: PodManifest[] = [];
   readonly deleted: string[] = [];
   readonly execScripts: string[] = [];
+  /** The timeout each exec was given, in the order they started. */
+  readonly execTimeoutsMs: number[] = [];
   private requests = 0;
   private execs = 0;
   private nextIp = 10;
@@ -119,6 +121,7 @@ export class FakeCluster implements ClusterPort {
     const [sh, flag, script] = command;
     if (sh !== 'sh' || flag !== '-c' || script === undefined) throw new Error(`unexpected exec command ${JSON.stringify(command)}`);
     this.execScripts.push(script);
+    this.execTimeoutsMs.push(options.timeoutMs);
     const run = await runScript(this.applets, script, { timeoutMs: options.timeoutMs, readOnlyTmp: this.options.readOnlyTmp ?? false });
     if (!this.pods.has(`${pod.namespace}/${pod.name}`)) return { type: 'failed', reason: 'the pod was deleted during the exec', stdout: run.stdout, stderr: run.stderr };
     return { type: 'exited', exitCode: run.exitCode ?? 137, stdout: run.stdout, stderr: run.stderr };
