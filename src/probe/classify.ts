@@ -116,11 +116,7 @@ function hostOf(task: ProbeTask): string {
     case 'tcp':
       return task.host;
     case 'http':
-      try {
-        return new URL(task.url).hostname;
-      } catch {
-        return task.url;
-      }
+      return task.host;
     case 'dns':
       return task.name;
     default:

@@ -70,7 +70,8 @@ interface LabelledEndpoint extends Endpoint {
 function planCheck(check: Check, pods: ReadonlyMap<string, RunningPod>, facts: TargetFacts, options: PlanOptions): PlannedProbe[] {
   const target = check.to;
   if (target.type === 'url') {
-    return [{ id: check.id, check, toLabel: check.toLabel, address: target.url, task: { id: check.id, kind: 'http', url: target.url, timeoutSeconds: check.timeoutSeconds } }];
+    const task: ProbeTask = { id: check.id, kind: 'http', url: target.url, host: urlHost(target.url), timeoutSeconds: check.timeoutSeconds };
+    return [{ id: check.id, check, toLabel: check.toLabel, address: target.url, task }];
   }
   if (target.type === 'dns') {
     const task: ProbeTask = { id: check.id, kind: 'dns', name: target.name, timeoutSeconds: check.timeoutSeconds, ...(target.server ? { server: target.server } : {}) };
@@ -82,7 +83,7 @@ function planCheck(check: Check, pods: ReadonlyMap<string, RunningPod>, facts: T
     const address = `${bracketed(endpoint.host)}:${endpoint.port}`;
     const task: ProbeTask =
       check.kind === 'http'
-        ? { id, kind: 'http', url: `http://${address}/`, timeoutSeconds: check.timeoutSeconds }
+        ? { id, kind: 'http', url: `http://${address}/`, host: endpoint.host, timeoutSeconds: check.timeoutSeconds }
         : { id, kind: 'tcp', host: endpoint.host, port: endpoint.port, timeoutSeconds: check.timeoutSeconds };
     return { id, check, toLabel: endpoint.label, address: task.kind === 'http' ? task.url : address, endpoint: { host: endpoint.host, port: endpoint.port }, task };
   });
@@ -118,6 +119,11 @@ function endpointsOf(target: Exclude<Target, { type: 'url' } | { type: 'dns' }>,
     default:
       return assertNever(target, 'target');
   }
+}
+
+/** The host of a `url` target as the user wrote it (the loader has checked it is a URL); URL.hostname keeps IPv6 brackets. */
+function urlHost(url: string): string {
+  return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
 function bracketed(host: string): string {

@@ -102,7 +102,7 @@ const ICMP_ERROR: readonly [number, number] = [0, 1600];
 
 function cases(): Case[] {
   const tcp = (id: string, port: number, host = S): ProbeTask => ({ id, kind: 'tcp', host, port, timeoutSeconds: 2 });
-  const http = (id: string, url: string): ProbeTask => ({ id, kind: 'http', url, timeoutSeconds: 2 });
+  const http = (id: string, url: string): ProbeTask => ({ id, kind: 'http', url, host: new URL(url).hostname, timeoutSeconds: 2 });
   const dns = (id: string, name: string, server?: string): ProbeTask =>
     server === undefined ? { id, kind: 'dns', name, timeoutSeconds: 2 } : { id, kind: 'dns', name, server, timeoutSeconds: 2 };
   const ncFail = (port: number, why: string): string => `nc: ${S} (${S}:${port}): ${why}\nsent 0, rcvd 0\n`;
