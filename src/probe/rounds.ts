@@ -29,8 +29,11 @@ export interface RoundsContext {
 }
 
 export interface RoundsResult {
+  /** Every attempt made, also when a round broke off. */
   readonly records: readonly ProbeRecord[];
   readonly busyboxVersion?: string;
+  /** What broke a round off (an exec that threw rather than returning a failed result); no more rounds ran. */
+  readonly failure?: unknown;
 }
 
 export async function runRounds(initial: readonly ProbeRecord[], ctx: RoundsContext): Promise<RoundsResult> {
@@ -49,7 +52,8 @@ export async function runRounds(initial: readonly ProbeRecord[], ctx: RoundsCont
       progress.step(`running ${due.length} probe(s) from ${ctx.pods.size} pod(s)`);
     }
     let finished = 0;
-    const outcomes = await Promise.all(
+    // Settled, not all: the batches that finished keep their attempts when another one throws.
+    const settled = await Promise.allSettled(
       batchesByPod(due, ctx.pods, ctx.probesPerExec).map(({ pod, items }) =>
         limit(async () => {
           const batch = await runBatch(ctx, pod, items);
@@ -59,12 +63,15 @@ export async function runRounds(initial: readonly ProbeRecord[], ctx: RoundsCont
         }),
       ),
     );
+    const outcomes = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const attempts = new Map(outcomes.flatMap((batch) => [...batch.attempts]));
     busyboxVersion ??= outcomes.find((batch) => batch.busyboxVersion !== undefined)?.busyboxVersion;
     records = records.map((record) => {
       const attempt = attempts.get(record.probe.id);
       return attempt === undefined ? record : { ...record, attempts: [...record.attempts, attempt] };
     });
+    const broken = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (broken !== undefined) return { records, ...(busyboxVersion === undefined ? {} : { busyboxVersion }), failure: broken.reason };
   }
   return busyboxVersion === undefined ? { records } : { records, busyboxVersion };
 }

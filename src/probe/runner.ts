@@ -165,13 +165,16 @@ async function probeRounds({ scenario, cluster, options }: RunContext, state: Ru
     ...(options.signal ? { signal: options.signal } : {}),
     progress: options.progress,
   });
-  return {
+  const next: RunState = {
     ...state,
     records: result.records,
     probeMs: options.clock.now() - started,
     ...(result.busyboxVersion === undefined ? {} : { busyboxVersion: result.busyboxVersion }),
-    ...(options.signal?.aborted ? { stopped: 'interrupted' as const } : {}),
   };
+  if (options.signal?.aborted) return { ...next, stopped: 'interrupted' };
+  if (result.failure === undefined) return next;
+  options.progress.failed(messageOf(result.failure));
+  return failed(next, result.failure);
 }
 
 /** Always runs, whatever happened before: deletes every pod the run created, or says how to. */

@@ -139,6 +139,24 @@ describe('runScenario', () => {
     expect(check?.attempts[0]?.output, "mktemp's own complaint is kept as the attempt's output").toMatch(/mktemp/);
   });
 
+  it('an exec that throws in a retry round keeps every attempt made so far, records the error, and still tears down', async () => {
+    const s = scenario('    - {from: backend, to: postgres:5432, expect: allow}\n    - {from: frontend, to: web:8080, expect: deny, attempts: 2}\n');
+    let execs = 0;
+    const { report, fake } = await run(s, {
+      onExec: () => {
+        execs += 1;
+        if (execs === 3) throw new Error('the API server went away mid-round');
+      },
+    });
+    expect(report.checks.map((c) => [c.from, c.status, c.attempts.length]), 'round 1 results kept: the pass, and the failed first try').toEqual([
+      ['backend', 'pass', 1],
+      ['frontend', 'fail', 1],
+    ]);
+    expect(report.errors).toEqual([{ kind: 'run', message: 'the API server went away mid-round' }]);
+    expect(fake.pods.size, 'every probe pod deleted').toBe(0);
+    expect(exitCodeOf(report)).toBe(2);
+  });
+
   it('fails fast when a pod cannot start: error recorded, checks skipped, pods deleted, exit 2', async () => {
     const { report, fake } = await run(scenario('    - {from: backend, to: postgres:5432, expect: allow}\n'), { failStart: 'ErrImagePull' });
     expect(report.errors).toEqual([expect.objectContaining({ kind: 'pod-start', message: expect.stringContaining('ErrImagePull') })]);

@@ -72,6 +72,12 @@ describe('the run table of a 12-workload app', () => {
     golden('table-microshop-120', fitted);
   });
 
+  it('lays out the same in colour: widths count what the terminal shows, not the escape codes', () => {
+    const coloured = renderTable(run, { color: true, width: 120 });
+    expect(coloured, 'colour is on').toContain('\u001b[32m');
+    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(renderTable(run, { color: false, width: 120 }));
+  });
+
   it('falls back to one-letter codes when words do not fit either', () => {
     const narrow = matrixOf(renderTable(run, { color: false, width: 70 }));
     expect(widestLine(narrow), 'codes fit 70 columns').toBeLessThanOrEqual(70);
