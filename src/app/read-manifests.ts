@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import type { FieldPath, RawObject } from '../policy/decode/index.js';
+import { MAX_MANIFEST_BYTES, sizeLimitProblem, toJsWithinLimits } from '../scenario/yaml-limits.js';
 import type { InputIssue } from './errors.js';
 
 export interface ReadManifestsResult {
@@ -25,6 +26,11 @@ export async function readManifests(paths: readonly string[], cwd: string): Prom
     for (const { absolute, shown } of files) {
       let text: string;
       try {
+        const tooBig = sizeLimitProblem((await stat(absolute)).size, MAX_MANIFEST_BYTES, 'a manifest file');
+        if (tooBig) {
+          issues.push({ file: shown, line: 0, path: '', message: tooBig });
+          continue;
+        }
         text = await readFile(absolute, 'utf8');
       } catch (error) {
         issues.push({ file: shown, line: 0, path: '', message: `cannot read: ${(error as Error).message}` });
@@ -53,8 +59,14 @@ export function parseManifestText(text: string, file: string): ReadManifestsResu
       continue;
     }
     const contents = document.contents;
+    const converted = toJsWithinLimits(document);
+    if (!converted.ok) {
+      const { line, col } = lineCounter.linePos(contents?.range?.[0] ?? 0);
+      issues.push({ file, line, column: col, path: '', message: `YAML: ${converted.message}` });
+      continue;
+    }
     objects.push({
-      value: document.toJS({ maxAliasCount: 100 }),
+      value: converted.value,
       file,
       locate: (fieldPath) => {
         const offset = offsetOf(contents, fieldPath);
