@@ -45,7 +45,8 @@ export interface CronJobInput {
 /**
  * `run` with every scenario, JSON on stdout (JSON Lines for several) so the Job's log is machine-readable.
  * Every value rides in `--flag=value` form: even a value that starts with "-" stays the value of its
- * flag and can never be read as a flag of its own (`--image --dry-run` would make a dry run).
+ * flag and can never be read as a flag of its own (`--image --dry-run` would make a dry run). The
+ * scenarios come last, after the flags (yargs does not fill positionals from after a "--").
  */
 export function auditArgs(scenarioKeys: readonly string[], probe: ProbeImageFlags, limits?: { readonly pods: number; readonly checks: number }): string[] {
   return [
@@ -54,8 +55,7 @@ export function auditArgs(scenarioKeys: readonly string[], probe: ProbeImageFlag
     ...(probe.image ? [`--image=${probe.image}`] : []),
     ...(probe.imagePullPolicy ? [`--image-pull-policy=${probe.imagePullPolicy}`] : []),
     ...(limits ? [`--max-pods=${limits.pods}`, `--max-checks=${limits.checks}`] : []),
-    // After "--" nothing is a flag: the scenario paths are positional whatever their names.
-    '--',
+    // Absolute paths: they start with "/", so none can be read as a flag whatever the key.
     ...scenarioKeys.map((key) => `${SCENARIO_DIR}/${key}`),
   ];
 }

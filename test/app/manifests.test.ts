@@ -81,7 +81,7 @@ describe('cronJobManifests', () => {
   it('the ConfigMap holds the scenario text byte for byte, and the CronJob runs it', async () => {
     const objects = parse(await cronJobManifests(options({ probe: { image: 'busybox:1.36.1', imagePullPolicy: 'IfNotPresent' } })));
     expect(objects.find((o) => o.kind === 'ConfigMap')?.data).toEqual({ 'postgres-lockdown.yaml': await readFile(POSTGRES, 'utf8') });
-    expect(args(objects)).toEqual(['run', '-o=json', '--image=busybox:1.36.1', '--image-pull-policy=IfNotPresent', '--', '/etc/kubeknock/scenarios/postgres-lockdown.yaml']);
+    expect(args(objects)).toEqual(['run', '-o=json', '--image=busybox:1.36.1', '--image-pull-policy=IfNotPresent', '/etc/kubeknock/scenarios/postgres-lockdown.yaml']);
   });
 
   it('RBAC is the permission list doctor checks: each Role its namespaced part, the ClusterRole its cluster part', async () => {
@@ -109,7 +109,7 @@ describe('cronJobManifests', () => {
     const one = parse(await cronJobManifests(options()));
     const both = parse(await cronJobManifests(options({ scenarioFiles: [POSTGRES, POLICY] })));
     expect(Object.keys(both.find((o) => o.kind === 'ConfigMap')?.data ?? {})).toEqual(['postgres-lockdown.yaml', 'valid-policy-three-namespaces.yaml']);
-    expect(args(both)).toEqual(['run', '-o=json', '--', '/etc/kubeknock/scenarios/postgres-lockdown.yaml', '/etc/kubeknock/scenarios/valid-policy-three-namespaces.yaml']);
+    expect(args(both)).toEqual(['run', '-o=json', '/etc/kubeknock/scenarios/postgres-lockdown.yaml', '/etc/kubeknock/scenarios/valid-policy-three-namespaces.yaml']);
     const deadline = (objects: Obj[]) => objects.find((o) => o.kind === 'CronJob')?.spec?.jobTemplate.spec.activeDeadlineSeconds ?? 0;
     expect(deadline(both)).toBeGreaterThan(deadline(one));
     expect(deadline(parse(await cronJobManifests(options({ deadlineSeconds: 3600 }))))).toBe(3600);
