@@ -17,7 +17,7 @@ export const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
 
 export function sizeLimitProblem(bytes: number, limit: number, what: string): string | undefined {
   if (bytes <= limit) return undefined;
-  return `the file is ${formatBytes(bytes)}, over the ${formatBytes(limit)} limit for ${what}; split it into smaller files`;
+  return `the file is ${bytes} bytes (${formatBytes(bytes)}), over the ${formatBytes(limit)} limit (${limit} bytes) for ${what}; split it into smaller files`;
 }
 
 export type ToJsResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
