@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import type { FieldPath, RawObject } from '../policy/decode/index.js';
+import { duplicateKeyOffsets } from '../scenario/yaml-index.js';
 import { MAX_MANIFEST_BYTES, sizeLimitProblem, toJsWithinLimits } from '../scenario/yaml-limits.js';
 import type { InputIssue } from './errors.js';
 
@@ -47,7 +48,8 @@ export async function readManifests(paths: readonly string[], cwd: string): Prom
 /** One file's text → its documents. Pure; exported for tests. */
 export function parseManifestText(text: string, file: string): ReadManifestsResult {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  // Unique keys are checked per document below, in linear time (the yaml package's check is quadratic).
+  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const objects: RawObject[] = [];
   const issues: InputIssue[] = [];
   for (const document of Array.isArray(documents) ? documents : []) {
@@ -58,6 +60,12 @@ export function parseManifestText(text: string, file: string): ReadManifestsResu
       }
       continue;
     }
+    const duplicates = duplicateKeyOffsets(document);
+    for (const { offset, key } of duplicates) {
+      const { line, col } = lineCounter.linePos(offset);
+      issues.push({ file, line, column: col, path: '', message: `YAML syntax: Map keys must be unique; ${JSON.stringify(key)} is repeated` });
+    }
+    if (duplicates.length > 0) continue;
     const contents = document.contents;
     const converted = toJsWithinLimits(document);
     if (!converted.ok) {

@@ -88,4 +88,11 @@ describe('YAML limits', () => {
     expect(stderr).toContain(`${file}:7: YAML: Map keys must be unique; "a" is repeated`);
     expect(code).toBe(2);
   });
+
+  it('a repeated key in a manifest is refused, with its line and the key', async () => {
+    const file = write('dup-policy.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: ns}\nspec:\n  podSelector: {}\n  podSelector: {matchLabels: {app: x}}\n');
+    const { code, stderr } = await runCli(['lint', '-f', file]);
+    expect(stderr).toContain(`${file}:6:3: YAML syntax: Map keys must be unique; "podSelector" is repeated`);
+    expect(code).toBe(2);
+  });
 });
