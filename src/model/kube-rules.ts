@@ -102,15 +102,17 @@ export function imageReferenceProblem(value: string): string | undefined {
     if (name.length > 255) return `image ${quote(value)}: the repository name is longer than 255 characters`;
     return undefined;
   }
-  if (/:$/.test(value)) return `image ${quote(value)} ends with ':' and has no tag; ${form}`;
-  const path = value.split(/[:@]/)[0] ?? '';
-  const lastPath = value.includes('/') ? value.slice(value.indexOf('/') + 1) : path;
-  if (/[A-Z]/.test(lastPath.split(/[:@]/)[0] ?? '')) return `image ${quote(value)}: the repository path must be lower case; ${form}`;
+  if (value.endsWith(':')) return `image ${quote(value)} ends with ':' and has no tag; ${form}`;
+  // The path is what follows the registry (the first component, when there is a '/'); it is the part
+  // that must be lower case, so say so when upper case is the only thing wrong.
+  const slash = value.indexOf('/');
+  const path = (slash >= 0 ? value.slice(slash + 1) : value).split(/[:@]/)[0] ?? '';
+  const registry = slash >= 0 ? `${value.slice(0, slash)}/` : '';
+  if (/[A-Z]/.test(path) && IMAGE_REFERENCE.test(`${registry}${value.slice(registry.length).replace(path, path.toLowerCase())}`)) {
+    return `image ${quote(value)}: the repository path must be lower case; ${form}`;
+  }
   return `${quote(value)} is not an image reference; ${form}`;
 }
-
-export type TolerationOperator = 'Exists' | 'Equal';
-export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 
 export interface TolerationInput {
   readonly key?: string;
