@@ -33,6 +33,8 @@ const REFUSED: readonly { name: string; argv: string[]; message: string }[] = [
   { name: 'cleanup --run-id ""', argv: ['cleanup', '--run-id', ''], message: '--run-id: must not be empty' },
   { name: 'doctor -n Bad_NS', argv: ['doctor', '-n', 'ok', '-n', 'Bad_NS'], message: '--namespace: "Bad_NS" is not a namespace name' },
   { name: 'explain --from-labels with a bad key', argv: ['explain', '-f', 'scenarios/three-tier/policies.yaml', '--from', 'shop/x', '--to', 'shop/y', '--port', '80', '--from-labels', 'App.IO/x=y'], message: '--from-labels: label key "App.IO/x"' },
+  { name: 'explain --from-labels with a bad namespace', argv: ['explain', '-f', 'scenarios/three-tier/policies.yaml', '--from', 'Bad_NS/x', '--to', 'shop/y', '--port', '80', '--from-labels', 'app=x'], message: '--from: "Bad_NS" is not a namespace name' },
+  { name: 'explain --to-labels with a bad pod name', argv: ['explain', '-f', 'scenarios/three-tier/policies.yaml', '--from', 'shop/x', '--to', 'shop/Web_1', '--port', '80', '--to-labels', 'app=x'], message: '--to: pod name "Web_1" must be a DNS subdomain' },
   { name: 'manifests cronjob --probe-image=--dry-run', argv: [...CRONJOB, '--probe-image=--dry-run'], message: '--probe-image: "--dry-run" is not an image reference' },
   { name: 'manifests cronjob --image with shell characters', argv: ['manifests', 'cronjob', SCENARIO, '--image', 'kk;id'], message: '--image: "kk;id" is not an image reference' },
   { name: 'manifests cronjob --image-pull-secret Bad_Secret', argv: [...CRONJOB, '--image-pull-secret', 'Bad_Secret'], message: '--image-pull-secret: "Bad_Secret" must be a DNS subdomain' },
