@@ -11,7 +11,7 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /** `"x"`: the rejected value as the user typed it, quotes and escapes included (a newline cannot forge a line). */
-export function quote(value: string): string {
+function quote(value: string): string {
   return JSON.stringify(value);
 }
 
