@@ -21,11 +21,12 @@ export const SIZE_LIMIT_BOUNDS = { pods: { min: 1, max: 100_000 }, checks: { min
 export function sizeProblem(scenario: Scenario, limits: SizeLimits): string | undefined {
   const pods = scenario.actors.size;
   const checks = scenario.checks.length;
-  const over: string[] = [];
-  if (pods > limits.pods) over.push(`${pods} probe pods (limit ${limits.pods}; raise it with --max-pods ${pods})`);
-  if (checks > limits.checks) over.push(`${checks} checks (limit ${limits.checks}; raise it with --max-checks ${checks})`);
+  const over = [
+    ...(pods > limits.pods ? [{ limit: `${limits.pods} probe pods`, flag: `--max-pods ${pods}` }] : []),
+    ...(checks > limits.checks ? [{ limit: `${limits.checks} checks`, flag: `--max-checks ${checks}` }] : []),
+  ];
   if (over.length === 0) return undefined;
-  return `scenario "${scenario.name}" would make ${pods} probe pod(s) and ${checks} check(s), more than the limits allow: ${over.join(' and ')}`;
+  return `scenario "${scenario.name}" would make ${pods} probe pods and ${checks} checks, over the limit${over.length > 1 ? 's' : ''} of ${over.map((o) => o.limit).join(' and ')}: pass ${over.map((o) => o.flag).join(' ')} to run it anyway`;
 }
 
 /** Refuses every scenario over a limit, all named in one error; nothing has touched the cluster yet. */
