@@ -19,6 +19,7 @@ import { renderReports, type ReportFormat } from '../report/format.js';
 import { loadScenarios } from '../scenario/load.js';
 import type { EngineOptions } from '../policy/index.js';
 import { describeError } from '../model/errors.js';
+import { DEFAULT_SIZE_LIMITS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 import { guardClusterPolicies, type ClusterPolicyScanner } from './cluster-policy-guard.js';
 import { policyExpectations, type PolicyObjectSource } from './policy-expectations.js';
 
@@ -40,6 +41,8 @@ export interface RunRequest {
   readonly reportFile?: string;
   readonly reportFormat: ReportFormat;
   readonly keep: boolean;
+  /** Largest scenario run without asking; default DEFAULT_SIZE_LIMITS. */
+  readonly limits?: SizeLimits;
   readonly clusterDomain: string;
   readonly runId?: string;
   readonly color: boolean;
@@ -79,6 +82,7 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   // Every file is read and checked against the cluster before the first pod exists: a typo in the
   // third scenario must not surface after the first two have run.
   const scenarios = (await loadScenarios(request.files)).map((loaded) => withOverrides(loaded, request.overrides));
+  enforceSizeLimits(scenarios, request.limits ?? DEFAULT_SIZE_LIMITS);
   const cluster = deps.connect();
   const prepared: { scenario: Scenario; facts: TargetFacts }[] = [];
   for (const scenario of scenarios) {

@@ -1,6 +1,7 @@
 /** `validate`: offline; reads every file, reports every problem of every file, touches no cluster. */
 import { readScenarioFile, sortIssues } from '../scenario/load.js';
 import { InputError } from '../model/errors.js';
+import { DEFAULT_SIZE_LIMITS, sizeProblem } from './size-limits.js';
 
 export interface ValidateResult {
   readonly summaries: readonly string[];
@@ -15,7 +16,13 @@ export async function validateFiles(files: readonly string[]): Promise<ValidateR
   }
   return {
     summaries: results.flatMap(({ file, result }) =>
-      result.ok ? [`${file}: ok — scenario "${result.scenario.name}", ${result.scenario.actors.size} actor(s), ${result.scenario.checks.length} check(s)`] : [],
+      result.ok
+        ? [
+            `${file}: ok — scenario "${result.scenario.name}", ${result.scenario.actors.size} actor(s), ${result.scenario.checks.length} check(s)${
+              sizeProblem(result.scenario, DEFAULT_SIZE_LIMITS) ? `; more than run allows by default (--max-pods ${DEFAULT_SIZE_LIMITS.pods}, --max-checks ${DEFAULT_SIZE_LIMITS.checks}): raise them to run it` : ''
+            }`,
+          ]
+        : [],
     ),
   };
 }

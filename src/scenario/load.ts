@@ -2,17 +2,25 @@
  * The one place that reads scenario files: YAML → shape (JSON Schema) → meaning (normalise). Every
  * problem of every file comes back at once.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { InputError, type InputIssue } from '../model/errors.js';
 import type { Scenario } from '../model/scenario.js';
 import { normalizeScenario } from './normalize.js';
 import { validateShape } from './validate-shape.js';
 import { parseYamlSource } from './yaml-source.js';
+import { MAX_SCENARIO_BYTES, sizeLimitProblem } from './yaml-limits.js';
 
 export type ParseResult = { readonly ok: true; readonly scenario: Scenario } | { readonly ok: false; readonly issues: readonly InputIssue[] };
 
 /** Pure: text in, scenario or every issue out. */
 export function parseScenario(file: string, text: string): ParseResult {
+  const tooBig = sizeLimitProblem(Buffer.byteLength(text, 'utf8'), MAX_SCENARIO_BYTES, 'a scenario');
+  if (tooBig) return { ok: false, issues: [{ file, line: 0, path: '', message: tooBig }] };
+  return checkScenarioText(file, text);
+}
+
+/** The stages after the size cap: YAML, shape, meaning. Exported for the validation benchmark. */
+export function checkScenarioText(file: string, text: string): ParseResult {
   const source = parseYamlSource(file, text);
   if (source.syntaxIssues.length > 0) return { ok: false, issues: source.syntaxIssues };
   if (source.data === undefined || source.data === null) {
@@ -28,6 +36,9 @@ export function parseScenario(file: string, text: string): ParseResult {
 export async function readScenarioFile(file: string): Promise<ParseResult> {
   let text: string;
   try {
+    // Refused before reading: a file past the limit is never loaded into memory.
+    const tooBig = sizeLimitProblem((await stat(file)).size, MAX_SCENARIO_BYTES, 'a scenario');
+    if (tooBig) return { ok: false, issues: [{ file, line: 0, path: '', message: tooBig }] };
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
