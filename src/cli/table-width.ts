@@ -4,6 +4,7 @@
  * the full table. Renderers fit a matrix to the width by switching to its compact form.
  */
 import type { Argv } from 'yargs';
+import { boundsProblem } from '../scenario/bounds.js';
 import type { CliIO } from './io.js';
 
 export interface TableWidthFlags {
@@ -11,19 +12,24 @@ export interface TableWidthFlags {
   readonly width?: number;
 }
 
-/** Narrower than this, not even a compact matrix can hold a row label and a few columns. */
-const MIN_WIDTH = 40;
+/** Narrower than 40, not even a compact matrix holds a row label and a few columns; past 1,000 no terminal is that wide. */
+const WIDTH_BOUNDS = { min: 40, max: 1000 };
 
 export function withTableWidthFlags<T>(yargs: Argv<T>): Argv<T & TableWidthFlags> {
   return yargs
     .option('wide', { type: 'boolean', default: false, describe: 'Print the full matrix, however wide (default: fit the terminal)' })
     .option('width', { type: 'number', describe: `Fit the matrix into this many columns (default: the terminal's width; none when stdout is not a terminal)` })
     .check((argv) => {
-      const { wide, width } = argv as { wide?: boolean; width?: number };
-      if (wide === true && width !== undefined) throw new Error('--wide prints the full matrix and --width fits it: give one of them');
-      if (width !== undefined && (!Number.isInteger(width) || width < MIN_WIDTH)) throw new Error(`--width must be a whole number of columns, at least ${MIN_WIDTH} (got ${String(width)})`);
+      const problem = tableWidthProblem(argv as Partial<TableWidthFlags>);
+      if (problem) throw new Error(problem);
       return true;
     }) as Argv<T & TableWidthFlags>;
+}
+
+export function tableWidthProblem(flags: Partial<TableWidthFlags>): string | undefined {
+  if (flags.width === undefined) return undefined;
+  if (flags.wide === true) return `--wide prints the full matrix and --width ${flags.width} fits it into ${flags.width} columns: give one of them`;
+  return boundsProblem('--width', flags.width, WIDTH_BOUNDS);
 }
 
 /** `{ width }` for the render options, or nothing when the table may be as wide as it likes. */

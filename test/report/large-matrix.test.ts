@@ -93,7 +93,12 @@ describe('kubeknock predict for a 12-workload app', () => {
     const { code, stdout } = await runCli(args);
     expect(code).toBe(0);
     expect(widestLine(stdout)).toBeGreaterThan(120);
-    expect((await runCli([...args, '--wide', '--width', '120'])).code, '--wide and --width together are refused').toBe(2);
+    const both = await runCli([...args, '--wide', '--width', '120']);
+    expect({ code: both.code, stderr: both.stderr }, '--wide and --width together are refused').toEqual({
+      code: 2,
+      stderr: 'kubeknock: --wide prints the full matrix and --width 120 fits it into 120 columns: give one of them\nRun "kubeknock --help" for usage.\n',
+    });
+    expect((await runCli([...args, '--width', '30'])).stderr, 'a width no matrix fits').toContain('--width must be a whole number from 40 to 1000 (got 30)');
     golden('predict-microshop-full', stdout);
   });
 
