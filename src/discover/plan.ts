@@ -1,0 +1,169 @@
+/**
+ * Discovery → the checks to run. Every actor knocks on every other actor's declared TCP ports, on every
+ * Service port (by DNS name), on DNS and on the external hosts asked for. With classes (the default),
+ * one representative pair per (source class, destination class, port) is probed and stands for the
+ * others; `exhaustive` probes every pair. Expectations are `policy` (judged at run time from the live
+ * cluster's policies) or, with `snapshot`, the verdict the given policies imply, frozen; Service, DNS
+ * and host-name checks are always frozen, because `expect: policy` cannot judge them.
+ */
+import { assertNever } from '../model/assert-never.js';
+import type { Verdict } from '../policy/index.js';
+import { computeClasses, type ClassAssignment } from './classes.js';
+import type { DiscoveryEngine } from './engine.js';
+import { judgeActor, judgeDns, judgeHost, judgeService, type Judged } from './judge.js';
+import type { Discovery, Door, Identity, WrittenExpectation } from './types.js';
+
+export interface PlanOptions {
+  readonly exhaustive: boolean;
+  readonly snapshot: boolean;
+  readonly externals: readonly { readonly host: string; readonly port: number }[];
+  /** The name each DNS check looks up (fully qualified, trailing dot). */
+  readonly dnsName: string;
+}
+
+export type PlannedTarget =
+  | { readonly type: 'actor'; readonly actor: string; readonly door: Door }
+  | { readonly type: 'service'; readonly namespace: string; readonly name: string; readonly port: number }
+  | { readonly type: 'dns'; readonly name: string }
+  | { readonly type: 'host'; readonly host: string; readonly port: number };
+
+export interface PlannedCheck {
+  readonly from: string;
+  readonly to: PlannedTarget;
+  readonly expect: WrittenExpectation;
+  /** What the given policies say, whatever is written: for the plan's time estimate and for tests. */
+  readonly predicted: Verdict;
+  /** Why the expectation is frozen although snapshot was not asked for. */
+  readonly frozenBecause?: string;
+  /** The classes of the two ends; `to` is absent for Service, DNS and host checks. */
+  readonly classes: { readonly from: number; readonly to?: number };
+  /** How many (source, destination) pairs this check stands for, itself included. */
+  readonly covers: number;
+}
+
+export interface PlannedActor {
+  readonly name: string;
+  readonly identity: Identity;
+  readonly classId: number;
+  /** Policies (`namespace/name`) that select the workload and isolate it, per direction. */
+  readonly isolatedBy: { readonly ingress: readonly string[]; readonly egress: readonly string[] };
+  /** TCP doors: the probe pod listens on them. */
+  readonly listen: readonly Door[];
+  /** UDP and SCTP doors: declared, not probed (probe pods listen on TCP only). */
+  readonly unprobed: readonly Door[];
+  /** Whether the plan runs a probe pod for it (in class mode, only representatives do). */
+  readonly probed: boolean;
+}
+
+export interface DiscoveryPlan {
+  readonly discovery: Discovery;
+  readonly actors: readonly PlannedActor[];
+  readonly checks: readonly PlannedCheck[];
+  /** Members of each class, as actor names (class ids are indexes). */
+  readonly classes: readonly (readonly string[])[];
+  /** Things a check could not cover, in words: UDP doors, loopback, Services without backends. */
+  readonly notProbed: readonly string[];
+  /** How many checks `exhaustive` would run. */
+  readonly exhaustiveChecks: number;
+  readonly exhaustive: boolean;
+}
+
+export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, names: readonly string[], options: PlanOptions): DiscoveryPlan {
+  const { identities } = discovery;
+  const assignment: ClassAssignment = options.exhaustive
+    ? { classOf: identities.map((_, index) => index), members: identities.map((_, index) => [index]) }
+    : computeClasses(engine.compiled, identities);
+  const classMembers = assignment.members;
+  const notProbed: string[] = [];
+  const checks: PlannedCheck[] = [];
+  const probed = new Set<number>();
+  const loopbackOnly: string[] = [];
+  const nameOf = (index: number): string => names[index] ?? '';
+  const expectOf = (judged: { readonly verdict: Verdict }): WrittenExpectation => (options.snapshot ? judged.verdict : 'policy');
+
+  const sources = classMembers.map((members) => members[0] as number);
+  for (const [fromClass, from] of sources.entries()) {
+    probed.add(from);
+    const size = (classMembers[fromClass] ?? []).length;
+    for (const [toClass, members] of classMembers.entries()) {
+      const to = members.find((member) => member !== from);
+      const tcpDoors = (identities[members[0] as number]?.doors ?? []).filter((door) => door.protocol === 'TCP');
+      if (tcpDoors.length === 0) continue;
+      if (to === undefined) {
+        loopbackOnly.push(nameOf(from));
+        continue;
+      }
+      probed.add(to);
+      const pairs = size * members.length - (fromClass === toClass ? size : 0);
+      for (const door of tcpDoors) {
+        const judged = judgeActor(engine, from, to, door.port);
+        checks.push({ from: nameOf(from), to: { type: 'actor', actor: nameOf(to), door }, expect: expectOf(judged), predicted: judged.verdict, classes: { from: fromClass, to: toClass }, covers: pairs });
+      }
+    }
+    const frozen = (judged: Judged, to: PlannedTarget, because: string): void => {
+      if (judged.verdict === undefined) return void notProbed.push(`${nameOf(from)} → ${describeTarget(to)}: ${judged.why}`);
+      checks.push({ from: nameOf(from), to, expect: judged.verdict, predicted: judged.verdict, frozenBecause: because, classes: { from: fromClass }, covers: size });
+    };
+    for (const service of discovery.services) {
+      for (const port of service.ports) {
+        const to: PlannedTarget = { type: 'service', namespace: service.namespace, name: service.name, port: port.port };
+        if (port.protocol !== 'TCP') continue; // reported once below, not per source
+        frozen(judgeService(engine, discovery, from, service, port), to, 'expect: policy cannot judge a Service (it is judged on the backend after DNAT)');
+      }
+    }
+    frozen(judgeDns(engine, from), { type: 'dns', name: options.dnsName }, 'expect: policy does not judge DNS; frozen from the source\'s egress to the cluster DNS (kube-system, k8s-app=kube-dns, UDP 53)');
+    for (const external of options.externals) {
+      const to: PlannedTarget = { type: 'host', host: external.host, port: external.port };
+      const judged = judgeHost(engine, from, external.host, external.port);
+      if (judged.verdict !== undefined && judged.byAddress) {
+        checks.push({ from: nameOf(from), to, expect: expectOf({ ...judged, verdict: judged.verdict }), predicted: judged.verdict, classes: { from: fromClass }, covers: size });
+      } else {
+        frozen(judged, to, 'a host name: ipBlock rules see addresses, so expect: policy needs an IP; frozen from the source\'s egress rules');
+      }
+    }
+  }
+  if (loopbackOnly.length > 0) {
+    notProbed.unshift(`each to itself (alone in its class, so its own ports are loopback, which CNIs treat differently): ${loopbackOnly.join(', ')}`);
+  }
+  for (const service of discovery.services) {
+    for (const port of service.ports) if (port.protocol !== 'TCP') notProbed.push(`Service ${service.namespace}/${service.name} port ${port.port}/${port.protocol}: not probed: ${port.protocol} listeners not supported yet`);
+  }
+
+  const actors: PlannedActor[] = identities.map((identity, index) => ({
+    name: nameOf(index),
+    identity,
+    classId: assignment.classOf[index] ?? index,
+    isolatedBy: {
+      ingress: (engine.compiled.isolatedBy.ingress[index] ?? []).map((policy) => engine.compiled.policies[policy]?.key ?? ''),
+      egress: (engine.compiled.isolatedBy.egress[index] ?? []).map((policy) => engine.compiled.policies[policy]?.key ?? ''),
+    },
+    listen: identity.doors.filter((door) => door.protocol === 'TCP'),
+    unprobed: identity.doors.filter((door) => door.protocol !== 'TCP'),
+    probed: probed.has(index),
+  }));
+  return {
+    discovery,
+    actors,
+    checks,
+    classes: classMembers.map((members) => members.map(nameOf)),
+    notProbed,
+    // Each check stands for `covers` pairs, and exhaustive runs exactly one check per pair.
+    exhaustiveChecks: checks.reduce((sum, check) => sum + check.covers, 0),
+    exhaustive: options.exhaustive,
+  };
+}
+
+export function describeTarget(target: PlannedTarget): string {
+  switch (target.type) {
+    case 'actor':
+      return `${target.actor}:${target.door.port}`;
+    case 'service':
+      return `svc/${target.namespace}/${target.name}:${target.port}`;
+    case 'dns':
+      return `dns:${target.name}`;
+    case 'host':
+      return `${target.host}:${target.port}`;
+    default:
+      return assertNever(target, 'target');
+  }
+}
