@@ -67,8 +67,8 @@ function renderActor(actor: PlannedActor): string[] {
 }
 
 function renderCheck(check: PlannedCheck): string {
-  const note = [check.covers > 1 ? `covers ${check.covers} pairs` : '', check.frozenBecause && check.expect !== 'policy' ? 'frozen' : ''].filter(Boolean).join('; ');
-  return `    - {from: ${check.from}, ${renderTarget(check.to)}, expect: ${check.expect}}${note ? `  # ${note}` : ''}`;
+  const note = check.covers > 1 ? `  # covers ${check.covers} ${check.to.type === 'actor' ? 'pairs' : 'sources'}` : '';
+  return `    - {from: ${check.from}, ${renderTarget(check.to)}, expect: ${check.expect}}${note}`;
 }
 
 function renderTarget(target: PlannedTarget): string {
