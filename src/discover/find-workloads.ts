@@ -89,15 +89,21 @@ function refOf(pod: PodSpec): WorkloadRef {
   return { kind: pod.kind, namespace: pod.namespace, name: pod.name, ...(pod.source ? { file: pod.source.file, line: pod.source.line } : {}) };
 }
 
-/** One door per (protocol, port); a name given by any workload is kept (the first, in input order). */
+/**
+ * One door per (protocol, port); a name given by any workload is kept (the first, in input order),
+ * unless another port already carries it: a pod may not declare one name twice.
+ */
 function mergeDoors(pods: readonly PodSpec[]): Door[] {
   const doors = new Map<string, Door>();
+  const names = new Set<string>();
   for (const pod of pods) {
     for (const port of pod.containerPorts) {
       const key = `${port.protocol}/${port.port}`;
       const known = doors.get(key);
-      if (!known || (known.name === undefined && port.name !== undefined)) {
-        doors.set(key, { port: port.port, protocol: port.protocol, ...(port.name === undefined ? {} : { name: port.name }) });
+      const name = port.name !== undefined && !names.has(port.name) ? port.name : undefined;
+      if (!known || (known.name === undefined && name !== undefined)) {
+        if (name !== undefined) names.add(name);
+        doors.set(key, { port: port.port, protocol: port.protocol, ...(name === undefined ? {} : { name }) });
       }
     }
   }

@@ -33,8 +33,6 @@ export interface PlannedCheck {
   readonly expect: WrittenExpectation;
   /** What the given policies say, whatever is written: for the plan's time estimate and for tests. */
   readonly predicted: Verdict;
-  /** Why the expectation is frozen although snapshot was not asked for. */
-  readonly frozenBecause?: string;
   /** The classes of the two ends; `to` is absent for Service, DNS and host checks. */
   readonly classes: { readonly from: number; readonly to?: number };
   /** How many (source, destination) pairs this check stands for, itself included. */
@@ -100,25 +98,26 @@ export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, nam
         checks.push({ from: nameOf(from), to: { type: 'actor', actor: nameOf(to), door }, expect: expectOf(judged), predicted: judged.verdict, classes: { from: fromClass, to: toClass }, covers: pairs });
       }
     }
-    const frozen = (judged: Judged, to: PlannedTarget, because: string): void => {
+    // Service, DNS and host-name checks: `expect: policy` cannot judge them, so the verdict is frozen.
+    const frozen = (judged: Judged, to: PlannedTarget): void => {
       if (judged.verdict === undefined) return void notProbed.push(`${nameOf(from)} → ${describeTarget(to)}: ${judged.why}`);
-      checks.push({ from: nameOf(from), to, expect: judged.verdict, predicted: judged.verdict, frozenBecause: because, classes: { from: fromClass }, covers: size });
+      checks.push({ from: nameOf(from), to, expect: judged.verdict, predicted: judged.verdict, classes: { from: fromClass }, covers: size });
     };
     for (const service of discovery.services) {
       for (const port of service.ports) {
         const to: PlannedTarget = { type: 'service', namespace: service.namespace, name: service.name, port: port.port };
         if (port.protocol !== 'TCP') continue; // reported once below, not per source
-        frozen(judgeService(engine, discovery, from, service, port), to, 'expect: policy cannot judge a Service (it is judged on the backend after DNAT)');
+        frozen(judgeService(engine, discovery, from, service, port), to);
       }
     }
-    frozen(judgeDns(engine, from), { type: 'dns', name: options.dnsName }, 'expect: policy does not judge DNS; frozen from the source\'s egress to the cluster DNS (kube-system, k8s-app=kube-dns, UDP 53)');
+    frozen(judgeDns(engine, from), { type: 'dns', name: options.dnsName });
     for (const external of options.externals) {
       const to: PlannedTarget = { type: 'host', host: external.host, port: external.port };
       const judged = judgeHost(engine, from, external.host, external.port);
       if (judged.verdict !== undefined && judged.byAddress) {
         checks.push({ from: nameOf(from), to, expect: expectOf({ ...judged, verdict: judged.verdict }), predicted: judged.verdict, classes: { from: fromClass }, covers: size });
       } else {
-        frozen(judged, to, 'a host name: ipBlock rules see addresses, so expect: policy needs an IP; frozen from the source\'s egress rules');
+        frozen(judged, to);
       }
     }
   }
