@@ -2,12 +2,13 @@
  * What the given policies say about each kind of discovered check, through the engine. A Service is
  * judged on its backends (traffic to a Service is judged after DNAT, on the pod it lands on); when the
  * backends disagree, the outcome depends on which one kube-proxy picks, so no expectation is given.
+ * Verdicts between pods use the same fast path as predict's truth table (src/policy/matrix.ts).
  */
 import { parseIp } from '../policy/cidr.js';
-import { rulePortMatch, type Endpoint } from '../policy/evaluate.js';
+import { directionAllows, rulePortMatch, type Endpoint } from '../policy/evaluate.js';
 import { explainConnection, type Verdict } from '../policy/index.js';
 import type { DiscoveryEngine } from './engine.js';
-import type { Discovery, ServiceDoors, ServicePort } from './types.js';
+import type { Protocol } from '../policy/index.js';
 
 export type Judged = { readonly verdict: Verdict; readonly byAddress?: boolean } | { readonly verdict: undefined; readonly why: string };
 
@@ -15,19 +16,11 @@ export function judgeActor(engine: DiscoveryEngine, from: number, to: number, po
   return { verdict: verdictBetween(engine, from, to, port, 'TCP') };
 }
 
-export function judgeService(engine: DiscoveryEngine, discovery: Discovery, from: number, service: ServiceDoors, port: ServicePort): Judged {
-  if (!service.hasSelector) return { verdict: undefined, why: 'the Service has no selector (its endpoints are managed elsewhere), so the input cannot say who answers' };
-  const verdicts = new Set<Verdict>();
-  for (const key of service.backends) {
-    const backend = discovery.identities.findIndex((identity) => identity.key === key);
-    const identity = discovery.identities[backend];
-    // A named targetPort resolves per backend; a backend that does not declare it is no endpoint for this port.
-    const target = typeof port.targetPort === 'number' ? port.targetPort : identity?.doors.find((door) => door.name === port.targetPort && door.protocol === port.protocol)?.port;
-    if (target !== undefined) verdicts.add(verdictBetween(engine, from, backend, target, port.protocol));
-  }
-  if (verdicts.size === 0) return { verdict: undefined, why: `no selected workload serves it (selector matches none${typeof port.targetPort === 'string' ? `, or none declares port "${port.targetPort}"` : ''})` };
+/** The backends of one Service port (identity index and resolved target port); they all must agree. */
+export function judgeService(engine: DiscoveryEngine, from: number, backends: readonly { readonly identity: number; readonly port: number }[], protocol: Protocol): Judged {
+  const verdicts = new Set(backends.map((backend) => verdictBetween(engine, from, backend.identity, backend.port, protocol)));
   if (verdicts.size > 1) return { verdict: undefined, why: 'its backends get different verdicts from the policies, so the result depends on the backend kube-proxy picks' };
-  return { verdict: [...verdicts][0] as Verdict };
+  return { verdict: [...verdicts][0] ?? 'deny' };
 }
 
 export function judgeDns(engine: DiscoveryEngine, from: number): Judged {
@@ -59,9 +52,12 @@ export function judgeHost(engine: DiscoveryEngine, from: number, host: string, p
   return { verdict: 'deny' };
 }
 
-function verdictBetween(engine: DiscoveryEngine, from: number, to: number, port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Verdict {
-  const source = engine.compiled.pods[from];
-  const destination = engine.compiled.pods[to];
+/** The engine's fast path (no explanation built): egress of the source AND ingress of the destination. */
+function verdictBetween(engine: DiscoveryEngine, from: number, to: number, port: number, protocol: Protocol): Verdict {
+  const { compiled } = engine;
+  const source = compiled.pods[from];
+  const destination = compiled.pods[to];
   if (!source || !destination) throw new Error(`discovery engine has no pod ${source ? to : from}`);
-  return explainConnection(engine.compiled, { from: { type: 'pod', pod: source }, to: { type: 'pod', pod: destination }, port, protocol }).verdict;
+  const egress = directionAllows(compiled, 'egress', source, { type: 'pod', pod: destination }, destination, port, protocol);
+  return egress && directionAllows(compiled, 'ingress', destination, { type: 'pod', pod: source }, destination, port, protocol) ? 'allow' : 'deny';
 }

@@ -2,7 +2,8 @@
  * Discovery → the checks to run. Every actor knocks on every other actor's declared TCP ports, on every
  * Service port (by DNS name), on DNS and on the external hosts asked for. With classes (the default),
  * one representative pair per (source class, destination class, port) is probed and stands for the
- * others; `exhaustive` probes every pair. Expectations are `policy` (judged at run time from the live
+ * others, and one Service port per group of alike Service ports (service-groups.ts); `exhaustive`
+ * probes every pair. Expectations are `policy` (judged at run time from the live
  * cluster's policies) or, with `snapshot`, the verdict the given policies imply, frozen; Service, DNS
  * and host-name checks are always frozen, because `expect: policy` cannot judge them.
  */
@@ -10,6 +11,7 @@ import { assertNever } from '../model/assert-never.js';
 import type { Verdict } from '../policy/index.js';
 import { computeClasses, type ClassAssignment } from './classes.js';
 import type { DiscoveryEngine } from './engine.js';
+import { groupServicePorts } from './service-groups.js';
 import { judgeActor, judgeDns, judgeHost, judgeService, type Judged } from './judge.js';
 import type { Discovery, Door, Identity, WrittenExpectation } from './types.js';
 
@@ -35,6 +37,8 @@ export interface PlannedCheck {
   readonly predicted: Verdict;
   /** The classes of the two ends; `to` is absent for Service, DNS and host checks. */
   readonly classes: { readonly from: number; readonly to?: number };
+  /** Other Service ports whose verdict this check stands for (their backends are alike). */
+  readonly sameAs: readonly PlannedTarget[];
   /** How many (source, destination) pairs this check stands for, itself included. */
   readonly covers: number;
 }
@@ -79,6 +83,7 @@ export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, nam
   const nameOf = (index: number): string => names[index] ?? '';
   const expectOf = (judged: { readonly verdict: Verdict }): WrittenExpectation => (options.snapshot ? judged.verdict : 'policy');
 
+  const serviceGrouping = groupServicePorts(discovery, assignment, options.exhaustive);
   const sources = classMembers.map((members) => members[0] as number);
   for (const [fromClass, from] of sources.entries()) {
     probed.add(from);
@@ -95,27 +100,24 @@ export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, nam
       const pairs = size * members.length - (fromClass === toClass ? size : 0);
       for (const door of tcpDoors) {
         const judged = judgeActor(engine, from, to, door.port);
-        checks.push({ from: nameOf(from), to: { type: 'actor', actor: nameOf(to), door }, expect: expectOf(judged), predicted: judged.verdict, classes: { from: fromClass, to: toClass }, covers: pairs });
+        checks.push({ from: nameOf(from), to: { type: 'actor', actor: nameOf(to), door }, expect: expectOf(judged), predicted: judged.verdict, classes: { from: fromClass, to: toClass }, sameAs: [], covers: pairs });
       }
     }
     // Service, DNS and host-name checks: `expect: policy` cannot judge them, so the verdict is frozen.
-    const frozen = (judged: Judged, to: PlannedTarget): void => {
+    const frozen = (judged: Judged, to: PlannedTarget, sameAs: readonly PlannedTarget[] = []): void => {
       if (judged.verdict === undefined) return void notProbed.push(`${nameOf(from)} → ${describeTarget(to)}: ${judged.why}`);
-      checks.push({ from: nameOf(from), to, expect: judged.verdict, predicted: judged.verdict, classes: { from: fromClass }, covers: size });
+      checks.push({ from: nameOf(from), to, expect: judged.verdict, predicted: judged.verdict, classes: { from: fromClass }, sameAs, covers: size * (1 + sameAs.length) });
     };
-    for (const service of discovery.services) {
-      for (const port of service.ports) {
-        const to: PlannedTarget = { type: 'service', namespace: service.namespace, name: service.name, port: port.port };
-        if (port.protocol !== 'TCP') continue; // reported once below, not per source
-        frozen(judgeService(engine, discovery, from, service, port), to);
-      }
+    for (const group of serviceGrouping.groups) {
+      const [first, ...rest] = group.targets.map((target): PlannedTarget => ({ type: 'service', ...target }));
+      if (first) frozen(judgeService(engine, from, group.backends, group.protocol), first, rest);
     }
     frozen(judgeDns(engine, from), { type: 'dns', name: options.dnsName });
     for (const external of options.externals) {
       const to: PlannedTarget = { type: 'host', host: external.host, port: external.port };
       const judged = judgeHost(engine, from, external.host, external.port);
       if (judged.verdict !== undefined && judged.byAddress) {
-        checks.push({ from: nameOf(from), to, expect: expectOf({ ...judged, verdict: judged.verdict }), predicted: judged.verdict, classes: { from: fromClass }, covers: size });
+        checks.push({ from: nameOf(from), to, expect: expectOf({ ...judged, verdict: judged.verdict }), predicted: judged.verdict, classes: { from: fromClass }, sameAs: [], covers: size });
       } else {
         frozen(judged, to);
       }
@@ -124,9 +126,7 @@ export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, nam
   if (loopbackOnly.length > 0) {
     notProbed.unshift(`each to itself (alone in its class, so its own ports are loopback, which CNIs treat differently): ${loopbackOnly.join(', ')}`);
   }
-  for (const service of discovery.services) {
-    for (const port of service.ports) if (port.protocol !== 'TCP') notProbed.push(`Service ${service.namespace}/${service.name} port ${port.port}/${port.protocol}: not probed: ${port.protocol} listeners not supported yet`);
-  }
+  notProbed.push(...serviceGrouping.unprobed);
 
   const actors: PlannedActor[] = identities.map((identity, index) => ({
     name: nameOf(index),

@@ -5,7 +5,7 @@
  */
 import type { Labels } from '../policy/index.js';
 import { describeRef } from './find-workloads.js';
-import { type DiscoveryPlan, type PlannedActor, type PlannedCheck, type PlannedTarget } from './plan.js';
+import { describeTarget, type DiscoveryPlan, type PlannedActor, type PlannedCheck, type PlannedTarget } from './plan.js';
 import type { Door } from './types.js';
 import { assertNever } from '../model/assert-never.js';
 
@@ -67,7 +67,8 @@ function renderActor(actor: PlannedActor): string[] {
 }
 
 function renderCheck(check: PlannedCheck): string {
-  const note = check.covers > 1 ? `  # covers ${check.covers} ${check.to.type === 'actor' ? 'pairs' : 'sources'}` : '';
+  const also = check.sameAs.length > 0 ? `; stands for ${check.sameAs.map(describeTarget).join(', ')} too` : '';
+  const note = check.covers > 1 ? `  # covers ${check.covers} cells${also}` : '';
   return `    - {from: ${check.from}, ${renderTarget(check.to)}, expect: ${check.expect}}${note}`;
 }
 

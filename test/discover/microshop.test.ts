@@ -92,10 +92,10 @@ describe('kubeknock discover on examples/microshop', () => {
     expect(text).toContain('#   class 6: microshop-emails (Deployment microshop/emails); microshop-notifications (Deployment microshop/notifications)');
     const toWorkers = scenario.checks.filter((c) => c.from === 'microshop-orders' && c.to.type === 'actor' && /emails|notifications/.test(c.to.actor));
     expect(toWorkers.map((c) => c.name), 'one representative for the two workers').toEqual(['microshop-orders → microshop-emails:8080']);
-    expect(text).toMatch(/- \{from: microshop-orders, to: microshop-emails:8080, expect: policy\} {2}# covers 2 pairs/);
+    expect(text).toMatch(/- \{from: microshop-orders, to: microshop-emails:8080, expect: policy\} {2}# covers 2 cells/);
     expect(scenario.checks.some((c) => c.from === 'microshop-emails' && c.to.type === 'actor' && c.to.actor === 'microshop-notifications'), 'the class with two members is probed within itself').toBe(true);
     expect(stderr).toMatch(/discover: 12 workloads in 1 namespace → 12 identities, 11 classes/);
-    expect(stderr).toMatch(/plan: 12 probe pods, 254 checks \(exhaustive: 288 checks, 12 pods\)/);
+    expect(stderr).toMatch(/plan: 12 probe pods, 243 checks \(exhaustive: 288 checks, 12 pods\)/);
     expect(stderr).toMatch(/estimated time: about \d+ s/);
   });
 
