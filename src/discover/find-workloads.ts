@@ -1,6 +1,7 @@
 /**
  * Decoded objects → workload identities and Service doors. A Pod that a controller owns, a ReplicaSet a
- * Deployment owns and a Job a CronJob owns are stood for by their owner; hostNetwork pods (no policy
+ * Deployment owns and a Job a CronJob owns are stood for by their owner when the owner is in the input
+ * too (a live listing of Pods alone keeps its Pods); hostNetwork pods (no policy
  * selects them), pods without labels (no selector can tell them apart) and kubeknock's own probe pods
  * are skipped, each with a note.
  */
@@ -12,17 +13,19 @@ import { describeSelection } from './selection.js';
 
 /** Owner kinds that stand for the object they own (Pods, ReplicaSets and Jobs are made by these). */
 const CONTROLLER_KINDS: ReadonlySet<string> = new Set(POD_KINDS.filter((kind) => kind !== 'Pod'));
+const ownerKey = (kind: string, namespace: string, name: string): string => `${kind} ${namespace}/${name}`;
 
 export function findWorkloads(inventory: Inventory, selection: Selection): Discovery {
   const inNamespace = namespaceFilter(selection);
   const matchesSelector = selection.selector ? compileSelector(selection.selector) : () => true;
   const skipped: Skipped[] = [];
   const groups = new Map<string, { namespace: string; labels: Labels; pods: PodSpec[] }>();
+  const present = new Set(inventory.pods.map((pod) => ownerKey(pod.kind, pod.namespace, pod.name)));
   for (const pod of inventory.pods) {
     const ref = refOf(pod);
     const skip = (reason: Skipped['reason'], note: string): void => void skipped.push({ workload: ref, reason, note });
     if (!inNamespace(pod.namespace)) continue; // not selected: not even worth a note
-    if (pod.owner && CONTROLLER_KINDS.has(pod.owner.kind)) {
+    if (pod.owner && CONTROLLER_KINDS.has(pod.owner.kind) && present.has(ownerKey(pod.owner.kind, pod.namespace, pod.owner.name))) {
       skip('owned', `owned by ${pod.owner.kind} ${pod.namespace}/${pod.owner.name}, which stands for it`);
       continue;
     }

@@ -30,6 +30,8 @@ describe('findWorkloads', () => {
       pod('shop/debug', { run: 'debug' }),
       { ...workload('ReplicaSet', 'shop/web-5d8f', { app: 'web' }), metadata: { namespace: 'shop', name: 'web-5d8f', ...owner('Deployment', 'web') } },
       pod('shop/web-5d8f-x', { app: 'web' }, owner('ReplicaSet', 'web-5d8f')),
+      // Its owner is not in the input (a live listing of Pods alone): it stands for itself.
+      pod('shop/orphan-x', { app: 'orphan', 'pod-template-hash': '7f9c' }, owner('ReplicaSet', 'orphan-7f9c')),
       workload('DaemonSet', 'shop/node-exporter', { app: 'node-exporter' }, { hostNetwork: true }),
       pod('shop/bare', {}),
       pod('shop/kubeknock-probe', { app: 'web', 'app.kubernetes.io/managed-by': 'kubeknock' }),
@@ -40,6 +42,7 @@ describe('findWorkloads', () => {
       'shop/app=db ← StatefulSet',
       'shop/app=legacy ← ReplicaSet',
       'shop/app=migrate ← Job',
+      'shop/app=orphan,pod-template-hash=7f9c ← Pod',
       'shop/app=report ← CronJob',
       'shop/app=web ← Deployment',
       'shop/run=debug ← Pod',
