@@ -62,7 +62,7 @@ function renderActor(actor: PlannedActor): string[] {
   lines.push(`    #   class ${actor.classId + 1}; ingress: ${policies(actor.isolatedBy.ingress)}; egress: ${policies(actor.isolatedBy.egress)}`);
   for (const door of actor.unprobed) lines.push(`    #   not probed: ${describeDoor(door)}: ${door.protocol} listeners not supported yet`);
   const listen = actor.listen.length > 0 ? `, listen: [${actor.listen.map(renderListen).join(', ')}]` : '';
-  lines.push(`    ${actor.name}: {namespace: ${actor.identity.namespace}, labels: ${renderLabels(actor.identity.labels)}${listen}}`);
+  lines.push(`    ${actor.name}: {namespace: ${quote(actor.identity.namespace)}, labels: ${renderLabels(actor.identity.labels)}${listen}}`);
   return lines;
 }
 
@@ -77,7 +77,7 @@ function renderTarget(target: PlannedTarget): string {
     case 'actor':
       return `to: ${target.actor}:${target.door.port}`;
     case 'service':
-      return `to: {service: ${target.name}, namespace: ${target.namespace}, port: ${target.port}}`;
+      return `to: {service: ${quote(target.name)}, namespace: ${quote(target.namespace)}, port: ${target.port}}`;
     case 'dns':
       return `dns: ${quote(target.name)}`;
     case 'host':

@@ -148,3 +148,36 @@ describe('actorNames', () => {
     expect(actorNames([identity('payments', long)])[0], 'the same input gives the same name').toBe(names[2]);
   });
 });
+
+describe('the scenario text', () => {
+  it('quotes what YAML would read as something else: numbers, booleans, a numeric namespace', async () => {
+    const file = write(
+      'odd.yaml',
+      `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: "2024"
+  labels: {version: "1", enabled: "true", app.kubernetes.io/name: web, empty: "", tag: "1e3"}
+spec: {containers: [{name: c, ports: [{containerPort: 80, name: http}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: "404", namespace: "2024"}
+spec: {selector: {app.kubernetes.io/name: web}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: "2024", labels: {role: client}}
+spec: {containers: [{name: c}]}
+`,
+    );
+    const { code, stdout, stderr } = await runCli(['discover', '-f', file]);
+    expect(code, stderr).toBe(0);
+    const parsed = parseScenario('odd-scenario.yaml', stdout);
+    if (!parsed.ok) throw new Error(parsed.issues.map((issue) => `${issue.line}: ${issue.path}: ${issue.message}`).join('\n'));
+    expect(parsed.scenario.actors.get('2024-web')?.labels).toEqual({ 'app.kubernetes.io/name': 'web', empty: '', enabled: 'true', tag: '1e3', version: '1' });
+    expect(parsed.scenario.actors.get('2024-web')?.namespace).toBe('2024');
+    expect(parsed.scenario.checks.find((check) => check.to.type === 'service')?.to).toMatchObject({ name: '404', namespace: '2024', port: 80 });
+  });
+});
