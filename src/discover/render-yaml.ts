@@ -9,6 +9,8 @@ import { describeTarget, type DiscoveryPlan, type PlannedActor, type PlannedChec
 import type { Door } from './types.js';
 import { assertNever } from '../model/assert-never.js';
 
+const MAX_OWNED_SHOWN = 5;
+
 export interface RenderContext {
   /** The inputs as the user gave them, for the header. */
   readonly inputs: readonly string[];
@@ -34,7 +36,13 @@ export function renderScenarioYaml(plan: DiscoveryPlan, context: RenderContext):
   if (!context.snapshot) lines.push('# host-name checks are frozen from the given policies (expect: policy cannot judge them).');
   if (plan.discovery.skipped.length > 0) {
     lines.push('# Skipped:');
-    for (const skipped of plan.discovery.skipped) lines.push(`#   ${describeRef(skipped.workload)}: ${skipped.note}`);
+    // Owned objects come by the dozen in a cluster dump (each Pod of each ReplicaSet): one line for all.
+    const owned = plan.discovery.skipped.filter((skipped) => skipped.reason === 'owned').map((skipped) => describeRef(skipped.workload));
+    for (const skipped of plan.discovery.skipped) if (skipped.reason !== 'owned') lines.push(`#   ${describeRef(skipped.workload)}: ${skipped.note}`);
+    if (owned.length > 0) {
+      const shown = owned.slice(0, MAX_OWNED_SHOWN).join(', ');
+      lines.push(`#   ${owned.length} owned by a workload of the input, which stands for them: ${shown}${owned.length > MAX_OWNED_SHOWN ? `, and ${owned.length - MAX_OWNED_SHOWN} more` : ''}`);
+    }
   }
   lines.push('apiVersion: kubeknock.dev/v1alpha1', 'kind: Scenario', 'metadata:', `  name: ${context.scenarioName}`, 'spec:', '  actors:');
   for (const actor of probedActors) lines.push(...renderActor(actor));

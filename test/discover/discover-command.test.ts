@@ -181,3 +181,45 @@ spec: {containers: [{name: c}]}
     expect(parsed.scenario.checks.find((check) => check.to.type === 'service')?.to).toMatchObject({ name: '404', namespace: '2024', port: 80 });
   });
 });
+
+describe('skip notes in the scenario header', () => {
+  it('lists each hostNetwork or unlabelled workload, and owned objects on one line', async () => {
+    const replicaSetPods = Array.from({ length: 7 }, (_, i) => `---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-5d8f-${i}
+  namespace: shop
+  labels: {app: web, pod-template-hash: 5d8f}
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-5d8f, uid: u, controller: true}]
+spec: {containers: [{name: c}]}
+`).join('');
+    const file = write(
+      'dump.yaml',
+      `apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: web-5d8f
+  namespace: shop
+  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: u, controller: true}]
+spec: {template: {metadata: {labels: {app: web, pod-template-hash: 5d8f}}, spec: {containers: [{name: c}]}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec: {template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c}]}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: bare, namespace: shop}
+spec: {containers: [{name: c}]}
+${replicaSetPods}`,
+    );
+    const { code, stdout } = await runCli(['discover', '-f', file]);
+    expect(code).toBe(0);
+    const header = stdout.slice(0, stdout.indexOf('apiVersion:'));
+    expect(header).toContain('#   Pod shop/bare: no pod labels');
+    expect(header).toContain('#   8 owned by a workload of the input, which stands for them: Pod shop/web-5d8f-0, Pod shop/web-5d8f-1, Pod shop/web-5d8f-2, Pod shop/web-5d8f-3, Pod shop/web-5d8f-4, and 3 more');
+    expect(stdout).toContain('shop-web: {namespace: shop, labels: {app: web}}');
+  });
+});
