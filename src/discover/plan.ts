@@ -25,7 +25,14 @@ export interface PlanOptions {
 
 export type PlannedTarget =
   | { readonly type: 'actor'; readonly actor: string; readonly door: Door }
-  | { readonly type: 'service'; readonly namespace: string; readonly name: string; readonly port: number }
+  | {
+      readonly type: 'service';
+      readonly namespace: string;
+      readonly name: string;
+      readonly port: number;
+      /** `cluster-ip` when the source may not reach DNS: a failed lookup would hide the verdict. */
+      readonly via: 'dns' | 'cluster-ip';
+    }
   | { readonly type: 'dns'; readonly name: string }
   | { readonly type: 'host'; readonly host: string; readonly port: number };
 
@@ -108,11 +115,13 @@ export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, nam
       if (judged.verdict === undefined) return void notProbed.push(`${nameOf(from)} → ${describeTarget(to)}: ${judged.why}`);
       checks.push({ from: nameOf(from), to, expect: judged.verdict, predicted: judged.verdict, classes: { from: fromClass }, sameAs, covers: size * (1 + sameAs.length) });
     };
+    const dns = judgeDns(engine, from);
+    const via = dns.verdict === 'allow' ? 'dns' : 'cluster-ip';
     for (const group of serviceGrouping.groups) {
-      const [first, ...rest] = group.targets.map((target): PlannedTarget => ({ type: 'service', ...target }));
+      const [first, ...rest] = group.targets.map((target): PlannedTarget => ({ type: 'service', ...target, via }));
       if (first) frozen(judgeService(engine, from, group.backends, group.protocol), first, rest);
     }
-    frozen(judgeDns(engine, from), { type: 'dns', name: options.dnsName });
+    frozen(dns, { type: 'dns', name: options.dnsName });
     for (const external of options.externals) {
       const to: PlannedTarget = { type: 'host', host: external.host, port: external.port };
       const judged = judgeHost(engine, from, external.host, external.port);

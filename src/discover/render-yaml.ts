@@ -76,8 +76,10 @@ function renderActor(actor: PlannedActor): string[] {
 
 function renderCheck(check: PlannedCheck): string {
   const also = check.sameAs.length > 0 ? `; stands for ${check.sameAs.map(describeTarget).join(', ')} too` : '';
-  const note = check.covers > 1 ? `  # covers ${check.covers} cells${also}` : '';
-  return `    - {from: ${check.from}, ${renderTarget(check.to)}, expect: ${check.expect}}${note}`;
+  const noDns = check.to.type === 'service' && check.to.via === 'cluster-ip' ? 'by ClusterIP: this source may not reach DNS' : '';
+  const covers = check.covers > 1 ? `covers ${check.covers} cells${also}` : '';
+  const note = [covers, noDns].filter((part) => part !== '').join('; ');
+  return `    - {from: ${check.from}, ${renderTarget(check.to)}, expect: ${check.expect}}${note === '' ? '' : `  # ${note}`}`;
 }
 
 function renderTarget(target: PlannedTarget): string {
@@ -85,7 +87,7 @@ function renderTarget(target: PlannedTarget): string {
     case 'actor':
       return `to: ${target.actor}:${target.door.port}`;
     case 'service':
-      return `to: {service: ${quote(target.name)}, namespace: ${quote(target.namespace)}, port: ${target.port}}`;
+      return `to: {service: ${quote(target.name)}, namespace: ${quote(target.namespace)}, port: ${target.port}${target.via === 'cluster-ip' ? ', via: cluster-ip' : ''}}`;
     case 'dns':
       return `dns: ${quote(target.name)}`;
     case 'host':

@@ -83,7 +83,9 @@ describe('kubeknock discover', () => {
     expect(stdout).toContain('- {from: shop-api, to: {host: example.com, port: 443}, expect: allow}');
     expect(stdout).toContain('- {from: shop-web, to: {host: "198.51.100.1", port: 80}, expect: policy}');
     expect(stdout).toContain('#   shop-web → example.com:443: an ipBlock rule may admit it depending on the address example.com resolves to; give an IP address');
-    expect(stdout).toContain('- {from: shop-web, to: {service: api, namespace: shop, port: 80}, expect: deny}');
+    expect(stdout, 'shop-web may not reach DNS, so its Service checks go by ClusterIP').toContain('- {from: shop-web, to: {service: api, namespace: shop, port: 80, via: cluster-ip}, expect: deny}  # by ClusterIP: this source may not reach DNS');
+    expect(stdout).toContain('- {from: shop-web, dns: kubernetes.default.svc.cluster.local., expect: deny}');
+    expect(stdout).toContain('- {from: shop-api, to: {service: api, namespace: shop, port: 80}, expect: allow}');
     expect(stderr).toMatch(/^discover: 2 workloads in 1 namespace → 2 identities, 2 classes, 1 skipped$/m);
   });
 
