@@ -10,7 +10,7 @@ import { explainConnection, type Verdict } from '../policy/index.js';
 import type { DiscoveryEngine } from './engine.js';
 import type { Protocol } from '../policy/index.js';
 
-export type Judged = { readonly verdict: Verdict; readonly byAddress?: boolean } | { readonly verdict: undefined; readonly why: string };
+export type Judged = { readonly verdict: Verdict; readonly byAddress?: boolean } | { readonly verdict: undefined; readonly byAddress?: boolean; readonly why: string };
 
 export function judgeActor(engine: DiscoveryEngine, from: number, to: number, port: number): { readonly verdict: Verdict } {
   return { verdict: verdictBetween(engine, from, to, port, 'TCP') };

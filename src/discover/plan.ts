@@ -125,7 +125,9 @@ export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, nam
     for (const external of options.externals) {
       const to: PlannedTarget = { type: 'host', host: external.host, port: external.port };
       const judged = judgeHost(engine, from, external.host, external.port);
-      if (judged.verdict !== undefined && judged.byAddress) {
+      if (!judged.byAddress && dns.verdict !== 'allow') {
+        notProbed.push(`${nameOf(from)} → ${describeTarget(to)}: a host name needs DNS, which the policies deny this source; give an IP address`);
+      } else if (judged.verdict !== undefined && judged.byAddress) {
         checks.push({ from: nameOf(from), to, expect: expectOf({ ...judged, verdict: judged.verdict }), predicted: judged.verdict, classes: { from: fromClass }, sameAs: [], covers: size });
       } else {
         frozen(judged, to);

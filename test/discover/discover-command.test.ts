@@ -82,7 +82,7 @@ describe('kubeknock discover', () => {
     expect(stdout).toContain('- {from: shop-web, to: {host: "203.0.113.10", port: 443}, expect: policy}');
     expect(stdout).toContain('- {from: shop-api, to: {host: example.com, port: 443}, expect: allow}');
     expect(stdout).toContain('- {from: shop-web, to: {host: "198.51.100.1", port: 80}, expect: policy}');
-    expect(stdout).toContain('#   shop-web → example.com:443: an ipBlock rule may admit it depending on the address example.com resolves to; give an IP address');
+    expect(stdout, 'shop-web may not resolve names at all').toContain('#   shop-web → example.com:443: a host name needs DNS, which the policies deny this source; give an IP address');
     expect(stdout, 'shop-web may not reach DNS, so its Service checks go by ClusterIP').toContain('- {from: shop-web, to: {service: api, namespace: shop, port: 80, via: cluster-ip}, expect: deny}  # by ClusterIP: this source may not reach DNS');
     expect(stdout).toContain('- {from: shop-web, dns: kubernetes.default.svc.cluster.local., expect: deny}');
     expect(stdout).toContain('- {from: shop-api, to: {service: api, namespace: shop, port: 80}, expect: allow}');
@@ -223,5 +223,33 @@ ${replicaSetPods}`,
     expect(header).toContain('#   Pod shop/bare: no pod labels');
     expect(header).toContain('#   8 owned by a workload of the input, which stands for them: Pod shop/web-5d8f-0, Pod shop/web-5d8f-1, Pod shop/web-5d8f-2, Pod shop/web-5d8f-3, Pod shop/web-5d8f-4, and 3 more');
     expect(stdout).toContain('shop-web: {namespace: shop, labels: {app: web}}');
+  });
+});
+
+describe('--external with a host name', () => {
+  it('is judged where no ipBlock can matter, and left out with the reason where one can', async () => {
+    const file = write(
+      'edge.yaml',
+      `apiVersion: v1
+kind: Pod
+metadata: {name: edge, namespace: dmz, labels: {app: edge}}
+spec: {containers: [{name: c}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: edge-egress, namespace: dmz}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+    - ports: [{port: 53, protocol: UDP}]
+    - to: [{ipBlock: {cidr: 203.0.113.0/24}}]
+      ports: [{port: 443}]
+`,
+    );
+    const { code, stdout } = await runCli(['discover', '-f', file, '--external', 'example.com:443', '--external', 'example.com:80']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('#   dmz-edge → example.com:443: an ipBlock rule may admit it depending on the address example.com resolves to; give an IP address');
+    expect(stdout, 'no rule admits any address on 80').toContain('- {from: dmz-edge, to: {host: example.com, port: 80}, expect: deny}');
   });
 });
