@@ -53,6 +53,7 @@ export interface PlannedCheck {
 export interface PlannedActor {
   readonly name: string;
   readonly identity: Identity;
+  /** Its equivalence class (whether or not the plan is exhaustive). */
   readonly classId: number;
   /** Policies (`namespace/name`) that select the workload and isolate it, per direction. */
   readonly isolatedBy: { readonly ingress: readonly string[]; readonly egress: readonly string[] };
@@ -68,8 +69,10 @@ export interface DiscoveryPlan {
   readonly discovery: Discovery;
   readonly actors: readonly PlannedActor[];
   readonly checks: readonly PlannedCheck[];
-  /** Members of each class, as actor names (class ids are indexes). */
+  /** Members of each planning class, as actor names (ids are indexes; singletons when exhaustive). */
   readonly classes: readonly (readonly string[])[];
+  /** How many equivalence classes the identities form (also when exhaustive). */
+  readonly classCount: number;
   /** Things a check could not cover, in words: UDP doors, loopback, Services without backends. */
   readonly notProbed: readonly string[];
   /** How many checks `exhaustive` would run. */
@@ -79,9 +82,9 @@ export interface DiscoveryPlan {
 
 export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, names: readonly string[], options: PlanOptions): DiscoveryPlan {
   const { identities } = discovery;
-  const assignment: ClassAssignment = options.exhaustive
-    ? { classOf: identities.map((_, index) => index), members: identities.map((_, index) => [index]) }
-    : computeClasses(engine.compiled, identities);
+  const equivalence = computeClasses(engine.compiled, identities);
+  // Exhaustive: every identity plans as its own class; the real classes are still reported.
+  const assignment: ClassAssignment = options.exhaustive ? { classOf: identities.map((_, index) => index), members: identities.map((_, index) => [index]) } : equivalence;
   const classMembers = assignment.members;
   const notProbed: string[] = [];
   const checks: PlannedCheck[] = [];
@@ -142,7 +145,7 @@ export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, nam
   const actors: PlannedActor[] = identities.map((identity, index) => ({
     name: nameOf(index),
     identity,
-    classId: assignment.classOf[index] ?? index,
+    classId: equivalence.classOf[index] ?? index,
     isolatedBy: {
       ingress: (engine.compiled.isolatedBy.ingress[index] ?? []).map((policy) => engine.compiled.policies[policy]?.key ?? ''),
       egress: (engine.compiled.isolatedBy.egress[index] ?? []).map((policy) => engine.compiled.policies[policy]?.key ?? ''),
@@ -156,6 +159,7 @@ export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, nam
     actors,
     checks,
     classes: classMembers.map((members) => members.map(nameOf)),
+    classCount: equivalence.members.length,
     notProbed,
     // Each check stands for `covers` pairs, and exhaustive runs exactly one check per pair.
     exhaustiveChecks: checks.reduce((sum, check) => sum + check.covers, 0),

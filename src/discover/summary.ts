@@ -20,7 +20,7 @@ export function planSummary(plan: DiscoveryPlan): string[] {
   const probeSeconds = rounds * (denyingSources > 0 ? timeoutSeconds : 1);
   const total = POD_START_SECONDS + settleSeconds + probeSeconds;
   return [
-    `discover: ${workloads} workload${workloads === 1 ? '' : 's'} in ${namespaces.size} namespace${namespaces.size === 1 ? '' : 's'} → ${plan.actors.length} identit${plan.actors.length === 1 ? 'y' : 'ies'}, ${plan.classes.length} class${plan.classes.length === 1 ? '' : 'es'}${plan.discovery.skipped.length > 0 ? `, ${plan.discovery.skipped.length} skipped` : ''}`,
+    `discover: ${workloads} workload${workloads === 1 ? '' : 's'} in ${namespaces.size} namespace${namespaces.size === 1 ? '' : 's'} → ${plan.actors.length} identit${plan.actors.length === 1 ? 'y' : 'ies'}, ${plan.classCount} class${plan.classCount === 1 ? '' : 'es'}${plan.discovery.skipped.length > 0 ? `, ${plan.discovery.skipped.length} skipped` : ''}`,
     `plan: ${pods.length} probe pod${pods.length === 1 ? '' : 's'}, ${plan.checks.length} check${plan.checks.length === 1 ? '' : 's'}${plan.exhaustive ? ' (exhaustive)' : ` (exhaustive: ${plan.exhaustiveChecks} checks, ${plan.actors.length} pods)`}${plan.notProbed.length > 0 ? `, ${plan.notProbed.length} not probed (see the end of the file)` : ''}`,
     `estimated time: about ${total} s (${POD_START_SECONDS} s pod start + ${settleSeconds} s settle + ${rounds} round${rounds === 1 ? '' : 's'} of ${concurrency} pods × ${denyingSources > 0 ? `${timeoutSeconds} s timeout, a deny costs one` : '1 s'})`,
   ];

@@ -31,7 +31,8 @@ const appObjects = (readFileSync(join(REPO, 'examples/microshop/app.yaml'), 'utf
 
 describe('kubeknock discover on examples/microshop', () => {
   it('prints a scenario validate accepts, with one actor per Deployment, listening on its ports with their names', async () => {
-    const { scenario } = await discovered(['--exhaustive']);
+    const { scenario, stderr } = await discovered(['--exhaustive']);
+    expect(stderr, 'exhaustive still reports the classes it did not use').toMatch(/→ 12 identities, 11 classes\nplan: 12 probe pods, 288 checks \(exhaustive\)/);
     const deployments = appObjects.filter((o) => o.kind === 'Deployment');
     expect(deployments, 'the fixture is a dozen Deployments').toHaveLength(12);
     for (const deployment of deployments) {
