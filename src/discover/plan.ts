@@ -11,6 +11,7 @@ import { assertNever } from '../model/assert-never.js';
 import type { Verdict } from '../policy/index.js';
 import { computeClasses, type ClassAssignment } from './classes.js';
 import type { DiscoveryEngine } from './engine.js';
+import { compareText } from './find-workloads.js';
 import { groupServicePorts } from './service-groups.js';
 import { judgeActor, judgeDns, judgeHost, judgeService, type Judged } from './judge.js';
 import type { Discovery, Door, Identity, WrittenExpectation } from './types.js';
@@ -146,9 +147,10 @@ export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, nam
     name: nameOf(index),
     identity,
     classId: equivalence.classOf[index] ?? index,
+    // Sorted by name, so the file does not change when only the order of the input files does.
     isolatedBy: {
-      ingress: (engine.compiled.isolatedBy.ingress[index] ?? []).map((policy) => engine.compiled.policies[policy]?.key ?? ''),
-      egress: (engine.compiled.isolatedBy.egress[index] ?? []).map((policy) => engine.compiled.policies[policy]?.key ?? ''),
+      ingress: (engine.compiled.isolatedBy.ingress[index] ?? []).map((policy) => engine.compiled.policies[policy]?.key ?? '').sort(compareText),
+      egress: (engine.compiled.isolatedBy.egress[index] ?? []).map((policy) => engine.compiled.policies[policy]?.key ?? '').sort(compareText),
     },
     listen: identity.doors.filter((door) => door.protocol === 'TCP'),
     unprobed: identity.doors.filter((door) => door.protocol !== 'TCP'),

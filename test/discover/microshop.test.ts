@@ -109,5 +109,8 @@ describe('kubeknock discover on examples/microshop', () => {
     expect(readFileSync(file, 'utf8'), 'same input, same bytes').toBe(first.stdout);
     const validated = await runCli(['validate', file]);
     expect(validated.code, validated.stderr).toBe(0);
+    const reversed = await runCli(['discover', '-f', 'examples/microshop/policies.yaml', '-f', 'examples/microshop/app.yaml', '--snapshot']);
+    const body = (text: string): string => text.slice(text.indexOf('apiVersion:'));
+    expect(body(reversed.stdout), 'the order of the input files changes nothing but the header').toBe(body(first.stdout));
   });
 });
