@@ -22,6 +22,7 @@ export function planSummary(plan: DiscoveryPlan): string[] {
   return [
     `discover: ${workloads} workload${workloads === 1 ? '' : 's'} in ${namespaces.size} namespace${namespaces.size === 1 ? '' : 's'} → ${plan.actors.length} identit${plan.actors.length === 1 ? 'y' : 'ies'}, ${plan.classCount} class${plan.classCount === 1 ? '' : 'es'}${plan.discovery.skipped.length > 0 ? `, ${plan.discovery.skipped.length} skipped` : ''}`,
     `plan: ${pods.length} probe pod${pods.length === 1 ? '' : 's'}, ${plan.checks.length} check${plan.checks.length === 1 ? '' : 's'}${plan.exhaustive ? ' (exhaustive)' : ` (exhaustive: ${plan.exhaustiveChecks} checks, ${plan.actors.length} pods)`}${plan.notProbed.length > 0 ? `, ${plan.notProbed.length} not probed (see the end of the file)` : ''}`,
-    `estimated time: about ${total} s (${POD_START_SECONDS} s pod start + ${settleSeconds} s settle + ${rounds} round${rounds === 1 ? '' : 's'} of ${concurrency} pods × ${denyingSources > 0 ? `${timeoutSeconds} s timeout, a deny costs one` : '1 s'})`,
+    `estimated time: about ${total} s (pod start ${POD_START_SECONDS} s + settle ${settleSeconds} s + ${rounds} exec round${rounds === 1 ? '' : 's'} × ${denyingSources > 0 ? timeoutSeconds : 1} s: ` +
+      `each pod runs its checks at once, a deny costs one ${timeoutSeconds} s timeout, ${concurrency} pods at a time)`,
   ];
 }
