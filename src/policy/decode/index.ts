@@ -23,6 +23,9 @@ const API_VERSIONS = {
   Deployment: 'apps/v1',
   StatefulSet: 'apps/v1',
   DaemonSet: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
   NetworkPolicy: 'networking.k8s.io/v1',
 } as const;
 type Kind = keyof typeof API_VERSIONS;
@@ -69,6 +72,9 @@ export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
       case 'Deployment':
       case 'StatefulSet':
       case 'DaemonSet':
+      case 'ReplicaSet':
+      case 'Job':
+      case 'CronJob':
         pods.push(decodePodLike(reader, kind, metadata));
         return;
       case 'Service':
