@@ -1,5 +1,5 @@
 /**
- * Matrices of a 12-workload app (test/fixtures/microshop): the full tables are over 120 columns wide,
+ * Matrices of a 12-workload app (test/fixtures/multi-ns-shop): the full tables are over 120 columns wide,
  * so at 120 the run table and `predict` switch to their compact forms, which must fit. Golden files
  * hold both forms; regenerate with UPDATE_GOLDEN=1 (see golden.test.ts) and review the diff.
  */
@@ -16,7 +16,7 @@ import { runCli } from '../support/cli.js';
 import { check, report } from './builders.js';
 
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
-const FIXTURE = 'test/fixtures/microshop';
+const FIXTURE = 'test/fixtures/multi-ns-shop';
 
 function golden(name: string, actual: string): void {
   const path = fileURLToPath(new URL(`./golden/${name}.txt`, import.meta.url));
@@ -39,7 +39,7 @@ function saw(c: Check): readonly OutcomeClass[] {
   return c.expect === 'allow' ? ['connected'] : ['timeout'];
 }
 
-function microshopRun(): RunReport {
+function shopRun(): RunReport {
   const file = `${FIXTURE}/scenario.yaml`;
   const parsed = parseScenario(file, readFileSync(fileURLToPath(new URL(`../../${file}`, import.meta.url)), 'utf8'));
   if (!parsed.ok) throw new Error(`${file} is invalid: ${JSON.stringify(parsed.issues)}`);
@@ -56,12 +56,12 @@ function matrixOf(text: string): string {
 }
 
 describe('the run table of a 12-workload app', () => {
-  const run = microshopRun();
+  const run = shopRun();
 
   it('is over 120 columns wide in full, and the full form is what a file gets (no width)', () => {
     const full = renderTable(run, { color: false });
     expect(widestLine(matrixOf(full)), 'the full matrix of 12 sources × 11 targets').toBeGreaterThan(120);
-    golden('table-microshop-full', full);
+    golden('table-multi-ns-shop-full', full);
   });
 
   it('fits 120 columns by default on such a terminal: numbered targets with a legend, a word per cell', () => {
@@ -69,7 +69,7 @@ describe('the run table of a 12-workload app', () => {
     expect(widestLine(matrixOf(fitted)), 'every line of the matrix and its legend').toBeLessThanOrEqual(120);
     expect(fitted, 'a legend names each numbered target').toContain('1 frontend:8080  2 catalog:8080');
     expect(fitted, 'the failure is still spelled out below').toContain('✗ debug to frontend:8080 (tcp): expected deny, observed allow (connected) after 3 attempts');
-    golden('table-microshop-120', fitted);
+    golden('table-multi-ns-shop-120', fitted);
   });
 
   it('lays out the same in colour: widths count what the terminal shows, not the escape codes', () => {
@@ -99,7 +99,7 @@ describe('kubeknock predict for a 12-workload app', () => {
       stderr: 'kubeknock: --wide prints the full matrix and --width 120 fits it into 120 columns: give one of them\nRun "kubeknock --help" for usage.\n',
     });
     expect((await runCli([...args, '--width', '30'])).stderr, 'a width no matrix fits').toContain('--width must be a whole number from 40 to 1000 (got 30)');
-    golden('predict-microshop-full', stdout);
+    golden('predict-multi-ns-shop-full', stdout);
   });
 
   it('with --width 120: grouped by namespace, keyed columns, every line within 120', async () => {
@@ -108,7 +108,7 @@ describe('kubeknock predict for a 12-workload app', () => {
     expect(widestLine(stdout)).toBeLessThanOrEqual(120);
     const frontendColumn = stdout.split('\n').find((line) => line.startsWith('  D2 debug'));
     expect(frontendColumn, 'the OR mistake shows: debug reaches shop-web/frontend (A2), not catalog (B1)').toMatch(/^ {2}D2 debug\s+✓\s+✓\s+│ ✗i /);
-    golden('predict-microshop-120', stdout);
+    golden('predict-multi-ns-shop-120', stdout);
   });
 
   it('fits the terminal by default, and --wide prints the full table on it all the same', async () => {

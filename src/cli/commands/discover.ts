@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { discover } from '../../app/discover.js';
 import { parseLabelSelector } from '../../discover/index.js';
-import { defineCommand } from './index.js';
+import { defineCommand } from './define.js';
 import { checkPort } from './policy-source.js';
 
 interface DiscoverArgs {
