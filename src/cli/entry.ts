@@ -1,5 +1,6 @@
 /** Process glue: real streams, signals turned into an abort, exit code set. Nothing else. */
 import { main } from './main.js';
+import { exitCodeAfterOutput, guardStream } from './output.js';
 
 const controller = new AbortController();
 let signals = 0;
@@ -15,10 +16,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-process.exitCode = await main(process.argv.slice(2), {
-  stdout: process.stdout,
+const stdout = guardStream(process.stdout);
+// stderr stays the real stream (the spinner needs a terminal's cursor calls). If it breaks there is
+// no one left to tell, so its errors are dropped rather than crashing the run that is cleaning up.
+process.stderr.on('error', () => undefined);
+const code = await main(process.argv.slice(2), {
+  stdout,
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,
 });
+await stdout.settled();
+process.exitCode = exitCodeAfterOutput(code, stdout, process.stderr);
