@@ -35,7 +35,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
     withClusterFlags(yargs)
       .positional('scenario', { type: 'string', array: true, demandOption: true, describe: 'Scenario file(s) (YAML), run one after the other; with several, -o json prints one report per line (JSON Lines)' })
       .option('output', { alias: 'o', choices: REPORT_FORMATS, default: 'table' as ReportFormat, describe: 'Report format on stdout' })
-      .option('report', { type: 'string', describe: 'Also write the report to this file (written even when the run fails or is interrupted)' })
+      .option('report', { type: 'string', describe: 'Also write the report to this file, in an existing directory (written even when preflight or the run fails or is interrupted)' })
       .option('report-format', { choices: REPORT_FORMATS, describe: 'Format of --report (default: from its extension: .json, .xml=junit, .tap, .md; else as -o)' })
       .option('image', { type: 'string', describe: 'Probe image (overrides spec.defaults.pod.image)' })
       .option('image-pull-policy', { choices: ['Always', 'IfNotPresent', 'Never'] as const, describe: 'Probe image pull policy' })
@@ -59,6 +59,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         }
         if (argv.settle !== undefined && (!Number.isInteger(argv.settle) || argv.settle < 0)) throw new Error(`--settle must be a whole number of seconds, 0 or more`);
         if (argv['run-id'] !== undefined && !/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(argv['run-id'])) throw new Error('--run-id must be lower-case letters, digits and "-", at most 32 characters');
+        if (argv['dry-run'] && argv.report !== undefined) throw new Error('--report is not written by --dry-run: nothing runs, so there is no report; drop --report, or --dry-run to run for real');
         if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(argv['cluster-domain'])) throw new Error('--cluster-domain must be a DNS name such as cluster.local');
         return true;
       }),
