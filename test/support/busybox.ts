@@ -6,8 +6,11 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
-const CACHE = '/var/cache/kubeknock/busybox';
-const HINT = 'run `bash test/busybox/build.sh` (it prints the binary path) or set KUBEKNOCK_BUSYBOX';
+/** Where test/busybox/build.sh caches its builds: the same KUBEKNOCK_CACHE rule as every cache here. */
+export function busyboxCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env['KUBEKNOCK_CACHE'] || '/var/cache/kubeknock', 'busybox');
+}
+const HINT = 'run `bash test/busybox/build.sh` (npm test does it when the cache is empty; it prints the binary path) or set KUBEKNOCK_BUSYBOX';
 
 /** Compares dotted versions numerically, so 1.36.1 sorts after 1.35.0 and 1.100 after 1.99. */
 function compareVersions(a: string, b: string): number {
@@ -27,12 +30,19 @@ export function busyboxPath(): string {
     if (!existsSync(fromEnv)) throw new Error(`KUBEKNOCK_BUSYBOX=${fromEnv} does not exist; ${HINT}`);
     return fromEnv;
   }
-  const versions = existsSync(CACHE)
-    ? readdirSync(CACHE).filter((v) => existsSync(join(CACHE, v, 'busybox'))).sort(compareVersions)
+  const found = cachedBusybox();
+  if (found === undefined) throw new Error(`no BusyBox build found under ${busyboxCacheDir()}; ${HINT}`);
+  return found;
+}
+
+/** The newest cached build, if any. */
+export function cachedBusybox(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const cache = busyboxCacheDir(env);
+  const versions = existsSync(cache)
+    ? readdirSync(cache).filter((v) => existsSync(join(cache, v, 'busybox'))).sort(compareVersions)
     : [];
   const newest = versions.at(-1);
-  if (newest === undefined) throw new Error(`no BusyBox build found under ${CACHE}; ${HINT}`);
-  return join(CACHE, newest, 'busybox');
+  return newest === undefined ? undefined : join(cache, newest, 'busybox');
 }
 
 export interface AppletDir {
