@@ -1,6 +1,7 @@
 /** `validate`: offline; reads every file, reports every problem of every file, touches no cluster. */
 import { readScenarioFile, sortIssues } from '../scenario/load.js';
 import { InputError } from './errors.js';
+import { visible } from '../report/sanitize.js';
 
 export interface ValidateResult {
   readonly summaries: readonly string[];
@@ -15,7 +16,7 @@ export async function validateFiles(files: readonly string[]): Promise<ValidateR
   }
   return {
     summaries: results.flatMap(({ file, result }) =>
-      result.ok ? [`${file}: ok — scenario "${result.scenario.name}", ${result.scenario.actors.size} actor(s), ${result.scenario.checks.length} check(s)`] : [],
+      result.ok ? [`${visible(file)}: ok — scenario "${visible(result.scenario.name)}", ${result.scenario.actors.size} actor(s), ${result.scenario.checks.length} check(s)`] : [],
     ),
   };
 }

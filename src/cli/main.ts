@@ -4,6 +4,7 @@ import { commands } from './commands/index.js';
 import type { CommandContext } from './context.js';
 import type { CliIO } from './io.js';
 import { VERSION } from '../version.js';
+import { cleanText, visible } from '../report/sanitize.js';
 
 /**
  * The whole CLI as one function of (argv, io) so tests run it in-process. Returns the exit code:
@@ -49,20 +50,24 @@ function isUsageCheck(error: Error): boolean {
   return error.constructor === Error && /^--[a-z]/.test(error.message);
 }
 
+/**
+ * Messages quote what the user gave (values, file names, names from manifests): each message is one
+ * line with its control characters made visible, so no value can forge a line or recolour the terminal.
+ */
 function reportError(error: unknown, io: CliIO): number {
   if (error instanceof UsageFailure) {
-    io.stderr.write(`kubeknock: ${error.message}\nRun "kubeknock --help" for usage.\n`);
+    io.stderr.write(`kubeknock: ${visible(error.message)}\nRun "kubeknock --help" for usage.\n`);
     return 2;
   }
   if (error instanceof InputError) {
-    io.stderr.write(`kubeknock: ${error.message}\n`);
-    for (const issue of error.issues) io.stderr.write(`  ${formatIssue(issue)}\n`);
+    io.stderr.write(`kubeknock: ${visible(error.message)}\n`);
+    for (const issue of error.issues) io.stderr.write(`  ${visible(formatIssue(issue))}\n`);
     return error.exitCode;
   }
   if (error instanceof KubeknockError) {
-    io.stderr.write(`kubeknock: ${describeError(error)}\n`);
+    io.stderr.write(`kubeknock: ${visible(describeError(error))}\n`);
     return error.exitCode;
   }
-  io.stderr.write(`kubeknock: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  io.stderr.write(`kubeknock: unexpected error: ${cleanText(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
   return 2;
 }

@@ -9,6 +9,7 @@ import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
 import { connectCluster, loadClusterConfig, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import { defineCommand } from './index.js';
 import { dryRun } from '../../app/dry-run.js';
+import { visible } from '../../report/sanitize.js';
 
 interface RunArgs extends ClusterFlags {
   readonly scenario: readonly string[];
@@ -104,7 +105,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
       },
     );
     // The table lists run errors itself; machine formats on stdout get them on stderr too.
-    if (argv.output !== 'table') for (const error of reports.flatMap((r) => r.errors)) io.stderr.write(`kubeknock: ${error.kind}: ${error.message}\n`);
+    if (argv.output !== 'table') for (const error of reports.flatMap((r) => r.errors)) io.stderr.write(`kubeknock: ${error.kind}: ${visible(error.message)}\n`);
     ctx.exitCode = exitCode;
   },
 }));
