@@ -9,6 +9,7 @@ import path from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import type { FieldPath, RawObject } from '../policy/decode/index.js';
 import type { InputIssue } from './errors.js';
+import { notRegularFile } from '../scenario/file-kind.js';
 
 export interface ReadManifestsResult {
   readonly objects: readonly RawObject[];
@@ -97,7 +98,11 @@ async function expand(absolute: string, shown: string, issues: InputIssue[]): Pr
     issues.push({ file: shown, line: 0, path: '', message: 'no such file or directory' });
     return [];
   }
-  if (!info.isDirectory()) return [{ absolute, shown }];
+  if (!info.isDirectory()) {
+    const problem = await notRegularFile(absolute);
+    if (problem) issues.push({ file: shown, line: 0, path: '', message: problem });
+    return problem ? [] : [{ absolute, shown }];
+  }
   const entries = (await readdir(absolute, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   const files: { absolute: string; shown: string }[] = [];
   for (const entry of entries) {

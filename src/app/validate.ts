@@ -1,5 +1,5 @@
 /** `validate`: offline; reads every file, reports every problem of every file, touches no cluster. */
-import { readScenarioFile, sortIssues } from '../scenario/load.js';
+import { readScenarioFile, requireFiles, sortIssues } from '../scenario/load.js';
 import { InputError } from './errors.js';
 import { visible } from '../report/sanitize.js';
 
@@ -8,6 +8,7 @@ export interface ValidateResult {
 }
 
 export async function validateFiles(files: readonly string[]): Promise<ValidateResult> {
+  requireFiles(files);
   const results = await Promise.all(files.map(async (file) => ({ file, result: await readScenarioFile(file) })));
   const issues = sortIssues(results.flatMap(({ result }) => (result.ok ? [] : result.issues)));
   if (issues.length > 0) {

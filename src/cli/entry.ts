@@ -11,7 +11,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.stderr.write(`kubeknock: ${signal} again: exiting now; probe pods may be left behind (run "kubeknock cleanup")\n`);
       process.exit(130);
     }
-    process.stderr.write(`kubeknock: ${signal} received: cleaning up (press Ctrl-C again to exit at once)\n`);
+    // main says what happens next: a live run cleans up, anything else stops at once.
     controller.abort(new Error(`interrupted by ${signal}`));
   });
 }
@@ -29,3 +29,6 @@ const code = await main(process.argv.slice(2), {
 });
 await stdout.settled();
 process.exitCode = exitCodeAfterOutput(code, stdout, process.stderr);
+// After an interrupt, work the command abandoned (a pending read, an open socket) must not keep the
+// process alive.
+if (controller.signal.aborted) process.exit();

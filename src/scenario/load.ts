@@ -3,6 +3,7 @@
  * problem of every file comes back at once.
  */
 import { readFile } from 'node:fs/promises';
+import { notRegularFile } from './file-kind.js';
 import { InputError, type InputIssue } from '../app/errors.js';
 import type { Scenario } from '../model/scenario.js';
 import { normalizeScenario } from './normalize.js';
@@ -26,6 +27,8 @@ export function parseScenario(file: string, text: string): ParseResult {
 }
 
 export async function readScenarioFile(file: string): Promise<ParseResult> {
+  const problem = file === '' ? 'an empty file name; name a scenario file' : await notRegularFile(file);
+  if (problem) return { ok: false, issues: [{ file, line: 0, path: '', message: problem }] };
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -39,12 +42,18 @@ export async function readScenarioFile(file: string): Promise<ParseResult> {
 
 /** Reads every file; throws one InputError listing the issues of all of them. */
 export async function loadScenarios(files: readonly string[]): Promise<Scenario[]> {
+  requireFiles(files);
   const results = await Promise.all(files.map(readScenarioFile));
   const issues = sortIssues(results.flatMap((r) => (r.ok ? [] : r.issues)));
   if (issues.length > 0) {
     throw new InputError(`${issues.length} problem${issues.length === 1 ? '' : 's'} in ${files.length === 1 ? files[0] : 'the scenario files'}; nothing was sent to the cluster`, issues);
   }
   return results.flatMap((r) => (r.ok ? [r.scenario] : []));
+}
+
+/** A command given no scenario at all must not pass on nothing (a run of zero checks is no success). */
+export function requireFiles(files: readonly string[]): void {
+  if (files.length === 0) throw new InputError('no scenario files given: name at least one scenario file (YAML)');
 }
 
 /** File by file, top to bottom: the order in which a person fixes them. */

@@ -3,7 +3,7 @@
  * the reader before the first byte (as `| head -0` would), or pointed at /dev/full. Only a real
  * process has real stream errors: in-process tests cannot show how Node reacts to EPIPE or ENOSPC.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './cli.js';
@@ -17,6 +17,17 @@ export interface SpawnResult {
 }
 
 export function spawnCli(args: readonly string[], mode: StdoutMode, env: Readonly<Record<string, string>> = {}): Promise<SpawnResult> {
+  return startCli(args, mode, env).done;
+}
+
+export interface StartedCli {
+  readonly child: ChildProcess;
+  readonly done: Promise<SpawnResult>;
+  /** stderr so far. */
+  stderr(): string;
+}
+
+export function startCli(args: readonly string[], mode: StdoutMode, env: Readonly<Record<string, string>> = {}): StartedCli {
   // The shell waits for a line on stdin before it execs node: the test closes its end of the stdout
   // pipe first, so the CLI's very first write meets a reader that is gone, every time.
   const argv = ['-c', 'read go; exec "$@"', 'sh', process.execPath, join(REPO, 'bin/kubeknock'), ...args];
@@ -41,8 +52,9 @@ export function spawnCli(args: readonly string[], mode: StdoutMode, env: Readonl
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     go();
   }
-  return new Promise((resolve, reject) => {
+  const done = new Promise<SpawnResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+  return { child, done, stderr: () => stderr };
 }

@@ -78,6 +78,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
       ctx.exitCode = await dryRun({ files: argv.scenario, overrides, output: argv.output === 'json' ? 'json' : 'text', runId: argv['run-id'] ?? 'dry-run', clusterDomain: argv['cluster-domain'] }, (text) => io.stdout.write(text));
       return;
     }
+    ctx.cleansUpOnInterrupt = true;
     const progress = stepProgress(createProgress(io.stderr, { interactive: wantsSpinner(io) }));
     const { exitCode, reports } = await runCommand(
       {
