@@ -37,6 +37,8 @@ export function startCli(args: readonly string[], mode: StdoutMode, env: Readonl
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/nonexistent', NO_COLOR: '1', ...env },
     stdio: ['pipe', full ?? 'pipe', 'pipe'],
     timeout: 60_000,
+    // A hung CLI may ignore TERM (that is what some of these tests look for): do not leave it behind.
+    killSignal: 'SIGKILL',
   });
   if (full !== undefined) closeSync(full);
   let stdout = '';
