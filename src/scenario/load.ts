@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { notRegularFile } from './file-kind.js';
+import { decodeUtf8 } from './text-encoding.js';
 import { InputError, type InputIssue } from '../app/errors.js';
 import type { Scenario } from '../model/scenario.js';
 import { normalizeScenario } from './normalize.js';
@@ -29,14 +30,17 @@ export function parseScenario(file: string, text: string): ParseResult {
 export async function readScenarioFile(file: string): Promise<ParseResult> {
   const problem = file === '' ? 'an empty file name; name a scenario file' : await notRegularFile(file);
   if (problem) return { ok: false, issues: [{ file, line: 0, path: '', message: problem }] };
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : (error as Error).message;
     return { ok: false, issues: [{ file, line: 0, path: '', message: reason }] };
   }
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return { ok: false, issues: [{ file, line: 0, path: '', message: decoded.problem }] };
+  const text = decoded.text;
   return parseScenario(file, text);
 }
 

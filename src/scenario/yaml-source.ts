@@ -24,7 +24,10 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     file,
     line: lineAt(e.pos[0]),
     path: '',
-    message: `YAML: ${e.message.split('\n')[0] ?? e.message}`,
+    message:
+      e.code === 'MULTIPLE_DOCS'
+        ? `a second YAML document starts here ("---"); a scenario file holds exactly one scenario: put each in its own file (kubeknock run a.yaml b.yaml runs several)`
+        : `YAML: ${e.message.split('\n')[0] ?? e.message}`,
   }));
   return {
     file,
