@@ -74,7 +74,8 @@ export function skippedNotes(skipped: readonly SkippedObject[]): string[] {
   }
   return [...byFile].map(([file, kinds]) => {
     const list = [...kinds].map(([kind, count]) => `${count} ${kind}`).join(', ');
-    const policyKinds = [...new Set([...kinds.keys()].map((kind) => kind.replace(/ \(.*\)$/, '')).filter((kind) => /Policy$/.test(kind)))];
+    // `NetworkPolicy (projectcalico.org/v3)` keeps its API version: plain "NetworkPolicy" would read as the one kubeknock models.
+    const policyKinds = [...kinds.keys()].filter((kind) => /Policy( \(|$)/.test(kind));
     const warning = policyKinds.length > 0 ? `; ${policyKinds.join(', ')} objects also filter traffic, and kubeknock does not model them: its verdicts leave them out` : '';
     return `${file}: ignored ${list} (not a kind kubeknock reads)${warning}`;
   });

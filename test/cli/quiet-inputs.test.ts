@@ -74,7 +74,7 @@ metadata: {name: g}
     const { code, stderr } = await runCli(['lint', '-f', file]);
     expect(code).toBe(0);
     expect(stderr).toBe(
-      `kubeknock: note: ${file}: ignored 2 CiliumNetworkPolicy (cilium.io/v2), 1 GlobalNetworkPolicy (crd.projectcalico.org/v1) (not a kind kubeknock reads); CiliumNetworkPolicy, GlobalNetworkPolicy objects also filter traffic, and kubeknock does not model them: its verdicts leave them out\n`,
+      `kubeknock: note: ${file}: ignored 2 CiliumNetworkPolicy (cilium.io/v2), 1 GlobalNetworkPolicy (crd.projectcalico.org/v1) (not a kind kubeknock reads); CiliumNetworkPolicy (cilium.io/v2), GlobalNetworkPolicy (crd.projectcalico.org/v1) objects also filter traffic, and kubeknock does not model them: its verdicts leave them out\n`,
     );
   });
 
