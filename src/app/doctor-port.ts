@@ -6,6 +6,8 @@
 
 export type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
 import type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
+import type { ClusterPolicyScan } from '../model/cluster-policies.js';
+import type { PodInfo } from '../probe/cluster-port.js';
 
 /** A pod or DaemonSet of the cluster's system namespaces, as seen for CNI detection. */
 export interface SystemWorkload {
@@ -37,4 +39,13 @@ export interface DoctorPort {
   listNamespaces(): Promise<readonly NamespaceFacts[]>;
   /** Number of NetworkPolicies per namespace, across the cluster (namespaces without any are absent). */
   networkPolicyCounts(): Promise<ReadonlyMap<string, number>>;
+  /**
+   * kubeknock's probe pods (label app.kubernetes.io/managed-by=kubeknock) of every namespace, or of
+   * these namespaces when listing pods cluster-wide is forbidden; `scope` says which it was.
+   */
+  probePods(namespaces: readonly string[]): Promise<{ readonly scope: 'cluster' | 'namespaces'; readonly pods: readonly PodInfo[] }>;
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy: served versions and objects. */
+  clusterPolicies(): Promise<ClusterPolicyScan>;
+  /** Milliseconds since the epoch, for pod ages. */
+  now(): number;
 }

@@ -4,6 +4,9 @@
  */
 import { assertNever } from '../model/assert-never.js';
 import { describeError } from './errors.js';
+import { classifyLeftovers, describeLeftover, sweepable } from '../probe/leftovers.js';
+import { CLUSTER_POLICY_GROUP, describeClusterPolicy } from '../model/cluster-policies.js';
+import { IGNORE_CLUSTER_POLICIES_FLAG } from './cluster-policy-guard.js';
 import { detectCni, type CniReport } from './doctor-cni.js';
 import type { DoctorPort, NamespaceFacts } from './doctor-port.js';
 import { NAMESPACED_PERMISSIONS, clusterPermissions, permissionResource, type ApiPermission } from '../model/permissions.js';
@@ -81,6 +84,8 @@ export async function runDoctor(connect: () => DoctorPort, options: DoctorOption
     checks.push({ status: 'warn', title: 'CNI', detail: `could not list system workloads: ${cni.error}` });
   }
   checks.push(await wideOpenCheck(port, namespaces));
+  checks.push(await clusterPoliciesCheck(port, options.policyExpectations ?? false));
+  checks.push(await leftoversCheck(port, namespaces));
   return finish({ ...where, namespaces, checks, ...(cniReport ? { cni: cniReport } : {}) });
 }
 
@@ -193,6 +198,42 @@ async function wideOpenCheck(port: DoctorPort, namespaces: readonly string[]): P
   return yours.length > 0
     ? { status: 'warn', title, detail, fix: `${yours.join(', ')} ${yours.length > 1 ? 'have' : 'has'} no policy: expected denies there will fail` }
     : { status: 'ok', title, detail };
+}
+
+/** Cluster-scoped policy tiers the engine does not model: with `expect: policy` a run refuses them. */
+async function clusterPoliciesCheck(port: DoctorPort, policyExpectations: boolean): Promise<DoctorCheck> {
+  const title = 'cluster-scoped network policies';
+  const scan = await settle(() => port.clusterPolicies());
+  if (!scan.ok) return { status: 'warn', title, detail: `could not look for them: ${scan.error}` };
+  const { servedVersions, found, unreadable } = scan.value;
+  if (servedVersions.length === 0) return { status: 'ok', title, detail: `none (the API server does not serve ${CLUSTER_POLICY_GROUP})` };
+  const refused = policyExpectations ? 'fail' : 'warn';
+  const fix = `expect: policy, predict, explain and lint --from-cluster judge by NetworkPolicies alone and refuse to run here unless given ${IGNORE_CLUSTER_POLICIES_FLAG}; use expect: allow/deny where these objects apply`;
+  if (found.length > 0) {
+    return { status: refused, title, detail: `${found.length} object(s), which kubeknock's policy engine does not model yet: ${found.map(describeClusterPolicy).join(', ')}`, fix };
+  }
+  if (unreadable.length > 0) {
+    return { status: refused, title, detail: `${servedVersions.join(', ')} served, but the current user may not ${unreadable.join(', ')}`, fix: `ask for those list permissions; ${fix}` };
+  }
+  return { status: 'ok', title, detail: `${servedVersions.join(', ')} served, no objects` };
+}
+
+/** Probe pods left behind (a killed CLI, --keep, a run under way): listed with run id, phase and age. */
+async function leftoversCheck(port: DoctorPort, namespaces: readonly string[]): Promise<DoctorCheck> {
+  const title = 'leftover probe pods';
+  const found = await settle(() => port.probePods(namespaces));
+  if (!found.ok) return { status: 'warn', title, detail: `could not list probe pods: ${found.error}` };
+  const where = found.value.scope === 'cluster' ? 'in any namespace' : `in ${namespaces.join(', ')} (listing all namespaces was refused)`;
+  const leftovers = classifyLeftovers(found.value.pods, port.now()).filter((l) => l.state !== 'deleting');
+  if (leftovers.length === 0) return { status: 'ok', title, detail: `none ${where}` };
+  const finished = leftovers.filter(sweepable);
+  const live = leftovers.filter((l) => !sweepable(l));
+  const detail = `${leftovers.length} ${where}: ${leftovers.map((l) => `${describeLeftover(l)}${sweepable(l) ? '' : ' [within its deadline: maybe a run under way]'}`).join('; ')}`;
+  const fixes = [
+    ...(finished.length > 0 ? [`${finished.length} finished or past the deadline: the next run in their namespace removes them, or "kubeknock cleanup" now`] : []),
+    ...(live.length > 0 ? [`"kubeknock cleanup --run-id ID" removes a run's pods once you know it is not under way`] : []),
+  ];
+  return { status: 'warn', title, detail, fix: fixes.join('; ') };
 }
 
 type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };

@@ -11,10 +11,13 @@ import type { TargetFacts } from '../probe/plan.js';
 import type { ClusterPort } from '../probe/cluster-port.js';
 import { preflight } from '../probe/preflight.js';
 import { runScenario, type RunProgress } from '../probe/runner.js';
+import { describeLeftover } from '../probe/leftovers.js';
+import { sweepLeftovers } from '../probe/sweep.js';
 import { renderReports, type ReportFormat } from '../report/format.js';
 import { loadScenarios } from '../scenario/load.js';
 import type { EngineOptions } from '../policy/index.js';
 import { InputError, describeError, formatIssue } from './errors.js';
+import { guardClusterPolicies, type ClusterPolicyScanner } from './cluster-policy-guard.js';
 import { policyExpectations, type PolicyObjectSource } from './policy-expectations.js';
 import { notStartedReport } from './not-started-report.js';
 import { checkReportTarget, writeReportFile } from './report-file.js';
@@ -43,6 +46,8 @@ export interface RunRequest {
   readonly width?: number;
   /** How `expect: policy` judges ipBlock peers against pod IPs (the CNI decides; Cilium does not match them). */
   readonly policyEngine?: EngineOptions;
+  /** Derive `expect: policy` expectations even where cluster-scoped network policies exist. */
+  readonly ignoreClusterPolicies?: boolean;
 }
 
 export interface RunDeps {
@@ -58,6 +63,10 @@ export interface RunDeps {
    * scenario has such checks (it needs cluster-wide list on those kinds).
    */
   readonly readPolicyObjects?: PolicyObjectSource;
+  /** Looks for AdminNetworkPolicy & co. before a run with `expect: policy` checks creates anything. */
+  readonly scanClusterPolicies?: ClusterPolicyScanner;
+  /** Warnings that are not progress (stderr). */
+  readonly warn?: (text: string) => void;
 }
 
 export interface RunOutcome {
@@ -80,23 +89,32 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
       deps.progress.step(`checking that ${scenario.file} matches the cluster at ${cluster.server}`);
       prepared.push({ scenario, facts: await preflight(scenario, cluster), runId: runIdOf(index) });
     }
+    if (deps.scanClusterPolicies && scenarios.some((s) => s.checks.some((c) => c.expect === 'policy'))) {
+      await guardClusterPolicies(deps.scanClusterPolicies, {
+        ignore: request.ignoreClusterPolicies ?? false,
+        doing: 'deriving the expectations of expect: policy checks',
+        warn: deps.warn ?? ((text) => deps.progress.step(text)),
+      });
+    }
   } catch (error) {
     // Nothing was created; the report file still says why, so CI never reads a stale or missing one.
     if (request.reportFile) {
-      const failed = scenarios[prepared.length]?.file ?? '';
+      // The scenario whose preflight threw; none when a check across all of them did.
+      const failed = cluster ? scenarios[prepared.length] : undefined;
       const reports = scenarios.map((scenario, index) =>
         notStartedReport(scenario, {
           runId: prepared[index]?.runId ?? runIdOf(index),
           toolVersion: deps.toolVersion,
           at: deps.clock.now(),
           ...(cluster ? { server: cluster.server } : {}),
-          error: { kind: 'preflight', message: index === prepared.length || !cluster ? errorText(error) : `not started because the preflight of ${failed} failed` },
+          error: { kind: 'preflight', message: !failed || index === prepared.length ? errorText(error) : `not started because the preflight of ${failed.file} failed` },
         }),
       );
       await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false }));
     }
     throw error;
   }
+  await sweepBeforeRun(cluster, prepared.map((p) => p.scenario), deps);
 
   const reports: RunReport[] = [];
   for (const [index, { scenario, facts, runId }] of prepared.entries()) {
@@ -141,6 +159,27 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
 function errorText(error: unknown): string {
   if (error instanceof InputError && error.issues.length > 0) return `${error.message}: ${error.issues.map(formatIssue).join('; ')}`;
   return describeError(error);
+}
+
+/**
+ * Every run removes, in the namespaces it is about to use, the probe pods that earlier runs left
+ * behind and that can serve nobody any more (a CLI killed with SIGKILL leaves them `Failed` at their
+ * deadline, forever). A sweep that fails does not stop the run: it is housekeeping, said on stderr.
+ */
+async function sweepBeforeRun(cluster: ClusterPort, scenarios: readonly Scenario[], deps: RunDeps): Promise<void> {
+  const namespaces = [...new Set(scenarios.flatMap((s) => [...s.actors.values()].map((actor) => actor.namespace)))].sort();
+  try {
+    const { removed, live } = await sweepLeftovers(cluster, namespaces, deps.clock);
+    if (removed.length > 0) {
+      deps.progress.step(`removed ${removed.length} probe pod(s) that earlier runs left behind: ${removed.map(describeLeftover).join('; ')}`);
+    }
+    if (live.length > 0) {
+      const runs = [...new Set(live.map((l) => l.runId ?? '?'))].sort();
+      deps.progress.step(`left alone ${live.length} probe pod(s) of other run(s) still within their deadline (${runs.map((r) => `run ${r}`).join(', ')}); "kubeknock cleanup --run-id ID" removes them`);
+    }
+  } catch (error) {
+    deps.progress.step(`could not remove the probe pods earlier runs left behind (${describeError(error)}); "kubeknock cleanup" does it`);
+  }
 }
 
 /** The exit code of several runs: an interrupt wins, then a broken run (2), then a failed check (1). */

@@ -1,7 +1,10 @@
 /** The doctor's questions answered by a real API server (read-only: version, access reviews, lists). */
 import { AppsV1Api, AuthorizationV1Api, CoreV1Api, NetworkingV1Api, VersionApi, type V1PodSpec } from '@kubernetes/client-node';
 import type { AccessAnswer, AccessQuestion, DoctorPort, NamespaceFacts, SystemWorkload } from '../app/doctor-port.js';
+import { managedSelector } from '../model/labels.js';
 import { reviewAccess } from './access-review.js';
+import { createKubeCluster } from './kube-cluster.js';
+import { scanClusterPolicies } from './cluster-policies.js';
 import { ApiCalls } from './api-calls.js';
 import { apiStatusCode } from './api-error.js';
 import type { LoadedKubeConfig } from './kubeconfig.js';
@@ -68,6 +71,21 @@ export function createClusterInspector(loaded: LoadedKubeConfig): DoctorPort {
       }
       return counts;
     },
+
+    async probePods(namespaces: readonly string[]) {
+      const pods = createKubeCluster(loaded);
+      try {
+        return { scope: 'cluster' as const, pods: await pods.listPods(managedSelector()) };
+      } catch (error) {
+        if (apiStatusCode(error instanceof Error ? error.cause : undefined) !== 403) throw error;
+        const perNamespace = await Promise.all(namespaces.map((namespace) => pods.listPods(managedSelector(), namespace)));
+        return { scope: 'namespaces' as const, pods: perNamespace.flat() };
+      }
+    },
+
+    clusterPolicies: () => scanClusterPolicies(kc, calls),
+
+    now: () => Date.now(),
   };
 }
 

@@ -207,12 +207,20 @@ class KubeCluster implements ClusterPort {
 function podInfo(pod: V1Pod): PodInfo {
   const ip = pod.status?.podIP;
   const phase = pod.status?.phase;
+  const reason = pod.status?.reason;
+  const created = pod.metadata?.creationTimestamp;
+  const started = pod.status?.startTime;
+  const deadline = pod.spec?.activeDeadlineSeconds;
   return {
     namespace: pod.metadata?.namespace ?? '',
     name: pod.metadata?.name ?? '',
     labels: pod.metadata?.labels ?? {},
     ...(ip ? { ip } : {}),
     ...(phase ? { phase } : {}),
+    ...(reason ? { reason } : {}),
+    ...(created ? { createdAt: new Date(created).toISOString() } : {}),
+    ...(started ? { startedAt: new Date(started).toISOString() } : {}),
+    ...(deadline !== undefined ? { deadlineSeconds: deadline } : {}),
     deleting: pod.metadata?.deletionTimestamp !== undefined,
   };
 }

@@ -12,3 +12,8 @@ export function managedSelector(runId?: string): string {
   const base = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
   return runId ? `${base},${RUN_ID_LABEL}=${runId}` : base;
 }
+
+/** A pod kubeknock made (of any run): never a workload, never a target. */
+export function isProbePod(labels: Readonly<Record<string, string>>): boolean {
+  return labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
+}

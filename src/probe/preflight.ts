@@ -4,6 +4,7 @@
  * and leaves the cluster untouched.
  */
 import { InfraError, InputError, type InputIssue } from '../app/errors.js';
+import { isProbePod, RUN_ID_LABEL } from '../model/labels.js';
 import { PROBE_NAMESPACE_PERMISSIONS, permissionResource } from '../model/permissions.js';
 import type { Check, Scenario, SourceLocation } from '../model/scenario.js';
 import type { ClusterPort, PodInfo, ServiceInfo } from './cluster-port.js';
@@ -60,8 +61,12 @@ export async function preflight(scenario: Scenario, cluster: ClusterPort): Promi
       seen.add(`pods ${key}`);
       lookups.push(
         cluster.selectPods(target.namespace, target.selector).then((pods) => {
-          const running = pods.filter((p) => p.ip && !p.deleting && p.phase === 'Running');
-          if (running.length === 0) at(check.source, noPodsMessage(check, pods.length));
+          // Another run's probe pods carry workload labels too (a --keep run, a concurrent CI job, an
+          // overlapping audit); knocking on them would prove nothing about the workloads.
+          const probes = pods.filter((p) => isProbePod(p.labels));
+          const workloads = pods.filter((p) => !isProbePod(p.labels));
+          const running = workloads.filter((p) => p.ip && !p.deleting && p.phase === 'Running');
+          if (running.length === 0) at(check.source, noPodsMessage(check, workloads.length, probes));
           else selectedPods.set(key, running);
         }),
       );
@@ -120,9 +125,16 @@ function serviceProblem(service: ServiceInfo | undefined, namespace: string, nam
   return undefined;
 }
 
-function noPodsMessage(check: Check, matched: number): string {
+function noPodsMessage(check: Check, matched: number, probes: readonly PodInfo[]): string {
   const target = check.to;
   const where = target.type === 'pods' ? target.namespace : '';
+  if (matched === 0 && probes.length > 0) {
+    const runs = [...new Set(probes.map((p) => p.labels[RUN_ID_LABEL] ?? '?'))].sort();
+    return (
+      `the selector of ${check.toLabel} matches only kubeknock probe pods in namespace "${where}" (${probes.length}, of ${runs.map((r) => `run ${r}`).join(', ')}), ` +
+      'and probe pods are never targets; start the workloads it should select, or fix the selector'
+    );
+  }
   return matched === 0
     ? `no pod in namespace "${where}" matches the selector of ${check.toLabel}`
     : `${matched} pod(s) in namespace "${where}" match the selector of ${check.toLabel}, but none is Running with an IP`;

@@ -3,6 +3,10 @@ import { runDoctor, type DoctorCheck } from '../../src/app/doctor.js';
 import type { AccessQuestion, DoctorPort, NamespaceFacts, SystemWorkload } from '../../src/app/doctor-port.js';
 import { renderDoctor } from '../../src/app/doctor-render.js';
 import { InfraError } from '../../src/app/errors.js';
+import type { PodInfo } from '../../src/probe/cluster-port.js';
+import type { ClusterPolicyScan } from '../../src/model/cluster-policies.js';
+
+const NOW = Date.parse('2026-12-01T10:00:00Z');
 
 interface FakeCluster {
   readonly version?: string | Error;
@@ -12,6 +16,8 @@ interface FakeCluster {
   readonly namespaces?: readonly NamespaceFacts[];
   readonly policies?: Readonly<Record<string, number>>;
   readonly listNamespacesForbidden?: boolean;
+  readonly probePods?: readonly PodInfo[];
+  readonly clusterPolicies?: ClusterPolicyScan;
 }
 
 function fake(cluster: FakeCluster): DoctorPort {
@@ -42,6 +48,13 @@ function fake(cluster: FakeCluster): DoctorPort {
     async networkPolicyCounts() {
       return new Map(Object.entries(cluster.policies ?? {}));
     },
+    async probePods() {
+      return { scope: 'cluster' as const, pods: cluster.probePods ?? [] };
+    },
+    async clusterPolicies() {
+      return cluster.clusterPolicies ?? { servedVersions: [], found: [], unreadable: [] };
+    },
+    now: () => NOW,
   };
 }
 
@@ -66,6 +79,8 @@ describe('runDoctor', () => {
       ['ok', 'Pod Security in production'],
       ['ok', 'CNI'],
       ['ok', 'namespaces without NetworkPolicy'],
+      ['ok', 'cluster-scoped network policies'],
+      ['ok', 'leftover probe pods'],
     ]);
     expect(find(report.checks, 'Pod Security in production')?.detail).toContain('enforce=restricted');
     expect(find(report.checks, 'CNI')?.detail).toContain('calico');
@@ -175,5 +190,50 @@ describe('renderDoctor', () => {
   it('json parses back to the report', async () => {
     const report = await runDoctor(() => fake({ workloads: [calico] }), { namespaces: [] });
     expect(JSON.parse(renderDoctor(report, 'json'))).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+
+  it('lists leftover probe pods with run id, phase and age, and says what removes them', async () => {
+    const labels = (runId: string) => ({ 'app.kubernetes.io/managed-by': 'kubeknock', 'kubeknock.dev/run-id': runId });
+    const at = (secondsAgo: number) => new Date(NOW - secondsAgo * 1000).toISOString();
+    const report = await runDoctor(
+      () =>
+        fake({
+          workloads: [calico],
+          namespaces: [production],
+          policies: { production: 2 },
+          probePods: [
+            { namespace: 'production', name: 'kubeknock-db-x1', labels: labels('dead'), phase: 'Failed', reason: 'DeadlineExceeded', createdAt: at(3700), startedAt: at(3699), deadlineSeconds: 900, deleting: false },
+            { namespace: 'production', name: 'kubeknock-db-x2', labels: labels('busy'), phase: 'Running', createdAt: at(30), startedAt: at(29), deadlineSeconds: 900, deleting: false },
+          ],
+        }),
+      { namespaces: ['production'] },
+    );
+    const check = find(report.checks, 'leftover probe pods');
+    expect(check?.status).toBe('warn');
+    expect(check?.detail).toBe(
+      '2 in any namespace: production/kubeknock-db-x1 (run dead, Failed/DeadlineExceeded, 61m old); production/kubeknock-db-x2 (run busy, Running, 30s old) [within its deadline: maybe a run under way]',
+    );
+    expect(check?.fix).toContain('the next run in their namespace removes them, or "kubeknock cleanup" now');
+    expect(report.canRun, 'leftovers do not stop a run').toBe(true);
+    const clean = await runDoctor(() => fake({ workloads: [calico], namespaces: [production], policies: { production: 2 } }), { namespaces: ['production'] });
+    expect(find(clean.checks, 'leftover probe pods')).toEqual({ status: 'ok', title: 'leftover probe pods', detail: 'none in any namespace' });
+  });
+
+  it('reports cluster-scoped network policies: a warning, a failure when the scenarios derive expectations', async () => {
+    const clusterPolicies: ClusterPolicyScan = {
+      servedVersions: ['policy.networking.k8s.io/v1alpha1'],
+      found: [{ kind: 'AdminNetworkPolicy', apiVersion: 'policy.networking.k8s.io/v1alpha1', name: 'deny-egress' }],
+      unreadable: [],
+    };
+    const base = { workloads: [calico], namespaces: [production], policies: { production: 2 }, clusterPolicies };
+    const plain = await runDoctor(() => fake(base), { namespaces: ['production'] });
+    const check = find(plain.checks, 'cluster-scoped network policies');
+    expect(check).toMatchObject({ status: 'warn', detail: "1 object(s), which kubeknock's policy engine does not model yet: AdminNetworkPolicy deny-egress (policy.networking.k8s.io/v1alpha1)" });
+    expect(check?.fix).toContain('--ignore-cluster-policies');
+    const withPolicy = await runDoctor(() => fake(base), { namespaces: ['production'], policyExpectations: true });
+    expect(find(withPolicy.checks, 'cluster-scoped network policies')?.status).toBe('fail');
+    expect(withPolicy.canRun).toBe(false);
+    const served = await runDoctor(() => fake({ ...base, clusterPolicies: { ...clusterPolicies, found: [] } }), { namespaces: ['production'] });
+    expect(find(served.checks, 'cluster-scoped network policies')).toMatchObject({ status: 'ok', detail: 'policy.networking.k8s.io/v1alpha1 served, no objects' });
   });
 });

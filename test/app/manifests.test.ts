@@ -102,6 +102,9 @@ describe('cronJobManifests', () => {
       'list /pods',
       'list /services',
       'list networking.k8s.io/networkpolicies',
+      'list policy.networking.k8s.io/adminnetworkpolicies',
+      'list policy.networking.k8s.io/baselineadminnetworkpolicies',
+      'list policy.networking.k8s.io/clusternetworkpolicies',
     ]);
   });
 

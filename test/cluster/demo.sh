@@ -54,7 +54,7 @@ else
     bash "$REPO_DIR/test/cluster/up.sh" >/dev/null
   fi
   export KUBECONFIG="$STATE_DIR/kubeconfig"
-  KUBECTL=("$K8S_BIN/kubectl" --request-timeout=15s)
+  KUBECTL=(K --request-timeout=15s)
   # The test cluster cannot pull: use the busybox image it imported.
   busybox_image=$(sed -n 's/^BUSYBOX_IMAGE=//p' "$STATE_DIR/cluster.env")
   run_args=(--image "$busybox_image" --image-pull-policy Never)

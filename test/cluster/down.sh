@@ -19,41 +19,11 @@ if [ -z "${KUBEKNOCK_STATE:-}" ] && [ -f "$DATA_DIR/owner" ]; then
   fi
 fi
 mkdir -p "$STATE_DIR/logs" 2>/dev/null || true
-KUBECTL="$K8S_BIN/kubectl"
-KCFG="$STATE_DIR/kubeconfig"
 CTR=(ctr --address "$CONTAINERD_SOCK" -n k8s.io)
 
-pid_of() { [ -f "$STATE_DIR/pids/$1.pid" ] && cat "$STATE_DIR/pids/$1.pid"; }
-alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
-# stop_daemons <grace seconds> <name...>: SIGTERM to each recorded pid at once, wait, then SIGKILL.
-stop_daemons() {
-  local grace="$1" name pid i pids=()
-  shift
-  for name in "$@"; do
-    pid=$(pid_of "$name") || continue
-    if alive "$pid"; then
-      log "stopping $name (pid $pid)"
-      kill -TERM "$pid" 2>/dev/null
-      pids+=("$pid")
-    fi
-    rm -f "$STATE_DIR/pids/$name.pid"
-  done
-  for ((i = 0; i < grace * 5; i++)); do
-    local any=0
-    for pid in "${pids[@]}"; do alive "$pid" && any=1; done
-    [ "$any" = 0 ] && return 0
-    sleep 0.2
-  done
-  for pid in "${pids[@]}"; do
-    alive "$pid" && { log "pid $pid did not stop in ${grace}s; SIGKILL"; kill -KILL "$pid" 2>/dev/null; }
-  done
-  sleep 0.3
-}
-stop_daemon() { stop_daemons "${2:-10}" "$1"; }
-
 apiserver_up() {
-  [ -x "$KUBECTL" ] && [ -f "$KCFG" ] && alive "$(pid_of kube-apiserver)" &&
-    "$KUBECTL" --kubeconfig="$KCFG" get --raw=/readyz >/dev/null 2>&1
+  [ -x "$K8S_BIN/kubectl" ] && [ -f "$STATE_DIR/kubeconfig" ] && alive "$(pid_of kube-apiserver)" &&
+    K get --raw=/readyz >/dev/null 2>&1
 }
 
 # 1. Policy enforcer, service proxy and controllers (so nothing recreates pods) first; then
@@ -68,7 +38,7 @@ fi
 #    IPs, veths and network namespaces).
 if apiserver_up && alive "$(pid_of kubelet)"; then
   log "deleting all pods"
-  "$KUBECTL" --kubeconfig="$KCFG" delete pods --all --all-namespaces --grace-period=0 --force \
+  K delete pods --all --all-namespaces --grace-period=0 --force \
     --wait=false >/dev/null 2>&1 || true
   for ((i = 0; i < 60; i++)); do
     n=$("${CTR[@]}" tasks ls -q 2>/dev/null | grep -c . || true)

@@ -55,3 +55,44 @@ CONTAINERD_SOCK="$RUN_DIR/containerd/containerd.sock"
 # of the binary test/busybox/build.sh produces, e.g. docker.io/library/busybox:1.35.0.
 PAUSE_IMAGE="localhost/kubeknock-pause:1"
 COREDNS_IMAGE="localhost/kubeknock/coredns:$COREDNS_VERSION"
+
+# kubectl against the test cluster (its admin kubeconfig under the state directory in use).
+K() { "$K8S_BIN/kubectl" --kubeconfig="$STATE_DIR/kubeconfig" "$@"; }
+
+# ---------------------------------------------------------------------------------------------------
+# Daemons. Each has a pid file ($STATE_DIR/pids/<name>.pid) and the command line it was started with
+# (<name>.cmd); a live pid whose command matches is left alone.
+pid_of() { [ -f "$STATE_DIR/pids/$1.pid" ] && cat "$STATE_DIR/pids/$1.pid"; }
+alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+is_running() { # is_running <name> <match>: the recorded pid lives and its command line contains <match>
+  local pid cmd
+  pid=$(pid_of "$1") || return 1
+  alive "$pid" || return 1
+  cmd=$({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null) || return 1
+  [[ "$cmd" == *"$2"* ]]
+}
+# stop_daemons <grace seconds> <name...>: SIGTERM to each recorded pid at once, wait, then SIGKILL.
+stop_daemons() {
+  local grace="$1" name pid i pids=()
+  shift
+  for name in "$@"; do
+    pid=$(pid_of "$name") || continue
+    if alive "$pid"; then
+      log "stopping $name (pid $pid)"
+      kill -TERM "$pid" 2>/dev/null
+      pids+=("$pid")
+    fi
+    rm -f "$STATE_DIR/pids/$name.pid" "$STATE_DIR/pids/$name.cmd"
+  done
+  for ((i = 0; i < grace * 5; i++)); do
+    local any=0
+    for pid in "${pids[@]}"; do alive "$pid" && any=1; done
+    [ "$any" = 0 ] && return 0
+    sleep 0.2
+  done
+  for pid in "${pids[@]}"; do
+    alive "$pid" && { log "pid $pid did not stop in ${grace}s; SIGKILL"; kill -KILL "$pid" 2>/dev/null; }
+  done
+  sleep 0.3
+}
+stop_daemon() { stop_daemons "${2:-10}" "$1"; } # stop_daemon <name> [grace seconds, default 10]

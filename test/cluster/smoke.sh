@@ -26,7 +26,6 @@ up_start=$SECONDS
 bash "$CLUSTER_DIR/up.sh" >/dev/null
 log "up took $((SECONDS - up_start)) s"
 . "$STATE_DIR/cluster.env"
-K() { "$K8S_BIN/kubectl" --kubeconfig="$KUBECONFIG" "$@"; }
 
 phase smoke-checks
 [ "$(K get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" = True ] &&

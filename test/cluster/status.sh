@@ -32,12 +32,11 @@ printf '  %-24s %s\n' cni-plugins "$(dpkg-query -W -f='${Version}' containernetw
 
 echo "== cluster"
 if [ -f "$STATE_DIR/kubeconfig" ] && [ -x "$K8S_BIN/kubectl" ]; then
-  K() { "$K8S_BIN/kubectl" --kubeconfig="$STATE_DIR/kubeconfig" --request-timeout=5s "$@"; }
-  if K get nodes -o wide 2>/dev/null; then
-    ready=$(K get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
+  if K --request-timeout=5s get nodes -o wide 2>/dev/null; then
+    ready=$(K --request-timeout=5s get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
     [ "$ready" = True ] || ok=0
     echo
-    K get pods -A -o wide 2>/dev/null || true
+    K --request-timeout=5s get pods -A -o wide 2>/dev/null || true
   else
     echo "  API server not reachable"
     ok=0

@@ -35,7 +35,6 @@ bash "$CLUSTER_DIR/build.sh"
 for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
   [ -x "$K8S_BIN/$b" ] || die "missing $K8S_BIN/$b"
 done
-KUBECTL="$K8S_BIN/kubectl"
 
 phase images-build
 busybox_bin=$(bash "$REPO_DIR/test/busybox/build.sh" | tail -n 1)
@@ -46,50 +45,51 @@ BUSYBOX_IMAGE="docker.io/library/busybox:$BUSYBOX_VERSION"
 IMG_CACHE="$CACHE_DIR/images"
 mkdir -p "$IMG_CACHE"
 
-pause_sum=$(sha256sum "$CLUSTER_DIR/images/pause.c" "$CLUSTER_DIR/images/make-image.sh" | sha256sum | cut -c1-12)
-PAUSE_TAR="$IMG_CACHE/kubeknock-pause-1-$pause_sum.tar"
-if [ ! -f "$PAUSE_TAR" ]; then
-  log "building $PAUSE_IMAGE"
-  t=$(mktemp -d)
-  gcc -static -O2 -o "$t/pause" "$CLUSTER_DIR/images/pause.c"
-  strip "$t/pause" 2>/dev/null || true
-  mkdir -p "$t/rootfs"
-  mv "$t/pause" "$t/rootfs/pause"
-  bash "$CLUSTER_DIR/images/make-image.sh" "$PAUSE_IMAGE" "$t/rootfs" "$PAUSE_TAR" '["/pause"]' 'null'
-  rm -rf "$t"
-fi
+# image_tar <name> <ref> <entrypoint json> <cmd json> <fill> <input file...>: the cached docker-save
+# tarball of <ref>, whose root filesystem the function <fill> writes into the directory it is given.
+# Keyed by the content of the inputs and of make-image.sh, so a changed input builds it again.
+image_tar() {
+  local name="$1" ref="$2" entrypoint="$3" cmd="$4" fill="$5" sum tar t
+  shift 5
+  sum=$(cat "$@" "$CLUSTER_DIR/images/make-image.sh" | sha256sum | cut -c1-12)
+  tar="$IMG_CACHE/$name-$sum.tar"
+  if [ ! -f "$tar" ]; then
+    log "building $ref"
+    t=$(mktemp -d)
+    mkdir -p "$t/rootfs"
+    # (errexit does not reach into a command substitution: each step says when it fails)
+    "$fill" "$t/rootfs" || die "filling the root filesystem of $ref failed"
+    bash "$CLUSTER_DIR/images/make-image.sh" "$ref" "$t/rootfs" "$tar" "$entrypoint" "$cmd" || die "packing $ref failed"
+    rm -rf "$t"
+  fi
+  echo "$tar"
+}
 
-bb_sum=$( (sha256sum "$busybox_bin"; sha256sum "$CLUSTER_DIR/images/make-image.sh") | sha256sum | cut -c1-12)
-BUSYBOX_TAR="$IMG_CACHE/busybox-$BUSYBOX_VERSION-$bb_sum.tar"
-if [ ! -f "$BUSYBOX_TAR" ]; then
-  log "building $BUSYBOX_IMAGE from $busybox_bin"
-  t=$(mktemp -d)
-  r="$t/rootfs"
+fill_pause() {
+  gcc -static -O2 -o "$1/pause" "$CLUSTER_DIR/images/pause.c"
+  strip "$1/pause" 2>/dev/null || true
+}
+# Like the official busybox image: every applet a hard link to /bin/busybox, root and nobody users.
+fill_busybox() {
+  local r="$1" applet
   mkdir -p "$r/bin" "$r/etc" "$r/root" "$r/home" "$r/tmp" "$r/var/www" "$r/usr/bin" "$r/usr/sbin"
   chmod 1777 "$r/tmp"
   chmod 700 "$r/root"
   install -m 0755 "$busybox_bin" "$r/bin/busybox"
-  # Like the official image: every applet is a hard link to /bin/busybox.
   for applet in $("$busybox_bin" --list); do
     [ "$applet" = busybox ] || ln -f "$r/bin/busybox" "$r/bin/$applet"
   done
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n' >"$r/etc/passwd"
   printf 'root:x:0:\nnobody:x:65534:\n' >"$r/etc/group"
-  bash "$CLUSTER_DIR/images/make-image.sh" "$BUSYBOX_IMAGE" "$r" "$BUSYBOX_TAR" 'null' '["sh"]'
-  rm -rf "$t"
-fi
-
-coredns_sum=$( (sha256sum "$COREDNS_BIN/coredns"; sha256sum "$CLUSTER_DIR/images/make-image.sh") | sha256sum | cut -c1-12)
-COREDNS_TAR="$IMG_CACHE/coredns-$COREDNS_VERSION-$coredns_sum.tar"
-if [ ! -f "$COREDNS_TAR" ]; then
-  log "building $COREDNS_IMAGE"
-  t=$(mktemp -d)
-  mkdir -p "$t/rootfs/etc"
-  install -m 0755 "$COREDNS_BIN/coredns" "$t/rootfs/coredns"
-  printf 'root:x:0:0:root:/root:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$t/rootfs/etc/passwd"
-  bash "$CLUSTER_DIR/images/make-image.sh" "$COREDNS_IMAGE" "$t/rootfs" "$COREDNS_TAR" '["/coredns"]' 'null'
-  rm -rf "$t"
-fi
+}
+fill_coredns() {
+  mkdir -p "$1/etc"
+  install -m 0755 "$COREDNS_BIN/coredns" "$1/coredns"
+  printf 'root:x:0:0:root:/root:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$1/etc/passwd"
+}
+PAUSE_TAR=$(image_tar kubeknock-pause-1 "$PAUSE_IMAGE" '["/pause"]' 'null' fill_pause "$CLUSTER_DIR/images/pause.c")
+BUSYBOX_TAR=$(image_tar "busybox-$BUSYBOX_VERSION" "$BUSYBOX_IMAGE" 'null' '["sh"]' fill_busybox "$busybox_bin")
+COREDNS_TAR=$(image_tar "coredns-$COREDNS_VERSION" "$COREDNS_IMAGE" '["/coredns"]' 'null' fill_coredns "$COREDNS_BIN/coredns")
 
 # ---------------------------------------------------------------------------------------------------
 phase host
@@ -232,27 +232,7 @@ mkdir -p "$STATE_DIR/external/www"
 printf 'kubeknock external stand-in %s\n' "$EXTERNAL_IP" >"$STATE_DIR/external/www/index.html"
 
 # ---------------------------------------------------------------------------------------------------
-# Process helpers. Every daemon gets a pid file; a live pid whose command matches is left alone.
-is_running() {
-  local f="$STATE_DIR/pids/$1.pid" pid
-  [ -f "$f" ] || return 1
-  pid=$(cat "$f")
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  local cmd
-  cmd=$({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null) || return 1
-  [[ "$cmd" == *"$2"* ]]
-}
-stop_daemon() { # stop_daemon <name>: SIGTERM the recorded pid, SIGKILL after 10 s
-  local f="$STATE_DIR/pids/$1.pid" pid i
-  [ -f "$f" ] || return 0
-  pid=$(cat "$f")
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$f" "${f%.pid}.cmd"
-}
+# Process helpers (pid files, is_running and stop_daemon are in lib.sh).
 # write_config <file> <daemon>: writes stdin to <file>; if the content changed, the daemon (when
 # running) is stopped so that start_daemon starts it again with the new configuration.
 write_config() {
@@ -355,10 +335,10 @@ write_kubeconfig() { # <file> <cert name> <server>
   local f="$1" cert="$2" server="$3"
   [ -f "$f" ] && [ "$f" -nt "$PKI/$cert.crt" ] && grep -q "$server" "$f" && return 0
   rm -f "$f"
-  "$KUBECTL" config --kubeconfig="$f" set-cluster kubeknock --server="$server" --certificate-authority="$PKI/ca.crt" --embed-certs=true >/dev/null
-  "$KUBECTL" config --kubeconfig="$f" set-credentials "$cert" --client-certificate="$PKI/$cert.crt" --client-key="$PKI/$cert.key" --embed-certs=true >/dev/null
-  "$KUBECTL" config --kubeconfig="$f" set-context kubeknock --cluster=kubeknock --user="$cert" >/dev/null
-  "$KUBECTL" config --kubeconfig="$f" use-context kubeknock >/dev/null
+  "$K8S_BIN/kubectl" config --kubeconfig="$f" set-cluster kubeknock --server="$server" --certificate-authority="$PKI/ca.crt" --embed-certs=true >/dev/null
+  "$K8S_BIN/kubectl" config --kubeconfig="$f" set-credentials "$cert" --client-certificate="$PKI/$cert.crt" --client-key="$PKI/$cert.key" --embed-certs=true >/dev/null
+  "$K8S_BIN/kubectl" config --kubeconfig="$f" set-context kubeknock --cluster=kubeknock --user="$cert" >/dev/null
+  "$K8S_BIN/kubectl" config --kubeconfig="$f" use-context kubeknock >/dev/null
   chmod 600 "$f"
 }
 KUBECONFIG_FILE="$STATE_DIR/kubeconfig"
@@ -368,7 +348,6 @@ write_kubeconfig "$STATE_DIR/config/scheduler.kubeconfig" scheduler "https://127
 write_kubeconfig "$STATE_DIR/config/kube-proxy.kubeconfig" kube-proxy "https://$NODE_IP:6443"
 write_kubeconfig "$STATE_DIR/config/kubelet.kubeconfig" kubelet-client "https://$NODE_IP:6443"
 export KUBECONFIG="$KUBECONFIG_FILE"
-K() { "$KUBECTL" --kubeconfig="$KUBECONFIG_FILE" "$@"; }
 
 # ---------------------------------------------------------------------------------------------------
 phase containerd
@@ -576,7 +555,7 @@ wait_for "node $NODE_NAME registered" 120 K get node "$NODE_NAME" ||
   { check_alive kubelet "$K8S_BIN/kubelet"; die "node did not register"; }
 wait_for "node $NODE_NAME Ready" 180 K wait --for=condition=Ready "node/$NODE_NAME" --timeout=5s ||
   { tail -n 40 "$STATE_DIR/logs/kubelet.log" >&2; die "node not Ready"; }
-wait_for "podCIDR assigned" 60 bash -c "[ -n \"\$('$KUBECTL' --kubeconfig='$KUBECONFIG_FILE' get node $NODE_NAME -o jsonpath='{.spec.podCIDR}')\" ]" ||
+wait_for "podCIDR assigned" 60 bash -c "[ -n \"\$('$K8S_BIN/kubectl' --kubeconfig='$KUBECONFIG_FILE' get node $NODE_NAME -o jsonpath='{.spec.podCIDR}')\" ]" ||
   die "no podCIDR on the node"
 
 phase kube-router

@@ -73,11 +73,18 @@ describe('buildRbac from the permission list doctor checks', () => {
     expect(grants(rulesOf(objects, 'ClusterRole'))).toEqual(['get /namespaces']);
   });
 
-  it('with expect: policy the ClusterRole adds the four cluster-wide lists', () => {
+  it('with expect: policy the ClusterRole adds the cluster-wide lists, cluster-scoped policy kinds included', () => {
     const withPolicy = buildRbac({ identity, namespaces: ['shop'], namespaced: NAMESPACED_PERMISSIONS, cluster: clusterPermissions(true) });
-    expect(grants(rulesOf(withPolicy, 'ClusterRole'))).toEqual(
-      ['get /namespaces', 'list /namespaces', 'list /pods', 'list /services', 'list networking.k8s.io/networkpolicies'],
-    );
+    expect(grants(rulesOf(withPolicy, 'ClusterRole'))).toEqual([
+      'get /namespaces',
+      'list /namespaces',
+      'list /pods',
+      'list /services',
+      'list networking.k8s.io/networkpolicies',
+      'list policy.networking.k8s.io/adminnetworkpolicies',
+      'list policy.networking.k8s.io/baselineadminnetworkpolicies',
+      'list policy.networking.k8s.io/clusternetworkpolicies',
+    ]);
     expect(grants(rulesOf(withPolicy, 'ClusterRole'))).toEqual(used([...CLUSTER_PERMISSIONS.filter((p) => p.verb === 'get'), ...POLICY_EXPECTATION_PERMISSIONS]));
   });
 

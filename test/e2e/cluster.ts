@@ -107,9 +107,10 @@ afterAll(() => rmSync(scenarioDir, { recursive: true, force: true }));
 
 /**
  * Writes a scenario for the test cluster: its busybox image (never pulled), the given defaults, and
- * `spec` lines (actors, targets, checks) as written in the test. Returns the file's path.
+ * `spec` lines (actors, targets, checks) as written in the test, and any further `pod` settings
+ * (`deadlineSeconds: 60`). Returns the file's path.
  */
-export function writeScenario(name: string, spec: string, defaults = 'timeoutSeconds: 2, attempts: 2, settleSeconds: 2'): string {
+export function writeScenario(name: string, spec: string, defaults = 'timeoutSeconds: 2, attempts: 2, settleSeconds: 2', podSettings = ''): string {
   const file = join(scenarioDir, `${name}.yaml`);
   writeFileSync(
     file,
@@ -117,7 +118,7 @@ export function writeScenario(name: string, spec: string, defaults = 'timeoutSec
 kind: Scenario
 metadata: {name: ${name}}
 spec:
-  defaults: {${defaults}, pod: {image: "${IMAGE}", imagePullPolicy: Never}}
+  defaults: {${defaults}, pod: {image: "${IMAGE}", imagePullPolicy: Never${podSettings ? `, ${podSettings}` : ''}}}
 ${spec}`,
   );
   return file;

@@ -37,6 +37,10 @@ export interface FakeApiOptions {
   readonly readsUntilGone?: number;
   /** Events per namespace, served filtered by `involvedObject.name`. */
   readonly events?: Readonly<Record<string, readonly Json[]>>;
+  /** Served versions of policy.networking.k8s.io → plural → objects (absent: the group is not served). */
+  readonly clusterPolicies?: Readonly<Record<string, Readonly<Record<string, readonly Json[]>>>>;
+  /** Plurals of policy.networking.k8s.io whose list RBAC refuses. */
+  readonly forbidClusterPolicies?: readonly string[];
 }
 
 const status = (code: number, reason: string, message: string): Json => ({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code });
@@ -55,6 +59,18 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
     const method = req.method ?? 'GET';
     let m: RegExpExecArray | null;
     if (path === '/version') return [200, { major: '1', minor: '34', gitVersion: 'v1.34.2' }];
+    if (path === '/apis') {
+      const versions = Object.keys(options.clusterPolicies ?? {}).map((version) => ({ groupVersion: `policy.networking.k8s.io/${version}`, version }));
+      const groups = [{ name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }] }, ...(versions.length ? [{ name: 'policy.networking.k8s.io', versions }] : [])];
+      return [200, { kind: 'APIGroupList', apiVersion: 'v1', groups }];
+    }
+    if ((m = /^\/apis\/policy\.networking\.k8s\.io\/([^/]+)\/([^/]+)$/.exec(path))) {
+      const [version, plural] = [m[1]!, m[2]!];
+      const items = options.clusterPolicies?.[version]?.[plural];
+      if (!items) return [404, status(404, 'NotFound', 'the server could not find the requested resource')];
+      if (options.forbidClusterPolicies?.includes(plural)) return [403, status(403, 'Forbidden', `${plural}.policy.networking.k8s.io is forbidden: cannot list resource`)];
+      return [200, { metadata: {}, items }];
+    }
     if (method === 'POST' && path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
       const review = JSON.parse(body) as { spec: { resourceAttributes: { verb: string; resource: string; subresource?: string; namespace?: string } } };
       const a = review.spec.resourceAttributes;

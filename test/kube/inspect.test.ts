@@ -47,6 +47,8 @@ describe('createClusterInspector', () => {
       'ok Pod Security in production',
       'warn CNI',
       'warn namespaces without NetworkPolicy',
+      'ok cluster-scoped network policies',
+      'ok leftover probe pods',
     ]);
   });
 });

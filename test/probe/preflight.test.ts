@@ -94,3 +94,36 @@ describe('preflight', () => {
     expect([...facts.selectedPods.values()].flat().map((p) => p.name)).toEqual(['w1']);
   });
 });
+
+describe('preflight never targets probe pods', () => {
+  const probeLabels = (runId: string) => ({ app: 'w', 'app.kubernetes.io/managed-by': 'kubeknock', 'kubeknock.dev/run-id': runId });
+  const check = '    - {from: client, to: {pods: {namespace: apps, matchLabels: {app: w}}, port: 80, select: each}, expect: allow}\n';
+
+  it('leaves out the probe pods of other runs that a pods selector matches', async () => {
+    fake = new FakeCluster({
+      namespaces: ['apps', 'elsewhere'],
+      existingPods: [
+        { namespace: 'apps', name: 'w1', labels: { app: 'w' }, ip: '10.244.0.9', phase: 'Running', deleting: false },
+        { namespace: 'apps', name: 'kubeknock-w-keep1', labels: probeLabels('kept'), ip: '10.244.0.10', phase: 'Running', deleting: false },
+      ],
+    });
+    const facts = await preflight(scenario(check), fake);
+    expect([...facts.selectedPods.values()].flat().map((p) => p.name)).toEqual(['w1']);
+  });
+
+  it('refuses a selector that matches only probe pods, naming their runs', async () => {
+    fake = new FakeCluster({
+      namespaces: ['apps', 'elsewhere'],
+      existingPods: [
+        { namespace: 'apps', name: 'kubeknock-w-a', labels: probeLabels('run-b'), ip: '10.244.0.10', phase: 'Running', deleting: false },
+        { namespace: 'apps', name: 'kubeknock-w-b', labels: probeLabels('run-a'), ip: '10.244.0.11', phase: 'Running', deleting: false },
+      ],
+    });
+    const error = await preflight(scenario(check), fake).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).issues.map((i) => i.message)).toEqual([
+      'the selector of pods/apps/app=w:80 matches only kubeknock probe pods in namespace "apps" (2, of run run-a, run run-b), and probe pods are never targets; start the workloads it should select, or fix the selector',
+    ]);
+    expect(fake.created).toEqual([]);
+  });
+});

@@ -5,7 +5,6 @@
  * and the real classifier, and only the Kubernetes API is simulated.
  */
 import { createServer, type Server } from 'node:net';
-import { MANAGED_BY_LABEL } from '../../src/model/labels.js';
 import type { LabelSelector } from '../../src/model/scenario.js';
 import {
   PodStartError,
@@ -56,7 +55,12 @@ export class FakeCluster implements ClusterPort {
   private nextIp = 10;
   private readonly applets: AppletDir = createAppletDir();
 
-  constructor(private readonly options: FakeClusterOptions = {}) {}
+  /** Pods that were there before the run (workloads, other runs' probe pods); deletable like ours. */
+  readonly existing = new Map<string, PodInfo>();
+
+  constructor(private readonly options: FakeClusterOptions = {}) {
+    for (const pod of options.existingPods ?? []) this.existing.set(`${pod.namespace}/${pod.name}`, pod);
+  }
 
   async namespacePhase(name: string): Promise<'Active' | 'Terminating' | undefined> {
     this.requests += 1;
@@ -121,7 +125,10 @@ export class FakeCluster implements ClusterPort {
   async deletePods(pods: readonly PodRef[]): Promise<void> {
     this.requests += pods.length;
     if (this.options.failDelete) throw new Error(`timed out waiting for ${pods.map((p) => p.name).join(', ')} to go away`);
-    for (const ref of pods) this.removePod(ref);
+    for (const ref of pods) {
+      this.removePod(ref);
+      if (this.existing.delete(`${ref.namespace}/${ref.name}`)) this.deleted.push(`${ref.namespace}/${ref.name}`);
+    }
   }
 
   /** Simulates a pod disappearing under the run (kubectl delete, eviction). */
@@ -134,14 +141,19 @@ export class FakeCluster implements ClusterPort {
     this.deleted.push(key);
   }
 
-  async listPods(labelSelector: string): Promise<readonly PodInfo[]> {
+  /** Understands the `k=v,k!=v` selectors kubeknock sends. */
+  async listPods(labelSelector: string, namespace?: string): Promise<readonly PodInfo[]> {
     this.requests += 1;
-    return [...this.pods.values()].filter((p) => labelSelector.includes(MANAGED_BY_LABEL) && p.labels[MANAGED_BY_LABEL] === 'kubeknock');
+    const terms = labelSelector.split(',').filter(Boolean).map((term) => /^([^!=]+)(!?=)(.*)$/.exec(term));
+    if (terms.some((t) => t === null)) throw new Error(`fake cluster: unsupported selector ${labelSelector}`);
+    return [...this.pods.values(), ...this.existing.values()].filter(
+      (p) => (namespace === undefined || p.namespace === namespace) && terms.every((t) => t !== null && (p.labels[t[1] ?? ''] === t[3]) === (t[2] === '=')),
+    );
   }
 
   async selectPods(namespace: string, selector: LabelSelector): Promise<readonly PodInfo[]> {
     this.requests += 1;
-    return (this.options.existingPods ?? []).filter(
+    return [...this.existing.values()].filter(
       (p) => p.namespace === namespace && Object.entries(selector.matchLabels ?? {}).every(([k, v]) => p.labels[k] === v),
     );
   }

@@ -1,6 +1,8 @@
 /** Flags shared by predict, explain and lint: where the objects come from and how ipBlock treats pod IPs. */
 import type { Argv } from 'yargs';
 import type { PolicySource } from '../../app/policy-input.js';
+import { guardClusterPolicies } from '../../app/cluster-policy-guard.js';
+import { scanClusterPolicies } from '../../cluster/cluster-policies.js';
 import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
 import { PROTOCOLS, type EngineOptions, type Protocol } from '../../policy/index.js';
 import { loadClusterConfig, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
@@ -11,6 +13,7 @@ export interface PolicySourceFlags extends ClusterFlags {
   readonly filename?: string[];
   readonly 'from-cluster': boolean;
   readonly 'ipblock-matches-pods': boolean;
+  readonly 'ignore-cluster-policies': boolean;
 }
 
 export function withPolicySourceFlags<T>(yargs: Argv<T>): Argv<T & PolicySourceFlags> {
@@ -21,6 +24,11 @@ export function withPolicySourceFlags<T>(yargs: Argv<T>): Argv<T & PolicySourceF
       type: 'boolean',
       default: true,
       describe: 'ipBlock peers match pod IPs (Calico does; Cilium does not: pass --no-ipblock-matches-pods)',
+    })
+    .option('ignore-cluster-policies', {
+      type: 'boolean',
+      default: false,
+      describe: 'With --from-cluster, judge by NetworkPolicies alone even where AdminNetworkPolicy/BaselineAdminNetworkPolicy/ClusterNetworkPolicy objects exist (refused otherwise)',
     })
     .check((argv) => {
       const files = (argv as { filename?: string[] }).filename ?? [];
@@ -38,7 +46,15 @@ export function policySource(flags: PolicySourceFlags, io: CliIO): PolicySource 
   if (!flags['from-cluster']) return { type: 'files', paths: flags.filename ?? [], cwd: io.cwd, note };
   return {
     type: 'cluster',
-    read: () => readClusterPolicyObjects(loadClusterConfig(flags, io).kc),
+    read: async () => {
+      const { kc } = loadClusterConfig(flags, io);
+      await guardClusterPolicies(() => scanClusterPolicies(kc), {
+        ignore: flags['ignore-cluster-policies'],
+        doing: 'verdicts',
+        warn: (text) => io.stderr.write(`kubeknock: warning: ${text}\n`),
+      });
+      return readClusterPolicyObjects(kc);
+    },
     note,
   };
 }

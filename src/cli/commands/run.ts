@@ -6,6 +6,7 @@ import { REPORT_FORMATS, type ReportFormat } from '../../report/format.js';
 import { createProgress } from '../../report/progress.js';
 import { VERSION } from '../../version.js';
 import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
+import { scanClusterPolicies } from '../../cluster/cluster-policies.js';
 import { connectCluster, loadClusterConfig, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import { defineCommand } from './index.js';
 import { dryRun } from '../../app/dry-run.js';
@@ -27,6 +28,7 @@ interface RunArgs extends ClusterFlags {
   readonly 'cluster-domain': string;
   readonly 'run-id'?: string;
   readonly 'ipblock-matches-pods': boolean;
+  readonly 'ignore-cluster-policies': boolean;
 }
 
 export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
@@ -52,6 +54,11 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         type: 'boolean',
         default: true,
         describe: 'For expect: policy, ipBlock peers match pod IPs (Calico does; Cilium does not: pass --no-ipblock-matches-pods)',
+      })
+      .option('ignore-cluster-policies', {
+        type: 'boolean',
+        default: false,
+        describe: 'For expect: policy, judge by NetworkPolicies alone even where AdminNetworkPolicy/BaselineAdminNetworkPolicy/ClusterNetworkPolicy objects exist (they are refused otherwise)',
       })
       .check((argv) => {
         for (const name of ['timeout', 'attempts', 'concurrency'] as const) {
@@ -93,6 +100,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         color: wantsColor(io),
         ...(io.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}),
         policyEngine: { ipBlockMatchesPods: argv['ipblock-matches-pods'] },
+        ignoreClusterPolicies: argv['ignore-cluster-policies'],
       },
       {
         connect: () => connectCluster(argv, io),
@@ -103,6 +111,8 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         toolVersion: VERSION,
         // Built lazily: only a scenario with `expect: policy` checks reads the cluster's policies.
         readPolicyObjects: () => readClusterPolicyObjects(loadClusterConfig(argv, io).kc),
+        scanClusterPolicies: () => scanClusterPolicies(loadClusterConfig(argv, io).kc),
+        warn: (text) => io.stderr.write(`kubeknock: warning: ${text}\n`),
       },
     );
     // The table lists run errors itself; machine formats on stdout get them on stderr too.
