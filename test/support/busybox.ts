@@ -3,7 +3,7 @@
  * not skip, when it is missing: classification is only proven by the real binary's messages.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where test/busybox/build.sh caches its builds: the same KUBEKNOCK_CACHE rule as every cache here. */
@@ -57,11 +57,17 @@ export interface AppletDir {
  * directory goes into PATH, so no host tool can stand in for a missing applet.
  */
 export function createAppletDir(options: { readonly withBusyboxLink?: boolean } = {}): AppletDir {
-  const busybox = busyboxPath();
   // Outside /tmp, so a test can mount a private tmpfs there (as a pod's emptyDir) and still find the
   // applets; world-readable, so scripts run as 65534 can use them.
   const dir = mkdtempSync('/var/tmp/kk-applets-');
   chmodSync(dir, 0o755);
+  // A copy, not the cached binary itself: the cache may sit in a directory only root can enter (an
+  // empty KUBEKNOCK_CACHE from `mktemp -d` is 0700), and scripts run as 65534 must still exec it. The
+  // copy's own directory stays out of PATH, so `withBusyboxLink: false` really hides `busybox`.
+  mkdirSync(join(dir, '.busybox'), { mode: 0o755 });
+  const busybox = join(dir, '.busybox', 'busybox');
+  copyFileSync(busyboxPath(), busybox);
+  chmodSync(busybox, 0o755);
   const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
   for (const applet of applets) symlinkSync(busybox, join(dir, applet));
   if (options.withBusyboxLink ?? true) symlinkSync(busybox, join(dir, 'busybox'));
