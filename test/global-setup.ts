@@ -29,7 +29,13 @@ function ensureBusybox(): void {
     );
   }
   process.stderr.write(`npm test: no BusyBox under ${cache}; building it once with test/busybox/build.sh (about a minute)\n`);
-  execFileSync('bash', [join(REPO, 'test/busybox/build.sh')], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 15 * 60_000 });
+  try {
+    // Its log (apt, hundreds of `make defconfig` lines) matters only when the build fails.
+    execFileSync('bash', [join(REPO, 'test/busybox/build.sh')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+  } catch (error) {
+    const log = String((error as { stderr?: Buffer }).stderr ?? '').trimEnd().split('\n').slice(-30).join('\n');
+    throw new Error(`test/busybox/build.sh failed; the end of its log:\n${log}`, { cause: error });
+  }
   if (cachedBusybox() === undefined) throw new Error(`test/busybox/build.sh finished but left no busybox under ${cache}`);
 }
 
