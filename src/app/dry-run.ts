@@ -8,6 +8,7 @@ import { planProbes, selectorKey, serviceKey } from '../probe/plan.js';
 import { buildProbePod } from '../probe/pod-spec.js';
 import { loadScenarios } from '../scenario/load.js';
 import type { Scenario } from '../model/scenario.js';
+import { DEFAULT_SIZE_LIMITS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 import { withOverrides, type DefaultsOverride } from './run.js';
 
 export interface DryRunRequest {
@@ -16,11 +17,13 @@ export interface DryRunRequest {
   readonly output: 'text' | 'json';
   readonly runId: string;
   readonly clusterDomain: string;
+  readonly limits?: SizeLimits;
 }
 
 /** Several files: text sections one after another, or one JSON object per line (as `run -o json`). */
 export async function dryRun(request: DryRunRequest, write: (text: string) => void): Promise<number> {
   const scenarios = (await loadScenarios(request.files)).map((loaded) => withOverrides(loaded, request.overrides));
+  enforceSizeLimits(scenarios, request.limits ?? DEFAULT_SIZE_LIMITS);
   const plans = scenarios.map((scenario) => planOf(scenario, request));
   if (request.output === 'json') {
     const docs = plans.map((plan) => ({ scenario: plan.scenario.name, file: plan.scenario.file, pods: plan.pods, probes: plan.probes }));

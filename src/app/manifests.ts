@@ -14,7 +14,10 @@ import { buildScenarioConfigMap, scenarioConfigMapName, scenarioKeys } from '../
 import { NAMESPACED_PERMISSIONS, clusterPermissions } from '../model/permissions.js';
 import { loadScenarios } from '../scenario/load.js';
 import { scenarioNamespaces } from '../scenario/namespaces.js';
+import { dns1123SubdomainProblem, imageReferenceProblem } from '../model/kube-rules.js';
+import { boundsProblem } from '../scenario/bounds.js';
 import { InputError } from './errors.js';
+import { DEFAULT_SIZE_LIMITS, SIZE_LIMIT_BOUNDS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 
 export interface CronJobManifestOptions {
   readonly scenarioFiles: readonly string[];
@@ -30,6 +33,8 @@ export interface CronJobManifestOptions {
   /** Overrides the deadline estimated from the scenarios. */
   readonly deadlineSeconds?: number;
   readonly ttlSecondsAfterFinished?: number;
+  /** Passed on to the audit's `run`; the scenarios must fit them now, or the audit would fail every time. */
+  readonly limits?: SizeLimits;
   readonly toolVersion: string;
 }
 
@@ -37,9 +42,19 @@ export interface CronJobManifestOptions {
 const NAME = /^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/**
+ * The audit Job's own numbers: at least a minute to run (pods must start), at most a week; finished
+ * Jobs kept for at most a year (ttlSecondsAfterFinished is an int32 either way).
+ */
+export const AUDIT_BOUNDS = {
+  deadlineSeconds: { min: 60, max: 7 * 86_400 },
+  ttlSecondsAfterFinished: { min: 0, max: 365 * 86_400 },
+} as const;
+
 export async function cronJobManifests(options: CronJobManifestOptions): Promise<string> {
   const image = checkFlags(options);
   const scenarios = await loadScenarios(options.scenarioFiles);
+  enforceSizeLimits(scenarios, options.limits ?? DEFAULT_SIZE_LIMITS);
   // Read after validation; the audit validates the mounted copies again when it runs.
   const files = await Promise.all(options.scenarioFiles.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
   const keys = scenarioKeys(files);
@@ -67,6 +82,7 @@ export async function cronJobManifests(options: CronJobManifestOptions): Promise
       configMapName,
       scenarioKeys: keys.keys,
       probe: options.probe,
+      ...(options.limits ? { limits: options.limits } : {}),
       activeDeadlineSeconds: options.deadlineSeconds ?? auditDeadlineSeconds(scenarios),
       ...(options.ttlSecondsAfterFinished === undefined ? {} : { ttlSecondsAfterFinished: options.ttlSecondsAfterFinished }),
       successfulJobsHistoryLimit: 3,
@@ -78,6 +94,11 @@ export async function cronJobManifests(options: CronJobManifestOptions): Promise
     `RBAC in ${namespaces.join(', ')}: these namespaces must exist. Apply with: kubectl apply -f -`,
   ];
   return renderManifests(objects, header);
+}
+
+/** `--flag: problem`, as the CLI's own usage messages read. */
+function flagProblem(flag: string, problem: string | undefined): string | undefined {
+  return problem === undefined ? undefined : `${flag}: ${problem}`;
 }
 
 /** The flags, before any file is read; returns the image, which the type then knows is set. */
@@ -94,11 +115,15 @@ function checkFlags(options: CronJobManifestOptions): string {
   if (schedule) throw new InputError(`--schedule: ${schedule}`);
   const zone = options.timeZone === undefined ? undefined : timeZoneProblem(options.timeZone);
   if (zone) throw new InputError(`--timezone: ${zone}`);
-  for (const [flag, value, min] of [
-    ['--deadline', options.deadlineSeconds, 60],
-    ['--ttl', options.ttlSecondsAfterFinished, 0],
-  ] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < min)) throw new InputError(`${flag} must be a whole number of seconds, ${min} or more (got ${value})`);
-  }
+  const problem = [
+    flagProblem('--image', imageReferenceProblem(options.image)),
+    options.probe.image === undefined ? undefined : flagProblem('--probe-image', imageReferenceProblem(options.probe.image)),
+    ...options.imagePullSecrets.map((secret) => flagProblem('--image-pull-secret', dns1123SubdomainProblem(secret))),
+    options.deadlineSeconds === undefined ? undefined : boundsProblem('--deadline', options.deadlineSeconds, AUDIT_BOUNDS.deadlineSeconds),
+    options.ttlSecondsAfterFinished === undefined ? undefined : boundsProblem('--ttl', options.ttlSecondsAfterFinished, AUDIT_BOUNDS.ttlSecondsAfterFinished),
+    options.limits === undefined ? undefined : boundsProblem('--max-pods', options.limits.pods, SIZE_LIMIT_BOUNDS.pods),
+    options.limits === undefined ? undefined : boundsProblem('--max-checks', options.limits.checks, SIZE_LIMIT_BOUNDS.checks),
+  ].find((p) => p !== undefined);
+  if (problem) throw new InputError(problem);
   return options.image;
 }

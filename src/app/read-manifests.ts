@@ -8,6 +8,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import type { FieldPath, RawObject } from '../policy/decode/index.js';
+import { duplicateKeyOffsets } from '../scenario/yaml-index.js';
+import { MAX_MANIFEST_BYTES, sizeLimitProblem, toJsWithinLimits } from '../scenario/yaml-limits.js';
 import type { InputIssue } from './errors.js';
 import { notRegularFile } from '../scenario/file-kind.js';
 import { decodeUtf8 } from '../scenario/text-encoding.js';
@@ -38,6 +40,11 @@ export async function readManifests(paths: readonly string[], cwd: string): Prom
     for (const { absolute, shown } of files) {
       let bytes: Buffer;
       try {
+        const tooBig = sizeLimitProblem((await stat(absolute)).size, MAX_MANIFEST_BYTES, 'a manifest file');
+        if (tooBig) {
+          issues.push({ file: shown, line: 0, path: '', message: tooBig });
+          continue;
+        }
         bytes = await readFile(absolute);
       } catch (error) {
         issues.push({ file: shown, line: 0, path: '', message: `cannot read: ${(error as Error).message}` });
@@ -59,7 +66,8 @@ export async function readManifests(paths: readonly string[], cwd: string): Prom
 /** One file's text → its documents. Pure; exported for tests. */
 export function parseManifestText(text: string, file: string): ReadManifestsResult {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  // Unique keys are checked per document below, in linear time (the yaml package's check is quadratic).
+  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const objects: RawObject[] = [];
   const issues: InputIssue[] = [];
   for (const document of Array.isArray(documents) ? documents : []) {
@@ -70,9 +78,21 @@ export function parseManifestText(text: string, file: string): ReadManifestsResu
       }
       continue;
     }
+    const duplicates = duplicateKeyOffsets(document);
+    for (const { offset, key } of duplicates) {
+      const { line, col } = lineCounter.linePos(offset);
+      issues.push({ file, line, column: col, path: '', message: `YAML syntax: Map keys must be unique; ${JSON.stringify(key)} is repeated` });
+    }
+    if (duplicates.length > 0) continue;
     const contents = document.contents;
+    const converted = toJsWithinLimits(document);
+    if (!converted.ok) {
+      const { line, col } = lineCounter.linePos(contents?.range?.[0] ?? 0);
+      issues.push({ file, line, column: col, path: '', message: `YAML: ${converted.message}` });
+      continue;
+    }
     objects.push({
-      value: document.toJS({ maxAliasCount: 100 }),
+      value: converted.value,
       file,
       locate: (fieldPath) => {
         const offset = offsetOf(contents, fieldPath);

@@ -17,6 +17,7 @@ import { renderReports, type ReportFormat } from '../report/format.js';
 import { loadScenarios } from '../scenario/load.js';
 import type { EngineOptions } from '../policy/index.js';
 import { InputError, describeError, formatIssue } from './errors.js';
+import { DEFAULT_SIZE_LIMITS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 import { guardClusterPolicies, type ClusterPolicyScanner } from './cluster-policy-guard.js';
 import { policyExpectations, type PolicyObjectSource } from './policy-expectations.js';
 import { notStartedReport } from './not-started-report.js';
@@ -40,6 +41,8 @@ export interface RunRequest {
   readonly reportFile?: string;
   readonly reportFormat: ReportFormat;
   readonly keep: boolean;
+  /** Largest scenario run without asking; default DEFAULT_SIZE_LIMITS. */
+  readonly limits?: SizeLimits;
   readonly clusterDomain: string;
   readonly runId?: string;
   readonly color: boolean;
@@ -79,6 +82,7 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   // Every file is read and checked against the cluster before the first pod exists: a typo in the
   // third scenario must not surface after the first two have run.
   const scenarios = (await loadScenarios(request.files)).map((loaded) => withOverrides(loaded, request.overrides));
+  enforceSizeLimits(scenarios, request.limits ?? DEFAULT_SIZE_LIMITS);
   if (request.reportFile) await checkReportTarget(request.reportFile);
   const runIdOf = (index: number): string => (request.runId !== undefined && scenarios.length > 1 ? `${request.runId}-${index + 1}` : (request.runId ?? newRunId()));
   const prepared: { scenario: Scenario; facts: TargetFacts; runId: string }[] = [];

@@ -2,6 +2,7 @@
 import { readScenarioFile, requireFiles, sortIssues } from '../scenario/load.js';
 import { InputError } from './errors.js';
 import { visible } from '../report/sanitize.js';
+import { DEFAULT_SIZE_LIMITS, sizeProblem } from './size-limits.js';
 
 export interface ValidateResult {
   readonly summaries: readonly string[];
@@ -17,7 +18,13 @@ export async function validateFiles(files: readonly string[]): Promise<ValidateR
   }
   return {
     summaries: results.flatMap(({ file, result }) =>
-      result.ok ? [`${visible(file)}: ok — scenario "${visible(result.scenario.name)}", ${result.scenario.actors.size} actor(s), ${result.scenario.checks.length} check(s)`] : [],
+      result.ok
+        ? [
+            `${visible(file)}: ok — scenario "${visible(result.scenario.name)}", ${result.scenario.actors.size} actor(s), ${result.scenario.checks.length} check(s)${
+              sizeProblem(result.scenario, DEFAULT_SIZE_LIMITS) ? `; more than run allows by default (--max-pods ${DEFAULT_SIZE_LIMITS.pods}, --max-checks ${DEFAULT_SIZE_LIMITS.checks}): raise them to run it` : ''
+            }`,
+          ]
+        : [],
     ),
   };
 }

@@ -1,4 +1,5 @@
 import { assertNever } from '../model/assert-never.js';
+import { labelProblem, selectorRequirementProblems } from '../model/kube-rules.js';
 import type { LabelSelector } from '../model/scenario.js';
 
 /**
@@ -7,6 +8,16 @@ import type { LabelSelector } from '../model/scenario.js';
  * selects everything and becomes the empty string.
  */
 export function formatLabelSelector(selector: LabelSelector): string {
+  // Scenario validation already holds keys and values to the API's rules; checked again here because a
+  // comma, space or parenthesis that slipped through would silently change what the selector selects.
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+    const problem = labelProblem(key, value);
+    if (problem) throw new Error(`label selector: ${problem}`);
+  }
+  for (const expression of selector.matchExpressions ?? []) {
+    const [problem] = selectorRequirementProblems(expression);
+    if (problem) throw new Error(`label selector: ${problem.message}`);
+  }
   const terms = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
   for (const expression of selector.matchExpressions ?? []) {
     const values = (expression.values ?? []).join(',');

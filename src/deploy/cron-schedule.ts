@@ -25,7 +25,7 @@ const DESCRIPTORS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@
 /** Undefined when the schedule is valid; otherwise what is wrong with it. */
 export function scheduleProblem(schedule: string): string | undefined {
   const text = schedule.trim();
-  if (/^(CRON_)?TZ=/.test(text)) return 'a time zone inside the schedule is refused by Kubernetes; use --timezone';
+  if (/^(CRON_)?TZ=/.test(text)) return `a time zone inside the schedule (${JSON.stringify(text)}) is refused by Kubernetes; use --timezone`;
   if (text.startsWith('@')) return DESCRIPTORS.includes(text) ? undefined : `unknown descriptor "${text}" (known: ${DESCRIPTORS.join(', ')})`;
   const parts = text.split(/\s+/);
   if (parts.length !== FIELDS.length) return `needs 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}: "${text}"`;
@@ -40,7 +40,7 @@ function fieldProblem(text: string, field: Field): string | undefined {
   for (const item of text.split(',')) {
     const match = /^([^/]+)(?:\/(.*))?$/.exec(item);
     const [, range = '', step] = match ?? [];
-    if (step !== undefined && !/^[1-9][0-9]*$/.test(step)) return `the step after "/" must be a whole number of at least 1`;
+    if (step !== undefined && !/^[1-9][0-9]*$/.test(step)) return `the step ${JSON.stringify(step)} after "/" must be a whole number of at least 1`;
     if (range === '*' || (range === '?' && field.question)) continue;
     const bounds = range.split('-');
     if (bounds.length > 2) return `"${range}" is not a value or a range`;

@@ -35,21 +35,28 @@ export interface CronJobInput {
   /** ConfigMap keys, in the order the scenarios run. */
   readonly scenarioKeys: readonly string[];
   readonly probe: ProbeImageFlags;
+  readonly limits?: { readonly pods: number; readonly checks: number };
   readonly activeDeadlineSeconds: number;
   readonly ttlSecondsAfterFinished?: number;
   readonly successfulJobsHistoryLimit: number;
   readonly failedJobsHistoryLimit: number;
 }
 
-/** `run` with every scenario, JSON on stdout (JSON Lines for several) so the Job's log is machine-readable. */
-export function auditArgs(scenarioKeys: readonly string[], probe: ProbeImageFlags): string[] {
+/**
+ * `run` with every scenario, JSON on stdout (JSON Lines for several) so the Job's log is machine-readable.
+ * Every value rides in `--flag=value` form: even a value that starts with "-" stays the value of its
+ * flag and can never be read as a flag of its own (`--image --dry-run` would make a dry run). The
+ * scenarios come last, after the flags (yargs does not fill positionals from after a "--").
+ */
+export function auditArgs(scenarioKeys: readonly string[], probe: ProbeImageFlags, limits?: { readonly pods: number; readonly checks: number }): string[] {
   return [
     'run',
+    '-o=json',
+    ...(probe.image ? [`--image=${probe.image}`] : []),
+    ...(probe.imagePullPolicy ? [`--image-pull-policy=${probe.imagePullPolicy}`] : []),
+    ...(limits ? [`--max-pods=${limits.pods}`, `--max-checks=${limits.checks}`] : []),
+    // Absolute paths: they start with "/", so none can be read as a flag whatever the key.
     ...scenarioKeys.map((key) => `${SCENARIO_DIR}/${key}`),
-    '-o',
-    'json',
-    ...(probe.image ? ['--image', probe.image] : []),
-    ...(probe.imagePullPolicy ? ['--image-pull-policy', probe.imagePullPolicy] : []),
   ];
 }
 
@@ -105,7 +112,7 @@ function podSpec(input: CronJobInput): Record<string, unknown> {
       {
         name: 'kubeknock',
         image: input.image,
-        args: auditArgs(input.scenarioKeys, input.probe),
+        args: auditArgs(input.scenarioKeys, input.probe, input.limits),
         securityContext: {
           allowPrivilegeEscalation: false,
           capabilities: { drop: ['ALL'] },

@@ -37,9 +37,14 @@ export interface PodSpec {
   readonly hostNetwork: boolean;
   readonly containerPorts: readonly ContainerPort[];
   /** `Pod`, or the workload kind whose pod template stands for its pods. */
-  readonly kind: 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  readonly kind: PodKind;
+  /** The controller in `metadata.ownerReferences` (controller: true), when there is one. */
+  readonly owner?: { readonly kind: string; readonly name: string };
   readonly source?: ObjectSource;
 }
+
+export const POD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'] as const;
+export type PodKind = (typeof POD_KINDS)[number];
 
 export interface ServiceSpec {
   readonly namespace: string;

@@ -2,7 +2,7 @@
  * The one place that reads scenario files: YAML → shape (JSON Schema) → meaning (normalise). Every
  * problem of every file comes back at once.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { notRegularFile } from './file-kind.js';
 import { decodeUtf8 } from './text-encoding.js';
 import { InputError, type InputIssue } from '../app/errors.js';
@@ -10,11 +10,19 @@ import type { Scenario } from '../model/scenario.js';
 import { normalizeScenario } from './normalize.js';
 import { validateShape } from './validate-shape.js';
 import { parseYamlSource } from './yaml-source.js';
+import { MAX_SCENARIO_BYTES, sizeLimitProblem } from './yaml-limits.js';
 
 export type ParseResult = { readonly ok: true; readonly scenario: Scenario } | { readonly ok: false; readonly issues: readonly InputIssue[] };
 
 /** Pure: text in, scenario or every issue out. */
 export function parseScenario(file: string, text: string): ParseResult {
+  const tooBig = sizeLimitProblem(Buffer.byteLength(text, 'utf8'), MAX_SCENARIO_BYTES, 'a scenario');
+  if (tooBig) return { ok: false, issues: [{ file, line: 0, path: '', message: tooBig }] };
+  return checkScenarioText(file, text);
+}
+
+/** The stages after the size cap: YAML, shape, meaning. Exported for the validation benchmark. */
+export function checkScenarioText(file: string, text: string): ParseResult {
   const source = parseYamlSource(file, text);
   if (source.syntaxIssues.length > 0) return { ok: false, issues: source.syntaxIssues };
   if (source.data === undefined || source.data === null) {
@@ -32,6 +40,9 @@ export async function readScenarioFile(file: string): Promise<ParseResult> {
   if (problem) return { ok: false, issues: [{ file, line: 0, path: '', message: problem }] };
   let bytes: Buffer;
   try {
+    // Refused before reading: a file past the limit is never loaded into memory.
+    const tooBig = sizeLimitProblem((await stat(file)).size, MAX_SCENARIO_BYTES, 'a scenario');
+    if (tooBig) return { ok: false, issues: [{ file, line: 0, path: '', message: tooBig }] };
     bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -40,8 +51,7 @@ export async function readScenarioFile(file: string): Promise<ParseResult> {
   }
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok) return { ok: false, issues: [{ file, line: 0, path: '', message: decoded.problem }] };
-  const text = decoded.text;
-  return parseScenario(file, text);
+  return parseScenario(file, decoded.text);
 }
 
 /** Reads every file; throws one InputError listing the issues of all of them. */

@@ -8,7 +8,7 @@ import { MANAGED_BY_LABEL, RUN_ID_LABEL } from '../model/labels.js';
 import type { Actor, Check, CheckExpectation, CheckKind, Defaults, Scenario } from '../model/scenario.js';
 import { DEFAULTS } from './defaults.js';
 import type { CheckDocument, ScenarioDocument, TargetRefDocument } from './document.js';
-import { imageProblem, labelProblem } from './strict-values.js';
+import { dns1123SubdomainProblem, imageReferenceProblem, labelProblem, portNameProblem, tolerationProblems } from '../model/kube-rules.js';
 import { policyExpectProblem, resolveTargetRef, type ResolvedTarget, type TargetContext } from './targets.js';
 import type { BrokenParts } from './validate-shape.js';
 import { formatPath, type FieldPath, type YamlSource } from './yaml-source.js';
@@ -33,9 +33,16 @@ export function normalizeScenario(doc: ScenarioDocument, source: YamlSource, bro
     }
     const listen = (actor.listen ?? []).map((l) => (typeof l === 'number' ? { port: l } : l));
     const seenPorts = new Set<number>();
+    const seenNames = new Set<string>();
     listen.forEach((l, i) => {
       if (seenPorts.has(l.port)) report([...path, 'listen', i], `port ${l.port} is listed twice`);
       seenPorts.add(l.port);
+      if (l.name === undefined) return;
+      const problem = portNameProblem(l.name);
+      if (problem) report([...path, 'listen', i, 'name'], problem);
+      // The API server rejects a pod whose containers name two ports alike.
+      else if (seenNames.has(l.name)) report([...path, 'listen', i, 'name'], `port name ${JSON.stringify(l.name)} is used twice; port names must be unique in a pod`);
+      seenNames.add(l.name);
     });
     actors.set(name, { name, namespace: actor.namespace, labels: actor.labels ?? {}, listen, serve: actor.serve ?? false, source: locate(path) });
   }
@@ -76,14 +83,22 @@ type Locate = (path: FieldPath) => Check['source'];
 function applyDefaults(doc: ScenarioDocument, report: Report): Defaults {
   const d = doc.spec.defaults ?? {};
   const pod = d.pod ?? {};
+  const at = ['spec', 'defaults', 'pod'];
   if (pod.image !== undefined) {
-    const problem = imageProblem(pod.image);
-    if (problem) report(['spec', 'defaults', 'pod', 'image'], problem);
+    const problem = imageReferenceProblem(pod.image);
+    if (problem) report([...at, 'image'], problem);
   }
+  (pod.imagePullSecrets ?? []).forEach((secret, i) => {
+    const problem = dns1123SubdomainProblem(secret);
+    if (problem) report([...at, 'imagePullSecrets', i], `Secret name ${problem}`);
+  });
   for (const [key, value] of Object.entries(pod.nodeSelector ?? {})) {
     const problem = labelProblem(key, value);
-    if (problem) report(['spec', 'defaults', 'pod', 'nodeSelector', key], problem);
+    if (problem) report([...at, 'nodeSelector', key], problem);
   }
+  (pod.tolerations ?? []).forEach((toleration, i) => {
+    for (const { field, message } of tolerationProblems(toleration)) report([...at, 'tolerations', i, field], message);
+  });
   return {
     timeoutSeconds: d.timeoutSeconds ?? DEFAULTS.timeoutSeconds,
     attempts: d.attempts ?? DEFAULTS.attempts,

@@ -1,14 +1,13 @@
 /**
- * Strict checks for every value that ends up on a probe's command line or in a pod spec. The probe
- * commands quote their arguments too, but a scenario should never carry anything shell-like at all.
+ * Strict checks for every value that ends up on a probe's command line. The probe commands quote their
+ * arguments too, but a scenario should never carry anything shell-like at all. Names and labels that
+ * go into a pod spec follow the API's rules in src/model/kube-rules.ts.
  */
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/i;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IPV6 = /^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}$/i;
 const URL_CHARS = /^[A-Za-z0-9._~:/?#[\]@!$&()*+,;=%-]+$/;
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/;
 
 export function isIPv4(value: string): boolean {
   return IPV4.test(value);
@@ -42,18 +41,4 @@ export function urlProblem(value: string): string | undefined {
   if (url.username || url.password) return `"${value}": credentials in URLs are not supported`;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return hostProblem(host);
-}
-
-export function labelProblem(key: string, value: string): string | undefined {
-  const slash = key.lastIndexOf('/');
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && !isDnsName(prefix)) return `label key "${key}": the prefix must be a DNS subdomain`;
-  if (!LABEL_NAME.test(name)) return `label key "${key}": at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric`;
-  if (value !== '' && !LABEL_NAME.test(value)) return `label "${key}": value "${value}" must be at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric`;
-  return undefined;
-}
-
-export function imageProblem(value: string): string | undefined {
-  return IMAGE.test(value) ? undefined : `"${value}" is not an image reference (registry/name:tag or name@sha256:…)`;
 }

@@ -5,7 +5,8 @@
 import { assertNever } from '../model/assert-never.js';
 import type { Actor, CheckKind, Target } from '../model/scenario.js';
 import type { TargetDocument, TargetRefDocument } from './document.js';
-import { hostProblem, isIP, isDnsName, labelProblem, urlProblem } from './strict-values.js';
+import { labelProblem, selectorRequirementProblems } from '../model/kube-rules.js';
+import { hostProblem, isIP, isDnsName, urlProblem } from './strict-values.js';
 
 export interface ResolvedTarget {
   readonly target: Target;
@@ -59,7 +60,14 @@ export function resolveTargetDocument(doc: TargetDocument, ctx: TargetContext): 
       const problem = labelProblem(key, value);
       if (problem) return fail(`pods.matchLabels: ${problem}`);
     }
-    if (!matchLabels && !matchExpressions) return fail('pods: give matchLabels or matchExpressions (an empty selector would probe every pod of the namespace)');
+    for (const [i, expression] of (matchExpressions ?? []).entries()) {
+      const [problem] = selectorRequirementProblems(expression);
+      if (problem) return fail(`pods.matchExpressions[${i}].${problem.field}: ${problem.message}`);
+    }
+    // `matchLabels: {}` and `matchExpressions: []` select as much as no selector at all.
+    if (Object.keys(matchLabels ?? {}).length === 0 && (matchExpressions ?? []).length === 0) {
+      return fail('pods: give at least one label in matchLabels or one matchExpressions entry (an empty selector would probe every pod of the namespace)');
+    }
     const selector = { ...(matchLabels ? { matchLabels } : {}), ...(matchExpressions ? { matchExpressions } : {}) };
     const select = doc.select ?? 'each';
     const label = `pods/${namespace}/${selectorText(selector)}:${doc.port}`;

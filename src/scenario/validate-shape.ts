@@ -112,6 +112,8 @@ function toIssue(source: YamlSource, path: FieldPath, error: ErrorObject): Input
   const params = error.params as Record<string, unknown>;
   let fieldPath = path;
   let message: string;
+  // Every message quotes what it rejects, so the user sees the value that was read, not just the rule.
+  const shown = showValue(valueAt(source.data, path));
   switch (error.keyword) {
     case 'additionalProperties':
       fieldPath = [...path, String(params.additionalProperty)];
@@ -121,23 +123,30 @@ function toIssue(source: YamlSource, path: FieldPath, error: ErrorObject): Input
       message = `missing required field "${String(params.missingProperty)}"`;
       break;
     case 'const':
-      message = `must be "${String(params.allowedValue)}"`;
+      message = `${shown} must be "${String(params.allowedValue)}"`;
       break;
     case 'enum':
-      message = `must be one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+      message = `${shown} must be one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
       break;
     case 'oneOf':
-      message = describeUnion(error);
+      message = `${shown} ${describeUnion(error)}`;
       break;
     case 'pattern':
-      message = `${JSON.stringify(valueAt(source.data, path))} is not valid: ${describePattern(error)}`;
+      message = `${shown} is not valid: ${describePattern(error)}`;
       break;
     case 'propertyNames':
       message = `name ${JSON.stringify(params.propertyName)} is not valid: lower-case letters, digits and '-', at most 63 characters`;
       fieldPath = [...path, String(params.propertyName)];
       break;
+    case 'minimum':
+    case 'maximum':
+      message = `${shown} is out of range: must be from ${String(rangeOf(error).min ?? '…')} to ${String(rangeOf(error).max ?? '…')}`;
+      break;
+    case 'type':
+      message = `${shown} must be ${TYPE_NAMES[String(params.type)] ?? String(params.type)}`;
+      break;
     default:
-      message = error.message ?? `invalid (${error.keyword})`;
+      message = `${shown} ${error.message ?? `is invalid (${error.keyword})`}`;
   }
   return { file: source.file, line: source.lineOf(fieldPath), path: formatPath(fieldPath), message };
 }
@@ -170,6 +179,27 @@ function describeUnion(error: ErrorObject): string {
   if (error.schemaPath.startsWith('#/definitions/oneOrMany')) return 'must be an actor name or a list of actor names';
   if (error.schemaPath.includes('/listen/')) return 'must be a port number or {port, name}';
   return `does not match any allowed form${schema ? ` (${schema.length} forms)` : ''}`;
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  integer: 'a whole number',
+  number: 'a number',
+  string: 'a string (quote it)',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+};
+
+function rangeOf(error: ErrorObject): { min?: number; max?: number } {
+  const schema = error.parentSchema as { minimum?: number; maximum?: number } | undefined;
+  return { ...(schema?.minimum === undefined ? {} : { min: schema.minimum }), ...(schema?.maximum === undefined ? {} : { max: schema.maximum }) };
+}
+
+/** A value as it appears in a message: JSON (quotes and escapes included), cut short when long. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
 function valueAt(data: unknown, path: FieldPath): unknown {

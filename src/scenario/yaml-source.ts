@@ -1,8 +1,10 @@
 /**
  * A parsed YAML file that can say where any field is: every issue a user sees names file:line.
  */
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { InputIssue } from '../app/errors.js';
+import { createNodeLocator, duplicateKeyOffsets } from './yaml-index.js';
+import { toJsWithinLimits } from './yaml-limits.js';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -18,8 +20,10 @@ export interface YamlSource {
 
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Keys are checked for uniqueness below, in linear time (the yaml package's own check is quadratic).
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
+  const nodeAt = createNodeLocator(doc);
   const syntaxIssues: InputIssue[] = [...doc.errors, ...doc.warnings].map((e) => ({
     file,
     line: lineAt(e.pos[0]),
@@ -29,16 +33,22 @@ export function parseYamlSource(file: string, text: string): YamlSource {
         ? `a second YAML document starts here ("---"); a scenario file holds exactly one scenario: put each in its own file (kubeknock run a.yaml b.yaml runs several)`
         : `YAML: ${e.message.split('\n')[0] ?? e.message}`,
   }));
+  for (const { offset, key } of duplicateKeyOffsets(doc)) {
+    syntaxIssues.push({ file, line: lineAt(offset), path: '', message: `YAML: Map keys must be unique; ${JSON.stringify(key)} is repeated` });
+  }
+  let data: unknown;
+  if (syntaxIssues.length === 0) {
+    const converted = toJsWithinLimits(doc);
+    if (converted.ok) data = converted.value;
+    else syntaxIssues.push({ file, line: 1, path: '', message: `YAML: ${converted.message}` });
+  }
   return {
     file,
-    data: doc.errors.length > 0 ? undefined : doc.toJS({ maxAliasCount: 100 }),
+    data,
     syntaxIssues,
     lineOf(path: FieldPath): number {
-      for (let depth = path.length; depth >= 0; depth -= 1) {
-        const node: unknown = doc.getIn(path.slice(0, depth), true);
-        if (isNode(node) && node.range) return lineAt(node.range[0]);
-      }
-      return 1;
+      const node = nodeAt(path);
+      return node?.range ? lineAt(node.range[0]) : 1;
     },
   };
 }

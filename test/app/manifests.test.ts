@@ -81,7 +81,7 @@ describe('cronJobManifests', () => {
   it('the ConfigMap holds the scenario text byte for byte, and the CronJob runs it', async () => {
     const objects = parse(await cronJobManifests(options({ probe: { image: 'busybox:1.36.1', imagePullPolicy: 'IfNotPresent' } })));
     expect(objects.find((o) => o.kind === 'ConfigMap')?.data).toEqual({ 'postgres-lockdown.yaml': await readFile(POSTGRES, 'utf8') });
-    expect(args(objects)).toEqual(['run', '/etc/kubeknock/scenarios/postgres-lockdown.yaml', '-o', 'json', '--image', 'busybox:1.36.1', '--image-pull-policy', 'IfNotPresent']);
+    expect(args(objects)).toEqual(['run', '-o=json', '--image=busybox:1.36.1', '--image-pull-policy=IfNotPresent', '/etc/kubeknock/scenarios/postgres-lockdown.yaml']);
   });
 
   it('RBAC is the permission list doctor checks: each Role its namespaced part, the ClusterRole its cluster part', async () => {
@@ -112,7 +112,7 @@ describe('cronJobManifests', () => {
     const one = parse(await cronJobManifests(options()));
     const both = parse(await cronJobManifests(options({ scenarioFiles: [POSTGRES, POLICY] })));
     expect(Object.keys(both.find((o) => o.kind === 'ConfigMap')?.data ?? {})).toEqual(['postgres-lockdown.yaml', 'valid-policy-three-namespaces.yaml']);
-    expect(args(both)).toEqual(['run', '/etc/kubeknock/scenarios/postgres-lockdown.yaml', '/etc/kubeknock/scenarios/valid-policy-three-namespaces.yaml', '-o', 'json']);
+    expect(args(both)).toEqual(['run', '-o=json', '/etc/kubeknock/scenarios/postgres-lockdown.yaml', '/etc/kubeknock/scenarios/valid-policy-three-namespaces.yaml']);
     const deadline = (objects: Obj[]) => objects.find((o) => o.kind === 'CronJob')?.spec?.jobTemplate.spec.activeDeadlineSeconds ?? 0;
     expect(deadline(both)).toBeGreaterThan(deadline(one));
     expect(deadline(parse(await cronJobManifests(options({ deadlineSeconds: 3600 }))))).toBe(3600);
@@ -140,8 +140,8 @@ describe('cronJobManifests', () => {
     { name: 'an unknown time zone', overrides: { timeZone: 'Mars/Base' }, message: /--timezone: unknown time zone/ },
     { name: 'an upper-case name', overrides: { identity: { name: 'Audit', namespace: 'kubeknock' } }, message: /--name "Audit"/ },
     { name: 'a namespace with a dot', overrides: { identity: { name: 'audit', namespace: 'a.b' } }, message: /--namespace "a.b"/ },
-    { name: 'a deadline under a minute', overrides: { deadlineSeconds: 10 }, message: /--deadline must be a whole number of seconds, 60 or more/ },
-    { name: 'a negative TTL', overrides: { ttlSecondsAfterFinished: -1 }, message: /--ttl must be a whole number of seconds, 0 or more/ },
+    { name: 'a deadline under a minute', overrides: { deadlineSeconds: 10 }, message: /--deadline must be a whole number from 60 to 604800 \(got 10\)/ },
+    { name: 'a negative TTL', overrides: { ttlSecondsAfterFinished: -1 }, message: /--ttl must be a whole number from 0 to 31536000 \(got -1\)/ },
   ])('$name: InputError', async ({ overrides, message }) => {
     await expect(cronJobManifests(options(overrides as Partial<CronJobManifestOptions>))).rejects.toThrow(message);
   });

@@ -32,7 +32,7 @@ describe('kubeknock CLI', () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`${file}:9: spec.checks[0].to: actor "postgres" does not listen on 5433`);
     expect(stderr).toContain(`${file}:10: spec.checks[1].from: unknown actor "frontend"`);
-    expect(stderr).toContain(`${file}:11: spec.checks[2].expect: must be one of: "allow", "deny"`);
+    expect(stderr).toContain(`${file}:11: spec.checks[2].expect: "maybe" must be one of: "allow", "deny"`);
   });
 
   it('run with an invalid scenario exits 2 before looking for a cluster', async () => {
@@ -80,7 +80,7 @@ describe('kubeknock CLI', () => {
     writeFileSync(file, 'x: 1\n');
     const { code, stderr } = await cli(['run', file, '--timeout', '0']);
     expect(code).toBe(2);
-    expect(stderr).toContain('--timeout must be a whole number of at least 1');
+    expect(stderr).toContain('--timeout must be a whole number from 1 to 3600 (got 0)');
   });
 });
 

@@ -28,7 +28,7 @@ describe('kubeknock manifests cronjob', () => {
           template: {
             spec: {
               imagePullSecrets: [{ name: 'regcred' }],
-              containers: [{ image: 'registry.example/kubeknock:0.1.0', args: ['run', '/etc/kubeknock/scenarios/postgres-lockdown.yaml', '-o', 'json', '--image', 'busybox:1.36.1', '--image-pull-policy', 'Always'] }],
+              containers: [{ image: 'registry.example/kubeknock:0.1.0', args: ['run', '-o=json', '--image=busybox:1.36.1', '--image-pull-policy=Always', '/etc/kubeknock/scenarios/postgres-lockdown.yaml'] }],
             },
           },
         },

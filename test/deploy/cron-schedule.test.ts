@@ -14,12 +14,12 @@ describe('scheduleProblem', () => {
     ['0 0 0 * *', 'day of month field "0"'],
     ['0 0 * 13 *', 'month field "13"'],
     ['0 0 * * 7', 'day of week field "7"'],
-    ['*/0 * * * *', 'step after "/"'],
+    ['*/0 * * * *', 'the step "0" after "/"'],
     ['0 5-1 * * *', 'runs backwards'],
     ['? * * * *', 'minute field "?"'],
     ['0 0 * * funday', '"funday" is not a name or a number from 0 to 6'],
     ['@often', 'unknown descriptor'],
-    ['TZ=Europe/Berlin 0 * * * *', 'use --timezone'],
+    ['TZ=Europe/Berlin 0 * * * *', '("TZ=Europe/Berlin 0 * * * *") is refused by Kubernetes; use --timezone'],
     ['CRON_TZ=UTC 0 * * * *', 'use --timezone'],
   ])('refuses "%s" (%s)', (schedule, problem) => {
     expect(scheduleProblem(schedule)).toContain(problem);

@@ -43,15 +43,15 @@ const pod = (built: Built): PodSpec => built.spec.jobTemplate.spec.template.spec
 
 describe('auditArgs', () => {
   it.each([
-    { keys: ['a.yaml'], probe: {}, args: ['run', '/etc/kubeknock/scenarios/a.yaml', '-o', 'json'] },
-    { keys: ['a.yaml', 'b.yaml'], probe: {}, args: ['run', '/etc/kubeknock/scenarios/a.yaml', '/etc/kubeknock/scenarios/b.yaml', '-o', 'json'] },
-    { keys: ['a.yaml'], probe: { image: 'busybox:1.36.1' }, args: ['run', '/etc/kubeknock/scenarios/a.yaml', '-o', 'json', '--image', 'busybox:1.36.1'] },
+    { keys: ['a.yaml'], probe: {}, args: ['run', '-o=json', '/etc/kubeknock/scenarios/a.yaml'] },
+    { keys: ['a.yaml', 'b.yaml'], probe: {}, args: ['run', '-o=json', '/etc/kubeknock/scenarios/a.yaml', '/etc/kubeknock/scenarios/b.yaml'] },
+    { keys: ['a.yaml'], probe: { image: 'busybox:1.36.1' }, args: ['run', '-o=json', '--image=busybox:1.36.1', '/etc/kubeknock/scenarios/a.yaml'] },
     {
       keys: ['a.yaml'],
       probe: { image: 'busybox:1.36.1', imagePullPolicy: 'Always' as const },
-      args: ['run', '/etc/kubeknock/scenarios/a.yaml', '-o', 'json', '--image', 'busybox:1.36.1', '--image-pull-policy', 'Always'],
+      args: ['run', '-o=json', '--image=busybox:1.36.1', '--image-pull-policy=Always', '/etc/kubeknock/scenarios/a.yaml'],
     },
-    { keys: ['a.yaml'], probe: { imagePullPolicy: 'Never' as const }, args: ['run', '/etc/kubeknock/scenarios/a.yaml', '-o', 'json', '--image-pull-policy', 'Never'] },
+    { keys: ['a.yaml'], probe: { imagePullPolicy: 'Never' as const }, args: ['run', '-o=json', '--image-pull-policy=Never', '/etc/kubeknock/scenarios/a.yaml'] },
   ])('$keys with $probe', ({ keys, probe, args }) => {
     expect(auditArgs(keys, probe)).toEqual(args);
   });

@@ -19,4 +19,13 @@ describe('formatLabelSelector', () => {
   it('an empty selector selects everything', () => {
     expect(formatLabelSelector({})).toBe('');
   });
+
+  it.each([
+    [{ matchLabels: { app: 'a,tier=b' } }, /value "a,tier=b"/],
+    [{ matchLabels: { 'app,x': 'a' } }, /key "app,x"/],
+    [{ matchExpressions: [{ key: 'tier', operator: 'In' as const, values: ['a) ,x in (b'] }] }, /value "a\) ,x in \(b"/],
+    [{ matchExpressions: [{ key: 'tier', operator: 'In' as const, values: [] }] }, /needs at least one value/],
+  ])('refuses %j rather than build a selector that means something else', (selector, message) => {
+    expect(() => formatLabelSelector(selector)).toThrow(message);
+  });
 });

@@ -60,7 +60,7 @@ describe('readScenarioFile: every mistake at once, located', () => {
     const found = result.issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
     expect([...found].sort()).toEqual([
       '10 spec.checks[1].from: unknown actor "frontend" (actors: backend, postgres)',
-      '11 spec.checks[2].expect: must be one of: "allow", "deny", "policy"',
+      '11 spec.checks[2].expect: "maybe" must be one of: "allow", "deny", "policy"',
       '9 spec.checks[0].to: actor "postgres" does not listen on 5433; add it to "listen" (now: 5432)',
     ]);
     expect(result.issues.every((i) => i.file === file)).toBe(true);
@@ -95,14 +95,14 @@ const cases: readonly Case[] = [
   { name: 'duplicate cell', yaml: base('    - {from: a, to: b:80, expect: allow}\n    - {from: [a], to: [b:80], expect: deny}\n'), expected: [/^10 spec\.checks\[1\]: a → b:80 \(tcp\) is already checked at spec\.checks\[0\]/] },
   { name: 'except naming no cell', yaml: base('    - {from: a, to: b:80, expect: allow, except: [{from: a, to: b:8080, expect: deny}]}\n'), expected: [/except\[0\]: a → b:8080 is not a cell of this check/] },
   { name: 'unknown field', yaml: base('    - {from: a, to: b:80, expect: allow, timeout: 3}\n'), expected: [/^9 spec\.checks\[0\]\.timeout: unknown field "timeout" \(did you mean "timeoutSeconds"\?\); allowed here: name, from, to/] },
-  { name: 'bad target object', yaml: base('    - {from: a, to: {svc: api}, expect: allow}\n'), expected: [/spec\.checks\[0\]\.to: must be an actor or named target/] },
+  { name: 'bad target object', yaml: base('    - {from: a, to: {svc: api}, expect: allow}\n'), expected: [/spec\.checks\[0\]\.to: \{"svc":"api"\} must be an actor or named target/] },
   { name: 'bad label', yaml: base('    - {from: a, to: b:80, expect: allow}\n').replace('labels: {app: a}', 'labels: {"app!": a}'), expected: [/spec\.actors\.a\.labels\.app!: label key "app!"/] },
   { name: 'bad namespace', yaml: base('    - {from: a, to: b:80, expect: allow}\n').replace('namespace: ns1, labels: {app: a}', 'namespace: NS_1, labels: {app: a}'), expected: [/^6 spec\.actors\.a\.namespace: "NS_1" is not valid: Lower-case letters/] },
   { name: 'target named like an actor', yaml: base('    - {from: a, to: b:80, expect: allow}\n', '  targets:\n    b: {host: 203.0.113.1, port: 80}\n'), expected: [/spec\.targets\.b: "b" is also an actor's name/] },
   { name: 'a pod talking to itself', yaml: base('    - {from: b, to: b:80, expect: allow}\n'), expected: [/^9 spec\.checks\[0\]: b → b:80 is a probe pod talking to itself/] },
   { name: 'YAML syntax error', yaml: 'apiVersion: [\n', expected: [/^\d+ : YAML: /] },
   { name: 'empty file', yaml: '', expected: [/the file is empty/] },
-  { name: 'wrong apiVersion', yaml: base('    - {from: a, to: b:80, expect: allow}\n').replace('v1alpha1', 'v1'), expected: [/^1 apiVersion: must be "kubeknock\.dev\/v1alpha1"/] },
+  { name: 'wrong apiVersion', yaml: base('    - {from: a, to: b:80, expect: allow}\n').replace('v1alpha1', 'v1'), expected: [/^1 apiVersion: "kubeknock\.dev\/v1" must be "kubeknock\.dev\/v1alpha1"/] },
 ];
 
 /** The scenario is refused, and for each pattern some issue (`line path: message`) matches it. */

@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { runCleanup } from '../../app/cleanup.js';
 import { renderCleanup } from '../../app/cleanup-render.js';
 import { connectCluster, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import { firstProblem, namespaceProblem, runIdSelectorProblem } from '../flag-rules.js';
 import { defineCommand } from './index.js';
 
 interface CleanupArgs extends ClusterFlags {
@@ -17,11 +18,19 @@ export const cleanupCommandFactory = defineCommand<CleanupArgs>((ctx) => ({
     withClusterFlags(yargs)
       .option('run-id', { type: 'string', describe: 'Only the pods of this run' })
       .option('namespace', { alias: 'n', type: 'string', describe: 'Only this namespace (default: all namespaces)' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be deleted; delete nothing' }),
+      .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be deleted; delete nothing' })
+      .check((argv) => {
+        const problem = firstProblem(
+          argv['run-id'] === undefined ? undefined : runIdSelectorProblem(argv['run-id']),
+          argv.namespace === undefined ? undefined : namespaceProblem('--namespace', argv.namespace),
+        );
+        if (problem) throw new Error(problem);
+        return true;
+      }),
   handler: async (argv) => {
     const result = await runCleanup(connectCluster(argv, ctx.io), {
-      ...(argv['run-id'] ? { runId: argv['run-id'] } : {}),
-      ...(argv.namespace ? { namespace: argv.namespace } : {}),
+      ...(argv['run-id'] !== undefined ? { runId: argv['run-id'] } : {}),
+      ...(argv.namespace !== undefined ? { namespace: argv.namespace } : {}),
       dryRun: argv['dry-run'],
     });
     ctx.io.stdout.write(renderCleanup(result));

@@ -3,6 +3,7 @@ import { runDoctor } from '../../app/doctor.js';
 import { renderDoctor, type DoctorFormat } from '../../app/doctor-render.js';
 import { createClusterInspector } from '../../cluster/inspect.js';
 import { loadClusterConfig, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import { firstProblem, namespaceProblem } from '../flag-rules.js';
 import { defineCommand } from './index.js';
 import { loadScenarios } from '../../scenario/load.js';
 import { scenarioNamespaces } from '../../scenario/namespaces.js';
@@ -20,7 +21,12 @@ export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
     withClusterFlags(yargs)
       .positional('scenarios', { type: 'string', array: true, describe: 'Scenario files whose namespaces (actors and targets) a run would use' })
       .option('namespace', { alias: 'n', type: 'string', array: true, describe: 'Namespace a run would use (repeatable; default: the context namespace)' })
-      .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as DoctorFormat, describe: 'Report format' }),
+      .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as DoctorFormat, describe: 'Report format' })
+      .check((argv) => {
+        const problem = firstProblem(...(argv.namespace ?? []).map((namespace) => namespaceProblem('--namespace', String(namespace))));
+        if (problem) throw new Error(problem);
+        return true;
+      }),
   handler: async (argv) => {
     // Loading the kubeconfig inside `connect` lets the doctor report a missing one as a ✗ line.
     const connect = () => createClusterInspector(loadClusterConfig(argv, ctx.io));

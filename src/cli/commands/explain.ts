@@ -3,6 +3,8 @@ import { explain } from '../../app/explain.js';
 import type { Protocol } from '../../policy/index.js';
 import { renderExplanation } from '../../report/policy-explain.js';
 import { wantsColor } from '../cluster-options.js';
+import { dns1123SubdomainProblem, labelProblem } from '../../model/kube-rules.js';
+import { firstProblem, flagProblem, namespaceProblem } from '../flag-rules.js';
 import { defineCommand } from './index.js';
 import { checkPort, engineOptions, policySource, protocolOption, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
 
@@ -31,7 +33,9 @@ function labelsProblem(text: string, flag: string): string | undefined {
     const [key, value, ...rest] = part.split('=');
     return !key?.trim() || value === undefined || rest.length > 0;
   });
-  return bad === undefined ? undefined : `${flag}: expected key=value pairs separated by commas, got "${bad}"`;
+  if (bad !== undefined) return `${flag}: expected key=value pairs separated by commas, got ${JSON.stringify(bad)}`;
+  const labels = parseLabels(text);
+  return firstProblem(...Object.entries(labels).map(([key, value]) => flagProblem(flag, labelProblem(key, value))));
 }
 
 function labelParts(text: string): string[] {
@@ -55,6 +59,10 @@ export const explainCommandFactory = defineCommand<ExplainArgs>((ctx) => ({
           const labels = argv[`${flag}-labels`];
           if (labels === undefined) continue;
           if (!/^[^/\s]+\/[^/\s]+$/.test(argv[flag])) return `--${flag}-labels needs --${flag} as namespace/name`;
+          // The pod is made up here, so its names must be ones the API would accept.
+          const [namespace = '', name = ''] = argv[flag].split('/');
+          const nameProblem = firstProblem(namespaceProblem(`--${flag}`, namespace), flagProblem(`--${flag}`, dns1123SubdomainProblem(name) && `pod name ${dns1123SubdomainProblem(name)}`));
+          if (nameProblem) return nameProblem;
           const problem = labelsProblem(labels, `--${flag}-labels`);
           if (problem) return problem;
         }

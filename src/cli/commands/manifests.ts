@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { cronJobManifests } from '../../app/manifests.js';
+import { DEFAULT_SIZE_LIMITS } from '../../app/size-limits.js';
 import { VERSION } from '../../version.js';
 import { defineCommand, type CommandFactory } from './index.js';
 
@@ -16,6 +17,8 @@ interface CronJobArgs {
   readonly 'probe-image-pull-policy'?: 'Always' | 'IfNotPresent' | 'Never';
   readonly deadline?: number;
   readonly ttl?: number;
+  readonly 'max-pods'?: number;
+  readonly 'max-checks'?: number;
 }
 
 const cronJobCommandFactory = defineCommand<CronJobArgs>((ctx) => ({
@@ -34,22 +37,27 @@ const cronJobCommandFactory = defineCommand<CronJobArgs>((ctx) => ({
       .option('probe-image', { type: 'string', describe: 'Probe image for `kubeknock run --image`' })
       .option('probe-image-pull-policy', { choices: ['Always', 'IfNotPresent', 'Never'] as const, describe: 'For `kubeknock run --image-pull-policy`' })
       .option('deadline', { type: 'number', describe: 'Seconds an audit may run before it is stopped (default: estimated from the scenarios)' })
-      .option('ttl', { type: 'number', describe: 'Delete finished Jobs after this many seconds (default: keep the last 3 passed, 5 failed)' }),
+      .option('ttl', { type: 'number', describe: 'Delete finished Jobs after this many seconds (default: keep the last 3 passed, 5 failed)' })
+      .option('max-pods', { type: 'number', describe: `For \`kubeknock run --max-pods\` (default ${DEFAULT_SIZE_LIMITS.pods})` })
+      .option('max-checks', { type: 'number', describe: `For \`kubeknock run --max-checks\` (default ${DEFAULT_SIZE_LIMITS.checks})` }),
   handler: async (argv) => {
     const text = await cronJobManifests({
       scenarioFiles: argv.scenarios,
-      ...(argv.image ? { image: argv.image } : {}),
+      ...(argv.image !== undefined ? { image: argv.image } : {}),
       imagePullSecrets: argv['image-pull-secret'] ?? [],
       schedule: argv.schedule,
       ...(argv.timezone ? { timeZone: argv.timezone } : {}),
       identity: { name: argv.name, namespace: argv.namespace },
       createNamespace: argv['create-namespace'],
       probe: {
-        ...(argv['probe-image'] ? { image: argv['probe-image'] } : {}),
+        ...(argv['probe-image'] !== undefined ? { image: argv['probe-image'] } : {}),
         ...(argv['probe-image-pull-policy'] ? { imagePullPolicy: argv['probe-image-pull-policy'] } : {}),
       },
       ...(argv.deadline === undefined ? {} : { deadlineSeconds: argv.deadline }),
       ...(argv.ttl === undefined ? {} : { ttlSecondsAfterFinished: argv.ttl }),
+      ...(argv['max-pods'] === undefined && argv['max-checks'] === undefined
+        ? {}
+        : { limits: { pods: argv['max-pods'] ?? DEFAULT_SIZE_LIMITS.pods, checks: argv['max-checks'] ?? DEFAULT_SIZE_LIMITS.checks } }),
       toolVersion: VERSION,
     });
     ctx.io.stdout.write(text);

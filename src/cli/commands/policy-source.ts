@@ -18,7 +18,7 @@ export interface PolicySourceFlags extends ClusterFlags {
 
 export function withPolicySourceFlags<T>(yargs: Argv<T>): Argv<T & PolicySourceFlags> {
   return withClusterFlags(yargs)
-    .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Manifest file or directory (repeatable): Namespace, Pod, Deployment, StatefulSet, DaemonSet, Service, NetworkPolicy' })
+    .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Manifest file or directory (repeatable): Namespace, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Service, NetworkPolicy' })
     .option('from-cluster', { type: 'boolean', default: false, describe: 'Read those kinds from the live cluster instead of files' })
     .option('ipblock-matches-pods', {
       type: 'boolean',

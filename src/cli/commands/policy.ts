@@ -1,7 +1,8 @@
+import { discoverCommandFactory } from './discover.js';
 import { explainCommandFactory } from './explain.js';
 import type { CommandFactory } from './index.js';
 import { lintCommandFactory } from './lint.js';
 import { predictCommandFactory } from './predict.js';
 
-/** predict, explain, lint: the policy engine's commands. */
-export const policyCommands: CommandFactory[] = [predictCommandFactory, explainCommandFactory, lintCommandFactory];
+/** predict, explain, lint, discover: the policy engine's commands. */
+export const policyCommands: CommandFactory[] = [predictCommandFactory, explainCommandFactory, lintCommandFactory, discoverCommandFactory];

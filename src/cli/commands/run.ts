@@ -11,6 +11,9 @@ import { connectCluster, loadClusterConfig, wantsColor, wantsSpinner, withCluste
 import { defineCommand } from './index.js';
 import { dryRun } from '../../app/dry-run.js';
 import { visible } from '../../report/sanitize.js';
+import { DEFAULT_SIZE_LIMITS } from '../../app/size-limits.js';
+import { dns1123SubdomainProblem, imageReferenceProblem } from '../../model/kube-rules.js';
+import { flagProblem, overrideProblems, runIdProblem, sizeLimitProblems } from '../flag-rules.js';
 
 interface RunArgs extends ClusterFlags {
   readonly scenario: readonly string[];
@@ -28,6 +31,8 @@ interface RunArgs extends ClusterFlags {
   readonly 'cluster-domain': string;
   readonly 'run-id'?: string;
   readonly 'ipblock-matches-pods': boolean;
+  readonly 'max-pods': number;
+  readonly 'max-checks': number;
   readonly 'ignore-cluster-policies': boolean;
 }
 
@@ -55,20 +60,22 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         default: true,
         describe: 'For expect: policy, ipBlock peers match pod IPs (Calico does; Cilium does not: pass --no-ipblock-matches-pods)',
       })
+      .option('max-pods', { type: 'number', default: DEFAULT_SIZE_LIMITS.pods, describe: 'Refuse scenarios that would create more probe pods than this' })
+      .option('max-checks', { type: 'number', default: DEFAULT_SIZE_LIMITS.checks, describe: 'Refuse scenarios that expand to more checks than this' })
       .option('ignore-cluster-policies', {
         type: 'boolean',
         default: false,
         describe: 'For expect: policy, judge by NetworkPolicies alone even where AdminNetworkPolicy/BaselineAdminNetworkPolicy/ClusterNetworkPolicy objects exist (they are refused otherwise)',
       })
       .check((argv) => {
-        for (const name of ['timeout', 'attempts', 'concurrency'] as const) {
-          const value = argv[name];
-          if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`--${name} must be a whole number of at least 1 (got ${String(value)})`);
-        }
-        if (argv.settle !== undefined && (!Number.isInteger(argv.settle) || argv.settle < 0)) throw new Error(`--settle must be a whole number of seconds, 0 or more`);
-        if (argv['run-id'] !== undefined && !/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(argv['run-id'])) throw new Error('--run-id must be lower-case letters, digits and "-", at most 32 characters');
+        const problem =
+          overrideProblems(argv) ??
+          sizeLimitProblems(argv) ??
+          (argv['run-id'] === undefined ? undefined : runIdProblem(argv['run-id'])) ??
+          (argv.image === undefined ? undefined : flagProblem('--image', imageReferenceProblem(argv.image))) ??
+          flagProblem('--cluster-domain', dns1123SubdomainProblem(argv['cluster-domain']));
+        if (problem) throw new Error(problem);
         if (argv['dry-run'] && argv.report !== undefined) throw new Error('--report is not written by --dry-run: nothing runs, so there is no report; drop --report, or --dry-run to run for real');
-        if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(argv['cluster-domain'])) throw new Error('--cluster-domain must be a DNS name such as cluster.local');
         return true;
       }),
   handler: async (argv) => {
@@ -81,8 +88,9 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
       ...(argv.concurrency ? { concurrency: argv.concurrency } : {}),
       ...(argv.settle !== undefined ? { settleSeconds: argv.settle } : {}),
     };
+    const limits = { pods: argv['max-pods'], checks: argv['max-checks'] };
     if (argv['dry-run']) {
-      ctx.exitCode = await dryRun({ files: argv.scenario, overrides, output: argv.output === 'json' ? 'json' : 'text', runId: argv['run-id'] ?? 'dry-run', clusterDomain: argv['cluster-domain'] }, (text) => io.stdout.write(text));
+      ctx.exitCode = await dryRun({ files: argv.scenario, overrides, output: argv.output === 'json' ? 'json' : 'text', runId: argv['run-id'] ?? 'dry-run', clusterDomain: argv['cluster-domain'], limits }, (text) => io.stdout.write(text));
       return;
     }
     ctx.cleansUpOnInterrupt = true;
@@ -95,6 +103,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         ...(argv.report ? { reportFile: argv.report } : {}),
         reportFormat: argv['report-format'] ?? (argv.report ? reportFormatForFile(argv.report, argv.output) : argv.output),
         keep: argv.keep,
+        limits,
         clusterDomain: argv['cluster-domain'],
         ...(argv['run-id'] ? { runId: argv['run-id'] } : {}),
         color: wantsColor(io),

@@ -23,8 +23,6 @@ export interface SkippedObject {
   readonly kind: string;
 }
 
-/** The kinds (and API versions) the engine reads, for messages. */
-export const READ_KINDS = 'Namespace, Pod, Deployment, StatefulSet, DaemonSet and Service (core and apps/v1), NetworkPolicy (networking.k8s.io/v1)';
 
 /** The kinds the engine reads, by the apiVersion they live in (a Knative `Service` is not a core Service). */
 const API_VERSIONS = {
@@ -34,9 +32,17 @@ const API_VERSIONS = {
   Deployment: 'apps/v1',
   StatefulSet: 'apps/v1',
   DaemonSet: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
   NetworkPolicy: 'networking.k8s.io/v1',
 } as const;
 type Kind = keyof typeof API_VERSIONS;
+
+/** The kinds the engine reads, with their API versions, for messages: `Namespace (v1), …`. */
+export const READ_KINDS = Object.entries(API_VERSIONS)
+  .map(([kind, apiVersion]) => `${kind} (${apiVersion})`)
+  .join(', ');
 
 export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
   const namespaces: NamespaceSpec[] = [];
@@ -84,6 +90,9 @@ export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
       case 'Deployment':
       case 'StatefulSet':
       case 'DaemonSet':
+      case 'ReplicaSet':
+      case 'Job':
+      case 'CronJob':
         pods.push(decodePodLike(reader, kind, metadata));
         return;
       case 'Service':

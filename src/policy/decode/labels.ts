@@ -1,5 +1,6 @@
 /** Labels and label selectors, checked the way the API server checks them. */
 import type { LabelSelector, Labels } from '../types.js';
+import { labelProblem, selectorRequirementProblems } from '../../model/kube-rules.js';
 import { Reader, type FieldPath } from './reader.js';
 
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
@@ -10,8 +11,13 @@ export function decodeLabels(reader: Reader, value: unknown, path: FieldPath): L
   const record = reader.record(value, path);
   const labels: Record<string, string> = {};
   for (const [key, item] of Object.entries(record ?? {})) {
-    if (typeof item === 'string') labels[key] = item;
-    else reader.issue([...path, key], `label value must be a string, found ${JSON.stringify(item)} (quote it)`);
+    if (typeof item !== 'string') {
+      reader.issue([...path, key], `label value must be a string, found ${JSON.stringify(item)} (quote it)`);
+      continue;
+    }
+    const problem = labelProblem(key, item);
+    if (problem) reader.issue([...path, key], problem);
+    else labels[key] = item;
   }
   return labels;
 }
@@ -35,14 +41,11 @@ export function decodeSelector(reader: Reader, value: unknown, path: FieldPath):
       return false;
     });
     if (!key) return reader.issue([...at, 'key'], 'is required');
-    if (!isOperator(operator)) return reader.issue([...at, 'operator'], `must be one of ${OPERATORS.join(', ')}`);
-    // API server rule: In/NotIn need at least one value; Exists/DoesNotExist take none.
-    if ((operator === 'In' || operator === 'NotIn') && values.length === 0) {
-      return reader.issue([...at, 'values'], `must be non-empty when operator is ${operator}`);
-    }
-    if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) {
-      return reader.issue([...at, 'values'], `must be empty when operator is ${operator}`);
-    }
+    if (!isOperator(operator)) return reader.issue([...at, 'operator'], `${JSON.stringify(operator ?? null)} must be one of ${OPERATORS.join(', ')}`);
+    // API server rules: a qualified-name key; In/NotIn need at least one value, Exists/DoesNotExist none; values are label values.
+    const problems = selectorRequirementProblems({ key, operator, values });
+    for (const problem of problems) reader.issue([...at, problem.field], problem.message);
+    if (problems.length > 0) return;
     matchExpressions.push(values.length > 0 ? { key, operator, values } : { key, operator });
   });
   return {

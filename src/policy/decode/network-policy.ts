@@ -2,6 +2,7 @@
  * NetworkPolicy (networking.k8s.io/v1) as the API server accepts and defaults it. Anything it would
  * reject becomes an issue; the policy is then left out, since it could never exist in a cluster.
  */
+import { portNameProblem } from '../../model/kube-rules.js';
 import { cidrWithin, parseCidr } from '../cidr.js';
 import { PROTOCOLS, type DirectionSpec, type PeerSpec, type PolicySpec, type PortSpec, type Protocol, type RuleSpec } from '../types.js';
 import { decodeSelector } from './labels.js';
@@ -99,7 +100,7 @@ function decodeIpBlock(reader: Reader, value: unknown, at: FieldPath): PeerSpec[
     }
     // API server rule: each except block must be a strict subset of cidr.
     if (!cidrWithin(inner, cidr) || inner.prefix <= cidr.prefix) {
-      reader.issue([...at, 'except', index], `must be a strict subset of cidr ${cidrText}`);
+      reader.issue([...at, 'except', index], `${JSON.stringify(text)} must be a strict subset of cidr ${cidrText}`);
       return [];
     }
     return [text as string];
@@ -121,13 +122,14 @@ function decodePort(reader: Reader, value: unknown, at: FieldPath): PortSpec[] {
   const port: unknown = entry.port;
   const endPort = reader.integer(entry.endPort, [...at, 'endPort'], 1, 65535);
   if (port === undefined || port === null) {
-    if (entry.endPort !== undefined && entry.endPort !== null) reader.issue([...at, 'endPort'], 'requires a numeric port');
+    if (entry.endPort !== undefined && entry.endPort !== null) reader.issue([...at, 'endPort'], `endPort ${JSON.stringify(entry.endPort)} requires a numeric port (port is not set)`);
     return [{ type: 'all-ports', protocol }];
   }
   if (typeof port === 'string') {
-    if (entry.endPort !== undefined && entry.endPort !== null) reader.issue([...at, 'endPort'], 'may not be set when port is a name');
-    if (!isPortName(port)) {
-      reader.issue([...at, 'port'], `must be a number or a port name (at most 15 lowercase letters, digits and '-', with a letter), found "${port}"`);
+    if (entry.endPort !== undefined && entry.endPort !== null) reader.issue([...at, 'endPort'], `endPort ${JSON.stringify(entry.endPort)} may not be set when port is a name (${JSON.stringify(port)})`);
+    const nameProblem = portNameProblem(port);
+    if (nameProblem) {
+      reader.issue([...at, 'port'], `must be a number or a port name: ${nameProblem}`);
       return [];
     }
     return [{ type: 'named', protocol, name: port }];
@@ -135,13 +137,8 @@ function decodePort(reader: Reader, value: unknown, at: FieldPath): PortSpec[] {
   const number = reader.integer(port, [...at, 'port'], 1, 65535);
   if (number === undefined) return [];
   if (endPort !== undefined && endPort < number) {
-    reader.issue([...at, 'endPort'], `must be greater than or equal to port (${number})`);
+    reader.issue([...at, 'endPort'], `${endPort} must be greater than or equal to port (${number})`);
     return [];
   }
   return [{ type: 'number', protocol, port: number, ...(endPort === undefined ? {} : { endPort }) }];
-}
-
-/** IANA_SVC_NAME, as the API server checks a named port. */
-function isPortName(name: string): boolean {
-  return /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes('--');
 }

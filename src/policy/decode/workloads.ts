@@ -1,5 +1,5 @@
 /** Namespaces, Pods, workloads (their pod template stands for their pods) and Services. */
-import { PROTOCOLS, type ContainerPort, type NamespaceSpec, type PodSpec, type Protocol, type ServiceSpec } from '../types.js';
+import { PROTOCOLS, type ContainerPort, type NamespaceSpec, type PodKind, type PodSpec, type Protocol, type ServiceSpec } from '../types.js';
 import { decodeLabels } from './labels.js';
 import { Reader, type FieldPath } from './reader.js';
 
@@ -15,17 +15,22 @@ export function decodeNamespace(reader: Reader, metadata: Metadata): NamespaceSp
   return { name: metadata.name, labels: decodeLabels(reader, meta.labels, ['metadata', 'labels']) };
 }
 
-export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet';
+/** Where each kind keeps the pod it stands for: a Pod is one; a CronJob's template sits inside its jobTemplate. */
+const TEMPLATE_PATH: Readonly<Record<PodKind, FieldPath>> = {
+  Pod: [],
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
 
 /** A Pod, or a workload's pod template named after the workload. */
-export function decodePodLike(reader: Reader, kind: WorkloadKind, metadata: Metadata): PodSpec {
+export function decodePodLike(reader: Reader, kind: PodKind, metadata: Metadata): PodSpec {
   const root = reader.record(reader.raw.value, []) ?? {};
-  let metaPath: FieldPath = ['metadata'];
-  let specPath: FieldPath = ['spec'];
-  if (kind !== 'Pod') {
-    metaPath = ['spec', 'template', 'metadata'];
-    specPath = ['spec', 'template', 'spec'];
-  }
+  const metaPath: FieldPath = [...TEMPLATE_PATH[kind], 'metadata'];
+  const specPath: FieldPath = [...TEMPLATE_PATH[kind], 'spec'];
   const meta = reader.record(dig(root, metaPath), metaPath) ?? {};
   const spec = reader.record(dig(root, specPath), specPath) ?? {};
   const labels = decodeLabels(reader, meta.labels, [...metaPath, 'labels']);
@@ -46,6 +51,7 @@ export function decodePodLike(reader: Reader, kind: WorkloadKind, metadata: Meta
   });
   const status = kind === 'Pod' ? reader.record(root.status, ['status']) : undefined;
   const ip = reader.string(status?.podIP, ['status', 'podIP']);
+  const owner = decodeOwner(reader, reader.record(root.metadata, ['metadata'])?.ownerReferences);
   return {
     namespace: metadata.namespace,
     name: metadata.name,
@@ -54,8 +60,22 @@ export function decodePodLike(reader: Reader, kind: WorkloadKind, metadata: Meta
     hostNetwork,
     containerPorts,
     kind,
+    ...(owner ? { owner } : {}),
     source: { file: reader.raw.file, line: metadata.line },
   };
+}
+
+/** The owner reference marked `controller: true` (at most one per object, an API server rule). */
+function decodeOwner(reader: Reader, value: unknown): PodSpec['owner'] {
+  for (const [index, item] of reader.list(value, ['metadata', 'ownerReferences']).entries()) {
+    const at: FieldPath = ['metadata', 'ownerReferences', index];
+    const entry = reader.record(item, at);
+    if (reader.boolean(entry?.controller, [...at, 'controller']) !== true) continue;
+    const kind = reader.string(entry?.kind, [...at, 'kind']);
+    const name = reader.string(entry?.name, [...at, 'name']);
+    if (kind !== undefined && name !== undefined) return { kind, name };
+  }
+  return undefined;
 }
 
 export function decodeService(reader: Reader, metadata: Metadata): ServiceSpec {

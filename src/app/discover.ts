@@ -1,0 +1,52 @@
+/**
+ * discover: manifests (or, later, the live cluster: any PolicySource) → a scenario that knocks on every
+ * door of the selected workloads, with the plan summary for stderr. The scenario goes to stdout or a file.
+ */
+import { writeFile } from 'node:fs/promises';
+import { actorNames, buildEngine, findWorkloads, planDiscovery, planSummary, renderScenarioYaml, type DiscoveryPlan, type PlanOptions, type Selection } from '../discover/index.js';
+import { describeRef } from '../discover/find-workloads.js';
+import type { EngineOptions } from '../policy/index.js';
+import { InputError } from './errors.js';
+import { loadInventory, type PolicySource } from './policy-input.js';
+
+export interface DiscoverOptions {
+  readonly source: PolicySource;
+  /** How the input is named in the scenario's header, e.g. the -f paths. */
+  readonly inputs: readonly string[];
+  readonly selection: Selection;
+  readonly plan: PlanOptions;
+  readonly engine: EngineOptions;
+  readonly scenarioName: string;
+  /** Write the scenario here instead of returning it for stdout. */
+  readonly outputFile?: string;
+}
+
+export interface DiscoverResult {
+  readonly plan: DiscoveryPlan;
+  /** The scenario text (also when written to a file). */
+  readonly yaml: string;
+  readonly summary: readonly string[];
+}
+
+export async function discover(options: DiscoverOptions): Promise<DiscoverResult> {
+  const inventory = await loadInventory(options.source);
+  const discovery = findWorkloads(inventory, options.selection);
+  if (discovery.identities.length === 0) {
+    throw new InputError(
+      `discover found no workload to probe in ${discovery.searched}${discovery.skipped.length > 0 ? `; ${discovery.skipped.length} skipped:` : ''}`,
+      discovery.skipped.map((skipped) => ({ file: skipped.workload.file ?? options.inputs.join(', '), line: skipped.workload.line ?? 0, path: '', message: `${describeRef(skipped.workload)}: ${skipped.note}` })),
+    );
+  }
+  const names = actorNames(discovery.identities);
+  const engine = buildEngine(inventory, discovery.identities, names, options.engine);
+  const plan = planDiscovery(discovery, engine, names, options.plan);
+  const yaml = renderScenarioYaml(plan, { inputs: options.inputs, scenarioName: options.scenarioName, snapshot: options.plan.snapshot });
+  if (options.outputFile !== undefined) {
+    try {
+      await writeFile(options.outputFile, yaml, 'utf8');
+    } catch (error) {
+      throw new InputError(`cannot write the scenario to ${options.outputFile}: ${(error as Error).message}`);
+    }
+  }
+  return { plan, yaml, summary: planSummary(plan) };
+}

@@ -1,0 +1,124 @@
+/**
+ * Decoded objects → workload identities and Service doors. A Pod that a controller owns, a ReplicaSet a
+ * Deployment owns and a Job a CronJob owns are stood for by their owner when the owner is in the input
+ * too (a live listing of Pods alone keeps its Pods); hostNetwork pods (no policy
+ * selects them), pods without labels (no selector can tell them apart) and kubeknock's own probe pods
+ * are skipped, each with a note.
+ */
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../model/labels.js';
+import { compileSelector } from '../policy/label-selector.js';
+import { POD_KINDS, type Inventory, type Labels, type PodSpec } from '../policy/index.js';
+import type { Discovery, Door, Identity, Selection, ServiceDoors, Skipped, WorkloadRef } from './types.js';
+import { describeSelection } from './selection.js';
+
+/** Owner kinds that stand for the object they own (Pods, ReplicaSets and Jobs are made by these). */
+const CONTROLLER_KINDS: ReadonlySet<string> = new Set(POD_KINDS.filter((kind) => kind !== 'Pod'));
+const ownerKey = (kind: string, namespace: string, name: string): string => `${kind} ${namespace}/${name}`;
+
+export function findWorkloads(inventory: Inventory, selection: Selection): Discovery {
+  const inNamespace = namespaceFilter(selection);
+  const matchesSelector = selection.selector ? compileSelector(selection.selector) : () => true;
+  const skipped: Skipped[] = [];
+  const groups = new Map<string, { namespace: string; labels: Labels; pods: PodSpec[] }>();
+  const present = new Set(inventory.pods.map((pod) => ownerKey(pod.kind, pod.namespace, pod.name)));
+  for (const pod of inventory.pods) {
+    const ref = refOf(pod);
+    const skip = (reason: Skipped['reason'], note: string): void => void skipped.push({ workload: ref, reason, note });
+    if (!inNamespace(pod.namespace)) continue; // not selected: not even worth a note
+    if (pod.owner && CONTROLLER_KINDS.has(pod.owner.kind) && present.has(ownerKey(pod.owner.kind, pod.namespace, pod.owner.name))) {
+      skip('owned', `owned by ${pod.owner.kind} ${pod.namespace}/${pod.owner.name}, which stands for it`);
+      continue;
+    }
+    if (pod.labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE) {
+      skip('kubeknock-probe', `a kubeknock probe pod (${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE})`);
+      continue;
+    }
+    if (pod.hostNetwork) {
+      skip('host-network', 'hostNetwork: it speaks with the node\'s address and no pod selector selects it');
+      continue;
+    }
+    if (Object.keys(pod.labels).length === 0) {
+      skip('no-labels', 'no pod labels: no policy selector can single it out, and a probe pod could not impersonate it');
+      continue;
+    }
+    if (!matchesSelector(pod.labels)) continue;
+    const key = identityKey(pod.namespace, pod.labels);
+    const group = groups.get(key) ?? { namespace: pod.namespace, labels: pod.labels, pods: [] };
+    group.pods.push(pod);
+    groups.set(key, group);
+  }
+  const identities: Identity[] = [...groups.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([key, group]) => ({
+      key,
+      namespace: group.namespace,
+      labels: sortedLabels(group.labels),
+      workloads: group.pods.map(refOf).sort((a, b) => compareText(a.kind, b.kind) || compareText(a.name, b.name)),
+      doors: mergeDoors(group.pods),
+    }));
+  const services: ServiceDoors[] = inventory.services
+    .filter((service) => inNamespace(service.namespace))
+    .map((service) => {
+      const selects = service.selector ? compileSelector({ matchLabels: service.selector }) : undefined;
+      return {
+        namespace: service.namespace,
+        name: service.name,
+        ports: [...service.ports].sort((a, b) => a.port - b.port || compareText(a.protocol, b.protocol)),
+        hasSelector: selects !== undefined,
+        backends: selects ? identities.filter((identity) => identity.namespace === service.namespace && selects(identity.labels)).map((identity) => identity.key) : [],
+      };
+    })
+    .sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name));
+  return { identities, services, skipped: skipped.sort((a, b) => compareText(describeRef(a.workload), describeRef(b.workload))), searched: describeSelection(selection, inventory) };
+}
+
+export function identityKey(namespace: string, labels: Labels): string {
+  return `${namespace}/${Object.keys(labels)
+    .sort(compareText)
+    .map((key) => `${key}=${labels[key] ?? ''}`)
+    .join(',')}`;
+}
+
+export function describeRef(ref: WorkloadRef): string {
+  return `${ref.kind} ${ref.namespace}/${ref.name}`;
+}
+
+/** Code-unit order, not locale order: the same bytes on every machine. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function refOf(pod: PodSpec): WorkloadRef {
+  return { kind: pod.kind, namespace: pod.namespace, name: pod.name, ...(pod.source ? { file: pod.source.file, line: pod.source.line } : {}) };
+}
+
+/**
+ * One door per (protocol, port); a name given by any workload is kept (the first, in input order),
+ * unless another port already carries it: a pod may not declare one name twice.
+ */
+function mergeDoors(pods: readonly PodSpec[]): Door[] {
+  const doors = new Map<string, Door>();
+  const names = new Set<string>();
+  for (const pod of pods) {
+    for (const port of pod.containerPorts) {
+      const key = `${port.protocol}/${port.port}`;
+      const known = doors.get(key);
+      const name = port.name !== undefined && !names.has(port.name) ? port.name : undefined;
+      if (!known || (known.name === undefined && name !== undefined)) {
+        if (name !== undefined) names.add(name);
+        doors.set(key, { port: port.port, protocol: port.protocol, ...(name === undefined ? {} : { name }) });
+      }
+    }
+  }
+  return [...doors.values()].sort((a, b) => a.port - b.port || compareText(a.protocol, b.protocol));
+}
+
+function sortedLabels(labels: Labels): Labels {
+  return Object.fromEntries(Object.keys(labels).sort(compareText).map((key) => [key, labels[key] ?? '']));
+}
+
+function namespaceFilter(selection: Selection): (namespace: string) => boolean {
+  const wanted = new Set(selection.namespaces);
+  const excluded = new Set(selection.excludeNamespaces);
+  return (namespace) => !excluded.has(namespace) && (wanted.size === 0 || wanted.has(namespace));
+}

@@ -1,0 +1,28 @@
+/**
+ * The plan in a few lines for stderr, with an estimate of the run's time. Probe pods start in
+ * parallel; each pod runs all its checks at once in one exec (src/probe/batch-script.ts), so a pod
+ * costs about one timeout when it expects a deny, and the runner runs `concurrency` pods' execs at once.
+ */
+import { DEFAULTS } from '../scenario/defaults.js';
+import type { DiscoveryPlan } from './plan.js';
+
+/** Seconds for the probe pods to run, as measured on the test cluster (about 3 s), rounded up. */
+export const POD_START_SECONDS = 5;
+
+export function planSummary(plan: DiscoveryPlan): string[] {
+  const pods = plan.actors.filter((actor) => actor.probed);
+  const namespaces = new Set(plan.actors.map((actor) => actor.identity.namespace));
+  const workloads = plan.actors.reduce((sum, actor) => sum + actor.identity.workloads.length, 0);
+  const { timeoutSeconds, settleSeconds, concurrency } = DEFAULTS;
+  const denyingSources = new Set(plan.checks.filter((check) => check.predicted === 'deny').map((check) => check.from)).size;
+  const rounds = Math.ceil(pods.length / concurrency);
+  // A pod whose checks all connect answers in well under a second; one with a deny waits one timeout.
+  const probeSeconds = rounds * (denyingSources > 0 ? timeoutSeconds : 1);
+  const total = POD_START_SECONDS + settleSeconds + probeSeconds;
+  return [
+    `discover: ${workloads} workload${workloads === 1 ? '' : 's'} in ${namespaces.size} namespace${namespaces.size === 1 ? '' : 's'} → ${plan.actors.length} identit${plan.actors.length === 1 ? 'y' : 'ies'}, ${plan.classCount} class${plan.classCount === 1 ? '' : 'es'}${plan.discovery.skipped.length > 0 ? `, ${plan.discovery.skipped.length} skipped` : ''}`,
+    `plan: ${pods.length} probe pod${pods.length === 1 ? '' : 's'}, ${plan.checks.length} check${plan.checks.length === 1 ? '' : 's'}${plan.exhaustive ? ' (exhaustive)' : ` (exhaustive: ${plan.exhaustiveChecks} checks, ${plan.actors.length} pods)`}${plan.notProbed.length > 0 ? `, ${plan.notProbed.length} not probed (see the end of the file)` : ''}`,
+    `estimated time: about ${total} s (pod start ${POD_START_SECONDS} s + settle ${settleSeconds} s + ${rounds} exec round${rounds === 1 ? '' : 's'} × ${denyingSources > 0 ? timeoutSeconds : 1} s: ` +
+      `each pod runs its checks at once, a deny costs one ${timeoutSeconds} s timeout, ${concurrency} pods at a time)`,
+  ];
+}
