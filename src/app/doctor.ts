@@ -9,7 +9,7 @@ import { CLUSTER_POLICY_GROUP, describeClusterPolicy } from '../model/cluster-po
 import { IGNORE_CLUSTER_POLICIES_FLAG } from './cluster-policy-guard.js';
 import { detectCni, type CniReport } from './doctor-cni.js';
 import type { DoctorPort, NamespaceFacts } from './doctor-port.js';
-import { NAMESPACED_PERMISSIONS, clusterPermissions, permissionResource, type ApiPermission } from '../model/permissions.js';
+import { DISCOVERY_CLUSTER_PERMISSIONS, DISCOVERY_PERMISSIONS, NAMESPACED_PERMISSIONS, clusterPermissions, permissionResource, type ApiPermission } from '../model/permissions.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn';
 
@@ -37,6 +37,8 @@ export interface DoctorOptions {
   readonly namespaces: readonly string[];
   /** The scenarios have `expect: policy` checks, which read policies, pods, Services and namespaces cluster-wide. */
   readonly policyExpectations?: boolean;
+  /** Also check what `discover --from-cluster` and `run --discover` read in those namespaces. */
+  readonly discovery?: boolean;
 }
 
 /** Doctor asks about the permissions kubeknock uses; only those a run cannot do without fail it. */
@@ -67,12 +69,14 @@ export async function runDoctor(connect: () => DoctorPort, options: DoctorOption
   }
   const checks: DoctorCheck[] = [{ status: 'ok', title: 'API server reachable', detail: `Kubernetes ${version} at ${port.server}` }];
   checks.push(await permissionsCheck(port, clusterPermissions(options.policyExpectations ?? false), undefined));
+  if (options.discovery) checks.push(await permissionsCheck(port, DISCOVERY_CLUSTER_PERMISSIONS, undefined, 'RBAC for discover'));
   for (const namespace of namespaces) {
     const facts = await settle(() => port.namespace(namespace));
     checks.push(namespaceCheck(namespace, facts));
     // Permissions in a namespace that does not exist are moot until it does.
     if (facts.ok && !facts.value) continue;
     checks.push(await permissionsCheck(port, NAMESPACED_PERMISSIONS, namespace));
+    if (options.discovery) checks.push(await permissionsCheck(port, DISCOVERY_PERMISSIONS, namespace, 'RBAC for discover'));
     if (facts.ok && facts.value) checks.push(podSecurityCheck(facts.value));
   }
   const cni = await settle(() => port.systemWorkloads());
@@ -93,8 +97,8 @@ function finish(report: Omit<DoctorReport, 'canRun'>): DoctorReport {
   return { ...report, canRun: report.checks.every((check) => check.status !== 'fail') };
 }
 
-async function permissionsCheck(port: DoctorPort, permissions: readonly ApiPermission[], namespace: string | undefined): Promise<DoctorCheck> {
-  const title = namespace ? `RBAC in namespace ${namespace}` : 'RBAC at cluster scope';
+async function permissionsCheck(port: DoctorPort, permissions: readonly ApiPermission[], namespace: string | undefined, what = 'RBAC'): Promise<DoctorCheck> {
+  const title = namespace ? `${what} in namespace ${namespace}` : `${what} at cluster scope`;
   const answers = await Promise.all(
     permissions.map(async (permission) => ({ permission, answer: await settle(() => port.canI({ ...permission, ...(namespace ? { namespace } : {}) })) })),
   );

@@ -6,13 +6,15 @@ import type { PodInfo, RunningPod, ServiceInfo } from '../probe/cluster-port.js'
 import { probeCommandLine } from '../probe/commands.js';
 import { planProbes, selectorKey, serviceKey } from '../probe/plan.js';
 import { buildProbePod } from '../probe/pod-spec.js';
-import { loadScenarios } from '../scenario/load.js';
+import { loadScenarios, type InlineScenario } from '../scenario/load.js';
 import type { Scenario } from '../model/scenario.js';
 import { DEFAULT_SIZE_LIMITS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 import { withOverrides, type DefaultsOverride } from './run.js';
 
 export interface DryRunRequest {
   readonly files: readonly string[];
+  /** Scenarios made in memory (`run --discover`), after the files. */
+  readonly inline?: readonly InlineScenario[];
   readonly overrides: DefaultsOverride;
   readonly output: 'text' | 'json';
   readonly runId: string;
@@ -22,7 +24,7 @@ export interface DryRunRequest {
 
 /** Several files: text sections one after another, or one JSON object per line (as `run -o json`). */
 export async function dryRun(request: DryRunRequest, write: (text: string) => void): Promise<number> {
-  const scenarios = (await loadScenarios(request.files)).map((loaded) => withOverrides(loaded, request.overrides));
+  const scenarios = (await loadScenarios(request.files, request.inline)).map((loaded) => withOverrides(loaded, request.overrides));
   enforceSizeLimits(scenarios, request.limits ?? DEFAULT_SIZE_LIMITS);
   const plans = scenarios.map((scenario) => planOf(scenario, request));
   if (request.output === 'json') {

@@ -14,7 +14,7 @@ import { runScenario, type RunProgress } from '../probe/runner.js';
 import { describeLeftover } from '../probe/leftovers.js';
 import { sweepLeftovers } from '../probe/sweep.js';
 import { renderReports, type ReportFormat } from '../report/format.js';
-import { loadScenarios } from '../scenario/load.js';
+import { loadScenarios, type InlineScenario } from '../scenario/load.js';
 import type { EngineOptions } from '../policy/index.js';
 import { InputError, describeError, formatIssue } from './errors.js';
 import { DEFAULT_SIZE_LIMITS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
@@ -36,6 +36,8 @@ export interface DefaultsOverride {
 export interface RunRequest {
   /** One or more scenario files, run in this order. */
   readonly files: readonly string[];
+  /** Scenarios made in memory (`run --discover`), run after the files. */
+  readonly inline?: readonly InlineScenario[];
   readonly overrides: DefaultsOverride;
   readonly output: ReportFormat;
   readonly reportFile?: string;
@@ -81,7 +83,7 @@ export interface RunOutcome {
 export async function runCommand(request: RunRequest, deps: RunDeps): Promise<RunOutcome> {
   // Every file is read and checked against the cluster before the first pod exists: a typo in the
   // third scenario must not surface after the first two have run.
-  const scenarios = (await loadScenarios(request.files)).map((loaded) => withOverrides(loaded, request.overrides));
+  const scenarios = (await loadScenarios(request.files, request.inline)).map((loaded) => withOverrides(loaded, request.overrides));
   enforceSizeLimits(scenarios, request.limits ?? DEFAULT_SIZE_LIMITS);
   if (request.reportFile) await checkReportTarget(request.reportFile);
   const runIdOf = (index: number): string => (request.runId !== undefined && scenarios.length > 1 ? `${request.runId}-${index + 1}` : (request.runId ?? newRunId()));

@@ -7,6 +7,7 @@ import { CoreV1Api, NetworkingV1Api, type KubeConfig } from '@kubernetes/client-
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../model/labels.js';
 import type { RawObject } from '../policy/index.js';
 import { apiError } from './api-error.js';
+import { toRawObject } from './raw-object.js';
 
 export async function readClusterPolicyObjects(kc: KubeConfig): Promise<RawObject[]> {
   const core = kc.makeApiClient(CoreV1Api);
@@ -24,10 +25,10 @@ export async function readClusterPolicyObjects(kc: KubeConfig): Promise<RawObjec
     return status?.phase !== 'Succeeded' && status?.phase !== 'Failed' && metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE;
   });
   return [
-    ...namespaces.map((item) => toRaw('Namespace', item)),
-    ...live.map((item) => toRaw('Pod', item)),
-    ...services.map((item) => toRaw('Service', item)),
-    ...policies.map((item) => toRaw('NetworkPolicy', item)),
+    ...namespaces.map((item) => toRawObject('Namespace', item)),
+    ...live.map((item) => toRawObject('Pod', item)),
+    ...services.map((item) => toRawObject('Service', item)),
+    ...policies.map((item) => toRawObject('NetworkPolicy', item)),
   ];
 }
 
@@ -37,22 +38,4 @@ async function list(doing: string, call: () => Promise<{ items: readonly object[
   } catch (error) {
     throw apiError(doing, error);
   }
-}
-
-/**
- * List items carry no kind; plain JSON drops client-node's class instances and undefined fields.
- * client-node escapes field names that are reserved words with a leading underscore (a NetworkPolicy
- * ingress rule's `from` is `_from`); no Kubernetes field starts with one, so the escape is undone.
- */
-function toRaw(kind: string, item: object): RawObject {
-  const plain = JSON.parse(JSON.stringify(item), unescapeKeys) as Record<string, unknown>;
-  const value: Record<string, unknown> = { ...plain, kind };
-  const metadata = value.metadata as { namespace?: string; name?: string } | undefined;
-  const file = `cluster:${kind}/${metadata?.namespace ? `${metadata.namespace}/` : ''}${metadata?.name ?? '?'}`;
-  return { value, file, locate: () => ({ line: 0 }) };
-}
-
-function unescapeKeys(_key: string, value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, field]) => [key.startsWith('_') ? key.slice(1) : key, field]));
 }

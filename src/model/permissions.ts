@@ -101,3 +101,22 @@ export function permissionResource(permission: Pick<ApiPermission, 'resource' | 
 export const PROBE_NAMESPACE_PERMISSIONS: readonly ApiPermission[] = NAMESPACED_PERMISSIONS.filter(
   (p) => p.withoutIt === 'run-fails' && p.resource === 'pods',
 );
+
+/**
+ * What `discover --from-cluster` and `run --discover` read in each selected namespace (list only; they
+ * write nothing), besides `list namespaces` at cluster scope. Without one of them discovery stops.
+ */
+export const DISCOVERY_PERMISSIONS: readonly ApiPermission[] = [
+  ...(['deployments', 'statefulsets', 'daemonsets', 'replicasets'] as const).map(
+    (resource): ApiPermission => ({ verb: 'list', group: 'apps', resource, why: 'discover workloads', withoutIt: 'run-fails' }),
+  ),
+  ...(['jobs', 'cronjobs'] as const).map((resource): ApiPermission => ({ verb: 'list', group: 'batch', resource, why: 'discover workloads', withoutIt: 'run-fails' })),
+  { verb: 'list', group: '', resource: 'pods', why: 'discover pods no workload owns', withoutIt: 'run-fails' },
+  { verb: 'list', group: '', resource: 'services', why: 'discover Services, the doors', withoutIt: 'run-fails' },
+  { verb: 'list', group: 'networking.k8s.io', resource: 'networkpolicies', why: 'say which policies select each workload', withoutIt: 'run-fails' },
+];
+
+/** Cluster scope for discovery: namespace labels decide namespaceSelector peers. */
+export const DISCOVERY_CLUSTER_PERMISSIONS: readonly ApiPermission[] = [
+  { verb: 'list', group: '', resource: 'namespaces', why: 'discover reads namespace labels', withoutIt: 'run-fails' },
+];

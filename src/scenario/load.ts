@@ -54,13 +54,20 @@ export async function readScenarioFile(file: string): Promise<ParseResult> {
   return parseScenario(file, decoded.text);
 }
 
-/** Reads every file; throws one InputError listing the issues of all of them. */
-export async function loadScenarios(files: readonly string[]): Promise<Scenario[]> {
-  requireFiles(files);
-  const results = await Promise.all(files.map(readScenarioFile));
+/** A scenario made in memory (`run --discover`): `file` names where it came from in messages and reports. */
+export interface InlineScenario {
+  readonly file: string;
+  readonly text: string;
+}
+
+/** Reads every file (and parses every inline scenario); throws one InputError listing the issues of all of them. */
+export async function loadScenarios(files: readonly string[], inline: readonly InlineScenario[] = []): Promise<Scenario[]> {
+  requireFiles([...files, ...inline.map((source) => source.file)]);
+  const results = [...(await Promise.all(files.map(readScenarioFile))), ...inline.map((source) => parseScenario(source.file, source.text))];
   const issues = sortIssues(results.flatMap((r) => (r.ok ? [] : r.issues)));
   if (issues.length > 0) {
-    throw new InputError(`${issues.length} problem${issues.length === 1 ? '' : 's'} in ${files.length === 1 ? files[0] : 'the scenario files'}; nothing was sent to the cluster`, issues);
+    const names = [...files, ...inline.map((source) => source.file)];
+    throw new InputError(`${issues.length} problem${issues.length === 1 ? '' : 's'} in ${names.length === 1 ? names[0] : 'the scenario files'}; nothing was sent to the cluster`, issues);
   }
   return results.flatMap((r) => (r.ok ? [r.scenario] : []));
 }

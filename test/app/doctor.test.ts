@@ -236,4 +236,15 @@ describe('renderDoctor', () => {
     const served = await runDoctor(() => fake({ ...base, clusterPolicies: { ...clusterPolicies, found: [] } }), { namespaces: ['production'] });
     expect(find(served.checks, 'cluster-scoped network policies')).toMatchObject({ status: 'ok', detail: 'policy.networking.k8s.io/v1alpha1 served, no objects' });
   });
+
+  it('with --discover checks the list permissions discovery needs, naming a missing one', async () => {
+    const base = { workloads: [calico], namespaces: [production], policies: { production: 2 }, denied: ['list deployments production'] };
+    const without = await runDoctor(() => fake(base), { namespaces: ['production'] });
+    expect(find(without.checks, 'RBAC for discover in namespace production'), 'only asked for with --discover').toBeUndefined();
+    const report = await runDoctor(() => fake(base), { namespaces: ['production'], discovery: true });
+    const check = find(report.checks, 'RBAC for discover in namespace production');
+    expect(check?.status).toBe('fail');
+    expect(check?.detail).toBe('missing list deployments.apps (discover workloads)');
+    expect(find(report.checks, 'RBAC for discover at cluster scope')?.status).toBe('ok');
+  });
 });

@@ -12,6 +12,7 @@ interface DoctorArgs extends ClusterFlags {
   readonly scenarios?: readonly string[];
   readonly namespace?: readonly string[];
   readonly output: DoctorFormat;
+  readonly discover: boolean;
 }
 
 export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
@@ -22,6 +23,7 @@ export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
       .positional('scenarios', { type: 'string', array: true, describe: 'Scenario files whose namespaces (actors and targets) a run would use' })
       .option('namespace', { alias: 'n', type: 'string', array: true, describe: 'Namespace a run would use (repeatable; default: the context namespace)' })
       .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as DoctorFormat, describe: 'Report format' })
+      .option('discover', { type: 'boolean', default: false, describe: 'Also check the list permissions discover --from-cluster and run --discover need in those namespaces' })
       .check((argv) => {
         const problem = firstProblem(...(argv.namespace ?? []).map((namespace) => namespaceProblem('--namespace', String(namespace))));
         if (problem) throw new Error(problem);
@@ -33,7 +35,7 @@ export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
     const scenarios = argv.scenarios?.length ? await loadScenarios(argv.scenarios) : [];
     const namespaces = [...new Set([...(argv.namespace ?? []), ...scenarioNamespaces(scenarios)])];
     const policyExpectations = scenarios.some((s) => s.checks.some((c) => c.expect === 'policy'));
-    const report = await runDoctor(connect, { namespaces, policyExpectations });
+    const report = await runDoctor(connect, { namespaces, policyExpectations, discovery: argv.discover });
     ctx.io.stdout.write(renderDoctor(report, argv.output));
     ctx.exitCode = report.canRun ? 0 : 2;
   },

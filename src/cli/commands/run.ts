@@ -9,14 +9,19 @@ import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
 import { scanClusterPolicies } from '../../cluster/cluster-policies.js';
 import { connectCluster, loadClusterConfig, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import { defineCommand } from './index.js';
+import { discover } from '../../app/discover.js';
+import type { InlineScenario } from '../../scenario/load.js';
+import type { CliIO } from '../io.js';
+import { discoveryOptions, withDiscoverySelectionFlags, type DiscoverySelectionFlags } from './discovery-flags.js';
 import { dryRun } from '../../app/dry-run.js';
 import { visible } from '../../report/sanitize.js';
 import { DEFAULT_SIZE_LIMITS } from '../../app/size-limits.js';
 import { dns1123SubdomainProblem, imageReferenceProblem } from '../../model/kube-rules.js';
 import { flagProblem, overrideProblems, runIdProblem, sizeLimitProblems } from '../flag-rules.js';
 
-interface RunArgs extends ClusterFlags {
-  readonly scenario: readonly string[];
+interface RunArgs extends ClusterFlags, DiscoverySelectionFlags {
+  readonly scenario?: readonly string[];
+  readonly discover: boolean;
   readonly output: ReportFormat;
   readonly report?: string;
   readonly 'report-format'?: ReportFormat;
@@ -37,11 +42,16 @@ interface RunArgs extends ClusterFlags {
 }
 
 export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
-  command: 'run <scenario..>',
+  command: 'run [scenario..]',
   describe: 'Create probe pods, knock on every door of the scenario(s), print the pass/fail matrix, clean up',
   builder: (yargs: Argv<object>) =>
-    withClusterFlags(yargs)
-      .positional('scenario', { type: 'string', array: true, demandOption: true, describe: 'Scenario file(s) (YAML), run one after the other; with several, -o json prints one report per line (JSON Lines)' })
+    withDiscoverySelectionFlags(withClusterFlags(yargs))
+      .positional('scenario', { type: 'string', array: true, describe: 'Scenario file(s) (YAML), run one after the other; with several, -o json prints one report per line (JSON Lines)' })
+      .option('discover', {
+        type: 'boolean',
+        default: false,
+        describe: 'No scenario file: discover the workloads of the selected namespaces (-n, -A, -l, --exclude-namespace) and knock on every door they have',
+      })
       .option('output', { alias: 'o', choices: REPORT_FORMATS, default: 'table' as ReportFormat, describe: 'Report format on stdout' })
       .option('report', { type: 'string', describe: 'Also write the report to this file, in an existing directory (written even when preflight or the run fails or is interrupted)' })
       .option('report-format', { choices: REPORT_FORMATS, describe: 'Format of --report (default: from its extension: .json, .xml=junit, .tap, .md; else as -o)' })
@@ -68,6 +78,9 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         describe: 'For expect: policy, judge by NetworkPolicies alone even where AdminNetworkPolicy/BaselineAdminNetworkPolicy/ClusterNetworkPolicy objects exist (they are refused otherwise)',
       })
       .check((argv) => {
+        const files = argv.scenario ?? [];
+        if (files.length === 0 && !argv.discover) throw new Error('--discover or a scenario file: name scenario file(s) to run, or pass --discover to test the workloads the cluster has');
+        if (files.length > 0 && argv.discover) throw new Error('--discover makes its own scenario: give either scenario files or --discover, not both');
         const problem =
           overrideProblems(argv) ??
           sizeLimitProblems(argv) ??
@@ -89,15 +102,18 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
       ...(argv.settle !== undefined ? { settleSeconds: argv.settle } : {}),
     };
     const limits = { pods: argv['max-pods'], checks: argv['max-checks'] };
+    const files = argv.scenario ?? [];
+    const inline = argv.discover ? [await discoverInline(argv, io)] : [];
     if (argv['dry-run']) {
-      ctx.exitCode = await dryRun({ files: argv.scenario, overrides, output: argv.output === 'json' ? 'json' : 'text', runId: argv['run-id'] ?? 'dry-run', clusterDomain: argv['cluster-domain'], limits }, (text) => io.stdout.write(text));
+      ctx.exitCode = await dryRun({ files, inline, overrides, output: argv.output === 'json' ? 'json' : 'text', runId: argv['run-id'] ?? 'dry-run', clusterDomain: argv['cluster-domain'], limits }, (text) => io.stdout.write(text));
       return;
     }
     ctx.cleansUpOnInterrupt = true;
     const progress = stepProgress(createProgress(io.stderr, { interactive: wantsSpinner(io) }));
     const { exitCode, reports } = await runCommand(
       {
-        files: argv.scenario,
+        files,
+        inline,
         overrides,
         output: argv.output,
         ...(argv.report ? { reportFile: argv.report } : {}),
@@ -129,3 +145,11 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
     ctx.exitCode = exitCode;
   },
 }));
+
+/** `run --discover`: the scenario `kubeknock discover --from-cluster` would print, made in memory; its plan goes to stderr. */
+async function discoverInline(argv: RunArgs, io: CliIO): Promise<InlineScenario> {
+  const options = discoveryOptions(argv, { type: 'cluster' }, io, { snapshot: false, scenarioName: 'discovered' });
+  const result = await discover(options);
+  for (const line of result.summary) io.stderr.write(`kubeknock: ${line}\n`);
+  return { file: `discovered from ${options.inputs.join(', ')}`, text: result.yaml };
+}
