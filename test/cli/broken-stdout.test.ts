@@ -35,6 +35,7 @@ const commands: Record<string, () => string[]> = {
   predict: () => ['predict', ...manifests, '--port', '8080', '-o', 'json'],
   explain: () => ['explain', ...manifests, '--from', 'shop/frontend', '--to', 'shop/backend', '--port', '8080'],
   lint: () => ['lint', ...manifests],
+  discover: () => ['discover', '-f', 'examples/microshop/'],
   manifests: () => ['manifests', 'cronjob', scenario, '--image', 'registry.example/kubeknock:0.1.0'],
   doctor: () => ['doctor', '--kubeconfig', kubeconfig, '-n', 'production'],
   '--help': () => ['--help'],

@@ -19,6 +19,7 @@ const offline: Record<string, string[]> = {
   predict: ['predict', ...manifests, '--port', '8080'],
   explain: ['explain', ...manifests, '--from', 'shop/frontend', '--to', 'shop/backend', '--port', '8080'],
   lint: ['lint', ...manifests],
+  discover: ['discover', '-f', 'examples/microshop/'],
   manifests: ['manifests', 'cronjob', scenario, '--image', 'registry.example/kubeknock:0.1.0'],
 };
 
