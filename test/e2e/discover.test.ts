@@ -13,6 +13,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discover } from '../../src/app/discover.js';
+import { coveredPairs } from '../../src/discover/coverage.js';
+import { describeTarget } from '../../src/discover/plan.js';
 import type { RunReport } from '../../src/model/report.js';
 import { IMAGE, REPO, kubeknock, kubectl, managedPods, reportPath, writeScenario } from './cluster.js';
 
@@ -82,6 +85,39 @@ describe('run --discover', () => {
     expect(report.scenario.file).toMatch(/^discovered from the cluster at https:\/\/.* \(namespace microshop\)$/);
     expect(run.stderr).toMatch(/kubeknock: plan: 12 probe pods, 243 checks/);
     expect(await managedPods()).toEqual([]);
+  });
+
+  it('every representative check observes what the exhaustive run observes on each cell it stands for', async () => {
+    const classed = await kubeknock(['run', '--discover', '-n', NS, ...PROBE_IMAGE, '-o', 'json']);
+    const exhaustive = await kubeknock(['run', '--discover', '--exhaustive', '-n', NS, ...PROBE_IMAGE, '-o', 'json']);
+    const observedIn = (run: { stdout: string }): Map<string, string> =>
+      new Map((JSON.parse(run.stdout) as RunReport).checks.map((check) => [`${check.from} → ${check.to}`, String(check.observed ?? check.status)]));
+    const byClass = observedIn(classed);
+    const everyCell = observedIn(exhaustive);
+    expect(everyCell.size, exhaustive.stderr).toBe(288); // the plan's exhaustive count: every pair, Service port and DNS
+    // The class plan of the same workloads (live discovery equals the manifests', shown above).
+    const { plan } = await discover({
+      source: { type: 'files', paths: [APP, POLICIES], cwd: REPO },
+      inputs: [APP, POLICIES],
+      selection: { namespaces: [NS], excludeNamespaces: [] },
+      plan: { exhaustive: false, snapshot: false, externals: [], dnsName: 'kubernetes.default.svc.cluster.local.' },
+      engine: { ipBlockMatchesPods: true },
+      scenarioName: 'discovered',
+    });
+    let compared = 0;
+    const disagreements: string[] = [];
+    for (const check of plan.checks) {
+      const cell = `${check.from} → ${describeTarget(check.to)}`;
+      const representative = byClass.get(cell);
+      expect(representative, `the class run has ${cell}`).toBeDefined();
+      for (const pair of coveredPairs(plan, check)) {
+        const observed = everyCell.get(`${pair.from.actor} → ${pair.to}`);
+        compared += 1;
+        if (observed !== representative) disagreements.push(`${pair.from.actor} → ${pair.to}: ${observed ?? 'missing'} where ${cell} observed ${representative}`);
+      }
+    }
+    expect(disagreements).toEqual([]);
+    expect(compared, 'the class checks stand for every cell of the exhaustive run').toBe(288);
   });
 
   it('the deviation is the enforcer’s: a frontend-labelled pod reaches the frontend pod directly, which policy denies', async () => {
