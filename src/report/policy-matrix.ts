@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { matrixCell, type MatrixCell, type PolicyMatrix } from '../policy/index.js';
 import { painter } from './ansi.js';
 import type { RenderOptions } from './render-options.js';
+import { visible } from './sanitize.js';
 
 /**
  * Exactly one JSON object: `{"port":80,"protocol":"TCP","results":[{"from","to","verdict","ingress","egress","loopback"}…]}`,
@@ -24,11 +25,13 @@ export const MATRIX_LEGEND = '✓ allow   ✗ deny (in: the destination\'s ingre
 export function renderMatrixTable(matrix: PolicyMatrix, options: RenderOptions): string {
   const paint = painter(options.color);
   if (matrix.pods.length === 0) return 'No pods in the input: nothing to predict.\n';
+  // Pod names come from the manifests: shown with their control characters made visible.
+  const pods = matrix.pods.map(visible);
   const table = new Table({
-    head: [`from \\ to  (${matrix.protocol}/${matrix.port})`, ...matrix.pods].map((text) => paint('bold', text)),
+    head: [`from \\ to  (${matrix.protocol}/${matrix.port})`, ...pods].map((text) => paint('bold', text)),
     style: { head: [], border: [] },
   });
-  matrix.pods.forEach((from, i) => {
+  pods.forEach((from, i) => {
     table.push([from, ...matrix.pods.map((_to, j) => cellText(matrixCell(matrix, i, j), paint))]);
   });
   return `${table.toString()}\n${paint('dim', MATRIX_LEGEND)}\n`;
