@@ -2,13 +2,17 @@
  * Where predict, explain and lint get their objects: manifest files, or a reader of the live cluster
  * handed in by the CLI (the composition root), so this use case never imports the cluster adapter.
  */
-import { decodeObjects, type DecodeIssue, type Inventory, type RawObject } from '../policy/index.js';
+import { READ_KINDS, decodeObjects, type DecodeIssue, type Inventory, type RawObject, type SkippedObject } from '../policy/index.js';
 import { InputError, type InputIssue } from '../model/errors.js';
-import { readManifests } from './read-manifests.js';
+import { readManifests, type SearchedPath } from './read-manifests.js';
 
-export type PolicySource =
+export type PolicySource = (
   | { readonly type: 'files'; readonly paths: readonly string[]; readonly cwd: string }
-  | { readonly type: 'cluster'; readonly read: () => Promise<readonly RawObject[]> };
+  | { readonly type: 'cluster'; readonly read: () => Promise<readonly RawObject[]> }
+) & {
+  /** Told about objects left out (kinds the engine does not read), one line per file. */
+  readonly note?: (text: string) => void;
+};
 
 export interface PolicyInput {
   readonly inventory: Inventory;
@@ -20,9 +24,11 @@ export interface PolicyInput {
 export async function loadPolicyInput(source: PolicySource): Promise<PolicyInput> {
   let objects: readonly RawObject[];
   const issues: InputIssue[] = [];
+  let searched: readonly SearchedPath[] = [];
   if (source.type === 'files') {
     const read = await readManifests(source.paths, source.cwd);
     objects = read.objects;
+    searched = read.searched;
     issues.push(...read.issues);
   } else {
     objects = await source.read();
@@ -30,6 +36,12 @@ export async function loadPolicyInput(source: PolicySource): Promise<PolicyInput
   const decoded = decodeObjects(objects);
   issues.push(...decoded.issues.filter((issue) => !issue.policy).map(toInputIssue));
   if (issues.length > 0) throw new InputError(describeCount(issues.length, 'the manifests'), issues);
+  for (const line of skippedNotes(decoded.skipped)) source.note?.(line);
+  const { namespaces, pods, services, policies } = decoded.inventory;
+  if (source.type === 'files' && namespaces.length + pods.length + services.length + policies.length === 0 && decoded.issues.length === 0) {
+    // An empty input must not pass as "no findings" or an empty table.
+    throw new InputError(`nothing to read in the manifests: ${searchedText(searched, decoded.skipped.length)}; kubeknock reads ${READ_KINDS}`);
+  }
   return { inventory: decoded.inventory, rejectedPolicies: decoded.issues.filter((issue) => issue.policy) };
 }
 
@@ -50,6 +62,30 @@ export function toInputIssue(issue: DecodeIssue): InputIssue {
     path: issue.path,
     message: issue.object ? `${issue.message} (${issue.object})` : issue.message,
   };
+}
+
+/** One line per file: the kinds left out, with counts; policy kinds of CNIs get a warning of their own. */
+export function skippedNotes(skipped: readonly SkippedObject[]): string[] {
+  const byFile = new Map<string, Map<string, number>>();
+  for (const { file, kind } of skipped) {
+    const kinds = byFile.get(file) ?? new Map<string, number>();
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    byFile.set(file, kinds);
+  }
+  return [...byFile].map(([file, kinds]) => {
+    const list = [...kinds].map(([kind, count]) => `${count} ${kind}`).join(', ');
+    // `NetworkPolicy (projectcalico.org/v3)` keeps its API version: plain "NetworkPolicy" would read as the one kubeknock models.
+    const policyKinds = [...kinds.keys()].filter((kind) => /Policy( \(|$)/.test(kind));
+    const warning = policyKinds.length > 0 ? `; ${policyKinds.join(', ')} objects also filter traffic, and kubeknock does not model them: its verdicts leave them out` : '';
+    return `${file}: ignored ${list} (not a kind kubeknock reads)${warning}`;
+  });
+}
+
+function searchedText(searched: readonly SearchedPath[], skipped: number): string {
+  const parts = searched.map(({ shown, directory, files }) =>
+    directory ? `${shown} (a directory with ${files} .yaml/.yml/.json file${files === 1 ? '' : 's'}; subdirectories are not read)` : `${shown} (no object of those kinds)`,
+  );
+  return `${parts.join(', ')}${skipped > 0 ? `; ${skipped} object(s) of other kinds were ignored` : ''}`;
 }
 
 function describeCount(count: number, where: string): string {

@@ -11,38 +11,56 @@ import type { FieldPath, RawObject } from '../policy/decode/index.js';
 import { duplicateKeyOffsets } from '../scenario/yaml-index.js';
 import { MAX_MANIFEST_BYTES, sizeLimitProblem, toJsWithinLimits } from '../scenario/yaml-limits.js';
 import type { InputIssue } from '../model/errors.js';
+import { notRegularFile } from '../scenario/file-kind.js';
+import { decodeUtf8 } from '../scenario/text-encoding.js';
 
 export interface ReadManifestsResult {
   readonly objects: readonly RawObject[];
   readonly issues: readonly InputIssue[];
 }
 
+/** What one given path turned out to hold, to say where kubeknock looked when it found nothing. */
+export interface SearchedPath {
+  readonly shown: string;
+  readonly directory: boolean;
+  /** Manifest files read from it (1 for a file). */
+  readonly files: number;
+}
+
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
 
-export async function readManifests(paths: readonly string[], cwd: string): Promise<ReadManifestsResult> {
+export async function readManifests(paths: readonly string[], cwd: string): Promise<ReadManifestsResult & { readonly searched: readonly SearchedPath[] }> {
   const objects: RawObject[] = [];
   const issues: InputIssue[] = [];
+  const searched: SearchedPath[] = [];
   for (const given of paths) {
-    const files = await expand(path.resolve(cwd, given), given, issues);
+    const absolute = path.resolve(cwd, given);
+    const files = await expand(absolute, given, issues);
+    searched.push({ shown: given, directory: (await stat(absolute).catch(() => undefined))?.isDirectory() === true, files: files.length });
     for (const { absolute, shown } of files) {
-      let text: string;
+      let bytes: Buffer;
       try {
         const tooBig = sizeLimitProblem((await stat(absolute)).size, MAX_MANIFEST_BYTES, 'a manifest file');
         if (tooBig) {
           issues.push({ file: shown, line: 0, path: '', message: tooBig });
           continue;
         }
-        text = await readFile(absolute, 'utf8');
+        bytes = await readFile(absolute);
       } catch (error) {
         issues.push({ file: shown, line: 0, path: '', message: `cannot read: ${(error as Error).message}` });
         continue;
       }
-      const parsed = parseManifestText(text, shown);
+      const decoded = decodeUtf8(bytes);
+      if (!decoded.ok) {
+        issues.push({ file: shown, line: 0, path: '', message: decoded.problem });
+        continue;
+      }
+      const parsed = parseManifestText(decoded.text, shown);
       objects.push(...parsed.objects);
       issues.push(...parsed.issues);
     }
   }
-  return { objects, issues };
+  return { objects, issues, searched };
 }
 
 /** One file's text → its documents. Pure; exported for tests. */
@@ -117,13 +135,18 @@ async function expand(absolute: string, shown: string, issues: InputIssue[]): Pr
     issues.push({ file: shown, line: 0, path: '', message: 'no such file or directory' });
     return [];
   }
-  if (!info.isDirectory()) return [{ absolute, shown }];
+  if (!info.isDirectory()) {
+    const problem = await notRegularFile(absolute);
+    if (problem) issues.push({ file: shown, line: 0, path: '', message: problem });
+    return problem ? [] : [{ absolute, shown }];
+  }
   const entries = (await readdir(absolute, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   const files: { absolute: string; shown: string }[] = [];
   for (const entry of entries) {
     const childAbsolute = path.join(absolute, entry.name);
     const childShown = path.join(shown, entry.name);
-    if (entry.isFile() && EXTENSIONS.includes(path.extname(entry.name))) files.push({ absolute: childAbsolute, shown: childShown });
+    // Extensions in any case: kubectl reads `policy.YAML` too.
+    if (entry.isFile() && EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) files.push({ absolute: childAbsolute, shown: childShown });
   }
   return files;
 }

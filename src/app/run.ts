@@ -4,8 +4,6 @@
  * whole use case with a fake.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { RunReport } from '../model/report.js';
 import type { Defaults, Scenario } from '../model/scenario.js';
 import type { Clock } from '../probe/clock.js';
@@ -18,10 +16,12 @@ import { sweepLeftovers } from '../probe/sweep.js';
 import { renderReports, type ReportFormat } from '../report/format.js';
 import { loadScenarios, type InlineScenario } from '../scenario/load.js';
 import type { EngineOptions } from '../policy/index.js';
-import { describeError } from '../model/errors.js';
+import { InputError, describeError, formatIssue } from '../model/errors.js';
 import { DEFAULT_SIZE_LIMITS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 import { guardClusterPolicies, type ClusterPolicyScanner } from './cluster-policy-guard.js';
 import { policyExpectations, type PolicyObjectSource } from './policy-expectations.js';
+import { notStartedReport } from './not-started-report.js';
+import { checkReportTarget, writeReportFile } from './report-file.js';
 
 /** Command-line settings that override a scenario's defaults for one run. */
 export interface DefaultsOverride {
@@ -85,26 +85,47 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   // third scenario must not surface after the first two have run.
   const scenarios = (await loadScenarios(request.files, request.inline)).map((loaded) => withOverrides(loaded, request.overrides));
   enforceSizeLimits(scenarios, request.limits ?? DEFAULT_SIZE_LIMITS);
-  const cluster = deps.connect();
-  const prepared: { scenario: Scenario; facts: TargetFacts }[] = [];
-  for (const scenario of scenarios) {
-    deps.progress.step(`checking that ${scenario.file} matches the cluster at ${cluster.server}`);
-    prepared.push({ scenario, facts: await preflight(scenario, cluster) });
-  }
-  if (deps.scanClusterPolicies && scenarios.some((s) => s.checks.some((c) => c.expect === 'policy'))) {
-    await guardClusterPolicies(deps.scanClusterPolicies, {
-      ignore: request.ignoreClusterPolicies ?? false,
-      doing: 'deriving the expectations of expect: policy checks',
-      warn: deps.warn ?? ((text) => deps.progress.step(text)),
-    });
+  if (request.reportFile) await checkReportTarget(request.reportFile);
+  const runIdOf = (index: number): string => (request.runId !== undefined && scenarios.length > 1 ? `${request.runId}-${index + 1}` : (request.runId ?? newRunId()));
+  const prepared: { scenario: Scenario; facts: TargetFacts; runId: string }[] = [];
+  let cluster: ClusterPort | undefined;
+  try {
+    cluster = deps.connect();
+    for (const [index, scenario] of scenarios.entries()) {
+      deps.progress.step(`checking that ${scenario.file} matches the cluster at ${cluster.server}`);
+      prepared.push({ scenario, facts: await preflight(scenario, cluster), runId: runIdOf(index) });
+    }
+    if (deps.scanClusterPolicies && scenarios.some((s) => s.checks.some((c) => c.expect === 'policy'))) {
+      await guardClusterPolicies(deps.scanClusterPolicies, {
+        ignore: request.ignoreClusterPolicies ?? false,
+        doing: 'deriving the expectations of expect: policy checks',
+        warn: deps.warn ?? ((text) => deps.progress.step(text)),
+      });
+    }
+  } catch (error) {
+    // Nothing was created; the report file still says why, so CI never reads a stale or missing one.
+    if (request.reportFile) {
+      // The scenario whose preflight threw; none when a check across all of them did.
+      const failed = cluster ? scenarios[prepared.length] : undefined;
+      const reports = scenarios.map((scenario, index) =>
+        notStartedReport(scenario, {
+          runId: prepared[index]?.runId ?? runIdOf(index),
+          toolVersion: deps.toolVersion,
+          at: deps.clock.now(),
+          ...(cluster ? { server: cluster.server } : {}),
+          error: { kind: 'preflight', message: !failed || index === prepared.length ? errorText(error) : `not started because the preflight of ${failed.file} failed` },
+        }),
+      );
+      await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false }));
+    }
+    throw error;
   }
   await sweepBeforeRun(cluster, prepared.map((p) => p.scenario), deps);
 
   const reports: RunReport[] = [];
-  for (const [index, { scenario, facts }] of prepared.entries()) {
+  for (const [index, { scenario, facts, runId }] of prepared.entries()) {
     // The first run always starts: on an early interrupt it returns the report that says so.
     if (deps.signal?.aborted && reports.length > 0) break;
-    const runId = request.runId !== undefined && prepared.length > 1 ? `${request.runId}-${index + 1}` : (request.runId ?? newRunId());
     const position = prepared.length > 1 ? `scenario ${index + 1}/${prepared.length} ${scenario.name}, ` : '';
     deps.progress.step(`${position}run ${runId}: ${scenario.checks.length} check(s) from ${scenario.actors.size} actor(s), image ${scenario.defaults.pod.image}`);
     reports.push(
@@ -129,10 +150,21 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   const skippedScenarios = prepared.length - reports.length;
   deps.progress.finish(exitCode === 0, `${passed}/${total} checks passed${prepared.length > 1 ? ` in ${reports.length} scenario(s)` : ''}${skippedScenarios > 0 ? `; ${skippedScenarios} scenario(s) not started` : ''}`);
 
+  // The file first: a stdout reader that stops early (`| head`) must not cost the report.
+  let reportError: unknown;
+  if (request.reportFile) {
+    await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false })).catch((error: unknown) => (reportError = error));
+  }
   const rendered = renderReports(request.output, reports, { color: request.color, ...(request.width ? { width: request.width } : {}) });
   deps.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
-  if (request.reportFile) await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false }));
+  if (reportError !== undefined) throw reportError;
   return { reports, exitCode };
+}
+
+/** The whole message of an error, located issues included, on one line for a report. */
+function errorText(error: unknown): string {
+  if (error instanceof InputError && error.issues.length > 0) return `${error.message}: ${error.issues.map(formatIssue).join('; ')}`;
+  return describeError(error);
 }
 
 /**
@@ -179,15 +211,6 @@ export function reportFormatForFile(file: string, fallback: ReportFormat): Repor
   if (/\.md$/i.test(file)) return 'markdown';
   if (/\.txt$/i.test(file)) return 'table';
   return fallback;
-}
-
-async function writeReportFile(file: string, content: string): Promise<void> {
-  try {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, content.endsWith('\n') ? content : `${content}\n`);
-  } catch (error) {
-    throw new Error(`writing the report to ${file}: ${describeError(error)}`, { cause: error });
-  }
 }
 
 export function withOverrides(scenario: Scenario, o: DefaultsOverride): Scenario {

@@ -1,6 +1,7 @@
 /** `validate`: offline; reads every file, reports every problem of every file, touches no cluster. */
-import { readScenarioFile, sortIssues } from '../scenario/load.js';
+import { readScenarioFile, requireFiles, sortIssues } from '../scenario/load.js';
 import { InputError } from '../model/errors.js';
+import { visible } from '../report/sanitize.js';
 import { DEFAULT_SIZE_LIMITS, sizeProblem } from './size-limits.js';
 
 export interface ValidateResult {
@@ -8,6 +9,7 @@ export interface ValidateResult {
 }
 
 export async function validateFiles(files: readonly string[]): Promise<ValidateResult> {
+  requireFiles(files);
   const results = await Promise.all(files.map(async (file) => ({ file, result: await readScenarioFile(file) })));
   const issues = sortIssues(results.flatMap(({ result }) => (result.ok ? [] : result.issues)));
   if (issues.length > 0) {
@@ -18,7 +20,7 @@ export async function validateFiles(files: readonly string[]): Promise<ValidateR
     summaries: results.flatMap(({ file, result }) =>
       result.ok
         ? [
-            `${file}: ok — scenario "${result.scenario.name}", ${result.scenario.actors.size} actor(s), ${result.scenario.checks.length} check(s)${
+            `${visible(file)}: ok — scenario "${visible(result.scenario.name)}", ${result.scenario.actors.size} actor(s), ${result.scenario.checks.length} check(s)${
               sizeProblem(result.scenario, DEFAULT_SIZE_LIMITS) ? `; more than run allows by default (--max-pods ${DEFAULT_SIZE_LIMITS.pods}, --max-checks ${DEFAULT_SIZE_LIMITS.checks}): raise them to run it` : ''
             }`,
           ]

@@ -48,9 +48,13 @@ export function outageText(event: OutageEvent): string {
   }
 }
 
-/** Colour only where a person reads it: a TTY, unless NO_COLOR; FORCE_COLOR wins. */
+/**
+ * Colour only where a person reads it: a TTY, unless NO_COLOR is set (to anything but ""). FORCE_COLOR
+ * wins either way: 0 or false turns colour off even on a TTY, any other value turns it on.
+ */
 export function wantsColor(io: CliIO): boolean {
-  if (io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0') return true;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return !['0', 'false'].includes(force.toLowerCase());
   if (io.env.NO_COLOR) return false;
   return io.stdout.isTTY === true;
 }

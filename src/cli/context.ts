@@ -4,4 +4,9 @@ import type { CliIO } from './io.js';
 export interface CommandContext {
   readonly io: CliIO;
   exitCode: number;
+  /**
+   * Set by a command that has something to undo (a live run's probe pods): it takes io.signal and
+   * returns once cleaned up. Every other command is stopped at once by SIGINT/SIGTERM (130/143).
+   */
+  cleansUpOnInterrupt?: boolean;
 }

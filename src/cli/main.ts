@@ -4,6 +4,7 @@ import { commands } from './commands/index.js';
 import type { CommandContext } from './context.js';
 import type { CliIO } from './io.js';
 import { VERSION } from '../version.js';
+import { cleanText, visible } from '../report/sanitize.js';
 
 /**
  * The whole CLI as one function of (argv, io) so tests run it in-process. Returns the exit code:
@@ -31,10 +32,14 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     });
   for (const factory of commands) parser = parser.command(factory(ctx));
   try {
+    // yargs drops a lone "-" without a word, and a run over no scenario then passes: refuse it.
+    if (argv.includes('-')) throw new UsageFailure(STDIN_REFUSED);
     let helpOutput = '';
-    await parser.parseAsync([...argv], {}, (_err, _argv, output) => {
+    const parsed = parser.parseAsync([...argv], {}, (_err, _argv, output) => {
       helpOutput = output;
     });
+    const stopped = await Promise.race([parsed.then(() => undefined), interrupted(io, ctx)]);
+    if (stopped !== undefined) return stopped;
     if (helpOutput) io.stdout.write(`${helpOutput}\n`);
     return ctx.exitCode;
   } catch (error) {
@@ -42,27 +47,56 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
 }
 
+/**
+ * Resolves with 130 (SIGINT) or 143 (SIGTERM) when io.signal aborts and the running command has
+ * nothing to clean up; for one that has, it only announces the cleanup and the command returns.
+ */
+function interrupted(io: CliIO, ctx: CommandContext): Promise<number> {
+  const { signal } = io;
+  if (!signal) return new Promise<number>(() => undefined);
+  return new Promise<number>((resolve) => {
+    const onAbort = (): void => {
+      const name = String(signal.reason ?? '').includes('SIGTERM') ? 'SIGTERM' : 'SIGINT';
+      if (ctx.cleansUpOnInterrupt) {
+        io.stderr.write(`kubeknock: ${name} received: cleaning up (press Ctrl-C again to exit at once)\n`);
+        return;
+      }
+      io.stderr.write(`kubeknock: ${name} received: stopped\n`);
+      resolve(name === 'SIGTERM' ? 143 : 130);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 class UsageFailure extends Error {}
+
+const STDIN_REFUSED =
+  'a lone "-" (standard input) is not supported: kubeknock reads scenarios and manifests from files only; save the input to a file and pass its path';
 
 /** An Error thrown from a command's .check() callback: yargs passes it through as is. */
 function isUsageCheck(error: Error): boolean {
   return error.constructor === Error && /^--[a-z]/.test(error.message);
 }
 
+/**
+ * Messages quote what the user gave (values, file names, names from manifests): each message is one
+ * line with its control characters made visible, so no value can forge a line or recolour the terminal.
+ */
 function reportError(error: unknown, io: CliIO): number {
   if (error instanceof UsageFailure) {
-    io.stderr.write(`kubeknock: ${error.message}\nRun "kubeknock --help" for usage.\n`);
+    io.stderr.write(`kubeknock: ${visible(error.message)}\nRun "kubeknock --help" for usage.\n`);
     return 2;
   }
   if (error instanceof InputError) {
-    io.stderr.write(`kubeknock: ${error.message}\n`);
-    for (const issue of error.issues) io.stderr.write(`  ${formatIssue(issue)}\n`);
+    io.stderr.write(`kubeknock: ${visible(error.message)}\n`);
+    for (const issue of error.issues) io.stderr.write(`  ${visible(formatIssue(issue))}\n`);
     return error.exitCode;
   }
   if (error instanceof KubeknockError) {
-    io.stderr.write(`kubeknock: ${describeError(error)}\n`);
+    io.stderr.write(`kubeknock: ${visible(describeError(error))}\n`);
     return error.exitCode;
   }
-  io.stderr.write(`kubeknock: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  io.stderr.write(`kubeknock: unexpected error: ${cleanText(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
   return 2;
 }

@@ -45,6 +45,13 @@ export function loadKubeConfig(options: KubeConfigOptions, serviceAccountDir = S
   if (!cluster?.server) {
     throw new InfraError(`context "${current}" in ${origin} names a cluster with no server address`);
   }
+  if (/^http:\/\//i.test(cluster.server) && !cluster.skipTLSVerify) {
+    // client-node refuses such a server on every request with a message that names neither the
+    // server nor the kubeconfig entry; say it once, up front, with the fix.
+    throw new InfraError(
+      `cluster "${cluster.name}" (context "${current}" in ${origin}) has a plain-http server, ${cluster.server}; the Kubernetes client refuses plain HTTP unless that cluster entry sets insecure-skip-tls-verify: true. Use the API server's https:// address, or, for a local test server only, add insecure-skip-tls-verify: true to cluster "${cluster.name}"`,
+    );
+  }
   return { kc, server: cluster.server, context: current, source };
 }
 

@@ -73,6 +73,7 @@ export type SkippedCheck = Extract<CheckResult, { readonly status: 'skipped' }>;
 
 /** Every way a run itself can go wrong, as the runner records it. */
 export const RUN_ERROR_KINDS = [
+  'preflight', //   the checks before anything is created failed (input, namespaces, permissions): the run never started
   'pod-create', //  a probe pod could not be created
   'pod-start', //   a probe pod was created but can never run (image pull, scheduling, admission)
   'run', //         the run failed otherwise before every check ran

@@ -3,8 +3,11 @@ import type { DirectionVerdict, Explanation, PolicyRef, RuleMiss } from '../poli
 import { assertNever } from '../model/assert-never.js';
 import { painter, type Paint } from './ansi.js';
 import type { RenderOptions } from './render-options.js';
+import { visibleStrings } from './sanitize.js';
 
-export function renderExplanation(explanation: Explanation, options: RenderOptions): string {
+export function renderExplanation(input: Explanation, options: RenderOptions): string {
+  // Names, labels and addresses come from the manifests and flags: control characters made visible.
+  const explanation = visibleStrings(input);
   const paint = painter(options.color);
   const verdict = explanation.verdict === 'allow' ? paint('green', 'ALLOW') : paint('red', 'DENY');
   const lines = [`${explanation.from} → ${explanation.to} ${explanation.protocol}/${explanation.port}: ${verdict}`];

@@ -4,6 +4,7 @@ import { matrixCell, type MatrixCell, type PolicyMatrix } from '../policy/index.
 import { painter } from './ansi.js';
 import { layoutGrid, widestLine, wrapEntries } from './compact-grid.js';
 import type { RenderOptions } from './render-options.js';
+import { visible } from './sanitize.js';
 
 /**
  * Exactly one JSON object: `{"port":80,"protocol":"TCP","results":[{"from","to","verdict","ingress","egress","loopback"}…]}`,
@@ -35,11 +36,12 @@ export function renderMatrixTable(matrix: PolicyMatrix, options: RenderOptions):
 
 function renderFullTable(matrix: PolicyMatrix, options: RenderOptions): string {
   const paint = painter(options.color);
+  const pods = visiblePods(matrix);
   const table = new Table({
-    head: [`from \\ to  (${matrix.protocol}/${matrix.port})`, ...matrix.pods].map((text) => paint('bold', text)),
+    head: [`from \\ to  (${matrix.protocol}/${matrix.port})`, ...pods].map((text) => paint('bold', text)),
     style: { head: [], border: [] },
   });
-  matrix.pods.forEach((from, i) => {
+  pods.forEach((from, i) => {
     table.push([from, ...matrix.pods.map((_to, j) => cellText(matrixCell(matrix, i, j), paint))]);
   });
   return `${table.toString()}\n${paint('dim', MATRIX_LEGEND)}\n`;
@@ -47,7 +49,8 @@ function renderFullTable(matrix: PolicyMatrix, options: RenderOptions): string {
 
 function renderCompactTable(matrix: PolicyMatrix, options: RenderOptions): string {
   const paint = painter(options.color);
-  const groups = byNamespace(matrix.pods);
+  const pods = visiblePods(matrix);
+  const groups = byNamespace(pods);
   const order = groups.flatMap((group) => group.pods);
   const columns = groups.flatMap((group) => group.pods.map((pod) => ({ key: pod.key, group: group.namespace })));
   const rows = groups.map((group) => ({
@@ -59,7 +62,7 @@ function renderCompactTable(matrix: PolicyMatrix, options: RenderOptions): strin
   }));
   const grid = layoutGrid(paint('bold', `from \\ to (${matrix.protocol}/${matrix.port})`), columns, rows);
   const first = groups[0]?.pods[0];
-  const keys = first === undefined ? [] : [`columns are keyed as the rows (${first.key} = ${matrix.pods[first.index] ?? ''})`];
+  const keys = first === undefined ? [] : [`columns are keyed as the rows (${first.key} = ${pods[first.index] ?? ''})`];
   const legend = [
     '✓ allow',
     '✗ deny by i: the destination\'s ingress, e: the source\'s egress, ie: both',
@@ -68,6 +71,11 @@ function renderCompactTable(matrix: PolicyMatrix, options: RenderOptions): strin
     '--wide: the full table',
   ];
   return `${[...grid, ...wrapEntries(legend, options.width).map((line) => paint('dim', line))].join('\n')}\n`;
+}
+
+/** Pod names come from the manifests: shown with their control characters made visible. */
+function visiblePods(matrix: PolicyMatrix): string[] {
+  return matrix.pods.map(visible);
 }
 
 interface KeyedPod {

@@ -36,3 +36,24 @@ export function excerpt(text: string, maxLines: number): string[] {
   const rest = lines.length - maxLines;
   return [...lines.slice(0, maxLines), `… ${rest} more line${rest === 1 ? '' : 's'}`];
 }
+
+const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A value from user input shown inside a message: every control character visible, newline and tab
+ * included, so a value can neither recolour the terminal nor start a line that looks like one of
+ * kubeknock's own ("x.yaml: ok …").
+ */
+export function visible(text: string): string {
+  return text.replace(ANY_CONTROL, (char) => (char === '\n' ? '\\n' : char === '\t' ? '\\t' : char === '\r' ? '\\r' : visibleEscape(char)));
+}
+
+/** The same data with `visible` applied to every string in it, for renderers of user-supplied objects. */
+export function visibleStrings<T>(value: T): T {
+  if (typeof value === 'string') return visible(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => visibleStrings(item)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [visible(key), visibleStrings(item)])) as T;
+  }
+  return value;
+}

@@ -3,6 +3,8 @@
  * problem of every file comes back at once.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { notRegularFile } from './file-kind.js';
+import { decodeUtf8 } from './text-encoding.js';
 import { InputError, type InputIssue } from '../model/errors.js';
 import type { Scenario } from '../model/scenario.js';
 import { normalizeScenario } from './normalize.js';
@@ -34,18 +36,22 @@ export function checkScenarioText(file: string, text: string): ParseResult {
 }
 
 export async function readScenarioFile(file: string): Promise<ParseResult> {
-  let text: string;
+  const problem = file === '' ? 'an empty file name; name a scenario file' : await notRegularFile(file);
+  if (problem) return { ok: false, issues: [{ file, line: 0, path: '', message: problem }] };
+  let bytes: Buffer;
   try {
     // Refused before reading: a file past the limit is never loaded into memory.
     const tooBig = sizeLimitProblem((await stat(file)).size, MAX_SCENARIO_BYTES, 'a scenario');
     if (tooBig) return { ok: false, issues: [{ file, line: 0, path: '', message: tooBig }] };
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : (error as Error).message;
     return { ok: false, issues: [{ file, line: 0, path: '', message: reason }] };
   }
-  return parseScenario(file, text);
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return { ok: false, issues: [{ file, line: 0, path: '', message: decoded.problem }] };
+  return parseScenario(file, decoded.text);
 }
 
 /** A scenario made in memory (`run --discover`): `file` names where it came from in messages and reports. */
@@ -56,6 +62,7 @@ export interface InlineScenario {
 
 /** Reads every file (and parses every inline scenario); throws one InputError listing the issues of all of them. */
 export async function loadScenarios(files: readonly string[], inline: readonly InlineScenario[] = []): Promise<Scenario[]> {
+  requireFiles([...files, ...inline.map((source) => source.file)]);
   const results = [...(await Promise.all(files.map(readScenarioFile))), ...inline.map((source) => parseScenario(source.file, source.text))];
   const issues = sortIssues(results.flatMap((r) => (r.ok ? [] : r.issues)));
   if (issues.length > 0) {
@@ -63,6 +70,11 @@ export async function loadScenarios(files: readonly string[], inline: readonly I
     throw new InputError(`${issues.length} problem${issues.length === 1 ? '' : 's'} in ${names.length === 1 ? names[0] : 'the scenario files'}; nothing was sent to the cluster`, issues);
   }
   return results.flatMap((r) => (r.ok ? [r.scenario] : []));
+}
+
+/** A command given no scenario at all must not pass on nothing (a run of zero checks is no success). */
+export function requireFiles(files: readonly string[]): void {
+  if (files.length === 0) throw new InputError('no scenario files given: name at least one scenario file (YAML)');
 }
 
 /** File by file, top to bottom: the order in which a person fixes them. */

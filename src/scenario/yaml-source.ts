@@ -29,7 +29,10 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     file,
     line: lineAt(e.pos[0]),
     path: '',
-    message: `YAML: ${e.message.split('\n')[0] ?? e.message}`,
+    message:
+      e.code === 'MULTIPLE_DOCS'
+        ? `a second YAML document starts here ("---"); a scenario file holds exactly one scenario: put each in its own file (kubeknock run a.yaml b.yaml runs several)`
+        : `YAML: ${e.message.split('\n')[0] ?? e.message}`,
   }));
   for (const { offset, key } of duplicateKeyOffsets(doc)) {
     syntaxIssues.push({ file, line: lineAt(offset), path: '', message: `YAML: Map keys must be unique; ${JSON.stringify(key)} is repeated` });

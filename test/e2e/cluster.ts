@@ -28,7 +28,7 @@ export const CLUSTER = clusterEnv();
 export const IMAGE = CLUSTER['BUSYBOX_IMAGE'] ?? 'docker.io/library/busybox:1.35.0';
 
 export function kubectlPath(): string {
-  const cacheBin = '/var/cache/kubeknock/bin';
+  const cacheBin = `${process.env['KUBEKNOCK_CACHE'] || '/var/cache/kubeknock'}/bin`;
   const fromCache = existsSync(cacheBin)
     ? readdirSync(cacheBin)
         .filter((d) => d.startsWith('kubernetes-'))

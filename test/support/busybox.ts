@@ -3,11 +3,14 @@
  * not skip, when it is missing: classification is only proven by the real binary's messages.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
-const CACHE = '/var/cache/kubeknock/busybox';
-const HINT = 'run `bash test/busybox/build.sh` (it prints the binary path) or set KUBEKNOCK_BUSYBOX';
+/** Where test/busybox/build.sh caches its builds: the same KUBEKNOCK_CACHE rule as every cache here. */
+export function busyboxCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env['KUBEKNOCK_CACHE'] || '/var/cache/kubeknock', 'busybox');
+}
+const HINT = 'run `bash test/busybox/build.sh` (npm test does it when the cache is empty; it prints the binary path) or set KUBEKNOCK_BUSYBOX';
 
 /** Compares dotted versions numerically, so 1.36.1 sorts after 1.35.0 and 1.100 after 1.99. */
 function compareVersions(a: string, b: string): number {
@@ -27,12 +30,19 @@ export function busyboxPath(): string {
     if (!existsSync(fromEnv)) throw new Error(`KUBEKNOCK_BUSYBOX=${fromEnv} does not exist; ${HINT}`);
     return fromEnv;
   }
-  const versions = existsSync(CACHE)
-    ? readdirSync(CACHE).filter((v) => existsSync(join(CACHE, v, 'busybox'))).sort(compareVersions)
+  const found = cachedBusybox();
+  if (found === undefined) throw new Error(`no BusyBox build found under ${busyboxCacheDir()}; ${HINT}`);
+  return found;
+}
+
+/** The newest cached build, if any. */
+export function cachedBusybox(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const cache = busyboxCacheDir(env);
+  const versions = existsSync(cache)
+    ? readdirSync(cache).filter((v) => existsSync(join(cache, v, 'busybox'))).sort(compareVersions)
     : [];
   const newest = versions.at(-1);
-  if (newest === undefined) throw new Error(`no BusyBox build found under ${CACHE}; ${HINT}`);
-  return join(CACHE, newest, 'busybox');
+  return newest === undefined ? undefined : join(cache, newest, 'busybox');
 }
 
 export interface AppletDir {
@@ -47,11 +57,17 @@ export interface AppletDir {
  * directory goes into PATH, so no host tool can stand in for a missing applet.
  */
 export function createAppletDir(options: { readonly withBusyboxLink?: boolean } = {}): AppletDir {
-  const busybox = busyboxPath();
   // Outside /tmp, so a test can mount a private tmpfs there (as a pod's emptyDir) and still find the
   // applets; world-readable, so scripts run as 65534 can use them.
   const dir = mkdtempSync('/var/tmp/kk-applets-');
   chmodSync(dir, 0o755);
+  // A copy, not the cached binary itself: the cache may sit in a directory only root can enter (an
+  // empty KUBEKNOCK_CACHE from `mktemp -d` is 0700), and scripts run as 65534 must still exec it. The
+  // copy's own directory stays out of PATH, so `withBusyboxLink: false` really hides `busybox`.
+  mkdirSync(join(dir, '.busybox'), { mode: 0o755 });
+  const busybox = join(dir, '.busybox', 'busybox');
+  copyFileSync(busyboxPath(), busybox);
+  chmodSync(busybox, 0o755);
   const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
   for (const applet of applets) symlinkSync(busybox, join(dir, applet));
   if (options.withBusyboxLink ?? true) symlinkSync(busybox, join(dir, 'busybox'));

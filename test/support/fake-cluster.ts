@@ -1,5 +1,5 @@
 /**
- * An in-memory ClusterPort for use-case tests. Its "pods" are loopback addresses (127.0.0.N) with
+ * An in-memory ClusterPort for use-case tests. Its "pods" are loopback addresses (127.X.Y.N) with
  * real TCP listeners on their declared container ports, and exec runs the command with the REAL
  * BusyBox sh on this machine — so runner tests exercise the real batch script, real nc/wget output
  * and the real classifier, and only the Kubernetes API is simulated.
@@ -57,6 +57,11 @@ export class FakeCluster implements ClusterPort {
   private requests = 0;
   private execs = 0;
   private nextIp = 10;
+  /**
+   * A /24 of 127.0.0.0/8 of this instance's own: test files run in parallel workers, and two fake
+   * clusters handing out 127.0.0.11:5432 at once collide (EADDRINUSE).
+   */
+  private readonly subnet = `127.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 256)}`;
   private readonly applets: AppletDir = createAppletDir();
 
   /** Pods that were there before the run (workloads, other runs' probe pods); deletable like ours. */
@@ -77,13 +82,16 @@ export class FakeCluster implements ClusterPort {
     const { namespace } = manifest.metadata;
     if (!(this.options.namespaces ?? []).includes(namespace)) throw new Error(`creating probe pod in ${namespace}: namespaces "${namespace}" not found`);
     const name = `${manifest.metadata.generateName}${(this.created.length + 1).toString(36).padStart(5, 'x')}`;
-    const ip = `127.0.0.${this.nextIp++}`;
+    const ip = `${this.subnet}.${this.nextIp++}`;
     const containers = (manifest.spec.containers ?? []) as { ports?: { containerPort: number }[] }[];
     const servers: Server[] = [];
     for (const port of containers.flatMap((c) => c.ports ?? [])) {
       // nc -z connects and resets at once; that reset is normal, not an error of the test.
       const server = createServer((socket) => socket.on('error', () => undefined).end('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok'));
-      await new Promise<void>((resolve) => server.listen(port.containerPort, ip, resolve));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port.containerPort, ip, resolve);
+      });
       servers.push(server);
     }
     this.created.push(manifest);

@@ -7,6 +7,7 @@ import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
 import { PROTOCOLS, type EngineOptions, type Protocol } from '../../policy/index.js';
 import { loadClusterConfig, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import type { CliIO } from '../io.js';
+import { visible } from '../../report/sanitize.js';
 
 export interface PolicySourceFlags extends ClusterFlags {
   readonly filename?: string[];
@@ -41,7 +42,8 @@ export function withPolicySourceFlags<T>(yargs: Argv<T>): Argv<T & PolicySourceF
 
 /** The composition root for the policy commands: the cluster reader is built here, only when asked for. */
 export function policySource(flags: PolicySourceFlags, io: CliIO): PolicySource {
-  if (!flags['from-cluster']) return { type: 'files', paths: flags.filename ?? [], cwd: io.cwd };
+  const note = (text: string): void => void io.stderr.write(`kubeknock: note: ${visible(text)}\n`);
+  if (!flags['from-cluster']) return { type: 'files', paths: flags.filename ?? [], cwd: io.cwd, note };
   return {
     type: 'cluster',
     read: async () => {
@@ -53,6 +55,7 @@ export function policySource(flags: PolicySourceFlags, io: CliIO): PolicySource 
       });
       return readClusterPolicyObjects(kc);
     },
+    note,
   };
 }
 

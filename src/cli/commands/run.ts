@@ -15,6 +15,7 @@ import type { InlineScenario } from '../../scenario/load.js';
 import type { CliIO } from '../io.js';
 import { discoveryOptions, withDiscoverySelectionFlags, type DiscoverySelectionFlags } from './discovery-flags.js';
 import { dryRun } from '../../app/dry-run.js';
+import { visible } from '../../report/sanitize.js';
 import { DEFAULT_SIZE_LIMITS } from '../../app/size-limits.js';
 import { dns1123SubdomainProblem, imageReferenceProblem } from '../../model/kube-rules.js';
 import { flagProblem, overrideProblems, runIdProblem, sizeLimitProblems } from '../flag-rules.js';
@@ -53,7 +54,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         describe: 'No scenario file: discover the workloads of the selected namespaces (-n, -A, -l, --exclude-namespace) and knock on every door they have',
       })
       .option('output', { alias: 'o', choices: REPORT_FORMATS, default: 'table' as ReportFormat, describe: 'Report format on stdout' })
-      .option('report', { type: 'string', describe: 'Also write the report to this file (written even when the run fails or is interrupted)' })
+      .option('report', { type: 'string', describe: 'Also write the report to this file, in an existing directory (written even when preflight or the run fails or is interrupted)' })
       .option('report-format', { choices: REPORT_FORMATS, describe: 'Format of --report (default: from its extension: .json, .xml=junit, .tap, .md; else as -o)' })
       .option('image', { type: 'string', describe: 'Probe image (overrides spec.defaults.pod.image)' })
       .option('image-pull-policy', { choices: ['Always', 'IfNotPresent', 'Never'] as const, describe: 'Probe image pull policy' })
@@ -88,6 +89,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
           (argv.image === undefined ? undefined : flagProblem('--image', imageReferenceProblem(argv.image))) ??
           flagProblem('--cluster-domain', dns1123SubdomainProblem(argv['cluster-domain']));
         if (problem) throw new Error(problem);
+        if (argv['dry-run'] && argv.report !== undefined) throw new Error('--report is not written by --dry-run: nothing runs, so there is no report; drop --report, or --dry-run to run for real');
         return true;
       }),
   handler: async (argv) => {
@@ -107,6 +109,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
       ctx.exitCode = await dryRun({ files, inline, overrides, output: argv.output === 'json' ? 'json' : 'text', runId: argv['run-id'] ?? 'dry-run', clusterDomain: argv['cluster-domain'], limits }, (text) => io.stdout.write(text));
       return;
     }
+    ctx.cleansUpOnInterrupt = true;
     const progress = stepProgress(createProgress(io.stderr, { interactive: wantsSpinner(io) }));
     const { exitCode, reports } = await runCommand(
       {
@@ -139,7 +142,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
       },
     );
     // The table lists run errors itself; machine formats on stdout get them on stderr too.
-    if (argv.output !== 'table') for (const error of reports.flatMap((r) => r.errors)) io.stderr.write(`kubeknock: ${error.kind}: ${error.message}\n`);
+    if (argv.output !== 'table') for (const error of reports.flatMap((r) => r.errors)) io.stderr.write(`kubeknock: ${error.kind}: ${visible(error.message)}\n`);
     ctx.exitCode = exitCode;
   },
 }));

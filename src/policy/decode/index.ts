@@ -13,7 +13,16 @@ export type { DecodeIssue, FieldPath, RawObject } from './reader.js';
 export interface DecodeResult {
   readonly inventory: Inventory;
   readonly issues: readonly DecodeIssue[];
+  /** Objects of kinds the engine does not read, so callers can say what was left out. */
+  readonly skipped: readonly SkippedObject[];
 }
+
+export interface SkippedObject {
+  readonly file: string;
+  /** `CiliumNetworkPolicy (cilium.io/v2)`: the kind, with its apiVersion when it has one. */
+  readonly kind: string;
+}
+
 
 /** The kinds the engine reads, by the apiVersion they live in (a Knative `Service` is not a core Service). */
 const API_VERSIONS = {
@@ -30,12 +39,18 @@ const API_VERSIONS = {
 } as const;
 type Kind = keyof typeof API_VERSIONS;
 
+/** The kinds the engine reads, with their API versions, for messages: `Namespace (v1), …`. */
+export const READ_KINDS = Object.entries(API_VERSIONS)
+  .map(([kind, apiVersion]) => `${kind} (${apiVersion})`)
+  .join(', ');
+
 export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
   const namespaces: NamespaceSpec[] = [];
   const pods: PodSpec[] = [];
   const services: ServiceSpec[] = [];
   const policies: PolicySpec[] = [];
   const issues: DecodeIssue[] = [];
+  const skipped: SkippedObject[] = [];
   const seen = new Map<string, string>();
 
   const visit = (raw: RawObject): void => {
@@ -49,7 +64,10 @@ export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
     }
     const kind = reader.string(root.kind, ['kind']);
     if (kind === undefined) reader.issue(['kind'], 'is required');
-    if (!isKind(kind) || (root.apiVersion !== undefined && root.apiVersion !== API_VERSIONS[kind])) return void issues.push(...reader.issues);
+    if (!isKind(kind) || (root.apiVersion !== undefined && root.apiVersion !== API_VERSIONS[kind])) {
+      if (kind !== undefined) skipped.push({ file: raw.file, kind: typeof root.apiVersion === 'string' ? `${kind} (${root.apiVersion})` : kind });
+      return void issues.push(...reader.issues);
+    }
     const metadata = decodeMetadata(reader, root, kind);
     if (metadata) {
       const key = `${kind} ${kind === 'Namespace' ? '' : `${metadata.namespace}/`}${metadata.name}`;
@@ -91,7 +109,7 @@ export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
   };
 
   for (const raw of objects) visit(raw);
-  return { inventory: { namespaces, pods, services, policies }, issues };
+  return { inventory: { namespaces, pods, services, policies }, issues, skipped };
 }
 
 function decodeMetadata(reader: Reader, root: Readonly<Record<string, unknown>>, kind: Kind): Metadata | undefined {
