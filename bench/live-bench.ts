@@ -12,10 +12,12 @@ import { parseArgs } from 'node:util';
 import { CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../src/cluster/kubeconfig.js';
 import { createKubeCluster } from '../src/cluster/kube-cluster.js';
-import type { RunReport } from '../src/model/report.js';
+import { assertNever } from '../src/model/assert-never.js';
+import type { CheckResult, RunReport } from '../src/model/report.js';
 import { systemClock } from '../src/probe/clock.js';
 import { preflight } from '../src/probe/preflight.js';
 import { runScenario } from '../src/probe/runner.js';
+import { batchBudgetMs } from '../src/probe/run-limits.js';
 import { parseScenario } from '../src/scenario/load.js';
 
 const { values } = parseArgs({
@@ -82,7 +84,8 @@ async function main(): Promise<void> {
       const cluster = createKubeCluster(loaded);
       const facts = await preflight(scenario, cluster);
       const started = Date.now();
-      process.stderr.write(`bench: ${label}: ${sources}×${targets} = ${scenario.checks.length} checks…\n`);
+      // The runner's own limit per exec: a probe phase far above rounds × this means execs waited for a slot.
+      process.stderr.write(`bench: ${label}: ${sources}×${targets} = ${scenario.checks.length} checks, each exec given ${batchBudgetMs(scenario.checks) / 1000}s…\n`);
       const report = await runScenario(scenario, cluster, {
         runId: `bench-${Date.now().toString(36)}`,
         clusterDomain: 'cluster.local',
@@ -112,12 +115,25 @@ async function main(): Promise<void> {
     if (failed.length === 0) continue;
     const byOutcome = new Map<string, number>();
     for (const c of failed) {
-      const key = `expected ${c.expect}, got ${c.outcome?.class ?? c.status}${c.outcome?.class === 'exec-error' ? ` (${c.outcome.detail})` : ''}`;
+      const key = `expected ${c.expect}, got ${notMet(c)}`;
       byOutcome.set(key, (byOutcome.get(key) ?? 0) + 1);
     }
     process.stdout.write(`${label}: ${failed.length} check(s) not met: ${[...byOutcome].map(([k, n]) => `${n}× ${k}`).join('; ')}\n`);
     const sample = failed[0];
     if (sample) process.stdout.write(`  e.g. ${sample.name}: ${sample.command ?? ''}\n  ${(sample.attempts.at(-1)?.output ?? '').trim().split('\n').join('\n  ')}\n`);
+  }
+}
+
+/** What a check that did not pass saw: its raw outcome (with the reason of an exec-error), or that it never ran. */
+function notMet(check: CheckResult): string {
+  switch (check.status) {
+    case 'pass':
+    case 'fail':
+      return check.outcome.class === 'exec-error' ? `exec-error (${check.outcome.detail})` : check.outcome.class;
+    case 'skipped':
+      return 'skipped';
+    default:
+      return assertNever(check, 'check result');
   }
 }
 

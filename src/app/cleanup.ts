@@ -3,8 +3,9 @@
  * run's) and deletes it, waiting until it is really gone. A dry run only lists.
  */
 import { managedSelector, RUN_ID_LABEL } from '../model/labels.js';
-import type { ClusterPort, PodInfo } from '../probe/cluster-port.js';
-import { InputError, KubeknockError, describeError } from './errors.js';
+import type { CleanupResult } from '../model/cleanup.js';
+import type { ClusterPort } from '../probe/cluster-port.js';
+import { InputError, KubeknockError, describeError } from '../model/errors.js';
 
 export type CleanupPort = Pick<ClusterPort, 'server' | 'listPods' | 'deletePods'>;
 
@@ -18,15 +19,6 @@ export interface CleanupOptions {
   readonly timeoutMs?: number;
 }
 
-export interface CleanupResult {
-  readonly selector: string;
-  readonly namespace?: string;
-  readonly pods: readonly PodInfo[];
-  /** False on a dry run, when nothing was found, or when deleting failed. */
-  readonly deleted: boolean;
-  /** Why deleting (or waiting for the pods to go) failed; the pods listed may be partly gone. */
-  readonly failure?: string;
-}
 
 /** A label value: what the API accepts in a selector. */
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;

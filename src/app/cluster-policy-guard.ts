@@ -5,7 +5,7 @@
  * the user says to ignore them; a cluster where we cannot even look is refused the same way.
  */
 import { describeClusterPolicy, type ClusterPolicyScan } from '../model/cluster-policies.js';
-import { InputError, describeError } from './errors.js';
+import { InputError, describeError } from '../model/errors.js';
 
 export type ClusterPolicyScanner = () => Promise<ClusterPolicyScan>;
 

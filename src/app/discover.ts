@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { actorNames, buildEngine, findWorkloads, planDiscovery, planSummary, renderScenarioYaml, type DiscoveryPlan, type PlanOptions, type Selection } from '../discover/index.js';
 import { describeRef } from '../discover/find-workloads.js';
 import type { EngineOptions } from '../policy/index.js';
-import { InputError } from './errors.js';
+import { InputError } from '../model/errors.js';
 import { loadInventory, type PolicySource } from './policy-input.js';
 
 export interface DiscoverOptions {

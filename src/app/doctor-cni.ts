@@ -3,23 +3,8 @@
  * DaemonSets. NetworkPolicy objects are only data: without an enforcer every "deny" a scenario
  * expects will be observed as "allow", so this is the first thing to know when a run looks wrong.
  */
-import type { SystemWorkload } from './doctor-port.js';
-
-export type Enforcement = 'yes' | 'no' | 'depends';
-
-export interface CniFinding {
-  readonly name: string;
-  readonly enforcesNetworkPolicy: Enforcement;
-  readonly note?: string;
-  /** The workload that gave it away, e.g. `kube-system/DaemonSet/calico-node`. */
-  readonly evidence: string;
-}
-
-export interface CniReport {
-  readonly findings: readonly CniFinding[];
-  /** Whether anything found enforces NetworkPolicy. */
-  readonly enforcement: Enforcement | 'unknown';
-}
+import type { SystemWorkload } from '../model/doctor-port.js';
+import type { CniFinding, CniReport, Enforcement } from '../model/doctor.js';
 
 interface Signature {
   readonly name: string;

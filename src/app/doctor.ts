@@ -3,34 +3,14 @@
  * value (✓ ok, ✗ fail, ! warn) with what to do about it; only failures make a run impossible.
  */
 import { assertNever } from '../model/assert-never.js';
-import { describeError } from './errors.js';
+import { describeError } from '../model/errors.js';
 import { classifyLeftovers, describeLeftover, sweepable } from '../probe/leftovers.js';
 import { CLUSTER_POLICY_GROUP, describeClusterPolicy } from '../model/cluster-policies.js';
 import { IGNORE_CLUSTER_POLICIES_FLAG } from './cluster-policy-guard.js';
-import { detectCni, type CniReport } from './doctor-cni.js';
-import type { DoctorPort, NamespaceFacts } from './doctor-port.js';
+import { detectCni } from './doctor-cni.js';
+import type { DoctorPort, NamespaceFacts } from '../model/doctor-port.js';
+import type { CniReport, DoctorCheck, DoctorReport } from '../model/doctor.js';
 import { DISCOVERY_CLUSTER_PERMISSIONS, DISCOVERY_PERMISSIONS, NAMESPACED_PERMISSIONS, clusterPermissions, permissionResource, type ApiPermission } from '../model/permissions.js';
-
-export type CheckStatus = 'ok' | 'fail' | 'warn';
-
-export interface DoctorCheck {
-  readonly status: CheckStatus;
-  readonly title: string;
-  readonly detail: string;
-  /** What to do, when there is something to do. */
-  readonly fix?: string;
-}
-
-export interface DoctorReport {
-  readonly server?: string;
-  readonly context?: string;
-  readonly source?: string;
-  readonly namespaces: readonly string[];
-  readonly checks: readonly DoctorCheck[];
-  readonly cni?: CniReport;
-  /** No check failed: a run can work. */
-  readonly canRun: boolean;
-}
 
 export interface DoctorOptions {
   /** Namespaces a run would use; the context's namespace when empty. */

@@ -1,6 +1,6 @@
 /** explain: why one connection is allowed or denied, policy by policy and rule by rule. */
 import { addPods, compileInventory, explainConnection, resolveEndpoint, type EngineOptions, type Explanation, type ExtraPod, type Protocol } from '../policy/index.js';
-import { InputError, type InputIssue } from './errors.js';
+import { InputError, type InputIssue } from '../model/errors.js';
 import { loadInventory, type PolicySource } from './policy-input.js';
 
 export interface ExplainOptions {

@@ -16,7 +16,7 @@ import { loadScenarios } from '../scenario/load.js';
 import { scenarioNamespaces } from '../scenario/namespaces.js';
 import { dns1123SubdomainProblem, imageReferenceProblem } from '../model/kube-rules.js';
 import { boundsProblem } from '../scenario/bounds.js';
-import { InputError } from './errors.js';
+import { InputError } from '../model/errors.js';
 import { DEFAULT_SIZE_LIMITS, SIZE_LIMIT_BOUNDS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 
 export interface CronJobManifestOptions {

@@ -9,7 +9,7 @@ import { addPods, compileInventory, decodeObjects, judgeConnection, DEFAULT_ENGI
 import type { ExpectationResolver, PolicyJudgement, ProbePod } from '../probe/expectations.js';
 import type { PlannedProbe } from '../probe/plan.js';
 import { renderExplanation } from '../report/policy-explain.js';
-import { describeError, formatIssue } from './errors.js';
+import { describeError, formatIssue } from '../model/errors.js';
 import { toInputIssue } from './policy-input.js';
 
 /** Where the objects come from: the live cluster in a run (Namespaces, Pods, Services, NetworkPolicies). */
@@ -65,7 +65,7 @@ function queryOf(compiled: CompiledInventory, probe: PlannedProbe, pods: Readonl
       return pod ? { from, to: `${pod.namespace}/${pod.name}`, port: target.port, protocol: 'TCP' } : `no running probe pod for actor ${target.actor}`;
     }
     case 'pods': {
-      const host = probedHost(probe);
+      const host = probe.endpoint?.host;
       const pod = host === undefined ? undefined : podWithIp(compiled, host);
       // The selected pod must be one the engine knows: judged as a bare address, no ingress policy
       // would govern it, and the "allow" would be one nobody decided.
@@ -74,7 +74,7 @@ function queryOf(compiled: CompiledInventory, probe: PlannedProbe, pods: Readonl
     }
     case 'host': {
       // An IP: the engine judges it as the pod that owns it, if any, else by ipBlock.
-      const host = probedHost(probe);
+      const host = probe.endpoint?.host;
       return host === undefined ? `${probe.toLabel}: no address to judge` : { from, to: host, port: target.port, protocol: 'TCP' };
     }
     case 'service':
@@ -96,18 +96,3 @@ function podWithIp(compiled: CompiledInventory, ip: string): string | undefined 
   return pod === undefined ? undefined : `${pod.namespace}/${pod.name}`;
 }
 
-/** The address the probe knocks on, as planning chose it (an IP for pods and host targets). */
-function probedHost(probe: PlannedProbe): string | undefined {
-  const { task } = probe;
-  switch (task.kind) {
-    case 'tcp':
-      return task.host;
-    case 'http':
-      // URL.hostname keeps an IPv6 address in brackets.
-      return new URL(task.url).hostname.replace(/^\[(.*)\]$/, '$1');
-    case 'dns':
-      return undefined;
-    default:
-      return assertNever(task, 'probe task');
-  }
-}

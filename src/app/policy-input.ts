@@ -3,7 +3,7 @@
  * handed in by the CLI (the composition root), so this use case never imports the cluster adapter.
  */
 import { READ_KINDS, decodeObjects, type DecodeIssue, type Inventory, type RawObject, type SkippedObject } from '../policy/index.js';
-import { InputError, type InputIssue } from './errors.js';
+import { InputError, type InputIssue } from '../model/errors.js';
 import { readManifests, type SearchedPath } from './read-manifests.js';
 
 export type PolicySource = (

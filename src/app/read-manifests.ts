@@ -10,7 +10,7 @@ import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node } fro
 import type { FieldPath, RawObject } from '../policy/decode/index.js';
 import { duplicateKeyOffsets } from '../scenario/yaml-index.js';
 import { MAX_MANIFEST_BYTES, sizeLimitProblem, toJsWithinLimits } from '../scenario/yaml-limits.js';
-import type { InputIssue } from './errors.js';
+import type { InputIssue } from '../model/errors.js';
 import { notRegularFile } from '../scenario/file-kind.js';
 import { decodeUtf8 } from '../scenario/text-encoding.js';
 

@@ -6,7 +6,7 @@
  */
 import { stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { InfraError, InputError } from './errors.js';
+import { InfraError, InputError } from '../model/errors.js';
 
 export async function checkReportTarget(file: string): Promise<void> {
   const dir = dirname(file);

@@ -16,7 +16,7 @@ import { sweepLeftovers } from '../probe/sweep.js';
 import { renderReports, type ReportFormat } from '../report/format.js';
 import { loadScenarios, type InlineScenario } from '../scenario/load.js';
 import type { EngineOptions } from '../policy/index.js';
-import { InputError, describeError, formatIssue } from './errors.js';
+import { InputError, describeError, formatIssue } from '../model/errors.js';
 import { DEFAULT_SIZE_LIMITS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 import { guardClusterPolicies, type ClusterPolicyScanner } from './cluster-policy-guard.js';
 import { policyExpectations, type PolicyObjectSource } from './policy-expectations.js';

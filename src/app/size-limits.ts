@@ -4,7 +4,7 @@
  * not a policy test. Over a limit the run is refused, with the counts and the flag that raises it.
  */
 import type { Scenario } from '../model/scenario.js';
-import { InputError } from './errors.js';
+import { InputError } from '../model/errors.js';
 
 export interface SizeLimits {
   /** Probe pods of one scenario (one per actor). */

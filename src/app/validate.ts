@@ -1,6 +1,6 @@
 /** `validate`: offline; reads every file, reports every problem of every file, touches no cluster. */
 import { readScenarioFile, requireFiles, sortIssues } from '../scenario/load.js';
-import { InputError } from './errors.js';
+import { InputError } from '../model/errors.js';
 import { visible } from '../report/sanitize.js';
 import { DEFAULT_SIZE_LIMITS, sizeProblem } from './size-limits.js';
 

@@ -2,6 +2,8 @@
 export interface TextSink {
   write(text: string): unknown;
   readonly isTTY?: boolean;
+  /** Terminal columns, when the sink is a terminal (process.stdout has it). */
+  readonly columns?: number;
 }
 
 export interface CliIO {

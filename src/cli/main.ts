@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { KubeknockError, InputError, describeError, formatIssue } from '../app/errors.js';
+import { KubeknockError, InputError, describeError, formatIssue } from '../model/errors.js';
 import { commands } from './commands/index.js';
 import type { CommandContext } from './context.js';
 import type { CliIO } from './io.js';

@@ -4,7 +4,7 @@
  * failures are plain errors (FetchError) with a system code.
  */
 import { ApiException } from '@kubernetes/client-node';
-import { InfraError } from '../app/errors.js';
+import { InfraError } from '../model/errors.js';
 
 export type ApiFailureKind =
   /** Authenticated but RBAC says no. */

@@ -1,6 +1,6 @@
 /** The doctor's questions answered by a real API server (read-only: version, access reviews, lists). */
 import { AppsV1Api, AuthorizationV1Api, CoreV1Api, NetworkingV1Api, VersionApi, type V1PodSpec } from '@kubernetes/client-node';
-import type { AccessAnswer, AccessQuestion, DoctorPort, NamespaceFacts, SystemWorkload } from '../app/doctor-port.js';
+import type { AccessAnswer, AccessQuestion, DoctorPort, NamespaceFacts, SystemWorkload } from '../model/doctor-port.js';
 import { managedSelector } from '../model/labels.js';
 import { reviewAccess } from './access-review.js';
 import { createKubeCluster } from './kube-cluster.js';

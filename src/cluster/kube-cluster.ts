@@ -4,7 +4,7 @@
  * pure siblings (pod-status, pod-waiter, exec-status) that are tested without a cluster.
  */
 import { AuthorizationV1Api, CoreV1Api, type CoreV1Event, type V1Pod } from '@kubernetes/client-node';
-import { InfraError, describeError } from '../app/errors.js';
+import { InfraError, describeError } from '../model/errors.js';
 import { managedSelector } from '../model/labels.js';
 import type { LabelSelector } from '../model/scenario.js';
 import { PodStartError, type ClusterPort, type ExecResult, type PodInfo, type PodManifest, type PodRef, type RunningPod, type ServiceInfo, type WaitOptions } from '../probe/cluster-port.js';

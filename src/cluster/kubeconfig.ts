@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
-import { InfraError, describeError } from '../app/errors.js';
+import { InfraError, describeError } from '../model/errors.js';
 
 export type KubeConfigSource = 'flag' | 'env' | 'default-file' | 'in-cluster';
 

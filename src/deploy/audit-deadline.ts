@@ -1,16 +1,15 @@
 /**
  * How long one audit may take before Kubernetes stops it (the Job's activeDeadlineSeconds). Every part
  * is the ceiling a run itself enforces, so a healthy run never comes near it, while a hung one is
- * stopped before it overlaps many schedules. The runner's own limits come from the runner.
+ * stopped before it overlaps many schedules. The runner's own limits come from src/probe/run-limits.ts.
  */
 import type { Scenario } from '../model/scenario.js';
-import { DEFAULT_PROBES_PER_EXEC, DELETE_TIMEOUT_MS, EXEC_GRACE_MS } from '../probe/runner.js';
+import { batchBudgetMs, DEFAULT_PROBES_PER_EXEC, DELETE_TIMEOUT_MS } from '../probe/run-limits.js';
 
 /** Scheduling the audit pod and pulling the kubeknock image. */
 const POD_START_SECONDS = 120;
 const PROBES_PER_EXEC = DEFAULT_PROBES_PER_EXEC;
-/** The runner's grace for one exec on top of twice the longest timeout, and its wait for pod deletion. */
-const EXEC_GRACE_SECONDS = EXEC_GRACE_MS / 1000;
+/** The runner's wait for pod deletion. */
 const DELETE_SECONDS = DELETE_TIMEOUT_MS / 1000;
 /** Reading namespaces, Services, target pods and, for `expect: policy`, the cluster's policies. */
 const API_READS_SECONDS = 30;
@@ -27,8 +26,9 @@ function scenarioSeconds(scenario: Scenario): number {
   for (const check of checks) perActor.set(check.from, (perActor.get(check.from) ?? 0) + 1);
   const execs = [...perActor.values()].reduce((sum, count) => sum + Math.ceil(count / PROBES_PER_EXEC), 0);
   const rounds = Math.ceil(execs / defaults.concurrency);
-  const longest = Math.max(0, ...checks.map((check) => check.timeoutSeconds));
+  // Every exec is given the budget of a batch holding the slowest check: the runner's own limit.
+  const execSeconds = batchBudgetMs(checks) / 1000;
   const attempts = Math.max(1, ...checks.map((check) => check.attempts));
-  const probing = attempts * (rounds * (2 * longest + EXEC_GRACE_SECONDS) + defaults.retryDelaySeconds);
+  const probing = attempts * (rounds * execSeconds + defaults.retryDelaySeconds);
   return defaults.pod.startTimeoutSeconds + defaults.settleSeconds + probing + API_READS_SECONDS + DELETE_SECONDS;
 }

@@ -3,7 +3,7 @@
  * mounts the ConfigMap as a directory and `kubeknock run` reports each scenario by its path.
  */
 import { basename } from 'node:path';
-import type { InputIssue } from '../app/errors.js';
+import type { InputIssue } from '../model/errors.js';
 import { metadata, type AuditIdentity, type KubeObject } from './objects.js';
 
 export interface ScenarioFile {

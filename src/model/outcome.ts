@@ -17,15 +17,27 @@ export const OUTCOME_CLASSES = [
 
 export type OutcomeClass = (typeof OUTCOME_CLASSES)[number];
 
-export interface Outcome {
-  readonly class: OutcomeClass;
-  /** HTTP status line code for `http-status`. */
-  readonly httpStatus?: number;
-  /** Addresses returned for `resolved`. */
-  readonly addresses?: readonly string[];
-  /** One line explaining the class in human terms, e.g. the matched busybox message. */
-  readonly detail: string;
-}
+/** The classes whose outcome carries nothing beyond its one-line detail. */
+export type PlainOutcomeClass = Exclude<OutcomeClass, 'http-status' | 'resolved'>;
+
+/** What a probe observed, by class: an HTTP answer carries its status code, a DNS answer its addresses. */
+export type Outcome =
+  | {
+      readonly class: 'http-status';
+      /** HTTP status line code (200 when wget only said "2xx" by exiting 0). */
+      readonly httpStatus: number;
+      readonly detail: string;
+    }
+  | {
+      readonly class: 'resolved';
+      readonly addresses: readonly string[];
+      readonly detail: string;
+    }
+  | {
+      readonly class: PlainOutcomeClass;
+      /** One line explaining the class in human terms, e.g. the matched busybox message. */
+      readonly detail: string;
+    };
 
 /** The judgement of an outcome: did the network let it through? `error` means "we cannot tell". */
 export type Observed = 'allow' | 'deny' | 'error';

@@ -15,6 +15,8 @@ export type ProbeTask =
       readonly id: string;
       readonly kind: 'http';
       readonly url: string;
+      /** The host the URL names (IP address or DNS name, IPv6 without brackets), as planning chose it. */
+      readonly host: string;
       readonly timeoutSeconds: number;
     }
   | {

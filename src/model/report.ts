@@ -3,7 +3,7 @@
  * failure fields, so every renderer handles every run without try/catch.
  */
 import type { CheckExpectation, CheckKind } from './scenario.js';
-import type { Observed, Outcome } from './outcome.js';
+import type { Expectation, Observed, Outcome } from './outcome.js';
 
 export interface Attempt {
   readonly outcome: Outcome;
@@ -16,12 +16,10 @@ export interface Attempt {
 
 export type ExpectSource = 'scenario' | 'policy';
 
-export type CheckStatus =
-  | 'pass' //     observed == expected
-  | 'fail' //     observed != expected (includes an exec-error: never a pass)
-  | 'skipped'; // the run ended (interrupt, infrastructure error) before this check ran
+export type CheckStatus = CheckResult['status'];
 
-export interface CheckResult {
+/** What every check result carries, whatever became of it. */
+interface CheckResultBase {
   readonly id: string;
   readonly name: string;
   /** Actor name (matrix row). */
@@ -33,30 +31,61 @@ export interface CheckResult {
   /** The concrete address probed (IP:port, URL, DNS name), when resolved. */
   readonly address?: string;
   readonly kind: CheckKind;
-  /**
-   * The expectation the check was judged against. `policy` only on a skipped check whose expectation
-   * was to come from the cluster's policies and could not be derived: kubeknock never guesses one.
-   */
-  readonly expect: CheckExpectation;
   /** Who said what to expect: the scenario, or the live NetworkPolicies (`expect: policy`). */
   readonly expectSource?: ExpectSource;
   /** For `expect: policy`: why the policies allow or deny this connection (the text of `kubeknock explain`). */
   readonly explanation?: string;
-  readonly status: CheckStatus;
-  /** Last attempt's judgement; absent when skipped. */
-  readonly observed?: Observed;
-  readonly outcome?: Outcome;
   /** The exact command run in the pod. */
   readonly command?: string;
   readonly attempts: readonly Attempt[];
   readonly durationMs: number;
-  /** Why it was skipped or what went wrong, in one line. */
-  readonly message?: string;
 }
 
+/** A check that ran: judged against a verdict, with the last attempt's judgement and raw outcome. */
+interface JudgedCheck extends CheckResultBase {
+  /** The expectation the check was judged against (derived from policy when `expectSource` is `policy`). */
+  readonly expect: Expectation;
+  /** Last attempt's judgement. */
+  readonly observed: Observed;
+  readonly outcome: Outcome;
+}
+
+export type CheckResult =
+  /** observed == expected. */
+  | (JudgedCheck & { readonly status: 'pass'; readonly message?: string })
+  /** observed != expected (includes an exec-error: never a pass); `message` says how, in one line. */
+  | (JudgedCheck & { readonly status: 'fail'; readonly message?: string })
+  /** The run ended (interrupt, infrastructure error) or no expectation could be derived before this check ran. */
+  | (CheckResultBase & {
+      readonly status: 'skipped';
+      /**
+       * `policy` when the expectation was to come from the cluster's policies and could not be
+       * derived: kubeknock never guesses one.
+       */
+      readonly expect: CheckExpectation;
+      /** Why it was skipped, in one line. */
+      readonly message?: string;
+    });
+
+export type PassedCheck = Extract<CheckResult, { readonly status: 'pass' }>;
+export type FailedCheck = Extract<CheckResult, { readonly status: 'fail' }>;
+export type SkippedCheck = Extract<CheckResult, { readonly status: 'skipped' }>;
+
+/** Every way a run itself can go wrong, as the runner records it. */
+export const RUN_ERROR_KINDS = [
+  'preflight', //   the checks before anything is created failed (input, namespaces, permissions): the run never started
+  'pod-create', //  a probe pod could not be created
+  'pod-start', //   a probe pod was created but can never run (image pull, scheduling, admission)
+  'run', //         the run failed otherwise before every check ran
+  'policy', //      `expect: policy` expectations could not be derived
+  'cleanup', //     the probe pods could not be deleted
+  'interrupted', // the user (or a signal) stopped the run
+] as const;
+
+export type RunErrorKind = (typeof RUN_ERROR_KINDS)[number];
+
 export interface RunError {
-  /** Short machine-friendly kind, e.g. `pod-start`, `cleanup`, `interrupted`, `cluster-unreachable`. */
-  readonly kind: string;
+  readonly kind: RunErrorKind;
   readonly message: string;
 }
 

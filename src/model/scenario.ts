@@ -1,6 +1,7 @@
 /**
  * The scenario as the program uses it: normalised, validated, every default applied.
- * What the user writes (YAML) lives in src/scenario/schema.ts; this is its checked, flattened form.
+ * What the user writes (YAML) is src/scenario/document.ts, checked by scenario.schema.json; this is its
+ * normalised, flattened form.
  */
 import type { Expectation, OutcomeClass } from './outcome.js';
 

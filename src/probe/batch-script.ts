@@ -57,9 +57,9 @@ export function buildBatchScript(tasks: readonly ProbeTask[]): string {
 
 /**
  * The longest a batch can run in the pod: its slowest probe's outer timeout, plus the KILL delay for a
- * probe that ignores TERM. A caller's exec timeout should sit above this (plus pod scheduling noise).
+ * probe that ignores TERM. The exec's own timeout is this plus a grace: batchBudgetMs in run-limits.ts.
  */
-export function batchWorstCaseSeconds(tasks: readonly ProbeTask[]): number {
+export function batchWorstCaseSeconds(tasks: readonly Pick<ProbeTask, 'timeoutSeconds'>[]): number {
   return Math.max(0, ...tasks.map(outerTimeoutSeconds)) + PROBE_KILL_AFTER_SECONDS;
 }
 

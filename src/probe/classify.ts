@@ -5,7 +5,7 @@
  * an unknown message is never guessed to be a network result.
  */
 import { assertNever } from '../model/assert-never.js';
-import type { Outcome, OutcomeClass } from '../model/outcome.js';
+import type { Outcome, OutcomeClass, PlainOutcomeClass } from '../model/outcome.js';
 import type { ProbeTask, RawTaskResult } from '../model/probe.js';
 
 /**
@@ -22,13 +22,17 @@ const COULD_NOT_RUN = new Set([126, 127]);
  * One recognised message. The outcome's detail is the whole line the pattern matched (so it names the
  * address), plus a note where the message alone would mislead.
  */
-interface Rule {
+type Rule = {
   readonly pattern: RegExp;
-  readonly class: OutcomeClass;
   readonly note?: string;
-  /** For `http-status`: the status code from the match. */
-  readonly httpStatus?: (match: RegExpExecArray) => number;
-}
+} & (
+  | { readonly class: PlainOutcomeClass }
+  | {
+      readonly class: 'http-status';
+      /** The status code from the match. */
+      readonly httpStatus: (match: RegExpExecArray) => number;
+    }
+);
 
 /** Socket errors shared by nc and wget (`nc: host (ip:port): <error>`, `wget: can't connect … : <error>`). */
 const CONNECT_RULES: readonly Rule[] = [
@@ -97,9 +101,7 @@ function applyRules(rules: readonly Rule[], output: string): Outcome | undefined
     if (!match) continue;
     const line = lineAt(output, match.index);
     const detail = rule.note === undefined ? line : `${line} (${rule.note})`;
-    return rule.httpStatus === undefined
-      ? { class: rule.class, detail }
-      : { class: rule.class, httpStatus: rule.httpStatus(match), detail };
+    return rule.class === 'http-status' ? { class: rule.class, httpStatus: rule.httpStatus(match), detail } : { class: rule.class, detail };
   }
   return undefined;
 }
@@ -114,11 +116,7 @@ function hostOf(task: ProbeTask): string {
     case 'tcp':
       return task.host;
     case 'http':
-      try {
-        return new URL(task.url).hostname;
-      } catch {
-        return task.url;
-      }
+      return task.host;
     case 'dns':
       return task.name;
     default:

@@ -4,12 +4,11 @@
  * no client-node type crosses this boundary.
  */
 import type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
+import type { PodInfo, PodRef } from '../model/pods.js';
 import type { LabelSelector } from '../model/scenario.js';
 
-export interface PodRef {
-  readonly namespace: string;
-  readonly name: string;
-}
+// The pod facts are shared with the doctor's port, so they live in src/model.
+export type { PodInfo, PodRef } from '../model/pods.js';
 
 /** A Pod object as JSON (apiVersion v1, kind Pod); built by src/probe/pod-spec.ts. */
 export interface PodManifest {
@@ -28,21 +27,6 @@ export interface PodManifest {
 export interface RunningPod extends PodRef {
   readonly ip: string;
   readonly node?: string;
-}
-
-export interface PodInfo extends PodRef {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly ip?: string;
-  readonly phase?: string;
-  /** The pod's `status.reason` (e.g. `DeadlineExceeded` once activeDeadlineSeconds ran out). */
-  readonly reason?: string;
-  /** metadata.creationTimestamp, ISO 8601. */
-  readonly createdAt?: string;
-  /** status.startTime (when the kubelet took the pod), ISO 8601; activeDeadlineSeconds counts from it. */
-  readonly startedAt?: string;
-  /** spec.activeDeadlineSeconds. */
-  readonly deadlineSeconds?: number;
-  readonly deleting: boolean;
 }
 
 export interface ServiceInfo {

@@ -1,6 +1,7 @@
 /**
  * The BusyBox command line of each probe kind. Flags were checked against a real BusyBox 1.35.0
- * defconfig build (what the official images ship); test/probe/busybox-outputs.test.ts keeps them honest.
+ * defconfig build (what the official images ship); test/probe/batch-netns.test.ts, batch-loopback.test.ts
+ * and dns-rcodes.test.ts run them with the real binary and keep them honest.
  */
 import { assertNever } from '../model/assert-never.js';
 import type { ProbeTask } from '../model/probe.js';
@@ -50,7 +51,7 @@ export function probeArgv(task: ProbeTask): string[] {
 }
 
 /** Seconds after which the outer `timeout` sends TERM. */
-export function outerTimeoutSeconds(task: ProbeTask): number {
+export function outerTimeoutSeconds(task: Pick<ProbeTask, 'timeoutSeconds'>): number {
   return wholeSeconds(task.timeoutSeconds) + PROBE_GRACE_SECONDS;
 }
 

@@ -21,6 +21,11 @@ export interface PlannedProbe {
   readonly toLabel: string;
   /** What is knocked on, for humans: `10.244.0.7:5432`, a URL or a DNS name. */
   readonly address: string;
+  /**
+   * The host and port planning chose (a pod IP, a ClusterIP, a Service name, a host), for targets
+   * that have one; absent for `url` and `dns` targets, whose address is the user's own text.
+   */
+  readonly endpoint?: Endpoint;
   readonly task: ProbeTask;
 }
 
@@ -53,16 +58,20 @@ export function planProbes(
   return plan;
 }
 
-interface Endpoint {
+export interface Endpoint {
   readonly host: string;
   readonly port: number;
+}
+
+interface LabelledEndpoint extends Endpoint {
   readonly label: string;
 }
 
 function planCheck(check: Check, pods: ReadonlyMap<string, RunningPod>, facts: TargetFacts, options: PlanOptions): PlannedProbe[] {
   const target = check.to;
   if (target.type === 'url') {
-    return [{ id: check.id, check, toLabel: check.toLabel, address: target.url, task: { id: check.id, kind: 'http', url: target.url, timeoutSeconds: check.timeoutSeconds } }];
+    const task: ProbeTask = { id: check.id, kind: 'http', url: target.url, host: urlHost(target.url), timeoutSeconds: check.timeoutSeconds };
+    return [{ id: check.id, check, toLabel: check.toLabel, address: target.url, task }];
   }
   if (target.type === 'dns') {
     const task: ProbeTask = { id: check.id, kind: 'dns', name: target.name, timeoutSeconds: check.timeoutSeconds, ...(target.server ? { server: target.server } : {}) };
@@ -74,13 +83,13 @@ function planCheck(check: Check, pods: ReadonlyMap<string, RunningPod>, facts: T
     const address = `${bracketed(endpoint.host)}:${endpoint.port}`;
     const task: ProbeTask =
       check.kind === 'http'
-        ? { id, kind: 'http', url: `http://${address}/`, timeoutSeconds: check.timeoutSeconds }
+        ? { id, kind: 'http', url: `http://${address}/`, host: endpoint.host, timeoutSeconds: check.timeoutSeconds }
         : { id, kind: 'tcp', host: endpoint.host, port: endpoint.port, timeoutSeconds: check.timeoutSeconds };
-    return { id, check, toLabel: endpoint.label, address: task.kind === 'http' ? task.url : address, task };
+    return { id, check, toLabel: endpoint.label, address: task.kind === 'http' ? task.url : address, endpoint: { host: endpoint.host, port: endpoint.port }, task };
   });
 }
 
-function endpointsOf(target: Exclude<Target, { type: 'url' } | { type: 'dns' }>, check: Check, pods: ReadonlyMap<string, RunningPod>, facts: TargetFacts, options: PlanOptions): Endpoint[] {
+function endpointsOf(target: Exclude<Target, { type: 'url' } | { type: 'dns' }>, check: Check, pods: ReadonlyMap<string, RunningPod>, facts: TargetFacts, options: PlanOptions): LabelledEndpoint[] {
   switch (target.type) {
     case 'actor': {
       const pod = pods.get(target.actor);
@@ -110,6 +119,11 @@ function endpointsOf(target: Exclude<Target, { type: 'url' } | { type: 'dns' }>,
     default:
       return assertNever(target, 'target');
   }
+}
+
+/** The host of a `url` target as the user wrote it (the loader has checked it is a URL); URL.hostname keeps IPv6 brackets. */
+function urlHost(url: string): string {
+  return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
 function bracketed(host: string): string {

@@ -3,7 +3,7 @@
  * exist? A run that would fail halfway on a typo fails here instead, with the scenario's line,
  * and leaves the cluster untouched.
  */
-import { InfraError, InputError, type InputIssue } from '../app/errors.js';
+import { InfraError, InputError, type InputIssue } from '../model/errors.js';
 import { isProbePod, RUN_ID_LABEL } from '../model/labels.js';
 import { PROBE_NAMESPACE_PERMISSIONS, permissionResource } from '../model/permissions.js';
 import type { Check, Scenario, SourceLocation } from '../model/scenario.js';

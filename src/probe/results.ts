@@ -14,7 +14,7 @@ export interface ProbeRecord {
   readonly expectation: RecordExpectation;
   readonly fromPod?: string;
   readonly command: string;
-  readonly attempts: Attempt[];
+  readonly attempts: readonly Attempt[];
 }
 
 /** Should this probe run again? Only while what we saw differs from what was expected, and tries remain. */

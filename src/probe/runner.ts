@@ -1,23 +1,22 @@
 /**
- * The live run of one scenario against a ClusterPort: create one probe pod per actor, wait, settle,
- * run every pod's probes in ONE exec per attempt round, retry only what disagrees with its
- * expectation, and always tear down. Returns a report even when the run fails or is interrupted.
+ * The live run of one scenario against a ClusterPort, as its phases: create one probe pod per actor →
+ * wait until they run → plan the probes (and derive `expect: policy` expectations) → settle → probe
+ * rounds (src/probe/rounds.ts) → tear down, always. Each phase returns the run's next state; the
+ * report is built from the last one (src/probe/run-state.ts), even when the run fails or is interrupted.
  */
-import pLimit from 'p-limit';
 import { managedSelector } from '../model/labels.js';
-import type { Attempt, RunError, RunReport } from '../model/report.js';
-import type { ProbeTask } from '../model/probe.js';
 import type { Scenario } from '../model/scenario.js';
-import { buildBatchScript, parseBatchOutput } from './batch-script.js';
-import { classifyOutcome } from './classify.js';
+import type { RunReport } from '../model/report.js';
 import type { Clock } from './clock.js';
 import { PodStartError, type ClusterPort, type PodRef, type RunningPod } from './cluster-port.js';
 import { probeCommandLine } from './commands.js';
 import { probePodsOf, resolveExpectations, type ExpectationResolver } from './expectations.js';
-import { judgeOutcome } from './judge.js';
 import { planProbes, type TargetFacts } from './plan.js';
-import { buildProbePod, PROBE_CONTAINER } from './pod-spec.js';
-import { needsAnotherAttempt, toCheckResult, type ProbeRecord } from './results.js';
+import { buildProbePod } from './pod-spec.js';
+import { needsAnotherAttempt, type ProbeRecord } from './results.js';
+import { runRounds } from './rounds.js';
+import { DEFAULT_PROBES_PER_EXEC, DELETE_TIMEOUT_MS } from './run-limits.js';
+import { buildReport, initialState, type CreatedPod, type RunState } from './run-state.js';
 
 /** Where the runner says what it is doing; the app maps this to a spinner or log lines. */
 export interface RunProgress {
@@ -49,255 +48,171 @@ export interface RunOptions {
   readonly resolveExpectations?: ExpectationResolver;
 }
 
-/** Probes per exec: keeps the command line (sent in the exec URL) a sane size. */
-export const DEFAULT_PROBES_PER_EXEC = 64;
-/** Added to the longest probe timeout for the exec as a whole: name lookups, process start, framing. */
-export const EXEC_GRACE_MS = 15_000;
-export const DELETE_TIMEOUT_MS = 90_000;
+interface RunContext {
+  readonly scenario: Scenario;
+  readonly cluster: ClusterPort;
+  readonly options: RunOptions;
+}
+
+type Phase = (ctx: RunContext, state: RunState) => Promise<RunState>;
+
+/** In order; a phase that stops the run (state.stopped) or an interrupt ends the sequence. */
+const PHASES: readonly Phase[] = [createPods, waitRunning, planChecks, settle, probeRounds];
 
 export async function runScenario(scenario: Scenario, cluster: ClusterPort, options: RunOptions): Promise<RunReport> {
+  const ctx: RunContext = { scenario, cluster, options };
   const { clock, progress, signal } = options;
-  const startedAt = clock.now();
-  const errors: RunError[] = [];
-  const created: { actor: string; ref: PodRef; labels: Readonly<Record<string, string>> }[] = [];
-  const records: ProbeRecord[] = [];
-  let podStartMs: number | undefined;
-  let probeMs: number | undefined;
-  let teardownMs: number | undefined;
-  let busyboxVersion: string | undefined;
-  let skippedBecause = 'not run';
-  let createsSent = false;
-
+  let state = initialState(clock.now());
   try {
-    await execute();
+    for (const phase of PHASES) {
+      if (state.stopped !== undefined) break;
+      if (signal?.aborted) {
+        state = { ...state, stopped: 'interrupted' };
+        break;
+      }
+      state = await phase(ctx, state);
+    }
   } catch (error) {
     progress.failed(messageOf(error));
-    if (abortedBy(signal)) skippedBecause = 'the run was interrupted before this check ran';
-    else {
-      errors.push({ kind: error instanceof PodStartError ? 'pod-start' : 'run', message: messageOf(error) });
-      skippedBecause = error instanceof PodStartError ? 'probe pods could not start' : 'the run failed before this check ran';
-    }
-  } finally {
-    await tearDown();
+    state = signal?.aborted ? { ...state, stopped: 'interrupted' } : failed(state, error);
   }
-  return finish();
-
-  async function execute(): Promise<void> {
-    progress.step(`creating ${scenario.actors.size} probe pod(s)`);
-    createsSent = true;
-    const creations = await Promise.allSettled(
-      [...scenario.actors.values()].map(async (actor) => {
-        const manifest = buildProbePod({ actor, scenarioName: scenario.name, runId: options.runId, settings: scenario.defaults.pod });
-        const ref = await cluster.createPod(manifest);
-        created.push({ actor: actor.name, ref, labels: manifest.metadata.labels });
-      }),
-    );
-    const failedCreates = creations.flatMap((c) => (c.status === 'rejected' ? [c.reason as unknown] : []));
-    if (failedCreates.length > 0) {
-      for (const reason of failedCreates) errors.push({ kind: 'pod-create', message: messageOf(reason) });
-      progress.failed(messageOf(failedCreates[0]));
-      skippedBecause = 'probe pods could not be created';
-      return;
-    }
-
-    progress.step('waiting for probe pods to run');
-    const running = await cluster.waitForPodsRunning(
-      created.map((c) => c.ref),
-      { timeoutMs: scenario.defaults.pod.startTimeoutSeconds * 1000, ...(signal ? { signal } : {}), onProgress: (line) => progress.update(line) },
-    );
-    podStartMs = clock.now() - startedAt;
-    const podsByActor = new Map<string, RunningPod>();
-    for (const { actor, ref } of created) {
-      const pod = running.find((r) => r.namespace === ref.namespace && r.name === ref.name);
-      if (pod) podsByActor.set(actor, pod);
-    }
-
-    const plan = planProbes(scenario, podsByActor, options.facts, { clusterDomain: options.clusterDomain });
-    const planned = [...plan.values()].flat();
-    const fromPolicy = planned.filter((probe) => probe.check.expect === 'policy').length;
-    if (fromPolicy > 0) progress.step(`deriving the expectation of ${fromPolicy} probe(s) from the cluster's NetworkPolicies`);
-    const expectations = await resolveExpectations(planned, probePodsOf(scenario.actors, created, podsByActor), options.resolveExpectations);
-    if (expectations.error) {
-      errors.push(expectations.error);
-      progress.failed(expectations.error.message);
-    }
-    for (const probe of planned) {
-      const pod = podsByActor.get(probe.check.from);
-      const expectation = expectations.byProbe.get(probe.id);
-      if (!expectation) throw new Error(`no expectation resolved for probe ${probe.id}`);
-      records.push({ probe, expectation, ...(pod ? { fromPod: `${pod.namespace}/${pod.name}` } : {}), command: probeCommandLine(probe.task), attempts: [] });
-    }
-    // Report in the scenario's order, not grouped by pod.
-    const order = new Map(scenario.checks.map((c, i) => [c.id, i]));
-    records.sort((a, b) => (order.get(a.probe.check.id) ?? 0) - (order.get(b.probe.check.id) ?? 0));
-    if (abortedBy(signal) || !records.some(needsAnotherAttempt)) return;
-
-    if (scenario.defaults.settleSeconds > 0) {
-      progress.step(`settling ${scenario.defaults.settleSeconds}s for the network plugin to program the new pods`);
-      await clock.sleep(scenario.defaults.settleSeconds * 1000, signal);
-    }
-
-    const probesStarted = clock.now();
-    const limit = pLimit(scenario.defaults.concurrency);
-    for (let round = 1; !abortedBy(signal); round += 1) {
-      const due = records.filter(needsAnotherAttempt);
-      if (due.length === 0) break;
-      if (round > 1) {
-        progress.step(`round ${round}: retrying ${due.length} probe(s) whose result differs from the expectation`);
-        await clock.sleep(scenario.defaults.retryDelaySeconds * 1000, signal);
-        if (abortedBy(signal)) break;
-      } else {
-        progress.step(`running ${due.length} probe(s) from ${podsByActor.size} pod(s)`);
-      }
-      const batches = batchesByPod(due, podsByActor, options.probesPerExec ?? DEFAULT_PROBES_PER_EXEC);
-      let finished = 0;
-      await Promise.all(
-        batches.map(({ pod, items }) =>
-          limit(async () => {
-            const version = await runBatch(cluster, pod, items, scenario.defaults.denyOutcomes, clock, signal);
-            busyboxVersion ??= version;
-            finished += items.length;
-            progress.update(`${finished}/${due.length} probes done`);
-          }),
-        ),
-      );
-    }
-    probeMs = clock.now() - probesStarted;
-    if (abortedBy(signal)) skippedBecause = 'the run was interrupted before this check ran';
-  }
-
-  async function tearDown(): Promise<void> {
-    if (!createsSent) return;
-    const refs = created.map((c) => c.ref);
-    if (options.keep) {
-      progress.step(`--keep: leaving ${refs.length} probe pod(s): ${refs.map((r) => `${r.namespace}/${r.name}`).join(', ')} (they die after ${scenario.defaults.pod.deadlineSeconds}s; "kubeknock cleanup --run-id ${options.runId}" removes them now)`);
-      return;
-    }
-    progress.step(`deleting ${refs.length} probe pod(s)`);
-    const started = clock.now();
-    try {
-      await cluster.deletePods(refs, { gracePeriodSeconds: 1, timeoutMs: DELETE_TIMEOUT_MS });
-      await deleteStrays(refs);
-    } catch (error) {
-      progress.failed(messageOf(error));
-      errors.push({ kind: 'cleanup', message: `${messageOf(error)}; run "kubeknock cleanup --run-id ${options.runId}"` });
-    }
-    teardownMs = clock.now() - started;
-  }
-
-  /**
-   * A create whose answer was lost (the connection dropped after the API server stored the pod)
-   * leaves a pod we know no name of; the run-id label finds it. One list per probe namespace.
-   */
-  async function deleteStrays(known: readonly PodRef[]): Promise<void> {
-    const knownNames = new Set(known.map((ref) => `${ref.namespace}/${ref.name}`));
-    const namespaces = [...new Set([...scenario.actors.values()].map((actor) => actor.namespace))];
-    const listed = await Promise.all(namespaces.map((namespace) => cluster.listPods(managedSelector(options.runId), namespace)));
-    const strays = listed.flat().filter((pod) => !knownNames.has(`${pod.namespace}/${pod.name}`) && !pod.deleting);
-    if (strays.length === 0) return;
-    progress.update(`deleting ${strays.length} probe pod(s) whose creation was not confirmed`);
-    await cluster.deletePods(strays, { gracePeriodSeconds: 1, timeoutMs: DELETE_TIMEOUT_MS });
-  }
-
-  function finish(): RunReport {
-    if (abortedBy(signal) && !errors.some((e) => e.kind === 'interrupted')) {
-      errors.push({ kind: 'interrupted', message: messageOf(signal?.reason ?? 'interrupted') });
-    }
-    const checks = records.map((r) => toCheckResult(r, skippedBecause));
-    const plannedIds = new Set(records.map((r) => r.probe.check.id));
-    for (const check of scenario.checks) {
-      if (plannedIds.has(check.id)) continue;
-      const expectSource = check.expect === 'policy' ? 'policy' : 'scenario';
-      checks.push({ id: check.id, name: check.name, from: check.from, to: check.toLabel, kind: check.kind, expect: check.expect, expectSource, status: 'skipped', attempts: [], durationMs: 0, message: skippedBecause });
-    }
-    const finishedAt = clock.now();
-    const stats = cluster.stats();
-    return {
-      tool: { name: 'kubeknock', version: options.toolVersion },
-      scenario: { name: scenario.name, file: scenario.file },
-      runId: options.runId,
-      startedAt: new Date(startedAt).toISOString(),
-      finishedAt: new Date(finishedAt).toISOString(),
-      durationMs: finishedAt - startedAt,
-      ...(podStartMs === undefined ? {} : { podStartMs }),
-      ...(probeMs === undefined ? {} : { probeMs }),
-      ...(teardownMs === undefined ? {} : { teardownMs }),
-      ...(busyboxVersion ? { busyboxVersion } : {}),
-      image: scenario.defaults.pod.image,
-      cluster: { server: cluster.server },
-      checks,
-      summary: {
-        total: checks.length,
-        passed: checks.filter((c) => c.status === 'pass').length,
-        failed: checks.filter((c) => c.status === 'fail').length,
-        skipped: checks.filter((c) => c.status === 'skipped').length,
-      },
-      errors,
-      interrupted: abortedBy(signal),
-      stats: { execs: stats.execs, apiRequests: stats.apiRequests },
-    };
-  }
-}
-
-function batchesByPod(due: readonly ProbeRecord[], pods: ReadonlyMap<string, RunningPod>, perExec: number): { pod: RunningPod; items: ProbeRecord[] }[] {
-  const byActor = new Map<string, ProbeRecord[]>();
-  for (const record of due) byActor.set(record.probe.check.from, [...(byActor.get(record.probe.check.from) ?? []), record]);
-  const batches: { pod: RunningPod; items: ProbeRecord[] }[] = [];
-  for (const [actor, items] of byActor) {
-    const pod = pods.get(actor);
-    if (!pod) continue;
-    for (let i = 0; i < items.length; i += perExec) batches.push({ pod, items: items.slice(i, i + perExec) });
-  }
-  return batches;
-}
-
-/** One exec: every probe of the batch at once inside the pod; each gets an Attempt. Returns the BusyBox version seen. */
-async function runBatch(
-  cluster: ClusterPort,
-  pod: RunningPod,
-  items: readonly ProbeRecord[],
-  denyOutcomes: Scenario['defaults']['denyOutcomes'],
-  clock: Clock,
-  signal: AbortSignal | undefined,
-): Promise<string | undefined> {
-  const tasks: ProbeTask[] = items.map((r) => r.probe.task);
-  const longest = Math.max(...tasks.map((t) => t.timeoutSeconds)) * 1000;
-  const started = clock.now();
-  const result = await cluster.exec(pod, PROBE_CONTAINER, ['sh', '-c', buildBatchScript(tasks)], {
-    timeoutMs: longest * 2 + EXEC_GRACE_MS,
-    ...(signal ? { signal } : {}),
+  state = await tearDown(ctx, state);
+  const interrupted = signal?.aborted ?? false;
+  return buildReport(scenario, state, {
+    runId: options.runId,
+    toolVersion: options.toolVersion,
+    server: cluster.server,
+    finishedAt: clock.now(),
+    stats: cluster.stats(),
+    ...(interrupted ? { interruption: messageOf(signal?.reason ?? 'interrupted') } : {}),
   });
-  const elapsed = clock.now() - started;
-  if (result.type === 'failed') {
-    for (const record of items) record.attempts.push(execError(`exec into ${pod.namespace}/${pod.name} failed: ${result.reason}`, result.stderr, elapsed));
-    return undefined;
-  }
-  const parsed = parseBatchOutput(result.stdout, tasks.map((t) => t.id));
-  for (const record of items) {
-    const raw = parsed.results.find((r) => r.id === record.probe.id);
-    if (!raw) {
-      const why = result.exitCode === 0 ? 'the probe printed no result' : `the probe script exited ${result.exitCode}`;
-      record.attempts.push(execError(`${why} in ${pod.namespace}/${pod.name}`, result.stderr, elapsed));
-      continue;
-    }
-    const outcome = classifyOutcome(record.probe.task, raw);
-    record.attempts.push({
-      outcome,
-      observed: judgeOutcome(record.probe.check.kind, outcome, denyOutcomes),
-      exitCode: raw.exitCode,
-      output: raw.output.slice(0, 4096),
-      durationMs: raw.durationMs,
-    });
-  }
-  return parsed.busyboxVersion;
 }
 
-function execError(detail: string, stderr: string, durationMs: number): Attempt {
-  return { outcome: { class: 'exec-error', detail }, observed: 'error', exitCode: null, output: stderr.slice(0, 4096), durationMs };
+function failed(state: RunState, error: unknown): RunState {
+  const kind = error instanceof PodStartError ? 'pod-start' : 'run';
+  return { ...state, stopped: kind, errors: [...state.errors, { kind, message: messageOf(error) }] };
 }
 
-function abortedBy(signal: AbortSignal | undefined): boolean {
-  return signal?.aborted ?? false;
+async function createPods({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
+  options.progress.step(`creating ${scenario.actors.size} probe pod(s)`);
+  const created: CreatedPod[] = [];
+  const creations = await Promise.allSettled(
+    [...scenario.actors.values()].map(async (actor) => {
+      const manifest = buildProbePod({ actor, scenarioName: scenario.name, runId: options.runId, settings: scenario.defaults.pod });
+      const ref = await cluster.createPod(manifest);
+      created.push({ actor: actor.name, ref, labels: manifest.metadata.labels });
+    }),
+  );
+  const next: RunState = { ...state, createsSent: true, created };
+  const failedCreates = creations.flatMap((c) => (c.status === 'rejected' ? [c.reason as unknown] : []));
+  if (failedCreates.length === 0) return next;
+  options.progress.failed(messageOf(failedCreates[0]));
+  return { ...next, stopped: 'pod-create', errors: [...next.errors, ...failedCreates.map((reason) => ({ kind: 'pod-create' as const, message: messageOf(reason) }))] };
+}
+
+async function waitRunning({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
+  const { progress, signal, clock } = options;
+  progress.step('waiting for probe pods to run');
+  const running = await cluster.waitForPodsRunning(
+    state.created.map((c) => c.ref),
+    { timeoutMs: scenario.defaults.pod.startTimeoutSeconds * 1000, ...(signal ? { signal } : {}), onProgress: (line) => progress.update(line) },
+  );
+  const podsByActor = new Map<string, RunningPod>();
+  for (const { actor, ref } of state.created) {
+    const pod = running.find((r) => r.namespace === ref.namespace && r.name === ref.name);
+    if (pod) podsByActor.set(actor, pod);
+  }
+  return { ...state, podsByActor, podStartMs: clock.now() - state.startedAt };
+}
+
+/** Plans every probe and fixes what each is judged against; records come out in the scenario's check order. */
+async function planChecks({ scenario, options }: RunContext, state: RunState): Promise<RunState> {
+  const { podsByActor } = state;
+  const planned = [...planProbes(scenario, podsByActor, options.facts, { clusterDomain: options.clusterDomain }).values()].flat();
+  const fromPolicy = planned.filter((probe) => probe.check.expect === 'policy').length;
+  if (fromPolicy > 0) options.progress.step(`deriving the expectation of ${fromPolicy} probe(s) from the cluster's NetworkPolicies`);
+  const expectations = await resolveExpectations(planned, probePodsOf(scenario.actors, state.created, podsByActor), options.resolveExpectations);
+  if (expectations.error) options.progress.failed(expectations.error.message);
+  const records: ProbeRecord[] = planned.map((probe) => {
+    const pod = podsByActor.get(probe.check.from);
+    const expectation = expectations.byProbe.get(probe.id);
+    if (!expectation) throw new Error(`no expectation resolved for probe ${probe.id}`);
+    return { probe, expectation, ...(pod ? { fromPod: `${pod.namespace}/${pod.name}` } : {}), command: probeCommandLine(probe.task), attempts: [] };
+  });
+  const order = new Map(scenario.checks.map((c, i) => [c.id, i]));
+  records.sort((a, b) => (order.get(a.probe.check.id) ?? 0) - (order.get(b.probe.check.id) ?? 0));
+  return { ...state, records, errors: expectations.error ? [...state.errors, expectations.error] : state.errors };
+}
+
+/** Waits for the network plugin to program the new pods, unless no probe is due. */
+async function settle({ scenario, options }: RunContext, state: RunState): Promise<RunState> {
+  const seconds = scenario.defaults.settleSeconds;
+  if (seconds <= 0 || !state.records.some(needsAnotherAttempt)) return state;
+  options.progress.step(`settling ${seconds}s for the network plugin to program the new pods`);
+  await options.clock.sleep(seconds * 1000, options.signal);
+  return state;
+}
+
+async function probeRounds({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
+  if (!state.records.some(needsAnotherAttempt)) return state;
+  const started = options.clock.now();
+  const result = await runRounds(state.records, {
+    cluster,
+    pods: state.podsByActor,
+    defaults: scenario.defaults,
+    probesPerExec: options.probesPerExec ?? DEFAULT_PROBES_PER_EXEC,
+    clock: options.clock,
+    ...(options.signal ? { signal: options.signal } : {}),
+    progress: options.progress,
+  });
+  const next: RunState = {
+    ...state,
+    records: result.records,
+    probeMs: options.clock.now() - started,
+    ...(result.busyboxVersion === undefined ? {} : { busyboxVersion: result.busyboxVersion }),
+  };
+  if (options.signal?.aborted) return { ...next, stopped: 'interrupted' };
+  if (result.failure === undefined) return next;
+  options.progress.failed(messageOf(result.failure));
+  return failed(next, result.failure);
+}
+
+/** Always runs, whatever happened before: deletes every pod the run created, or says how to. */
+async function tearDown({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
+  if (!state.createsSent) return state;
+  const { progress, clock } = options;
+  const refs = state.created.map((c) => c.ref);
+  if (options.keep) {
+    progress.step(`--keep: leaving ${refs.length} probe pod(s): ${refs.map((r) => `${r.namespace}/${r.name}`).join(', ')} (they die after ${scenario.defaults.pod.deadlineSeconds}s; "kubeknock cleanup --run-id ${options.runId}" removes them now)`);
+    return state;
+  }
+  progress.step(`deleting ${refs.length} probe pod(s)`);
+  const started = clock.now();
+  const failure = await cluster
+    .deletePods(refs, { gracePeriodSeconds: 1, timeoutMs: DELETE_TIMEOUT_MS })
+    .then(() => deleteStrays({ scenario, cluster, options }, refs))
+    .then(
+      () => undefined,
+      (error: unknown) => messageOf(error),
+    );
+  const teardownMs = clock.now() - started;
+  if (failure === undefined) return { ...state, teardownMs };
+  progress.failed(failure);
+  return { ...state, teardownMs, errors: [...state.errors, { kind: 'cleanup', message: `${failure}; run "kubeknock cleanup --run-id ${options.runId}"` }] };
+}
+
+/**
+ * A create whose answer was lost (the connection dropped after the API server stored the pod)
+ * leaves a pod we know no name of; the run-id label finds it. One list per probe namespace.
+ */
+async function deleteStrays({ scenario, cluster, options }: RunContext, known: readonly PodRef[]): Promise<void> {
+  const knownNames = new Set(known.map((ref) => `${ref.namespace}/${ref.name}`));
+  const namespaces = [...new Set([...scenario.actors.values()].map((actor) => actor.namespace))];
+  const listed = await Promise.all(namespaces.map((namespace) => cluster.listPods(managedSelector(options.runId), namespace)));
+  const strays = listed.flat().filter((pod) => !knownNames.has(`${pod.namespace}/${pod.name}`) && !pod.deleting);
+  if (strays.length === 0) return;
+  options.progress.update(`deleting ${strays.length} probe pod(s) whose creation was not confirmed`);
+  await cluster.deletePods(strays, { gracePeriodSeconds: 1, timeoutMs: DELETE_TIMEOUT_MS });
 }
 
 function messageOf(error: unknown): string {

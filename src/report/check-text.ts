@@ -2,15 +2,46 @@
  * The sentences every renderer uses about a check and a run, in one place so the table, Markdown,
  * JUnit and TAP never describe the same result differently.
  */
-import type { Outcome } from '../model/outcome.js';
+import { assertNever } from '../model/assert-never.js';
+import type { Observed, Outcome } from '../model/outcome.js';
 import type { CheckResult, RunError, RunReport } from '../model/report.js';
 import { oneLine } from './sanitize.js';
 
 /** The raw outcome, short: the class itself, or `HTTP 404` for an HTTP answer. */
-export function outcomeLabel(outcome: Outcome | undefined): string {
-  if (outcome === undefined) return 'no outcome';
-  if (outcome.class === 'http-status' && outcome.httpStatus !== undefined) return `HTTP ${outcome.httpStatus}`;
-  return outcome.class;
+export function outcomeLabel(outcome: Outcome): string {
+  switch (outcome.class) {
+    case 'http-status':
+      return `HTTP ${outcome.httpStatus}`;
+    case 'connected':
+    case 'resolved':
+    case 'refused':
+    case 'timeout':
+    case 'no-route':
+    case 'name-not-found':
+    case 'dns-unreachable':
+    case 'exec-error':
+      return outcome.class;
+    default:
+      return assertNever(outcome, 'outcome');
+  }
+}
+
+/** `timeout: nc: … Connection timed out`: the class and the line that gave it away. */
+export function outcomeText(outcome: Outcome): string {
+  return `${outcome.class}: ${outcome.detail}`;
+}
+
+/** A failed check's severity: the network misbehaved (`allow`/`deny` seen), or the probe could not tell. */
+export function failureSeverity(observed: Observed): 'fail' | 'error' {
+  switch (observed) {
+    case 'allow':
+    case 'deny':
+      return 'fail';
+    case 'error':
+      return 'error';
+    default:
+      return assertNever(observed, 'observation');
+  }
 }
 
 /**
@@ -37,9 +68,11 @@ export function cellVerdict(check: CheckResult): string {
     case 'pass':
       return `${expectText(check)} (${outcomeLabel(check.outcome)})${retries}`;
     case 'fail':
-      return `expected ${expectText(check)}, got ${check.observed ?? 'error'} (${outcomeLabel(check.outcome)})${retries}`;
+      return `expected ${expectText(check)}, got ${check.observed} (${outcomeLabel(check.outcome)})${retries}`;
     case 'skipped':
       return 'skipped';
+    default:
+      return assertNever(check, 'check result');
   }
 }
 
@@ -48,11 +81,13 @@ export function resultMessage(check: CheckResult): string {
   const tries = plural(check.attempts.length, 'attempt');
   switch (check.status) {
     case 'pass':
-      return `observed ${check.observed ?? check.expect} (${outcomeLabel(check.outcome)}) as expected after ${tries}`;
+      return `observed ${check.observed} (${outcomeLabel(check.outcome)}) as expected after ${tries}`;
     case 'fail':
-      return `expected ${expectText(check)}, observed ${check.observed ?? 'error'} (${outcomeLabel(check.outcome)}) after ${tries}`;
+      return `expected ${expectText(check)}, observed ${check.observed} (${outcomeLabel(check.outcome)}) after ${tries}`;
     case 'skipped':
       return `skipped: ${skipReason(check)}`;
+    default:
+      return assertNever(check, 'check result');
   }
 }
 
@@ -95,7 +130,7 @@ export function summaryLine(report: RunReport): string {
  * recorded no error for it, so no renderer can present a half-run as a clean one.
  */
 export function runProblems(report: RunReport): RunError[] {
-  const problems = report.errors.map((e) => ({ kind: oneLine(e.kind), message: oneLine(e.message) }));
+  const problems = report.errors.map((e) => ({ kind: e.kind, message: oneLine(e.message) }));
   if (report.interrupted && !problems.some((p) => p.kind === 'interrupted')) {
     problems.push({ kind: 'interrupted', message: 'the run was interrupted before every check ran' });
   }

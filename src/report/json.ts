@@ -5,6 +5,9 @@
  */
 import type { Attempt, CheckResult, RunReport } from '../model/report.js';
 
+/** The keys of every member of a union (keyof a union gives only the keys all members share). */
+type KeyOfAny<T> = T extends unknown ? keyof T : never;
+
 const REPORT_KEYS = [
   'tool', 'scenario', 'runId', 'startedAt', 'finishedAt', 'durationMs', 'podStartMs', 'busyboxVersion',
   'image', 'cluster', 'summary', 'interrupted', 'errors', 'stats', 'checks',
@@ -13,7 +16,7 @@ const REPORT_KEYS = [
 const CHECK_KEYS = [
   'id', 'name', 'from', 'fromPod', 'to', 'address', 'kind', 'expect', 'expectSource', 'status', 'observed',
   'outcome', 'command', 'message', 'explanation', 'durationMs', 'attempts',
-] as const satisfies readonly (keyof CheckResult)[];
+] as const satisfies readonly KeyOfAny<CheckResult>[];
 
 const ATTEMPT_KEYS = ['observed', 'outcome', 'exitCode', 'durationMs', 'output'] as const satisfies readonly (keyof Attempt)[];
 
@@ -40,8 +43,9 @@ function ordered(report: RunReport): RunReport {
 }
 
 /** A copy of `value` with `keys` first, in that order, then any other keys as they were. */
-function inOrder<T extends object>(value: T, keys: readonly (keyof T)[]): T {
-  const copy: Partial<T> = {};
-  for (const key of keys) if (key in value) copy[key] = value[key];
+function inOrder<T extends object>(value: T, keys: readonly KeyOfAny<T>[]): T {
+  const source = value as Readonly<Record<PropertyKey, unknown>>;
+  const copy: Record<PropertyKey, unknown> = {};
+  for (const key of keys) if (key in value) copy[key] = source[key];
   return Object.assign(copy, value);
 }

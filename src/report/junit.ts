@@ -5,8 +5,9 @@
  * started, an interrupt, a failed cleanup) become error testcases so a dashboard cannot show a
  * half-run as green.
  */
-import type { CheckResult, RunError, RunReport } from '../model/report.js';
-import { attemptsText, busyboxText, checkTitle, lastOutput, resultMessage, runProblems, summaryLine } from './check-text.js';
+import { assertNever } from '../model/assert-never.js';
+import type { CheckResult, FailedCheck, RunError, RunReport } from '../model/report.js';
+import { attemptsText, busyboxText, checkTitle, failureSeverity, lastOutput, outcomeText, resultMessage, runProblems, summaryLine } from './check-text.js';
 import { xmlAttrs, xmlText } from './xml.js';
 
 export function renderJunit(report: RunReport): string {
@@ -62,7 +63,9 @@ function verdictOf(check: CheckResult): Verdict {
       return 'skipped';
     case 'fail':
       // An exec-error is a failed check, but "we could not tell" is not "the network misbehaved".
-      return check.observed === 'allow' || check.observed === 'deny' ? 'failure' : 'error';
+      return failureSeverity(check.observed) === 'fail' ? 'failure' : 'error';
+    default:
+      return assertNever(check, 'check result');
   }
 }
 
@@ -73,28 +76,28 @@ function testcase(check: CheckResult, suite: string, file: string): string {
     time: seconds(check.durationMs),
     file,
   });
-  const verdict = verdictOf(check);
-  switch (verdict) {
+  switch (check.status) {
     case 'pass':
       return `    <testcase ${attrs}/>`;
     case 'skipped':
       return `    <testcase ${attrs}>\n      <skipped ${xmlAttrs({ message: resultMessage(check) })}/>\n    </testcase>`;
-    case 'failure':
-    case 'error': {
-      const type = check.outcome?.class ?? 'exec-error';
-      const element = `<${verdict} ${xmlAttrs({ message: resultMessage(check), type })}>${xmlText(failureBody(check))}</${verdict}>`;
-      return `    <testcase ${attrs}>\n      ${element}\n    </testcase>`;
+    case 'fail': {
+      const element = verdictOf(check);
+      const body = `<${element} ${xmlAttrs({ message: resultMessage(check), type: check.outcome.class })}>${xmlText(failureBody(check))}</${element}>`;
+      return `    <testcase ${attrs}>\n      ${body}\n    </testcase>`;
     }
+    default:
+      return assertNever(check, 'check result');
   }
 }
 
 /** The body a dashboard shows when the failure is expanded: everything needed to rerun it by hand. */
-function failureBody(check: CheckResult): string {
+function failureBody(check: FailedCheck): string {
   const lines = [
     `check: ${check.name} (${check.id})`,
     `from: ${check.from}${check.fromPod === undefined ? '' : ` (pod ${check.fromPod})`}`,
     `to: ${check.to}${check.address === undefined ? '' : ` (${check.address})`}`,
-    `outcome: ${check.outcome === undefined ? 'none' : `${check.outcome.class}: ${check.outcome.detail}`}`,
+    `outcome: ${outcomeText(check.outcome)}`,
     ...(check.command === undefined ? [] : [`command: ${check.command}`]),
     `attempts: ${attemptsText(check)}`,
     ...(check.message === undefined ? [] : [`note: ${check.message}`]),

@@ -3,7 +3,8 @@
  * ✅/❌, then the failures. Kept well under GitHub's 65,536-character comment limit by detailing only
  * the first failures; the JSON report has them all.
  */
-import type { CheckResult, RunReport } from '../model/report.js';
+import { assertNever } from '../model/assert-never.js';
+import type { CheckResult, FailedCheck, RunReport } from '../model/report.js';
 import { attemptsText, busyboxText, cellVerdict, checkTitle, formatDuration, lastOutput, resultMessage, runProblems, skipReason, summaryLine } from './check-text.js';
 import { buildMatrix, kindPrefix } from './matrix.js';
 import { mdBlock, mdCode, mdInline } from './markdown-text.js';
@@ -41,6 +42,8 @@ function mark(check: CheckResult): string {
       return '❌';
     case 'skipped':
       return '⚪';
+    default:
+      return assertNever(check, 'check result');
   }
 }
 
@@ -64,7 +67,7 @@ function problemsSection(report: RunReport): string {
 }
 
 function failuresSection(checks: readonly CheckResult[]): string {
-  const failed = checks.filter((c) => c.status === 'fail');
+  const failed = checks.filter((c): c is FailedCheck => c.status === 'fail');
   if (failed.length === 0) return '';
   const shown = failed.slice(0, DETAILED_FAILURES).map(failure);
   const rest = failed.length - shown.length;
@@ -72,10 +75,10 @@ function failuresSection(checks: readonly CheckResult[]): string {
   return [`### Failures (${failed.length})`, ...shown, ...more].join('\n\n');
 }
 
-function failure(check: CheckResult): string {
+function failure(check: FailedCheck): string {
   const from = `${mdInline(check.from)}${check.fromPod === undefined ? '' : ` (${mdCode(check.fromPod)})`}`;
   const to = `${mdInline(check.to)}${check.address === undefined ? '' : ` (${mdCode(check.address)})`}`;
-  const outcome = check.outcome === undefined ? 'none' : `${mdInline(check.outcome.class)}: ${mdInline(check.outcome.detail)}`;
+  const outcome = `${mdInline(check.outcome.class)}: ${mdInline(check.outcome.detail)}`;
   const lines = [
     `#### ❌ ${mdInline(check.name)}`,
     '',

@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import { matrixCell, type MatrixCell, type PolicyMatrix } from '../policy/index.js';
 import { painter } from './ansi.js';
+import { layoutGrid, widestLine, wrapEntries } from './compact-grid.js';
 import type { RenderOptions } from './render-options.js';
 import { visible } from './sanitize.js';
 
@@ -22,11 +23,20 @@ export function writeMatrixJson(matrix: PolicyMatrix, write: (text: string) => v
 
 export const MATRIX_LEGEND = '✓ allow   ✗ deny (in: the destination\'s ingress, eg: the source\'s egress)   ↺ loopback: CNIs differ, report apart';
 
+/**
+ * The full table when it fits `options.width` (or no width is given); else the compact form: pods
+ * grouped by namespace, columns keyed `A1`, `A2`, `B1`… (namespace letter, pod number) as the rows say.
+ */
 export function renderMatrixTable(matrix: PolicyMatrix, options: RenderOptions): string {
-  const paint = painter(options.color);
   if (matrix.pods.length === 0) return 'No pods in the input: nothing to predict.\n';
-  // Pod names come from the manifests: shown with their control characters made visible.
-  const pods = matrix.pods.map(visible);
+  const full = renderFullTable(matrix, options);
+  if (options.width === undefined || widestLine(full) <= options.width) return full;
+  return renderCompactTable(matrix, options);
+}
+
+function renderFullTable(matrix: PolicyMatrix, options: RenderOptions): string {
+  const paint = painter(options.color);
+  const pods = visiblePods(matrix);
   const table = new Table({
     head: [`from \\ to  (${matrix.protocol}/${matrix.port})`, ...pods].map((text) => paint('bold', text)),
     style: { head: [], border: [] },
@@ -37,9 +47,81 @@ export function renderMatrixTable(matrix: PolicyMatrix, options: RenderOptions):
   return `${table.toString()}\n${paint('dim', MATRIX_LEGEND)}\n`;
 }
 
+function renderCompactTable(matrix: PolicyMatrix, options: RenderOptions): string {
+  const paint = painter(options.color);
+  const pods = visiblePods(matrix);
+  const groups = byNamespace(pods);
+  const order = groups.flatMap((group) => group.pods);
+  const columns = groups.flatMap((group) => group.pods.map((pod) => ({ key: pod.key, group: group.namespace })));
+  const rows = groups.map((group) => ({
+    title: paint('bold', `${group.letter} ${group.namespace}`),
+    rows: group.pods.map((from) => ({
+      label: `${from.key} ${from.name}`,
+      cells: order.map((to) => compactCell(matrixCell(matrix, from.index, to.index), paint)),
+    })),
+  }));
+  const grid = layoutGrid(paint('bold', `from \\ to (${matrix.protocol}/${matrix.port})`), columns, rows);
+  const first = groups[0]?.pods[0];
+  const keys = first === undefined ? [] : [`columns are keyed as the rows (${first.key} = ${pods[first.index] ?? ''})`];
+  const legend = [
+    '✓ allow',
+    '✗ deny by i: the destination\'s ingress, e: the source\'s egress, ie: both',
+    '↺ loopback: CNIs differ, report apart',
+    ...keys,
+    '--wide: the full table',
+  ];
+  return `${[...grid, ...wrapEntries(legend, options.width).map((line) => paint('dim', line))].join('\n')}\n`;
+}
+
+/** Pod names come from the manifests: shown with their control characters made visible. */
+function visiblePods(matrix: PolicyMatrix): string[] {
+  return matrix.pods.map(visible);
+}
+
+interface KeyedPod {
+  readonly index: number;
+  readonly key: string;
+  readonly name: string;
+}
+
+interface NamespaceGroup {
+  readonly letter: string;
+  readonly namespace: string;
+  readonly pods: KeyedPod[];
+}
+
+/** Namespaces in order of first appearance, lettered A, B, … Z, AA, AB…; each pod numbered within its namespace. */
+function byNamespace(pods: readonly string[]): NamespaceGroup[] {
+  const groups = new Map<string, NamespaceGroup>();
+  pods.forEach((pod, index) => {
+    const slash = pod.indexOf('/');
+    const namespace = slash < 0 ? '' : pod.slice(0, slash);
+    const name = pod.slice(slash + 1);
+    let group = groups.get(namespace);
+    if (group === undefined) {
+      group = { letter: letters(groups.size), namespace, pods: [] };
+      groups.set(namespace, group);
+    }
+    group.pods.push({ index, key: `${group.letter}${group.pods.length + 1}`, name });
+  });
+  return [...groups.values()];
+}
+
+function letters(n: number): string {
+  const letter = String.fromCharCode(65 + (n % 26));
+  return n < 26 ? letter : `${letters(Math.floor(n / 26) - 1)}${letter}`;
+}
+
 function cellText(cell: MatrixCell, paint: ReturnType<typeof painter>): string {
   const loop = cell.loopback ? ' ↺' : '';
   if (cell.verdict === 'allow') return paint(cell.loopback ? 'dim' : 'green', `✓${loop}`);
   const which = cell.ingress === 'deny' && cell.egress === 'deny' ? 'in+eg' : cell.ingress === 'deny' ? 'in' : 'eg';
   return paint(cell.loopback ? 'dim' : 'red', `✗ ${which}${loop}`);
+}
+
+function compactCell(cell: MatrixCell, paint: ReturnType<typeof painter>): string {
+  const loop = cell.loopback ? '↺' : '';
+  if (cell.verdict === 'allow') return paint(cell.loopback ? 'dim' : 'green', `✓${loop}`);
+  const which = cell.ingress === 'deny' && cell.egress === 'deny' ? 'ie' : cell.ingress === 'deny' ? 'i' : 'e';
+  return paint(cell.loopback ? 'dim' : 'red', `✗${which}${loop}`);
 }

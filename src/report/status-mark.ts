@@ -1,4 +1,5 @@
 /** The mark and colour of a check status in the terminal table. */
+import { assertNever } from '../model/assert-never.js';
 import type { CheckStatus } from '../model/report.js';
 import type { Tone } from './ansi.js';
 
@@ -10,6 +11,8 @@ export function statusMark(status: CheckStatus): string {
       return '✗';
     case 'skipped':
       return '-';
+    default:
+      return assertNever(status, 'check status');
   }
 }
 
@@ -21,5 +24,7 @@ export function statusTone(status: CheckStatus): Tone {
       return 'red';
     case 'skipped':
       return 'yellow';
+    default:
+      return assertNever(status, 'check status');
   }
 }

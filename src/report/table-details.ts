@@ -1,7 +1,7 @@
 /** The part of the terminal report below the matrix: every failed and skipped check spelled out. */
-import type { CheckResult } from '../model/report.js';
+import type { CheckResult, FailedCheck, SkippedCheck } from '../model/report.js';
 import type { Paint } from './ansi.js';
-import { attemptsText, checkTitle, formatDuration, lastOutput, resultMessage, skipReason } from './check-text.js';
+import { attemptsText, checkTitle, formatDuration, lastOutput, outcomeText, resultMessage, skipReason } from './check-text.js';
 import { cleanText, excerpt, oneLine } from './sanitize.js';
 
 /** Output lines shown per failure; the JSON report has all of it. */
@@ -10,8 +10,8 @@ const INDENT = '    ';
 const LABEL_WIDTH = 10;
 
 export function renderDetails(checks: readonly CheckResult[], paint: Paint): string {
-  const failed = checks.filter((c) => c.status === 'fail');
-  const skipped = checks.filter((c) => c.status === 'skipped');
+  const failed = checks.filter((c): c is FailedCheck => c.status === 'fail');
+  const skipped = checks.filter((c): c is SkippedCheck => c.status === 'skipped');
   const sections: string[] = [];
   if (failed.length > 0) {
     sections.push([paint('bold', `Failed (${failed.length}):`), ...failed.map((c) => failedBlock(c, paint))].join('\n\n'));
@@ -23,15 +23,14 @@ export function renderDetails(checks: readonly CheckResult[], paint: Paint): str
   return sections.join('\n\n');
 }
 
-function failedBlock(check: CheckResult, paint: Paint): string {
+function failedBlock(check: FailedCheck, paint: Paint): string {
   const from = check.fromPod === undefined ? check.from : `${check.from} (${check.fromPod})`;
   const to = check.address === undefined ? check.to : `${check.to} (${check.address})`;
-  const outcome = check.outcome === undefined ? 'none' : `${check.outcome.class}: ${check.outcome.detail}`;
   const lines = [
     paint('red', `✗ ${oneLine(check.name)}: ${resultMessage(check)}`),
     `${INDENT}${oneLine(`${from} → ${to} [${check.kind}]`)}`,
     ...field('command', check.command === undefined ? [] : [oneLine(check.command)]),
-    ...field('outcome', [oneLine(outcome)]),
+    ...field('outcome', [oneLine(outcomeText(check.outcome))]),
     ...field('output', excerpt(lastOutput(check), OUTPUT_LINES).map((line) => paint('dim', line))),
     ...field('attempts', [attemptsText(check)]),
     ...field('duration', [formatDuration(check.durationMs)]),
@@ -42,7 +41,7 @@ function failedBlock(check: CheckResult, paint: Paint): string {
   return lines.join('\n');
 }
 
-function skippedLine(check: CheckResult, paint: Paint): string {
+function skippedLine(check: SkippedCheck, paint: Paint): string {
   return `${paint('yellow', `- ${checkTitle(check)}`)}: ${skipReason(check)}`;
 }
 

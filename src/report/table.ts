@@ -6,11 +6,13 @@ import Table from 'cli-table3';
 import type { CheckResult, RunReport } from '../model/report.js';
 import { painter, type Paint, type Tone } from './ansi.js';
 import { busyboxText, cellVerdict, runProblems, summaryLine } from './check-text.js';
+import { widestLine } from './compact-grid.js';
 import { fitColumns } from './fit-columns.js';
 import { buildMatrix, kindPrefix } from './matrix.js';
 import type { RenderOptions } from './render-options.js';
 import { oneLine } from './sanitize.js';
 import { statusMark, statusTone } from './status-mark.js';
+import { renderCompactMatrix } from './run-matrix-compact.js';
 import { renderDetails } from './table-details.js';
 
 const LEGEND = '✓ expectation met  ✗ not met  - skipped  ×N attempts  · not checked';
@@ -26,6 +28,10 @@ function heading(report: RunReport): string {
   return oneLine(`${report.tool.name} ${report.tool.version} · ${report.scenario.name} (${report.scenario.file}) · run ${report.runId}${cluster}`);
 }
 
+/**
+ * The matrix as a bordered table, its long cells wrapped to fit `width` where they can; when even
+ * that cannot fit (a dozen targets in 120 columns), the compact form of src/report/run-matrix-compact.ts.
+ */
 function matrix(checks: readonly CheckResult[], width: number | undefined, paint: Paint): string {
   if (checks.length === 0) return 'No checks.';
   const grid = buildMatrix(checks);
@@ -39,7 +45,9 @@ function matrix(checks: readonly CheckResult[], width: number | undefined, paint
     ...(colWidths === undefined ? {} : { colWidths, wordWrap: true, wrapOnWordBoundary: true }),
   });
   table.push(...body);
-  return `${table.toString()}\n${paint('dim', LEGEND)}`;
+  const full = `${table.toString()}\n${paint('dim', LEGEND)}`;
+  if (width === undefined || widestLine(full) <= width) return full;
+  return renderCompactMatrix(grid, width, paint);
 }
 
 function cell(checks: readonly CheckResult[], paint: Paint): string {

@@ -4,8 +4,9 @@
  * consumers treat as "the run did not complete" rather than as a clean result.
  */
 import { stringify } from 'yaml';
-import type { CheckResult, RunReport } from '../model/report.js';
-import { busyboxText, checkTitle, outcomeLabel, resultMessage, runProblems, skipReason, summaryLine } from './check-text.js';
+import { assertNever } from '../model/assert-never.js';
+import type { CheckResult, FailedCheck, RunReport } from '../model/report.js';
+import { busyboxText, checkTitle, failureSeverity, outcomeLabel, resultMessage, runProblems, skipReason, summaryLine } from './check-text.js';
 import { cleanText, oneLine } from './sanitize.js';
 
 export function renderTap(report: RunReport): string {
@@ -49,15 +50,17 @@ function testPoint(check: CheckResult, n: number): string[] {
       return [`ok ${n} - ${description} # SKIP ${escapeDescription(skipReason(check))}`];
     case 'fail':
       return [`not ok ${n} - ${description}`, ...diagnostics(check)];
+    default:
+      return assertNever(check, 'check result');
   }
 }
 
 /** The YAML block: `  ---`, the fields indented two spaces, `  ...`. */
-function diagnostics(check: CheckResult): string[] {
+function diagnostics(check: FailedCheck): string[] {
   const output = check.attempts.at(-1)?.output.trim();
   const fields = {
     message: resultMessage(check),
-    severity: check.observed === 'allow' || check.observed === 'deny' ? 'fail' : 'error',
+    severity: failureSeverity(check.observed),
     check: check.name,
     id: check.id,
     from: check.from,
@@ -67,9 +70,9 @@ function diagnostics(check: CheckResult): string[] {
     kind: check.kind,
     expected: check.expect,
     expected_from: check.expectSource,
-    observed: check.observed ?? 'error',
+    observed: check.observed,
     outcome: outcomeLabel(check.outcome),
-    detail: check.outcome?.detail,
+    detail: check.outcome.detail,
     command: check.command,
     attempts: check.attempts.map((a) => outcomeLabel(a.outcome)),
     duration_ms: check.durationMs,

@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { notRegularFile } from './file-kind.js';
 import { decodeUtf8 } from './text-encoding.js';
-import { InputError, type InputIssue } from '../app/errors.js';
+import { InputError, type InputIssue } from '../model/errors.js';
 import type { Scenario } from '../model/scenario.js';
 import { normalizeScenario } from './normalize.js';
 import { validateShape } from './validate-shape.js';

@@ -3,7 +3,7 @@
  * (right meaning). Resolves references, applies defaults, expands many-by-many checks and collects
  * every problem with its location instead of stopping at the first.
  */
-import type { InputIssue } from '../app/errors.js';
+import type { InputIssue } from '../model/errors.js';
 import { MANAGED_BY_LABEL, RUN_ID_LABEL } from '../model/labels.js';
 import type { Actor, Check, CheckExpectation, CheckKind, Defaults, Scenario } from '../model/scenario.js';
 import { DEFAULTS } from './defaults.js';

@@ -3,7 +3,7 @@
  * Schema (the same file editors use), with every violation reported, not just the first.
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import type { InputIssue } from '../app/errors.js';
+import type { InputIssue } from '../model/errors.js';
 import scenarioSchema from './scenario.schema.json' with { type: 'json' };
 import type { ScenarioDocument } from './document.js';
 import { formatPath, type FieldPath, type YamlSource } from './yaml-source.js';

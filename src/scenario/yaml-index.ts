@@ -5,7 +5,7 @@
  * mapping is indexed once, on first use.
  */
 import { isMap, isScalar, isSeq, visit, type Document, type Node, type YAMLMap } from 'yaml';
-import type { FieldPath } from './yaml-source.js';
+import type { FieldPath } from './field-path.js';
 
 type Pair = YAMLMap['items'][number];
 

@@ -2,11 +2,12 @@
  * A parsed YAML file that can say where any field is: every issue a user sees names file:line.
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import type { InputIssue } from '../app/errors.js';
+import type { InputIssue } from '../model/errors.js';
+import type { FieldPath } from './field-path.js';
 import { createNodeLocator, duplicateKeyOffsets } from './yaml-index.js';
 import { toJsWithinLimits } from './yaml-limits.js';
 
-export type FieldPath = readonly (string | number)[];
+export type { FieldPath } from './field-path.js';
 
 export interface YamlSource {
   readonly file: string;

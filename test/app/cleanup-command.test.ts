@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { createKubeCluster } from '../../src/cluster/kube-cluster.js';
 import type { PodManifest } from '../../src/probe/cluster-port.js';
-import { startFakeApi, type FakeApi } from '../kube/fake-api-server.js';
-import { writeKubeconfig } from '../kube/kubeconfig-file.js';
+import { startFakeApi, type FakeApi } from '../cluster-adapter/fake-api-server.js';
+import { writeKubeconfig } from '../cluster-adapter/kubeconfig-file.js';
 
 const cli = (args: string[]) => runCli(args);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCleanup, type CleanupPort } from '../../src/app/cleanup.js';
-import { renderCleanup } from '../../src/app/cleanup-render.js';
-import { InfraError, InputError } from '../../src/app/errors.js';
+import { renderCleanup } from '../../src/report/cleanup.js';
+import { InfraError, InputError } from '../../src/model/errors.js';
 import type { PodInfo, PodRef } from '../../src/probe/cluster-port.js';
 
 const managed = { 'app.kubernetes.io/managed-by': 'kubeknock' };

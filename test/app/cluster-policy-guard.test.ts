@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { guardClusterPolicies } from '../../src/app/cluster-policy-guard.js';
-import { InputError } from '../../src/app/errors.js';
+import { InputError } from '../../src/model/errors.js';
 import type { ClusterPolicyScan } from '../../src/model/cluster-policies.js';
 
 const anp: ClusterPolicyScan = {

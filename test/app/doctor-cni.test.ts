@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectCni } from '../../src/app/doctor-cni.js';
-import type { SystemWorkload } from '../../src/app/doctor-port.js';
+import type { SystemWorkload } from '../../src/model/doctor-port.js';
 
 const ds = (namespace: string, name: string, ...images: string[]): SystemWorkload => ({ kind: 'DaemonSet', namespace, name, images });
 const pod = (name: string, ...images: string[]): SystemWorkload => ({ kind: 'Pod', namespace: 'kube-system', name, images });

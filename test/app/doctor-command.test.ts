@@ -1,8 +1,8 @@
 /** `kubeknock doctor` in-process, against a fake API server on 127.0.0.1 or with no kubeconfig at all. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { startFakeApi, type FakeApi } from '../kube/fake-api-server.js';
-import { writeKubeconfig } from '../kube/kubeconfig-file.js';
+import { startFakeApi, type FakeApi } from '../cluster-adapter/fake-api-server.js';
+import { writeKubeconfig } from '../cluster-adapter/kubeconfig-file.js';
 
 const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, env);
 

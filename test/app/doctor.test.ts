@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runDoctor, type DoctorCheck } from '../../src/app/doctor.js';
-import type { AccessQuestion, DoctorPort, NamespaceFacts, SystemWorkload } from '../../src/app/doctor-port.js';
-import { renderDoctor } from '../../src/app/doctor-render.js';
-import { InfraError } from '../../src/app/errors.js';
+import { runDoctor } from '../../src/app/doctor.js';
+import type { DoctorCheck } from '../../src/model/doctor.js';
+import type { AccessQuestion, DoctorPort, NamespaceFacts, SystemWorkload } from '../../src/model/doctor-port.js';
+import { renderDoctor } from '../../src/report/doctor.js';
+import { InfraError } from '../../src/model/errors.js';
 import type { PodInfo } from '../../src/probe/cluster-port.js';
 import type { ClusterPolicyScan } from '../../src/model/cluster-policies.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { cronJobManifests, type CronJobManifestOptions } from '../../src/app/manifests.js';
-import { InputError } from '../../src/app/errors.js';
+import { InputError } from '../../src/model/errors.js';
 import { NAMESPACED_PERMISSIONS, clusterPermissions, type ApiPermission } from '../../src/model/permissions.js';
 
 const POSTGRES = 'scenarios/postgres-lockdown.yaml';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPolicyInput } from '../../src/app/policy-input.js';
 import { readManifests } from '../../src/app/read-manifests.js';
-import { InputError } from '../../src/app/errors.js';
+import { InputError } from '../../src/model/errors.js';
 
 const trees: string[] = [];
 afterAll(async () => {

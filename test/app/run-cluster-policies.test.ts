@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { InputError } from '../../src/app/errors.js';
+import { InputError } from '../../src/model/errors.js';
 import { runCommand } from '../../src/app/run.js';
 import type { ClusterPolicyScan } from '../../src/model/cluster-policies.js';
 import { systemClock } from '../../src/probe/clock.js';

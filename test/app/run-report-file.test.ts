@@ -12,8 +12,8 @@ import type { RunReport } from '../../src/model/report.js';
 import { systemClock } from '../../src/probe/clock.js';
 import { runCli } from '../support/cli.js';
 import { FakeCluster } from '../support/fake-cluster.js';
-import { startFakeApi, type FakeApi } from '../kube/fake-api-server.js';
-import { writeKubeconfig } from '../kube/kubeconfig-file.js';
+import { startFakeApi, type FakeApi } from '../cluster-adapter/fake-api-server.js';
+import { writeKubeconfig } from '../cluster-adapter/kubeconfig-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kk-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/model/report.js';
-import { startFakeApi, type FakeApi } from '../kube/fake-api-server.js';
-import { writeKubeconfig } from '../kube/kubeconfig-file.js';
+import { startFakeApi, type FakeApi } from '../cluster-adapter/fake-api-server.js';
+import { writeKubeconfig } from '../cluster-adapter/kubeconfig-file.js';
 import { spawnCli, type SpawnResult } from '../support/spawn-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kk-stdout-'));

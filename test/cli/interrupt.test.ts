@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { REPO } from '../support/cli.js';
 import { startCli } from '../support/spawn-cli.js';
-import { writeKubeconfig } from '../kube/kubeconfig-file.js';
+import { writeKubeconfig } from '../cluster-adapter/kubeconfig-file.js';
 
 const scenario = 'test/scenario/fixtures/valid-postgres.yaml';
 const manifests = ['-f', 'scenarios/three-tier/policies.yaml', '-f', 'test/policy/fixtures/shop-workloads.yaml'];

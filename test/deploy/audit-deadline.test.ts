@@ -20,7 +20,7 @@ ${checks}`;
 }
 
 describe('auditDeadlineSeconds', () => {
-  it('the defaults: start 120 + pods 120 + settle 2 + 3 × (one exec of 2×2+15 s + 1 s) + reads 30 + deletion 90 = 422, to the next minute', () => {
+  it('the defaults: start 120 + pods 120 + settle 2 + 3 × (one exec of (2+2+1)+15 s + 1 s) + reads 30 + deletion 90 = 425, to the next minute', () => {
     expect(auditDeadlineSeconds([scenario('')])).toBe(480);
   });
 

@@ -17,6 +17,7 @@ import { discover } from '../../src/app/discover.js';
 import { coveredPairs } from '../../src/discover/coverage.js';
 import { describeTarget } from '../../src/discover/plan.js';
 import type { RunReport } from '../../src/model/report.js';
+import { observedOf } from '../support/outcome.js';
 import { IMAGE, REPO, kubeknock, kubectl, managedPods, reportPath, writeScenario } from './cluster.js';
 
 const NS = 'microshop';
@@ -91,7 +92,7 @@ describe('run --discover', () => {
     const classed = await kubeknock(['run', '--discover', '-n', NS, ...PROBE_IMAGE, '-o', 'json']);
     const exhaustive = await kubeknock(['run', '--discover', '--exhaustive', '-n', NS, ...PROBE_IMAGE, '-o', 'json']);
     const observedIn = (run: { stdout: string }): Map<string, string> =>
-      new Map((JSON.parse(run.stdout) as RunReport).checks.map((check) => [`${check.from} → ${check.to}`, String(check.observed ?? check.status)]));
+      new Map((JSON.parse(run.stdout) as RunReport).checks.map((check) => [`${check.from} → ${check.to}`, observedOf(check)]));
     const byClass = observedIn(classed);
     const everyCell = observedIn(exhaustive);
     expect(everyCell.size, exhaustive.stderr).toBe(288); // the plan's exhaustive count: every pair, Service port and DNS

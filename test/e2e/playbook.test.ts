@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { CheckResult, RunReport } from '../../src/model/report.js';
 import { IMAGE, REPO, kubeknock, kubectl, managedPods, reportPath, type CliRun } from './cluster.js';
+import { observedOf, outcomeOf } from '../support/outcome.js';
 
 const scenarioDir = join(REPO, 'scenarios');
 const scenarios = readdirSync(scenarioDir).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
@@ -118,13 +119,13 @@ describe('the playbook on the real cluster', () => {
       const failedLines = run.stdout.split('\n').filter((line) => line.startsWith('✗ '));
       expect(failedLines).toHaveLength(planned.changed.length);
       for (const check of failed) expect(failedLines.some((line) => line.startsWith(`✗ ${check.name}:`)), `a ✗ line for ${check.name}:\n${failedLines.join('\n')}`).toBe(true);
-      for (const check of failed) expect(check.observed, `${cell(check)} observed the flip, not an error`).toBe(check.expect === 'allow' ? 'deny' : 'allow');
+      for (const check of failed) expect(observedOf(check), `${cell(check)} observed the flip, not an error`).toBe(check.expect === 'allow' ? 'deny' : 'allow');
     });
 
     it('flip self-test: with no policies every check observes allow', async () => {
       for (const { namespace, name: policy } of docs.policies) await kubectl(['delete', 'networkpolicy', policy, '-n', namespace, '--ignore-not-found']);
       const { report } = await runScenario(name, 'open');
-      expect(report.checks.filter((c) => c.observed !== 'allow').map((c) => `${cell(c)}: ${c.outcome?.class ?? c.status}`)).toEqual([]);
+      expect(report.checks.filter((c) => observedOf(c) !== 'allow').map((c) => `${cell(c)}: ${outcomeOf(c)?.class ?? c.status}`)).toEqual([]);
       expect(report.checks.filter((c) => c.expect === 'allow' && c.status !== 'pass').map(cell)).toEqual([]);
     });
 
@@ -137,10 +138,10 @@ describe('the playbook on the real cluster', () => {
       await kubectl(['apply', '-f', '-'], denyAll);
       try {
         const { run, report } = await runScenario(name, 'deny-all');
-        expect(report.checks.filter((c) => c.observed !== 'deny').map((c) => `${cell(c)}: ${c.outcome?.class ?? c.status}`)).toEqual([]);
+        expect(report.checks.filter((c) => observedOf(c) !== 'deny').map((c) => `${cell(c)}: ${outcomeOf(c)?.class ?? c.status}`)).toEqual([]);
         for (const check of report.checks) {
-          expect(DENY_OUTCOMES, `${cell(check)} raw outcome`).toContain(check.outcome?.class);
-          expect(check.outcome?.detail, `${cell(check)} keeps the probe's own words`).toBeTruthy();
+          expect(DENY_OUTCOMES, `${cell(check)} raw outcome`).toContain(outcomeOf(check)?.class);
+          expect(outcomeOf(check)?.detail, `${cell(check)} keeps the probe's own words`).toBeTruthy();
         }
         const allowChecks = report.checks.filter((c) => c.expect === 'allow');
         expect(allowChecks.every((c) => c.status === 'fail')).toBe(true);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/model/report.js';
 import { kubeknock, managedPods, reportPath, useNamespace, writeScenario } from './cluster.js';
+import { outcomeOf } from '../support/outcome.js';
 
 const NS = 'kk-e2e-run';
 const POLICY = `apiVersion: networking.k8s.io/v1
@@ -47,7 +48,7 @@ describe('kubeknock run on the real cluster', () => {
     expect(report.busyboxVersion).toMatch(/^BusyBox v1\.\d+\.\d+/);
     expect(report.stats.execs, 'one exec per source pod in the first round').toBeLessThanOrEqual(2 + 2);
     const denied = report.checks.filter((c) => c.expect === 'deny');
-    for (const check of denied) expect(['timeout', 'refused', 'no-route'], `${check.name}`).toContain(check.outcome?.class);
+    for (const check of denied) expect(['timeout', 'refused', 'no-route'], `${check.name}`).toContain(outcomeOf(check)?.class);
     expect(JSON.parse(readFileSync(reportFile, 'utf8'))).toMatchObject({ runId: report.runId });
     expect(await managedPods()).toEqual([]);
   });

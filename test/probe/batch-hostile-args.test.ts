@@ -24,7 +24,7 @@ const FRAGMENTS: readonly string[] = [
 function hostileTasks(): ProbeTask[] {
   return FRAGMENTS.flatMap((fragment, i): ProbeTask[] => [
     { id: `h${i}`, kind: 'tcp', host: `host${fragment}x`, port: 80, timeoutSeconds: 1 },
-    { id: `u${i}`, kind: 'http', url: `http://example.test/${fragment}?q=${fragment}`, timeoutSeconds: 1 },
+    { id: `u${i}`, kind: 'http', url: `http://example.test/${fragment}?q=${fragment}`, host: 'example.test', timeoutSeconds: 1 },
     { id: `d${i}`, kind: 'dns', name: `${fragment}.example.test.`, server: `10.0.0.${fragment}`, timeoutSeconds: 1 },
   ]);
 }

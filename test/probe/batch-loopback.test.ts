@@ -14,6 +14,7 @@ import { buildBatchScript, parseBatchOutput } from '../../src/probe/batch-script
 import { classifyOutcome } from '../../src/probe/classify.js';
 import { DEFAULT_DENY_OUTCOMES, judgeOutcome } from '../../src/probe/judge.js';
 import { createAppletDir, hostTool, runScript } from '../support/busybox.js';
+import { httpStatusOf } from '../support/outcome.js';
 
 const applets = createAppletDir();
 const servers: (Server | HttpServer)[] = [];
@@ -64,9 +65,9 @@ function tasks(): ProbeTask[] {
   return [
     { id: 'tcp-open', kind: 'tcp', host: '127.0.0.1', port: tcpPort, timeoutSeconds: 2 },
     { id: 'tcp-closed', kind: 'tcp', host: '127.0.0.1', port: closedPort, timeoutSeconds: 2 },
-    { id: 'http-200', kind: 'http', url: `http://127.0.0.1:${httpPort}/`, timeoutSeconds: 2 },
-    { id: 'http-404', kind: 'http', url: `http://127.0.0.1:${httpPort}/missing`, timeoutSeconds: 2 },
-    { id: 'http-closed', kind: 'http', url: `http://127.0.0.1:${closedPort}/`, timeoutSeconds: 2 },
+    { id: 'http-200', kind: 'http', url: `http://127.0.0.1:${httpPort}/`, host: '127.0.0.1', timeoutSeconds: 2 },
+    { id: 'http-404', kind: 'http', url: `http://127.0.0.1:${httpPort}/missing`, host: '127.0.0.1', timeoutSeconds: 2 },
+    { id: 'http-closed', kind: 'http', url: `http://127.0.0.1:${closedPort}/`, host: '127.0.0.1', timeoutSeconds: 2 },
   ];
 }
 
@@ -111,7 +112,7 @@ describe('batch script on loopback with the real BusyBox', () => {
       expect({ id: task.id, exit: raw.exitCode, output: raw.output }).toEqual({ id: task.id, exit: want.exit, output: want.output });
       expect(raw.durationMs, `${task.id} duration`).toBeLessThan(1500);
       const outcome = classifyOutcome(task, raw);
-      expect({ id: task.id, class: outcome.class, status: outcome.httpStatus }).toEqual({ id: task.id, class: want.class, status: want.status });
+      expect({ id: task.id, class: outcome.class, status: httpStatusOf(outcome) }).toEqual({ id: task.id, class: want.class, status: want.status });
       expect(judgeOutcome(task.kind, outcome, DEFAULT_DENY_OUTCOMES), task.id).toBe(want.observed);
     }
   });
@@ -122,7 +123,7 @@ describe('batch script on loopback with the real BusyBox', () => {
     // A server that accepts and never answers looks like a DROP to wget: only nc can tell them apart.
     ['accepts, never answers', () => silentPort, 'wget: download timed out\n', 'timeout', [900, 1600]],
   ] as const)('http to a server that %s: exact message and class', async (_name, port, output, cls, ms) => {
-    const task: ProbeTask = { id: 'h', kind: 'http', url: `http://127.0.0.1:${port()}/`, timeoutSeconds: 1 };
+    const task: ProbeTask = { id: 'h', kind: 'http', url: `http://127.0.0.1:${port()}/`, host: '127.0.0.1', timeoutSeconds: 1 };
     const run = await runScript(applets, buildBatchScript([task]));
     const [raw] = parseBatchOutput(run.stdout, ['h']).results;
     expect({ exit: raw?.exitCode, output: raw?.output }).toEqual({ exit: 1, output });

@@ -14,6 +14,7 @@ import { DEFAULT_DENY_OUTCOMES, judgeOutcome } from '../../src/probe/judge.js';
 import { buildPodMainScript } from '../../src/probe/listener-script.js';
 import { createAppletDir, runScript, type AppletDir } from '../support/busybox.js';
 import { createTestNetwork, type TestNetwork } from '../support/netns.js';
+import { addressesOf, httpStatusOf } from '../support/outcome.js';
 
 const NOBODY = 65534;
 let net: TestNetwork;
@@ -101,7 +102,7 @@ const ICMP_ERROR: readonly [number, number] = [0, 1600];
 
 function cases(): Case[] {
   const tcp = (id: string, port: number, host = S): ProbeTask => ({ id, kind: 'tcp', host, port, timeoutSeconds: 2 });
-  const http = (id: string, url: string): ProbeTask => ({ id, kind: 'http', url, timeoutSeconds: 2 });
+  const http = (id: string, url: string): ProbeTask => ({ id, kind: 'http', url, host: new URL(url).hostname, timeoutSeconds: 2 });
   const dns = (id: string, name: string, server?: string): ProbeTask =>
     server === undefined ? { id, kind: 'dns', name, timeoutSeconds: 2 } : { id, kind: 'dns', name, server, timeoutSeconds: 2 };
   const ncFail = (port: number, why: string): string => `nc: ${S} (${S}:${port}): ${why}\nsent 0, rcvd 0\n`;
@@ -172,8 +173,8 @@ function check(c: Case, raw: RawTaskResult | undefined): void {
   expect(raw.durationMs, `${id}: duration ${raw.durationMs} ms`).toBeLessThanOrEqual(c.ms[1]);
   const outcome = classifyOutcome(c.task, raw);
   expect({ id, class: outcome.class }).toEqual({ id, class: c.class });
-  if (c.httpStatus !== undefined) expect(outcome.httpStatus, id).toBe(c.httpStatus);
-  if (c.addresses !== undefined) expect(outcome.addresses, id).toEqual(c.addresses);
+  if (c.httpStatus !== undefined) expect(httpStatusOf(outcome), id).toBe(c.httpStatus);
+  if (c.addresses !== undefined) expect(addressesOf(outcome), id).toEqual(c.addresses);
   expect(outcome.detail, id).not.toBe('');
   expect(judgeOutcome(c.task.kind, outcome, DEFAULT_DENY_OUTCOMES), id).toBe(c.observed);
 }

@@ -7,12 +7,13 @@ import { describe, expect, it } from 'vitest';
 import type { OutcomeClass } from '../../src/model/outcome.js';
 import type { ProbeTask } from '../../src/model/probe.js';
 import { classifyOutcome } from '../../src/probe/classify.js';
+import { addressesOf, httpStatusOf } from '../support/outcome.js';
 
 const tcp: ProbeTask = { id: 't', kind: 'tcp', host: '198.18.5.2', port: 81, timeoutSeconds: 2 };
 const tcpByName: ProbeTask = { id: 't', kind: 'tcp', host: 'api.prod.svc.cluster.local.', port: 80, timeoutSeconds: 2 };
 const tcp6: ProbeTask = { id: 't', kind: 'tcp', host: 'fd00::1', port: 80, timeoutSeconds: 2 };
-const http: ProbeTask = { id: 'h', kind: 'http', url: 'http://198.18.5.2:8080/x', timeoutSeconds: 2 };
-const httpByName: ProbeTask = { id: 'h', kind: 'http', url: 'http://api.prod.svc.cluster.local./', timeoutSeconds: 2 };
+const http: ProbeTask = { id: 'h', kind: 'http', url: 'http://198.18.5.2:8080/x', host: '198.18.5.2', timeoutSeconds: 2 };
+const httpByName: ProbeTask = { id: 'h', kind: 'http', url: 'http://api.prod.svc.cluster.local./', host: 'api.prod.svc.cluster.local.', timeoutSeconds: 2 };
 const dns: ProbeTask = { id: 'd', kind: 'dns', name: 'ok.kk.test.', server: '198.18.5.1', timeoutSeconds: 2 };
 
 const NS_HEADER = 'Server:\t\t198.18.5.1\nAddress:\t198.18.5.1:53\n\n';
@@ -110,7 +111,7 @@ describe('classifyOutcome', () => {
     const outcome = classifyOutcome(row.task, { id: row.task.id, exitCode: row.exit, output: row.output, durationMs: 3000 });
     expect(outcome.class).toBe(row.class);
     expect(outcome.detail).toContain(row.detail);
-    expect(outcome.httpStatus).toBe(row.httpStatus);
-    expect(outcome.addresses).toEqual(row.addresses);
+    expect(httpStatusOf(outcome)).toBe(row.httpStatus);
+    expect(addressesOf(outcome)).toEqual(row.addresses);
   });
 });

@@ -6,7 +6,7 @@ import { boundedProbeArgv, outerTimeoutSeconds, probeArgv, probeCommandLine } fr
 describe('probeArgv', () => {
   it.each<[string, ProbeTask, string[]]>([
     ['tcp', { id: 'a', kind: 'tcp', host: '10.1.2.3', port: 5432, timeoutSeconds: 2 }, ['nc', '-z', '-vv', '-w', '2', '10.1.2.3', '5432']],
-    ['http', { id: 'a', kind: 'http', url: 'http://api.prod.svc.cluster.local.:8080/healthz', timeoutSeconds: 3 }, ['wget', '-q', '-Y', 'off', '-T', '3', '-O', '/dev/null', 'http://api.prod.svc.cluster.local.:8080/healthz']],
+    ['http', { id: 'a', kind: 'http', url: 'http://api.prod.svc.cluster.local.:8080/healthz', host: 'api.prod.svc.cluster.local.', timeoutSeconds: 3 }, ['wget', '-q', '-Y', 'off', '-T', '3', '-O', '/dev/null', 'http://api.prod.svc.cluster.local.:8080/healthz']],
     ['dns with server', { id: 'a', kind: 'dns', name: 'kubernetes.default.svc.cluster.local.', server: '10.96.0.10', timeoutSeconds: 2 }, ['nslookup', '-type=a', '-timeout=2', '-retry=2', 'kubernetes.default.svc.cluster.local.', '10.96.0.10']],
     ['dns without server', { id: 'a', kind: 'dns', name: 'example.org.', timeoutSeconds: 5 }, ['nslookup', '-type=a', '-timeout=5', '-retry=2', 'example.org.']],
     ['fractional timeout rounds up', { id: 'a', kind: 'tcp', host: 'h', port: 1, timeoutSeconds: 1.2 }, ['nc', '-z', '-vv', '-w', '2', 'h', '1']],
@@ -31,7 +31,7 @@ describe('probeCommandLine', () => {
   });
 
   it('quotes anything that slipped past validation', () => {
-    const task: ProbeTask = { id: 'a', kind: 'http', url: "http://x/$(id)'", timeoutSeconds: 2 };
+    const task: ProbeTask = { id: 'a', kind: 'http', url: "http://x/$(id)'", host: 'x', timeoutSeconds: 2 };
     expect(probeCommandLine(task)).toBe("timeout -k 1 4 wget -q -Y off -T 2 -O /dev/null 'http://x/$(id)'\\'''");
   });
 });

@@ -11,6 +11,7 @@ import { classifyOutcome } from '../../src/probe/classify.js';
 import { probeArgv } from '../../src/probe/commands.js';
 import { shellJoin } from '../../src/probe/shell-quote.js';
 import { createAppletDir, runScript } from '../support/busybox.js';
+import { addressesOf } from '../support/outcome.js';
 
 interface Answer {
   readonly rcode: number;
@@ -92,6 +93,6 @@ describe('nslookup answers from a DNS server that was reached', () => {
     expect({ exit: run.exitCode, output: run.stdout }).toEqual({ exit, output: output() });
     const outcome = classifyOutcome(task, { id: 'd', exitCode: run.exitCode ?? -1, output: run.stdout, durationMs: 0 });
     expect(outcome.class).toBe(cls);
-    expect(outcome.addresses).toEqual(addresses);
+    expect(addressesOf(outcome)).toEqual(addresses);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OUTCOME_CLASSES, type Observed, type OutcomeClass } from '../../src/model/outcome.js';
 import type { CheckKind } from '../../src/model/scenario.js';
 import { DEFAULT_DENY_OUTCOMES, judgeOutcome } from '../../src/probe/judge.js';
+import { anyOutcome } from '../support/outcome.js';
 
 /** The documented mapping with the default deny list, for every kind × class. */
 const EXPECTED: Record<CheckKind, Record<OutcomeClass, Observed>> = {
@@ -45,7 +46,7 @@ const KINDS: readonly CheckKind[] = ['tcp', 'http', 'dns'];
 describe('judgeOutcome with the default deny outcomes', () => {
   const rows = KINDS.flatMap((kind) => OUTCOME_CLASSES.map((cls) => [kind, cls, EXPECTED[kind][cls]] as const));
   it.each(rows)('%s + %s → %s', (kind, cls, observed) => {
-    expect(judgeOutcome(kind, { class: cls, detail: 'x' }, DEFAULT_DENY_OUTCOMES)).toBe(observed);
+    expect(judgeOutcome(kind, anyOutcome(cls, 'x'), DEFAULT_DENY_OUTCOMES)).toBe(observed);
   });
 
   it('defaults to timeout, refused and no-route', () => {

@@ -51,6 +51,10 @@ describe('planProbes', () => {
       ['c8', 'http://example.test:8080/x', 'http://example.test:8080/x', 'http'],
       ['c9', 'dns:kubernetes.default.svc.cluster.local.', 'kubernetes.default.svc.cluster.local.', 'dns'],
     ]);
+    const endpoints = (plan.get('client') ?? []).map((p) => (p.endpoint === undefined ? '-' : `${p.endpoint.host} ${p.endpoint.port}`));
+    expect(endpoints, 'the endpoint planning chose, unbracketed; none for url and dns targets').toEqual([
+      '10.244.0.6 5432', 'api.apps.svc.cluster.local. 80', '10.96.4.4 80', '10.244.0.21 7000', '10.244.0.22 7000', '10.244.0.21 7000', '203.0.113.10 80', 'api.apps.svc.cluster.local. 80', '-', '-',
+    ]);
     expect(plan.get('client')?.[1]?.task).toEqual({ id: 'c2', kind: 'tcp', host: 'api.apps.svc.cluster.local.', port: 80, timeoutSeconds: 2 });
   });
 });

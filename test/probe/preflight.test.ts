@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InfraError, InputError } from '../../src/app/errors.js';
+import { InfraError, InputError } from '../../src/model/errors.js';
 import { preflight } from '../../src/probe/preflight.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { FakeCluster } from '../support/fake-cluster.js';

@@ -9,11 +9,13 @@ import type { Scenario } from '../../src/model/scenario.js';
 import { systemClock } from '../../src/probe/clock.js';
 import { preflight } from '../../src/probe/preflight.js';
 import { runScenario, type RunOptions } from '../../src/probe/runner.js';
+import { batchBudgetMs } from '../../src/probe/run-limits.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { exitCodeOf } from '../../src/app/run.js';
 import type { ExpectationResolver, PolicyJudgement, ProbePod } from '../../src/probe/expectations.js';
 import type { PlannedProbe } from '../../src/probe/plan.js';
 import { FakeCluster, type FakeClusterOptions } from '../support/fake-cluster.js';
+import { observedOf, outcomeOf } from '../support/outcome.js';
 
 let cluster: FakeCluster | undefined;
 afterEach(() => cluster?.dispose());
@@ -62,7 +64,7 @@ describe('runScenario', () => {
     - {from: backend, to: web:8081, kind: http, expect: allow}
 `);
     const { report, fake } = await run(s);
-    expect(report.checks.map((c) => `${c.from}→${c.to}:${c.status}:${c.outcome?.class}`)).toEqual([
+    expect(report.checks.map((c) => `${c.from}→${c.to}:${c.status}:${outcomeOf(c)?.class}`)).toEqual([
       'backend→postgres:5432:pass:connected',
       'backend→web:8080:pass:connected',
       'frontend→postgres:5432:pass:connected',
@@ -80,6 +82,13 @@ describe('runScenario', () => {
     expect(report.busyboxVersion).toMatch(/^BusyBox v1\.\d+\.\d+/);
     expect(report.podStartMs).toBeGreaterThanOrEqual(0);
     expect(exitCodeOf(report)).toBe(0);
+  });
+
+  it('gives each exec the batch budget the audit deadline counts with: slowest probe + grace', async () => {
+    const s = scenario('    - {from: backend, to: postgres:5432, expect: allow}\n    - {from: backend, to: web:8080, expect: allow, timeoutSeconds: 3}\n');
+    const { fake } = await run(s);
+    expect(fake.execTimeoutsMs, 'one exec, budget of its slowest probe (3 s): (3 + 2 + 1) s in the pod + 15 s').toEqual([batchBudgetMs([{ timeoutSeconds: 3 }])]);
+    expect(batchBudgetMs([{ timeoutSeconds: 3 }])).toBe(21_000);
   });
 
   it('retries only checks whose result differs from the expectation, up to their attempts, and reports each attempt', async () => {
@@ -116,7 +125,36 @@ describe('runScenario', () => {
     });
     expect(report.checks[0]?.status).toBe('fail');
     expect(report.checks[0]?.attempts.map((a) => a.outcome.class)).toEqual(['exec-error', 'exec-error']);
-    expect(report.checks[0]?.observed).toBe('error');
+    expect(report.checks[0] && observedOf(report.checks[0])).toBe('error');
+  });
+
+  it("a pod with no writable /tmp: the batch script's own reason reaches the check result, never a pass", async () => {
+    const s = scenario('    - {from: backend, to: postgres:5432, expect: allow, attempts: 1}\n');
+    const { report } = await run(s, { readOnlyTmp: true });
+    const [check] = report.checks;
+    expect(check?.status, 'an exec-error is never a pass').toBe('fail');
+    const reason = 'cannot create a temporary directory under /tmp';
+    expect(check && outcomeOf(check), 'the outcome names what the script said').toMatchObject({ class: 'exec-error', detail: expect.stringContaining(reason) });
+    expect(check?.message, 'the one-line message carries it too').toContain(`the probe script failed (exit 70): ${reason} in prod/kubeknock-backend-`);
+    expect(check?.attempts[0]?.output, "mktemp's own complaint is kept as the attempt's output").toMatch(/mktemp/);
+  });
+
+  it('an exec that throws in a retry round keeps every attempt made so far, records the error, and still tears down', async () => {
+    const s = scenario('    - {from: backend, to: postgres:5432, expect: allow}\n    - {from: frontend, to: web:8080, expect: deny, attempts: 2}\n');
+    let execs = 0;
+    const { report, fake } = await run(s, {
+      onExec: () => {
+        execs += 1;
+        if (execs === 3) throw new Error('the API server went away mid-round');
+      },
+    });
+    expect(report.checks.map((c) => [c.from, c.status, c.attempts.length]), 'round 1 results kept: the pass, and the failed first try').toEqual([
+      ['backend', 'pass', 1],
+      ['frontend', 'fail', 1],
+    ]);
+    expect(report.errors).toEqual([{ kind: 'run', message: 'the API server went away mid-round' }]);
+    expect(fake.pods.size, 'every probe pod deleted').toBe(0);
+    expect(exitCodeOf(report)).toBe(2);
   });
 
   it('fails fast when a pod cannot start: error recorded, checks skipped, pods deleted, exit 2', async () => {

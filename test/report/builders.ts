@@ -3,8 +3,8 @@
  * from expectation vs observation, summary from the checks, BusyBox-like output per outcome).
  */
 import type { Expectation, Observed, Outcome, OutcomeClass } from '../../src/model/outcome.js';
-import type { Attempt, CheckResult, RunReport } from '../../src/model/report.js';
-import type { CheckKind } from '../../src/model/scenario.js';
+import type { Attempt, CheckResult, FailedCheck, RunReport } from '../../src/model/report.js';
+import type { CheckExpectation, CheckKind } from '../../src/model/scenario.js';
 
 /** How the default classification maps a raw outcome to a judgement (the runner's rule, simplified). */
 const OBSERVED: Readonly<Record<OutcomeClass, Observed>> = {
@@ -36,8 +36,16 @@ const OUTPUT: Readonly<Record<OutcomeClass, { detail: string; output: string; ex
   'exec-error': { detail: 'exec stream closed without a status', output: '', exitCode: null },
 };
 
-export function outcome(cls: OutcomeClass, overrides: Partial<Outcome> = {}): Outcome {
-  return { class: cls, detail: OUTPUT[cls].detail, ...(cls === 'http-status' ? { httpStatus: 404 } : {}), ...overrides };
+export function outcome(cls: OutcomeClass): Outcome {
+  const { detail } = OUTPUT[cls];
+  switch (cls) {
+    case 'http-status':
+      return { class: cls, httpStatus: 404, detail };
+    case 'resolved':
+      return { class: cls, addresses: ['10.96.0.1'], detail };
+    default:
+      return { class: cls, detail };
+  }
 }
 
 export function attempt(cls: OutcomeClass, overrides: Partial<Attempt> = {}): Attempt {
@@ -54,7 +62,8 @@ export interface CheckSpec {
   readonly saw?: readonly OutcomeClass[];
   /** Why the check never ran. */
   readonly skipped?: string;
-  readonly overrides?: Partial<CheckResult>;
+  /** Fields to set as given; `expect: policy` only on a skipped check (a judged one has a verdict). */
+  readonly overrides?: Partial<Omit<FailedCheck, 'status' | 'expect' | 'observed'>> & { readonly expect?: CheckExpectation };
 }
 
 export function check(spec: CheckSpec): CheckResult {
@@ -67,9 +76,11 @@ export function check(spec: CheckSpec): CheckResult {
     kind,
     expect: spec.expect,
   };
+  const { outcome: outcomeOverride, expect: expectOverride, ...common } = spec.overrides ?? {};
   if (spec.skipped !== undefined || spec.saw === undefined || spec.saw.length === 0) {
-    return { ...base, status: 'skipped', attempts: [], durationMs: 0, message: spec.skipped, ...spec.overrides };
+    return { ...base, status: 'skipped', attempts: [], durationMs: 0, message: spec.skipped, ...common, ...(expectOverride ? { expect: expectOverride } : {}) };
   }
+  if (expectOverride === 'policy') throw new Error(`check ${base.id}: a judged check needs an allow/deny expectation, not policy`);
   const port = /:(\d+)$/.exec(spec.to)?.[1] ?? '80';
   const address = `10.244.1.7:${port}`;
   const attempts = spec.saw.map((cls) => attempt(cls));
@@ -84,7 +95,9 @@ export function check(spec: CheckSpec): CheckResult {
     command: commandFor(kind, address),
     attempts,
     durationMs: attempts.reduce((sum, a) => sum + a.durationMs, 0),
-    ...spec.overrides,
+    ...common,
+    ...(outcomeOverride ? { outcome: outcomeOverride } : {}),
+    ...(expectOverride ? { expect: expectOverride } : {}),
   };
 }
 

@@ -116,7 +116,7 @@ describe('renderJunit', () => {
   });
 
   it('puts multi-line run errors on one line in the error message', () => {
-    const withNewline = { ...mixed, errors: [{ kind: 'cleanup', message: 'first line\nsecond\tline' }] };
+    const withNewline = { ...mixed, errors: [{ kind: 'cleanup' as const, message: 'first line\nsecond\tline' }] };
     const problem = parse(renderJunit(withNewline)).testcase.find((t) => t.name === 'run: cleanup');
     expect(problem?.error?.message).toBe('first line second line');
   });

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScenarios, parseScenario, readScenarioFile } from '../../src/scenario/load.js';
-import { InputError } from '../../src/app/errors.js';
+import { InputError } from '../../src/model/errors.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 

@@ -88,6 +88,11 @@ export interface RunOptions {
   /** Run as this uid/gid (setpriv), like the probe pods' 65534. */
   readonly uid?: number;
   readonly timeoutMs?: number;
+  /**
+   * Run in a private mount namespace whose /tmp is a read-only tmpfs: a pod whose image or security
+   * context leaves it no writable /tmp.
+   */
+  readonly readOnlyTmp?: boolean;
 }
 
 /** Absolute path of a host tool: the scripts' PATH holds only applets, so names alone would not resolve. */
@@ -104,6 +109,11 @@ export function shellArgv(applets: AppletDir, script: string, options: RunOption
   let argv = [applets.busybox, 'sh', '-c', script];
   if (options.uid !== undefined) {
     argv = [hostTool('setpriv'), `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', ...argv];
+  }
+  if (options.readOnlyTmp) {
+    const [first, ...rest] = argv;
+    const inner = `mount -t tmpfs -o ro kk-ro-tmp /tmp || exit 99\nexec "$@"`;
+    argv = [hostTool('unshare'), '--mount', '--propagation', 'private', applets.busybox, 'sh', '-c', inner, 'read-only-tmp', first ?? applets.busybox, ...rest];
   }
   if (options.netns !== undefined) argv = [hostTool('ip'), 'netns', 'exec', options.netns, ...argv];
   return argv;

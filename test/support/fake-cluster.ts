@@ -40,6 +40,8 @@ export interface FakeClusterOptions {
   readonly denied?: readonly string[];
   /** The pod of this actor is stored, but its create call fails as if the answer were lost. */
   readonly loseCreateAnswerFor?: string;
+  /** Exec runs with a read-only /tmp, as in a pod without a writable emptyDir there. */
+  readonly readOnlyTmp?: boolean;
   /** Called when an exec starts (tests delete pods or abort from here). */
   readonly onExec?: (pod: PodRef, cluster: FakeCluster) => void;
 }
@@ -50,6 +52,8 @@ export class FakeCluster implements ClusterPort {
   readonly created: PodManifest[] = [];
   readonly deleted: string[] = [];
   readonly execScripts: string[] = [];
+  /** The timeout each exec was given, in the order they started. */
+  readonly execTimeoutsMs: number[] = [];
   private requests = 0;
   private execs = 0;
   private nextIp = 10;
@@ -125,7 +129,8 @@ export class FakeCluster implements ClusterPort {
     const [sh, flag, script] = command;
     if (sh !== 'sh' || flag !== '-c' || script === undefined) throw new Error(`unexpected exec command ${JSON.stringify(command)}`);
     this.execScripts.push(script);
-    const run = await runScript(this.applets, script, { timeoutMs: options.timeoutMs });
+    this.execTimeoutsMs.push(options.timeoutMs);
+    const run = await runScript(this.applets, script, { timeoutMs: options.timeoutMs, readOnlyTmp: this.options.readOnlyTmp ?? false });
     if (!this.pods.has(`${pod.namespace}/${pod.name}`)) return { type: 'failed', reason: 'the pod was deleted during the exec', stdout: run.stdout, stderr: run.stderr };
     return { type: 'exited', exitCode: run.exitCode ?? 137, stdout: run.stdout, stderr: run.stderr };
   }

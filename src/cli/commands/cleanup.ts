@@ -1,9 +1,9 @@
 import type { Argv } from 'yargs';
 import { runCleanup } from '../../app/cleanup.js';
-import { renderCleanup } from '../../app/cleanup-render.js';
+import { renderCleanup } from '../../report/cleanup.js';
 import { connectCluster, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import { firstProblem, namespaceProblem, runIdSelectorProblem } from '../flag-rules.js';
-import { defineCommand } from './index.js';
+import { defineCommand } from './define.js';
 
 interface CleanupArgs extends ClusterFlags {
   readonly 'run-id'?: string;

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { discover } from '../../app/discover.js';
 import { withClusterFlags } from '../cluster-options.js';
 import { discoveryOptions, withDiscoverySelectionFlags, type DiscoverySelectionFlags } from './discovery-flags.js';
-import { defineCommand } from './index.js';
+import { defineCommand } from './define.js';
 
 interface DiscoverArgs extends DiscoverySelectionFlags {
   readonly filename?: string[];

@@ -1,10 +1,10 @@
 import type { Argv } from 'yargs';
 import { runDoctor } from '../../app/doctor.js';
-import { renderDoctor, type DoctorFormat } from '../../app/doctor-render.js';
+import { renderDoctor, type DoctorFormat } from '../../report/doctor.js';
 import { createClusterInspector } from '../../cluster/inspect.js';
 import { loadClusterConfig, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import { firstProblem, namespaceProblem } from '../flag-rules.js';
-import { defineCommand } from './index.js';
+import { defineCommand } from './define.js';
 import { loadScenarios } from '../../scenario/load.js';
 import { scenarioNamespaces } from '../../scenario/namespaces.js';
 

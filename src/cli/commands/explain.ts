@@ -5,7 +5,7 @@ import { renderExplanation } from '../../report/policy-explain.js';
 import { wantsColor } from '../cluster-options.js';
 import { dns1123SubdomainProblem, labelProblem } from '../../model/kube-rules.js';
 import { firstProblem, flagProblem, namespaceProblem } from '../flag-rules.js';
-import { defineCommand } from './index.js';
+import { defineCommand } from './define.js';
 import { checkPort, engineOptions, policySource, protocolOption, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
 
 interface ExplainArgs extends PolicySourceFlags {

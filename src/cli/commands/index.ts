@@ -1,19 +1,7 @@
-import type { CommandModule } from 'yargs';
-import type { CommandContext } from '../context.js';
 import { clusterOpsCommands } from './cluster-ops.js';
+import type { CommandFactory } from './define.js';
 import { manifestsCommandFactory } from './manifests.js';
 import { policyCommands } from './policy.js';
 import { scenarioCommands } from './scenario.js';
-
-/** A command module factory: one file per command, each translating flags to one app call. */
-export type CommandFactory = (ctx: CommandContext) => CommandModule<object, never>;
-
-/**
- * Types one command by its own arguments. yargs builds a command's arguments from that command's own
- * builder, so widening the module for the registry loses nothing; the cast lives here, once.
- */
-export function defineCommand<Args>(factory: (ctx: CommandContext) => CommandModule<object, Args>): CommandFactory {
-  return factory as unknown as CommandFactory;
-}
 
 export const commands: readonly CommandFactory[] = [...scenarioCommands, ...clusterOpsCommands, ...policyCommands, manifestsCommandFactory];

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { lint } from '../../app/lint.js';
 import { renderLintFindings } from '../../report/policy-lint.js';
 import { wantsColor } from '../cluster-options.js';
-import { defineCommand } from './index.js';
+import { defineCommand } from './define.js';
 import { policySource, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
 
 interface LintArgs extends PolicySourceFlags {

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { cronJobManifests } from '../../app/manifests.js';
 import { DEFAULT_SIZE_LIMITS } from '../../app/size-limits.js';
 import { VERSION } from '../../version.js';
-import { defineCommand, type CommandFactory } from './index.js';
+import { defineCommand, type CommandFactory } from './define.js';
 
 interface CronJobArgs {
   readonly scenarios: readonly string[];

@@ -1,6 +1,6 @@
 import { discoverCommandFactory } from './discover.js';
 import { explainCommandFactory } from './explain.js';
-import type { CommandFactory } from './index.js';
+import type { CommandFactory } from './define.js';
 import { lintCommandFactory } from './lint.js';
 import { predictCommandFactory } from './predict.js';
 

@@ -3,10 +3,11 @@ import { predict } from '../../app/predict.js';
 import type { Protocol } from '../../policy/index.js';
 import { renderMatrixTable, writeMatrixJson } from '../../report/policy-matrix.js';
 import { wantsColor } from '../cluster-options.js';
-import { defineCommand } from './index.js';
+import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
+import { defineCommand } from './define.js';
 import { checkPort, engineOptions, policySource, protocolOption, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
 
-interface PredictArgs extends PolicySourceFlags {
+interface PredictArgs extends PolicySourceFlags, TableWidthFlags {
   readonly port: number;
   readonly protocol: Protocol;
   readonly output: 'table' | 'json';
@@ -16,7 +17,7 @@ export const predictCommandFactory = defineCommand<PredictArgs>((ctx) => ({
   command: 'predict',
   describe: 'Truth table the NetworkPolicies imply for every ordered pair of pods, on one port (no cluster needed with -f)',
   builder: (yargs: Argv<object>) =>
-    withPolicySourceFlags(yargs)
+    withTableWidthFlags(withPolicySourceFlags(yargs))
       .option('port', { type: 'number', default: 80, describe: 'Destination port' })
       .option('protocol', protocolOption)
       .option('output', { alias: 'o', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'Output format' })
@@ -24,6 +25,6 @@ export const predictCommandFactory = defineCommand<PredictArgs>((ctx) => ({
   handler: async (argv) => {
     const matrix = await predict({ source: policySource(argv, ctx.io), port: argv.port, protocol: argv.protocol, engine: engineOptions(argv) });
     if (argv.output === 'json') writeMatrixJson(matrix, (text) => ctx.io.stdout.write(text));
-    else ctx.io.stdout.write(renderMatrixTable(matrix, { color: wantsColor(ctx.io) }));
+    else ctx.io.stdout.write(renderMatrixTable(matrix, { color: wantsColor(ctx.io), ...tableWidthOption(argv, ctx.io) }));
   },
 }));

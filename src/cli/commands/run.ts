@@ -3,12 +3,13 @@ import { runCommand, reportFormatForFile } from '../../app/run.js';
 import { stepProgress } from '../../app/step-progress.js';
 import { systemClock } from '../../probe/clock.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../report/format.js';
-import { createProgress } from '../../report/progress.js';
+import { createProgress } from '../progress.js';
 import { VERSION } from '../../version.js';
 import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
 import { scanClusterPolicies } from '../../cluster/cluster-policies.js';
 import { connectCluster, loadClusterConfig, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
-import { defineCommand } from './index.js';
+import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
+import { defineCommand } from './define.js';
 import { discover } from '../../app/discover.js';
 import type { InlineScenario } from '../../scenario/load.js';
 import type { CliIO } from '../io.js';
@@ -19,7 +20,7 @@ import { DEFAULT_SIZE_LIMITS } from '../../app/size-limits.js';
 import { dns1123SubdomainProblem, imageReferenceProblem } from '../../model/kube-rules.js';
 import { flagProblem, overrideProblems, runIdProblem, sizeLimitProblems } from '../flag-rules.js';
 
-interface RunArgs extends ClusterFlags, DiscoverySelectionFlags {
+interface RunArgs extends ClusterFlags, DiscoverySelectionFlags, TableWidthFlags {
   readonly scenario?: readonly string[];
   readonly discover: boolean;
   readonly output: ReportFormat;
@@ -45,7 +46,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
   command: 'run [scenario..]',
   describe: 'Create probe pods, knock on every door of the scenario(s), print the pass/fail matrix, clean up',
   builder: (yargs: Argv<object>) =>
-    withDiscoverySelectionFlags(withClusterFlags(yargs))
+    withTableWidthFlags(withDiscoverySelectionFlags(withClusterFlags(yargs)))
       .positional('scenario', { type: 'string', array: true, describe: 'Scenario file(s) (YAML), run one after the other; with several, -o json prints one report per line (JSON Lines)' })
       .option('discover', {
         type: 'boolean',
@@ -123,7 +124,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         clusterDomain: argv['cluster-domain'],
         ...(argv['run-id'] ? { runId: argv['run-id'] } : {}),
         color: wantsColor(io),
-        ...(io.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}),
+        ...tableWidthOption(argv, io),
         policyEngine: { ipBlockMatchesPods: argv['ipblock-matches-pods'] },
         ignoreClusterPolicies: argv['ignore-cluster-policies'],
       },

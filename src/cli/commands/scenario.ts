@@ -1,4 +1,4 @@
-import type { CommandFactory } from './index.js';
+import type { CommandFactory } from './define.js';
 import { runCommandFactory } from './run.js';
 import { validateCommandFactory } from './validate.js';
 

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { validateFiles } from '../../app/validate.js';
-import { defineCommand } from './index.js';
+import { defineCommand } from './define.js';
 
 export const validateCommandFactory = defineCommand<{ files: string[] }>((ctx) => ({
   command: 'validate <files..>',

@@ -4,10 +4,10 @@
  * says what failed; the doctor turns that into a ✗ line instead of stopping.
  */
 
-export type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
-import type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
-import type { ClusterPolicyScan } from '../model/cluster-policies.js';
-import type { PodInfo } from '../probe/cluster-port.js';
+export type { AccessAnswer, AccessQuestion } from './permissions.js';
+import type { AccessAnswer, AccessQuestion } from './permissions.js';
+import type { ClusterPolicyScan } from './cluster-policies.js';
+import type { PodInfo } from './pods.js';
 
 /** A pod or DaemonSet of the cluster's system namespaces, as seen for CNI detection. */
 export interface SystemWorkload {

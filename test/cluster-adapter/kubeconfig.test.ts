@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InfraError } from '../../src/app/errors.js';
+import { InfraError } from '../../src/model/errors.js';
 import { loadKubeConfig } from '../../src/cluster/kubeconfig.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kubeknock-kubeconfig-'));

@@ -1,6 +1,6 @@
 /** The doctor's report as text (one line per check, ✓/✗/!) or JSON. Pure. */
 import { assertNever } from '../model/assert-never.js';
-import type { CheckStatus, DoctorReport } from './doctor.js';
+import type { DoctorCheckStatus, DoctorReport } from '../model/doctor.js';
 
 export type DoctorFormat = 'text' | 'json';
 
@@ -31,7 +31,7 @@ function renderText(report: DoctorReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function mark(status: CheckStatus): string {
+function mark(status: DoctorCheckStatus): string {
   switch (status) {
     case 'ok':
       return '✓';

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgress } from '../../src/report/progress.js';
+import { createProgress } from '../../src/cli/progress.js';
 
 /** A stream that records what is written, and a clock the test moves by hand. */
 function plainSetup(options: { isTTY?: boolean; interactive?: boolean } = {}) {

@@ -2,10 +2,11 @@
  * What the user watches while a run is under way. On a terminal an ora spinner; anywhere else (CI
  * logs, pipes) plain `kubeknock: …` lines with no control characters, because a spinner's carriage
  * returns turn a CI log into one unreadable line. The caller passes stderr: progress is never mixed
- * into the report on stdout.
+ * into the report on stdout. It lives in the CLI, not among the pure renderers: it drives a terminal.
  */
 import ora from 'ora';
-import { oneLine } from './sanitize.js';
+import type { Progress } from '../app/step-progress.js';
+import { oneLine } from '../report/sanitize.js';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -18,16 +19,6 @@ export interface ProgressOptions {
   readonly now?: () => number;
   /** Plain mode prints an update() at most this often; start, succeed, fail and info always print. */
   readonly updateIntervalMs?: number;
-}
-
-export interface Progress {
-  start(text: string): void;
-  /** Frequent status (e.g. `12/40 checks done`); plain mode drops repeats and rate-limits it. */
-  update(text: string): void;
-  succeed(text: string): void;
-  fail(text: string): void;
-  info(text: string): void;
-  stop(): void;
 }
 
 const DEFAULT_UPDATE_INTERVAL_MS = 5000;

@@ -1,7 +1,7 @@
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { apiError, classifyApiError } from '../../src/cluster/api-error.js';
-import { describeError, InfraError } from '../../src/app/errors.js';
+import { describeError, InfraError } from '../../src/model/errors.js';
 
 const status = (code: number, reason: string, message: string): ApiException<string> =>
   new ApiException(code, 'Unknown API Status Code!', JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code }), {});

@@ -1,6 +1,6 @@
 /** What `cleanup` found and did, one pod a line. Pure. */
 import { RUN_ID_LABEL } from '../model/labels.js';
-import type { CleanupResult } from './cleanup.js';
+import type { CleanupResult } from '../model/cleanup.js';
 
 export function renderCleanup(result: CleanupResult): string {
   const where = result.namespace ? `in namespace ${result.namespace}` : 'in any namespace';

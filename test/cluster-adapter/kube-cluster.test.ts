@@ -1,6 +1,6 @@
 /** The ClusterPort adapter driving client-node's real REST clients against a fake API server on 127.0.0.1. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { InfraError } from '../../src/app/errors.js';
+import { InfraError } from '../../src/model/errors.js';
 import { createKubeCluster } from '../../src/cluster/kube-cluster.js';
 import { PodStartError, type PodManifest } from '../../src/probe/cluster-port.js';
 import { buildProbePod } from '../../src/probe/pod-spec.js';

@@ -1,0 +1,45 @@
+/**
+ * How wide a table may be: `--width N` when given, the terminal's columns when stdout is one, else
+ * unlimited (a file or a pipe gets the full table, for tools and wide viewers). `--wide` always prints
+ * the full table. Renderers fit a matrix to the width by switching to its compact form.
+ */
+import type { Argv } from 'yargs';
+import { boundsProblem } from '../scenario/bounds.js';
+import type { CliIO } from './io.js';
+
+export interface TableWidthFlags {
+  readonly wide: boolean;
+  readonly width?: number;
+}
+
+/** Narrower than 40, not even a compact matrix holds a row label and a few columns; past 1,000 no terminal is that wide. */
+const WIDTH_BOUNDS = { min: 40, max: 1000 };
+
+export function withTableWidthFlags<T>(yargs: Argv<T>): Argv<T & TableWidthFlags> {
+  return yargs
+    .option('wide', { type: 'boolean', default: false, describe: 'Print the full matrix, however wide (default: fit the terminal)' })
+    .option('width', { type: 'number', describe: `Fit the matrix into this many columns (default: the terminal's width; none when stdout is not a terminal)` })
+    .check((argv) => {
+      const problem = tableWidthProblem(argv as Partial<TableWidthFlags>);
+      if (problem) throw new Error(problem);
+      return true;
+    }) as Argv<T & TableWidthFlags>;
+}
+
+export function tableWidthProblem(flags: Partial<TableWidthFlags>): string | undefined {
+  if (flags.width === undefined) return undefined;
+  if (flags.wide === true) return `--wide prints the full matrix and --width ${flags.width} fits it into ${flags.width} columns: give one of them`;
+  return boundsProblem('--width', flags.width, WIDTH_BOUNDS);
+}
+
+/** `{ width }` for the render options, or nothing when the table may be as wide as it likes. */
+export function tableWidthOption(flags: TableWidthFlags, io: CliIO): { readonly width?: number } {
+  const width = tableWidth(flags, io);
+  return width === undefined ? {} : { width };
+}
+
+function tableWidth(flags: TableWidthFlags, io: CliIO): number | undefined {
+  if (flags.wide) return undefined;
+  if (flags.width !== undefined) return flags.width;
+  return io.stdout.isTTY === true && io.stdout.columns !== undefined && io.stdout.columns > 0 ? io.stdout.columns : undefined;
+}

@@ -1,0 +1,105 @@
+/**
+ * What a run knows as it goes, phase by phase (src/probe/runner.ts), and the report built from it.
+ * buildReport is pure: every check gets a result, a check that never ran says why.
+ */
+import { assertNever } from '../model/assert-never.js';
+import type { CheckResult, RunError, RunErrorKind, RunReport } from '../model/report.js';
+import type { Scenario } from '../model/scenario.js';
+import type { PodRef, RunningPod } from './cluster-port.js';
+import { toCheckResult, type ProbeRecord } from './results.js';
+
+export interface CreatedPod {
+  readonly actor: string;
+  readonly ref: PodRef;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Why a run stopped before every check ran: the kinds of RunError that end a run early. */
+export type StopCause = Extract<RunErrorKind, 'pod-create' | 'pod-start' | 'run' | 'interrupted'>;
+
+export interface RunState {
+  readonly startedAt: number;
+  /** Creates were sent, so teardown must look for pods, even those whose create answer was lost. */
+  readonly createsSent: boolean;
+  readonly created: readonly CreatedPod[];
+  readonly podsByActor: ReadonlyMap<string, RunningPod>;
+  /** One per planned probe, in the scenario's check order. */
+  readonly records: readonly ProbeRecord[];
+  readonly errors: readonly RunError[];
+  readonly stopped?: StopCause;
+  /** Time from the first pod create to all probe pods Running. */
+  readonly podStartMs?: number;
+  readonly probeMs?: number;
+  readonly teardownMs?: number;
+  readonly busyboxVersion?: string;
+}
+
+export function initialState(startedAt: number): RunState {
+  return { startedAt, createsSent: false, created: [], podsByActor: new Map(), records: [], errors: [] };
+}
+
+/** The skip reason of every check that had not run when the run stopped (or that nothing ran). */
+export function skipReason(stopped: StopCause | undefined): string {
+  switch (stopped) {
+    case undefined:
+      return 'not run';
+    case 'pod-create':
+      return 'probe pods could not be created';
+    case 'pod-start':
+      return 'probe pods could not start';
+    case 'run':
+      return 'the run failed before this check ran';
+    case 'interrupted':
+      return 'the run was interrupted before this check ran';
+    default:
+      return assertNever(stopped, 'stop cause');
+  }
+}
+
+export interface ReportFacts {
+  readonly runId: string;
+  readonly toolVersion: string;
+  readonly server: string;
+  readonly finishedAt: number;
+  readonly stats: { readonly apiRequests: number; readonly execs: number };
+  /** Set when the run was interrupted: the signal's reason. */
+  readonly interruption?: string;
+}
+
+export function buildReport(scenario: Scenario, state: RunState, facts: ReportFacts): RunReport {
+  const interrupted = facts.interruption !== undefined;
+  const errors: RunError[] = [...state.errors];
+  if (interrupted && !errors.some((e) => e.kind === 'interrupted')) errors.push({ kind: 'interrupted', message: facts.interruption });
+  const because = skipReason(state.stopped);
+  const checks: CheckResult[] = state.records.map((r) => toCheckResult(r, because));
+  const plannedIds = new Set(state.records.map((r) => r.probe.check.id));
+  for (const check of scenario.checks) {
+    if (plannedIds.has(check.id)) continue;
+    const expectSource = check.expect === 'policy' ? 'policy' : 'scenario';
+    checks.push({ id: check.id, name: check.name, from: check.from, to: check.toLabel, kind: check.kind, expect: check.expect, expectSource, status: 'skipped', attempts: [], durationMs: 0, message: because });
+  }
+  return {
+    tool: { name: 'kubeknock', version: facts.toolVersion },
+    scenario: { name: scenario.name, file: scenario.file },
+    runId: facts.runId,
+    startedAt: new Date(state.startedAt).toISOString(),
+    finishedAt: new Date(facts.finishedAt).toISOString(),
+    durationMs: facts.finishedAt - state.startedAt,
+    ...(state.podStartMs === undefined ? {} : { podStartMs: state.podStartMs }),
+    ...(state.probeMs === undefined ? {} : { probeMs: state.probeMs }),
+    ...(state.teardownMs === undefined ? {} : { teardownMs: state.teardownMs }),
+    ...(state.busyboxVersion ? { busyboxVersion: state.busyboxVersion } : {}),
+    image: scenario.defaults.pod.image,
+    cluster: { server: facts.server },
+    checks,
+    summary: {
+      total: checks.length,
+      passed: checks.filter((c) => c.status === 'pass').length,
+      failed: checks.filter((c) => c.status === 'fail').length,
+      skipped: checks.filter((c) => c.status === 'skipped').length,
+    },
+    errors,
+    interrupted,
+    stats: { execs: facts.stats.execs, apiRequests: facts.stats.apiRequests },
+  };
+}
