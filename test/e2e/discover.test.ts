@@ -23,7 +23,8 @@ import { IMAGE, REPO, kubeknock, kubectl, managedPods, reportPath, writeScenario
 const NS = 'microshop';
 const APP = `${REPO}examples/microshop/app.yaml`;
 const POLICIES = `${REPO}examples/microshop/policies.yaml`;
-const PROBE_IMAGE = ['--image', IMAGE, '--image-pull-policy', 'Never'];
+/** The bed's probe image; six attempts because a new pod now and then reaches DNS only ~10 s after it runs. */
+const PROBE_IMAGE = ['--image', IMAGE, '--image-pull-policy', 'Never', '--attempts', '6'];
 /** The bed's kube-router deviation (see above): the one cell a correct enforcer would deny. */
 const KUBE_ROUTER_SAME_POLICY = 'microshop-frontend → svc/microshop/frontend:80';
 
