@@ -1,25 +1,12 @@
 /** A run with expect: policy checks refuses, before creating anything, where cluster-scoped policies exist. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/model/errors.js';
 import { runCommand } from '../../src/app/run.js';
 import type { ClusterPolicyScan } from '../../src/model/cluster-policies.js';
 import { systemClock } from '../../src/probe/clock.js';
 import { FakeCluster } from '../support/fake-cluster.js';
+import { clientDbScenario, quietProgress, scenarioFile } from '../support/run-use-case.js';
 
-const scenario = (expect: string) => `apiVersion: kubeknock.dev/v1alpha1
-kind: Scenario
-metadata: {name: tiers}
-spec:
-  defaults: {timeoutSeconds: 1, attempts: 1, retryDelaySeconds: 0, settleSeconds: 0}
-  actors:
-    client: {namespace: apps}
-    db: {namespace: apps, listen: [5432]}
-  checks:
-    - {from: client, to: db:5432, expect: ${expect}}
-`;
 const anp: ClusterPolicyScan = {
   servedVersions: ['policy.networking.k8s.io/v1alpha1'],
   found: [{ kind: 'BaselineAdminNetworkPolicy', apiVersion: 'policy.networking.k8s.io/v1alpha1', name: 'default' }],
@@ -31,20 +18,16 @@ describe('run and cluster-scoped network policies', () => {
   afterEach(() => fake?.dispose());
 
   async function run(expectation: string, ignore: boolean) {
-    const dir = mkdtempSync(join(tmpdir(), 'kk-tiers-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'tiers.yaml');
-    writeFileSync(file, scenario(expectation));
+    const file = scenarioFile(clientDbScenario('tiers', 'apps', expectation));
     const cluster = new FakeCluster({ namespaces: ['apps'] });
     fake = cluster;
     const warnings: string[] = [];
     let scans = 0;
-    const quiet = { step: () => undefined, update: () => undefined, failed: () => undefined, finish: () => undefined };
     const outcome = runCommand(
       { files: [file], overrides: {}, output: 'json', reportFormat: 'json', keep: false, clusterDomain: 'cluster.local', color: false, ignoreClusterPolicies: ignore },
       {
         connect: () => cluster,
-        progress: quiet,
+        progress: quietProgress,
         clock: systemClock,
         write: () => undefined,
         toolVersion: '0.0.0-test',

@@ -13,20 +13,9 @@ import type { RunReport } from '../../src/model/report.js';
 import { systemClock } from '../../src/probe/clock.js';
 import type { ReportFormat } from '../../src/report/format.js';
 import { FakeCluster, type FakeClusterOptions } from '../support/fake-cluster.js';
+import { clientDbScenario } from '../support/run-use-case.js';
 
-function scenario(name: string, namespace: string, expectDb: 'allow' | 'deny'): string {
-  return `apiVersion: kubeknock.dev/v1alpha1
-kind: Scenario
-metadata: {name: ${name}}
-spec:
-  defaults: {timeoutSeconds: 1, attempts: 1, retryDelaySeconds: 0, settleSeconds: 0}
-  actors:
-    client: {namespace: ${namespace}}
-    db: {namespace: ${namespace}, listen: [5432]}
-  checks:
-    - {from: client, to: db:5432, expect: ${expectDb}}
-`;
-}
+const scenario = clientDbScenario;
 
 describe('run with several scenario files', () => {
   let fake: FakeCluster | undefined;

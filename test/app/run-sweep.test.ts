@@ -2,26 +2,13 @@
  * Every run first removes the probe pods earlier runs left behind in its namespaces (a SIGKILLed CLI
  * leaves them Failed at their deadline), says so, and leaves pods of runs that may be under way alone.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/app/run.js';
 import type { PodInfo } from '../../src/probe/cluster-port.js';
 import { systemClock } from '../../src/probe/clock.js';
 import { FakeCluster } from '../support/fake-cluster.js';
+import { clientDbScenario, scenarioFile } from '../support/run-use-case.js';
 
-const SCENARIO = `apiVersion: kubeknock.dev/v1alpha1
-kind: Scenario
-metadata: {name: sweep}
-spec:
-  defaults: {timeoutSeconds: 1, attempts: 1, retryDelaySeconds: 0, settleSeconds: 0}
-  actors:
-    client: {namespace: apps}
-    db: {namespace: apps, listen: [5432]}
-  checks:
-    - {from: client, to: db:5432, expect: allow}
-`;
 
 const ago = (seconds: number): string => new Date(Date.now() - seconds * 1000).toISOString();
 const probePod = (namespace: string, name: string, runId: string, over: Partial<PodInfo>): PodInfo => ({
@@ -38,10 +25,7 @@ describe('run sweeps leftover probe pods first', () => {
   afterEach(() => fake?.dispose());
 
   it('deletes finished and expired probe pods of its namespaces, says so, and keeps live ones and other namespaces', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kk-sweep-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'sweep.yaml');
-    writeFileSync(file, SCENARIO);
+    const file = scenarioFile(clientDbScenario('sweep', 'apps', 'allow'));
     fake = new FakeCluster({
       namespaces: ['apps', 'other'],
       existingPods: [
