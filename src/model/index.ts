@@ -4,3 +4,4 @@ export * from './probe.js';
 export * from './report.js';
 export * from './scenario.js';
 export * from './labels.js';
+export * from './objects.js';

@@ -89,9 +89,30 @@ export interface RunError {
   readonly message: string;
 }
 
+/** Where a report sits in a multi-step run: each step of one run is one report, sharing the run id. */
+export interface StepInfo {
+  /** 1-based; step 0 is a rollout's check of the state before any change. */
+  readonly index: number;
+  readonly count: number;
+  readonly name: string;
+  /** What the step changed before its checks, one line each: `applied NetworkPolicy shop/deny-all`. */
+  readonly changes: readonly string[];
+  /**
+   * Time from the step's last change until every check agreed with its expectation: the observed
+   * enforcement lag. Absent when some check never agreed.
+   */
+  readonly enforcedAfterMs?: number;
+  /** Probe rounds the step needed (1: every check agreed on the first try). */
+  readonly rounds: number;
+  /** The step's own time: changes, settle and probes. */
+  readonly durationMs: number;
+}
+
 export interface RunReport {
   readonly tool: { readonly name: 'kubeknock'; readonly version: string };
   readonly scenario: { readonly name: string; readonly file: string };
+  /** Set for each report of a multi-step run. */
+  readonly step?: StepInfo;
   readonly runId: string;
   readonly startedAt: string;
   readonly finishedAt: string;

@@ -3,6 +3,7 @@
  * What the user writes (YAML) is src/scenario/document.ts, checked by scenario.schema.json; this is its
  * normalised, flattened form.
  */
+import type { KubeObject, ObjectRef } from './objects.js';
 import type { Expectation, OutcomeClass } from './outcome.js';
 
 export type CheckKind = 'tcp' | 'http' | 'dns';
@@ -118,10 +119,37 @@ export interface Check {
   readonly source: SourceLocation;
 }
 
+/**
+ * One change a step makes before its checks run. Objects come from manifest files named in the
+ * scenario (read by the loader) or written inline; kinds are NetworkPolicy and Namespace (its labels).
+ */
+export type StepChange =
+  /** Server-side apply (field manager `kubeknock`) of every object, in order. */
+  | { readonly type: 'apply'; readonly objects: readonly KubeObject[]; readonly source: SourceLocation }
+  /** Delete these objects (absent ones are fine: the step's goal is that they are gone). */
+  | { readonly type: 'delete'; readonly refs: readonly ObjectRef[]; readonly source: SourceLocation }
+  /** Relabel one actor's probe pod: a value sets the label, `null` removes it. */
+  | { readonly type: 'label-actor'; readonly actor: string; readonly labels: Readonly<Record<string, string | null>>; readonly source: SourceLocation };
+
+/**
+ * A step of a multi-step scenario: its changes, then its checks, over the same probe pods. `checks`
+ * holds the scenario's top-level checks (run at every step) followed by the step's own; ids are unique
+ * within the step.
+ */
+export interface Step {
+  readonly name: string;
+  readonly changes: readonly StepChange[];
+  readonly checks: readonly Check[];
+  readonly source: SourceLocation;
+}
+
 export interface Scenario {
   readonly name: string;
   readonly file: string;
   readonly defaults: Defaults;
   readonly actors: ReadonlyMap<string, Actor>;
+  /** Without steps: what the run checks. With steps: the checks every step runs (also in each step's `checks`). */
   readonly checks: readonly Check[];
+  /** Present (and non-empty) for a multi-step scenario. */
+  readonly steps?: readonly Step[];
 }
