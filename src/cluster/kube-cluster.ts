@@ -12,6 +12,8 @@ import type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
 import { reviewAccess } from './access-review.js';
 import { ApiCalls, type ApiCallsOptions } from './api-calls.js';
 import { execInPod } from './exec.js';
+import { objectStoreSharing } from './object-store.js';
+import type { ObjectPort } from '../model/object-port.js';
 import type { LoadedKubeConfig } from './kubeconfig.js';
 import { formatLabelSelector } from './label-selector.js';
 import type { PodLike } from './pod-status.js';
@@ -29,6 +31,7 @@ class KubeCluster implements ClusterPort {
   private readonly core: CoreV1Api;
   private readonly authorization: AuthorizationV1Api;
   private readonly calls: ApiCalls;
+  private readonly objects: ObjectPort;
 
   constructor(
     private readonly loaded: LoadedKubeConfig,
@@ -38,6 +41,11 @@ class KubeCluster implements ClusterPort {
     this.calls = new ApiCalls(options);
     this.core = loaded.kc.makeApiClient(CoreV1Api);
     this.authorization = loaded.kc.makeApiClient(AuthorizationV1Api);
+    this.objects = objectStoreSharing(loaded, this.calls);
+  }
+
+  async relabelPod(pod: PodRef, labels: Readonly<Record<string, string | null>>): Promise<void> {
+    await this.objects.patchLabels({ apiVersion: 'v1', kind: 'Pod', namespace: pod.namespace, name: pod.name }, labels);
   }
 
   async namespacePhase(name: string): Promise<'Active' | 'Terminating' | undefined> {

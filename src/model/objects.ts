@@ -38,3 +38,19 @@ export function describeRef(ref: ObjectRef): string {
 export function sameRef(a: ObjectRef, b: ObjectRef): boolean {
   return a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '') && a.apiVersion.split('/')[0] === b.apiVersion.split('/')[0];
 }
+
+/**
+ * What the server sets and a create or replace must not carry (identity, versions, status, history):
+ * the object as a person would write it back.
+ */
+export function withoutServerFields(object: KubeObject): KubeObject {
+  const { uid: _uid, resourceVersion: _rv, creationTimestamp: _ct, managedFields: _mf, generation: _g, selfLink: _sl, deletionTimestamp: _dt, deletionGracePeriodSeconds: _dg, ...metadata } = object.metadata as Record<string, unknown>;
+  const { status: _status, ...rest } = object as Record<string, unknown>;
+  return { ...(rest as unknown as KubeObject), metadata: metadata as KubeObject['metadata'] };
+}
+
+/** The resourceVersion the server gave the object, if any. */
+export function resourceVersionOf(object: KubeObject): string | undefined {
+  const version = (object.metadata as { resourceVersion?: unknown }).resourceVersion;
+  return typeof version === 'string' ? version : undefined;
+}

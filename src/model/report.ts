@@ -79,6 +79,8 @@ export const RUN_ERROR_KINDS = [
   'run', //         the run failed otherwise before every check ran
   'policy', //      `expect: policy` expectations could not be derived
   'cleanup', //     the probe pods could not be deleted
+  'change', //      a step's change to the cluster (apply, delete, relabel) failed
+  'restore', //     the objects a run changed could not all be put back
   'interrupted', // the user (or a signal) stopped the run
 ] as const;
 

@@ -72,6 +72,11 @@ export interface ClusterPort {
     command: readonly string[],
     options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
   ): Promise<ExecResult>;
+  /**
+   * Sets (a value) or removes (null) labels of a running probe pod: a step of a multi-step scenario
+   * moves an actor in or out of a policy's selector without a new pod.
+   */
+  relabelPod(pod: PodRef, labels: Readonly<Record<string, string | null>>): Promise<void>;
   /** Deletes the pods and waits until they are gone (or the timeout passes: then rejects naming the survivors). */
   deletePods(pods: readonly PodRef[], options: { readonly gracePeriodSeconds: number; readonly timeoutMs: number }): Promise<void>;
   /** Pods matching a label selector string, in one namespace or (undefined) across all namespaces. */

@@ -32,6 +32,8 @@ export interface RoundsResult {
   /** Every attempt made, also when a round broke off. */
   readonly records: readonly ProbeRecord[];
   readonly busyboxVersion?: string;
+  /** Clock time each round's probes started (round k's attempts are every probe's k-th). */
+  readonly roundStarts: readonly number[];
   /** What broke a round off (an exec that threw rather than returning a failed result); no more rounds ran. */
   readonly failure?: unknown;
 }
@@ -41,6 +43,7 @@ export async function runRounds(initial: readonly ProbeRecord[], ctx: RoundsCont
   const limit = pLimit(defaults.concurrency);
   let records = initial;
   let busyboxVersion: string | undefined;
+  const roundStarts: number[] = [];
   for (let round = 1; !signal?.aborted; round += 1) {
     const due = records.filter(needsAnotherAttempt);
     if (due.length === 0) break;
@@ -51,6 +54,7 @@ export async function runRounds(initial: readonly ProbeRecord[], ctx: RoundsCont
     } else {
       progress.step(`running ${due.length} probe(s) from ${ctx.pods.size} pod(s)`);
     }
+    roundStarts.push(clock.now());
     let finished = 0;
     // Settled, not all: the batches that finished keep their attempts when another one throws.
     const settled = await Promise.allSettled(
@@ -71,9 +75,9 @@ export async function runRounds(initial: readonly ProbeRecord[], ctx: RoundsCont
       return attempt === undefined ? record : { ...record, attempts: [...record.attempts, attempt] };
     });
     const broken = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (broken !== undefined) return { records, ...(busyboxVersion === undefined ? {} : { busyboxVersion }), failure: broken.reason };
+    if (broken !== undefined) return { records, roundStarts, ...(busyboxVersion === undefined ? {} : { busyboxVersion }), failure: broken.reason };
   }
-  return busyboxVersion === undefined ? { records } : { records, busyboxVersion };
+  return busyboxVersion === undefined ? { records, roundStarts } : { records, roundStarts, busyboxVersion };
 }
 
 /** The due probes of each pod, cut into batches of at most `perExec`. */

@@ -30,6 +30,8 @@ export interface RunState {
   /** Time from the first pod create to all probe pods Running. */
   readonly podStartMs?: number;
   readonly probeMs?: number;
+  /** Clock time each probe round started: a step's enforcement lag is read from them. */
+  readonly roundStarts?: readonly number[];
   readonly teardownMs?: number;
   readonly busyboxVersion?: string;
 }

@@ -48,7 +48,7 @@ export interface RunOptions {
   readonly resolveExpectations?: ExpectationResolver;
 }
 
-interface RunContext {
+export interface RunContext {
   readonly scenario: Scenario;
   readonly cluster: ClusterPort;
   readonly options: RunOptions;
@@ -88,12 +88,12 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
   });
 }
 
-function failed(state: RunState, error: unknown): RunState {
+export function failed(state: RunState, error: unknown): RunState {
   const kind = error instanceof PodStartError ? 'pod-start' : 'run';
   return { ...state, stopped: kind, errors: [...state.errors, { kind, message: messageOf(error) }] };
 }
 
-async function createPods({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
+export async function createPods({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
   options.progress.step(`creating ${scenario.actors.size} probe pod(s)`);
   const created: CreatedPod[] = [];
   const creations = await Promise.allSettled(
@@ -110,7 +110,7 @@ async function createPods({ scenario, cluster, options }: RunContext, state: Run
   return { ...next, stopped: 'pod-create', errors: [...next.errors, ...failedCreates.map((reason) => ({ kind: 'pod-create' as const, message: messageOf(reason) }))] };
 }
 
-async function waitRunning({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
+export async function waitRunning({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
   const { progress, signal, clock } = options;
   progress.step('waiting for probe pods to run');
   const running = await cluster.waitForPodsRunning(
@@ -126,7 +126,7 @@ async function waitRunning({ scenario, cluster, options }: RunContext, state: Ru
 }
 
 /** Plans every probe and fixes what each is judged against; records come out in the scenario's check order. */
-async function planChecks({ scenario, options }: RunContext, state: RunState): Promise<RunState> {
+export async function planChecks({ scenario, options }: RunContext, state: RunState): Promise<RunState> {
   const { podsByActor } = state;
   const planned = [...planProbes(scenario, podsByActor, options.facts, { clusterDomain: options.clusterDomain }).values()].flat();
   const fromPolicy = planned.filter((probe) => probe.check.expect === 'policy').length;
@@ -145,7 +145,7 @@ async function planChecks({ scenario, options }: RunContext, state: RunState): P
 }
 
 /** Waits for the network plugin to program the new pods, unless no probe is due. */
-async function settle({ scenario, options }: RunContext, state: RunState): Promise<RunState> {
+export async function settle({ scenario, options }: RunContext, state: RunState): Promise<RunState> {
   const seconds = scenario.defaults.settleSeconds;
   if (seconds <= 0 || !state.records.some(needsAnotherAttempt)) return state;
   options.progress.step(`settling ${seconds}s for the network plugin to program the new pods`);
@@ -153,7 +153,7 @@ async function settle({ scenario, options }: RunContext, state: RunState): Promi
   return state;
 }
 
-async function probeRounds({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
+export async function probeRounds({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
   if (!state.records.some(needsAnotherAttempt)) return state;
   const started = options.clock.now();
   const result = await runRounds(state.records, {
@@ -169,6 +169,7 @@ async function probeRounds({ scenario, cluster, options }: RunContext, state: Ru
     ...state,
     records: result.records,
     probeMs: options.clock.now() - started,
+    roundStarts: result.roundStarts,
     ...(result.busyboxVersion === undefined ? {} : { busyboxVersion: result.busyboxVersion }),
   };
   if (options.signal?.aborted) return { ...next, stopped: 'interrupted' };
@@ -178,7 +179,7 @@ async function probeRounds({ scenario, cluster, options }: RunContext, state: Ru
 }
 
 /** Always runs, whatever happened before: deletes every pod the run created, or says how to. */
-async function tearDown({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
+export async function tearDown({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
   if (!state.createsSent) return state;
   const { progress, clock } = options;
   const refs = state.created.map((c) => c.ref);
@@ -215,6 +216,6 @@ async function deleteStrays({ scenario, cluster, options }: RunContext, known: r
   await cluster.deletePods(strays, { gracePeriodSeconds: 1, timeoutMs: DELETE_TIMEOUT_MS });
 }
 
-function messageOf(error: unknown): string {
+export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -135,6 +135,19 @@ export class FakeCluster implements ClusterPort {
     return { type: 'exited', exitCode: run.exitCode ?? 137, stdout: run.stdout, stderr: run.stderr };
   }
 
+  async relabelPod(ref: PodRef, labels: Readonly<Record<string, string | null>>): Promise<void> {
+    this.requests += 1;
+    const key = `${ref.namespace}/${ref.name}`;
+    const pod = this.pods.get(key);
+    if (!pod) throw new Error(`relabelling pod ${key}: pods "${ref.name}" not found`);
+    const next: Record<string, string> = { ...pod.labels };
+    for (const [name, value] of Object.entries(labels)) {
+      if (value === null) delete next[name];
+      else next[name] = value;
+    }
+    this.pods.set(key, { ...pod, labels: next });
+  }
+
   async deletePods(pods: readonly PodRef[]): Promise<void> {
     this.requests += pods.length;
     if (this.options.failDelete) throw new Error(`timed out waiting for ${pods.map((p) => p.name).join(', ')} to go away`);

@@ -1,0 +1,155 @@
+/**
+ * A probe session: the probe pods of one scenario, created once and kept while the caller changes the
+ * cluster and checks, step after step (a multi-step scenario, a rollout). Each `check` costs about a
+ * settle and one probe round instead of a whole run; the caller always ends with `close`, which
+ * deletes the pods whatever happened.
+ *
+ * A step's change may take a while to be enforced (a policy changed in place especially): a check that
+ * disagrees with its expectation is retried, only it, up to the step's attempts, and the report says
+ * after how long every check agreed: the observed enforcement lag.
+ */
+import type { RunError, RunReport, StepInfo } from '../model/report.js';
+import type { Check, Scenario } from '../model/scenario.js';
+import type { ClusterPort } from './cluster-port.js';
+import { buildReport, initialState, type RunState } from './run-state.js';
+import { createPods, failed, messageOf, planChecks, probeRounds, settle, tearDown, waitRunning, type RunContext, type RunOptions } from './runner.js';
+
+/** Attempts a step's checks get at least: mismatches are retried while the change is being enforced. */
+export const STEP_ATTEMPTS = 10;
+
+export interface SessionStep {
+  readonly index: number;
+  readonly count: number;
+  readonly name: string;
+  readonly checks: readonly Check[];
+  /** Lines of what the caller changed before this check (journaled writes). */
+  readonly changes: readonly string[];
+  /** Probe pod relabellings to make first, by actor: a value sets the label, null removes it. */
+  readonly relabel?: readonly { readonly actor: string; readonly labels: Readonly<Record<string, string | null>> }[];
+  /** Clock time of the last change, from which the enforcement lag is measured. */
+  readonly changedAt: number;
+}
+
+export interface ProbeSession {
+  /** Set when the pods could not be created or started: the report that says so; `check` then only skips. */
+  readonly failedStart?: RunReport;
+  check(step: SessionStep): Promise<RunReport>;
+  /** Deletes the probe pods; the errors (if any) belong on the last report. */
+  close(): Promise<{ readonly teardownMs?: number; readonly errors: readonly RunError[] }>;
+}
+
+export async function openProbeSession(scenario: Scenario, cluster: ClusterPort, options: RunOptions): Promise<ProbeSession> {
+  const ctx: RunContext = { scenario, cluster, options };
+  let state = initialState(options.clock.now());
+  try {
+    state = await createPods(ctx, state);
+    if (state.stopped === undefined && !options.signal?.aborted) state = await waitRunning(ctx, state);
+  } catch (error) {
+    options.progress.failed(messageOf(error));
+    state = options.signal?.aborted ? { ...state, stopped: 'interrupted' } : failed(state, error);
+  }
+  if (options.signal?.aborted && state.stopped === undefined) state = { ...state, stopped: 'interrupted' };
+  const started = state;
+  const factsOf = () => ({
+    runId: options.runId,
+    toolVersion: options.toolVersion,
+    server: cluster.server,
+    finishedAt: options.clock.now(),
+    stats: cluster.stats(),
+    ...(options.signal?.aborted ? { interruption: messageOf(options.signal.reason ?? 'interrupted') } : {}),
+  });
+  let created = started.created;
+  let first = true;
+  return {
+    ...(started.stopped === undefined ? {} : { failedStart: buildReport(scenario, started, factsOf()) }),
+    async check(step) {
+      const stepScenario: Scenario = { ...scenario, checks: step.checks.map((c) => ({ ...c, attempts: Math.max(c.attempts, STEP_ATTEMPTS) })) };
+      const stepCtx: RunContext = { ...ctx, scenario: stepScenario };
+      const begin = options.clock.now();
+      let stepState: RunState = {
+        ...initialState(begin),
+        createsSent: started.createsSent,
+        created,
+        podsByActor: started.podsByActor,
+        ...(first && started.podStartMs !== undefined ? { podStartMs: started.podStartMs } : {}),
+        ...(started.stopped === undefined ? {} : { stopped: started.stopped }),
+      };
+      first = false;
+      let changedAt = step.changedAt;
+      try {
+        if (stepState.stopped === undefined && step.relabel && step.relabel.length > 0) {
+          created = await relabel(cluster, created, step.relabel, started);
+          stepState = { ...stepState, created };
+          changedAt = options.clock.now();
+        }
+        for (const phase of [planChecks, settle, probeRounds]) {
+          if (stepState.stopped !== undefined) break;
+          if (options.signal?.aborted) {
+            stepState = { ...stepState, stopped: 'interrupted' };
+            break;
+          }
+          stepState = await phase(stepCtx, stepState);
+        }
+      } catch (error) {
+        options.progress.failed(messageOf(error));
+        stepState = options.signal?.aborted ? { ...stepState, stopped: 'interrupted' } : failed(stepState, error);
+      }
+      const report = buildReport(stepScenario, stepState, factsOf());
+      const info: StepInfo = {
+        index: step.index,
+        count: step.count,
+        name: step.name,
+        changes: step.changes,
+        rounds: stepState.roundStarts?.length ?? 0,
+        durationMs: options.clock.now() - Math.min(begin, step.changedAt),
+        ...enforcement(report, stepState, changedAt),
+      };
+      return { ...report, step: info };
+    },
+    async close() {
+      const end = await tearDown(ctx, { ...started, created, errors: [] });
+      return { ...(end.teardownMs === undefined ? {} : { teardownMs: end.teardownMs }), errors: end.errors };
+    },
+  };
+}
+
+async function relabel(
+  cluster: ClusterPort,
+  created: RunState['created'],
+  changes: NonNullable<SessionStep['relabel']>,
+  started: RunState,
+): Promise<RunState['created']> {
+  let next = created;
+  for (const { actor, labels } of changes) {
+    const pod = started.podsByActor.get(actor);
+    if (!pod) throw new Error(`relabelling actor ${actor}: it has no running probe pod`);
+    await cluster.relabelPod(pod, labels);
+    next = next.map((c) => {
+      if (c.actor !== actor) return c;
+      const merged: Record<string, string> = { ...c.labels };
+      for (const [key, value] of Object.entries(labels)) {
+        if (value === null) delete merged[key];
+        else merged[key] = value;
+      }
+      return { ...c, labels: merged };
+    });
+  }
+  return next;
+}
+
+/**
+ * When every judged check agreed: the end of the attempt that agreed last, from the last change. An
+ * upper bound: enforcement happened at the latest then.
+ */
+function enforcement(report: RunReport, state: RunState, changedAt: number): Pick<StepInfo, 'enforcedAfterMs'> {
+  if (report.checks.length === 0 || report.checks.some((c) => c.status !== 'pass')) return {};
+  const starts = state.roundStarts ?? [];
+  let latest = changedAt;
+  for (const check of report.checks) {
+    const round = check.attempts.length - 1;
+    const start = starts[round];
+    const attempt = check.attempts[round];
+    if (start !== undefined && attempt !== undefined) latest = Math.max(latest, start + attempt.durationMs);
+  }
+  return { enforcedAfterMs: latest - changedAt };
+}
