@@ -172,7 +172,7 @@ function errorText(error: unknown): string {
  * behind and that can serve nobody any more (a CLI killed with SIGKILL leaves them `Failed` at their
  * deadline, forever). A sweep that fails does not stop the run: it is housekeeping, said on stderr.
  */
-async function sweepBeforeRun(cluster: ClusterPort, scenarios: readonly Scenario[], deps: RunDeps): Promise<void> {
+export async function sweepBeforeRun(cluster: ClusterPort, scenarios: readonly Scenario[], deps: Pick<RunDeps, 'progress' | 'clock'>): Promise<void> {
   const namespaces = [...new Set(scenarios.flatMap((s) => [...s.actors.values()].map((actor) => actor.namespace)))].sort();
   try {
     const { removed, live } = await sweepLeftovers(cluster, namespaces, deps.clock);

@@ -23,6 +23,7 @@ process.stderr.on('error', () => undefined);
 const code = await main(process.argv.slice(2), {
   stdout,
   stderr: process.stderr,
+  stdin: process.stdin,
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,

@@ -11,6 +11,8 @@ export interface CliIO {
   readonly stderr: TextSink;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** The terminal to ask a confirmation on; absent (or not a TTY) means nobody can answer. */
+  readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
   /** Aborted on SIGINT/SIGTERM by the bin; long-running commands stop and clean up. */
   readonly signal?: AbortSignal;
 }

@@ -59,7 +59,14 @@ class ObjectStore implements ObjectPort {
   }
 
   async dryRunApply(object: KubeObject): Promise<void> {
-    await this.write(`checking ${describeRef(refOfObject(object))} with a server-side dry run`, object, applyRequest(object, { dryRun: 'All' }));
+    try {
+      await this.write(`checking ${describeRef(refOfObject(object))} with a server-side dry run`, object, applyRequest(object, { dryRun: 'All' }));
+    } catch (error) {
+      // A dry run into a namespace that does not exist: the object cannot be applied as written.
+      const cause = (error as { cause?: unknown }).cause;
+      if (apiStatusCode(cause) === 404) throw new ObjectRejected(refOfObject(object), 404, classifyApiError(cause).message);
+      throw error;
+    }
   }
 
   async apply(object: KubeObject): Promise<KubeObject> {
@@ -122,6 +129,10 @@ class ObjectStore implements ObjectPort {
       req.on('error', reject);
       req.end(payload);
     });
+    // Server-side apply answers a body that does not fit the object's schema (`to: {}` where a list
+    // belongs) with a 500 "failed to create typed patch object": the object's fault, and final. As a
+    // 500 it would be waited out like an outage, so it is passed on as the 422 it means.
+    if (status === 500 && /failed to create typed patch object/.test(text)) throw new ApiException(422, 'HTTP 422', text, {});
     if (status < 200 || status >= 300) throw new ApiException(status, `HTTP ${status}`, text, {});
     if (text.trim() === '') throw new InfraError(`${request.method} ${request.path}: the API server answered ${status} with no body`);
     return JSON.parse(text) as unknown;

@@ -29,7 +29,8 @@ export type ExpectationResolver = (
 
 /** What one probe is judged against. `policy-unavailable` probes never run and are reported skipped. */
 export type RecordExpectation =
-  | { readonly source: 'scenario'; readonly expect: Expectation }
+  /** `explanation`: what the policies say about it, when the run asked for it (a rollout's broken cell explains itself). */
+  | { readonly source: 'scenario'; readonly expect: Expectation; readonly explanation?: string }
   | { readonly source: 'policy'; readonly expect: Expectation; readonly explanation: string }
   | { readonly source: 'policy-unavailable'; readonly reason: string };
 
@@ -44,25 +45,37 @@ export async function resolveExpectations(
   probes: readonly PlannedProbe[],
   pods: ReadonlyMap<string, ProbePod>,
   resolver: ExpectationResolver | undefined,
+  options: { readonly explainAll?: boolean } = {},
 ): Promise<ResolvedExpectations> {
   const byProbe = new Map<string, RecordExpectation>();
   const fromPolicy: PlannedProbe[] = [];
+  const toExplain: PlannedProbe[] = [];
   for (const probe of probes) {
     const { expect } = probe.check;
     if (expect === 'policy') fromPolicy.push(probe);
-    else byProbe.set(probe.id, { source: 'scenario', expect });
+    else {
+      byProbe.set(probe.id, { source: 'scenario', expect });
+      if (options.explainAll && JUDGEABLE.has(probe.check.to.type)) toExplain.push(probe);
+    }
   }
-  if (fromPolicy.length === 0) return { byProbe };
+  if (fromPolicy.length === 0 && toExplain.length === 0) return { byProbe };
 
+  // One question to the resolver for both: it reads the cluster's objects once per call.
   let answers: ReadonlyMap<string, PolicyJudgement>;
   if (resolver === undefined) {
     answers = unjudgedAll(fromPolicy, 'no NetworkPolicy source was given to derive "expect: policy" from');
   } else {
     try {
-      answers = await resolver(fromPolicy, pods);
+      answers = await resolver([...fromPolicy, ...toExplain], pods);
     } catch (error) {
       answers = unjudgedAll(fromPolicy, `deriving expectations from NetworkPolicies failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+  // An explanation of a written expectation is extra information: without one, the check runs as written.
+  for (const probe of toExplain) {
+    const answer = answers.get(probe.id);
+    const expect = probe.check.expect;
+    if (answer?.type === 'judged' && expect !== 'policy') byProbe.set(probe.id, { source: 'scenario', expect, explanation: answer.explanation });
   }
   const reasons: string[] = [];
   for (const probe of fromPolicy) {
@@ -79,6 +92,9 @@ export async function resolveExpectations(
   const message = `${reasons.length} "expect: policy" check(s) not run, as their expectation could not be derived: ${distinct.slice(0, 3).join('; ')}${distinct.length > 3 ? ` (and ${distinct.length - 3} more reasons)` : ''}`;
   return { byProbe, error: { kind: 'policy', message } };
 }
+
+/** Targets the policy engine can judge: a pod (by actor or selector) or an address. */
+const JUDGEABLE: ReadonlySet<string> = new Set(['actor', 'pods', 'host']);
 
 function unjudgedAll(probes: readonly PlannedProbe[], reason: string): Map<string, PolicyJudgement> {
   return new Map(probes.map((probe) => [probe.id, { type: 'unjudged', reason }]));

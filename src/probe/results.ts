@@ -55,7 +55,7 @@ export function toCheckResult(record: ProbeRecord, skippedBecause: string): Chec
         ...base,
         expect: expectation.expect,
         expectSource: expectation.source,
-        ...(expectation.source === 'policy' ? { explanation: expectation.explanation } : {}),
+        ...(expectation.explanation === undefined ? {} : { explanation: expectation.explanation }),
       };
       if (!last) return { ...judged, status: 'skipped', message: skippedBecause };
       const pass = isPass(expectation.expect, last);

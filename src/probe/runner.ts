@@ -46,6 +46,8 @@ export interface RunOptions {
    * probes are planned. Without it those checks are skipped and the run records a `policy` error.
    */
   readonly resolveExpectations?: ExpectationResolver;
+  /** Also attach what the policies say to checks with a written expectation (a rollout explains a broken cell). */
+  readonly explainAll?: boolean;
 }
 
 export interface RunContext {
@@ -131,7 +133,7 @@ export async function planChecks({ scenario, options }: RunContext, state: RunSt
   const planned = [...planProbes(scenario, podsByActor, options.facts, { clusterDomain: options.clusterDomain }).values()].flat();
   const fromPolicy = planned.filter((probe) => probe.check.expect === 'policy').length;
   if (fromPolicy > 0) options.progress.step(`deriving the expectation of ${fromPolicy} probe(s) from the cluster's NetworkPolicies`);
-  const expectations = await resolveExpectations(planned, probePodsOf(scenario.actors, state.created, podsByActor), options.resolveExpectations);
+  const expectations = await resolveExpectations(planned, probePodsOf(scenario.actors, state.created, podsByActor), options.resolveExpectations, { explainAll: options.explainAll ?? false });
   if (expectations.error) options.progress.failed(expectations.error.message);
   const records: ProbeRecord[] = planned.map((probe) => {
     const pod = podsByActor.get(probe.check.from);
