@@ -29,7 +29,8 @@ export function normalizeScenario(
   files?: StepFiles,
 ): { scenario?: Scenario; issues: InputIssue[] } {
   const issues: InputIssue[] = [];
-  // Issues inside the manifests steps name follow the scenario's own: the file a person opens first.
+  // Issues inside the manifests steps name follow the scenario's own (inline objects' are the scenario's):
+  // the file a person opens first.
   const elsewhere: InputIssue[] = [];
   const report = (path: FieldPath, message: string): void => {
     issues.push({ file: source.file, line: source.lineOf(path), path: formatPath(path), message });
@@ -68,7 +69,7 @@ export function normalizeScenario(
   const checkContext: CheckContext = { targets: ctx, defaults, report, locate };
   const checkEntries = (doc.spec.checks ?? []).flatMap((checkDoc, index) => (broken.checks.has(index) ? [] : [{ doc: checkDoc, path: ['spec', 'checks', index] }]));
   const checks = collectChecks(checkEntries, [], checkContext);
-  const steps = doc.spec.steps === undefined ? undefined : normalizeSteps(doc.spec.steps, { checks, written: doc.spec.checks !== undefined }, { ...checkContext, source, broken, push: (issue) => elsewhere.push(issue), ...(files ? { files } : {}) });
+  const steps = doc.spec.steps === undefined ? undefined : normalizeSteps(doc.spec.steps, { checks, written: doc.spec.checks !== undefined }, { ...checkContext, source, broken, push: (issue) => (issue.file === source.file ? issues : elsewhere).push(issue), ...(files ? { files } : {}) });
   if (doc.spec.checks === undefined && doc.spec.steps === undefined) {
     report(['spec'], 'missing "checks": say what to check, or give "steps" that each change the cluster and check');
   }

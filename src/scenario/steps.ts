@@ -32,7 +32,7 @@ export type StepFiles = ReadonlyMap<string, StepFile>;
 export interface StepContext extends CheckContext {
   readonly source: YamlSource;
   readonly broken: BrokenParts;
-  /** For issues located in another file than the scenario (a step's manifest). */
+  /** For issues an object locates itself: in a step's manifest, or inline in the scenario. */
   readonly push: (issue: InputIssue) => void;
   /** Absent for a scenario made in memory: it has no directory to resolve files against. */
   readonly files?: StepFiles;

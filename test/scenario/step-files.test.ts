@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/model/errors.js';
 import { loadScenarios, readScenarioFile } from '../../src/scenario/load.js';
@@ -119,5 +120,12 @@ describe('readScenarioFile: step files', () => {
       '<dir>/s.yaml:9 spec.steps[0].labels.zed',
       '<dir>/bad.yaml:3 metadata.namespace',
     ]);
+  });
+
+  it('the README example: every mistake of a step at once, located', async () => {
+    const file = fileURLToPath(new URL('./fixtures/invalid-step-mistakes.yaml', import.meta.url));
+    const result = await readScenarioFile(file);
+    if (result.ok) throw new Error('the fixture must be refused');
+    expect(result.issues.map((i) => `${i.line} ${i.path}`)).toEqual(['13 spec.steps[0].apply[0].metadata.namespace', '14 spec.steps[0].apply[1].kind', '15 spec.steps[0].labels.clinet']);
   });
 });
