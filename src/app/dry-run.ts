@@ -1,13 +1,15 @@
 /**
  * `run --dry-run`: the pods and probes a run would make, computed by the same code a real run uses,
- * with placeholders where only the cluster knows the answer (pod IPs, ClusterIPs). Touches nothing.
+ * with placeholders where only the cluster knows the answer (pod IPs, ClusterIPs). A multi-step
+ * scenario shows its steps (changes and checks) and each step's probes. Touches nothing.
  */
 import type { PodInfo, RunningPod, ServiceInfo } from '../probe/cluster-port.js';
 import { probeCommandLine } from '../probe/commands.js';
 import { planProbes, selectorKey, serviceKey } from '../probe/plan.js';
 import { buildProbePod } from '../probe/pod-spec.js';
 import { loadScenarios, type InlineScenario } from '../scenario/load.js';
-import type { Scenario } from '../model/scenario.js';
+import type { Check, Scenario } from '../model/scenario.js';
+import { changeLines } from '../scenario/change-text.js';
 import { DEFAULT_SIZE_LIMITS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 import { withOverrides, type DefaultsOverride } from './run.js';
 
@@ -28,7 +30,13 @@ export async function dryRun(request: DryRunRequest, write: (text: string) => vo
   enforceSizeLimits(scenarios, request.limits ?? DEFAULT_SIZE_LIMITS);
   const plans = scenarios.map((scenario) => planOf(scenario, request));
   if (request.output === 'json') {
-    const docs = plans.map((plan) => ({ scenario: plan.scenario.name, file: plan.scenario.file, pods: plan.pods, probes: plan.probes }));
+    const docs = plans.map(({ scenario, pods, probes, steps }) => ({
+      scenario: scenario.name,
+      file: scenario.file,
+      pods,
+      // A multi-step scenario's probes are its steps': each step runs its own set.
+      ...(steps === undefined ? { probes } : { steps: steps.map(({ step, probes: stepProbes }) => ({ name: step.name, changes: step.changes.flatMap(changeLines), checks: step.checks.length, probes: stepProbes })) }),
+    }));
     write(docs.length === 1 ? `${JSON.stringify(docs[0], null, 2)}\n` : docs.map((doc) => `${JSON.stringify(doc)}\n`).join(''));
     return 0;
   }
@@ -36,10 +44,20 @@ export async function dryRun(request: DryRunRequest, write: (text: string) => vo
   return 0;
 }
 
+type Plan = ReturnType<typeof planOf>;
+type PlannedProbeLine = ReturnType<typeof probesOf>[number];
+
 function planOf(scenario: Scenario, request: DryRunRequest) {
   const pods = [...scenario.actors.values()].map((actor) => buildProbePod({ actor, scenarioName: scenario.name, runId: request.runId, settings: scenario.defaults.pod }));
-  const plan = planProbes(scenario, placeholderPods(scenario), placeholderFacts(scenario), { clusterDomain: request.clusterDomain });
-  const probes = [...plan.values()].flat().map((p) => ({
+  const probes = probesOf(scenario, scenario.checks, request);
+  const steps = scenario.steps?.map((step) => ({ step, probes: probesOf(scenario, step.checks, request) }));
+  return { scenario, pods, probes, steps };
+}
+
+/** The probes of these checks, planned as a real run plans them, over placeholder pods and facts. */
+function probesOf(scenario: Scenario, checks: readonly Check[], request: DryRunRequest) {
+  const plan = planProbes({ ...scenario, checks }, placeholderPods(scenario), placeholderFacts(checks), { clusterDomain: request.clusterDomain });
+  return [...plan.values()].flat().map((p) => ({
     id: p.id,
     from: p.check.from,
     to: p.toLabel,
@@ -49,29 +67,45 @@ function planOf(scenario: Scenario, request: DryRunRequest) {
     attempts: p.check.attempts,
     command: probeCommandLine(p.task),
   }));
-  return { scenario, pods, probes };
 }
 
-function planText({ scenario, pods, probes }: ReturnType<typeof planOf>): string {
-  const lines = [`Dry run of ${scenario.name} (${scenario.file}): ${pods.length} probe pod(s), ${probes.length} probe(s); nothing is created.`, '', 'Probe pods (image ' + scenario.defaults.pod.image + '):'];
+function planText({ scenario, pods, probes, steps }: Plan): string {
+  const total = steps === undefined ? `${probes.length} probe(s)` : `${steps.length} step(s), ${steps.reduce((sum, s) => sum + s.probes.length, 0)} probe(s) in all`;
+  const lines = [`Dry run of ${scenario.name} (${scenario.file}): ${pods.length} probe pod(s), ${total}; nothing is created.`, '', 'Probe pods (image ' + scenario.defaults.pod.image + '):'];
   for (const actor of scenario.actors.values()) {
     const labels = Object.entries(actor.labels).map(([k, v]) => `${k}=${v}`).join(',') || '(no labels)';
     const listen = actor.listen.length ? `  listens on ${actor.listen.map((l) => l.port).join(', ')}` : '';
     lines.push(`  ${actor.name}: ${actor.namespace}/kubeknock-${actor.name}-*  ${labels}${listen}`);
   }
-  lines.push('', 'Probes (one exec per pod runs them all at once):');
-  for (const p of probes) lines.push(`  ${p.id}  ${p.from} → ${p.to}  [${p.kind}] expect ${p.expect}  $ ${p.command}`);
+  if (steps === undefined) {
+    lines.push('', 'Probes (one exec per pod runs them all at once):', ...probes.map(probeLine));
+    return `${lines.join('\n')}\n`;
+  }
+  lines.push('', 'Steps (each makes its changes, then runs its checks, over the same probe pods):');
+  for (const [i, { step }] of steps.entries()) {
+    const own = step.checks.length - scenario.checks.length;
+    const counts = scenario.checks.length === 0 ? `${step.checks.length} check(s)` : `${step.checks.length} check(s) (${scenario.checks.length} at every step, ${own} its own)`;
+    lines.push(`  step ${i + 1}/${steps.length}: ${step.name}: ${step.changes.length === 0 ? 'no changes; ' : ''}${counts}`);
+    for (const change of step.changes) lines.push(...changeLines(change).map((line) => `    ${line}  (line ${change.source.line})`));
+  }
+  for (const [i, { step, probes: stepProbes }] of steps.entries()) {
+    lines.push('', `Probes of step ${i + 1}/${steps.length}: ${step.name}:`, ...stepProbes.map(probeLine));
+  }
   return `${lines.join('\n')}\n`;
+}
+
+function probeLine(p: PlannedProbeLine): string {
+  return `  ${p.id}  ${p.from} → ${p.to}  [${p.kind}] expect ${p.expect}  $ ${p.command}`;
 }
 
 function placeholderPods(scenario: Scenario): Map<string, RunningPod> {
   return new Map([...scenario.actors.values()].map((a) => [a.name, { namespace: a.namespace, name: `kubeknock-${a.name}-*`, ip: `<${a.name}-pod-ip>` }]));
 }
 
-function placeholderFacts(scenario: Scenario): { services: Map<string, ServiceInfo>; selectedPods: Map<string, PodInfo[]> } {
+function placeholderFacts(checks: readonly Check[]): { services: Map<string, ServiceInfo>; selectedPods: Map<string, PodInfo[]> } {
   const services = new Map<string, ServiceInfo>();
   const selectedPods = new Map<string, PodInfo[]>();
-  for (const check of scenario.checks) {
+  for (const check of checks) {
     const t = check.to;
     if (t.type === 'service') services.set(serviceKey(t.namespace, t.name), { namespace: t.namespace, name: t.name, clusterIP: `<${t.name}-cluster-ip>`, ports: [] });
     if (t.type === 'pods') {

@@ -17,6 +17,7 @@ import { scenarioNamespaces } from '../scenario/namespaces.js';
 import { dns1123SubdomainProblem, imageReferenceProblem } from '../model/kube-rules.js';
 import { boundsProblem } from '../scenario/bounds.js';
 import { InputError } from '../model/errors.js';
+import type { Scenario } from '../model/scenario.js';
 import { DEFAULT_SIZE_LIMITS, SIZE_LIMIT_BOUNDS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 
 export interface CronJobManifestOptions {
@@ -51,10 +52,26 @@ export const AUDIT_BOUNDS = {
   ttlSecondsAfterFinished: { min: 0, max: 365 * 86_400 },
 } as const;
 
+/**
+ * A scheduled audit observes; a multi-step scenario changes NetworkPolicies and labels, which the
+ * audit's RBAC does not allow (nor should it, unattended), and the files its steps name are not in
+ * the ConfigMap.
+ */
+function refuseSteps(scenarios: readonly Scenario[]): void {
+  const issues = scenarios.flatMap((scenario) => {
+    const [first] = scenario.steps ?? [];
+    if (first === undefined) return [];
+    const message = `scenario "${scenario.name}" has steps, which change the cluster; a scheduled audit only observes: run it with "kubeknock run", or audit a scenario without steps`;
+    return [{ file: scenario.file, line: first.source.line, path: first.source.path, message }];
+  });
+  if (issues.length > 0) throw new InputError('a multi-step scenario cannot be a scheduled audit', issues);
+}
+
 export async function cronJobManifests(options: CronJobManifestOptions): Promise<string> {
   const image = checkFlags(options);
   const scenarios = await loadScenarios(options.scenarioFiles);
   enforceSizeLimits(scenarios, options.limits ?? DEFAULT_SIZE_LIMITS);
+  refuseSteps(scenarios);
   // Read after validation; the audit validates the mounted copies again when it runs.
   const files = await Promise.all(options.scenarioFiles.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
   const keys = scenarioKeys(files);

@@ -5,12 +5,11 @@
  */
 import { assertNever } from '../model/assert-never.js';
 import type { Explanation } from '../policy/index.js';
-import { addPods, compileInventory, decodeObjects, judgeConnection, DEFAULT_ENGINE_OPTIONS, type CompiledInventory, type EngineOptions, type ExtraPod, type PolicyQuery, type RawObject } from '../policy/index.js';
+import { addPods, compileInventory, decodeObjects, judgeConnection, toInputIssue, DEFAULT_ENGINE_OPTIONS, type CompiledInventory, type EngineOptions, type ExtraPod, type PolicyQuery, type RawObject } from '../policy/index.js';
 import type { ExpectationResolver, PolicyJudgement, ProbePod } from '../probe/expectations.js';
 import type { PlannedProbe } from '../probe/plan.js';
 import { renderExplanation } from '../report/policy-explain.js';
 import { describeError, formatIssue } from '../model/errors.js';
-import { toInputIssue } from './policy-input.js';
 
 /** Where the objects come from: the live cluster in a run (Namespaces, Pods, Services, NetworkPolicies). */
 export type PolicyObjectSource = () => Promise<readonly RawObject[]>;

@@ -2,9 +2,9 @@
  * Where predict, explain and lint get their objects: manifest files, or a reader of the live cluster
  * handed in by the CLI (the composition root), so this use case never imports the cluster adapter.
  */
-import { READ_KINDS, decodeObjects, type DecodeIssue, type Inventory, type RawObject, type SkippedObject } from '../policy/index.js';
+import { READ_KINDS, decodeObjects, toInputIssue, type DecodeIssue, type Inventory, type RawObject, type SkippedObject } from '../policy/index.js';
 import { InputError, type InputIssue } from '../model/errors.js';
-import { readManifests, type SearchedPath } from './read-manifests.js';
+import { readManifests, type SearchedPath } from '../scenario/read-manifests.js';
 
 export type PolicySource = (
   | { readonly type: 'files'; readonly paths: readonly string[]; readonly cwd: string }
@@ -52,16 +52,6 @@ export async function loadInventory(source: PolicySource): Promise<Inventory> {
     throw new InputError(describeCount(rejectedPolicies.length, 'NetworkPolicies the API server would reject'), rejectedPolicies.map(toInputIssue));
   }
   return inventory;
-}
-
-export function toInputIssue(issue: DecodeIssue): InputIssue {
-  return {
-    file: issue.file,
-    line: issue.line,
-    ...(issue.column === undefined ? {} : { column: issue.column }),
-    path: issue.path,
-    message: issue.object ? `${issue.message} (${issue.object})` : issue.message,
-  };
 }
 
 /** One line per file: the kinds left out, with counts; policy kinds of CNIs get a warning of their own. */

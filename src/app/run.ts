@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RunReport } from '../model/report.js';
-import type { Defaults, Scenario } from '../model/scenario.js';
+import { everyCheck, type Check, type Defaults, type Scenario } from '../model/scenario.js';
 import type { Clock } from '../probe/clock.js';
 import type { TargetFacts } from '../probe/plan.js';
 import type { ClusterPort } from '../probe/cluster-port.js';
@@ -95,7 +95,7 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
       deps.progress.step(`checking that ${scenario.file} matches the cluster at ${cluster.server}`);
       prepared.push({ scenario, facts: await preflight(scenario, cluster), runId: runIdOf(index) });
     }
-    if (deps.scanClusterPolicies && scenarios.some((s) => s.checks.some((c) => c.expect === 'policy'))) {
+    if (deps.scanClusterPolicies && scenarios.some((s) => everyCheck(s).some((c) => c.expect === 'policy'))) {
       await guardClusterPolicies(deps.scanClusterPolicies, {
         ignore: request.ignoreClusterPolicies ?? false,
         doing: 'deriving the expectations of expect: policy checks',
@@ -221,12 +221,15 @@ export function withOverrides(scenario: Scenario, o: DefaultsOverride): Scenario
     ...(o.settleSeconds !== undefined ? { settleSeconds: o.settleSeconds } : {}),
     pod: { ...d.pod, ...(o.image ? { image: o.image } : {}), ...(o.imagePullPolicy ? { imagePullPolicy: o.imagePullPolicy } : {}) },
   };
-  const checks = scenario.checks.map((c) => ({
-    ...c,
-    ...(o.timeoutSeconds ? { timeoutSeconds: o.timeoutSeconds } : {}),
-    ...(o.attempts ? { attempts: o.attempts } : {}),
-  }));
-  return { ...scenario, defaults, checks };
+  const override = (checks: readonly Check[]): Check[] =>
+    checks.map((c) => ({
+      ...c,
+      ...(o.timeoutSeconds ? { timeoutSeconds: o.timeoutSeconds } : {}),
+      ...(o.attempts ? { attempts: o.attempts } : {}),
+    }));
+  // A step's checks are copies of the top-level ones plus its own: every copy gets the flags.
+  const steps = scenario.steps?.map((step) => ({ ...step, checks: override(step.checks) }));
+  return { ...scenario, defaults, checks: override(scenario.checks), ...(steps ? { steps } : {}) };
 }
 
 /** Short, lower-case, label-safe: it goes into a label value and into pod names' neighbourhood. */

@@ -3,13 +3,16 @@
  * can expand to hundreds of pods and a quarter of a million probes, which is a load test of the cluster,
  * not a policy test. Over a limit the run is refused, with the counts and the flag that raises it.
  */
-import type { Scenario } from '../model/scenario.js';
+import { everyCheck, type Scenario } from '../model/scenario.js';
 import { InputError } from '../model/errors.js';
 
 export interface SizeLimits {
   /** Probe pods of one scenario (one per actor). */
   readonly pods: number;
-  /** Checks of one scenario after expansion (a `pods` target with `select: each` adds more at run time). */
+  /**
+   * Checks of one run of a scenario after expansion: with steps, the sum over its steps (the top-level
+   * checks count once per step). A `pods` target with `select: each` adds more at run time.
+   */
   readonly checks: number;
 }
 
@@ -20,13 +23,14 @@ export const SIZE_LIMIT_BOUNDS = { pods: { min: 1, max: 100_000 }, checks: { min
 
 export function sizeProblem(scenario: Scenario, limits: SizeLimits): string | undefined {
   const pods = scenario.actors.size;
-  const checks = scenario.checks.length;
+  const checks = everyCheck(scenario).length;
   const over = [
     ...(pods > limits.pods ? [{ limit: `${limits.pods} probe pods`, flag: `--max-pods ${pods}` }] : []),
     ...(checks > limits.checks ? [{ limit: `${limits.checks} checks`, flag: `--max-checks ${checks}` }] : []),
   ];
   if (over.length === 0) return undefined;
-  return `scenario "${scenario.name}" would make ${pods} probe pods and ${checks} checks, over the limit${over.length > 1 ? 's' : ''} of ${over.map((o) => o.limit).join(' and ')}: pass ${over.map((o) => o.flag).join(' ')} to run it anyway`;
+  const steps = scenario.steps === undefined ? '' : ` in ${scenario.steps.length} steps`;
+  return `scenario "${scenario.name}" would make ${pods} probe pods and ${checks} checks${steps}, over the limit${over.length > 1 ? 's' : ''} of ${over.map((o) => o.limit).join(' and ')}: pass ${over.map((o) => o.flag).join(' ')} to run it anyway`;
 }
 
 /** Refuses every scenario over a limit, all named in one error; nothing has touched the cluster yet. */

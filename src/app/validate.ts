@@ -1,6 +1,7 @@
 /** `validate`: offline; reads every file, reports every problem of every file, touches no cluster. */
 import { readScenarioFile, requireFiles, sortIssues } from '../scenario/load.js';
 import { InputError } from '../model/errors.js';
+import { everyCheck, type Scenario } from '../model/scenario.js';
 import { visible } from '../report/sanitize.js';
 import { DEFAULT_SIZE_LIMITS, sizeProblem } from './size-limits.js';
 
@@ -20,11 +21,17 @@ export async function validateFiles(files: readonly string[]): Promise<ValidateR
     summaries: results.flatMap(({ file, result }) =>
       result.ok
         ? [
-            `${visible(file)}: ok — scenario "${visible(result.scenario.name)}", ${result.scenario.actors.size} actor(s), ${result.scenario.checks.length} check(s)${
+            `${visible(file)}: ok — scenario "${visible(result.scenario.name)}", ${result.scenario.actors.size} actor(s), ${checksText(result.scenario)}${
               sizeProblem(result.scenario, DEFAULT_SIZE_LIMITS) ? `; more than run allows by default (--max-pods ${DEFAULT_SIZE_LIMITS.pods}, --max-checks ${DEFAULT_SIZE_LIMITS.checks}): raise them to run it` : ''
             }`,
           ]
         : [],
     ),
   };
+}
+
+/** `4 check(s)`, or for a multi-step scenario `12 check(s) in 3 step(s)` (each step's, top-level ones included). */
+function checksText(scenario: Scenario): string {
+  const checks = `${everyCheck(scenario).length} check(s)`;
+  return scenario.steps === undefined ? checks : `${checks} in ${scenario.steps.length} step(s)`;
 }

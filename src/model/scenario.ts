@@ -153,3 +153,8 @@ export interface Scenario {
   /** Present (and non-empty) for a multi-step scenario. */
   readonly steps?: readonly Step[];
 }
+
+/** Every check a run makes: each step's (the top-level ones again at every step), or the top-level ones. */
+export function everyCheck(scenario: Scenario): readonly Check[] {
+  return scenario.steps ? scenario.steps.flatMap((step) => step.checks) : scenario.checks;
+}

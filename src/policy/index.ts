@@ -5,7 +5,7 @@ export type { DirectionVerdict, Explanation, PolicyRef, RuleMatch, RuleMiss, Ver
 export { compileInventory, withExtraPods } from './compile.js';
 export { explainConnection, resolveEndpoint, type ConnectionQuery, type Endpoint } from './evaluate.js';
 export { computeMatrix, matrixCell, type MatrixCell, type PolicyMatrix } from './matrix.js';
-export { READ_KINDS, decodeObjects, type DecodeIssue, type DecodeResult, type FieldPath, type RawObject, type SkippedObject } from './decode/index.js';
+export { READ_KINDS, decodeObjects, toInputIssue, type DecodeIssue, type DecodeResult, type FieldPath, type RawObject, type SkippedObject } from './decode/index.js';
 export { lintPolicies, LINT_RULES, type LintFinding, type LintRule } from './lint/index.js';
 export { addPods, judgeConnection, judgeWithPods, UnknownEndpointError, type ExtraPod, type PolicyQuery } from './runner-query.js';
 export { describeSelector } from './label-selector.js';

@@ -3,13 +3,13 @@
  * built the objects in, so two reports of the same run diff cleanly; fields added to the model later
  * follow the known ones rather than being dropped.
  */
-import type { Attempt, CheckResult, RunReport } from '../model/report.js';
+import type { Attempt, CheckResult, RunReport, StepInfo } from '../model/report.js';
 
 /** The keys of every member of a union (keyof a union gives only the keys all members share). */
 type KeyOfAny<T> = T extends unknown ? keyof T : never;
 
 const REPORT_KEYS = [
-  'tool', 'scenario', 'runId', 'startedAt', 'finishedAt', 'durationMs', 'podStartMs', 'busyboxVersion',
+  'tool', 'scenario', 'step', 'runId', 'startedAt', 'finishedAt', 'durationMs', 'podStartMs', 'busyboxVersion',
   'image', 'cluster', 'summary', 'interrupted', 'errors', 'stats', 'checks',
 ] as const satisfies readonly (keyof RunReport)[];
 
@@ -17,6 +17,8 @@ const CHECK_KEYS = [
   'id', 'name', 'from', 'fromPod', 'to', 'address', 'kind', 'expect', 'expectSource', 'status', 'observed',
   'outcome', 'command', 'message', 'explanation', 'durationMs', 'attempts',
 ] as const satisfies readonly KeyOfAny<CheckResult>[];
+
+const STEP_KEYS = ['index', 'count', 'name', 'changes', 'enforcedAfterMs', 'rounds', 'durationMs'] as const satisfies readonly (keyof StepInfo)[];
 
 const ATTEMPT_KEYS = ['observed', 'outcome', 'exitCode', 'durationMs', 'output'] as const satisfies readonly (keyof Attempt)[];
 
@@ -26,7 +28,8 @@ export function renderJson(report: RunReport): string {
 
 /**
  * Several runs as JSON Lines: one compact report per line, so a log collector (a CronJob's log, say)
- * keeps each scenario's report as one record and `jq` reads them as a stream.
+ * keeps each scenario's report (each step's, for a multi-step run) as one record and `jq` reads them
+ * as a stream.
  */
 export function renderJsonLines(reports: readonly RunReport[]): string {
   return reports.map((report) => `${JSON.stringify(ordered(report))}\n`).join('');
@@ -35,6 +38,7 @@ export function renderJsonLines(reports: readonly RunReport[]): string {
 function ordered(report: RunReport): RunReport {
   return {
     ...inOrder(report, REPORT_KEYS),
+    ...(report.step === undefined ? {} : { step: inOrder(report.step, STEP_KEYS) }),
     checks: report.checks.map((check) => ({
       ...inOrder(check, CHECK_KEYS),
       attempts: check.attempts.map((attempt) => inOrder(attempt, ATTEMPT_KEYS)),

@@ -1,6 +1,6 @@
 /**
  * JUnit XML for CI dashboards (GitLab, Jenkins, GitHub test reporters): one testsuite per
- * scenario, one testcase per check. A wrong verdict is a <failure>, a probe that could not observe
+ * scenario (per step, for a multi-step run), one testcase per check. A wrong verdict is a <failure>, a probe that could not observe
  * anything an <error>, a check that never ran <skipped>; problems of the run itself (pods that never
  * started, an interrupt, a failed cleanup) become error testcases so a dashboard cannot show a
  * half-run as green.
@@ -8,6 +8,7 @@
 import { assertNever } from '../model/assert-never.js';
 import type { CheckResult, FailedCheck, RunError, RunReport } from '../model/report.js';
 import { attemptsText, busyboxText, checkTitle, failureSeverity, lastOutput, outcomeText, resultMessage, runProblems, summaryLine } from './check-text.js';
+import { enforcementText, stepTitle } from './step-text.js';
 import { xmlAttrs, xmlText } from './xml.js';
 
 export function renderJunit(report: RunReport): string {
@@ -32,7 +33,8 @@ interface SuiteCounts {
 
 function suiteOf(report: RunReport): { readonly counts: SuiteCounts; readonly xml: string } {
   const problems = runProblems(report);
-  const suite = classSegment(report.scenario.name);
+  // Steps of one run repeat the same checks: the step in the classname keeps their testcases apart.
+  const suite = `${classSegment(report.scenario.name)}${report.step === undefined ? '' : `.step${report.step.index}`}`;
   const count = (verdict: Verdict): number => report.checks.filter((c) => verdictOf(c) === verdict).length;
   const counts = {
     tests: report.checks.length + problems.length,
@@ -40,7 +42,8 @@ function suiteOf(report: RunReport): { readonly counts: SuiteCounts; readonly xm
     errors: count('error') + problems.length,
     skipped: count('skipped'),
   };
-  const suiteAttrs = { name: report.scenario.name, ...counts, time: seconds(report.durationMs), timestamp: report.startedAt, file: report.scenario.file };
+  const name = report.step === undefined ? report.scenario.name : `${report.scenario.name} · ${stepTitle(report.step)}`;
+  const suiteAttrs = { name, ...counts, time: seconds(report.durationMs), timestamp: report.startedAt, file: report.scenario.file };
   const xml = [
     `  <testsuite ${xmlAttrs(suiteAttrs)}>`,
     properties(report),
@@ -121,11 +124,26 @@ function properties(report: RunReport): string {
     ['cluster', report.cluster?.server],
     ['context', report.cluster?.context],
     ['interrupted', String(report.interrupted)],
+    ...stepProperties(report),
   ];
   const lines = props
     .filter((p): p is [string, string] => p[1] !== undefined)
     .map(([name, value]) => `      <property ${xmlAttrs({ name, value })}/>`);
   return ['    <properties>', ...lines, '    </properties>'].join('\n');
+}
+
+/** Which step, each change on its own property, and the enforcement: in words, and in milliseconds when measured. */
+function stepProperties(report: RunReport): [string, string | undefined][] {
+  const { step } = report;
+  if (step === undefined) return [];
+  return [
+    ['step', `${step.index}/${step.count}`],
+    ['step.name', step.name],
+    ...step.changes.map((change, i): [string, string] => [`step.change.${i + 1}`, change]),
+    ['step.enforcement', enforcementText(report, step)],
+    ['step.enforced-after-ms', step.enforcedAfterMs === undefined ? undefined : String(step.enforcedAfterMs)],
+    ['step.rounds', String(step.rounds)],
+  ];
 }
 
 /** Dashboards split classnames at dots into package and class: keep names from adding levels. */

@@ -9,6 +9,7 @@ import { attemptsText, busyboxText, cellVerdict, checkTitle, formatDuration, las
 import { buildMatrix, kindPrefix } from './matrix.js';
 import { mdBlock, mdCode, mdInline } from './markdown-text.js';
 import { excerpt } from './sanitize.js';
+import { changeTexts, enforcementText, stepTitle } from './step-text.js';
 
 const DETAILED_FAILURES = 30;
 const LISTED_SKIPS = 30;
@@ -18,6 +19,7 @@ export function renderMarkdown(report: RunReport): string {
   const sections = [
     `## ${headline(report)}`,
     `**${summaryLine(report)}**`,
+    stepSection(report),
     matrix(report.checks),
     problemsSection(report),
     failuresSection(report.checks),
@@ -29,9 +31,17 @@ export function renderMarkdown(report: RunReport): string {
 
 function headline(report: RunReport): string {
   const { failed, skipped } = report.summary;
-  const name = `kubeknock: ${mdInline(report.scenario.name)}`;
+  const name = `kubeknock: ${mdInline(report.scenario.name)}${report.step === undefined ? '' : ` · ${mdInline(stepTitle(report.step))}`}`;
   if (failed > 0 || runProblems(report).length > 0) return `❌ ${name}`;
   return skipped > 0 ? `⚠️ ${name}` : `✅ ${name}`;
+}
+
+/** What the step changed, then whether the network caught up, as a list before the matrix. */
+function stepSection(report: RunReport): string {
+  const { step } = report;
+  if (step === undefined) return '';
+  const enforced = `${step.enforcedAfterMs === undefined ? '❌' : '✅'} ${mdInline(enforcementText(report, step))}`;
+  return [...changeTexts(step).map((line) => `- ${mdInline(line)}`), `- ${enforced}`].join('\n');
 }
 
 function mark(check: CheckResult): string {

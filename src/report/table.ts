@@ -14,18 +14,27 @@ import { oneLine } from './sanitize.js';
 import { statusMark, statusTone } from './status-mark.js';
 import { renderCompactMatrix } from './run-matrix-compact.js';
 import { renderDetails } from './table-details.js';
+import { changeTexts, enforcementText, stepTitle } from './step-text.js';
 
 const LEGEND = '✓ expectation met  ✗ not met  - skipped  ×N attempts  · not checked';
 
 export function renderTable(report: RunReport, options: RenderOptions): string {
   const paint = painter(options.color);
-  const sections = [heading(report), matrix(report.checks, options.width, paint), renderDetails(report.checks, paint), footer(report, paint)];
+  const sections = [heading(report), stepSection(report, paint), matrix(report.checks, options.width, paint), renderDetails(report.checks, paint), footer(report, paint)];
   return `${sections.filter((s) => s !== '').join('\n\n')}\n`;
 }
 
 function heading(report: RunReport): string {
   const cluster = report.cluster === undefined ? '' : ` · ${report.cluster.context ?? report.cluster.server}`;
   return oneLine(`${report.tool.name} ${report.tool.version} · ${report.scenario.name} (${report.scenario.file}) · run ${report.runId}${cluster}`);
+}
+
+/** A step of a multi-step run: its title, what it changed, and whether the network caught up. */
+function stepSection(report: RunReport, paint: Paint): string {
+  const { step } = report;
+  if (step === undefined) return '';
+  const enforced = step.enforcedAfterMs !== undefined;
+  return [paint('bold', oneLine(stepTitle(step))), ...changeTexts(step).map((line) => `  ${oneLine(line)}`), `  ${paint(enforced ? 'green' : 'red', enforcementText(report, step))}`].join('\n');
 }
 
 /**

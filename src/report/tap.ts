@@ -8,13 +8,15 @@ import { assertNever } from '../model/assert-never.js';
 import type { CheckResult, FailedCheck, RunReport } from '../model/report.js';
 import { busyboxText, checkTitle, failureSeverity, outcomeLabel, resultMessage, runProblems, skipReason, summaryLine } from './check-text.js';
 import { cleanText, oneLine } from './sanitize.js';
+import { changeTexts, enforcementText, stepTitle } from './step-text.js';
 
 export function renderTap(report: RunReport): string {
   const problems = runProblems(report);
   const lines = [
     'TAP version 14',
     `1..${report.checks.length}`,
-    `# ${oneLine(`${report.scenario.name} (${report.scenario.file}), run ${report.runId}`)}`,
+    `# ${oneLine(`${titleOf(report)} (${report.scenario.file}), run ${report.runId}`)}`,
+    ...stepComments(report),
     ...report.checks.flatMap((check, i) => testPoint(check, i + 1)),
     `# ${oneLine(busyboxText(report))}`,
     `# ${oneLine(`image ${report.image}`)}`,
@@ -27,7 +29,7 @@ export function renderTap(report: RunReport): string {
 }
 
 /**
- * Several runs as one TAP 14 stream: each scenario is a subtest (its own plan, indented four spaces)
+ * Several runs as one TAP 14 stream: each scenario (each step, for a multi-step run) is a subtest (its own plan, indented four spaces)
  * whose summary test point fails when any of its checks failed or the run itself had problems.
  */
 export function renderTapSubtests(reports: readonly RunReport[]): string {
@@ -35,10 +37,21 @@ export function renderTapSubtests(reports: readonly RunReport[]): string {
   reports.forEach((report, i) => {
     const inner = renderTap(report).trimEnd().split('\n').slice(1);
     const failed = report.summary.failed > 0 || report.summary.skipped > 0 || runProblems(report).length > 0;
-    const title = escapeDescription(`${report.scenario.name} (${report.scenario.file})`);
+    const title = escapeDescription(`${titleOf(report)} (${report.scenario.file})`);
     lines.push(`# Subtest: ${title}`, ...inner.map((line) => `    ${line}`), `${failed ? 'not ok' : 'ok'} ${i + 1} - ${title}`);
   });
   return `${lines.join('\n')}\n`;
+}
+
+/** `shop`, or `shop · step 2/5: deny all ingress` for a step of a multi-step run. */
+function titleOf(report: RunReport): string {
+  return report.step === undefined ? report.scenario.name : `${report.scenario.name} · ${stepTitle(report.step)}`;
+}
+
+function stepComments(report: RunReport): string[] {
+  const { step } = report;
+  if (step === undefined) return [];
+  return [...changeTexts(step), enforcementText(report, step)].map((line) => `# ${oneLine(line)}`);
 }
 
 function testPoint(check: CheckResult, n: number): string[] {

@@ -13,7 +13,9 @@ export interface ScenarioDocument {
     readonly defaults?: DefaultsDocument;
     readonly actors: Readonly<Record<string, ActorDocument>>;
     readonly targets?: Readonly<Record<string, TargetDocument>>;
-    readonly checks: readonly CheckDocument[];
+    /** Required unless there are steps (normalize says so: the schema cannot word it well). */
+    readonly checks?: readonly CheckDocument[];
+    readonly steps?: readonly StepDocument[];
   };
 }
 
@@ -67,4 +69,21 @@ export interface CheckDocument {
   readonly timeoutSeconds?: number;
   readonly attempts?: number;
   readonly except?: readonly { readonly from: string; readonly to: string; readonly expect: CheckExpectation }[];
+}
+
+export interface StepDocument {
+  readonly name: string;
+  /** A file or directory (relative to the scenario file), or an object written inline. */
+  readonly apply?: readonly (string | Readonly<Record<string, unknown>>)[];
+  readonly delete?: readonly (string | ObjectRefDocument)[];
+  /** Actor → label → value; `null` removes the label. */
+  readonly labels?: Readonly<Record<string, Readonly<Record<string, string | null>>>>;
+  readonly checks?: readonly CheckDocument[];
+}
+
+export interface ObjectRefDocument {
+  readonly apiVersion?: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
 }

@@ -1,20 +1,27 @@
 /**
- * The one place that reads scenario files: YAML → shape (JSON Schema) → meaning (normalise). Every
- * problem of every file comes back at once.
+ * The one place that reads scenario files, and the manifests their steps name: YAML → shape (JSON
+ * Schema) → step files → meaning (normalise). Every problem of every file comes back at once.
  */
 import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ScenarioDocument } from './document.js';
 import { notRegularFile } from './file-kind.js';
+import { readManifests } from './read-manifests.js';
+import type { StepFile, StepFiles } from './steps.js';
 import { decodeUtf8 } from './text-encoding.js';
 import { InputError, type InputIssue } from '../model/errors.js';
 import type { Scenario } from '../model/scenario.js';
 import { normalizeScenario } from './normalize.js';
-import { validateShape } from './validate-shape.js';
-import { parseYamlSource } from './yaml-source.js';
+import { validateShape, type ShapeResult } from './validate-shape.js';
+import { parseYamlSource, type YamlSource } from './yaml-source.js';
 import { MAX_SCENARIO_BYTES, sizeLimitProblem } from './yaml-limits.js';
 
 export type ParseResult = { readonly ok: true; readonly scenario: Scenario } | { readonly ok: false; readonly issues: readonly InputIssue[] };
 
-/** Pure: text in, scenario or every issue out. */
+/**
+ * Pure: text in, scenario or every issue out. With no file system to read, steps may only write their
+ * objects inline (a file they name is reported); `readScenarioFile` reads those files.
+ */
 export function parseScenario(file: string, text: string): ParseResult {
   const tooBig = sizeLimitProblem(Buffer.byteLength(text, 'utf8'), MAX_SCENARIO_BYTES, 'a scenario');
   if (tooBig) return { ok: false, issues: [{ file, line: 0, path: '', message: tooBig }] };
@@ -23,6 +30,14 @@ export function parseScenario(file: string, text: string): ParseResult {
 
 /** The stages after the size cap: YAML, shape, meaning. Exported for the validation benchmark. */
 export function checkScenarioText(file: string, text: string): ParseResult {
+  const shaped = shapeScenario(file, text);
+  return shaped.ok ? finishScenario(shaped) : shaped;
+}
+
+type Shaped = { readonly ok: true; readonly source: YamlSource; readonly shape: ShapeResult & { readonly document: ScenarioDocument } } | { readonly ok: false; readonly issues: readonly InputIssue[] };
+
+/** YAML and shape: enough to know which files the steps name, before anything means anything. */
+function shapeScenario(file: string, text: string): Shaped {
   const source = parseYamlSource(file, text);
   if (source.syntaxIssues.length > 0) return { ok: false, issues: source.syntaxIssues };
   if (source.data === undefined || source.data === null) {
@@ -30,7 +45,11 @@ export function checkScenarioText(file: string, text: string): ParseResult {
   }
   const shape = validateShape(source);
   if (!shape.document) return { ok: false, issues: shape.issues };
-  const { scenario, issues } = normalizeScenario(shape.document, source, shape.broken);
+  return { ok: true, source, shape: { ...shape, document: shape.document } };
+}
+
+function finishScenario({ source, shape }: Extract<Shaped, { ok: true }>, files?: StepFiles): ParseResult {
+  const { scenario, issues } = normalizeScenario(shape.document, source, shape.broken, files);
   if (scenario && shape.issues.length === 0) return { ok: true, scenario };
   return { ok: false, issues: [...shape.issues, ...issues] };
 }
@@ -51,7 +70,27 @@ export async function readScenarioFile(file: string): Promise<ParseResult> {
   }
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok) return { ok: false, issues: [{ file, line: 0, path: '', message: decoded.problem }] };
-  return parseScenario(file, decoded.text);
+  const shaped = shapeScenario(file, decoded.text);
+  if (!shaped.ok) return shaped;
+  return finishScenario(shaped, await readStepFiles(shaped.shape.document, file));
+}
+
+/**
+ * Every file and directory the steps name, read once each. A reference is relative to the scenario
+ * file's directory (absolute ones are kept), so a scenario and its manifests move together.
+ */
+async function readStepFiles(doc: ScenarioDocument, scenarioFile: string): Promise<StepFiles> {
+  const references = new Set(
+    (doc.spec.steps ?? []).flatMap((step) => [...(step.apply ?? []), ...(step.delete ?? [])].filter((entry): entry is string => typeof entry === 'string')),
+  );
+  const read = await Promise.all(
+    [...references].map(async (reference): Promise<[string, StepFile]> => {
+      const shown = path.isAbsolute(reference) ? reference : path.join(path.dirname(scenarioFile), reference);
+      const { objects, issues } = await readManifests([shown], process.cwd());
+      return [reference, { path: shown, objects, issues }];
+    }),
+  );
+  return new Map(read);
 }
 
 /** A scenario made in memory (`run --discover`): `file` names where it came from in messages and reports. */

@@ -4,20 +4,34 @@
  * every problem with its location instead of stopping at the first.
  */
 import type { InputIssue } from '../model/errors.js';
-import { MANAGED_BY_LABEL, RUN_ID_LABEL } from '../model/labels.js';
-import type { Actor, Check, CheckExpectation, CheckKind, Defaults, Scenario } from '../model/scenario.js';
+import type { Actor, Defaults, Scenario } from '../model/scenario.js';
+import { collectChecks, type CheckContext, type Report } from './checks.js';
 import { DEFAULTS } from './defaults.js';
-import type { CheckDocument, ScenarioDocument, TargetRefDocument } from './document.js';
+import type { ScenarioDocument } from './document.js';
 import { dns1123SubdomainProblem, imageReferenceProblem, labelProblem, portNameProblem, tolerationProblems } from '../model/kube-rules.js';
-import { policyExpectProblem, resolveTargetRef, type ResolvedTarget, type TargetContext } from './targets.js';
+import { reservedLabelProblem } from './reserved-labels.js';
+import { normalizeSteps, type StepFiles } from './steps.js';
+import type { TargetContext } from './targets.js';
 import type { BrokenParts } from './validate-shape.js';
 import { formatPath, type FieldPath, type YamlSource } from './yaml-source.js';
 
-const NOTHING_BROKEN: BrokenParts = { checks: new Set(), names: new Set() };
+const NOTHING_BROKEN: BrokenParts = { checks: new Set(), names: new Set(), steps: new Set(), stepChecks: new Map() };
 
-/** `broken` names the entries that already failed the schema: they are skipped, and not reported twice. */
-export function normalizeScenario(doc: ScenarioDocument, source: YamlSource, broken: BrokenParts = NOTHING_BROKEN): { scenario?: Scenario; issues: InputIssue[] } {
+/**
+ * `broken` names the entries that already failed the schema: they are skipped, and not reported twice.
+ * `files` holds what the loader read for the files steps name; without it (a scenario made in memory)
+ * steps may only write their objects inline.
+ */
+export function normalizeScenario(
+  doc: ScenarioDocument,
+  source: YamlSource,
+  broken: BrokenParts = NOTHING_BROKEN,
+  files?: StepFiles,
+): { scenario?: Scenario; issues: InputIssue[] } {
   const issues: InputIssue[] = [];
+  // Issues inside the manifests steps name follow the scenario's own (inline objects' are the scenario's):
+  // the file a person opens first.
+  const elsewhere: InputIssue[] = [];
   const report = (path: FieldPath, message: string): void => {
     issues.push({ file: source.file, line: source.lineOf(path), path: formatPath(path), message });
   };
@@ -28,7 +42,7 @@ export function normalizeScenario(doc: ScenarioDocument, source: YamlSource, bro
   for (const [name, actor] of Object.entries(doc.spec.actors)) {
     const path = ['spec', 'actors', name];
     for (const [key, value] of Object.entries(actor.labels ?? {})) {
-      const problem = labelProblem(key, value) ?? reservedLabelProblem(key);
+      const problem = labelProblem(key, value) ?? reservedLabelProblem(key, 'remove it from the actor');
       if (problem) report([...path, 'labels', key], problem);
     }
     const listen = (actor.listen ?? []).map((l) => (typeof l === 'number' ? { port: l } : l));
@@ -52,33 +66,17 @@ export function normalizeScenario(doc: ScenarioDocument, source: YamlSource, bro
   }
   const ctx: TargetContext = { actors, namedTargets, broken: broken.names };
 
-  const checks: Check[] = [];
-  const cellKeys = new Map<string, string>();
-  doc.spec.checks.forEach((checkDoc, index) => {
-    if (broken.checks.has(index)) return;
-    for (const check of expandCheck(checkDoc, index, ctx, defaults, report, locate)) {
-      const key = `${check.from}\u0000${check.toLabel}\u0000${check.kind}`;
-      const earlier = cellKeys.get(key);
-      if (earlier) {
-        report(['spec', 'checks', index], `${check.from} → ${check.toLabel} (${check.kind}) is already checked at ${earlier}; remove one`);
-        continue;
-      }
-      cellKeys.set(key, check.source.path);
-      checks.push({ ...check, id: `c${checks.length + 1}` });
-    }
-  });
+  const checkContext: CheckContext = { targets: ctx, defaults, report, locate };
+  const checkEntries = (doc.spec.checks ?? []).flatMap((checkDoc, index) => (broken.checks.has(index) ? [] : [{ doc: checkDoc, path: ['spec', 'checks', index] }]));
+  const checks = collectChecks(checkEntries, [], checkContext);
+  const steps = doc.spec.steps === undefined ? undefined : normalizeSteps(doc.spec.steps, { checks, written: doc.spec.checks !== undefined }, { ...checkContext, source, broken, push: (issue) => (issue.file === source.file ? issues : elsewhere).push(issue), ...(files ? { files } : {}) });
+  if (doc.spec.checks === undefined && doc.spec.steps === undefined) {
+    report(['spec'], 'missing "checks": say what to check, or give "steps" that each change the cluster and check');
+  }
 
-  if (issues.length > 0) return { issues };
-  return { scenario: { name: doc.metadata.name, file: source.file, defaults, actors, checks }, issues };
+  if (issues.length + elsewhere.length > 0) return { issues: [...issues, ...elsewhere] };
+  return { scenario: { name: doc.metadata.name, file: source.file, defaults, actors, checks, ...(steps ? { steps } : {}) }, issues };
 }
-
-function reservedLabelProblem(key: string): string | undefined {
-  if (key !== MANAGED_BY_LABEL && key !== RUN_ID_LABEL) return undefined;
-  return `"${key}" is set by kubeknock on every probe pod (it is how leftovers are found); remove it from the actor`;
-}
-
-type Report = (path: FieldPath, message: string) => void;
-type Locate = (path: FieldPath) => Check['source'];
 
 function applyDefaults(doc: ScenarioDocument, report: Report): Defaults {
   const d = doc.spec.defaults ?? {};
@@ -110,122 +108,3 @@ function applyDefaults(doc: ScenarioDocument, report: Report): Defaults {
   };
 }
 
-/** One check entry → one Check per (from, to) cell, with `except` overriding single cells. */
-function expandCheck(doc: CheckDocument, index: number, ctx: TargetContext, defaults: Defaults, report: Report, locate: Locate): Omit<Check, 'id'>[] {
-  const path: FieldPath = ['spec', 'checks', index];
-  const froms = typeof doc.from === 'string' ? [doc.from] : [...doc.from];
-  let ok = true;
-  froms.forEach((from, i) => {
-    if (ctx.broken.has(from)) ok = false;
-    else if (!ctx.actors.has(from)) {
-      report(typeof doc.from === 'string' ? [...path, 'from'] : [...path, 'from', i], `unknown actor "${from}" (actors: ${[...ctx.actors.keys()].join(', ')})`);
-      ok = false;
-    }
-  });
-
-  const destinations = [doc.to !== undefined, doc.dns !== undefined, doc.url !== undefined].filter(Boolean).length;
-  if (destinations !== 1) {
-    report(path, destinations === 0 ? 'say where to knock: give "to", "dns" or "url"' : 'give only one of "to", "dns" and "url"');
-    return [];
-  }
-  const refs: { ref: TargetRefDocument; path: FieldPath }[] =
-    doc.dns !== undefined
-      ? [{ ref: { dns: doc.dns }, path: [...path, 'dns'] }]
-      : doc.url !== undefined
-        ? [{ ref: { url: doc.url }, path: [...path, 'url'] }]
-        : Array.isArray(doc.to)
-          ? (doc.to as TargetRefDocument[]).map((ref, i) => ({ ref, path: [...path, 'to', i] }))
-          : [{ ref: doc.to as TargetRefDocument, path: [...path, 'to'] }];
-
-  const targets: { resolved: ResolvedTarget; kind: CheckKind; path: FieldPath }[] = [];
-  for (const { ref, path: refPath } of refs) {
-    const result = resolveTargetRef(ref, ctx);
-    if (!result.ok) {
-      if (result.problem) report(refPath, result.problem);
-      ok = false;
-      continue;
-    }
-    const kind = pickKind(doc.kind, result.value, (message) => report([...path, 'kind'], message));
-    if (!kind) ok = false;
-    else targets.push({ resolved: result.value, kind, path: refPath });
-  }
-  if (!ok) return [];
-
-  const overrides = new Map<string, CheckExpectation>();
-  (doc.except ?? []).forEach((cell, i) => {
-    const known = froms.includes(cell.from) && targets.some((t) => t.resolved.label === cell.to);
-    if (!known) {
-      report([...path, 'except', i], `${cell.from} → ${cell.to} is not a cell of this check (from: ${froms.join(', ')}; to: ${targets.map((t) => t.resolved.label).join(', ')})`);
-    }
-    overrides.set(`${cell.from}\u0000${cell.to}`, cell.expect);
-  });
-  if (!policyExpectationsFit(doc, froms, targets, overrides, path, report)) return [];
-
-  const many = froms.length * targets.length > 1;
-  return froms.flatMap((from) =>
-    targets.flatMap(({ resolved, kind }) => {
-      if (resolved.target.type === 'actor' && resolved.target.actor === from) {
-        // CNIs disagree on whether policy applies to a pod talking to itself, so it is no test of
-        // policy. In a many-by-many check that cell is simply left out; asked for alone, it is an error.
-        if (!many) report(path, `${from} → ${resolved.label} is a probe pod talking to itself; CNIs differ on whether policy applies to that, so kubeknock does not judge it`);
-        return [];
-      }
-      const defaultName = `${from} → ${resolved.label}`;
-      return {
-        name: doc.name ? (many ? `${doc.name}: ${defaultName}` : doc.name) : defaultName,
-        from,
-        to: resolved.target,
-        toLabel: resolved.label,
-        kind,
-        expect: overrides.get(`${from}\u0000${resolved.label}`) ?? doc.expect,
-        timeoutSeconds: doc.timeoutSeconds ?? defaults.timeoutSeconds,
-        attempts: doc.attempts ?? defaults.attempts,
-        source: locate(path),
-      };
-    }),
-  );
-}
-
-/**
- * `expect: policy` only where the engine can judge (see policyExpectProblem): reported on the target
- * when the check says it, on the `except` entry when a cell says it.
- */
-function policyExpectationsFit(
-  doc: CheckDocument,
-  froms: readonly string[],
-  targets: readonly { resolved: ResolvedTarget; path: FieldPath }[],
-  overrides: ReadonlyMap<string, CheckExpectation>,
-  path: FieldPath,
-  report: Report,
-): boolean {
-  let fits = true;
-  for (const { resolved, path: refPath } of targets) {
-    const problem = policyExpectProblem(resolved.target);
-    if (problem === undefined) continue;
-    if (doc.expect === 'policy' && froms.some((from) => !overrides.has(`${from}\u0000${resolved.label}`))) {
-      report(refPath, problem);
-      fits = false;
-    }
-    (doc.except ?? []).forEach((cell, i) => {
-      if (cell.expect !== 'policy' || cell.to !== resolved.label) return;
-      report([...path, 'except', i, 'expect'], `${resolved.label}: ${problem}`);
-      fits = false;
-    });
-  }
-  return fits;
-}
-
-function pickKind(requested: CheckKind | undefined, target: ResolvedTarget, problem: (message: string) => void): CheckKind | undefined {
-  if (target.impliedKind) {
-    if (requested && requested !== target.impliedKind) {
-      problem(`kind "${requested}" does not fit ${target.label}, which is probed with "${target.impliedKind}"; remove "kind"`);
-      return undefined;
-    }
-    return target.impliedKind;
-  }
-  if (requested === 'dns') {
-    problem(`kind "dns" needs a DNS name: use "dns: NAME" (or a {dns: NAME} target) instead of "to: ${target.label}"`);
-    return undefined;
-  }
-  return requested ?? 'tcp';
-}

@@ -21,6 +21,17 @@ export interface BrokenParts {
   readonly checks: ReadonlySet<number>;
   /** Actor and named-target names: references to them are not reported again. */
   readonly names: ReadonlySet<string>;
+  /** Steps whose name or changes are broken: left out whole. */
+  readonly steps: ReadonlySet<number>;
+  /** Broken checks of a step, by step index: only those are left out. */
+  readonly stepChecks: ReadonlyMap<number, ReadonlySet<number>>;
+}
+
+interface CollectedBrokenParts extends BrokenParts {
+  readonly checks: Set<number>;
+  readonly names: Set<string>;
+  readonly steps: Set<number>;
+  readonly stepChecks: Map<number, Set<number>>;
 }
 
 export interface ShapeResult {
@@ -31,7 +42,7 @@ export interface ShapeResult {
 }
 
 export function validateShape(source: YamlSource): ShapeResult {
-  const broken = { checks: new Set<number>(), names: new Set<string>() };
+  const broken: CollectedBrokenParts = { checks: new Set(), names: new Set(), steps: new Set(), stepChecks: new Map() };
   if (validateSchema(source.data)) return { document: source.data, broken, issues: [] };
   const errors = collapseAlternatives(validateSchema.errors ?? []);
   const seen = new Set<string>();
@@ -48,12 +59,15 @@ export function validateShape(source: YamlSource): ShapeResult {
   return document ? { document, broken, issues } : { broken, issues };
 }
 
-function withoutBrokenParts(data: unknown, errors: readonly ErrorObject[], broken: { checks: Set<number>; names: Set<string> }): ScenarioDocument | undefined {
+function withoutBrokenParts(data: unknown, errors: readonly ErrorObject[], broken: CollectedBrokenParts): ScenarioDocument | undefined {
   let dropDefaults = false;
   for (const error of errors) {
-    const [first, second, third] = pointerToPath(error.instancePath);
+    const [first, second, third, fourth, fifth] = pointerToPath(error.instancePath);
     const unit = first === 'spec' ? second : undefined;
     if (unit === 'checks' && typeof third === 'number') broken.checks.add(third);
+    else if (unit === 'steps' && typeof third === 'number' && fourth === 'checks' && typeof fifth === 'number') {
+      broken.stepChecks.set(third, (broken.stepChecks.get(third) ?? new Set()).add(fifth));
+    } else if (unit === 'steps' && typeof third === 'number') broken.steps.add(third);
     else if ((unit === 'actors' || unit === 'targets') && typeof third === 'string') broken.names.add(third);
     else if (unit === 'defaults') dropDefaults = true;
     else return undefined;
@@ -143,8 +157,16 @@ function toIssue(source: YamlSource, path: FieldPath, error: ErrorObject): Input
       message = `${shown} is out of range: must be from ${String(rangeOf(error).min ?? '…')} to ${String(rangeOf(error).max ?? '…')}`;
       break;
     case 'type':
-      message = `${shown} must be ${TYPE_NAMES[String(params.type)] ?? String(params.type)}`;
+      message = `${shown} must be ${String(params.type).split(',').map((type) => TYPE_NAMES[type] ?? type).join(' or ')}`;
       break;
+    case 'minItems':
+      message = `${shown} is an empty list: list at least one entry, or leave "${String(path.at(-1))}" out`;
+      break;
+    case 'maxItems': {
+      const value = valueAt(source.data, path);
+      message = `${Array.isArray(value) ? value.length : 'too many'} entries, over the limit of ${String(params.limit)}${limitFix(error)}`;
+      break;
+    }
     default:
       message = `${shown} ${error.message ?? `is invalid (${error.keyword})`}`;
   }
@@ -177,6 +199,8 @@ function describeUnion(error: ErrorObject): string {
     return 'must be an actor or named target ("postgres", "postgres:5432") or a target object ({service, namespace, port}, {host, port}, {url}, {dns}, …)';
   }
   if (error.schemaPath.startsWith('#/definitions/oneOrMany')) return 'must be an actor name or a list of actor names';
+  if (error.schemaPath.startsWith('#/definitions/applyEntry')) return 'must be a file or directory (relative to the scenario file) or an object written inline ({apiVersion, kind, metadata, spec})';
+  if (error.schemaPath.startsWith('#/definitions/deleteEntry')) return 'must be a file or directory (relative to the scenario file) or {kind, namespace, name} (apiVersion optional)';
   if (error.schemaPath.includes('/listen/')) return 'must be a port number or {port, name}';
   return `does not match any allowed form${schema ? ` (${schema.length} forms)` : ''}`;
 }
@@ -186,9 +210,20 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
   number: 'a number',
   string: 'a string (quote it)',
   boolean: 'true or false',
+  null: 'null (to remove the label)',
   object: 'a mapping',
   array: 'a list',
 };
+
+/**
+ * The fix for a list that is too long, from the list's schema description ("… At most 100 steps: split
+ * a longer scenario into several files."), so the limit and its advice are written in one place.
+ */
+function limitFix(error: ErrorObject): string {
+  const description = (error.parentSchema as { description?: string } | undefined)?.description ?? '';
+  const fix = /At most \d+ \w+: ([^.]+)/.exec(description)?.[1];
+  return fix === undefined ? '' : `: ${fix}`;
+}
 
 function rangeOf(error: ErrorObject): { min?: number; max?: number } {
   const schema = error.parentSchema as { minimum?: number; maximum?: number } | undefined;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPolicyInput } from '../../src/app/policy-input.js';
-import { readManifests } from '../../src/app/read-manifests.js';
+import { readManifests } from '../../src/scenario/read-manifests.js';
 import { InputError } from '../../src/model/errors.js';
 
 const trees: string[] = [];

@@ -1,6 +1,6 @@
 /** ReplicaSet, Job and CronJob pod templates, hostNetwork and the controlling owner, as the decoder reads them. */
 import { describe, expect, it } from 'vitest';
-import { parseManifestText } from '../../src/app/read-manifests.js';
+import { parseManifestText } from '../../src/scenario/read-manifests.js';
 import { decodeObjects } from '../../src/policy/index.js';
 
 function decode(text: string) {

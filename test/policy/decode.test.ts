@@ -1,6 +1,6 @@
 /** Manifests → inventory: API-server defaulting, and every shape it rejects reported with line and field. */
 import { describe, expect, it } from 'vitest';
-import { parseManifestText } from '../../src/app/read-manifests.js';
+import { parseManifestText } from '../../src/scenario/read-manifests.js';
 import { decodeObjects } from '../../src/policy/index.js';
 
 function decode(text: string) {

@@ -107,7 +107,38 @@ export const policyExpectations = report(
   { errors: [{ kind: 'policy', message: '1 "expect: policy" check(s) not run, as their expectation could not be derived: no running pod with IP 10.244.1.9' }] },
 );
 
+/** Step 2 of a multi-step run: it applied a policy and relabelled a pod, and the network caught up on the second round. */
+export const stepEnforced = report(
+  [
+    check({ from: 'backend', to: 'postgres:5432', expect: 'allow', saw: ['connected'] }),
+    check({ from: 'frontend', to: 'postgres:5432', expect: 'deny', saw: ['connected', 'timeout'] }),
+  ],
+  {
+    step: {
+      index: 2,
+      count: 5,
+      name: 'deny all ingress in shop',
+      changes: ['applied NetworkPolicy production/postgres-allow-backend', 'labelled frontend role=admin tier-'],
+      enforcedAfterMs: 1_400,
+      rounds: 2,
+      durationMs: 3_900,
+    },
+  },
+);
+
+/** A step the network never caught up with: one check kept disagreeing, one never ran; its name needs escaping. */
+export const stepNotEnforced = report(
+  [
+    check({ from: 'backend', to: 'postgres:5432', expect: 'allow', saw: ['connected'] }),
+    check({ from: 'frontend', to: 'postgres:5432', expect: 'deny', saw: ['connected', 'connected', 'connected'] }),
+    check({ from: 'frontend', to: 'api:80', expect: 'deny', skipped: 'interrupted by SIGINT before this check ran' }),
+  ],
+  {
+    step: { index: 3, count: 3, name: `deny | "all" <now> # ${NASTY}`, changes: [`deleted NetworkPolicy production/allow-${NASTY}`], rounds: 3, durationMs: 7_200 },
+  },
+);
+
 /** Every fixture by name, for table-driven and golden tests. */
-export const FIXTURES: Readonly<Record<string, RunReport>> = { allPass, mixed, interrupted, severalKindsInOneCell, needsEscaping, noPods, policyExpectations };
+export const FIXTURES: Readonly<Record<string, RunReport>> = { allPass, mixed, interrupted, severalKindsInOneCell, needsEscaping, noPods, policyExpectations, stepEnforced, stepNotEnforced };
 
 export { NASTY };

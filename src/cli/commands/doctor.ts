@@ -7,6 +7,7 @@ import { firstProblem, namespaceProblem } from '../flag-rules.js';
 import { defineCommand } from './define.js';
 import { loadScenarios } from '../../scenario/load.js';
 import { scenarioNamespaces } from '../../scenario/namespaces.js';
+import { everyCheck } from '../../model/scenario.js';
 
 interface DoctorArgs extends ClusterFlags {
   readonly scenarios?: readonly string[];
@@ -34,7 +35,7 @@ export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
     const connect = () => createClusterInspector(loadClusterConfig(argv, ctx.io));
     const scenarios = argv.scenarios?.length ? await loadScenarios(argv.scenarios) : [];
     const namespaces = [...new Set([...(argv.namespace ?? []), ...scenarioNamespaces(scenarios)])];
-    const policyExpectations = scenarios.some((s) => s.checks.some((c) => c.expect === 'policy'));
+    const policyExpectations = scenarios.some((s) => everyCheck(s).some((c) => c.expect === 'policy'));
     const report = await runDoctor(connect, { namespaces, policyExpectations, discovery: argv.discover });
     ctx.io.stdout.write(renderDoctor(report, argv.output));
     ctx.exitCode = report.canRun ? 0 : 2;

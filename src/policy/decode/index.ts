@@ -8,7 +8,7 @@ import { decodeNetworkPolicy } from './network-policy.js';
 import { Reader, type DecodeIssue, type RawObject } from './reader.js';
 import { decodeNamespace, decodePodLike, decodeService, type Metadata } from './workloads.js';
 
-export type { DecodeIssue, FieldPath, RawObject } from './reader.js';
+export { toInputIssue, type DecodeIssue, type FieldPath, type RawObject } from './reader.js';
 
 export interface DecodeResult {
   readonly inventory: Inventory;

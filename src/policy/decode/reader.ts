@@ -2,6 +2,7 @@
  * Helpers for reading untyped Kubernetes objects (parsed YAML, or objects from the API) field by field,
  * collecting every problem with its field path and line instead of stopping at the first.
  */
+import type { InputIssue } from '../../model/errors.js';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -23,6 +24,17 @@ export interface DecodeIssue {
   readonly object?: string;
   /** Set for issues inside a NetworkPolicy, which lint reports as findings rather than bad input. */
   readonly policy?: { readonly namespace: string; readonly name: string };
+}
+
+/** A decode issue as the user sees bad input: the object it is in named at the end of the message. */
+export function toInputIssue(issue: DecodeIssue): InputIssue {
+  return {
+    file: issue.file,
+    line: issue.line,
+    ...(issue.column === undefined ? {} : { column: issue.column }),
+    path: issue.path,
+    message: issue.object ? `${issue.message} (${issue.object})` : issue.message,
+  };
 }
 
 export class Reader {

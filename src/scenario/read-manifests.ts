@@ -8,11 +8,11 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import type { FieldPath, RawObject } from '../policy/decode/index.js';
-import { duplicateKeyOffsets } from '../scenario/yaml-index.js';
-import { MAX_MANIFEST_BYTES, sizeLimitProblem, toJsWithinLimits } from '../scenario/yaml-limits.js';
+import { duplicateKeyOffsets } from './yaml-index.js';
+import { MAX_MANIFEST_BYTES, sizeLimitProblem, toJsWithinLimits } from './yaml-limits.js';
 import type { InputIssue } from '../model/errors.js';
-import { notRegularFile } from '../scenario/file-kind.js';
-import { decodeUtf8 } from '../scenario/text-encoding.js';
+import { notRegularFile } from './file-kind.js';
+import { decodeUtf8 } from './text-encoding.js';
 
 export interface ReadManifestsResult {
   readonly objects: readonly RawObject[];

@@ -1,0 +1,169 @@
+/**
+ * Check entries (top-level or a step's) → one Check per (from, to) cell: references resolved,
+ * defaults applied, `except` cells overridden, every repeated cell refused.
+ */
+import type { Check, CheckExpectation, CheckKind, Defaults } from '../model/scenario.js';
+import type { CheckDocument, TargetRefDocument } from './document.js';
+import { policyExpectProblem, resolveTargetRef, type ResolvedTarget, type TargetContext } from './targets.js';
+import type { FieldPath } from './yaml-source.js';
+
+export type Report = (path: FieldPath, message: string) => void;
+export type Locate = (path: FieldPath) => Check['source'];
+
+export interface CheckEntry {
+  readonly doc: CheckDocument;
+  readonly path: FieldPath;
+}
+
+export interface CheckContext {
+  readonly targets: TargetContext;
+  readonly defaults: Defaults;
+  readonly report: Report;
+  readonly locate: Locate;
+}
+
+/**
+ * The checks of `entries`, with ids numbered on from `earlier` (a step's checks follow the top-level
+ * ones, which run at every step, so one cell keeps one id across steps). A cell already checked among
+ * `earlier` or these is refused: two checks of one cell would show two verdicts in one matrix cell.
+ */
+export function collectChecks(entries: readonly CheckEntry[], earlier: readonly Check[], ctx: CheckContext): Check[] {
+  const cells = new Map<string, string>(earlier.map((check) => [cellKey(check), `${check.source.path}, which runs at every step`]));
+  const checks: Check[] = [];
+  for (const { doc, path } of entries) {
+    for (const check of expandCheck(doc, path, ctx.targets, ctx.defaults, ctx.report, ctx.locate)) {
+      const key = cellKey(check);
+      const first = cells.get(key);
+      if (first) {
+        ctx.report(path, `${check.from} → ${check.toLabel} (${check.kind}) is already checked at ${first}; remove one`);
+        continue;
+      }
+      cells.set(key, check.source.path);
+      checks.push({ ...check, id: `c${earlier.length + checks.length + 1}` });
+    }
+  }
+  return checks;
+}
+
+function cellKey(check: Omit<Check, 'id'>): string {
+  return `${check.from}\u0000${check.toLabel}\u0000${check.kind}`;
+}
+
+/** One check entry → one Check per (from, to) cell, with `except` overriding single cells. */
+function expandCheck(doc: CheckDocument, path: FieldPath, ctx: TargetContext, defaults: Defaults, report: Report, locate: Locate): Omit<Check, 'id'>[] {
+  const froms = typeof doc.from === 'string' ? [doc.from] : [...doc.from];
+  let ok = true;
+  froms.forEach((from, i) => {
+    if (ctx.broken.has(from)) ok = false;
+    else if (!ctx.actors.has(from)) {
+      report(typeof doc.from === 'string' ? [...path, 'from'] : [...path, 'from', i], `unknown actor "${from}" (actors: ${[...ctx.actors.keys()].join(', ')})`);
+      ok = false;
+    }
+  });
+
+  const destinations = [doc.to !== undefined, doc.dns !== undefined, doc.url !== undefined].filter(Boolean).length;
+  if (destinations !== 1) {
+    report(path, destinations === 0 ? 'say where to knock: give "to", "dns" or "url"' : 'give only one of "to", "dns" and "url"');
+    return [];
+  }
+  const refs: { ref: TargetRefDocument; path: FieldPath }[] =
+    doc.dns !== undefined
+      ? [{ ref: { dns: doc.dns }, path: [...path, 'dns'] }]
+      : doc.url !== undefined
+        ? [{ ref: { url: doc.url }, path: [...path, 'url'] }]
+        : Array.isArray(doc.to)
+          ? (doc.to as TargetRefDocument[]).map((ref, i) => ({ ref, path: [...path, 'to', i] }))
+          : [{ ref: doc.to as TargetRefDocument, path: [...path, 'to'] }];
+
+  const targets: { resolved: ResolvedTarget; kind: CheckKind; path: FieldPath }[] = [];
+  for (const { ref, path: refPath } of refs) {
+    const result = resolveTargetRef(ref, ctx);
+    if (!result.ok) {
+      if (result.problem) report(refPath, result.problem);
+      ok = false;
+      continue;
+    }
+    const kind = pickKind(doc.kind, result.value, (message) => report([...path, 'kind'], message));
+    if (!kind) ok = false;
+    else targets.push({ resolved: result.value, kind, path: refPath });
+  }
+  if (!ok) return [];
+
+  const overrides = new Map<string, CheckExpectation>();
+  (doc.except ?? []).forEach((cell, i) => {
+    const known = froms.includes(cell.from) && targets.some((t) => t.resolved.label === cell.to);
+    if (!known) {
+      report([...path, 'except', i], `${cell.from} → ${cell.to} is not a cell of this check (from: ${froms.join(', ')}; to: ${targets.map((t) => t.resolved.label).join(', ')})`);
+    }
+    overrides.set(`${cell.from}\u0000${cell.to}`, cell.expect);
+  });
+  if (!policyExpectationsFit(doc, froms, targets, overrides, path, report)) return [];
+
+  const many = froms.length * targets.length > 1;
+  return froms.flatMap((from) =>
+    targets.flatMap(({ resolved, kind }) => {
+      if (resolved.target.type === 'actor' && resolved.target.actor === from) {
+        // CNIs disagree on whether policy applies to a pod talking to itself, so it is no test of
+        // policy. In a many-by-many check that cell is simply left out; asked for alone, it is an error.
+        if (!many) report(path, `${from} → ${resolved.label} is a probe pod talking to itself; CNIs differ on whether policy applies to that, so kubeknock does not judge it`);
+        return [];
+      }
+      const defaultName = `${from} → ${resolved.label}`;
+      return {
+        name: doc.name ? (many ? `${doc.name}: ${defaultName}` : doc.name) : defaultName,
+        from,
+        to: resolved.target,
+        toLabel: resolved.label,
+        kind,
+        expect: overrides.get(`${from}\u0000${resolved.label}`) ?? doc.expect,
+        timeoutSeconds: doc.timeoutSeconds ?? defaults.timeoutSeconds,
+        attempts: doc.attempts ?? defaults.attempts,
+        source: locate(path),
+      };
+    }),
+  );
+}
+
+/**
+ * `expect: policy` only where the engine can judge (see policyExpectProblem): reported on the target
+ * when the check says it, on the `except` entry when a cell says it.
+ */
+function policyExpectationsFit(
+  doc: CheckDocument,
+  froms: readonly string[],
+  targets: readonly { resolved: ResolvedTarget; path: FieldPath }[],
+  overrides: ReadonlyMap<string, CheckExpectation>,
+  path: FieldPath,
+  report: Report,
+): boolean {
+  let fits = true;
+  for (const { resolved, path: refPath } of targets) {
+    const problem = policyExpectProblem(resolved.target);
+    if (problem === undefined) continue;
+    if (doc.expect === 'policy' && froms.some((from) => !overrides.has(`${from}\u0000${resolved.label}`))) {
+      report(refPath, problem);
+      fits = false;
+    }
+    (doc.except ?? []).forEach((cell, i) => {
+      if (cell.expect !== 'policy' || cell.to !== resolved.label) return;
+      report([...path, 'except', i, 'expect'], `${resolved.label}: ${problem}`);
+      fits = false;
+    });
+  }
+  return fits;
+}
+
+function pickKind(requested: CheckKind | undefined, target: ResolvedTarget, problem: (message: string) => void): CheckKind | undefined {
+  if (target.impliedKind) {
+    if (requested && requested !== target.impliedKind) {
+      problem(`kind "${requested}" does not fit ${target.label}, which is probed with "${target.impliedKind}"; remove "kind"`);
+      return undefined;
+    }
+    return target.impliedKind;
+  }
+  if (requested === 'dns') {
+    problem(`kind "dns" needs a DNS name: use "dns: NAME" (or a {dns: NAME} target) instead of "to: ${target.label}"`);
+    return undefined;
+  }
+  return requested ?? 'tcp';
+}
