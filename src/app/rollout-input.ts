@@ -8,7 +8,7 @@ import { InputError, type InputIssue } from '../model/errors.js';
 import { ObjectRejected, type ObjectPort } from '../model/object-port.js';
 import { describeRef, refOf, type KubeObject } from '../model/objects.js';
 import type { RawObject } from '../policy/index.js';
-import { readManifests } from './read-manifests.js';
+import { readManifests } from '../scenario/read-manifests.js';
 
 export interface RolloutPolicy {
   readonly object: KubeObject;

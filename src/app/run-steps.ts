@@ -13,6 +13,7 @@ import { openProbeSession } from '../probe/session.js';
 import type { PlannedChange } from '../rollout/journal.js';
 import { changesOf, openJournal } from './open-journal.js';
 import type { JournalStore } from './journal-store.js';
+import { notStartedReport } from './not-started-report.js';
 
 export interface StepRunDeps {
   readonly objects: ObjectPort;
@@ -84,6 +85,11 @@ export async function runStepScenario(scenario: Scenario, cluster: ClusterPort, 
   }
   const closed = await session.close();
   late.push(...closed.errors);
+  if (reports.length === 0) {
+    // The first step's change failed before any check ran: the run still has its report.
+    reports.push(notStartedReport(scenario, { runId: options.runId, toolVersion: options.toolVersion, at: clock.now(), server: cluster.server, error: late[0] ?? { kind: 'run', message: 'no step ran' } }));
+    return attachToLast(reports, late.slice(1), closed.teardownMs);
+  }
   return attachToLast(reports, late, closed.teardownMs);
 }
 

@@ -10,7 +10,12 @@ import type { Clock } from '../probe/clock.js';
 import type { TargetFacts } from '../probe/plan.js';
 import type { ClusterPort } from '../probe/cluster-port.js';
 import { preflight } from '../probe/preflight.js';
-import { runScenario, type RunProgress } from '../probe/runner.js';
+import { runScenario, type RunOptions, type RunProgress } from '../probe/runner.js';
+import type { ObjectPort } from '../model/object-port.js';
+import { describeRef } from '../model/objects.js';
+import { configMapJournalStore, fileJournalStore, journalConfigMapName, JOURNAL_NAMESPACE } from './journal-store.js';
+import { plannedChanges, runStepScenario, type StepRunDeps } from './run-steps.js';
+import { requireWritePermissions } from './write-permissions.js';
 import { describeLeftover } from '../probe/leftovers.js';
 import { sweepLeftovers } from '../probe/sweep.js';
 import { renderReports, type ReportFormat } from '../report/format.js';
@@ -53,6 +58,11 @@ export interface RunRequest {
   readonly policyEngine?: EngineOptions;
   /** Derive `expect: policy` expectations even where cluster-scoped network policies exist. */
   readonly ignoreClusterPolicies?: boolean;
+  /** Multi-step scenarios that change objects: go ahead without asking (`--yes`). */
+  readonly yes?: boolean;
+  /** Keep the journal of step changes in this file instead of a ConfigMap in `journalNamespace`. */
+  readonly journalFile?: string;
+  readonly journalNamespace?: string;
 }
 
 export interface RunDeps {
@@ -72,6 +82,10 @@ export interface RunDeps {
   readonly scanClusterPolicies?: ClusterPolicyScanner;
   /** Warnings that are not progress (stderr). */
   readonly warn?: (text: string) => void;
+  /** Writes objects for the steps of multi-step scenarios (NetworkPolicies, Namespace labels). */
+  readonly objects?: () => ObjectPort;
+  /** Asks on the terminal before steps change the cluster; absent when stdin is not a terminal. */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 export interface RunOutcome {
@@ -85,6 +99,13 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   // third scenario must not surface after the first two have run.
   const scenarios = (await loadScenarios(request.files, request.inline)).map((loaded) => withOverrides(loaded, request.overrides));
   enforceSizeLimits(scenarios, request.limits ?? DEFAULT_SIZE_LIMITS);
+  const changing = scenarios.filter((s) => plannedChanges(s.steps ?? []).length > 0);
+  if (changing.length > 0 && !request.yes && deps.confirm === undefined) {
+    throw new InputError(
+      `${changing.map((s) => s.file).join(', ')} change${changing.length === 1 ? 's' : ''} NetworkPolicies or Namespace labels in its steps (and puts them back afterwards); ` +
+        'stdin is not a terminal, so nobody can confirm: look at the steps with --dry-run, then run again with --yes',
+    );
+  }
   if (request.reportFile) await checkReportTarget(request.reportFile);
   const runIdOf = (index: number): string => (request.runId !== undefined && scenarios.length > 1 ? `${request.runId}-${index + 1}` : (request.runId ?? newRunId()));
   const prepared: { scenario: Scenario; facts: TargetFacts; runId: string }[] = [];
@@ -102,6 +123,7 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
         warn: deps.warn ?? ((text) => deps.progress.step(text)),
       });
     }
+    if (changing.length > 0) await prepareStepChanges(changing, cluster, request, deps);
   } catch (error) {
     // Nothing was created; the report file still says why, so CI never reads a stale or missing one.
     if (request.reportFile) {
@@ -127,22 +149,26 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
     // The first run always starts: on an early interrupt it returns the report that says so.
     if (deps.signal?.aborted && reports.length > 0) break;
     const position = prepared.length > 1 ? `scenario ${index + 1}/${prepared.length} ${scenario.name}, ` : '';
-    deps.progress.step(`${position}run ${runId}: ${scenario.checks.length} check(s) from ${scenario.actors.size} actor(s), image ${scenario.defaults.pod.image}`);
-    reports.push(
-      await runScenario(scenario, cluster, {
-        runId,
-        clusterDomain: request.clusterDomain,
-        keep: request.keep,
-        progress: deps.progress,
-        clock: deps.clock,
-        toolVersion: deps.toolVersion,
-        facts,
-        ...(deps.signal ? { signal: deps.signal } : {}),
-        ...(deps.readPolicyObjects && scenario.checks.some((c) => c.expect === 'policy')
-          ? { resolveExpectations: policyExpectations(deps.readPolicyObjects, request.policyEngine) }
-          : {}),
-      }),
-    );
+    const steps = scenario.steps?.length ?? 0;
+    deps.progress.step(`${position}run ${runId}: ${everyCheck(scenario).length} check(s)${steps > 0 ? ` in ${steps} step(s)` : ''} from ${scenario.actors.size} actor(s), image ${scenario.defaults.pod.image}`);
+    const options: RunOptions = {
+      runId,
+      clusterDomain: request.clusterDomain,
+      keep: request.keep,
+      progress: deps.progress,
+      clock: deps.clock,
+      toolVersion: deps.toolVersion,
+      facts,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.readPolicyObjects && everyCheck(scenario).some((c) => c.expect === 'policy')
+        ? { resolveExpectations: policyExpectations(deps.readPolicyObjects, request.policyEngine) }
+        : {}),
+    };
+    if (scenario.steps && scenario.steps.length > 0) {
+      reports.push(...(await runStepScenario(scenario, cluster, options, stepDeps(request, deps, runId))));
+    } else {
+      reports.push(await runScenario(scenario, cluster, options));
+    }
   }
   const exitCode = exitCodeOfAll(reports, deps.signal);
   const passed = reports.reduce((sum, r) => sum + r.summary.passed, 0);
@@ -159,6 +185,33 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   deps.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
   if (reportError !== undefined) throw reportError;
   return { reports, exitCode };
+}
+
+/**
+ * Before the first pod of a run whose steps change objects: the authorizer is asked for every write,
+ * the journal's namespace must exist, and the user confirms on a terminal (or gave --yes).
+ */
+async function prepareStepChanges(changing: readonly Scenario[], cluster: ClusterPort, request: RunRequest, deps: RunDeps): Promise<void> {
+  const journalNamespace = request.journalNamespace ?? JOURNAL_NAMESPACE;
+  const changes = changing.flatMap((s) => plannedChanges(s.steps ?? []));
+  await requireWritePermissions((q) => cluster.canI(q), { refs: changes.map((c) => c.ref), ...(request.journalFile ? {} : { journalNamespace }) }, cluster.server);
+  if (!request.journalFile && (await cluster.namespacePhase(journalNamespace)) !== 'Active') {
+    throw new InputError(
+      `the journal namespace "${journalNamespace}" does not exist: steps that change objects keep a journal there (a ConfigMap), so the changes can be undone even if kubeknock dies. ` +
+        `Create it (kubectl create namespace ${journalNamespace}), pick another with --journal-namespace, or use --journal FILE`,
+    );
+  }
+  if (request.yes) return;
+  const lines = changing.flatMap((s) => (s.steps ?? []).map((step, i) => `  ${s.name} step ${i + 1}: ${step.name}: ${plannedChanges([step]).map((c) => `${c.action} ${describeRef(c.ref)}`).join(', ') || 'no object changes'}`));
+  deps.warn?.(`the steps change these objects (and put them back at the end):\n${lines.join('\n')}`);
+  if (!(await deps.confirm?.(`Make these ${changes.length} change(s) in ${cluster.server}? [y/N] `))) throw new InputError('not confirmed: nothing was created or changed');
+}
+
+function stepDeps(request: RunRequest, deps: RunDeps, runId: string): StepRunDeps {
+  if (!deps.objects) throw new Error('a multi-step run needs an object writer (RunDeps.objects)');
+  const objects = deps.objects();
+  const store = request.journalFile ? fileJournalStore(request.journalFile) : configMapJournalStore(objects, request.journalNamespace ?? JOURNAL_NAMESPACE, journalConfigMapName(runId));
+  return { objects, store };
 }
 
 /** The whole message of an error, located issues included, on one line for a report. */

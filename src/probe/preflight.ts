@@ -6,7 +6,7 @@
 import { InfraError, InputError, type InputIssue } from '../model/errors.js';
 import { isProbePod, RUN_ID_LABEL } from '../model/labels.js';
 import { PROBE_NAMESPACE_PERMISSIONS, permissionResource } from '../model/permissions.js';
-import type { Check, Scenario, SourceLocation } from '../model/scenario.js';
+import { everyCheck, type Check, type Scenario, type SourceLocation } from '../model/scenario.js';
 import type { ClusterPort, PodInfo, ServiceInfo } from './cluster-port.js';
 import { selectorKey, serviceKey, type TargetFacts } from './plan.js';
 
@@ -18,7 +18,7 @@ export async function preflight(scenario: Scenario, cluster: ClusterPort): Promi
 
   const namespaceUsers = new Map<string, SourceLocation>();
   for (const actor of scenario.actors.values()) if (!namespaceUsers.has(actor.namespace)) namespaceUsers.set(actor.namespace, actor.source);
-  for (const check of scenario.checks) {
+  for (const check of everyCheck(scenario)) {
     const ns = check.to.type === 'service' || check.to.type === 'pods' ? check.to.namespace : undefined;
     if (ns && !namespaceUsers.has(ns)) namespaceUsers.set(ns, check.source);
   }
@@ -41,7 +41,7 @@ export async function preflight(scenario: Scenario, cluster: ClusterPort): Promi
   const selectedPods = new Map<string, readonly PodInfo[]>();
   const lookups: Promise<void>[] = [];
   const seen = new Set<string>();
-  for (const check of scenario.checks) {
+  for (const check of everyCheck(scenario)) {
     const target = check.to;
     if (target.type === 'service' && !missing.has(target.namespace)) {
       const key = serviceKey(target.namespace, target.name);

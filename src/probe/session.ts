@@ -12,6 +12,9 @@ import type { RunError, RunReport, StepInfo } from '../model/report.js';
 import type { Check, Scenario } from '../model/scenario.js';
 import type { ClusterPort } from './cluster-port.js';
 import { buildReport, initialState, type RunState } from './run-state.js';
+import { needsAnotherAttempt } from './results.js';
+import { runRounds } from './rounds.js';
+import { DEFAULT_PROBES_PER_EXEC } from './run-limits.js';
 import { createPods, failed, messageOf, planChecks, probeRounds, settle, tearDown, waitRunning, type RunContext, type RunOptions } from './runner.js';
 
 /** Attempts a step's checks get at least: mismatches are retried while the change is being enforced. */
@@ -76,6 +79,7 @@ export async function openProbeSession(scenario: Scenario, cluster: ClusterPort,
       };
       first = false;
       let changedAt = step.changedAt;
+      let lagMs: number | undefined;
       try {
         if (stepState.stopped === undefined && step.relabel && step.relabel.length > 0) {
           created = await relabel(cluster, created, step.relabel, started);
@@ -90,6 +94,8 @@ export async function openProbeSession(scenario: Scenario, cluster: ClusterPort,
           }
           stepState = await phase(stepCtx, stepState);
         }
+        lagMs = agreedAfterMs(stepState, changedAt);
+        if (stepState.stopped === undefined && !options.signal?.aborted) stepState = await confirmAfterLag(stepCtx, stepState);
       } catch (error) {
         options.progress.failed(messageOf(error));
         stepState = options.signal?.aborted ? { ...stepState, stopped: 'interrupted' } : failed(stepState, error);
@@ -102,7 +108,8 @@ export async function openProbeSession(scenario: Scenario, cluster: ClusterPort,
         changes: step.changes,
         rounds: stepState.roundStarts?.length ?? 0,
         durationMs: options.clock.now() - Math.min(begin, step.changedAt),
-        ...enforcement(report, stepState, changedAt),
+        // Enforced: every check agreed, the confirmation round included.
+        ...(lagMs !== undefined && report.checks.length > 0 && report.checks.every((c) => c.status === 'pass') ? { enforcedAfterMs: lagMs } : {}),
       };
       return { ...report, step: info };
     },
@@ -111,6 +118,39 @@ export async function openProbeSession(scenario: Scenario, cluster: ClusterPort,
       return { ...(end.teardownMs === undefined ? {} : { teardownMs: end.teardownMs }), errors: end.errors };
     },
   };
+}
+
+/**
+ * A change that took longer than the settle to be enforced: the checks that agreed in the first rounds
+ * may have seen the state before it (a connection the change cuts a moment later looks open). Once
+ * every check agrees, all of them run once more, and that attempt is the one judged.
+ */
+async function confirmAfterLag({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
+  const rounds = state.roundStarts?.length ?? 0;
+  if (rounds < 2 || state.records.some((r) => r.attempts.length === 0 || needsAnotherAttempt(r) || !agrees(r))) return state;
+  options.progress.step(`enforced after ${rounds} rounds: checking all ${state.records.length} probe(s) once more`);
+  const fresh = state.records.map((r) => ({ ...r, attempts: [], probe: { ...r.probe, check: { ...r.probe.check, attempts: 1 } } }));
+  const result = await runRounds(fresh, {
+    cluster,
+    pods: state.podsByActor,
+    defaults: scenario.defaults,
+    probesPerExec: options.probesPerExec ?? DEFAULT_PROBES_PER_EXEC,
+    clock: options.clock,
+    ...(options.signal ? { signal: options.signal } : {}),
+    progress: options.progress,
+  });
+  const confirmation = new Map(result.records.map((r) => [r.probe.id, r.attempts.at(-1)]));
+  const records = state.records.map((r) => {
+    const attempt = confirmation.get(r.probe.id);
+    return attempt === undefined ? r : { ...r, attempts: [...r.attempts, attempt] };
+  });
+  const next: RunState = { ...state, records, roundStarts: [...(state.roundStarts ?? []), ...result.roundStarts] };
+  return result.failure === undefined ? next : failed(next, result.failure);
+}
+
+function agrees(record: RunState['records'][number]): boolean {
+  const expectation = record.expectation;
+  return expectation.source !== 'policy-unavailable' && record.attempts.at(-1)?.observed === expectation.expect;
 }
 
 async function relabel(
@@ -138,18 +178,19 @@ async function relabel(
 }
 
 /**
- * When every judged check agreed: the end of the attempt that agreed last, from the last change. An
- * upper bound: enforcement happened at the latest then.
+ * When every check agreed with its expectation: the end of the attempt that agreed last, measured from
+ * the last change. An upper bound (enforcement happened at the latest then); undefined when some check
+ * never agreed. Attempt k of every probe runs in round k.
  */
-function enforcement(report: RunReport, state: RunState, changedAt: number): Pick<StepInfo, 'enforcedAfterMs'> {
-  if (report.checks.length === 0 || report.checks.some((c) => c.status !== 'pass')) return {};
+function agreedAfterMs(state: RunState, changedAt: number): number | undefined {
+  if (state.records.length === 0 || !state.records.every(agrees)) return undefined;
   const starts = state.roundStarts ?? [];
   let latest = changedAt;
-  for (const check of report.checks) {
-    const round = check.attempts.length - 1;
+  for (const record of state.records) {
+    const round = record.attempts.length - 1;
     const start = starts[round];
-    const attempt = check.attempts[round];
+    const attempt = record.attempts[round];
     if (start !== undefined && attempt !== undefined) latest = Math.max(latest, start + attempt.durationMs);
   }
-  return { enforcedAfterMs: latest - changedAt };
+  return latest - changedAt;
 }

@@ -7,7 +7,11 @@ import { createProgress } from '../progress.js';
 import { VERSION } from '../../version.js';
 import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
 import { scanClusterPolicies } from '../../cluster/cluster-policies.js';
-import { connectCluster, loadClusterConfig, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import path from 'node:path';
+import { connectCluster, loadClusterConfig, outageText, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import { createObjectStore } from '../../cluster/object-store.js';
+import { JOURNAL_NAMESPACE } from '../../app/journal-store.js';
+import { terminalConfirm } from '../confirm.js';
 import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
 import { discover } from '../../app/discover.js';
@@ -17,7 +21,7 @@ import { discoveryOptions, withDiscoverySelectionFlags, type DiscoverySelectionF
 import { dryRun } from '../../app/dry-run.js';
 import { visible } from '../../report/sanitize.js';
 import { DEFAULT_SIZE_LIMITS } from '../../app/size-limits.js';
-import { dns1123SubdomainProblem, imageReferenceProblem } from '../../model/kube-rules.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem, imageReferenceProblem } from '../../model/kube-rules.js';
 import { flagProblem, overrideProblems, runIdProblem, sizeLimitProblems } from '../flag-rules.js';
 
 interface RunArgs extends ClusterFlags, DiscoverySelectionFlags, TableWidthFlags {
@@ -40,6 +44,9 @@ interface RunArgs extends ClusterFlags, DiscoverySelectionFlags, TableWidthFlags
   readonly 'max-pods': number;
   readonly 'max-checks': number;
   readonly 'ignore-cluster-policies': boolean;
+  readonly yes: boolean;
+  readonly journal?: string;
+  readonly 'journal-namespace': string;
 }
 
 export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
@@ -78,6 +85,9 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         default: false,
         describe: 'For expect: policy, judge by NetworkPolicies alone even where AdminNetworkPolicy/BaselineAdminNetworkPolicy/ClusterNetworkPolicy objects exist (they are refused otherwise)',
       })
+      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Multi-step scenarios: make their changes (NetworkPolicies, Namespace labels; put back at the end) without asking' })
+      .option('journal', { type: 'string', describe: 'Multi-step scenarios: keep the journal of their changes in this file instead of a ConfigMap' })
+      .option('journal-namespace', { type: 'string', default: JOURNAL_NAMESPACE, describe: 'Multi-step scenarios: namespace of the journal ConfigMap (must exist)' })
       .check((argv) => {
         const files = argv.scenario ?? [];
         if (files.length === 0 && !argv.discover) throw new Error('--discover or a scenario file: name scenario file(s) to run, or pass --discover to test the workloads the cluster has');
@@ -87,7 +97,8 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
           sizeLimitProblems(argv) ??
           (argv['run-id'] === undefined ? undefined : runIdProblem(argv['run-id'])) ??
           (argv.image === undefined ? undefined : flagProblem('--image', imageReferenceProblem(argv.image))) ??
-          flagProblem('--cluster-domain', dns1123SubdomainProblem(argv['cluster-domain']));
+          flagProblem('--cluster-domain', dns1123SubdomainProblem(argv['cluster-domain'])) ??
+          flagProblem('--journal-namespace', dns1123LabelProblem(argv['journal-namespace']));
         if (problem) throw new Error(problem);
         if (argv['dry-run'] && argv.report !== undefined) throw new Error('--report is not written by --dry-run: nothing runs, so there is no report; drop --report, or --dry-run to run for real');
         return true;
@@ -110,6 +121,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
       return;
     }
     ctx.cleansUpOnInterrupt = true;
+    const confirm = terminalConfirm(io);
     const progress = stepProgress(createProgress(io.stderr, { interactive: wantsSpinner(io) }));
     const { exitCode, reports } = await runCommand(
       {
@@ -127,6 +139,9 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         ...tableWidthOption(argv, io),
         policyEngine: { ipBlockMatchesPods: argv['ipblock-matches-pods'] },
         ignoreClusterPolicies: argv['ignore-cluster-policies'],
+        yes: argv.yes,
+        ...(argv.journal ? { journalFile: path.resolve(io.cwd, argv.journal) } : {}),
+        journalNamespace: argv['journal-namespace'],
       },
       {
         connect: () => connectCluster(argv, io),
@@ -139,6 +154,8 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         readPolicyObjects: () => readClusterPolicyObjects(loadClusterConfig(argv, io).kc),
         scanClusterPolicies: () => scanClusterPolicies(loadClusterConfig(argv, io).kc),
         warn: (text) => io.stderr.write(`kubeknock: warning: ${text}\n`),
+        objects: () => createObjectStore(loadClusterConfig(argv, io), { onOutage: (event) => io.stderr.write(`kubeknock: ${outageText(event)}\n`) }),
+        ...(confirm ? { confirm } : {}),
       },
     );
     // The table lists run errors itself; machine formats on stdout get them on stderr too.
