@@ -4,7 +4,7 @@
  * same restore from the saved copy.
  */
 import type { ObjectPort } from '../model/object-port.js';
-import { describeRef, resourceVersionOf, type ObjectRef } from '../model/objects.js';
+import { describeRef, resourceVersionOf, sameRef, type ObjectRef } from '../model/objects.js';
 import { describeError } from '../model/errors.js';
 import { describeRestore, entriesOfStep, restoreActions, withEntry, withEvent, withState, type Journal, type JournalState, type RestoreAction } from '../rollout/journal.js';
 import type { JournalStore } from './journal-store.js';
@@ -53,7 +53,7 @@ export class JournaledChanges {
         if (!entry.object) throw new Error(`journal entry ${index} (${describeRef(entry.ref)}) has nothing to apply`);
         const stored = await this.objects.apply(entry.object);
         await this.save(withEntry(this.current, index, 'done', resourceVersionOf(stored)));
-        lines.push(`${entry.previous === null ? 'created' : 'updated'} ${describeRef(entry.ref)}`);
+        lines.push(`${existedBefore(this.current, index) ? 'updated' : 'created'} ${describeRef(entry.ref)}`);
       } else {
         const existed = await this.objects.delete(entry.ref);
         await this.save(withEntry(this.current, index, 'done'));
@@ -84,6 +84,14 @@ export class JournaledChanges {
     this.current = journal;
     await this.store.save(journal);
   }
+}
+
+/** Whether the entry's object existed right before its write: after an earlier entry of the journal, or before the journal. */
+function existedBefore(journal: Journal, index: number): boolean {
+  const entry = journal.entries[index];
+  if (!entry) return false;
+  const earlier = journal.entries.slice(0, index).filter((e) => sameRef(e.ref, entry.ref) && e.status === 'done').at(-1);
+  return earlier === undefined ? entry.previous !== null : earlier.action === 'apply';
 }
 
 /** The restore itself, also used by `--undo` on a journal loaded from its store. */
