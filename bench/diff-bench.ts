@@ -112,7 +112,7 @@ try {
     [
       `diff: ${result.parties.length - 1} workloads in ${NAMESPACES} namespaces (+ the DNS stand-in), ${result.policies.current} current policies, candidate ${result.policies.added.length} added + ${result.policies.replaced.length} replaced`,
       `cells: ${judged} judged per state; ${cut.length} cut, ${opened.length} opened`,
-      `time: diff ${seconds(started, diffed)} s (read + decode + parties + compile + judge both states + changes); table ${seconds(diffed, tabled)} s (${Math.round(table.length / 1024)} KiB), markdown ${seconds(tabled, markdowned)} s, json ${seconds(markdowned, jsoned)} s (${Math.round(jsonBytes / 1024 / 1024)} MiB)`,
+      `time: diff ${seconds(started, diffed)} s (read + decode + parties + compile + judge both states + changes); table ${seconds(diffed, tabled)} s (${Math.round(table.length / 1024)} KiB), markdown ${seconds(tabled, markdowned)} s (${Math.round(markdown.length / 1024)} KiB), json ${seconds(markdowned, jsoned)} s (${Math.round(jsonBytes / 1024 / 1024)} MiB)`,
       `plan: ${changes.length} changes in ${plan.steps.length} steps${plan.reordered ? ' (reordered)' : ''}, ${seconds(planStarted, planned)} s`,
       `peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB (node ${process.versions.node})`,
       '',

@@ -36,7 +36,7 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
   const result = diffPolicies({ current, candidate, scenarios, engine: options.engine });
   if (result.diff.judged === 0) {
     throw new InputError(
-      `nothing to judge: no workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) with labels and declared ports in ${options.current ? 'the current objects or ' : ''}the --to files, and no scenario actor that listens on a port; give the workloads with -f or --to, or actors with --scenario FILE`,
+      `nothing to judge: no workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) with pod labels in ${options.current ? 'the current objects or ' : ''}the --to files, and no scenario actor; give the workloads with -f or --to, or actors with --scenario FILE`,
     );
   }
   return result;

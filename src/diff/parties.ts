@@ -13,6 +13,8 @@ import type { Inventory } from '../policy/index.js';
 import { sameLabels } from './picture.js';
 import type { Party } from './types.js';
 
+const SKIPPED_NAMED = 5;
+
 export interface PartyList {
   readonly parties: readonly Party[];
   /** Party index of each actor, by scenario index then actor name. */
@@ -32,8 +34,12 @@ export function findParties(picture: Inventory, scenarios: readonly Scenario[]):
   const discovery = findWorkloads(picture, { namespaces: [], excludeNamespaces: [] });
   for (const identity of discovery.identities) parties.push(workloadParty(identity, unique));
   const notes: string[] = [];
+  // Owned objects are stood for by their owner; the rest (hostNetwork, no labels, probe pods) are named, a few at most.
   const skipped = discovery.skipped.filter((skip) => skip.reason !== 'owned');
-  if (skipped.length > 0) notes.push(`left out: ${skipped.map((skip) => `${describeRef(skip.workload)} (${skip.note})`).join('; ')}`);
+  if (skipped.length > 0) {
+    const named = skipped.slice(0, SKIPPED_NAMED).map((skip) => `${describeRef(skip.workload)} (${skip.note})`);
+    notes.push(`${skipped.length} workload${skipped.length === 1 ? '' : 's'} left out: ${named.join('; ')}${skipped.length > SKIPPED_NAMED ? `; and ${skipped.length - SKIPPED_NAMED} more` : ''}`);
+  }
 
   const actorParty = scenarios.map((scenario) => {
     const indexes = new Map<string, number>();
@@ -52,7 +58,7 @@ export function findParties(picture: Inventory, scenarios: readonly Scenario[]):
         { port: 53, protocol: 'TCP', name: 'dns-tcp' },
         { port: 53, protocol: 'UDP', name: 'dns' },
       ],
-      standsFor: ['the cluster DNS (none in the input): pods labelled k8s-app=kube-dns in kube-system, as CoreDNS runs'],
+      standsFor: ['stands in for the cluster DNS, which the input does not hold (pods labelled k8s-app=kube-dns in kube-system, as CoreDNS runs)'],
       selfCells: false,
       sends: false,
     });

@@ -75,7 +75,7 @@ function keptRules(compiled: CompiledInventory, state: PolicyState, direction: D
   });
 }
 
-function admits(rules: readonly CompiledRule[] | undefined, other: CompiledPod, destination: CompiledPod, port: number, protocol: ReturnType<typeof protocolOf>): boolean {
+function admits(rules: readonly CompiledRule[] | undefined, other: CompiledPod, destination: CompiledPod, port: number, protocol: Protocol): boolean {
   if (rules === undefined) return true;
   for (const rule of rules) if (rule.peerPods[other.index] === 1 && rulePortMatch(rule, port, protocol, destination) !== -1) return true;
   return false;

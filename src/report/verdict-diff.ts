@@ -43,7 +43,7 @@ export function sectionLines(kind: ChangeKind, changes: readonly CellChange[], p
   const rows = diffRows(kind, changes);
   const shown = maxRows > 0 ? rows.slice(0, maxRows) : rows;
   const scenario = shown.some((row) => row.expected !== undefined);
-  const table = [[`from`, 'to', 'port', kind === 'cut' ? 'denied by' : 'opened by', ...(scenario ? ['scenario'] : []), 'policies'], ...shown.map((row) => cells(row, scenario))];
+  const table = [['from', 'to', 'port', kind === 'cut' ? 'denied by' : 'opened by', ...(scenario ? ['scenario'] : []), 'policies'], ...shown.map((row) => cells(row, scenario))];
   const widths = table[0]?.map((_, column) => Math.max(...table.map((cellsOfRow) => (cellsOfRow[column] ?? '').length))) ?? [];
   table.forEach((row, index) => {
     const text = row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ');

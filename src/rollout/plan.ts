@@ -40,6 +40,8 @@
  */
 import {
   ALLOWED,
+  EGRESS_ALLOWS,
+  INGRESS_ALLOWS,
   applyPolicies,
   buildUniverse,
   cellAt,
@@ -49,6 +51,7 @@ import {
   emptyState,
   judgeCell,
   judgeCells,
+  protocolOf,
   samePolicy,
   type Cell,
   type Party,
@@ -56,11 +59,9 @@ import {
   type Universe,
   type VerdictDiff,
 } from '../diff/index.js';
-import { EGRESS_ALLOWS, INGRESS_ALLOWS } from '../diff/verdicts.js';
-import { protocolOf } from '../diff/grid.js';
 import { describeRef, type ObjectRef } from '../model/objects.js';
 import type { Scenario } from '../model/scenario.js';
-import { admittingWithin, type CompiledPod, type EngineOptions, type Inventory } from '../policy/index.js';
+import { admittingWithin, type CompiledPod, type EngineOptions, type Inventory, type PolicySpec } from '../policy/index.js';
 import { changeWhere, decodeChanges, type RolloutChange } from './changes.js';
 
 export type { RolloutChange } from './changes.js';
@@ -243,7 +244,7 @@ function deferrals(universe: Universe, changes: readonly RolloutChange[], groups
     });
 }
 
-function noOpWarnings(input: RolloutPlanInput, specs: readonly ReturnType<typeof decodeChanges>[number][]): string[] {
+function noOpWarnings(input: RolloutPlanInput, specs: readonly PolicySpec[]): string[] {
   const current = new Map(input.current.policies.map((policy) => [`${policy.namespace}/${policy.name}`, policy]));
   return specs.flatMap((spec, index) => {
     const known = current.get(`${spec.namespace}/${spec.name}`);

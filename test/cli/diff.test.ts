@@ -101,7 +101,7 @@ describe('kubeknock diff', () => {
     {
       name: 'nothing to judge (policies, but no workload and no actor)',
       args: ['diff', '--to', 'scenarios/default-deny-dns/policies.yaml'],
-      message: 'nothing to judge: no workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) with labels and declared ports in the --to files, and no scenario actor',
+      message: 'nothing to judge: no workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) with pod labels in the --to files, and no scenario actor; give the workloads with -f or --to, or actors with --scenario FILE',
     },
   ])('exits 2 on $name, saying what to fix', async ({ args, message }) => {
     const { code, stdout, stderr } = await runCli(args);

@@ -1,7 +1,7 @@
 /** The rollout planner: order, merged steps, unavoidable cuts, bad input, and invariants over generated rollouts. */
 import { describe, expect, it } from 'vitest';
 import { parseManifestText } from '../../src/app/read-manifests.js';
-import { cellKey, diffPolicies } from '../../src/diff/index.js';
+import { cellKey } from '../../src/diff/index.js';
 import { InputError } from '../../src/model/errors.js';
 import { describeRef } from '../../src/model/objects.js';
 import { DEFAULT_ENGINE_OPTIONS, decodeObjects } from '../../src/policy/index.js';

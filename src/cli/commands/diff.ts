@@ -16,7 +16,7 @@ interface DiffArgs extends PolicySourceFlags {
 
 const EPILOG = `The current state is the -f files or the live cluster (--from-cluster). With neither, it is "no NetworkPolicy at all", over the Namespaces and workloads of the --to files: "kubeknock diff --to policies.yaml --scenario s.yaml" shows what those policies cut from an open cluster. (-f with a file of only Namespaces and workloads does the same.)
 A --to policy with the namespace/name of a current one replaces it, as kubectl apply would; the others are added; nothing is removed. Namespaces and workloads in the --to files join the picture.
-Cells: every workload identity and scenario actor to every declared port of every other one (and of the cluster DNS, or a stand-in for it), plus each scenario's actor → actor checks.
+Cells: every workload identity and scenario actor to every declared port of every other one (and of the cluster DNS, or a stand-in for it); a scenario's actor → actor checks mark the cells they are on.
 Exit codes: 0 no verdict changes, 1 some connections cut or opened, 2 bad input.`;
 
 export const diffCommandFactory = defineCommand<DiffArgs>((ctx) => ({
