@@ -150,7 +150,7 @@ export function planRollout(input: RolloutPlanInput): RolloutPlan {
   };
 
   let state = start;
-  let bits = startBits.slice();
+  const bits = startBits.slice();
   let remaining = specs.map((_, change) => change);
   const groups: number[][] = [];
   const steps: PlannedStep[] = [];
