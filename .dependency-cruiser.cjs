@@ -2,6 +2,7 @@
  * The import direction of src/, checked by `npm test` (npm run lint:deps):
  *
  *   cli → app → {scenario, probe, policy, report, deploy} → model
+ *   rollout → diff → {policy, discover}: the verdict diff and the rollout planner, pure like policy
  *
  * cluster implements the ports that probe (ClusterPort) and model (DoctorPort) define; only cli, the
  * composition root, constructs it. A rule here names the layer it protects and says why, so a failure
@@ -54,8 +55,8 @@ module.exports = {
     {
       name: 'pure-layers-do-no-io',
       severity: 'error',
-      comment: 'model, policy and report are pure: no file system, network, processes or terminal spinners.',
-      from: { path: '^src/(model|policy|report)/' },
+      comment: 'model, policy, diff, rollout and report are pure: no file system, network, processes or terminal spinners.',
+      from: { path: '^src/(model|policy|diff|rollout|report)/' },
       to: {
         dependencyTypes: ['core', 'npm'],
         path: '^(node:)?(fs|fs/promises|child_process|net|http|https|http2|dgram|dns|tls|worker_threads)$|node_modules/ora/',

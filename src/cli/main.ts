@@ -18,7 +18,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .usage('$0 <command> [options]\n\nKnocks on every door of a Kubernetes cluster to prove which ones NetworkPolicies keep shut.')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'Name a command: run, validate, discover, cleanup, doctor, predict, explain, lint or manifests.')
+    .demandCommand(1, 'Name a command: run, validate, discover, cleanup, doctor, predict, explain, lint, diff or manifests.')
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)

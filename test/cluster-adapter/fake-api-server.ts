@@ -1,6 +1,6 @@
 /**
  * A few REST endpoints of a Kubernetes API server on 127.0.0.1, enough to drive the real client-node
- * clients through the adapters: pods (create, get, list, delete), namespaces, services, version,
+ * clients through the adapters: pods (create, get, list, delete), namespaces, services (get, list), version,
  * access reviews, DaemonSets and NetworkPolicies. Pods advance Pending → Running on their own after a
  * few reads, or get stuck in the state a test plants.
  */
@@ -84,6 +84,7 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       const labels = options.namespaces[m[1]!];
       return labels ? [200, { metadata: { name: m[1], labels } }] : [404, status(404, 'NotFound', `namespaces "${m[1]}" not found`)];
     }
+    if (path === '/api/v1/services') return [200, { kind: 'ServiceList', metadata: {}, items: options.services ?? [] }];
     if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)$/.exec(path))) {
       const service = (options.services ?? []).find((s) => (s['metadata'] as Json)['namespace'] === m![1] && (s['metadata'] as Json)['name'] === m![2]);
       return service ? [200, service] : [404, status(404, 'NotFound', `services "${m[2]}" not found`)];

@@ -17,6 +17,18 @@ export interface PolicySourceFlags extends ClusterFlags {
 }
 
 export function withPolicySourceFlags<T>(yargs: Argv<T>): Argv<T & PolicySourceFlags> {
+  return withPolicySourceOptions(yargs).check((argv) => {
+    const files = (argv as { filename?: string[] }).filename ?? [];
+    const live = (argv as { 'from-cluster'?: boolean })['from-cluster'] === true;
+    // A returned string (not a thrown error) is how yargs reports a usage mistake: exit 2 with the message.
+    if (files.length === 0 && !live) return 'Give manifests with -f <file|dir> or read the cluster with --from-cluster';
+    if (files.length > 0 && live) return 'Use either -f or --from-cluster, not both';
+    return true;
+  }) as unknown as Argv<T & PolicySourceFlags>;
+}
+
+/** The flags alone, for a command that decides itself what giving neither -f nor --from-cluster means (diff). */
+export function withPolicySourceOptions<T>(yargs: Argv<T>): Argv<T & PolicySourceFlags> {
   return withClusterFlags(yargs)
     .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Manifest file or directory (repeatable): Namespace, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Service, NetworkPolicy' })
     .option('from-cluster', { type: 'boolean', default: false, describe: 'Read those kinds from the live cluster instead of files' })
@@ -29,14 +41,6 @@ export function withPolicySourceFlags<T>(yargs: Argv<T>): Argv<T & PolicySourceF
       type: 'boolean',
       default: false,
       describe: 'With --from-cluster, judge by NetworkPolicies alone even where AdminNetworkPolicy/BaselineAdminNetworkPolicy/ClusterNetworkPolicy objects exist (refused otherwise)',
-    })
-    .check((argv) => {
-      const files = (argv as { filename?: string[] }).filename ?? [];
-      const live = (argv as { 'from-cluster'?: boolean })['from-cluster'] === true;
-      // A returned string (not a thrown error) is how yargs reports a usage mistake: exit 2 with the message.
-      if (files.length === 0 && !live) return 'Give manifests with -f <file|dir> or read the cluster with --from-cluster';
-      if (files.length > 0 && live) return 'Use either -f or --from-cluster, not both';
-      return true;
     }) as unknown as Argv<T & PolicySourceFlags>;
 }
 

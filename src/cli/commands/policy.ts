@@ -1,8 +1,9 @@
+import { diffCommandFactory } from './diff.js';
 import { discoverCommandFactory } from './discover.js';
 import { explainCommandFactory } from './explain.js';
 import type { CommandFactory } from './define.js';
 import { lintCommandFactory } from './lint.js';
 import { predictCommandFactory } from './predict.js';
 
-/** predict, explain, lint, discover: the policy engine's commands. */
-export const policyCommands: CommandFactory[] = [predictCommandFactory, explainCommandFactory, lintCommandFactory, discoverCommandFactory];
+/** predict, explain, lint, discover, diff: the policy engine's commands. */
+export const policyCommands: CommandFactory[] = [predictCommandFactory, explainCommandFactory, lintCommandFactory, discoverCommandFactory, diffCommandFactory];

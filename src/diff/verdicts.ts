@@ -1,0 +1,82 @@
+/**
+ * The verdict of every cell in one policy state, as one byte per cell: bit 1 the source's egress
+ * admits it, bit 2 the destination's ingress does; 3 is allow. Traffic passes only when both ends
+ * admit it (the Kubernetes rule evaluate.ts implements), so a cell's verdict is `bits === ALLOWED`.
+ */
+import { directionAllowsWithin, isolatedWithin, type CompiledInventory, type CompiledPod, type Direction, type Protocol } from '../policy/index.js';
+import { rulePortMatch } from '../policy/evaluate.js';
+import type { CompiledRule } from '../policy/compiled.js';
+import { protocolOf } from './grid.js';
+import type { PolicyState } from './policy-state.js';
+import type { Universe } from './universe.js';
+
+export const EGRESS_ALLOWS = 1;
+export const INGRESS_ALLOWS = 2;
+export const ALLOWED = EGRESS_ALLOWS | INGRESS_ALLOWS;
+
+/** Every cell. The rules that apply to each party are picked out once per state, not once per cell. */
+export function judgeCells(universe: Universe, state: PolicyState): Uint8Array {
+  const { compiled, grid } = universe;
+  const egress = keptRules(compiled, state, 'egress');
+  const ingress = keptRules(compiled, state, 'ingress');
+  const bits = new Uint8Array(grid.size);
+  for (let i = 0; i < grid.size; i += 1) {
+    const source = compiled.pods[grid.from[i] ?? 0] as CompiledPod;
+    const destination = compiled.pods[grid.to[i] ?? 0] as CompiledPod;
+    const port = grid.port[i] ?? 0;
+    const protocol = protocolOf(grid, i);
+    let cell = 0;
+    if (admits(egress[source.index], destination, destination, port, protocol)) cell |= EGRESS_ALLOWS;
+    if (admits(ingress[destination.index], source, destination, port, protocol)) cell |= INGRESS_ALLOWS;
+    bits[i] = cell;
+  }
+  return bits;
+}
+
+/** One cell, for the few a rollout step can change. */
+export function judgeCell(universe: Universe, state: PolicyState, index: number): number {
+  const { compiled, grid } = universe;
+  const source = compiled.pods[grid.from[index] ?? 0] as CompiledPod;
+  const destination = compiled.pods[grid.to[index] ?? 0] as CompiledPod;
+  const port = grid.port[index] ?? 0;
+  const protocol = protocolOf(grid, index);
+  const egress = directionAllowsWithin(compiled, state.within, 'egress', source, destination, destination, port, protocol);
+  const ingress = directionAllowsWithin(compiled, state.within, 'ingress', destination, source, destination, port, protocol);
+  return (egress ? EGRESS_ALLOWS : 0) | (ingress ? INGRESS_ALLOWS : 0);
+}
+
+/**
+ * The cells whose verdict these policies can touch, ascending: the egress of the parties they isolate
+ * for egress (their rows) and the ingress of those they isolate for ingress (their columns). A policy
+ * changes nothing about a pod it does not select.
+ */
+export function cellsTouchedBy(universe: Universe, policies: readonly number[]): Int32Array {
+  const { grid, isolates } = universe;
+  const seen = new Uint8Array(grid.size);
+  const cells: number[] = [];
+  const mark = (cell: number): void => {
+    if (seen[cell] === 0) {
+      seen[cell] = 1;
+      cells.push(cell);
+    }
+  };
+  for (const policy of policies) {
+    for (const party of isolates.egress[policy] ?? []) for (let i = grid.rowStart[party] ?? 0; i < (grid.rowStart[party + 1] ?? 0); i += 1) mark(i);
+    for (const party of isolates.ingress[policy] ?? []) for (let i = grid.columnStart[party] ?? 0; i < (grid.columnStart[party + 1] ?? 0); i += 1) mark(grid.column[i] ?? 0);
+  }
+  return Int32Array.from(cells).sort();
+}
+
+/** Per party: undefined when no kept policy isolates it for `direction` (everything admitted), else the kept policies' rules. */
+function keptRules(compiled: CompiledInventory, state: PolicyState, direction: Direction): (readonly CompiledRule[] | undefined)[] {
+  return compiled.pods.map((pod) => {
+    if (!isolatedWithin(compiled, state.within, direction, pod)) return undefined;
+    return (compiled.rulesFor[direction][pod.index] ?? []).filter((rule) => state.within[rule.policy] === 1);
+  });
+}
+
+function admits(rules: readonly CompiledRule[] | undefined, other: CompiledPod, destination: CompiledPod, port: number, protocol: Protocol): boolean {
+  if (rules === undefined) return true;
+  for (const rule of rules) if (rule.peerPods[other.index] === 1 && rulePortMatch(rule, port, protocol, destination) !== -1) return true;
+  return false;
+}

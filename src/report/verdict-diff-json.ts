@@ -1,0 +1,25 @@
+/**
+ * `kubeknock diff -o json`: exactly one object, every changed cell in it, written a change at a time
+ * so a diff of a million cells never sits in memory as one string:
+ * `{"summary":{…},"policies":{…},"parties":[…],"cut":[…],"opened":[…],"notes":[…]}`.
+ */
+import type { CellChange, DiffResult } from '../diff/index.js';
+
+export function writeDiffJson(result: DiffResult, write: (text: string) => void): void {
+  const { diff, parties, policies, notes } = result;
+  const summary = { judged: diff.judged, cut: diff.cut.length, opened: diff.opened.length, unchanged: diff.judged - diff.cut.length - diff.opened.length };
+  write(`{"summary":${JSON.stringify(summary)},\n"policies":${JSON.stringify(policies)},\n"parties":[`);
+  parties.forEach((party, index) => write(`${index === 0 ? '\n' : ',\n'}${JSON.stringify(party)}`));
+  write('],\n"cut":[');
+  writeChanges(diff.cut, write);
+  write('],\n"opened":[');
+  writeChanges(diff.opened, write);
+  write(`],\n"notes":${JSON.stringify(notes)}}\n`);
+}
+
+function writeChanges(changes: readonly CellChange[], write: (text: string) => void): void {
+  changes.forEach((change, index) => {
+    const { cell, egress, ingress, responsible, expected } = change;
+    write(`${index === 0 ? '\n' : ',\n'}${JSON.stringify({ ...cell, egress, ingress, responsible, expected })}`);
+  });
+}

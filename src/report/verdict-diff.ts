@@ -1,0 +1,113 @@
+/**
+ * The terminal and Markdown text of `kubeknock diff`: a one-line summary, then the connections the
+ * candidate would CUT (allow → deny) and those it would OPEN (deny → allow), each with the policies
+ * responsible, then what was left out. Large diffs stay readable: ports of one source → destination
+ * share a row, every section counts its cells per policy and per namespace pair, and at most
+ * `maxRows` rows are shown per section (the JSON output lists every cell).
+ */
+import type { CellChange, DiffResult, Party } from '../diff/index.js';
+import { painter, type Paint } from './ansi.js';
+import { countByNamespaces, countByPolicy, countsText, diffRows, plural, policyName, type ChangeKind, type DiffRow } from './diff-rows.js';
+import { mdInline } from './markdown-text.js';
+import type { RenderOptions } from './render-options.js';
+import { visible } from './sanitize.js';
+
+export interface DiffRenderOptions extends RenderOptions {
+  /** Rows shown per section; 0 shows them all. */
+  readonly maxRows: number;
+}
+
+const COUNTS_SHOWN = 8;
+export const DIRECTIONS_LEGEND = 'in: the destination\'s ingress, eg: the source\'s egress';
+
+export function renderDiffTable(result: DiffResult, options: DiffRenderOptions): string {
+  const paint = painter(options.color);
+  const lines = [summaryLine(result), policiesLine(result), ''];
+  lines.push(...sectionLines('cut', result.diff.cut, result.parties, options.maxRows, paint), '');
+  lines.push(...sectionLines('open', result.diff.opened, result.parties, options.maxRows, paint));
+  const notes = [...partyNotes(result), ...result.notes];
+  if (result.diff.cut.length + result.diff.opened.length > 0) lines.push('', paint('dim', DIRECTIONS_LEGEND));
+  if (notes.length > 0) lines.push('', 'notes:', ...notes.map((note) => `  - ${visible(note)}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** One section of changed cells, as text lines: also used by the rollout plan for each step. */
+export function sectionLines(kind: ChangeKind, changes: readonly CellChange[], parties: readonly Party[], maxRows: number, paint: Paint, indent = ''): string[] {
+  const title = kind === 'cut' ? paint('red', 'CUT') : paint('green', 'OPEN');
+  const arrow = kind === 'cut' ? 'allow → deny' : 'deny → allow';
+  if (changes.length === 0) return [`${indent}${title} (${arrow}): none`];
+  const lines = [`${indent}${title} (${arrow}): ${plural(changes.length, 'connection')}`];
+  lines.push(`${indent}  by policy: ${countsText(countByPolicy(changes), COUNTS_SHOWN, visible)}`);
+  const namespaces = countByNamespaces(changes, parties);
+  if (namespaces.length > 1) lines.push(`${indent}  by namespace: ${countsText(namespaces, COUNTS_SHOWN, visible)}`);
+  const rows = diffRows(kind, changes);
+  const shown = maxRows > 0 ? rows.slice(0, maxRows) : rows;
+  const scenario = shown.some((row) => row.expected !== undefined);
+  const table = [['from', 'to', 'port', kind === 'cut' ? 'denied by' : 'opened by', ...(scenario ? ['scenario'] : []), 'policies'], ...shown.map((row) => cells(row, scenario))];
+  const widths = table[0]?.map((_, column) => Math.max(...table.map((cellsOfRow) => (cellsOfRow[column] ?? '').length))) ?? [];
+  table.forEach((row, index) => {
+    const text = row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ');
+    const contradicts = index > 0 && shown[index - 1]?.expected?.agrees === false;
+    lines.push(`${indent}  ${index === 0 ? paint('bold', text) : contradicts ? paint('yellow', text) : text}`);
+  });
+  if (shown.length < rows.length) lines.push(`${indent}  … and ${plural(rows.length - shown.length, 'more row')} (${plural(rows.length, 'row')} in all; -o json lists every cell)`);
+  return lines;
+}
+
+export function renderDiffMarkdown(result: DiffResult, options: DiffRenderOptions): string {
+  const { cut, opened } = result.diff;
+  const lines = [`### kubeknock diff: ${plural(cut.length, 'connection')} cut, ${opened.length} opened`, '', `${mdInline(summaryLine(result))}  `, mdInline(policiesLine(result)), ''];
+  lines.push(...markdownSection('cut', cut, result.parties, options.maxRows), '');
+  lines.push(...markdownSection('open', opened, result.parties, options.maxRows));
+  const notes = [...partyNotes(result), ...result.notes];
+  if (notes.length > 0) lines.push('', `<details><summary>Notes (${notes.length})</summary>`, '', ...notes.map((note) => `- ${mdInline(note)}`), '', '</details>');
+  return `${lines.join('\n')}\n`;
+}
+
+export function markdownSection(kind: ChangeKind, changes: readonly CellChange[], parties: readonly Party[], maxRows: number, heading = '####'): string[] {
+  const title = kind === 'cut' ? 'Cut: allow → deny' : 'Opened: deny → allow';
+  if (changes.length === 0) return [`${heading} ${title}: none`];
+  const lines = [`${heading} ${title} (${changes.length})`, ''];
+  lines.push(`By policy: ${countsText(countByPolicy(changes), COUNTS_SHOWN, (name) => `\`${name.replace(/`/g, "'")}\``)}  `);
+  const namespaces = countByNamespaces(changes, parties);
+  if (namespaces.length > 1) lines.push(`By namespace: ${countsText(namespaces, COUNTS_SHOWN, mdInline)}  `);
+  lines.push('');
+  const rows = diffRows(kind, changes);
+  const shown = maxRows > 0 ? rows.slice(0, maxRows) : rows;
+  const scenario = shown.some((row) => row.expected !== undefined);
+  lines.push(`| from | to | port | ${kind === 'cut' ? 'denied by' : 'opened by'} |${scenario ? ' scenario |' : ''} policies |`);
+  lines.push(`|---|---|---|---|${scenario ? '---|' : ''}---|`);
+  for (const row of shown) {
+    const expected = scenario ? ` ${row.expected ? `${row.expected.agrees ? '' : '⚠️ '}${mdInline(row.expected.text)}` : ''} |` : '';
+    lines.push(`| ${mdInline(row.from)} | ${mdInline(row.to)} | ${row.ports} | ${directionsText(row)} |${expected} ${row.policies.map(mdInline).join(', ')} |`);
+  }
+  if (shown.length < rows.length) lines.push('', `… and ${plural(rows.length - shown.length, 'more row')} (${plural(rows.length, 'row')} in all; \`kubeknock diff -o json\` lists every cell).`);
+  return lines;
+}
+
+function cells(row: DiffRow, scenario: boolean): string[] {
+  const expected = row.expected ? `${row.expected.agrees ? '' : '⚠ '}${row.expected.text}` : '';
+  return [visible(row.from), visible(row.to), row.ports, row.directions, ...(scenario ? [visible(expected)] : []), visible(row.policies.join(', '))];
+}
+
+function directionsText(row: DiffRow): string {
+  return row.directions === 'in+eg' ? 'ingress and egress' : row.directions === 'in' ? 'ingress' : 'egress';
+}
+
+function summaryLine(result: DiffResult): string {
+  const { cut, opened, judged } = result.diff;
+  const sources = result.parties.filter((party) => party.sends).length;
+  return `diff: ${plural(cut.length, 'connection')} cut, ${opened.length} opened, ${judged - cut.length - opened.length} unchanged, of ${plural(judged, 'cell')} (${plural(sources, 'source')}, ${plural(result.parties.length, 'party', 'parties')}, every declared port)`;
+}
+
+function policiesLine(result: DiffResult): string {
+  const { current, added, replaced, unchanged } = result.policies;
+  const names = (refs: readonly { namespace: string; name: string }[]): string => (refs.length > 0 && refs.length <= COUNTS_SHOWN ? ` (${refs.map(policyName).join(', ')})` : '');
+  return `policies: ${current} current; the candidate adds ${added.length}${names(added)}, replaces ${replaced.length}${names(replaced)}, repeats ${unchanged.length} unchanged`;
+}
+
+/** What the stand-ins mean, when a change names one. */
+function partyNotes(result: DiffResult): string[] {
+  const named = new Set([...result.diff.cut, ...result.diff.opened].flatMap((change) => [change.cell.from, change.cell.to]));
+  return result.parties.filter((party) => party.kind === 'dns' && named.has(party.label)).map((party) => `${party.label}: ${party.standsFor.join('; ')}`);
+}
