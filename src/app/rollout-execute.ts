@@ -97,13 +97,13 @@ export async function executeRollout(request: ExecuteRequest, deps: ExecuteDeps)
   };
 
   progress.step(`starting the probe pods of ${request.scenarios.length} scenario(s)`);
-  for (const { scenario, options } of request.scenarios) {
-    const session = await openProbeSession(scenario, deps.cluster, options);
-    sessions.push({ scenario, session });
-    if (session.failedStart) {
-      reports.push(session.failedStart);
-      return finish({ type: 'not-started' });
-    }
+  // All at once: the pods of every scenario start in parallel.
+  const opened = await Promise.all(request.scenarios.map(async ({ scenario, options }) => ({ scenario, session: await openProbeSession(scenario, deps.cluster, options) })));
+  sessions.push(...opened);
+  const notStarted = opened.filter(({ session }) => session.failedStart !== undefined);
+  if (notStarted.length > 0) {
+    for (const { session } of notStarted) if (session.failedStart) reports.push(session.failedStart);
+    return finish({ type: 'not-started' });
   }
 
   progress.step('step 0: checking that the network behaves as the current policies say, before any change');

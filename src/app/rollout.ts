@@ -1,0 +1,157 @@
+/**
+ * `kubeknock rollout`: NetworkPolicy files → server-side dry run of every one → a plan that orders
+ * them so no expected-open connection closes on the way (allows first, default-deny last) → the plan
+ * on stdout (`--dry-run` stops there) → confirmation → each step applied (journaled) and verified live
+ * with kept probe pods → rolled back when a step breaks an expectation. Nothing is changed before the
+ * plan was shown and confirmed, and every change can be undone from the journal (`--undo`).
+ */
+import type { ClusterPort } from '../probe/cluster-port.js';
+import type { Clock } from '../probe/clock.js';
+import type { RunProgress } from '../probe/runner.js';
+import { preflight } from '../probe/preflight.js';
+import type { TargetFacts } from '../probe/plan.js';
+import type { ObjectPort } from '../model/object-port.js';
+import { InputError } from '../model/errors.js';
+import type { RunReport } from '../model/report.js';
+import type { EngineOptions, RawObject } from '../policy/index.js';
+import { renderReports, type ReportFormat } from '../report/format.js';
+import { loadScenarios } from '../scenario/load.js';
+import { guardClusterPolicies, type ClusterPolicyScanner } from './cluster-policy-guard.js';
+import { configMapJournalStore, fileJournalStore, journalConfigMapName, type JournalStore } from './journal-store.js';
+import { policyExpectations } from './policy-expectations.js';
+import { executeRollout, type ExecuteOutcome } from './rollout-execute.js';
+import { readRolloutFiles, validateOnServer } from './rollout-input.js';
+import { planRolloutSteps, type PlannedRollout } from './rollout-plan.js';
+import { describeOutcome, rolloutExitCode } from './rollout-outcome.js';
+import { newRunId, sweepBeforeRun, withOverrides, type DefaultsOverride } from './run.js';
+import { requireWritePermissions } from './write-permissions.js';
+import { refOf } from '../model/objects.js';
+
+export interface RolloutRequest {
+  readonly files: readonly string[];
+  readonly cwd: string;
+  readonly scenarios: readonly string[];
+  readonly overrides: DefaultsOverride;
+  readonly dryRun: boolean;
+  /** `--yes`: no question asked. */
+  readonly yes: boolean;
+  readonly rollback: boolean;
+  readonly journalFile?: string;
+  readonly journalNamespace: string;
+  readonly id?: string;
+  readonly clusterDomain: string;
+  readonly output: ReportFormat;
+  readonly color: boolean;
+  readonly width?: number;
+  readonly engine: EngineOptions;
+  readonly ignoreClusterPolicies: boolean;
+}
+
+export interface RolloutDeps {
+  readonly connect: () => ClusterPort;
+  readonly objects: () => ObjectPort;
+  /** The live Namespaces, Pods, Services and NetworkPolicies. */
+  readonly readPolicyObjects: () => Promise<readonly RawObject[]>;
+  readonly scanClusterPolicies?: ClusterPolicyScanner;
+  /** Asks on the terminal; absent when stdin is not a terminal. */
+  readonly confirm?: (question: string) => Promise<boolean>;
+  readonly progress: RunProgress & { finish(ok: boolean, text: string): void };
+  readonly clock: Clock;
+  readonly signal?: AbortSignal;
+  readonly write: (text: string) => void;
+  readonly note: (text: string) => void;
+  readonly toolVersion: string;
+}
+
+export interface RolloutOutcome {
+  readonly exitCode: number;
+  readonly plan?: PlannedRollout;
+  readonly execution?: ExecuteOutcome;
+}
+
+export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promise<RolloutOutcome> {
+  // Refused before anything is read from the cluster: an unattended rollout must say so itself.
+  if (!request.dryRun && !request.yes && deps.confirm === undefined) {
+    throw new InputError('refusing to change the cluster without --yes: stdin is not a terminal, so nobody can confirm the plan; look at it with --dry-run, then run again with --yes');
+  }
+  const input = await readRolloutFiles(request.files, request.cwd, deps.note);
+  if (request.scenarios.length === 0) {
+    throw new InputError('a rollout verifies every step live: give --scenario FILE with the connections that must work and those that must not (kubeknock discover writes one from your workloads)');
+  }
+  const scenarios = (await loadScenarios(request.scenarios)).map((s) => withOverrides(s, request.overrides));
+  const stepped = scenarios.find((s) => s.steps !== undefined && s.steps.length > 0);
+  if (stepped) throw new InputError(`${stepped.file} has steps: a rollout makes its own steps from the policy files; give a scenario without "steps"`);
+
+  const id = request.id ?? newRunId();
+  const cluster = deps.connect();
+  const objects = deps.objects();
+  const store: JournalStore = request.journalFile ? fileJournalStore(request.journalFile) : configMapJournalStore(objects, request.journalNamespace, journalConfigMapName(id));
+
+  deps.progress.step(`checking permissions and the ${input.policies.length} policies against the cluster at ${cluster.server}`);
+  await requireWritePermissions((q) => cluster.canI(q), { refs: input.policies.map((p) => refOf(p.object)), ...(request.journalFile ? {} : { journalNamespace: request.journalNamespace }) }, cluster.server);
+  if (!request.journalFile && (await cluster.namespacePhase(request.journalNamespace)) !== 'Active') {
+    throw new InputError(
+      `the journal namespace "${request.journalNamespace}" does not exist: a rollout keeps its journal there (a ConfigMap) so it can be undone from anywhere. ` +
+        `Create it (kubectl create namespace ${request.journalNamespace}), pick another with --journal-namespace, or keep the journal in a local file with --journal FILE`,
+    );
+  }
+  await validateOnServer(objects, input);
+  if (deps.scanClusterPolicies) {
+    await guardClusterPolicies(deps.scanClusterPolicies, { ignore: request.ignoreClusterPolicies, doing: 'planning and verifying a rollout', warn: deps.note });
+  }
+  const facts: TargetFacts[] = [];
+  for (const scenario of scenarios) {
+    deps.progress.step(`checking that ${scenario.file} matches the cluster`);
+    facts.push(await preflight(scenario, cluster));
+  }
+
+  deps.progress.step('reading the live Namespaces, Pods and NetworkPolicies to plan the order');
+  const plan = planRolloutSteps({ current: await deps.readPolicyObjects(), input, scenarios, engine: request.engine, color: request.color });
+  deps.progress.finish(true, `plan: ${plan.steps.length} step(s) for ${input.policies.length} polic${input.policies.length === 1 ? 'y' : 'ies'}`);
+  const planText = plan.text.endsWith('\n') ? plan.text : `${plan.text}\n`;
+  // The plan is what --dry-run prints; before a real rollout whose reports are machine-read (-o json),
+  // it is shown on stderr, so stdout stays one format.
+  if (request.dryRun || request.output === 'table' || request.output === 'markdown') deps.write(planText);
+  else deps.note(planText.trimEnd());
+  if (request.dryRun) return { exitCode: 0, plan };
+
+  if (!request.yes) {
+    const yes = await deps.confirm?.(`Apply these ${plan.steps.length} step(s) to ${cluster.server}? [y/N] `);
+    if (!yes) {
+      deps.note('not confirmed: nothing was changed');
+      return { exitCode: 1, plan };
+    }
+  }
+
+  await sweepBeforeRun(cluster, scenarios, deps);
+  const execution = await executeRollout(
+    {
+      id,
+      sources: input.sources,
+      steps: plan.steps.map((step) => ({ name: step.name, objects: step.policies.map((p) => p.object) })),
+      scenarios: scenarios.map((scenario, index) => ({
+        scenario,
+        options: {
+          runId: scenarios.length > 1 ? `${id}-${index + 1}` : id,
+          clusterDomain: request.clusterDomain,
+          keep: false,
+          progress: deps.progress,
+          clock: deps.clock,
+          toolVersion: deps.toolVersion,
+          facts: facts[index] ?? { services: new Map(), selectedPods: new Map() },
+          ...(deps.signal ? { signal: deps.signal } : {}),
+          resolveExpectations: policyExpectations(deps.readPolicyObjects, request.engine),
+          explainAll: true,
+        },
+      })),
+      rollback: request.rollback,
+    },
+    { cluster, objects, store, progress: deps.progress, now: () => deps.clock.now(), ...(deps.signal ? { signal: deps.signal } : {}) },
+  );
+  const exitCode = rolloutExitCode(execution, deps.signal);
+  deps.progress.finish(exitCode === 0, describeOutcome(execution, store).headline);
+  deps.write(renderReports(request.output, execution.reports as RunReport[], { color: request.color, ...(request.width ? { width: request.width } : {}) }));
+  if (request.output === 'table' || request.output === 'markdown') deps.write(`\n${describeOutcome(execution, store).text}\n`);
+  else deps.note(describeOutcome(execution, store).text);
+  return { exitCode, plan, execution };
+}
