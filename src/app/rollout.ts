@@ -16,6 +16,8 @@ import type { RunReport } from '../model/report.js';
 import type { EngineOptions, RawObject } from '../policy/index.js';
 import { renderReports, type ReportFormat } from '../report/format.js';
 import { loadScenarios } from '../scenario/load.js';
+import type { DiscoverOptions } from './discover.js';
+import { discoverForRollout } from './rollout-discover.js';
 import { guardClusterPolicies, type ClusterPolicyScanner } from './cluster-policy-guard.js';
 import { configMapJournalStore, fileJournalStore, journalConfigMapName, type JournalStore } from './journal-store.js';
 import { policyExpectations } from './policy-expectations.js';
@@ -31,6 +33,8 @@ export interface RolloutRequest {
   readonly files: readonly string[];
   readonly cwd: string;
   readonly scenarios: readonly string[];
+  /** `--discover`: also verify the workloads' doors (src/app/rollout-discover.ts). */
+  readonly discovery?: DiscoverOptions;
   readonly overrides: DefaultsOverride;
   readonly dryRun: boolean;
   /** `--yes`: no question asked. */
@@ -75,10 +79,12 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
     throw new InputError('refusing to change the cluster without --yes: stdin is not a terminal, so nobody can confirm the plan; look at it with --dry-run, then run again with --yes');
   }
   const input = await readRolloutFiles(request.files, request.cwd, deps.note);
-  if (request.scenarios.length === 0) {
-    throw new InputError('a rollout verifies every step live: give --scenario FILE with the connections that must work and those that must not (kubeknock discover writes one from your workloads)');
+  if (request.scenarios.length === 0 && request.discovery === undefined) {
+    throw new InputError('a rollout verifies every step live: give --scenario FILE with the connections that must work and those that must not, or --discover to knock on every door of your workloads');
   }
-  const scenarios = (await loadScenarios(request.scenarios)).map((s) => withOverrides(s, request.overrides));
+  const written = request.scenarios.length > 0 ? await loadScenarios(request.scenarios) : [];
+  const discovered = request.discovery ? [await discoverForRollout(request.discovery, input, deps.note)] : [];
+  const scenarios = [...written, ...discovered].map((s) => withOverrides(s, request.overrides));
   const stepped = scenarios.find((s) => s.steps !== undefined && s.steps.length > 0);
   if (stepped) throw new InputError(`${stepped.file} has steps: a rollout makes its own steps from the policy files; give a scenario without "steps"`);
 

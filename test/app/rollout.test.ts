@@ -78,7 +78,7 @@ describe('rollout', () => {
   });
 
   it('refuses a rollout with nothing to verify it', async () => {
-    await expect(rollout(request({ scenarios: [] }), deps(new FakeObjects()))).rejects.toThrow(/a rollout verifies every step live: give --scenario FILE/);
+    await expect(rollout(request({ scenarios: [] }), deps(new FakeObjects()))).rejects.toThrow(/a rollout verifies every step live: give --scenario FILE.*or --discover/);
   });
 
   it('refuses a policy without namespace, and one given twice, naming file and line', async () => {

@@ -6,7 +6,8 @@
  * - a candidate that forgets the allow a scenario needs: the step that cuts it fails live, every change
  *   is rolled back, and the policies are byte-for-byte those from before;
  * - the CLI killed with SIGKILL between two steps: `rollout --undo` puts the previous state back;
- * - the API server's own validation refuses the `to: {}` shape before anything is changed.
+ * - the API server's own validation refuses the `to: {}` shape before anything is changed;
+ * - `--discover`: the microshop policies rolled out with probe pods standing in for its workloads.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -203,6 +204,32 @@ spec:
     expect(run.stderr).toContain('.spec.egress[0].to: expected list');
     expect(run.stderr).toContain(`${blog}:1`);
     expect(await policySpecs(['shop'])).toEqual({});
+    expect(await managedPods()).toEqual([]);
+  });
+});
+
+describe('rollout --discover', () => {
+  const APP = join(REPO, 'examples/microshop/app.yaml');
+  const POLICIES = join(REPO, 'examples/microshop/policies.yaml');
+  beforeAll(async () => {
+    await kubectl(['apply', '-f', APP]);
+    await kubectl(['wait', '--for=condition=Available', 'deployment', '--all', '-n', 'microshop', '--timeout=180s']);
+  }, 240_000);
+  afterAll(async () => {
+    await kubectl(['delete', 'namespace', 'microshop', '--timeout=180s']).catch(() => undefined);
+  }, 240_000);
+
+  it('verifies every step against probe pods standing in for the workloads, and ends with exactly the files', async () => {
+    const expected = await serverSpecsOf([POLICIES]);
+    const run = await kubeknock(['rollout', '-f', POLICIES, '--discover', '-n', 'microshop', ...PROBE_FLAGS, '--yes', '-o', 'json', '--id', 'discovered']);
+    expect(run.code, `exit 0; stderr:\n${run.stderr}`).toBe(0);
+    expect(run.stderr).toMatch(/12 workloads in 1 namespace → 12 identities/);
+    expect(run.stderr).toMatch(/leaves out the \d+ Service check\(s\)/);
+    const reports = reportsOf(run.stdout);
+    expect(reports.length, 'step 0 and at least two steps').toBeGreaterThan(2);
+    for (const report of reports) expect(report.summary.failed + report.summary.skipped, `step ${report.step?.index} ${report.step?.name}`).toBe(0);
+    expect(reports.at(-1)?.step?.name).toContain('microshop/default-deny');
+    expect(await policySpecs(['microshop'])).toEqual(expected);
     expect(await managedPods()).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@
  * as with kubectl.
  */
 import type { Argv } from 'yargs';
-import type { DiscoverOptions } from '../../app/discover.js';
+import { discover, type DiscoverOptions } from '../../app/discover.js';
+import type { InlineScenario } from '../../scenario/load.js';
 import type { PolicySource } from '../../app/policy-input.js';
 import { readClusterWorkloadObjects } from '../../cluster/workload-inventory.js';
 import { parseLabelSelector } from '../../discover/index.js';
@@ -103,4 +104,15 @@ export function parseHostPort(text: string): { host: string; port: number } | st
   const port = Number(match[3]);
   const portProblem = checkPort(port, 'external');
   return portProblem === true ? { host, port } : `--external ${text}: ${portProblem.replace(/^--external /, 'the port ')}`;
+}
+
+/**
+ * `run --discover`, `rollout --discover`: the scenario `kubeknock discover --from-cluster` would print,
+ * made in memory; its plan goes to stderr.
+ */
+export async function discoverInline(argv: DiscoverySelectionFlags, io: CliIO): Promise<InlineScenario> {
+  const options = discoveryOptions(argv, { type: 'cluster' }, io, { snapshot: false, scenarioName: 'discovered' });
+  const result = await discover(options);
+  for (const line of result.summary) io.stderr.write(`kubeknock: ${line}\n`);
+  return { file: `discovered from ${options.inputs.join(', ')}`, text: result.yaml };
 }

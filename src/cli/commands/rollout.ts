@@ -18,8 +18,10 @@ import { flagProblem, overrideProblems, runIdProblem } from '../flag-rules.js';
 import { createProgress } from '../progress.js';
 import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
+import { discoveryOptions, withDiscoverySelectionFlags, type DiscoverySelectionFlags } from './discovery-flags.js';
 
-interface RolloutArgs extends ClusterFlags, TableWidthFlags {
+interface RolloutArgs extends ClusterFlags, TableWidthFlags, DiscoverySelectionFlags {
+  readonly discover: boolean;
   readonly filename?: string[];
   readonly scenario?: string[];
   readonly undo?: string;
@@ -45,9 +47,14 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
   command: 'rollout',
   describe: 'Apply NetworkPolicies safely: plan an order that never cuts an expected-open connection (allows first, default-deny last), apply step by step, verify each step live, roll back on a broken door',
   builder: (yargs: Argv<object>) =>
-    withTableWidthFlags(withClusterFlags(yargs))
+    withTableWidthFlags(withDiscoverySelectionFlags(withClusterFlags(yargs)))
       .option('filename', { alias: 'f', type: 'string', array: true, describe: 'NetworkPolicy manifest file or directory to roll out (repeatable)' })
       .option('scenario', { alias: 's', type: 'string', array: true, describe: 'Scenario file(s) saying which connections must work and which must not; verified live at every step' })
+      .option('discover', {
+        type: 'boolean',
+        default: false,
+        describe: 'Also verify every step against the workloads of the selected namespaces (-n, -A, -l): probe pods stand in for them, judged by the policies at each step',
+      })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Validate (server-side dry run) and print the plan with the diff of every step; change nothing' })
       .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Apply without asking (required when stdin is not a terminal)' })
       .option('rollback', { type: 'boolean', default: true, describe: 'On a broken expectation, put every changed object back (--no-rollback leaves the failed step for debugging)' })
@@ -68,7 +75,7 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
       .check((argv) => {
         const files = argv.filename ?? [];
         if (argv.undo !== undefined) {
-          if (files.length > 0 || (argv.scenario ?? []).length > 0) throw new Error('--undo restores from a journal: give it alone, without -f or --scenario');
+          if (files.length > 0 || (argv.scenario ?? []).length > 0 || argv.discover) throw new Error('--undo restores from a journal: give it alone, without -f, --scenario or --discover');
           if (argv.undo === '') throw new Error('--undo needs a journal: a file, NAMESPACE/CONFIGMAP, or the rollout id');
           return true;
         }
@@ -102,6 +109,7 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
         files: argv.filename ?? [],
         cwd: io.cwd,
         scenarios: argv.scenario ?? [],
+        ...(argv.discover ? { discovery: discoveryOptions(argv, { type: 'cluster' }, io, { snapshot: false, scenarioName: 'discovered' }) } : {}),
         overrides: {
           ...(argv.image ? { image: argv.image } : {}),
           ...(argv['image-pull-policy'] ? { imagePullPolicy: argv['image-pull-policy'] } : {}),

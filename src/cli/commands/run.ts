@@ -14,10 +14,7 @@ import { JOURNAL_NAMESPACE } from '../../app/journal-store.js';
 import { terminalConfirm } from '../confirm.js';
 import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
-import { discover } from '../../app/discover.js';
-import type { InlineScenario } from '../../scenario/load.js';
-import type { CliIO } from '../io.js';
-import { discoveryOptions, withDiscoverySelectionFlags, type DiscoverySelectionFlags } from './discovery-flags.js';
+import { discoverInline, withDiscoverySelectionFlags, type DiscoverySelectionFlags } from './discovery-flags.js';
 import { dryRun } from '../../app/dry-run.js';
 import { visible } from '../../report/sanitize.js';
 import { DEFAULT_SIZE_LIMITS } from '../../app/size-limits.js';
@@ -163,11 +160,3 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
     ctx.exitCode = exitCode;
   },
 }));
-
-/** `run --discover`: the scenario `kubeknock discover --from-cluster` would print, made in memory; its plan goes to stderr. */
-async function discoverInline(argv: RunArgs, io: CliIO): Promise<InlineScenario> {
-  const options = discoveryOptions(argv, { type: 'cluster' }, io, { snapshot: false, scenarioName: 'discovered' });
-  const result = await discover(options);
-  for (const line of result.summary) io.stderr.write(`kubeknock: ${line}\n`);
-  return { file: `discovered from ${options.inputs.join(', ')}`, text: result.yaml };
-}
