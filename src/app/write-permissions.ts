@@ -5,14 +5,9 @@
  * nothing either way.
  */
 import { InfraError } from '../model/errors.js';
-import type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
+import { CHANGE_PERMISSIONS, JOURNAL_PERMISSIONS, type AccessAnswer, type AccessQuestion } from '../model/permissions.js';
 import type { ObjectRef } from '../model/objects.js';
 
-const RESOURCES: Readonly<Record<string, { readonly group: string; readonly resource: string; readonly verbs: readonly string[] }>> = {
-  NetworkPolicy: { group: 'networking.k8s.io', resource: 'networkpolicies', verbs: ['get', 'create', 'patch', 'update', 'delete'] },
-  Namespace: { group: '', resource: 'namespaces', verbs: ['get', 'patch'] },
-};
-const JOURNAL_VERBS = ['get', 'create', 'patch'];
 
 export interface WritePlan {
   /** Every object a change touches. */
@@ -24,17 +19,16 @@ export interface WritePlan {
 export async function requireWritePermissions(canI: (question: AccessQuestion) => Promise<AccessAnswer>, plan: WritePlan, server: string): Promise<void> {
   const questions = new Map<string, AccessQuestion>();
   for (const ref of plan.refs) {
-    const resource = RESOURCES[ref.kind];
-    if (!resource) continue;
-    for (const verb of resource.verbs) {
+    const permissions = ref.kind === 'NetworkPolicy' || ref.kind === 'Namespace' ? CHANGE_PERMISSIONS[ref.kind] : [];
+    for (const { verb, group, resource } of permissions) {
       // A Namespace is cluster-scoped: its permission is asked without a namespace.
       const namespace = ref.kind === 'Namespace' ? undefined : ref.namespace;
-      const question: AccessQuestion = { verb, group: resource.group, resource: resource.resource, ...(namespace === undefined ? {} : { namespace }) };
+      const question: AccessQuestion = { verb, group, resource, ...(namespace === undefined ? {} : { namespace }) };
       questions.set(JSON.stringify(question), question);
     }
   }
   if (plan.journalNamespace !== undefined) {
-    for (const verb of JOURNAL_VERBS) questions.set(`journal ${verb}`, { verb, group: '', resource: 'configmaps', namespace: plan.journalNamespace });
+    for (const { verb, group, resource } of JOURNAL_PERMISSIONS) questions.set(`journal ${verb}`, { verb, group, resource, namespace: plan.journalNamespace });
   }
   const answers = await Promise.all(
     [...questions.values()].map(async (question) => ({

@@ -120,3 +120,20 @@ export const DISCOVERY_PERMISSIONS: readonly ApiPermission[] = [
 export const DISCOVERY_CLUSTER_PERMISSIONS: readonly ApiPermission[] = [
   { verb: 'list', group: '', resource: 'namespaces', why: 'discover reads namespace labels', withoutIt: 'run-fails' },
 ];
+
+/**
+ * What a rollout or a multi-step scenario writes beyond probe pods, by the kind it changes: each
+ * namespace a NetworkPolicy lives in, cluster scope for Namespaces (only their labels are changed).
+ * Checked before the first change (src/app/write-permissions.ts); never granted to an audit.
+ */
+export const CHANGE_PERMISSIONS: Readonly<Record<'NetworkPolicy' | 'Namespace', readonly ApiPermission[]>> = {
+  NetworkPolicy: (['get', 'create', 'patch', 'update', 'delete'] as const).map(
+    (verb): ApiPermission => ({ verb, group: 'networking.k8s.io', resource: 'networkpolicies', why: 'apply, restore and delete the NetworkPolicies of a rollout or step', withoutIt: 'nothing' }),
+  ),
+  Namespace: (['get', 'patch'] as const).map((verb): ApiPermission => ({ verb, group: '', resource: 'namespaces', why: 'set and restore Namespace labels of a step', withoutIt: 'nothing' })),
+};
+
+/** The change journal: a ConfigMap in the journal namespace (`kubeknock` unless told otherwise). */
+export const JOURNAL_PERMISSIONS: readonly ApiPermission[] = (['get', 'create', 'patch'] as const).map(
+  (verb): ApiPermission => ({ verb, group: '', resource: 'configmaps', why: 'keep the journal of a rollout, so it can be undone', withoutIt: 'nothing' }),
+);

@@ -107,6 +107,18 @@ describe('rollout', () => {
     await expect(rollout(request(), { ...d, connect: () => fake })).rejects.toThrow(/the journal namespace "kubeknock" does not exist.*--journal FILE/);
   });
 
+  it('asks the authorizer for every write first, and names what is missing', async () => {
+    const objects = new FakeObjects();
+    const d = deps(objects);
+    cluster?.dispose();
+    cluster = new FakeCluster({ namespaces: ['one', 'kubeknock'], denied: ['delete networkpolicies', 'create configmaps'] });
+    const fake = cluster;
+    await expect(rollout(request(), { ...d, connect: () => fake })).rejects.toThrow(
+      'RBAC is missing: delete networkpolicies.networking.k8s.io in one, create configmaps in kubeknock',
+    );
+    expect(objects.writes).toEqual([]);
+  });
+
   it('--dry-run prints the plan and changes nothing', async () => {
     const objects = new FakeObjects();
     const out = { text: '' };
