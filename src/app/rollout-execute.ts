@@ -128,7 +128,7 @@ export async function executeRollout(request: ExecuteRequest, deps: ExecuteDeps)
     progress.step(`${reason}: rolling back every change of this rollout`);
     return writer.restoreAll({ force: false, finalState: 'rolled-back', reason });
   };
-  const stillApplied = (): number[] => touchedSteps(writer.journal).filter((step) => writer.journal.entries.some((e) => e.step === step && (e.status === 'sent' || e.status === 'done')));
+  const stillApplied = (): number[] => touchedSteps(writer.journal);
 
   for (const [i, step] of request.steps.entries()) {
     const index = i + 1;

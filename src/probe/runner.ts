@@ -14,7 +14,7 @@ import { probePodsOf, resolveExpectations, type ExpectationResolver } from './ex
 import { planProbes, type TargetFacts } from './plan.js';
 import { buildProbePod } from './pod-spec.js';
 import { needsAnotherAttempt, type ProbeRecord } from './results.js';
-import { runRounds } from './rounds.js';
+import { runRounds, type RoundsContext } from './rounds.js';
 import { DEFAULT_PROBES_PER_EXEC, DELETE_TIMEOUT_MS } from './run-limits.js';
 import { buildReport, initialState, type CreatedPod, type RunState } from './run-state.js';
 
@@ -155,10 +155,9 @@ export async function settle({ scenario, options }: RunContext, state: RunState)
   return state;
 }
 
-export async function probeRounds({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
-  if (!state.records.some(needsAnotherAttempt)) return state;
-  const started = options.clock.now();
-  const result = await runRounds(state.records, {
+/** What the probe rounds of this run need: its cluster, pods, defaults, clock and progress. */
+export function roundsContext({ scenario, cluster, options }: RunContext, state: RunState): RoundsContext {
+  return {
     cluster,
     pods: state.podsByActor,
     defaults: scenario.defaults,
@@ -166,7 +165,13 @@ export async function probeRounds({ scenario, cluster, options }: RunContext, st
     clock: options.clock,
     ...(options.signal ? { signal: options.signal } : {}),
     progress: options.progress,
-  });
+  };
+}
+
+export async function probeRounds({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
+  if (!state.records.some(needsAnotherAttempt)) return state;
+  const started = options.clock.now();
+  const result = await runRounds(state.records, roundsContext({ scenario, cluster, options }, state));
   const next: RunState = {
     ...state,
     records: result.records,

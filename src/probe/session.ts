@@ -14,8 +14,7 @@ import type { ClusterPort } from './cluster-port.js';
 import { buildReport, initialState, type RunState } from './run-state.js';
 import { needsAnotherAttempt } from './results.js';
 import { runRounds } from './rounds.js';
-import { DEFAULT_PROBES_PER_EXEC } from './run-limits.js';
-import { createPods, failed, messageOf, planChecks, probeRounds, settle, tearDown, waitRunning, type RunContext, type RunOptions } from './runner.js';
+import { createPods, failed, messageOf, planChecks, probeRounds, roundsContext, settle, tearDown, waitRunning, type RunContext, type RunOptions } from './runner.js';
 
 /** Attempts a step's checks get at least: mismatches are retried while the change is being enforced. */
 export const STEP_ATTEMPTS = 10;
@@ -125,20 +124,13 @@ export async function openProbeSession(scenario: Scenario, cluster: ClusterPort,
  * may have seen the state before it (a connection the change cuts a moment later looks open). Once
  * every check agrees, all of them run once more, and that attempt is the one judged.
  */
-async function confirmAfterLag({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
+async function confirmAfterLag(ctx: RunContext, state: RunState): Promise<RunState> {
+  const { options } = ctx;
   const rounds = state.roundStarts?.length ?? 0;
   if (rounds < 2 || state.records.some((r) => r.attempts.length === 0 || needsAnotherAttempt(r) || !agrees(r))) return state;
   options.progress.step(`enforced after ${rounds} rounds: checking all ${state.records.length} probe(s) once more`);
   const fresh = state.records.map((r) => ({ ...r, attempts: [], probe: { ...r.probe, check: { ...r.probe.check, attempts: 1 } } }));
-  const result = await runRounds(fresh, {
-    cluster,
-    pods: state.podsByActor,
-    defaults: scenario.defaults,
-    probesPerExec: options.probesPerExec ?? DEFAULT_PROBES_PER_EXEC,
-    clock: options.clock,
-    ...(options.signal ? { signal: options.signal } : {}),
-    progress: options.progress,
-  });
+  const result = await runRounds(fresh, roundsContext(ctx, state));
   const confirmation = new Map(result.records.map((r) => [r.probe.id, r.attempts.at(-1)]));
   const records = state.records.map((r) => {
     const attempt = confirmation.get(r.probe.id);
