@@ -8,7 +8,7 @@ import { probeCommandLine } from '../probe/commands.js';
 import { planProbes, selectorKey, serviceKey } from '../probe/plan.js';
 import { buildProbePod } from '../probe/pod-spec.js';
 import { loadScenarios, type InlineScenario } from '../scenario/load.js';
-import type { Check, Scenario } from '../model/scenario.js';
+import { listenPortText, type Check, type Scenario } from '../model/scenario.js';
 import { changeLines } from '../scenario/change-text.js';
 import { DEFAULT_SIZE_LIMITS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 import { withOverrides, type DefaultsOverride } from './run.js';
@@ -74,7 +74,7 @@ function planText({ scenario, pods, probes, steps }: Plan): string {
   const lines = [`Dry run of ${scenario.name} (${scenario.file}): ${pods.length} probe pod(s), ${total}; nothing is created.`, '', 'Probe pods (image ' + scenario.defaults.pod.image + '):'];
   for (const actor of scenario.actors.values()) {
     const labels = Object.entries(actor.labels).map(([k, v]) => `${k}=${v}`).join(',') || '(no labels)';
-    const listen = actor.listen.length ? `  listens on ${actor.listen.map((l) => l.port).join(', ')}` : '';
+    const listen = actor.listen.length ? `  listens on ${actor.listen.map(listenPortText).join(', ')}` : '';
     lines.push(`  ${actor.name}: ${actor.namespace}/kubeknock-${actor.name}-*  ${labels}${listen}`);
   }
   if (steps === undefined) {

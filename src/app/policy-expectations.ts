@@ -10,6 +10,7 @@ import type { ExpectationResolver, PolicyJudgement, ProbePod } from '../probe/ex
 import type { PlannedProbe } from '../probe/plan.js';
 import { renderExplanation } from '../report/policy-explain.js';
 import { describeError, formatIssue } from '../model/errors.js';
+import { checkProtocol } from '../model/scenario.js';
 
 /** Where the objects come from: the live cluster in a run (Namespaces, Pods, Services, NetworkPolicies). */
 export type PolicyObjectSource = () => Promise<readonly RawObject[]>;
@@ -52,16 +53,18 @@ function judgeProbe(compiled: CompiledInventory, probe: PlannedProbe, pods: Read
   return { type: 'judged', expect: explanation.verdict, explanation: renderExplanation(explanation, { color: false }).trimEnd() };
 }
 
-/** The engine's question for one probe (TCP to the target port), or why there is none. */
+/** The engine's question for one probe (the check's protocol to the target port), or why there is none. */
 function queryOf(compiled: CompiledInventory, probe: PlannedProbe, pods: ReadonlyMap<string, ProbePod>): PolicyQuery | string {
   const source = pods.get(probe.check.from);
   if (!source) return `no running probe pod for actor ${probe.check.from}`;
   const from = `${source.namespace}/${source.name}`;
+  // A udp check is judged for UDP: a policy that opens TCP 5353 does not open UDP 5353.
+  const protocol = checkProtocol(probe.check.kind);
   const target = probe.check.to;
   switch (target.type) {
     case 'actor': {
       const pod = pods.get(target.actor);
-      return pod ? { from, to: `${pod.namespace}/${pod.name}`, port: target.port, protocol: 'TCP' } : `no running probe pod for actor ${target.actor}`;
+      return pod ? { from, to: `${pod.namespace}/${pod.name}`, port: target.port, protocol } : `no running probe pod for actor ${target.actor}`;
     }
     case 'pods': {
       const host = probe.endpoint?.host;
@@ -69,12 +72,12 @@ function queryOf(compiled: CompiledInventory, probe: PlannedProbe, pods: Readonl
       // The selected pod must be one the engine knows: judged as a bare address, no ingress policy
       // would govern it, and the "allow" would be one nobody decided.
       if (pod === undefined) return `${probe.toLabel}: no running pod with IP ${host ?? '?'} among the pods read from the cluster (replaced since the run started?)`;
-      return { from, to: pod, port: target.port, protocol: 'TCP' };
+      return { from, to: pod, port: target.port, protocol };
     }
     case 'host': {
       // An IP: the engine judges it as the pod that owns it, if any, else by ipBlock.
       const host = probe.endpoint?.host;
-      return host === undefined ? `${probe.toLabel}: no address to judge` : { from, to: host, port: target.port, protocol: 'TCP' };
+      return host === undefined ? `${probe.toLabel}: no address to judge` : { from, to: host, port: target.port, protocol };
     }
     case 'service':
     case 'url':

@@ -7,6 +7,7 @@ export const OUTCOME_CLASSES = [
   'connected', //       TCP handshake completed (nc "open")
   'http-status', //     an HTTP response arrived (any status: a 404 still proves the path is open)
   'resolved', //        DNS answered with addresses
+  'echoed', //          kubeknock's UDP responder answered the probe's datagram, naming its token
   'refused', //         RST / ICMP port unreachable: REJECT rule or no listener
   'timeout', //         no answer within the timeout: DROP rule, or a silent host
   'no-route', //        ICMP host/net unreachable, EHOSTUNREACH

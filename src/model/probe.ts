@@ -21,6 +21,19 @@ export type ProbeTask =
     }
   | {
       readonly id: string;
+      readonly kind: 'udp';
+      /** IP address of the probe pod whose responder serves `port` (udp checks target actors only). */
+      readonly host: string;
+      readonly port: number;
+      /**
+       * The name the probe's one datagram asks for. The responder's answer repeats it, so an answer
+       * that names it cannot be anything but the reply to this very probe.
+       */
+      readonly token: string;
+      readonly timeoutSeconds: number;
+    }
+  | {
+      readonly id: string;
       readonly kind: 'dns';
       readonly name: string;
       readonly server?: string;

@@ -4,9 +4,30 @@
  * normalised, flattened form.
  */
 import type { KubeObject, ObjectRef } from './objects.js';
+import { assertNever } from './assert-never.js';
 import type { Expectation, OutcomeClass } from './outcome.js';
 
-export type CheckKind = 'tcp' | 'http' | 'dns';
+export type CheckKind = 'tcp' | 'http' | 'dns' | 'udp';
+
+/** The transport a probe pod listens on for one port. */
+export type ListenProtocol = 'TCP' | 'UDP';
+
+/**
+ * The transport a check's packets use, as NetworkPolicy ports name it: what `expect: policy` asks the
+ * engine about and which of an actor's listen ports a check may target. nslookup asks over UDP.
+ */
+export function checkProtocol(kind: CheckKind): ListenProtocol {
+  switch (kind) {
+    case 'tcp':
+    case 'http':
+      return 'TCP';
+    case 'udp':
+    case 'dns':
+      return 'UDP';
+    default:
+      return assertNever(kind, 'check kind');
+  }
+}
 
 /**
  * What a check expects: a verdict the user wrote, or `policy`: derived at run time from the live
@@ -67,8 +88,15 @@ export interface Defaults {
 
 export interface ListenPort {
   readonly port: number;
+  /** TCP ports are served by httpd, UDP ports by kubeknock's responder (src/probe/listener-script.ts). */
+  readonly protocol: ListenProtocol;
   /** Optional container port name, so named ports in policies resolve on the probe pod. */
   readonly name?: string;
+}
+
+/** `8080` for a TCP port, as the user writes it; `5353/udp` for a UDP one. */
+export function listenPortText(l: ListenPort): string {
+  return l.protocol === 'UDP' ? `${l.port}/udp` : String(l.port);
 }
 
 export interface Actor {
@@ -83,6 +111,7 @@ export interface Actor {
 
 /** What a check points at, before the cluster is asked where that is. */
 export type Target =
+  /** `port` is one of the actor's listen ports of the check's protocol (checkProtocol). */
   | { readonly type: 'actor'; readonly actor: string; readonly port: number }
   | {
       readonly type: 'service';
@@ -110,7 +139,7 @@ export interface Check {
   readonly name: string;
   readonly from: string;
   readonly to: Target;
-  /** Column label in the matrix, e.g. `postgres:5432`, `svc/production/api:80`, `dns:kubernetes.default…`. */
+  /** Column label in the matrix, e.g. `postgres:5432`, `dns-cache:5353/udp`, `svc/production/api:80`, `dns:kubernetes.default…`. */
   readonly toLabel: string;
   readonly kind: CheckKind;
   readonly expect: CheckExpectation;

@@ -73,6 +73,23 @@ const DNS_RULES: readonly Rule[] = [
   { pattern: /;; connection timed out; no servers could be reached/, class: 'dns-unreachable' },
 ];
 
+/**
+ * nslookup asking kubeknock's UDP responder (BusyBox dnsd) for the probe's token. The answer itself is
+ * matched in classifyUdp; these are the ways it does not come. ICMP port unreachable (nothing serving
+ * the port, or a REJECT rule) is `read: Connection refused`; admin-prohibited is `No route to host`;
+ * a host- or net-unreachable ICMP is not reported to a UDP socket at all and shows as silence, so
+ * only the summary line is left: timeout.
+ */
+const UDP_RULES: readonly Rule[] = [
+  { pattern: /nslookup: (read|write to '[^']*'): Connection refused/, class: 'refused' },
+  { pattern: /nslookup: (read|write to '[^']*'): (No route to host|Network is unreachable)/, class: 'no-route' },
+  { pattern: /nslookup: can't connect to remote host \([^)]*\): (No route to host|Network is unreachable)/, class: 'no-route' },
+  { pattern: /;; connection timed out; no servers could be reached/, class: 'timeout', note: 'no answer from the responder' },
+];
+
+/** `** server can't find NAME: RCODE`: what the responder says for a name it does not know. */
+const NO_SUCH_NAME = /\*\* server can't find ([^:\n]+): (\S+)/;
+
 /** `Name:` then `Address: a.b.c.d` lines; the `Address:` above `Name:` is the server's own. */
 function resolvedAddresses(output: string): string[] {
   const afterName = output.split(/^Name:/m).slice(1).join('\n');
@@ -114,8 +131,8 @@ function isAddressLiteral(host: string): boolean {
 function hostOf(task: ProbeTask): string {
   switch (task.kind) {
     case 'tcp':
-      return task.host;
     case 'http':
+    case 'udp':
       return task.host;
     case 'dns':
       return task.name;
@@ -153,6 +170,8 @@ export function classifyOutcome(task: ProbeTask, raw: RawTaskResult): Outcome {
       if (raw.exitCode === 0) return { class: 'http-status', httpStatus: 200, detail: '2xx response (wget exit 0)' };
       return applyRules(HTTP_RULES, raw.output) ?? execError(raw, 'unrecognised wget result');
     }
+    case 'udp':
+      return classifyUdp(task, raw);
     case 'dns': {
       if (raw.exitCode === 0) {
         const addresses = resolvedAddresses(raw.output);
@@ -167,4 +186,22 @@ export function classifyOutcome(task: ProbeTask, raw: RawTaskResult): Outcome {
     default:
       return assertNever(task, 'probe task');
   }
+}
+
+/**
+ * The responder knows no names, so its answer to the token is NXDOMAIN (nslookup exits 1) naming the
+ * token: the datagram got there and the reply got back. Any other answer came from something that is
+ * not kubeknock's responder (or not to this probe), and is not guessed into an allow.
+ */
+function classifyUdp(task: Extract<ProbeTask, { kind: 'udp' }>, raw: RawTaskResult): Outcome {
+  const answer = NO_SUCH_NAME.exec(raw.output);
+  if (answer) {
+    const line = lineAt(raw.output, answer.index);
+    if (answer[1] === task.token && answer[2] === 'NXDOMAIN' && raw.exitCode === 1) {
+      return { class: 'echoed', detail: `${line} (kubeknock's responder answered, naming this probe's token)` };
+    }
+    return { class: 'exec-error', detail: `an answer that is not the responder's reply to ${task.token} (exit ${raw.exitCode}): ${line}` };
+  }
+  if (raw.exitCode === 0) return execError(raw, `an answer that is not the responder's reply to ${task.token}`);
+  return applyRules(UDP_RULES, raw.output) ?? execError(raw, 'unrecognised nslookup result');
 }

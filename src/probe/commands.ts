@@ -5,6 +5,7 @@
  */
 import { assertNever } from '../model/assert-never.js';
 import type { ProbeTask } from '../model/probe.js';
+import { hostPort } from './host-port.js';
 import { shellJoin } from './shell-quote.js';
 
 /**
@@ -32,6 +33,12 @@ function wholeSeconds(seconds: number): number {
  * - dns: `-timeout` bounds the whole lookup (retries are spread inside it, default 5 s), `-retry=2`
  *   resends once within it in case one UDP datagram is lost. Neither is in the 1.35 usage text, but the
  *   applet accepts and honours both.
+ * - udp: one query (`-retry=1`) for the probe's token to the target's responder (BusyBox dnsd, see
+ *   listener-script.ts), which answers NXDOMAIN naming the token. nslookup takes the port as
+ *   `IP:PORT` (`[IPv6]:PORT`), stops at the first answer, and reports an ICMP port unreachable as
+ *   `read: Connection refused`. `nc -u` was measured and rejected: it exits 0 and waits two `-w`
+ *   periods whether or not an echo came, and udpsvd, the BusyBox server that could echo on any port,
+ *   loses datagrams that arrive together (see listener-script.ts).
  */
 export function probeArgv(task: ProbeTask): string[] {
   const t = String(wholeSeconds(task.timeoutSeconds));
@@ -40,6 +47,8 @@ export function probeArgv(task: ProbeTask): string[] {
       return ['nc', '-z', '-vv', '-w', t, task.host, String(task.port)];
     case 'http':
       return ['wget', '-q', '-Y', 'off', '-T', t, '-O', '/dev/null', task.url];
+    case 'udp':
+      return ['nslookup', '-type=a', `-timeout=${t}`, '-retry=1', task.token, hostPort(task.host, task.port)];
     case 'dns': {
       const argv = ['nslookup', '-type=a', `-timeout=${t}`, '-retry=2', task.name];
       if (task.server !== undefined) argv.push(task.server);

@@ -5,7 +5,7 @@
  */
 import type { Expectation } from '../model/outcome.js';
 import type { RunError } from '../model/report.js';
-import type { Actor } from '../model/scenario.js';
+import type { Actor, ListenProtocol } from '../model/scenario.js';
 import type { RunningPod } from './cluster-port.js';
 import type { PlannedProbe } from './plan.js';
 
@@ -13,7 +13,7 @@ import type { PlannedProbe } from './plan.js';
 export interface ProbePod extends RunningPod {
   readonly actor: string;
   readonly labels: Readonly<Record<string, string>>;
-  readonly containerPorts: readonly { readonly port: number; readonly name?: string; readonly protocol: 'TCP' }[];
+  readonly containerPorts: readonly { readonly port: number; readonly name?: string; readonly protocol: ListenProtocol }[];
 }
 
 /** The resolver's answer for one probe. */
@@ -111,7 +111,7 @@ export function probePodsOf(
     const pod = running.get(actor);
     if (!pod) continue;
     const listen = actors.get(actor)?.listen ?? [];
-    pods.set(actor, { ...pod, actor, labels, containerPorts: listen.map((l) => ({ port: l.port, protocol: 'TCP', ...(l.name ? { name: l.name } : {}) })) });
+    pods.set(actor, { ...pod, actor, labels, containerPorts: listen.map((l) => ({ port: l.port, protocol: l.protocol, ...(l.name ? { name: l.name } : {}) })) });
   }
   return pods;
 }

@@ -6,6 +6,7 @@
  *   tcp  + connected                        → allow
  *   http + http-status (any code, 404 too)  → allow  (a response proves the path is open)
  *   dns  + resolved | name-not-found        → allow  (NXDOMAIN is an answer: DNS is reachable)
+ *   udp  + echoed                           → allow  (kubeknock's responder answered the datagram)
  *   dns  + dns-unreachable                  → deny
  *   anything else                           → error  (e.g. name-not-found on a tcp check: the name
  *                                                     never resolved, so the path was never tried)
@@ -28,6 +29,8 @@ function allowedBy(kind: CheckKind, outcome: Outcome): boolean {
       return outcome.class === 'http-status';
     case 'dns':
       return outcome.class === 'resolved' || outcome.class === 'name-not-found';
+    case 'udp':
+      return outcome.class === 'echoed';
     default:
       return assertNever(kind, 'check kind');
   }

@@ -1,7 +1,9 @@
 /**
- * The probe container's main command (`sh -c`): serve every declared port with BusyBox tcpsvd + httpd, then
- * idle until the pod's deadline, leaving promptly on SIGTERM.
+ * The probe container's main command (`sh -c`): serve every declared TCP port with BusyBox tcpsvd +
+ * httpd and every UDP port with BusyBox dnsd, then idle until the pod's deadline, leaving promptly on
+ * SIGTERM.
  */
+import { assertNever } from '../model/assert-never.js';
 import type { ListenPort } from '../model/scenario.js';
 
 /**
@@ -14,26 +16,53 @@ const LISTEN_BACKLOG = 1024;
 const MAX_CONNECTIONS = 200;
 
 /**
+ * A UDP port is served by dnsd with no names (`-c /dev/null`): it answers every query NXDOMAIN,
+ * repeating the name asked, from one unconnected socket. That repeat is the echo udp probes wait for
+ * (the probe asks for a name unique to itself). udpsvd with a one-datagram echo (`dd count=1`) was
+ * measured and rejected: it hands its socket, and every datagram already queued on it, to the child of
+ * the first peer, so of 10 probes arriving together only 4 to 8 were echoed (of 60, 9 to 26); dnsd
+ * answered 240 of 240.
+ */
+function udpResponder(port: number): string {
+  return `dnsd -c /dev/null -i 0.0.0.0 -p ${port}`;
+}
+
+function tcpListener(port: number): string {
+  return `tcpsvd -E -b ${LISTEN_BACKLOG} -c ${MAX_CONNECTIONS} 0.0.0.0 ${port} httpd -i -h "$w"`;
+}
+
+/** The server of one port, and the name the failure message gives it (`8080`, `5353/udp`). */
+function serverFor(l: ListenPort): { readonly command: string; readonly shown: string } {
+  switch (l.protocol) {
+    case 'TCP':
+      return { command: tcpListener(l.port), shown: String(l.port) };
+    case 'UDP':
+      return { command: udpResponder(l.port), shown: `${l.port}/udp` };
+    default:
+      return assertNever(l.protocol, 'listen protocol');
+  }
+}
+
+/**
  * Why it is shaped like this:
  * - httpd serves a one-line index page, so an nc check sees "open" and a wget check gets a 200.
  * - tcpsvd (see LISTEN_BACKLOG) stays in the foreground, so `&` gives a PID we can check and stop;
  *   `-E` keeps it from setting up an environment (and looking up host names) per connection.
- * - A listener that dies (port taken, privileged port without the sysctl) would make allow checks
- *   look like a REJECT; the script exits non-zero instead so the failure shows as a dead pod.
+ * - A listener or responder that dies (port taken, privileged port without the sysctl) would make
+ *   allow checks look like a REJECT; the script exits non-zero instead so the failure shows as a dead
+ *   pod.
  * - `sleep` runs in the background and the shell `wait`s on it: a shell blocked in `wait` runs its
  *   TERM trap at once, while a foreground `sleep` (or `sleep` as PID 1) would sit out the signal.
  */
 export function buildPodMainScript(listen: readonly ListenPort[], deadlineSeconds: number): string {
   const deadline = Math.max(1, Math.ceil(deadlineSeconds));
-  const ports = listen.map((l) => {
+  const starts = listen.map((l) => {
     if (!Number.isInteger(l.port) || l.port < 1 || l.port > 65535) {
       throw new RangeError(`listen port out of range: ${l.port}`);
     }
-    return l.port;
+    const { command, shown } = serverFor(l);
+    return `${command} & pids="$pids $!"; ports="$ports ${shown}:$!"`;
   });
-  const starts = ports.map(
-    (port) => `tcpsvd -E -b ${LISTEN_BACKLOG} -c ${MAX_CONNECTIONS} 0.0.0.0 ${port} httpd -i -h "$w" & pids="$pids $!"; ports="$ports ${port}:$!"`,
-  );
   return [
     `w=$(mktemp -d /tmp/kubeknock-www.XXXXXX) || exit 70`,
     `echo 'kubeknock probe pod' >"$w/index.html"`,
@@ -42,7 +71,7 @@ export function buildPodMainScript(listen: readonly ListenPort[], deadlineSecond
     `stop() { kill $pids 2>/dev/null; rm -rf "$w"; exit "$1"; }`,
     `trap 'stop 0' TERM INT HUP`,
     ...starts,
-    // Give each httpd a moment to bind, then make sure it is still there.
+    // Give each tcpsvd and dnsd a moment to bind, then make sure it is still there.
     `sleep 1 & pids="$pids $!"; wait $!`,
     `for pp in $ports; do kill -0 "\${pp#*:}" 2>/dev/null || { echo "kubeknock: listener on port \${pp%%:*} failed to start" >&2; stop 1; }; done`,
     `sleep ${deadline} & pids="$pids $!"`,

@@ -6,6 +6,7 @@ import { assertNever } from '../model/assert-never.js';
 import type { ProbeTask } from '../model/probe.js';
 import type { Check, LabelSelector, Scenario, Target } from '../model/scenario.js';
 import type { PodInfo, RunningPod, ServiceInfo } from './cluster-port.js';
+import { hostPort } from './host-port.js';
 
 /** What preflight learned about the targets that live outside the scenario. */
 export interface TargetFacts {
@@ -80,13 +81,37 @@ function planCheck(check: Check, pods: ReadonlyMap<string, RunningPod>, facts: T
   const endpoints = endpointsOf(target, check, pods, facts, options);
   return endpoints.map((endpoint, index) => {
     const id = endpoints.length > 1 ? `${check.id}.${index + 1}` : check.id;
-    const address = `${bracketed(endpoint.host)}:${endpoint.port}`;
-    const task: ProbeTask =
-      check.kind === 'http'
-        ? { id, kind: 'http', url: `http://${address}/`, host: endpoint.host, timeoutSeconds: check.timeoutSeconds }
-        : { id, kind: 'tcp', host: endpoint.host, port: endpoint.port, timeoutSeconds: check.timeoutSeconds };
-    return { id, check, toLabel: endpoint.label, address: task.kind === 'http' ? task.url : address, endpoint: { host: endpoint.host, port: endpoint.port }, task };
+    const task = endpointTask(check, id, endpoint, pods);
+    return { id, check, toLabel: endpoint.label, address: task.kind === 'http' ? task.url : hostPort(endpoint.host, endpoint.port), endpoint: { host: endpoint.host, port: endpoint.port }, task };
   });
+}
+
+function endpointTask(check: Check, id: string, endpoint: Endpoint, pods: ReadonlyMap<string, RunningPod>): ProbeTask {
+  const { host, port } = endpoint;
+  const timeoutSeconds = check.timeoutSeconds;
+  switch (check.kind) {
+    case 'tcp':
+      return { id, kind: 'tcp', host, port, timeoutSeconds };
+    case 'http':
+      return { id, kind: 'http', url: `http://${hostPort(host, port)}/`, host, timeoutSeconds };
+    case 'udp':
+      return { id, kind: 'udp', host, port, token: udpToken(id, pods.get(check.from)?.name ?? check.from), timeoutSeconds };
+    case 'dns':
+      // The loader gives dns checks dns targets only, which planCheck handles before endpoints.
+      throw new Error(`planning ${check.id}: a dns check needs a dns target, not ${check.toLabel}`);
+    default:
+      return assertNever(check.kind, 'check kind');
+  }
+}
+
+/**
+ * The name a udp probe asks the responder for: the probe id and the source pod's name (unique per
+ * run, as generateName picks it), so two probes, of one run or of two runs at once, never ask alike.
+ * Every character outside a DNS label's alphabet becomes '-', so the name stays one nslookup accepts.
+ */
+export function udpToken(probeId: string, sourcePod: string): string {
+  const labels = (text: string): string => text.toLowerCase().replace(/[^a-z0-9.]/g, '-');
+  return `${labels(probeId)}.${labels(sourcePod)}.kubeknock.`;
 }
 
 function endpointsOf(target: Exclude<Target, { type: 'url' } | { type: 'dns' }>, check: Check, pods: ReadonlyMap<string, RunningPod>, facts: TargetFacts, options: PlanOptions): LabelledEndpoint[] {
@@ -124,8 +149,4 @@ function endpointsOf(target: Exclude<Target, { type: 'url' } | { type: 'dns' }>,
 /** The host of a `url` target as the user wrote it (the loader has checked it is a URL); URL.hostname keeps IPv6 brackets. */
 function urlHost(url: string): string {
   return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
-}
-
-function bracketed(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }

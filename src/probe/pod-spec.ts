@@ -27,8 +27,10 @@ export interface PodSpecInput {
 }
 
 export function buildProbePod({ actor, scenarioName, runId, settings }: PodSpecInput): PodManifest {
+  // The sysctl governs binding UDP ports too.
   const lowPort = actor.listen.some((l) => l.port < FIRST_UNPRIVILEGED_PORT);
-  const firstPort = actor.listen[0];
+  // The readiness probe knocks over TCP; a serving actor with only UDP ports is ready once it runs.
+  const firstTcpPort = actor.listen.find((l) => l.protocol === 'TCP');
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -65,7 +67,8 @@ export function buildProbePod({ actor, scenarioName, runId, settings }: PodSpecI
           image: settings.image,
           imagePullPolicy: settings.imagePullPolicy,
           command: ['sh', '-c', buildPodMainScript(actor.listen, settings.deadlineSeconds)],
-          ports: actor.listen.map((l) => ({ containerPort: l.port, protocol: 'TCP', ...(l.name ? { name: l.name } : {}) })),
+          // Declared with their protocol, so policies' named ports resolve per protocol, as on a workload.
+          ports: actor.listen.map((l) => ({ containerPort: l.port, protocol: l.protocol, ...(l.name ? { name: l.name } : {}) })),
           securityContext: {
             allowPrivilegeEscalation: false,
             capabilities: { drop: ['ALL'] },
@@ -78,7 +81,7 @@ export function buildProbePod({ actor, scenarioName, runId, settings }: PodSpecI
             limits: { memory: '64Mi' },
           },
           volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-          ...(actor.serve && firstPort ? { readinessProbe: { tcpSocket: { port: firstPort.port }, periodSeconds: 2 } } : {}),
+          ...(actor.serve && firstTcpPort ? { readinessProbe: { tcpSocket: { port: firstTcpPort.port }, periodSeconds: 2 } } : {}),
         },
       ],
       volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }],

@@ -14,6 +14,7 @@ export function outcomeLabel(outcome: Outcome): string {
       return `HTTP ${outcome.httpStatus}`;
     case 'connected':
     case 'resolved':
+    case 'echoed':
     case 'refused':
     case 'timeout':
     case 'no-route':

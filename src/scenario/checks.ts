@@ -2,7 +2,7 @@
  * Check entries (top-level or a step's) → one Check per (from, to) cell: references resolved,
  * defaults applied, `except` cells overridden, every repeated cell refused.
  */
-import type { Check, CheckExpectation, CheckKind, Defaults } from '../model/scenario.js';
+import type { Check, CheckExpectation, CheckKind, Defaults, Target } from '../model/scenario.js';
 import type { CheckDocument, TargetRefDocument } from './document.js';
 import { policyExpectProblem, resolveTargetRef, type ResolvedTarget, type TargetContext } from './targets.js';
 import type { FieldPath } from './yaml-source.js';
@@ -76,8 +76,10 @@ function expandCheck(doc: CheckDocument, path: FieldPath, ctx: TargetContext, de
           : [{ ref: doc.to as TargetRefDocument, path: [...path, 'to'] }];
 
   const targets: { resolved: ResolvedTarget; kind: CheckKind; path: FieldPath }[] = [];
+  // Only a udp check knocks on an actor's UDP ports; every other kind that reaches an actor is TCP.
+  const protocol = doc.kind === 'udp' ? 'UDP' : 'TCP';
   for (const { ref, path: refPath } of refs) {
-    const result = resolveTargetRef(ref, ctx);
+    const result = resolveTargetRef(ref, ctx, protocol);
     if (!result.ok) {
       if (result.problem) report(refPath, result.problem);
       ok = false;
@@ -154,6 +156,13 @@ function policyExpectationsFit(
 }
 
 function pickKind(requested: CheckKind | undefined, target: ResolvedTarget, problem: (message: string) => void): CheckKind | undefined {
+  if (requested === 'udp' && target.target.type !== 'actor') {
+    problem(
+      `kind "udp" needs a responder kubeknock runs, and ${target.label} is ${UDP_REFUSED[target.target.type]}: an unanswered datagram proves nothing against a peer kubeknock does not control (it may simply never reply); ` +
+        'target an actor that listens on the port with "protocol: UDP" (listen: [{port: PORT, protocol: UDP}]), or check a DNS server with a dns check ("dns: NAME")',
+    );
+    return undefined;
+  }
   if (target.impliedKind) {
     if (requested && requested !== target.impliedKind) {
       problem(`kind "${requested}" does not fit ${target.label}, which is probed with "${target.impliedKind}"; remove "kind"`);
@@ -167,3 +176,12 @@ function pickKind(requested: CheckKind | undefined, target: ResolvedTarget, prob
   }
   return requested ?? 'tcp';
 }
+
+/** What a udp check may not target, in words: everything but an actor's probe pod. */
+const UDP_REFUSED: Readonly<Record<Exclude<Target['type'], 'actor'>, string>> = {
+  service: 'a Service',
+  pods: 'a pods target',
+  host: 'a host',
+  url: 'a URL',
+  dns: 'a DNS name',
+};

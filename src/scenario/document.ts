@@ -3,7 +3,7 @@
  * (scenario.schema.json). Separate from src/model/scenario.ts, which is what the program uses.
  */
 import type { OutcomeClass } from '../model/outcome.js';
-import type { CheckExpectation, CheckKind, LabelSelector, Toleration } from '../model/scenario.js';
+import type { CheckExpectation, CheckKind, LabelSelector, ListenProtocol, Toleration } from '../model/scenario.js';
 
 export interface ScenarioDocument {
   readonly apiVersion: 'kubeknock.dev/v1alpha1';
@@ -40,7 +40,8 @@ export interface DefaultsDocument {
 export interface ActorDocument {
   readonly namespace: string;
   readonly labels?: Readonly<Record<string, string>>;
-  readonly listen?: readonly (number | { readonly port: number; readonly name?: string })[];
+  /** A bare number is a TCP port. */
+  readonly listen?: readonly (number | { readonly port: number; readonly protocol?: ListenProtocol; readonly name?: string })[];
   readonly serve?: boolean;
 }
 

@@ -4,7 +4,7 @@
  * every problem with its location instead of stopping at the first.
  */
 import type { InputIssue } from '../model/errors.js';
-import type { Actor, Defaults, Scenario } from '../model/scenario.js';
+import type { Actor, Defaults, ListenPort, Scenario } from '../model/scenario.js';
 import { collectChecks, type CheckContext, type Report } from './checks.js';
 import { DEFAULTS } from './defaults.js';
 import type { ScenarioDocument } from './document.js';
@@ -45,12 +45,14 @@ export function normalizeScenario(
       const problem = labelProblem(key, value) ?? reservedLabelProblem(key, 'remove it from the actor');
       if (problem) report([...path, 'labels', key], problem);
     }
-    const listen = (actor.listen ?? []).map((l) => (typeof l === 'number' ? { port: l } : l));
-    const seenPorts = new Set<number>();
+    const listen = (actor.listen ?? []).map((l): ListenPort => (typeof l === 'number' ? { port: l, protocol: 'TCP' } : { ...l, protocol: l.protocol ?? 'TCP' }));
+    // One port number may be open on TCP and on UDP at once, as a container may declare both.
+    const seenPorts = new Set<string>();
     const seenNames = new Set<string>();
     listen.forEach((l, i) => {
-      if (seenPorts.has(l.port)) report([...path, 'listen', i], `port ${l.port} is listed twice`);
-      seenPorts.add(l.port);
+      const key = `${l.port}/${l.protocol}`;
+      if (seenPorts.has(key)) report([...path, 'listen', i], l.protocol === 'TCP' ? `port ${l.port} is listed twice` : `port ${l.port} (UDP) is listed twice`);
+      seenPorts.add(key);
       if (l.name === undefined) return;
       const problem = portNameProblem(l.name);
       if (problem) report([...path, 'listen', i, 'name'], problem);

@@ -3,7 +3,7 @@
  * its matrix column label and the probe kind it implies.
  */
 import { assertNever } from '../model/assert-never.js';
-import type { Actor, CheckKind, Target } from '../model/scenario.js';
+import { listenPortText, type Actor, type CheckKind, type ListenProtocol, type Target } from '../model/scenario.js';
 import type { TargetDocument, TargetRefDocument } from './document.js';
 import { labelProblem, selectorRequirementProblems } from '../model/kube-rules.js';
 import { hostProblem, isIP, isDnsName, urlProblem } from './strict-values.js';
@@ -26,28 +26,33 @@ export interface TargetContext {
 
 const fail = (problem: string): TargetResult => ({ ok: false, problem });
 
-export function resolveTargetRef(ref: TargetRefDocument, ctx: TargetContext): TargetResult {
-  if (typeof ref !== 'string') return resolveTargetDocument(ref, ctx);
+/**
+ * `protocol` is the one the check's kind uses (checkProtocol): an actor is knocked on at a listen port
+ * of that protocol, and a UDP port's label says so (`dns-cache:5353/udp`), so one port number open
+ * on both is two matrix columns.
+ */
+export function resolveTargetRef(ref: TargetRefDocument, ctx: TargetContext, protocol: ListenProtocol): TargetResult {
+  if (typeof ref !== 'string') return resolveTargetDocument(ref, ctx, protocol);
   const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)(?::(\d{1,5}))?$/.exec(ref);
   if (!match) return fail(`"${ref}" is not a target reference: write an actor ("postgres", "postgres:5432") or the name of a target under spec.targets`);
   const name = match[1] ?? '';
   const port = match[3] === undefined ? undefined : Number(match[3]);
   if (ctx.broken.has(name)) return fail('');
-  if (ctx.actors.has(name)) return resolveActor(name, port, ctx);
+  if (ctx.actors.has(name)) return resolveActor(name, port, ctx, protocol);
   const named = ctx.namedTargets[name];
   if (named) {
     if (port !== undefined) return fail(`"${ref}": the named target "${name}" already has its port; write "${name}"`);
-    const resolved = resolveTargetDocument(named, ctx);
+    const resolved = resolveTargetDocument(named, ctx, protocol);
     return resolved.ok ? { ok: true, value: { ...resolved.value, label: name } } : fail(`target "${name}": ${resolved.problem}`);
   }
   return fail(`"${name}" is neither an actor (${list(ctx.actors.keys())}) nor a named target (${list(Object.keys(ctx.namedTargets))})`);
 }
 
-export function resolveTargetDocument(doc: TargetDocument, ctx: TargetContext): TargetResult {
+export function resolveTargetDocument(doc: TargetDocument, ctx: TargetContext, protocol: ListenProtocol): TargetResult {
   if ('actor' in doc) {
     if (ctx.broken.has(doc.actor)) return fail('');
     if (!ctx.actors.has(doc.actor)) return fail(`unknown actor "${doc.actor}" (actors: ${list(ctx.actors.keys())})`);
-    return resolveActor(doc.actor, doc.port, ctx);
+    return resolveActor(doc.actor, doc.port, ctx, protocol);
   }
   if ('service' in doc) {
     const via = doc.via ?? 'dns';
@@ -115,24 +120,39 @@ export function policyExpectProblem(target: Target): string | undefined {
   }
 }
 
-function resolveActor(name: string, port: number | undefined, ctx: TargetContext): TargetResult {
+function resolveActor(name: string, port: number | undefined, ctx: TargetContext, protocol: ListenProtocol): TargetResult {
   const actor = ctx.actors.get(name);
   if (!actor) return fail(`unknown actor "${name}"`);
-  const ports = actor.listen.map((l) => l.port);
+  const ports = actor.listen.filter((l) => l.protocol === protocol).map((l) => l.port);
+  const now = actor.listen.length ? actor.listen.map(listenPortText).join(', ') : 'none';
   if (port === undefined) {
     const only = ports.length === 1 ? ports[0] : undefined;
     if (only === undefined) {
+      if (ports.length > 1) return fail(`actor "${name}" listens on ${ports.join(', ')}${protocol === 'UDP' ? ' (UDP)' : ''}: name the port, e.g. "${name}:${ports[0]}"`);
+      if (protocol === 'UDP') return fail(`actor "${name}" listens on no UDP port (now: ${now}); a udp check needs one: add {port: PORT, protocol: UDP} to its "listen"`);
       return fail(
-        ports.length === 0
+        actor.listen.length === 0
           ? `actor "${name}" listens on no port; add "listen: [PORT]" to it, or target a Service or host instead`
-          : `actor "${name}" listens on ${ports.join(', ')}: name the port, e.g. "${name}:${ports[0]}"`,
+          : `actor "${name}" listens on no TCP port (now: ${now}); add "listen: [PORT]" to it, or write "kind: udp" to check its UDP port`,
       );
     }
     port = only;
   } else if (!ports.includes(port)) {
-    return fail(`actor "${name}" does not listen on ${port}; add it to "listen" (now: ${ports.length ? ports.join(', ') : 'none'})`);
+    const other = actor.listen.some((l) => l.port === port);
+    if (protocol === 'UDP') {
+      return fail(
+        other
+          ? `actor "${name}" listens on ${port} over TCP only; a udp check needs a UDP listen port: add {port: ${port}, protocol: UDP} to its "listen"`
+          : `actor "${name}" does not listen on UDP port ${port}; add {port: ${port}, protocol: UDP} to its "listen" (now: ${now})`,
+      );
+    }
+    return fail(
+      other
+        ? `actor "${name}" listens on ${port} over UDP only; write "kind: udp" to check it, or add ${port} to "listen" for TCP`
+        : `actor "${name}" does not listen on ${port}; add it to "listen" (now: ${now})`,
+    );
   }
-  return { ok: true, value: { target: { type: 'actor', actor: name, port }, label: `${name}:${port}` } };
+  return { ok: true, value: { target: { type: 'actor', actor: name, port }, label: `${name}:${port}${protocol === 'UDP' ? '/udp' : ''}` } };
 }
 
 function selectorText(selector: { matchLabels?: Readonly<Record<string, string>>; matchExpressions?: readonly { key: string; operator: string; values?: readonly string[] }[] }): string {

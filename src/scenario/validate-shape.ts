@@ -92,7 +92,11 @@ function collapseAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
   return errors.filter((error) => {
     if (error.keyword === 'oneOf') return !hasMeantBranch(error, errors);
     const union = unions.find(
-      (u) => error.schemaPath.startsWith(`${u.schemaPath}/`) && error.instancePath.startsWith(u.instancePath),
+      (u) =>
+        (error.schemaPath.startsWith(`${u.schemaPath}/`) && error.instancePath.startsWith(u.instancePath)) ||
+        // A branch that is a $ref reports under the referenced definition's path, not the union's: a
+        // type mismatch on the union's own value (`{port, protocol}` is no port number) is still its.
+        (error.keyword === 'type' && error.instancePath === u.instancePath && error.schemaPath.startsWith('#/definitions/')),
     );
     if (!union) return true;
     return hasMeantBranch(union, errors) && error.keyword !== 'type' && error.keyword !== 'required' && error.keyword !== 'additionalProperties';
@@ -201,7 +205,7 @@ function describeUnion(error: ErrorObject): string {
   if (error.schemaPath.startsWith('#/definitions/oneOrMany')) return 'must be an actor name or a list of actor names';
   if (error.schemaPath.startsWith('#/definitions/applyEntry')) return 'must be a file or directory (relative to the scenario file) or an object written inline ({apiVersion, kind, metadata, spec})';
   if (error.schemaPath.startsWith('#/definitions/deleteEntry')) return 'must be a file or directory (relative to the scenario file) or {kind, namespace, name} (apiVersion optional)';
-  if (error.schemaPath.includes('/listen/')) return 'must be a port number or {port, name}';
+  if (error.schemaPath.includes('/listen/')) return 'must be a port number or {port, protocol?, name?}';
   return `does not match any allowed form${schema ? ` (${schema.length} forms)` : ''}`;
 }
 

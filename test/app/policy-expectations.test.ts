@@ -12,8 +12,8 @@ import type { RunReport } from '../../src/model/report.js';
 import { systemClock } from '../../src/probe/clock.js';
 import type { Scenario } from '../../src/model/scenario.js';
 import type { RawObject } from '../../src/policy/index.js';
-import type { PolicyJudgement, ProbePod } from '../../src/probe/expectations.js';
-import { planProbes, selectorKey } from '../../src/probe/plan.js';
+import { probePodsOf, type PolicyJudgement, type ProbePod } from '../../src/probe/expectations.js';
+import { planProbes, selectorKey, type PlannedProbe } from '../../src/probe/plan.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { namespace, pod, policy } from '../policy/builders.js';
 import { raw } from '../policy/model.js';
@@ -197,5 +197,72 @@ ${checks}`,
     expect(report.checks[0]).toMatchObject({ status: 'skipped', expect: 'policy', message: expect.stringContaining('cannot list resource "networkpolicies"') });
     expect(report.errors.map((e) => e.kind)).toEqual(['policy']);
     expect(exitCode).toBe(2);
+  });
+});
+
+describe('policyExpectations for udp checks', () => {
+  const UDP_SCENARIO = `apiVersion: kubeknock.dev/v1alpha1
+kind: Scenario
+metadata: {name: policy-expect-udp}
+spec:
+  actors:
+    client: {namespace: shop, labels: {app: client}}
+    cache: {namespace: shop, labels: {app: cache}, listen: [{port: 5353, name: dns-tcp}, {port: 5353, protocol: UDP, name: dns-alt}]}
+  checks:
+    - {from: client, to: cache:5353, kind: udp, expect: policy}
+    - {from: client, to: cache:5353, expect: policy}
+`;
+
+  /** The probe pods as probePodsOf describes them, from the scenario's listen ports. */
+  function udpProbes(): { probes: PlannedProbe[]; pods: Map<string, ProbePod> } {
+    const result = parseScenario('policy-expect-udp.yaml', UDP_SCENARIO);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    const running = new Map([
+      ['client', { namespace: 'shop', name: 'kubeknock-client-u1', ip: '10.0.0.21' }],
+      ['cache', { namespace: 'shop', name: 'kubeknock-cache-u2', ip: '10.0.0.22' }],
+    ]);
+    const created = [
+      { actor: 'client', labels: { app: 'client' } },
+      { actor: 'cache', labels: { app: 'cache' } },
+    ];
+    const pods = probePodsOf(result.scenario.actors, created, running);
+    const probes = [...planProbes(result.scenario, running, { services: new Map(), selectedPods: new Map() }, { clusterDomain: 'cluster.local' }).values()].flat();
+    return { probes, pods };
+  }
+
+  async function udpVerdicts(objects: readonly unknown[]): Promise<Record<string, PolicyJudgement>> {
+    const { probes, pods } = udpProbes();
+    const answers = await policyExpectations(async () => raw(objects, 'cluster'))(probes, pods);
+    return Object.fromEntries(probes.map((p) => [p.toLabel, answers.get(p.id) ?? { type: 'unjudged', reason: 'missing' }]));
+  }
+
+  const allowFromClient = (port: number | string, protocol?: string) =>
+    policy('shop/cache-from-client', {
+      podSelector: { matchLabels: { app: 'cache' } },
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port, ...(protocol ? { protocol } : {}) }] }],
+    });
+
+  it('declares the probe pod ports with their protocol', () => {
+    expect(udpProbes().pods.get('cache')?.containerPorts).toEqual([
+      { port: 5353, protocol: 'TCP', name: 'dns-tcp' },
+      { port: 5353, protocol: 'UDP', name: 'dns-alt' },
+    ]);
+  });
+
+  it('asks the engine about UDP for a udp check: a UDP rule opens it, and not the TCP port of the same number', async () => {
+    const answers = await udpVerdicts([namespace('shop'), allowFromClient(5353, 'UDP')]);
+    expect(verdicts(answers)).toEqual({ 'cache:5353/udp': 'allow', 'cache:5353': 'deny' });
+    const udp = answers['cache:5353/udp'];
+    expect(udp?.type === 'judged' && udp.explanation).toContain('shop/kubeknock-client-u1 → shop/kubeknock-cache-u2 UDP/5353: ALLOW');
+  });
+
+  it('a rule without protocol is TCP, and leaves UDP denied', async () => {
+    expect(verdicts(await udpVerdicts([namespace('shop'), allowFromClient(5353)]))).toEqual({ 'cache:5353/udp': 'deny', 'cache:5353': 'allow' });
+  });
+
+  it('resolves a named UDP port by name and protocol on the destination probe pod', async () => {
+    expect(verdicts(await udpVerdicts([namespace('shop'), allowFromClient('dns-alt', 'UDP')]))).toEqual({ 'cache:5353/udp': 'allow', 'cache:5353': 'deny' });
+    // The TCP port's name does not open the UDP port, even with the same number.
+    expect(verdicts(await udpVerdicts([namespace('shop'), allowFromClient('dns-tcp', 'UDP')]))['cache:5353/udp']).toBe('deny');
   });
 });

@@ -62,7 +62,7 @@ describe('KubeCluster', () => {
         name: 'postgres',
         namespace: 'production',
         labels: { app: 'postgres' },
-        listen: [{ port: 80, name: 'http' }, { port: 5432 }],
+        listen: [{ port: 80, protocol: 'TCP', name: 'http' }, { port: 5432, protocol: 'TCP' }],
         serve: false,
         source: { file: 's.yaml', line: 1, path: 'spec.actors.postgres' },
       },

@@ -38,7 +38,7 @@ describe('kubeknock discover on examples/microshop', () => {
     for (const deployment of deployments) {
       const actor = scenario.actors.get(`microshop-${deployment.metadata.name}`);
       expect(actor, `an actor for Deployment ${deployment.metadata.name}`).toBeDefined();
-      const declared = deployment.spec.template?.spec.containers.flatMap((c) => c.ports.map((p) => ({ port: p.containerPort, ...(p.name ? { name: p.name } : {}) })));
+      const declared = deployment.spec.template?.spec.containers.flatMap((c) => c.ports.map((p) => ({ port: p.containerPort, protocol: 'TCP', ...(p.name ? { name: p.name } : {}) })));
       expect(actor?.listen, `${deployment.metadata.name} listens on its declared ports, names kept`).toEqual(declared);
     }
   });

@@ -57,7 +57,7 @@ beforeAll(async () => {
   // otherwise see some "No route to host" turn into "Connection timed out" (observed here: real CNIs
   // can show the same).
   net.inServer(['sysctl', '-q', '-w', 'net.ipv4.icmp_ratelimit=0']);
-  listener = net.spawnInServer([applets.busybox, 'sh', '-c', buildPodMainScript([{ port: 80 }, { port: 8080 }], 300)], {
+  listener = net.spawnInServer([applets.busybox, 'sh', '-c', buildPodMainScript([{ port: 80, protocol: 'TCP' }, { port: 8080, protocol: 'TCP' }], 300)], {
     uid: NOBODY,
     env: { PATH: applets.dir },
   });
@@ -277,9 +277,9 @@ describe('probe pod main script (listener)', () => {
   });
 
   it('exits non-zero, naming the port, when a listener cannot start', async () => {
-    const holder = net.spawnInServer([applets.busybox, 'sh', '-c', buildPodMainScript([{ port: 9090 }], 30)], { env: { PATH: applets.dir } });
+    const holder = net.spawnInServer([applets.busybox, 'sh', '-c', buildPodMainScript([{ port: 9090, protocol: 'TCP' }], 30)], { env: { PATH: applets.dir } });
     await waitUntil('first listener on 9090', () => serverUp(9090));
-    const second = net.spawnInServer([applets.busybox, 'sh', '-c', buildPodMainScript([{ port: 9090 }], 30)], { env: { PATH: applets.dir } });
+    const second = net.spawnInServer([applets.busybox, 'sh', '-c', buildPodMainScript([{ port: 9090, protocol: 'TCP' }], 30)], { env: { PATH: applets.dir } });
     let stderr = '';
     second.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));

@@ -17,6 +17,10 @@ const httpByName: ProbeTask = { id: 'h', kind: 'http', url: 'http://api.prod.svc
 const dns: ProbeTask = { id: 'd', kind: 'dns', name: 'ok.kk.test.', server: '198.18.5.1', timeoutSeconds: 2 };
 
 const NS_HEADER = 'Server:\t\t198.18.5.1\nAddress:\t198.18.5.1:53\n\n';
+const TOKEN = 'c4.kubeknock-client-x7k2q.kubeknock.';
+const udp: ProbeTask = { id: 'c4', kind: 'udp', host: '198.18.5.1', port: 5353, token: TOKEN, timeoutSeconds: 2 };
+const RESPONDER_HEADER = 'Server:\t\t198.18.5.1:5353\nAddress:\t198.18.5.1:5353\n\n';
+const NO_SERVERS = ';; connection timed out; no servers could be reached\n\n';
 
 interface Row {
   readonly name: string;
@@ -91,6 +95,16 @@ const ROWS: readonly Row[] = [
   { name: 'nslookup REFUSED', task: dns, exit: 1, output: `${NS_HEADER}** server can't find ok.kk.test.: REFUSED\n\n`, class: 'name-not-found', detail: 'REFUSED' },
   { name: 'nslookup exit 0 without a Server: header or addresses', task: dns, exit: 0, output: 'hello\n', class: 'exec-error', detail: 'without addresses' },
   { name: 'nslookup usage text', task: dns, exit: 1, output: 'BusyBox v1.35.0 multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n', class: 'exec-error', detail: 'BusyBox v1.35.0' },
+  // nslookup -type=a -timeout=T -retry=1 TOKEN IP:PORT against kubeknock's responder (udp-netns.test.ts)
+  { name: 'udp echoed (responder answers NXDOMAIN naming the token)', task: udp, exit: 1, output: `${RESPONDER_HEADER}** server can't find ${TOKEN}: NXDOMAIN\n\n`, class: 'echoed', detail: `** server can't find ${TOKEN}: NXDOMAIN (kubeknock's responder answered` },
+  { name: 'udp port unreachable (no responder, or REJECT)', task: udp, exit: 1, output: `nslookup: read: Connection refused\n${NO_SERVERS}`, class: 'refused', detail: 'nslookup: read: Connection refused' },
+  { name: 'udp DROP (or host unreachable, which a UDP socket never hears of)', task: udp, exit: 1, output: NO_SERVERS, class: 'timeout', detail: 'no servers could be reached (no answer from the responder)' },
+  { name: 'udp admin-prohibited', task: udp, exit: 1, output: `nslookup: read: No route to host\n${NO_SERVERS}`, class: 'no-route', detail: 'No route to host' },
+  { name: 'udp net unreachable on connect', task: udp, exit: 1, output: "nslookup: can't connect to remote host (198.18.5.1): Network is unreachable\n", class: 'no-route', detail: 'Network is unreachable' },
+  { name: 'udp answer naming another token', task: udp, exit: 1, output: `${RESPONDER_HEADER}** server can't find c5.kubeknock-client-x7k2q.kubeknock.: NXDOMAIN\n\n`, class: 'exec-error', detail: `not the responder's reply to ${TOKEN}` },
+  { name: 'udp answer with another rcode', task: udp, exit: 1, output: `${RESPONDER_HEADER}** server can't find ${TOKEN}: SERVFAIL\n\n`, class: 'exec-error', detail: 'SERVFAIL' },
+  { name: 'udp: a real DNS server answering with an address', task: udp, exit: 0, output: `${RESPONDER_HEADER}Name:\t${TOKEN}\nAddress: 10.0.0.1\n\n`, class: 'exec-error', detail: 'not the responder' },
+  { name: 'udp TERM by outer timeout', task: udp, exit: 143, output: '', class: 'timeout', detail: 'outer timeout' },
   // The outer `timeout` (BusyBox execs the probe in its place: 143 TERM, 137 KILL)
   { name: 'TERM by outer timeout, IP target', task: tcp, exit: 143, output: 'sent 0, rcvd 0\npunt!\nTerminated\n', class: 'timeout', detail: 'outer timeout' },
   { name: 'KILL by outer timeout, IPv6 target', task: tcp6, exit: 137, output: '', class: 'timeout', detail: 'exit 137' },

@@ -10,6 +10,7 @@ const EXPECTED: Record<CheckKind, Record<OutcomeClass, Observed>> = {
     connected: 'allow',
     'http-status': 'error',
     resolved: 'error',
+    echoed: 'error',
     refused: 'deny',
     timeout: 'deny',
     'no-route': 'deny',
@@ -21,6 +22,7 @@ const EXPECTED: Record<CheckKind, Record<OutcomeClass, Observed>> = {
     connected: 'error',
     'http-status': 'allow',
     resolved: 'error',
+    echoed: 'error',
     refused: 'deny',
     timeout: 'deny',
     'no-route': 'deny',
@@ -32,6 +34,7 @@ const EXPECTED: Record<CheckKind, Record<OutcomeClass, Observed>> = {
     connected: 'error',
     'http-status': 'error',
     resolved: 'allow',
+    echoed: 'error',
     refused: 'deny',
     timeout: 'deny',
     'no-route': 'deny',
@@ -39,9 +42,21 @@ const EXPECTED: Record<CheckKind, Record<OutcomeClass, Observed>> = {
     'dns-unreachable': 'deny',
     'exec-error': 'error',
   },
+  udp: {
+    connected: 'error',
+    'http-status': 'error',
+    resolved: 'error',
+    echoed: 'allow',
+    refused: 'deny',
+    timeout: 'deny',
+    'no-route': 'deny',
+    'name-not-found': 'error',
+    'dns-unreachable': 'error',
+    'exec-error': 'error',
+  },
 };
 
-const KINDS: readonly CheckKind[] = ['tcp', 'http', 'dns'];
+const KINDS: readonly CheckKind[] = ['tcp', 'http', 'dns', 'udp'];
 
 describe('judgeOutcome with the default deny outcomes', () => {
   const rows = KINDS.flatMap((kind) => OUTCOME_CLASSES.map((cls) => [kind, cls, EXPECTED[kind][cls]] as const));
@@ -58,6 +73,7 @@ describe('judgeOutcome with a configured deny list', () => {
   it.each([
     ['a DROP-only CNI: refused is not a deny', 'tcp', 'refused', ['timeout'], 'error'],
     ['a DROP-only CNI: timeout still is', 'tcp', 'timeout', ['timeout'], 'deny'],
+    ['a DROP-only CNI: a udp port unreachable is not a deny', 'udp', 'refused', ['timeout'], 'error'],
     ['a DNS proxy answering NXDOMAIN as its deny', 'dns', 'name-not-found', ['name-not-found'], 'deny'],
     ['an empty list: nothing is a deny but dns-unreachable on dns', 'dns', 'dns-unreachable', [], 'deny'],
     ['an empty list: a tcp timeout cannot be judged', 'tcp', 'timeout', [], 'error'],

@@ -34,11 +34,12 @@ async function poll<T>(what: string, get: () => T | undefined | Promise<T | unde
 }
 
 describe('probe pod main script as PID 1', () => {
-  it('serves nc and wget, then exits 0 within 2 s of SIGTERM, taking its listeners along', async () => {
+  it('serves nc and wget, and the UDP responder on the same port number, then exits 0 within 2 s of SIGTERM, taking them along', async () => {
     const port = await freePort();
+    const ask = `nslookup -type=a -timeout=1 -retry=1 pid1.kubeknock. 127.0.0.1:${port}`;
     const unshare = spawn(
       hostTool('unshare'),
-      ['--pid', '--fork', '--mount-proc', applets.busybox, 'sh', '-c', buildPodMainScript([{ port }], 120)],
+      ['--pid', '--fork', '--mount-proc', applets.busybox, 'sh', '-c', buildPodMainScript([{ port, protocol: 'TCP' }, { port, protocol: 'UDP' }], 120)],
       { env: { PATH: applets.dir }, stdio: 'ignore' },
     );
     const exited = new Promise<number | null>((resolve) => unshare.once('exit', resolve));
@@ -52,12 +53,14 @@ describe('probe pod main script as PID 1', () => {
 
       const check = await runScript(applets, `nc -z -vv -w 1 127.0.0.1 ${port} 2>&1; wget -q -T 1 -O - http://127.0.0.1:${port}/`);
       expect(check.stdout).toBe(`127.0.0.1 (127.0.0.1:${port}) open\nsent 0, rcvd 0\nkubeknock probe pod\n`);
+      expect((await runScript(applets, ask)).stdout).toContain("** server can't find pid1.kubeknock.: NXDOMAIN");
 
       const sent = performance.now();
       process.kill(shell, 'SIGTERM');
       expect(await exited).toBe(0);
       expect(performance.now() - sent).toBeLessThan(2000);
       expect((await runScript(applets, `nc -z -w 1 127.0.0.1 ${port}`)).exitCode).toBe(1);
+      expect((await runScript(applets, `${ask} 2>&1`)).stdout, 'the responder went with the pod').toContain('nslookup: read: Connection refused');
     } finally {
       // On failure, let the script clean up its /tmp directory before the namespace is torn down.
       if (unshare.exitCode === null && shell !== undefined) {
@@ -79,6 +82,6 @@ describe('probe pod main script without a signal', () => {
   });
 
   it.each([0, -1, 65536, 1.5, Number.NaN])('refuses listen port %s', (port) => {
-    expect(() => buildPodMainScript([{ port }], 10)).toThrow(RangeError);
+    expect(() => buildPodMainScript([{ port, protocol: 'TCP' }], 10)).toThrow(RangeError);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PodInfo, RunningPod, ServiceInfo } from '../../src/probe/cluster-port.js';
-import { planProbes, selectorKey, serviceKey } from '../../src/probe/plan.js';
+import { planProbes, selectorKey, serviceKey, udpToken } from '../../src/probe/plan.js';
 import { parseScenario } from '../../src/scenario/load.js';
 
 const yaml = `apiVersion: kubeknock.dev/v1alpha1
@@ -56,5 +56,44 @@ describe('planProbes', () => {
       '10.244.0.6 5432', 'api.apps.svc.cluster.local. 80', '10.96.4.4 80', '10.244.0.21 7000', '10.244.0.22 7000', '10.244.0.21 7000', '203.0.113.10 80', 'api.apps.svc.cluster.local. 80', '-', '-',
     ]);
     expect(plan.get('client')?.[1]?.task).toEqual({ id: 'c2', kind: 'tcp', host: 'api.apps.svc.cluster.local.', port: 80, timeoutSeconds: 2 });
+  });
+});
+
+describe('planProbes for udp checks', () => {
+  const udpYaml = `apiVersion: kubeknock.dev/v1alpha1
+kind: Scenario
+metadata: {name: plan-udp}
+spec:
+  actors:
+    client: {namespace: apps, labels: {app: client}}
+    other: {namespace: apps, labels: {app: other}}
+    cache: {namespace: apps, labels: {app: cache}, listen: [5353, {port: 5353, protocol: UDP}]}
+  checks:
+    - {from: [client, other], to: cache:5353, kind: udp, expect: allow}
+    - {from: client, to: cache:5353, expect: allow}
+`;
+
+  it('asks the target pod for a name unique to the probe and its source pod', () => {
+    const parsed = parseScenario('plan-udp.yaml', udpYaml);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const pods = new Map<string, RunningPod>([
+      ['client', { namespace: 'apps', name: 'kubeknock-client-a1b2c', ip: '10.244.0.5' }],
+      ['other', { namespace: 'apps', name: 'kubeknock-other-d3e4f', ip: '10.244.0.7' }],
+      ['cache', { namespace: 'apps', name: 'kubeknock-cache-g5h6i', ip: '10.244.0.6' }],
+    ]);
+    const plan = planProbes(parsed.scenario, pods, { services: new Map(), selectedPods: new Map() }, { clusterDomain: 'cluster.local' });
+    const probes = [...plan.values()].flat();
+    expect(probes.map((p) => [p.id, p.toLabel, p.address, p.task])).toEqual([
+      ['c1', 'cache:5353/udp', '10.244.0.6:5353', { id: 'c1', kind: 'udp', host: '10.244.0.6', port: 5353, token: 'c1.kubeknock-client-a1b2c.kubeknock.', timeoutSeconds: 2 }],
+      ['c3', 'cache:5353', '10.244.0.6:5353', { id: 'c3', kind: 'tcp', host: '10.244.0.6', port: 5353, timeoutSeconds: 2 }],
+      ['c2', 'cache:5353/udp', '10.244.0.6:5353', { id: 'c2', kind: 'udp', host: '10.244.0.6', port: 5353, token: 'c2.kubeknock-other-d3e4f.kubeknock.', timeoutSeconds: 2 }],
+    ]);
+  });
+
+  it.each([
+    ['a fanned-out probe id keeps its dot as a label', 'c4.2', 'kubeknock-db-x1y2z', 'c4.2.kubeknock-db-x1y2z.kubeknock.'],
+    ['upper case and odd characters become DNS-label safe', 'C7_x', 'Pod/Name', 'c7-x.pod-name.kubeknock.'],
+  ])('udpToken: %s', (_name, id, pod, token) => {
+    expect(udpToken(id, pod)).toBe(token);
   });
 });

@@ -44,17 +44,29 @@ describe('buildProbePod', () => {
   });
 
   it('lets serving actors become Ready through a probe on their first port, without the gate', () => {
-    const a = actor({ serve: true, listen: [{ port: 8080 }] });
+    const a = actor({ serve: true, listen: [{ port: 8080, protocol: 'TCP' }] });
     expect(spec(a).readinessGates).toBeUndefined();
     expect(container(a).readinessProbe).toEqual({ tcpSocket: { port: 8080 }, periodSeconds: 2 });
   });
 
   it('declares listen ports (with names for named-port policies) and the sysctl only for ports below 1024', () => {
-    const high = actor({ listen: [{ port: 5432, name: 'pg' }] });
+    const high = actor({ listen: [{ port: 5432, protocol: 'TCP', name: 'pg' }] });
     expect(container(high).ports).toEqual([{ containerPort: 5432, protocol: 'TCP', name: 'pg' }]);
     expect((spec(high).securityContext as Json).sysctls).toBeUndefined();
-    const low = actor({ listen: [{ port: 80 }] });
+    const low = actor({ listen: [{ port: 80, protocol: 'TCP' }] });
     expect((spec(low).securityContext as Json).sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }]);
+  });
+
+  it('declares UDP ports as UDP (one number may be on both), keeps readiness on TCP, and asks the sysctl for a low UDP port', () => {
+    const both = actor({ serve: true, listen: [{ port: 5353, protocol: 'UDP', name: 'dns-alt' }, { port: 5353, protocol: 'TCP' }, { port: 8080, protocol: 'TCP' }] });
+    expect(container(both).ports).toEqual([
+      { containerPort: 5353, protocol: 'UDP', name: 'dns-alt' },
+      { containerPort: 5353, protocol: 'TCP' },
+      { containerPort: 8080, protocol: 'TCP' },
+    ]);
+    expect(container(both).readinessProbe, 'a TCP probe cannot knock on a UDP port').toEqual({ tcpSocket: { port: 5353 }, periodSeconds: 2 });
+    expect(container(actor({ serve: true, listen: [{ port: 5353, protocol: 'UDP' }] })).readinessProbe).toBeUndefined();
+    expect((spec(actor({ listen: [{ port: 53, protocol: 'UDP' }] })).securityContext as Json).sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }]);
   });
 
   it('applies image, pull policy, pull secrets, node selector and tolerations', () => {

@@ -11,6 +11,7 @@ const OBSERVED: Readonly<Record<OutcomeClass, Observed>> = {
   connected: 'allow',
   'http-status': 'allow',
   resolved: 'allow',
+  echoed: 'allow',
   'name-not-found': 'allow',
   refused: 'deny',
   timeout: 'deny',
@@ -24,6 +25,11 @@ const OUTPUT: Readonly<Record<OutcomeClass, { detail: string; output: string; ex
   connected: { detail: 'open', output: '10.244.1.7 (10.244.1.7:5432) open', exitCode: 0 },
   'http-status': { detail: 'HTTP/1.1 404 Not Found', output: 'wget: server returned error: HTTP/1.1 404 Not Found', exitCode: 1 },
   resolved: { detail: 'answered with 1 address', output: 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tkubernetes.default.svc.cluster.local\nAddress: 10.96.0.1', exitCode: 0 },
+  echoed: {
+    detail: "** server can't find c4.kubeknock-client-x7k2q.kubeknock.: NXDOMAIN (kubeknock's responder answered, naming this probe's token)",
+    output: "Server:\t\t10.244.1.9:5353\nAddress:\t10.244.1.9:5353\n\n** server can't find c4.kubeknock-client-x7k2q.kubeknock.: NXDOMAIN",
+    exitCode: 1,
+  },
   'name-not-found': { detail: 'NXDOMAIN', output: "** server can't find nope.example.: NXDOMAIN", exitCode: 1 },
   refused: { detail: 'Connection refused', output: 'nc: 10.244.1.7 (10.244.1.7:5432): Connection refused\nsent 0, rcvd 0', exitCode: 1 },
   timeout: {
@@ -81,7 +87,7 @@ export function check(spec: CheckSpec): CheckResult {
     return { ...base, status: 'skipped', attempts: [], durationMs: 0, message: spec.skipped, ...common, ...(expectOverride ? { expect: expectOverride } : {}) };
   }
   if (expectOverride === 'policy') throw new Error(`check ${base.id}: a judged check needs an allow/deny expectation, not policy`);
-  const port = /:(\d+)$/.exec(spec.to)?.[1] ?? '80';
+  const port = /:(\d+)(?:\/udp)?$/.exec(spec.to)?.[1] ?? '80';
   const address = `10.244.1.7:${port}`;
   const attempts = spec.saw.map((cls) => attempt(cls));
   const last = attempts[attempts.length - 1] as Attempt;
@@ -109,6 +115,8 @@ function commandFor(kind: CheckKind, address: string): string {
       return `wget -q -T 2 -O /dev/null http://${address}/`;
     case 'dns':
       return 'nslookup -type=a -timeout=2 -retry=1 kubernetes.default.svc.cluster.local.';
+    case 'udp':
+      return `nslookup -type=a -timeout=2 -retry=1 c4.kubeknock-client-x7k2q.kubeknock. ${address}`;
   }
 }
 

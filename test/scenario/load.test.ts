@@ -31,7 +31,7 @@ describe('readScenarioFile: valid scenarios', () => {
     expect(scenario.defaults.denyOutcomes).toEqual(['timeout']);
     expect(scenario.defaults.pod.imagePullPolicy).toBe('Never');
     expect(scenario.defaults.pod.deadlineSeconds).toBe(900);
-    expect(scenario.actors.get('web')?.listen).toEqual([{ port: 8080 }, { port: 9090, name: 'metrics' }]);
+    expect(scenario.actors.get('web')?.listen).toEqual([{ port: 8080, protocol: 'TCP' }, { port: 9090, protocol: 'TCP', name: 'metrics' }]);
     const rows = scenario.checks.map((c) => [c.toLabel, c.kind, c.expect, c.to.type]);
     expect(rows).toEqual([
       ['web:8080', 'tcp', 'allow', 'actor'],

@@ -35,7 +35,7 @@ interface Case {
 
 const cases: readonly Case[] = [
   { field: 'expect', parts: check('{from: a, to: b:80, expect: sometimes}'), path: 'spec.checks[0].expect', shown: '"sometimes"' },
-  { field: 'kind', parts: check('{from: a, to: b:80, kind: udp, expect: allow}'), path: 'spec.checks[0].kind', shown: '"udp"' },
+  { field: 'kind', parts: check('{from: a, to: b:80, kind: sctp, expect: allow}'), path: 'spec.checks[0].kind', shown: '"sctp"' },
   { field: 'except expect', parts: check('{from: a, to: b:80, expect: allow, except: [{from: a, to: "b:80", expect: nope}]}'), path: 'spec.checks[0].except[0].expect', shown: '"nope"' },
   { field: 'per-check attempts below range', parts: check('{from: a, to: b:80, expect: allow, attempts: 0}'), path: 'spec.checks[0].attempts', shown: '0' },
   { field: 'per-check timeout above range', parts: check('{from: a, to: b:80, expect: allow, timeoutSeconds: 86400}'), path: 'spec.checks[0].timeoutSeconds', shown: '86400' },

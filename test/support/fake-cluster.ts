@@ -1,9 +1,11 @@
 /**
  * An in-memory ClusterPort for use-case tests. Its "pods" are loopback addresses (127.X.Y.N) with
- * real TCP listeners on their declared container ports, and exec runs the command with the REAL
- * BusyBox sh on this machine — so runner tests exercise the real batch script, real nc/wget output
- * and the real classifier, and only the Kubernetes API is simulated.
+ * real TCP listeners on their declared TCP container ports and the REAL BusyBox UDP responder (dnsd,
+ * as the probe pod's main script runs it) on their UDP ones, and exec runs the command with the REAL
+ * BusyBox sh on this machine — so runner tests exercise the real batch script, real nc/wget/nslookup
+ * output and the real classifier, and only the Kubernetes API is simulated.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import type { LabelSelector } from '../../src/model/scenario.js';
 import {
@@ -23,6 +25,8 @@ import { createAppletDir, runScript, type AppletDir } from './busybox.js';
 export interface FakePod extends PodInfo {
   readonly manifest: PodManifest;
   readonly servers: Server[];
+  /** dnsd processes serving the UDP container ports. */
+  readonly responders: ChildProcess[];
 }
 
 export interface FakeClusterOptions {
@@ -83,9 +87,14 @@ export class FakeCluster implements ClusterPort {
     if (!(this.options.namespaces ?? []).includes(namespace)) throw new Error(`creating probe pod in ${namespace}: namespaces "${namespace}" not found`);
     const name = `${manifest.metadata.generateName}${(this.created.length + 1).toString(36).padStart(5, 'x')}`;
     const ip = `${this.subnet}.${this.nextIp++}`;
-    const containers = (manifest.spec.containers ?? []) as { ports?: { containerPort: number }[] }[];
+    const containers = (manifest.spec.containers ?? []) as { ports?: { containerPort: number; protocol?: string }[] }[];
     const servers: Server[] = [];
+    const responders: ChildProcess[] = [];
     for (const port of containers.flatMap((c) => c.ports ?? [])) {
+      if (port.protocol === 'UDP') {
+        responders.push(await this.startResponder(ip, port.containerPort));
+        continue;
+      }
       // nc -z connects and resets at once; that reset is normal, not an error of the test.
       const server = createServer((socket) => socket.on('error', () => undefined).end('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok'));
       await new Promise<void>((resolve, reject) => {
@@ -95,11 +104,25 @@ export class FakeCluster implements ClusterPort {
       servers.push(server);
     }
     this.created.push(manifest);
-    this.pods.set(`${namespace}/${name}`, { namespace, name, labels: manifest.metadata.labels, ip, phase: 'Running', deleting: false, manifest, servers });
+    this.pods.set(`${namespace}/${name}`, { namespace, name, labels: manifest.metadata.labels, ip, phase: 'Running', deleting: false, manifest, servers, responders });
     if (this.options.loseCreateAnswerFor !== undefined && manifest.metadata.generateName?.startsWith(`kubeknock-${this.options.loseCreateAnswerFor}-`)) {
       throw new Error(`creating probe pod ${namespace}/${manifest.metadata.generateName}…: cannot reach the API server: socket hang up`);
     }
     return { namespace, name };
+  }
+
+  /** The real dnsd on ip:port, as listener-script.ts runs it; resolves once it says it is bound. */
+  private startResponder(ip: string, port: number): Promise<ChildProcess> {
+    const child = spawn(this.applets.busybox, ['dnsd', '-c', '/dev/null', '-i', ip, '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return new Promise((resolve, reject) => {
+      let said = '';
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+        said += chunk;
+        if (said.includes('accepting UDP packets')) resolve(child);
+      });
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`fake cluster: dnsd on ${ip}:${port} exited ${code}: ${said.trim()}`)));
+    });
   }
 
   async canI(question: AccessQuestion): Promise<AccessAnswer> {
@@ -163,6 +186,7 @@ export class FakeCluster implements ClusterPort {
     const pod = this.pods.get(key);
     if (!pod) return;
     for (const server of pod.servers) server.close();
+    for (const responder of pod.responders) responder.kill('SIGKILL');
     this.pods.delete(key);
     this.deleted.push(key);
   }

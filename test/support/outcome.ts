@@ -39,6 +39,7 @@ export function anyOutcome(cls: OutcomeClass, detail: string): Outcome {
     case 'resolved':
       return { class: cls, addresses: ['10.96.0.1'], detail };
     case 'connected':
+    case 'echoed':
     case 'refused':
     case 'timeout':
     case 'no-route':
