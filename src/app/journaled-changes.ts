@@ -4,7 +4,7 @@
  * same restore from the saved copy.
  */
 import type { ObjectPort } from '../model/object-port.js';
-import { describeRef, resourceVersionOf, sameRef, type ObjectRef } from '../model/objects.js';
+import { describeRef, refOf, resourceVersionOf, sameRef, type ObjectRef } from '../model/objects.js';
 import { describeError } from '../model/errors.js';
 import { describeRestore, entriesOfStep, restoreActions, withEntry, withEvent, withState, type Journal, type JournalState, type RestoreAction } from '../rollout/journal.js';
 import type { JournalStore } from './journal-store.js';
@@ -133,11 +133,7 @@ export async function restore(
 }
 
 function refOfAction(action: RestoreAction): ObjectRef {
-  if (action.type === 'replace') {
-    const { apiVersion, kind, metadata } = action.object;
-    return { apiVersion, kind, name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) };
-  }
-  return action.ref;
+  return action.type === 'replace' ? refOf(action.object) : action.ref;
 }
 
 async function perform(objects: ObjectPort, action: RestoreAction): Promise<void> {

@@ -130,6 +130,8 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
   }
 
   await sweepBeforeRun(cluster, scenarios, deps);
+  // Every scenario's session asks for the live objects at the same moment of each step: one read.
+  const readOnce = coalesced(deps.readPolicyObjects);
   const execution = await executeRollout(
     {
       id,
@@ -146,7 +148,7 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
           toolVersion: deps.toolVersion,
           facts: facts[index] ?? { services: new Map(), selectedPods: new Map() },
           ...(deps.signal ? { signal: deps.signal } : {}),
-          resolveExpectations: policyExpectations(deps.readPolicyObjects, request.engine),
+          resolveExpectations: policyExpectations(readOnce, request.engine),
           explainAll: true,
         },
       })),
@@ -155,9 +157,21 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
     { cluster, objects, store, progress: deps.progress, now: () => deps.clock.now(), ...(deps.signal ? { signal: deps.signal } : {}) },
   );
   const exitCode = rolloutExitCode(execution, deps.signal);
-  deps.progress.finish(exitCode === 0, describeOutcome(execution, store).headline);
+  const outcome = describeOutcome(execution, store);
+  deps.progress.finish(exitCode === 0, outcome.headline);
   deps.write(renderReports(request.output, execution.reports as RunReport[], { color: request.color, ...(request.width ? { width: request.width } : {}) }));
-  if (request.output === 'table' || request.output === 'markdown') deps.write(`\n${describeOutcome(execution, store).text}\n`);
-  else deps.note(describeOutcome(execution, store).text);
+  if (request.output === 'table' || request.output === 'markdown') deps.write(`\n${outcome.text}\n`);
+  else deps.note(outcome.text);
   return { exitCode, plan, execution };
+}
+
+/** Calls made while one is in flight share its answer; the next call after it reads afresh. */
+function coalesced<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= read().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
 }

@@ -10,7 +10,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { InfraError } from '../model/errors.js';
 import { ObjectRejected, type ObjectPort } from '../model/object-port.js';
-import { describeRef, withoutServerFields, type KubeObject, type ObjectRef } from '../model/objects.js';
+import { describeRef, refOf, withoutServerFields, type KubeObject, type ObjectRef } from '../model/objects.js';
 import { ApiCalls, type ApiCallsOptions } from './api-calls.js';
 import { apiStatusCode, classifyApiError } from './api-error.js';
 import type { LoadedKubeConfig } from './kubeconfig.js';
@@ -60,21 +60,21 @@ class ObjectStore implements ObjectPort {
 
   async dryRunApply(object: KubeObject): Promise<void> {
     try {
-      await this.write(`checking ${describeRef(refOfObject(object))} with a server-side dry run`, object, applyRequest(object, { dryRun: 'All' }));
+      await this.write(`checking ${describeRef(refOf(object))} with a server-side dry run`, object, applyRequest(object, { dryRun: 'All' }));
     } catch (error) {
       // A dry run into a namespace that does not exist: the object cannot be applied as written.
       const cause = (error as { cause?: unknown }).cause;
-      if (apiStatusCode(cause) === 404) throw new ObjectRejected(refOfObject(object), 404, classifyApiError(cause).message);
+      if (apiStatusCode(cause) === 404) throw new ObjectRejected(refOf(object), 404, classifyApiError(cause).message);
       throw error;
     }
   }
 
   async apply(object: KubeObject): Promise<KubeObject> {
-    return this.write(`applying ${describeRef(refOfObject(object))}`, object, applyRequest(object));
+    return this.write(`applying ${describeRef(refOf(object))}`, object, applyRequest(object));
   }
 
   async replace(object: KubeObject): Promise<KubeObject> {
-    const ref = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}) };
+    const ref = refOf(object);
     const current = await this.get(ref);
     const body = withoutServerFields(object);
     if (current === undefined) {
@@ -104,7 +104,7 @@ class ObjectStore implements ObjectPort {
       const cause = (error as { cause?: unknown }).cause;
       const code = apiStatusCode(cause);
       const failure = classifyApiError(cause);
-      if (code === 400 || code === 422 || failure.kind === 'admission') throw new ObjectRejected(refOfObject(object), code ?? 403, failure.message);
+      if (code === 400 || code === 422 || failure.kind === 'admission') throw new ObjectRejected(refOf(object), code ?? 403, failure.message);
       throw error;
     }
   }
@@ -142,15 +142,11 @@ class ObjectStore implements ObjectPort {
 function applyRequest(object: KubeObject, query: Record<string, string> = {}): Request {
   return {
     method: 'PATCH',
-    path: pathOf(refOfObject(object)),
+    path: pathOf(refOf(object)),
     query: { fieldManager: FIELD_MANAGER, force: 'true', ...query },
     body: object,
     contentType: 'application/apply-patch+yaml',
   };
-}
-
-function refOfObject(object: KubeObject): ObjectRef {
-  return { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}) };
 }
 
 function resourceOf(ref: ObjectRef): { readonly prefix: string; readonly plural: string; readonly namespaced: boolean } {

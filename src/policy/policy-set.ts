@@ -7,7 +7,7 @@
  * selects the pod lists the direction; then any rule of those kept policies whose peer and port match
  * admits the traffic.
  */
-import type { CompiledInventory, CompiledPod, Direction } from './compiled.js';
+import type { CompiledInventory, CompiledPod, CompiledRule, Direction } from './compiled.js';
 import { rulePortMatch } from './evaluate.js';
 import type { Protocol } from './types.js';
 
@@ -26,10 +26,12 @@ export function directionAllowsWithin(
   protocol: Protocol,
 ): boolean {
   if (!isolatedWithin(compiled, within, direction, subject)) return true;
-  for (const rule of compiled.rulesFor[direction][subject.index] ?? []) {
-    if (within[rule.policy] === 1 && rule.peerPods[other.index] === 1 && rulePortMatch(rule, port, protocol, destination) !== -1) return true;
-  }
-  return false;
+  return (compiled.rulesFor[direction][subject.index] ?? []).some((rule) => ruleAdmitsWithin(within, rule, other, destination, port, protocol));
+}
+
+/** A rule of a kept policy that admits this peer on this port of the destination. */
+function ruleAdmitsWithin(within: PolicySet, rule: CompiledRule, other: CompiledPod, destination: CompiledPod, port: number, protocol: Protocol): boolean {
+  return within[rule.policy] === 1 && rule.peerPods[other.index] === 1 && rulePortMatch(rule, port, protocol, destination) !== -1;
 }
 
 export function isolatedWithin(compiled: CompiledInventory, within: PolicySet, direction: Direction, subject: CompiledPod): boolean {
@@ -55,7 +57,7 @@ export function admittingWithin(
 ): number[] {
   const admitting = new Set<number>();
   for (const rule of compiled.rulesFor[direction][subject.index] ?? []) {
-    if (within[rule.policy] === 1 && rule.peerPods[other.index] === 1 && rulePortMatch(rule, port, protocol, destination) !== -1) admitting.add(rule.policy);
+    if (ruleAdmitsWithin(within, rule, other, destination, port, protocol)) admitting.add(rule.policy);
   }
   return [...admitting];
 }

@@ -5,7 +5,7 @@
  * an unknown message is never guessed to be a network result.
  */
 import { assertNever } from '../model/assert-never.js';
-import type { Outcome, OutcomeClass, PlainOutcomeClass } from '../model/outcome.js';
+import type { Outcome, PlainOutcomeClass } from '../model/outcome.js';
 import type { ProbeTask, RawTaskResult } from '../model/probe.js';
 
 /**

@@ -5,15 +5,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { executeRollout, type ExecuteRequest } from '../../src/app/rollout-execute.js';
-import type { JournalStore } from '../../src/app/journal-store.js';
 import type { Scenario } from '../../src/model/scenario.js';
 import { systemClock } from '../../src/probe/clock.js';
 import type { ExpectationResolver } from '../../src/probe/expectations.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import { parseJournal, serializeJournal, type Journal } from '../../src/rollout/journal.js';
 import { FakeCluster } from '../support/fake-cluster.js';
 import { FakeObjects, networkPolicy } from '../support/fake-objects.js';
 import { clientDbScenario, quietProgress } from '../support/run-use-case.js';
+import { memoryJournalStore } from '../support/memory-journal-store.js';
 
 /** The fake network lets everything through; its "policies" say so too. */
 const allowEverything: ExpectationResolver = async (probes) => new Map(probes.map((p) => [p.id, { type: 'judged', expect: 'allow', explanation: 'no policy selects db' }]));
@@ -22,23 +21,6 @@ function scenarioOf(expect: string): Scenario {
   const parsed = parseScenario('s.yaml', clientDbScenario('s', 'one', expect));
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   return parsed.scenario;
-}
-
-function memoryStore(): JournalStore & { saved: Journal[] } {
-  const saved: Journal[] = [];
-  return {
-    saved,
-    where: 'memory',
-    undoArgument: 'memory',
-    async save(journal) {
-      saved.push(parseJournal(serializeJournal(journal), 'memory'));
-    },
-    async load() {
-      const last = saved.at(-1);
-      if (!last) throw new Error('nothing saved');
-      return last;
-    },
-  };
 }
 
 const allow = networkPolicy('one', 'allow-client', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{}] });
@@ -79,7 +61,7 @@ describe('executeRollout', () => {
   it('baseline, then each step applied and verified; the journal ends complete and the changes stay', async () => {
     cluster = new FakeCluster({ namespaces: ['one'] });
     const objects = new FakeObjects();
-    const store = memoryStore();
+    const store = memoryJournalStore();
     const outcome = await executeRollout(request(scenarioOf('allow')), { cluster, objects, store, progress: quietProgress, now: Date.now });
     expect(outcome.result).toEqual({ type: 'complete' });
     expect(outcome.reports.map((r) => [r.step?.index, r.step?.name, r.summary.passed])).toEqual([
@@ -98,7 +80,7 @@ describe('executeRollout', () => {
   it('a step that breaks an expectation: everything is put back, the restored state is verified, the broken cell is named', async () => {
     cluster = new FakeCluster({ namespaces: ['one'] });
     const objects = new FakeObjects();
-    const store = memoryStore();
+    const store = memoryJournalStore();
     // The goal says deny, the (fake) network still connects: the final step fails.
     const outcome = await executeRollout(request(scenarioOf('deny')), { cluster, objects, store, progress: quietProgress, now: Date.now });
     expect(outcome.result.type).toBe('step-failed');
@@ -116,7 +98,7 @@ describe('executeRollout', () => {
   it('nothing is changed when the network disagrees with the current policies before the first step', async () => {
     cluster = new FakeCluster({ namespaces: ['one'] });
     const objects = new FakeObjects();
-    const store = memoryStore();
+    const store = memoryJournalStore();
     const denying: ExpectationResolver = async (probes) => new Map(probes.map((p) => [p.id, { type: 'judged', expect: 'deny', explanation: 'db is isolated' }]));
     const base = request(scenarioOf('allow'));
     const first = base.scenarios[0];
@@ -131,7 +113,7 @@ describe('executeRollout', () => {
     cluster = new FakeCluster({ namespaces: ['one'] });
     const controller = new AbortController();
     const objects = new FakeObjects();
-    const store = memoryStore();
+    const store = memoryJournalStore();
     const progress = { ...quietProgress, step: (text: string) => (text.startsWith('step 1/') ? controller.abort(new Error('interrupted by SIGINT')) : undefined) };
     const outcome = await executeRollout(request(scenarioOf('allow'), controller), { cluster, objects, store, progress, now: Date.now, signal: controller.signal });
     expect(outcome.result.type).toBe('interrupted');

@@ -8,18 +8,7 @@ import { actorNames, buildEngine, computeClasses, findWorkloads } from '../../sr
 import { groupServicePorts } from '../../src/discover/service-groups.js';
 import { compileInventory, computeMatrix, DEFAULT_ENGINE_OPTIONS, type Protocol } from '../../src/policy/index.js';
 import { inventoryOf } from '../policy/builders.js';
-
-/** mulberry32: a tiny seeded PRNG, so a failing case can be replayed by its seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng.js';
 
 const NAMESPACES = ['alpha', 'beta', 'gamma'];
 const APPS = ['web', 'api', 'db'];

@@ -8,17 +8,7 @@ import { compileInventory, directionAllowsWithin, isolatingWithin, type Protocol
 import { directionAllows } from '../../src/policy/evaluate.js';
 import { CONFORMANCE_CASES } from './conformance-cases.js';
 import { modelInventory } from './model.js';
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng.js';
 
 describe('directionAllowsWithin', () => {
   // Cases reuse policy names: each gets its own, so all of them can live in one inventory.

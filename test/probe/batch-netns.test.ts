@@ -13,7 +13,7 @@ import { classifyOutcome } from '../../src/probe/classify.js';
 import { DEFAULT_DENY_OUTCOMES, judgeOutcome } from '../../src/probe/judge.js';
 import { buildPodMainScript } from '../../src/probe/listener-script.js';
 import { createAppletDir, runScript, type AppletDir } from '../support/busybox.js';
-import { createTestNetwork, type TestNetwork } from '../support/netns.js';
+import { createTestNetwork, terminate, type TestNetwork } from '../support/netns.js';
 import { addressesOf, httpStatusOf } from '../support/outcome.js';
 
 const NOBODY = 65534;
@@ -261,12 +261,7 @@ describe('probe pod main script (listener)', () => {
 
   it('serves as uid 65534 and exits promptly on SIGTERM', async () => {
     expect(listener.exitCode).toBeNull();
-    const exited = new Promise<{ code: number | null; ms: number }>((resolve) => {
-      const sent = performance.now();
-      listener.once('exit', (code) => resolve({ code, ms: performance.now() - sent }));
-      listener.kill('SIGTERM');
-    });
-    const { code, ms } = await exited;
+    const { code, ms } = await terminate(listener);
     expect(code).toBe(0);
     expect(ms).toBeLessThan(2000);
     // Its tcpsvd children go with it, a moment after the shell: the trap sends them TERM and exits

@@ -14,7 +14,7 @@ import { DEFAULT_DENY_OUTCOMES, judgeOutcome } from '../../src/probe/judge.js';
 import { buildPodMainScript } from '../../src/probe/listener-script.js';
 import { udpToken } from '../../src/probe/plan.js';
 import { createAppletDir, runScript, type AppletDir } from '../support/busybox.js';
-import { createTestNetwork, type TestNetwork } from '../support/netns.js';
+import { createTestNetwork, terminate, type TestNetwork } from '../support/netns.js';
 
 const NOBODY = 65534;
 /** Served by the responder; 5354–5357 are too, each behind a rule; 5360 is served by nothing. */
@@ -153,12 +153,7 @@ describe('udp probes against the probe pod responder in a private network', () =
 
   it('stops with the pod on SIGTERM, taking the responders along', async () => {
     expect(pod.exitCode).toBeNull();
-    const exited = new Promise<{ code: number | null; ms: number }>((resolve) => {
-      const sent = performance.now();
-      pod.once('exit', (code) => resolve({ code, ms: performance.now() - sent }));
-      pod.kill('SIGTERM');
-    });
-    const { code, ms } = await exited;
+    const { code, ms } = await terminate(pod);
     expect(code).toBe(0);
     expect(ms).toBeLessThan(2000);
     await waitUntil(`responder on ${ECHO} gone after SIGTERM`, async () => !(await answered(ECHO)), 3000);

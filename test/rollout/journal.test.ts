@@ -2,31 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { JournaledChanges, restore } from '../../src/app/journaled-changes.js';
 import { changesOf, openJournal } from '../../src/app/open-journal.js';
 import type { JournalStore } from '../../src/app/journal-store.js';
-import { parseJournal, restoreActions, serializeJournal, type Journal } from '../../src/rollout/journal.js';
+import { parseJournal, restoreActions } from '../../src/rollout/journal.js';
 import { FakeObjects, networkPolicy } from '../support/fake-objects.js';
+import { memoryJournalStore } from '../support/memory-journal-store.js';
 
 const denyAll = networkPolicy('shop', 'deny-all', { podSelector: {}, policyTypes: ['Ingress'] });
 const allowOld = networkPolicy('shop', 'allow-web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{}] });
 const allowNew = networkPolicy('shop', 'allow-web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: {} }] }] });
-
-/** A store that keeps every saved version, so a test can "crash" after any of them. */
-function memoryStore(): JournalStore & { saved: Journal[] } {
-  const saved: Journal[] = [];
-  return {
-    saved,
-    where: 'memory',
-    undoArgument: 'memory',
-    async save(journal) {
-      // Round-trip through the stored form, as a ConfigMap or file would.
-      saved.push(parseJournal(serializeJournal(journal), 'memory'));
-    },
-    async load() {
-      const last = saved.at(-1);
-      if (!last) throw new Error('nothing saved');
-      return last;
-    },
-  };
-}
 
 async function twoStepJournal(objects: FakeObjects, store: JournalStore): Promise<JournaledChanges> {
   return openJournal(objects, store, {
@@ -44,7 +26,7 @@ async function twoStepJournal(objects: FakeObjects, store: JournalStore): Promis
 describe('change journal', () => {
   it('records the previous version of every object before any change, and restores it exactly', async () => {
     const objects = new FakeObjects([allowOld]);
-    const store = memoryStore();
+    const store = memoryJournalStore();
     const writer = await twoStepJournal(objects, store);
     expect(store.saved[0]?.entries.map((e) => [e.ref.name, e.previous === null ? 'absent' : 'present', e.status])).toEqual([
       ['allow-web', 'present', 'pending'],
@@ -64,7 +46,7 @@ describe('change journal', () => {
   it('after a crash between a write and its confirmation, the saved journal still restores that object', async () => {
     // The second write (step 2's apply) dies as if the connection dropped: entry 2 stays "sent".
     const objects = new FakeObjects([allowOld], { failWrite: 2 });
-    const store = memoryStore();
+    const store = memoryJournalStore();
     const writer = await twoStepJournal(objects, store);
     await writer.applyStep(1);
     await expect(writer.applyStep(2)).rejects.toThrow(/socket hang up/);
@@ -78,7 +60,7 @@ describe('change journal', () => {
 
   it('leaves an object someone changed after kubeknock wrote it, unless forced', async () => {
     const objects = new FakeObjects([allowOld]);
-    const store = memoryStore();
+    const store = memoryJournalStore();
     const writer = await twoStepJournal(objects, store);
     await writer.applyStep(1);
     objects.touch({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'shop', name: 'allow-web' });
@@ -94,7 +76,7 @@ describe('change journal', () => {
   it('puts back only the namespace labels a change set', async () => {
     const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { team: 'a', env: 'prod' } } };
     const objects = new FakeObjects([ns]);
-    const store = memoryStore();
+    const store = memoryJournalStore();
     const writer = await openJournal(objects, store, {
       id: 'r2',
       purpose: 'steps',

@@ -10,17 +10,7 @@ import { DEFAULT_ENGINE_OPTIONS, decodeObjects } from '../../src/policy/index.js
 import { rolloutChanges } from '../../src/rollout/changes.js';
 import { planRollout } from '../../src/rollout/plan.js';
 import { stringify } from 'yaml';
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng.js';
 
 const NAMESPACES = ['alpha', 'beta'];
 const APPS = ['web', 'api', 'db', 'cache'];

@@ -128,3 +128,12 @@ export function createTestNetwork(): TestNetwork {
     destroy,
   };
 }
+
+/** Sends SIGTERM to a running child and says how it exited and how long that took. */
+export function terminate(child: ChildProcess): Promise<{ readonly code: number | null; readonly ms: number }> {
+  return new Promise((resolve) => {
+    const sent = performance.now();
+    child.once('exit', (code) => resolve({ code, ms: performance.now() - sent }));
+    child.kill('SIGTERM');
+  });
+}
