@@ -11,9 +11,10 @@ go_env
 if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then PATH="$PATH:/usr/local/go/bin"; fi
 mkdir -p "$GOMODCACHE" "$GOCACHE" "$BIN_CACHE"
 
-# build_one <wrapper dir> <out dir> <binary name> <package> [ldflags...]
+# build_one <wrapper dir> <out dir> <binary name> <package> <ldflags> [go build flags...]
 build_one() {
   local dir="$1" out="$2" name="$3" pkg="$4" ldflags="$5"
+  shift 5
   if [ -x "$out/$name" ]; then
     log "$name: cached ($out/$name)"
     return 0
@@ -23,7 +24,7 @@ build_one() {
   log "$name: building $pkg (cold builds take minutes)"
   local start=$SECONDS
   (cd "$dir" && /usr/bin/time -v -o "$out/build-$name.time" \
-    go build -p 2 -trimpath -ldflags "-s -w $ldflags" -o "$out/$name.tmp" "$pkg") \
+    go build -p 2 -trimpath "$@" -ldflags "-s -w $ldflags" -o "$out/$name.tmp" "$pkg") \
     || die "$name: go build failed"
   mv "$out/$name.tmp" "$out/$name"
   local rss
@@ -54,11 +55,30 @@ build_coredns() {
     "-X github.com/coredns/coredns/coremain.GitCommit=release-$COREDNS_VERSION"
 }
 
+# kube-router with our patches applied: a copy of the module's source with the patches on it, and
+# a copy of the wrapper module that replaces the module with that copy (the module cache stays
+# read-only and untouched; Go refuses overlays of files beneath it).
 build_kube_router() {
-  local mod
-  mod=$(awk '$1=="require" && $2 ~ /^github.com\/cloudnativelabs\/kube-router/ {print $2}' "$CLUSTER_DIR/build/kube-router/go.mod")
-  build_one "$CLUSTER_DIR/build/kube-router" "$KUBE_ROUTER_BIN" kube-router "$mod/cmd/kube-router" \
-    "-X $mod/pkg/version.Version=$KUBE_ROUTER_VERSION -X $mod/pkg/version.BuildDate=release"
+  local mod dir="$CLUSTER_DIR/build/kube-router" src work p
+  mod=$(awk '$1=="require" && $2 ~ /^github.com\/cloudnativelabs\/kube-router/ {print $2}' "$dir/go.mod")
+  [ -x "$KUBE_ROUTER_BIN/kube-router" ] && { log "kube-router: cached ($KUBE_ROUTER_BIN/kube-router)"; return 0; }
+  command -v go >/dev/null || die "go is not installed (need Go >= 1.26 on PATH to build kube-router)"
+  src=$(cd "$dir" && go mod download -json "$mod" | awk -F'"' '$2=="Dir" {print $4}')
+  [ -d "$src" ] || die "kube-router: cannot find the module source of $mod"
+  work=$(mktemp -d)
+  cp -r "$src" "$work/kube-router"
+  chmod -R u+w "$work/kube-router"
+  for p in "$dir"/patches/*.patch; do
+    [ -e "$p" ] || continue
+    patch -s -p1 -d "$work/kube-router" <"$p" || die "kube-router: patch $(basename "$p") does not apply to $mod"
+    log "kube-router: patch $(basename "$p") applied"
+  done
+  mkdir "$work/wrapper"
+  cp "$dir/go.mod" "$dir/go.sum" "$dir"/*.go "$work/wrapper/"
+  printf '\nreplace %s => %s\n' "$mod" "$work/kube-router" >>"$work/wrapper/go.mod"
+  build_one "$work/wrapper" "$KUBE_ROUTER_BIN" kube-router "$mod/cmd/kube-router" \
+    "-X $mod/pkg/version.Version=$KUBE_ROUTER_VERSION-kubeknock.p$KUBE_ROUTER_PATCHES_SUM -X $mod/pkg/version.BuildDate=release"
+  rm -rf "$work"
 }
 
 components=("$@")

@@ -19,70 +19,86 @@ if [ -z "${KUBEKNOCK_STATE:-}" ] && [ -f "$DATA_DIR/owner" ]; then
   fi
 fi
 mkdir -p "$STATE_DIR/logs" 2>/dev/null || true
-CTR=(ctr --address "$CONTAINERD_SOCK" -n k8s.io)
+# Every node namespace there is (the node count of the cluster that was up may be unknown).
+node_ids=$(ip netns list 2>/dev/null | awk '{print $1}' | sed -n 's/^kk-node\([0-9][0-9]*\)$/\1/p' | sort -n)
+node_tasks() { # running containers on every node
+  local i n=0 c
+  for i in $node_ids; do
+    [ -S "$(node_sock "$i")" ] || continue
+    c=$(node_ctr "$i" tasks ls -q 2>/dev/null | grep -c . || true)
+    n=$((n + ${c:-0}))
+  done
+  echo "$n"
+}
 
 apiserver_up() {
   [ -x "$K8S_BIN/kubectl" ] && [ -f "$STATE_DIR/kubeconfig" ] && alive "$(pid_of kube-apiserver)" &&
     K get --raw=/readyz >/dev/null 2>&1
 }
 
-# 1. Policy enforcer, service proxy and controllers (so nothing recreates pods) first; then
-#    kube-router's own cleanup of its iptables/ipset state.
-stop_daemons 10 kube-router kube-proxy kube-controller-manager kube-scheduler
-if [ -x "$KUBE_ROUTER_BIN/kube-router" ]; then
-  log "kube-router --cleanup-config"
-  "$KUBE_ROUTER_BIN/kube-router" --cleanup-config >"$STATE_DIR/logs/kube-router-cleanup.log" 2>&1 || true
-fi
+# 1. Policy enforcers, service proxies and controllers (so nothing recreates pods) first. Their
+#    iptables rules and ipsets live in the node namespaces and go with them (step 5).
+names=()
+for i in $node_ids; do names+=("kk-node$i-kube-router" "kk-node$i-kube-proxy"); done
+stop_daemons 10 "${names[@]}" kube-controller-manager kube-scheduler
 
-# 2. Delete every pod through the API so that kubelet tears sandboxes down through CNI (releasing
-#    IPs, veths and network namespaces).
-if apiserver_up && alive "$(pid_of kubelet)"; then
+# 2. Delete every pod through the API so that each kubelet tears its sandboxes down through CNI
+#    (releasing IPs, veths and network namespaces).
+kubelets=()
+for i in $node_ids; do alive "$(pid_of "kk-node$i-kubelet")" && kubelets+=("kk-node$i-kubelet"); done
+if apiserver_up && [ ${#kubelets[@]} -gt 0 ]; then
   log "deleting all pods"
-  K delete pods --all --all-namespaces --grace-period=0 --force \
-    --wait=false >/dev/null 2>&1 || true
-  for ((i = 0; i < 60; i++)); do
-    n=$("${CTR[@]}" tasks ls -q 2>/dev/null | grep -c . || true)
-    [ "${n:-0}" -eq 0 ] && break
+  K delete pods --all --all-namespaces --grace-period=0 --force --wait=false >/dev/null 2>&1 || true
+  for ((w = 0; w < 60; w++)); do
+    n=$(node_tasks)
+    [ "$n" -eq 0 ] && break
     sleep 1
   done
-  log "pods deleted (running tasks left: ${n:-0})"
+  log "pods deleted (running tasks left: $n)"
 fi
-stop_daemon kubelet 15
+names=()
+for i in $node_ids; do names+=("kk-node$i-kubelet"); done
+stop_daemons 15 "${names[@]}"
 
 # 3. Whatever containers remain: kill and remove them through containerd (CNI teardown via CRI is
 #    no longer possible without kubelet; their network namespaces are removed below).
-if [ -S "$CONTAINERD_SOCK" ]; then
-  for t in $("${CTR[@]}" tasks ls -q 2>/dev/null); do
-    "${CTR[@]}" tasks kill -s SIGKILL "$t" >/dev/null 2>&1 || true
+for i in $node_ids; do
+  [ -S "$(node_sock "$i")" ] || continue
+  for t in $(node_ctr "$i" tasks ls -q 2>/dev/null); do
+    node_ctr "$i" tasks kill -s SIGKILL "$t" >/dev/null 2>&1 || true
   done
   sleep 1
-  for t in $("${CTR[@]}" tasks ls -q 2>/dev/null); do
-    "${CTR[@]}" tasks delete -f "$t" >/dev/null 2>&1 || true
+  for t in $(node_ctr "$i" tasks ls -q 2>/dev/null); do
+    node_ctr "$i" tasks delete -f "$t" >/dev/null 2>&1 || true
   done
-  for c in $("${CTR[@]}" containers ls -q 2>/dev/null); do
-    "${CTR[@]}" containers delete "$c" >/dev/null 2>&1 || true
+  for c in $(node_ctr "$i" containers ls -q 2>/dev/null); do
+    node_ctr "$i" containers delete "$c" >/dev/null 2>&1 || true
   done
-fi
+done
 stop_daemons 15 kube-apiserver
-stop_daemons 15 etcd containerd external-http external-http8080
+names=()
+for i in $node_ids; do names+=("kk-node$i-containerd"); done
+stop_daemons 15 etcd "${names[@]}" external-http external-http8080
 # Any other pid file left (e.g. from an older layout).
 for f in "$STATE_DIR"/pids/*.pid; do
   [ -e "$f" ] && stop_daemons 5 "$(basename "$f" .pid)"
 done
 # Processes of this cluster that no pid file names: containerd's shims (they outlive containerd by
-# design), servers in the stand-in external host, and daemons of a cluster whose state directory is
-# gone. Each is found by what it runs (a binary from our cache, our containerd socket) and ended by pid.
+# design), processes left in the node and stand-in namespaces, and daemons of a cluster whose state
+# directory is gone. Each is found by what it runs (a binary from our cache, one of our containerd
+# sockets) or where it runs, and ended by pid.
 sweep=()
 for p in /proc/[0-9]*; do
   pid=${p#/proc/}
   [ "$pid" = $$ ] && continue
   cmd=$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
   case "$cmd" in
-    *"-address $CONTAINERD_SOCK "*|*"$BIN_CACHE/"*|*"containerd --config "*"/config/containerd.toml"*) sweep+=("$pid") ;;
+    *"-address $RUN_DIR/"*|"$BIN_CACHE/"*|*"containerd --config "*"/containerd.toml"*) sweep+=("$pid") ;;
   esac
 done
-ns_pids=$(ip netns pids "$EXTERNAL_NETNS" 2>/dev/null || true)
-for pid in $ns_pids; do sweep+=("$pid"); done
+for ns in "$EXTERNAL_NETNS" $(for i in $node_ids; do node_netns "$i"; done); do
+  for pid in $(ip netns pids "$ns" 2>/dev/null || true); do sweep+=("$pid"); done
+done
 if [ ${#sweep[@]} -gt 0 ]; then
   log "ending ${#sweep[@]} leftover process(es) of the cluster: ${sweep[*]}"
   kill -TERM "${sweep[@]}" 2>/dev/null
@@ -92,10 +108,10 @@ fi
 
 # Container processes whose shim is gone (e.g. everything was killed from outside) stay in kubelet's
 # pod cgroups: end them by the pids those cgroups list.
-for ((i = 0; i < 10; i++)); do
-  cg_pids=$(find /sys/fs/cgroup/*/kubepods -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)
+for ((w = 0; w < 10; w++)); do
+  cg_pids=$(find /sys/fs/cgroup/*/kk-node* /sys/fs/cgroup/*/kubepods -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)
   [ -n "$cg_pids" ] || break
-  log "ending $(wc -w <<<"$cg_pids") process(es) left in the kubepods cgroups"
+  log "ending $(wc -w <<<"$cg_pids") process(es) left in the nodes' cgroups"
   # shellcheck disable=SC2086
   kill -KILL $cg_pids 2>/dev/null
   sleep 0.5
@@ -111,26 +127,24 @@ unmount_all() {
 }
 unmount_all
 
-# 5. Network namespaces and links.
+# 5. Network namespaces and links. A node's namespace takes its veths, pod bridge, routes, iptables
+#    rules and ipsets with it; the underlay bridge takes the host's routes to the pod networks.
 before_netns=""
 [ -f "$DATA_DIR/netns-before" ] && before_netns=$(cat "$DATA_DIR/netns-before")
 for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
   case "$ns" in
-    "$EXTERNAL_NETNS") ip netns delete "$ns" && log "removed netns $ns" ;;
+    "$EXTERNAL_NETNS"|kk-node[0-9]*) ip netns delete "$ns" && log "removed netns $ns" ;;
     cni-*)
       if ! grep -qx "$ns" <<<"$before_netns"; then ip netns delete "$ns" && log "removed netns $ns"; fi
       ;;
   esac
 done
-for l in kk-ext0 "$BRIDGE_NAME"; do
+for l in kk-ext0 "$UNDERLAY_BRIDGE" "$BRIDGE_NAME" $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed -n 's/@.*//; /^kk-n[0-9]*$/p'); do
   ip link show "$l" >/dev/null 2>&1 && ip link delete "$l" 2>/dev/null && log "removed link $l"
 done
 
-# 6. iptables and ipsets.
-if [ -x "$K8S_BIN/kube-proxy" ]; then
-  log "kube-proxy --cleanup"
-  "$K8S_BIN/kube-proxy" --cleanup >"$STATE_DIR/logs/kube-proxy-cleanup.log" 2>&1 || true
-fi
+# 6. iptables and ipsets on the host: none with this layout; removed in case an older, single-node
+#    layout (which ran kube-proxy and kube-router on the host) left some.
 remove_chains() { # <iptables|ip6tables> <regex>: unlink and delete matching chains in every table
   local ipt="$1" re="$2" table chain rule
   for table in raw mangle nat filter; do
@@ -155,8 +169,9 @@ for s in $(ipset list -n 2>/dev/null | grep -E '^(KUBE-|kube-router-|inet6:KUBE-
   ipset destroy "$s" 2>/dev/null || log "could not destroy ipset $s"
 done
 
-# 7. cgroups kubelet created (cgroup v1, cgroupfs driver).
-for d in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/kubepods; do
+# 7. cgroups kubelet created (cgroup v1, cgroupfs driver): each node's cgroup root, and the host's
+#    kubepods of an older layout.
+for d in /sys/fs/cgroup/*/kk-node* /sys/fs/cgroup/*/kubepods; do
   [ -d "$d" ] || continue
   find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
   [ -d "$d" ] && log "could not remove cgroup $d"

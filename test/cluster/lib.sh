@@ -16,20 +16,59 @@ KUBE_ROUTER_VERSION="$(awk '$1=="require" && $2 ~ /^github.com\/cloudnativelabs\
 K8S_BIN="$BIN_CACHE/kubernetes-$K8S_VERSION"
 ETCD_BIN="$BIN_CACHE/etcd-$ETCD_VERSION"
 COREDNS_BIN="$BIN_CACHE/coredns-$COREDNS_VERSION"
-KUBE_ROUTER_BIN="$BIN_CACHE/kube-router-$KUBE_ROUTER_VERSION"
+# kube-router is built with the local patches in build/kube-router/patches (see the README): the
+# cache key carries their digest, so a changed patch builds it again.
+KUBE_ROUTER_PATCHES_SUM="$(cat "$CLUSTER_DIR"/build/kube-router/patches/*.patch 2>/dev/null | sha256sum | cut -c1-8)"
+KUBE_ROUTER_BIN="$BIN_CACHE/kube-router-$KUBE_ROUTER_VERSION-p$KUBE_ROUTER_PATCHES_SUM"
 
-# Networks. All of them exist only inside this machine.
-POD_CIDR="10.244.0.0/24"
-POD_GATEWAY="10.244.0.1"
+# Networks. All of them exist only inside this machine: the pod and Service networks are private
+# (IPv4) and unique-local (IPv6) ranges, the stand-in external host lives in documentation ranges.
+CLUSTER_CIDR4="10.244.0.0/16"
+CLUSTER_CIDR6="fd00:10:244::/56"
 SERVICE_CIDR="10.96.0.0/16"
+SERVICE_CIDR6="fd00:10:96::/112"
 KUBERNETES_SVC_IP="10.96.0.1"
 DNS_SVC_IP="10.96.0.10"
+DNS_SVC_IP6="fd00:10:96::a"
 CLUSTER_DOMAIN="cluster.local"
 EXTERNAL_NETNS="kk-external"
 EXTERNAL_IP="203.0.113.10"
+EXTERNAL_IP6="2001:db8:113::10"
 EXTERNAL_DROP_PORT=81 # SYNs to it are dropped (a DROP firewall stand-in)
-NODE_NAME="kk-node"
-BRIDGE_NAME="kk-br0"
+
+# Nodes. Each node is a network namespace of its own (like a kind node, without a container), joined
+# to the others and to the control plane on this host by the underlay bridge. Node i (1-based) is
+# kk-node<i>, pod networks 10.244.<i-1>.0/24 and fd00:10:244:<i>::/64.
+UNDERLAY_BRIDGE="kk-under"
+UNDERLAY_CIDR4="10.250.0.0/24"
+UNDERLAY_CIDR6="fd00:10:250::/64"
+CONTROL_PLANE_IP="10.250.0.1"   # the API server as nodes and pods reach it
+CONTROL_PLANE_IP6="fd00:10:250::1"
+BRIDGE_NAME="kk-br0"            # the pod bridge inside every node namespace
+MAX_NODES=3
+# The node count of the cluster that is up (written by up.sh), else the requested or default one.
+node_count() {
+  if [ -n "${KUBEKNOCK_NODES:-}" ]; then echo "$KUBEKNOCK_NODES"
+  elif [ -f "$STATE_DIR/nodes" ]; then cat "$STATE_DIR/nodes"
+  else echo "$MAX_NODES"; fi
+}
+node_name() { echo "kk-node$1"; }
+node_netns() { echo "kk-node$1"; }
+node_ip4() { echo "10.250.0.$((10 + $1))"; }
+node_ip6() { echo "fd00:10:250::$((10 + $1))"; }
+node_pod_cidr4() { echo "10.244.$(($1 - 1)).0/24"; }
+node_pod_gw4() { echo "10.244.$(($1 - 1)).1"; }
+node_pod_cidr6() { echo "fd00:10:244:$1::/64"; }
+node_pod_gw6() { echo "fd00:10:244:$1::1"; }
+node_zone() { if [ $(($1 % 2)) = 1 ]; then echo a; else echo b; fi; }
+node_data() { echo "$DATA_DIR/kk-node$1"; }
+node_run() { echo "$RUN_DIR/kk-node$1"; }
+node_sock() { echo "$RUN_DIR/kk-node$1/containerd/containerd.sock"; }
+# in_node <i> <command...>: runs a command in node i's network namespace only. Not `ip netns exec`:
+# that also gives the command a mount namespace of its own, and kubelet's volume mounts must be
+# seen by containerd and runc.
+in_node() { local i="$1"; shift; nsenter --net="/run/netns/$(node_netns "$i")" -- "$@"; }
+node_ctr() { local i="$1"; shift; ctr --address "$(node_sock "$i")" -n k8s.io "$@"; }
 
 PHASE="${PHASE:-main}"
 log() { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "$PHASE" "$*" >&2; }
@@ -49,7 +88,6 @@ go_env() {
 # Runtime data outside the repository (kubelet and containerd mounts live there).
 DATA_DIR="/var/lib/kubeknock"
 RUN_DIR="/run/kubeknock"
-CONTAINERD_SOCK="$RUN_DIR/containerd/containerd.sock"
 
 # Images built from local files (nothing can be pulled). The busybox image is named after the version
 # of the binary test/busybox/build.sh produces, e.g. docker.io/library/busybox:1.35.0.

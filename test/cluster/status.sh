@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Shows what of the test cluster is running, component versions and node readiness.
 #   bash test/cluster/status.sh          (npm run cluster:status)
-# Exit code: 0 when every daemon runs and the node is Ready, 1 otherwise.
+# Exit code: 0 when every daemon runs and every node is Ready, 1 otherwise.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PHASE=status
 ok=1
 
 echo "== processes (pid files in $STATE_DIR/pids)"
-for name in containerd etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kube-router external-http external-http8080; do
+names=(etcd kube-apiserver kube-controller-manager kube-scheduler external-http external-http8080)
+for ((i = 1; i <= $(node_count); i++)); do
+  for d in containerd kubelet kube-proxy kube-router; do names+=("$(node_name "$i")-$d"); done
+done
+for name in "${names[@]}"; do
   f="$STATE_DIR/pids/$name.pid"
   if [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; then
     rss=$(awk '/VmRSS/ {printf "%d MiB", $2/1024}' "/proc/$(cat "$f")/status" 2>/dev/null || echo "?")
@@ -33,8 +37,10 @@ printf '  %-24s %s\n' cni-plugins "$(dpkg-query -W -f='${Version}' containernetw
 echo "== cluster"
 if [ -f "$STATE_DIR/kubeconfig" ] && [ -x "$K8S_BIN/kubectl" ]; then
   if K --request-timeout=5s get nodes -o wide 2>/dev/null; then
-    ready=$(K --request-timeout=5s get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
-    [ "$ready" = True ] || ok=0
+    for ((i = 1; i <= $(node_count); i++)); do
+      ready=$(K --request-timeout=5s get node "$(node_name "$i")" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
+      [ "$ready" = True ] || ok=0
+    done
     echo
     K --request-timeout=5s get pods -A -o wide 2>/dev/null || true
   else

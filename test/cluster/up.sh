@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
-# Brings up the single-node test cluster on this machine (as root). Idempotent: a second run checks
-# every part, starts only what is missing and waits for readiness again.
-#   bash test/cluster/up.sh          (npm run cluster:up)
-# Ends only when the node is Ready, CoreDNS answers and kube-router's firewall runs. Prints the path
-# of the kubeconfig as the last line of stdout; everything else is logged to stderr.
+# Brings up the test cluster on this machine (as root): one control plane on the host and three
+# dual-stack nodes, each a network namespace with its own containerd, kubelet, kube-proxy and
+# kube-router. Idempotent: a second run checks every part, starts only what is missing and waits for
+# readiness again.
+#   bash test/cluster/up.sh [--nodes N]     (npm run cluster:up; N is 1-3, default 3)
+# Ends only when every node is Ready, CoreDNS answers on both families and kube-router's firewall runs
+# on every node. Prints the path of the kubeconfig as the last line of stdout; everything else is
+# logged to stderr.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$CLUSTER_DIR/node.sh"
 
 UP_START=$SECONDS
 [ "$(id -u)" = 0 ] || die "must run as root (it starts kubelet, containerd and changes iptables)"
+NODES="${KUBEKNOCK_NODES:-$MAX_NODES}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --nodes) NODES="${2:-}"; shift 2 ;;
+    --nodes=*) NODES="${1#--nodes=}"; shift ;;
+    *) die "unknown argument $1 (usage: up.sh [--nodes 1|2|3])" ;;
+  esac
+done
+[[ "$NODES" =~ ^[1-9]$ ]] && [ "$NODES" -le "$MAX_NODES" ] || die "--nodes must be 1 to $MAX_NODES, not '$NODES'"
 
 # ---------------------------------------------------------------------------------------------------
 phase packages
 need_pkgs=(containerd runc containernetworking-plugins iptables ipset conntrack openssl iproute2
-  util-linux procps psmisc time curl ca-certificates gcc libc6-dev)
+  util-linux procps psmisc time curl ca-certificates gcc libc6-dev kmod)
 missing=()
 for p in "${need_pkgs[@]}"; do
   st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
@@ -106,22 +119,18 @@ netns_now=$(ip netns list 2>/dev/null | awk '{print $1}')
 if [ -n "$owner" ] && [ "$owner" != "$STATE_DIR" ]; then
   log "a cluster set up from $owner is on this machine: taking it down first"
   if [ -d "$owner" ]; then KUBEKNOCK_STATE="$owner" bash "$CLUSTER_DIR/down.sh"; else bash "$CLUSTER_DIR/down.sh"; fi
-elif [ "$live" = 0 ] && { [ -e "$DATA_DIR" ] || [ -e "$RUN_DIR" ] || ip link show "$BRIDGE_NAME" >/dev/null 2>&1 ||
-  grep -qx "$EXTERNAL_NETNS" <<<"$netns_now"; }; then
+elif [ "$live" = 0 ] && { [ -e "$DATA_DIR" ] || [ -e "$RUN_DIR" ] || ip link show "$UNDERLAY_BRIDGE" >/dev/null 2>&1 ||
+  grep -qxE "$EXTERNAL_NETNS|kk-node[0-9]+" <<<"$netns_now"; }; then
   log "leftovers of an earlier cluster whose processes are gone: cleaning them up first"
+  bash "$CLUSTER_DIR/down.sh"
+elif [ -f "$STATE_DIR/nodes" ] && [ "$(cat "$STATE_DIR/nodes")" != "$NODES" ]; then
+  log "the cluster here has $(cat "$STATE_DIR/nodes") node(s), $NODES asked: taking it down first"
   bash "$CLUSTER_DIR/down.sh"
 fi
 mkdir -p "$STATE_DIR"/{pids,logs,pki,config} "$DATA_DIR" "$RUN_DIR"
 echo "$STATE_DIR" >"$DATA_DIR/owner"
-NODE_IP="${KUBEKNOCK_NODE_IP:-}"
-if [ -z "$NODE_IP" ]; then
-  dev=$(ip -4 route show default | awk '{for (i=1;i<NF;i++) if ($i=="dev") {print $(i+1); exit}}')
-  [ -n "$dev" ] || dev=$(ip -4 -o addr show scope global | awk '{print $2; exit}')
-  NODE_IP=$(ip -4 -o addr show dev "$dev" scope global | awk '{split($4,a,"/"); print a[1]; exit}')
-fi
-[ -n "$NODE_IP" ] || die "cannot find this machine's IPv4 address (set KUBEKNOCK_NODE_IP)"
-echo "$NODE_IP" >"$STATE_DIR/node-ip"
-log "node $NODE_NAME, IP $NODE_IP"
+echo "$NODES" >"$STATE_DIR/nodes"
+log "$NODES node(s): $(for ((i = 1; i <= NODES; i++)); do printf '%s ' "$(node_name "$i")"; done)"
 
 # Remember everything we change on the host so that down.sh can put it back.
 save_once() { # save_once <key> <value>: first value wins
@@ -147,9 +156,9 @@ for k in vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops 
   p="/proc/sys/${k//.//}"
   [ -e "$p" ] && save_once "sysctl:$k" "$(cat "$p")"
 done
-set_sysctl net.ipv4.ip_forward 1
-set_sysctl net.bridge.bridge-nf-call-iptables 1
-set_sysctl net.bridge.bridge-nf-call-ip6tables 1
+# Forwarding and bridge netfilter are set inside each node's namespace (node.sh), not on the host:
+# the host routes nothing for the cluster. br_netfilter must be loaded for those settings to exist.
+[ -e /proc/sys/net/bridge ] || modprobe br_netfilter || die "the br_netfilter kernel module is missing"
 raise_sysctl fs.inotify.max_user_instances 8192
 raise_sysctl fs.inotify.max_user_watches 524288
 # The ARP table is one for all network namespaces, 1024 entries by default (gc_thresh3). Every probe
@@ -159,6 +168,9 @@ raise_sysctl fs.inotify.max_user_watches 524288
 raise_sysctl net.ipv4.neigh.default.gc_thresh1 2048
 raise_sysctl net.ipv4.neigh.default.gc_thresh2 8192
 raise_sysctl net.ipv4.neigh.default.gc_thresh3 16384
+raise_sysctl net.ipv6.neigh.default.gc_thresh1 2048
+raise_sysctl net.ipv6.neigh.default.gc_thresh2 8192
+raise_sysctl net.ipv6.neigh.default.gc_thresh3 16384
 
 prop=$(findmnt -n -o PROPAGATION /)
 save_once "mount-propagation:/" "$prop"
@@ -172,62 +184,53 @@ fi
 # containerd 1.6 keeps shim sockets in /run/containerd/s whatever its state directory is.
 [ -d /run/containerd ] && save_once "dir:/run/containerd" existed || save_once "dir:/run/containerd" created
 
-# Network safety: forwarded traffic from the pod network may only go to pods, services (after DNAT,
-# that is pods) and the stand-in external host. Installed in mangle and filter FORWARD so no later
-# ACCEPT (kube-router, kube-proxy) can bypass it. IPv6 from pods is dropped outright.
-ensure_egress_guard() {
-  local ipt="$1" table="$2" comment='"kubeknock: pod traffic never leaves this machine"'
-  # One iptables-restore transaction (--noflush keeps other chains): the chain is never seen empty.
-  if [ "$ipt" = iptables ]; then
-    printf '*%s\n:KUBEKNOCK-EGRESS - [0:0]\n-A KUBEKNOCK-EGRESS -d %s -j RETURN\n-A KUBEKNOCK-EGRESS -d %s -j RETURN\n-A KUBEKNOCK-EGRESS -d %s/32 -j RETURN\n-A KUBEKNOCK-EGRESS -m comment --comment %s -j DROP\nCOMMIT\n' \
-      "$table" "$POD_CIDR" "$SERVICE_CIDR" "$EXTERNAL_IP" "$comment" | iptables-restore -w --noflush
-    $ipt -w -t "$table" -C FORWARD -s "$POD_CIDR" -j KUBEKNOCK-EGRESS 2>/dev/null ||
-      $ipt -w -t "$table" -I FORWARD 1 -s "$POD_CIDR" -j KUBEKNOCK-EGRESS
-  else
-    printf '*%s\n:KUBEKNOCK-EGRESS - [0:0]\n-A KUBEKNOCK-EGRESS -m comment --comment %s -j DROP\nCOMMIT\n' \
-      "$table" "$comment" | ip6tables-restore -w --noflush
-    $ipt -w -t "$table" -C FORWARD -i "$BRIDGE_NAME" -j KUBEKNOCK-EGRESS 2>/dev/null ||
-      $ipt -w -t "$table" -I FORWARD 1 -i "$BRIDGE_NAME" -j KUBEKNOCK-EGRESS
-  fi
-}
-for tbl in mangle filter; do
-  ensure_egress_guard iptables "$tbl"
-  ensure_egress_guard ip6tables "$tbl"
-done
-log "egress guard installed (mangle+filter FORWARD: $POD_CIDR -> only $POD_CIDR, $SERVICE_CIDR, $EXTERNAL_IP)"
-
 # ---------------------------------------------------------------------------------------------------
+phase underlay
+# The underlay joins the control plane (this host, $CONTROL_PLANE_IP) and the nodes at layer 2. It
+# holds no physical interface; the host routes each node's pod networks to that node, so that the API
+# server can answer pods (in-cluster clients) and nothing else.
+ip link show "$UNDERLAY_BRIDGE" >/dev/null 2>&1 || ip link add "$UNDERLAY_BRIDGE" type bridge
+ip addr replace "$CONTROL_PLANE_IP/${UNDERLAY_CIDR4#*/}" dev "$UNDERLAY_BRIDGE"
+ip addr replace "$CONTROL_PLANE_IP6/${UNDERLAY_CIDR6#*/}" dev "$UNDERLAY_BRIDGE" nodad
+ip link set "$UNDERLAY_BRIDGE" up
+for ((i = 1; i <= NODES; i++)); do
+  node_network "$i"
+  ip route replace "$(node_pod_cidr4 "$i")" via "$(node_ip4 "$i")" dev "$UNDERLAY_BRIDGE"
+  ip -6 route replace "$(node_pod_cidr6 "$i")" via "$(node_ip6 "$i")" dev "$UNDERLAY_BRIDGE"
+  node_cgroups "$i"
+done
+log "underlay $UNDERLAY_BRIDGE: control plane $CONTROL_PLANE_IP/$CONTROL_PLANE_IP6, nodes $(node_ip4 1)..$(node_ip4 "$NODES")"
+
 phase external-host
-# The stand-in external host is a network namespace holding only $EXTERNAL_IP/32. Nothing but that one
-# /32 is routed to it: the registries this machine may use live in documentation ranges too (here
-# 203.0.113.80), so a whole /24 on the veth would cut the machine off from them. The host side has no
-# address of its own; the host reaches the namespace from the pod gateway address, and the namespace
-# routes only the pod network back, through that address (Linux answers ARP for it on any interface).
-if ! ip link show "$BRIDGE_NAME" >/dev/null 2>&1; then
-  # Created here rather than by the bridge CNI plugin (which reuses it) so that the gateway address
-  # exists before the first pod.
-  ip link add "$BRIDGE_NAME" type bridge
-fi
-ip addr replace "$POD_GATEWAY/${POD_CIDR#*/}" dev "$BRIDGE_NAME"
-ip link set "$BRIDGE_NAME" up
+# The stand-in external host is a network namespace on the underlay holding only $EXTERNAL_IP/32 and
+# $EXTERNAL_IP6/128 (documentation ranges). It has no default route: only the underlay (on-link) and
+# the pod networks, through their nodes. Nodes route only those two addresses to it. The host routes
+# nothing to it: the registries this machine may use live in documentation ranges too (here
+# 203.0.113.80), so a route for more than the /32 would cut the machine off from them.
 netns_now=$(ip netns list 2>/dev/null | awk '{print $1}')
 grep -qx "$EXTERNAL_NETNS" <<<"$netns_now" || ip netns add "$EXTERNAL_NETNS"
 if ! ip link show kk-ext0 >/dev/null 2>&1; then
   ip link add kk-ext0 type veth peer name kk-ext1
   ip link set kk-ext1 netns "$EXTERNAL_NETNS"
 fi
-ip link set kk-ext0 up
-ip route replace "$EXTERNAL_IP/32" dev kk-ext0 src "$POD_GATEWAY"
+ip link set kk-ext0 master "$UNDERLAY_BRIDGE" up
 ip -n "$EXTERNAL_NETNS" link set lo up
 ip -n "$EXTERNAL_NETNS" addr replace "$EXTERNAL_IP/32" dev kk-ext1
+ip -n "$EXTERNAL_NETNS" addr replace "$EXTERNAL_IP6/128" dev kk-ext1 nodad
 ip -n "$EXTERNAL_NETNS" link set kk-ext1 up
-ip -n "$EXTERNAL_NETNS" route replace "$POD_GATEWAY/32" dev kk-ext1
-ip -n "$EXTERNAL_NETNS" route replace "$POD_CIDR" via "$POD_GATEWAY" dev kk-ext1
+ip -n "$EXTERNAL_NETNS" route replace "$UNDERLAY_CIDR4" dev kk-ext1 src "$EXTERNAL_IP"
+ip -n "$EXTERNAL_NETNS" -6 route replace "$UNDERLAY_CIDR6" dev kk-ext1 src "$EXTERNAL_IP6"
+for ((i = 1; i <= NODES; i++)); do
+  ip -n "$EXTERNAL_NETNS" route replace "$(node_pod_cidr4 "$i")" via "$(node_ip4 "$i")" dev kk-ext1
+  ip -n "$EXTERNAL_NETNS" -6 route replace "$(node_pod_cidr6 "$i")" via "$(node_ip6 "$i")" dev kk-ext1
+done
 # Port 81 silently drops every SYN: the stand-in for a DROPping firewall (Calico, Cilium), whose probes
 # end in a timeout rather than kube-router's "refused". e2e tests use it for probes that must still be
 # running when something goes wrong (a probe pod deleted, the API server gone).
-ip netns exec "$EXTERNAL_NETNS" iptables -w -C INPUT -p tcp --dport "$EXTERNAL_DROP_PORT" -j DROP 2>/dev/null ||
-  ip netns exec "$EXTERNAL_NETNS" iptables -w -A INPUT -p tcp --dport "$EXTERNAL_DROP_PORT" -j DROP
+for ipt in iptables ip6tables; do
+  ip netns exec "$EXTERNAL_NETNS" $ipt -w -C INPUT -p tcp --dport "$EXTERNAL_DROP_PORT" -j DROP 2>/dev/null ||
+    ip netns exec "$EXTERNAL_NETNS" $ipt -w -A INPUT -p tcp --dport "$EXTERNAL_DROP_PORT" -j DROP
+done
 mkdir -p "$STATE_DIR/external/www"
 printf 'kubeknock external stand-in %s\n' "$EXTERNAL_IP" >"$STATE_DIR/external/www/index.html"
 
@@ -249,7 +252,7 @@ write_config() {
   fi
 }
 start_daemon() { # start_daemon <name> <match> <command...>
-  local name="$1" match="$2"
+  local name="$1" match="$2" pid
   shift 2
   local want="$*"
   if is_running "$name" "$match"; then
@@ -258,6 +261,9 @@ start_daemon() { # start_daemon <name> <match> <command...>
       return 0
     fi
     log "command line of $name changed: restarting it"
+    stop_daemon "$name"
+  elif pid=$(pid_of "$name") && [ -n "$({ tr -d '\0' <"/proc/$pid/cmdline"; } 2>/dev/null)" ]; then
+    log "$name (pid $pid) runs something else than $match (an older build?): restarting it"
     stop_daemon "$name"
   fi
   log "starting $name"
@@ -296,8 +302,8 @@ fi
 # make_cert <name> <subject> <extendedKeyUsage> [subjectAltName]
 make_cert() {
   local name="$1" subj="$2" eku="$3" san="${4:-}"
-  # Reuse a certificate; a serving certificate only while the node IP in its SANs is still right.
-  if [ -f "$PKI/$name.crt" ] && { [ -z "$san" ] || [ "$(cat "$PKI/$name.ip" 2>/dev/null)" = "$NODE_IP" ]; }; then
+  # Reuse a certificate; a serving certificate only while its SANs are still the ones asked for.
+  if [ -f "$PKI/$name.crt" ] && { [ -z "$san" ] || [ "$(cat "$PKI/$name.san" 2>/dev/null)" = "$san" ]; }; then
     return 0
   fi
   openssl_q genrsa -out "$PKI/$name.key" 2048
@@ -311,19 +317,22 @@ make_cert() {
   openssl_q x509 -req -in "$PKI/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
     -days 365 -sha256 -extfile "$PKI/$name.ext" -out "$PKI/$name.crt"
   rm -f "$PKI/$name.csr" "$PKI/$name.ext"
-  echo "$NODE_IP" >"$PKI/$name.ip"
+  [ -z "$san" ] || echo "$san" >"$PKI/$name.san"
   log "certificate $name ($subj)"
 }
 make_cert apiserver "/CN=kube-apiserver" serverAuth \
-  "DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.$CLUSTER_DOMAIN,DNS:localhost,DNS:$NODE_NAME,IP:127.0.0.1,IP:$KUBERNETES_SVC_IP,IP:$NODE_IP"
+  "DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.$CLUSTER_DOMAIN,DNS:localhost,IP:127.0.0.1,IP:$KUBERNETES_SVC_IP,IP:$CONTROL_PLANE_IP,IP:$CONTROL_PLANE_IP6"
 make_cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" clientAuth
 make_cert admin "/O=system:masters/CN=kubeknock-admin" clientAuth
 make_cert controller-manager "/CN=system:kube-controller-manager" clientAuth
 make_cert scheduler "/CN=system:kube-scheduler" clientAuth
 make_cert kube-proxy "/CN=system:kube-proxy" clientAuth
-make_cert kubelet-client "/O=system:nodes/CN=system:node:$NODE_NAME" clientAuth
 make_cert front-proxy-client "/CN=front-proxy-client" clientAuth
-make_cert kubelet-serving "/CN=$NODE_NAME" serverAuth "DNS:$NODE_NAME,IP:$NODE_IP,IP:127.0.0.1"
+for ((i = 1; i <= NODES; i++)); do
+  n=$(node_name "$i")
+  make_cert "kubelet-client-$n" "/O=system:nodes/CN=system:node:$n" clientAuth
+  make_cert "kubelet-serving-$n" "/CN=$n" serverAuth "DNS:$n,IP:$(node_ip4 "$i"),IP:$(node_ip6 "$i"),IP:127.0.0.1"
+done
 if [ ! -f "$PKI/sa.key" ]; then
   openssl_q genrsa -out "$PKI/sa.key" 2048
   openssl_q rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub"
@@ -345,84 +354,33 @@ KUBECONFIG_FILE="$STATE_DIR/kubeconfig"
 write_kubeconfig "$KUBECONFIG_FILE" admin "https://127.0.0.1:6443"
 write_kubeconfig "$STATE_DIR/config/controller-manager.kubeconfig" controller-manager "https://127.0.0.1:6443"
 write_kubeconfig "$STATE_DIR/config/scheduler.kubeconfig" scheduler "https://127.0.0.1:6443"
-write_kubeconfig "$STATE_DIR/config/kube-proxy.kubeconfig" kube-proxy "https://$NODE_IP:6443"
-write_kubeconfig "$STATE_DIR/config/kubelet.kubeconfig" kubelet-client "https://$NODE_IP:6443"
+# Node daemons reach the API server over the underlay.
+write_kubeconfig "$STATE_DIR/config/kube-proxy.kubeconfig" kube-proxy "https://$CONTROL_PLANE_IP:6443"
+write_kubeconfig "$STATE_DIR/config/kube-router.kubeconfig" admin "https://$CONTROL_PLANE_IP:6443"
+for ((i = 1; i <= NODES; i++)); do
+  n=$(node_name "$i")
+  write_kubeconfig "$STATE_DIR/config/kubelet-$n.kubeconfig" "kubelet-client-$n" "https://$CONTROL_PLANE_IP:6443"
+done
 export KUBECONFIG="$KUBECONFIG_FILE"
 
 # ---------------------------------------------------------------------------------------------------
 phase containerd
-mkdir -p "$STATE_DIR/config/cni"
-write_config "$STATE_DIR/config/containerd.toml" containerd <<EOF
-version = 2
-root = "$DATA_DIR/containerd"
-state = "$RUN_DIR/containerd"
-disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
-
-[grpc]
-  address = "$CONTAINERD_SOCK"
-
-[ttrpc]
-  address = "$CONTAINERD_SOCK.ttrpc"
-
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "$PAUSE_IMAGE"
-  enable_selinux = false
-  # This VM withholds CAP_SYS_RESOURCE even from root, so oom_score_adj cannot be lowered below the
-  # caller's (runc would fail with "failed to update /proc/self/oom_score_adj: Permission denied").
-  restrict_oom_score_adj = true
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "overlayfs"
-    default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-        SystemdCgroup = false
-        Root = "$RUN_DIR/runc"
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
-    conf_dir = "$STATE_DIR/config/cni"
-    max_conf_num = 1
-EOF
-# Bridge CNI with host-local IPAM. No masquerade: pod traffic keeps its pod source address.
-write_config "$STATE_DIR/config/cni/10-kubeknock.conflist" none <<EOF
-{
-  "cniVersion": "1.0.0",
-  "name": "kubeknock",
-  "plugins": [
-    {
-      "type": "bridge",
-      "bridge": "$BRIDGE_NAME",
-      "isGateway": true,
-      "ipMasq": false,
-      "hairpinMode": true,
-      "ipam": {
-        "type": "host-local",
-        "dataDir": "$DATA_DIR/cni-ipam",
-        "ranges": [[{"subnet": "$POD_CIDR", "gateway": "$POD_GATEWAY"}]],
-        "routes": [{"dst": "0.0.0.0/0"}]
-      }
-    },
-    {"type": "portmap", "capabilities": {"portMappings": true}}
-  ]
-}
-EOF
-start_daemon containerd "$STATE_DIR/config/containerd.toml" containerd --config "$STATE_DIR/config/containerd.toml"
-CTR=(ctr --address "$CONTAINERD_SOCK" -n k8s.io)
-wait_for "containerd socket" 60 "${CTR[@]}" version || die "containerd did not start; see $STATE_DIR/logs/containerd.log"
+for ((i = 1; i <= NODES; i++)); do
+  node_configs "$i"
+  node_start_containerd "$i"
+done
+for ((i = 1; i <= NODES; i++)); do
+  wait_for "containerd socket of $(node_name "$i")" 60 node_ctr "$i" version ||
+    die "containerd did not start; see $STATE_DIR/logs/$(node_name "$i")-containerd.log"
+done
 
 phase images-import
-import_image() { # <ref> <tar>; importing again is cheap and idempotent
-  "${CTR[@]}" images import "$2" >/dev/null
-  local all
-  all=$("${CTR[@]}" images ls -q)
-  grep -qx "$1" <<<"$all" || die "import of $1 failed"
-  log "imported $1"
-}
-import_image "$PAUSE_IMAGE" "$PAUSE_TAR"
-import_image "$BUSYBOX_IMAGE" "$BUSYBOX_TAR"
-import_image "$COREDNS_IMAGE" "$COREDNS_TAR"
+# In the background, one job per node, while the control plane starts.
+import_pids=()
+for ((i = 1; i <= NODES; i++)); do
+  node_import_images "$i" &
+  import_pids+=("$!")
+done
 echo "$BUSYBOX_IMAGE" >"$STATE_DIR/busybox-image"
 
 # ---------------------------------------------------------------------------------------------------
@@ -437,8 +395,8 @@ wait_for "etcd health" 60 curl -sf http://127.0.0.1:2381/health || { check_alive
 phase kube-apiserver
 start_daemon kube-apiserver "$K8S_BIN/kube-apiserver" "$K8S_BIN/kube-apiserver" \
   --etcd-servers=http://127.0.0.1:2379 \
-  --bind-address=0.0.0.0 --secure-port=6443 --advertise-address="$NODE_IP" \
-  --service-cluster-ip-range="$SERVICE_CIDR" \
+  --bind-address=0.0.0.0 --secure-port=6443 --advertise-address="$CONTROL_PLANE_IP" \
+  --service-cluster-ip-range="$SERVICE_CIDR,$SERVICE_CIDR6" \
   --client-ca-file="$PKI/ca.crt" --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
   --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
   --kubelet-certificate-authority="$PKI/ca.crt" --kubelet-preferred-address-types=InternalIP \
@@ -463,8 +421,7 @@ start_daemon kube-controller-manager "$K8S_BIN/kube-controller-manager" "$K8S_BI
   --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
   --use-service-account-credentials=true \
   --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
-  --allocate-node-cidrs=true --cluster-cidr="$POD_CIDR" --node-cidr-mask-size=24 \
-  --service-cluster-ip-range="$SERVICE_CIDR" --leader-elect=false --profiling=false --v=1
+  --allocate-node-cidrs=false --leader-elect=false --profiling=false --v=1
 start_daemon kube-scheduler "$K8S_BIN/kube-scheduler" "$K8S_BIN/kube-scheduler" \
   --kubeconfig="$STATE_DIR/config/scheduler.kubeconfig" \
   --authentication-kubeconfig="$STATE_DIR/config/scheduler.kubeconfig" \
@@ -473,137 +430,90 @@ start_daemon kube-scheduler "$K8S_BIN/kube-scheduler" "$K8S_BIN/kube-scheduler" 
 
 # ---------------------------------------------------------------------------------------------------
 phase kubelet
-mkdir -p "$DATA_DIR/kubelet" "$DATA_DIR/pod-logs"
-write_config "$STATE_DIR/config/kubelet.yaml" kubelet <<EOF
-apiVersion: kubelet.config.k8s.io/v1beta1
-kind: KubeletConfiguration
-address: $NODE_IP
-port: 10250
-readOnlyPort: 0
-healthzBindAddress: 127.0.0.1
-healthzPort: 10248
-authentication:
-  anonymous:
-    enabled: false
-  webhook:
-    enabled: true
-  x509:
-    clientCAFile: $PKI/ca.crt
-authorization:
-  mode: Webhook
-tlsCertFile: $PKI/kubelet-serving.crt
-tlsPrivateKeyFile: $PKI/kubelet-serving.key
-containerRuntimeEndpoint: unix://$CONTAINERD_SOCK
-cgroupDriver: cgroupfs
-failCgroupV1: false
-failSwapOn: false
-clusterDNS:
-  - $DNS_SVC_IP
-clusterDomain: $CLUSTER_DOMAIN
-resolvConf: ""
-hairpinMode: hairpin-veth
-podLogsDir: $DATA_DIR/pod-logs
-# Nothing can be pulled again on this machine: never collect images.
-imageGCHighThresholdPercent: 100
-imageGCLowThresholdPercent: 99
-imageMinimumGCAge: 87600h
-evictionHard:
-  memory.available: 100Mi
-  nodefs.available: 1%
-  imagefs.available: 1%
-  nodefs.inodesFree: 1%
-protectKernelDefaults: false
-# No CAP_SYS_RESOURCE here: a negative oom_score_adj cannot be set, so do not try.
-oomScoreAdj: 0
-serializeImagePulls: false
-maxPods: 110
-rotateCertificates: false
-serverTLSBootstrap: false
-EOF
-start_daemon kubelet "$K8S_BIN/kubelet" "$K8S_BIN/kubelet" \
-  --config="$STATE_DIR/config/kubelet.yaml" --kubeconfig="$STATE_DIR/config/kubelet.kubeconfig" \
-  --root-dir="$DATA_DIR/kubelet" --hostname-override="$NODE_NAME" --node-ip="$NODE_IP" --v=1
-
-phase kube-proxy
-write_config "$STATE_DIR/config/kube-proxy.yaml" kube-proxy <<EOF
-apiVersion: kubeproxy.config.k8s.io/v1alpha1
-kind: KubeProxyConfiguration
-mode: iptables
-oomScoreAdj: 0
-clientConnection:
-  kubeconfig: $STATE_DIR/config/kube-proxy.kubeconfig
-hostnameOverride: $NODE_NAME
-bindAddress: $NODE_IP
-clusterCIDR: $POD_CIDR
-healthzBindAddress: 127.0.0.1:10256
-metricsBindAddress: 127.0.0.1:10249
-iptables:
-  localhostNodePorts: false
-  masqueradeAll: false
-conntrack:
-  maxPerCore: 0
-  min: 0
-  tcpEstablishedTimeout: 0s
-  tcpCloseWaitTimeout: 0s
-  udpTimeout: 0s
-  udpStreamTimeout: 0s
-EOF
-start_daemon kube-proxy "$K8S_BIN/kube-proxy" "$K8S_BIN/kube-proxy" --config="$STATE_DIR/config/kube-proxy.yaml" --v=1
+for pid in "${import_pids[@]}"; do
+  wait "$pid" || die "importing the images into a node failed (see above)"
+done
+log "images imported into $NODES node(s)"
+for ((i = 1; i <= NODES; i++)); do node_start_kubelet "$i"; done
 
 phase node
-wait_for "node $NODE_NAME registered" 120 K get node "$NODE_NAME" ||
-  { check_alive kubelet "$K8S_BIN/kubelet"; die "node did not register"; }
-wait_for "node $NODE_NAME Ready" 180 K wait --for=condition=Ready "node/$NODE_NAME" --timeout=5s ||
-  { tail -n 40 "$STATE_DIR/logs/kubelet.log" >&2; die "node not Ready"; }
-wait_for "podCIDR assigned" 60 bash -c "[ -n \"\$('$K8S_BIN/kubectl' --kubeconfig='$KUBECONFIG_FILE' get node $NODE_NAME -o jsonpath='{.spec.podCIDR}')\" ]" ||
-  die "no podCIDR on the node"
+for ((i = 1; i <= NODES; i++)); do
+  n=$(node_name "$i")
+  wait_for "node $n registered" 120 node_registered "$i" || die "node $n did not register"
+  node_pod_cidrs "$i"
+done
 
 phase kube-router
 [ -d /var/lib/kube-router ] || touch "$DATA_DIR/kube-router-dir-created"
-start_daemon kube-router "$KUBE_ROUTER_BIN/kube-router" "$KUBE_ROUTER_BIN/kube-router" \
-  --kubeconfig="$KUBECONFIG_FILE" --hostname-override="$NODE_NAME" \
-  --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \
-  --enable-ipv4=true --enable-ipv6=false \
-  --service-cluster-ip-range="$SERVICE_CIDR" --metrics-port=0 --health-port=20244 --v=1
-wait_for "kube-router healthz" 90 curl -sf http://127.0.0.1:20244/healthz ||
-  { check_alive kube-router "$KUBE_ROUTER_BIN/kube-router"; die "kube-router not healthy"; }
-wait_for "kube-router firewall chains" 60 iptables -w -S KUBE-ROUTER-FORWARD ||
-  die "kube-router created no KUBE-ROUTER-FORWARD chain"
+for ((i = 1; i <= NODES; i++)); do node_start_proxies "$i"; done
+for ((i = 1; i <= NODES; i++)); do
+  n=$(node_name "$i")
+  wait_for "node $n Ready" 180 K wait --for=condition=Ready "node/$n" --timeout=5s ||
+    { tail -n 40 "$STATE_DIR/logs/$n-kubelet.log" >&2; die "node $n not Ready"; }
+  wait_for "kube-router healthz on $n" 90 in_node "$i" curl -sf http://127.0.0.1:20244/healthz ||
+    { check_alive "$n-kube-router" "$KUBE_ROUTER_BIN/kube-router"; die "kube-router not healthy on $n"; }
+  wait_for "kube-router firewall chains on $n" 60 in_node "$i" iptables -w -S KUBE-ROUTER-FORWARD ||
+    die "kube-router created no KUBE-ROUTER-FORWARD chain on $n"
+  wait_for "kube-router IPv6 firewall chains on $n" 60 in_node "$i" ip6tables -w -S KUBE-ROUTER-FORWARD ||
+    die "kube-router created no IPv6 KUBE-ROUTER-FORWARD chain on $n"
+done
 
 # ---------------------------------------------------------------------------------------------------
 phase coredns
-sed -e "s|@IMAGE@|$COREDNS_IMAGE|g" -e "s|@DNS_IP@|$DNS_SVC_IP|g" -e "s|@DOMAIN@|$CLUSTER_DOMAIN|g" \
+sed -e "s|@IMAGE@|$COREDNS_IMAGE|g" -e "s|@DNS_IP@|$DNS_SVC_IP|g" -e "s|@DNS_IP6@|$DNS_SVC_IP6|g" -e "s|@DOMAIN@|$CLUSTER_DOMAIN|g" \
   "$CLUSTER_DIR/manifests/coredns.yaml" | K apply -f - >/dev/null
 wait_for "CoreDNS rollout" 180 K -n kube-system rollout status deployment/coredns --timeout=5s ||
   { K -n kube-system get pods -o wide >&2; K -n kube-system describe pods -l k8s-app=kube-dns | tail -n 30 >&2; die "CoreDNS not available"; }
+# Asked from the last node (Services are programmed there by its kube-proxy; CoreDNS may run elsewhere).
 wait_for "DNS answers kubernetes.default.svc.$CLUSTER_DOMAIN at $DNS_SVC_IP" 90 \
-  "$busybox_bin" nslookup -type=a -timeout=2 -retry=1 "kubernetes.default.svc.$CLUSTER_DOMAIN." "$DNS_SVC_IP" ||
+  in_node "$NODES" "$busybox_bin" nslookup -type=a -timeout=2 -retry=1 "kubernetes.default.svc.$CLUSTER_DOMAIN." "$DNS_SVC_IP" ||
   die "CoreDNS does not answer at $DNS_SVC_IP"
+wait_for "DNS answers AAAA for kube-dns.kube-system.svc.$CLUSTER_DOMAIN at [$DNS_SVC_IP6]" 90 \
+  in_node "$NODES" "$busybox_bin" nslookup -type=aaaa -timeout=2 -retry=1 "kube-dns.kube-system.svc.$CLUSTER_DOMAIN." "$DNS_SVC_IP6" ||
+  die "CoreDNS does not answer AAAA at $DNS_SVC_IP6"
 
 # ---------------------------------------------------------------------------------------------------
 phase ready
-for d in containerd:containerd etcd:"$ETCD_BIN/etcd" kube-apiserver:"$K8S_BIN/kube-apiserver" \
-  kube-controller-manager:"$K8S_BIN/kube-controller-manager" kube-scheduler:"$K8S_BIN/kube-scheduler" \
-  kubelet:"$K8S_BIN/kubelet" kube-proxy:"$K8S_BIN/kube-proxy" kube-router:"$KUBE_ROUTER_BIN/kube-router"; do
-  check_alive "${d%%:*}" "${d#*:}"
+check_alive etcd "$ETCD_BIN/etcd"
+for d in kube-apiserver kube-controller-manager kube-scheduler; do check_alive "$d" "$K8S_BIN/$d"; done
+for ((i = 1; i <= NODES; i++)); do
+  n=$(node_name "$i")
+  check_alive "$n-containerd" containerd
+  check_alive "$n-kubelet" "$K8S_BIN/kubelet"
+  check_alive "$n-kube-proxy" "$K8S_BIN/kube-proxy"
+  check_alive "$n-kube-router" "$KUBE_ROUTER_BIN/kube-router"
 done
-wait_for "stand-in external host http://$EXTERNAL_IP/" 30 curl -sf --max-time 2 "http://$EXTERNAL_IP/" ||
+wait_for "stand-in external host http://$EXTERNAL_IP/ from $(node_name "$NODES")" 30 in_node "$NODES" curl -sf --max-time 2 "http://$EXTERNAL_IP/" ||
   die "the stand-in external host does not serve HTTP"
+wait_for "stand-in external host http://[$EXTERNAL_IP6]/ from $(node_name "$NODES")" 30 in_node "$NODES" curl -sf --max-time 2 "http://[$EXTERNAL_IP6]/" ||
+  die "the stand-in external host does not serve HTTP over IPv6"
+join() { local IFS=,; echo "$*"; }
+names=() socks=() cidrs=()
+for ((i = 1; i <= NODES; i++)); do
+  names+=("$(node_name "$i")")
+  socks+=("$(node_sock "$i")")
+  cidrs+=("$(node_name "$i")=$(node_pod_cidr4 "$i")+$(node_pod_cidr6 "$i")")
+done
 {
   echo "KUBECONFIG=$KUBECONFIG_FILE"
   echo "BUSYBOX_IMAGE=$BUSYBOX_IMAGE"
   echo "PAUSE_IMAGE=$PAUSE_IMAGE"
   echo "COREDNS_IMAGE=$COREDNS_IMAGE"
-  echo "POD_CIDR=$POD_CIDR"
+  echo "NODES=$(join "${names[@]}")"
+  echo "NODE_POD_CIDRS=$(join "${cidrs[@]}")"
+  echo "CONTAINERD_SOCKS=$(join "${socks[@]}")"
+  echo "POD_CIDR=$CLUSTER_CIDR4"
+  echo "POD_CIDR6=$CLUSTER_CIDR6"
   echo "SERVICE_CIDR=$SERVICE_CIDR"
+  echo "SERVICE_CIDR6=$SERVICE_CIDR6"
   echo "DNS_SVC_IP=$DNS_SVC_IP"
+  echo "DNS_SVC_IP6=$DNS_SVC_IP6"
   echo "EXTERNAL_IP=$EXTERNAL_IP"
+  echo "EXTERNAL_IP6=$EXTERNAL_IP6"
   echo "EXTERNAL_PORTS=80,8080"
   echo "EXTERNAL_DROP_PORT=$EXTERNAL_DROP_PORT"
-  echo "CONTAINERD_SOCK=$CONTAINERD_SOCK"
-  echo "NODE_NAME=$NODE_NAME"
-  echo "NODE_IP=$NODE_IP"
+  echo "CONTROL_PLANE_IP=$CONTROL_PLANE_IP"
 } >"$STATE_DIR/cluster.env"
-log "cluster is up in $((SECONDS - UP_START)) s; busybox image $BUSYBOX_IMAGE"
+log "cluster is up in $((SECONDS - UP_START)) s: $NODES node(s), busybox image $BUSYBOX_IMAGE"
 log "export KUBECONFIG=$KUBECONFIG_FILE"
 echo "$KUBECONFIG_FILE"
