@@ -5,7 +5,7 @@
 #   npm run test:conformance -- --ci         the subset of ci-specs.txt (about five minutes)
 #   npm run test:conformance -- --list       no cluster: build, then list what would run (dry run)
 # Options: --sctp=auto|on|off (default auto: on when this kernel has SCTP), --report-dir DIR (default
-# reports/conformance), and after `--` any flag of the e2e binary (e.g. -- --ginkgo.v).
+# test/conformance/.reports), and after `--` any flag of the e2e binary (e.g. -- --ginkgo.v).
 # Needs the cluster up (test/cluster/.state/cluster.env); builds the suite if needed (build.sh).
 # Exit 1 when a spec failed, the suite could not start, or the CI subset no longer matches the suite.
 set -euo pipefail
@@ -14,7 +14,7 @@ CONF_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PHASE=conformance
 
 mode=all list=0 sctp=auto extra=()
-report_dir="$REPO_DIR/reports/conformance"
+report_dir="$CONF_DIR/.reports"
 while [ $# -gt 0 ]; do
   case "$1" in
     --ci) mode=ci ;;

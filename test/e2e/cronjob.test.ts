@@ -16,7 +16,8 @@ const run = promisify(execFile);
 const AUDIT_NS = 'kk-e2e-audit';
 const TARGET_NS = 'kk-e2e-audited';
 const NAME = 'kk-audit';
-const CONTAINERD_SOCK = CLUSTER['CONTAINERD_SOCK'] ?? '/run/kubeknock/containerd/containerd.sock';
+/** Every node's containerd: the CronJob's pods may land on any node, and nothing can be pulled. */
+const CONTAINERD_SOCKS = (CLUSTER['CONTAINERD_SOCKS'] ?? '').split(',').filter(Boolean);
 
 useNamespace(
   TARGET_NS,
@@ -39,7 +40,8 @@ beforeAll(async () => {
   const tarball = built.stdout.trim().split('\n').at(-1) ?? '';
   const { version } = JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')) as { version: string };
   cliImage = `localhost/kubeknock:${version}`;
-  await run('ctr', ['--address', CONTAINERD_SOCK, '-n', 'k8s.io', 'images', 'import', tarball]);
+  expect(CONTAINERD_SOCKS.length, 'cluster.env names the containerd socket of every node').toBeGreaterThan(0);
+  for (const socket of CONTAINERD_SOCKS) await run('ctr', ['--address', socket, '-n', 'k8s.io', 'images', 'import', tarball]);
 
   const lockdown = writeScenario(
     'audit-lockdown',

@@ -56,11 +56,14 @@ say "ok: validate of ${#scenarios[@]} bundled scenarios"
 
 # --- The test cluster: import with ctr, run once as a pod ---------------------------------------------
 . "$REPO_DIR/test/cluster/lib.sh"
-[ -S "$CONTAINERD_SOCK" ] || die "no containerd socket at $CONTAINERD_SOCK: the test cluster is not up (npm run cluster:status)"
-CTR=(ctr --address "$CONTAINERD_SOCK" -n k8s.io)
-"${CTR[@]}" images import "$TAR" >/dev/null || die "ctr images import $TAR failed"
-"${CTR[@]}" images ls -q | grep -qx "$IMAGE" || die "ctr imported $TAR but no image is named $IMAGE"
-say "ok: imported as $IMAGE"
+# Into every node's containerd: the pod may land on any node, and nothing can be pulled.
+nodes=$(node_count)
+for ((i = 1; i <= nodes; i++)); do
+  [ -S "$(node_sock "$i")" ] || die "no containerd socket at $(node_sock "$i"): the test cluster is not up (npm run cluster:status)"
+  node_ctr "$i" images import "$TAR" >/dev/null || die "ctr images import $TAR into $(node_name "$i") failed"
+  node_ctr "$i" images ls -q | grep -qx "$IMAGE" || die "ctr imported $TAR into $(node_name "$i") but no image is named $IMAGE"
+done
+say "ok: imported as $IMAGE into $nodes node(s)"
 K() { "$K8S_BIN/kubectl" --kubeconfig="$STATE_DIR/kubeconfig" --request-timeout=30s "$@"; }
 ns="kk-image-check-$$"
 K create namespace "$ns" >/dev/null
