@@ -8,7 +8,8 @@ import { probeCommandLine } from '../probe/commands.js';
 import { planProbes, selectorKey, serviceKey } from '../probe/plan.js';
 import { buildProbePod } from '../probe/pod-spec.js';
 import { loadScenarios, type InlineScenario } from '../scenario/load.js';
-import { listenPortText, type Check, type Scenario } from '../model/scenario.js';
+import { assertNever } from '../model/assert-never.js';
+import { listenPortText, type Check, type PlacementWish, type Scenario } from '../model/scenario.js';
 import { changeLines } from '../scenario/change-text.js';
 import { DEFAULT_SIZE_LIMITS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 import { withOverrides, type DefaultsOverride } from './run.js';
@@ -48,7 +49,10 @@ type Plan = ReturnType<typeof planOf>;
 type PlannedProbeLine = ReturnType<typeof probesOf>[number];
 
 function planOf(scenario: Scenario, request: DryRunRequest) {
-  const pods = [...scenario.actors.values()].map((actor) => buildProbePod({ actor, scenarioName: scenario.name, runId: request.runId, settings: scenario.defaults.pod }));
+  // Only a named node is known without the cluster; the other wishes (and the spread) are decided by a run.
+  const pods = [...scenario.actors.values()].map((actor) =>
+    buildProbePod({ actor, scenarioName: scenario.name, runId: request.runId, settings: scenario.defaults.pod, ...(actor.placement?.type === 'node' ? { node: actor.placement.node } : {}) }),
+  );
   const probes = probesOf(scenario, scenario.checks, request);
   const steps = scenario.steps?.map((step) => ({ step, probes: probesOf(scenario, step.checks, request) }));
   return { scenario, pods, probes, steps };
@@ -75,7 +79,7 @@ function planText({ scenario, pods, probes, steps }: Plan): string {
   for (const actor of scenario.actors.values()) {
     const labels = Object.entries(actor.labels).map(([k, v]) => `${k}=${v}`).join(',') || '(no labels)';
     const listen = actor.listen.length ? `  listens on ${actor.listen.map(listenPortText).join(', ')}` : '';
-    lines.push(`  ${actor.name}: ${actor.namespace}/kubeknock-${actor.name}-*  ${labels}${listen}`);
+    lines.push(`  ${actor.name}: ${actor.namespace}/kubeknock-${actor.name}-*  ${labels}${listen}${placementText(actor.placement)}`);
   }
   if (steps === undefined) {
     lines.push('', 'Probes (one exec per pod runs them all at once):', ...probes.map(probeLine));
@@ -92,6 +96,24 @@ function planText({ scenario, pods, probes, steps }: Plan): string {
     lines.push('', `Probes of step ${i + 1}/${steps.length}: ${step.name}:`, ...stepProbes.map(probeLine));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The actor's wish for its node, as the run will read it; nothing for the default spread. */
+function placementText(placement: PlacementWish | undefined): string {
+  switch (placement?.type) {
+    case undefined:
+      return '';
+    case 'node':
+      return `  on node ${placement.node}`;
+    case 'nodeSelector':
+      return `  on a node with ${Object.entries(placement.labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
+    case 'sameNodeAs':
+      return `  on the node of ${placement.actor}`;
+    case 'otherNodeThan':
+      return `  on another node than ${placement.actor}`;
+    default:
+      return assertNever(placement, 'placement');
+  }
 }
 
 function probeLine(p: PlannedProbeLine): string {

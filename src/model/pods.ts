@@ -8,6 +8,8 @@ export interface PodRef {
 export interface PodInfo extends PodRef {
   readonly labels: Readonly<Record<string, string>>;
   readonly ip?: string;
+  /** spec.nodeName: the node it was scheduled to. */
+  readonly node?: string;
   readonly phase?: string;
   /** The pod's `status.reason` (e.g. `DeadlineExceeded` once activeDeadlineSeconds ran out). */
   readonly reason?: string;

@@ -106,8 +106,27 @@ export interface Actor {
   readonly listen: readonly ListenPort[];
   /** Serving actors may become Ready and so join Service endpoints; all others never do. */
   readonly serve: boolean;
+  /** Where its probe pod runs (`node`, `nodeSelector` or `placement`); absent: spread over the usable nodes. */
+  readonly placement?: ActorPlacement;
   readonly source: SourceLocation;
 }
+
+/**
+ * An actor's wish for the node of its probe pod: at most one per actor. src/probe/placement.ts turns
+ * the wishes of every actor and the cluster's nodes into a node per probe pod.
+ */
+export type PlacementWish =
+  /** `node: NAME`: exactly that node. */
+  | { readonly type: 'node'; readonly node: string }
+  /** `nodeSelector: {key: value}`: a node carrying these labels (besides defaults.pod.nodeSelector's). */
+  | { readonly type: 'nodeSelector'; readonly labels: Readonly<Record<string, string>> }
+  /** `placement: {sameNodeAs: ACTOR}`: the node of that actor's probe pod. */
+  | { readonly type: 'sameNodeAs'; readonly actor: string }
+  /** `placement: {otherNodeThan: ACTOR}`: any node but that actor's. */
+  | { readonly type: 'otherNodeThan'; readonly actor: string };
+
+/** A wish as the scenario wrote it: `source` is the field that says it (`spec.actors.a.node`). */
+export type ActorPlacement = PlacementWish & { readonly source: SourceLocation };
 
 /** What a check points at, before the cluster is asked where that is. */
 export type Target =

@@ -12,6 +12,11 @@ import { hostPort } from './host-port.js';
 export interface TargetFacts {
   readonly services: ReadonlyMap<string, ServiceInfo>;
   readonly selectedPods: ReadonlyMap<string, readonly PodInfo[]>;
+  /**
+   * The node placement chose for each actor's probe pod (src/probe/placement.ts). Absent, or without
+   * an actor: the scheduler picks its node, as before placement existed.
+   */
+  readonly placement?: ReadonlyMap<string, string>;
 }
 
 export interface PlannedProbe {
@@ -27,6 +32,8 @@ export interface PlannedProbe {
    * that have one; absent for `url` and `dns` targets, whose address is the user's own text.
    */
   readonly endpoint?: Endpoint;
+  /** The node of the pod knocked on (an actor's probe pod, a selected pod), when the target is one and its node is known. */
+  readonly toNode?: string;
   readonly task: ProbeTask;
 }
 
@@ -66,6 +73,7 @@ export interface Endpoint {
 
 interface LabelledEndpoint extends Endpoint {
   readonly label: string;
+  readonly node?: string;
 }
 
 function planCheck(check: Check, pods: ReadonlyMap<string, RunningPod>, facts: TargetFacts, options: PlanOptions): PlannedProbe[] {
@@ -82,7 +90,15 @@ function planCheck(check: Check, pods: ReadonlyMap<string, RunningPod>, facts: T
   return endpoints.map((endpoint, index) => {
     const id = endpoints.length > 1 ? `${check.id}.${index + 1}` : check.id;
     const task = endpointTask(check, id, endpoint, pods);
-    return { id, check, toLabel: endpoint.label, address: task.kind === 'http' ? task.url : hostPort(endpoint.host, endpoint.port), endpoint: { host: endpoint.host, port: endpoint.port }, task };
+    return {
+      id,
+      check,
+      toLabel: endpoint.label,
+      address: task.kind === 'http' ? task.url : hostPort(endpoint.host, endpoint.port),
+      endpoint: { host: endpoint.host, port: endpoint.port },
+      ...(endpoint.node === undefined ? {} : { toNode: endpoint.node }),
+      task,
+    };
   });
 }
 
@@ -119,7 +135,7 @@ function endpointsOf(target: Exclude<Target, { type: 'url' } | { type: 'dns' }>,
     case 'actor': {
       const pod = pods.get(target.actor);
       if (!pod) throw new Error(`planning ${check.id}: no running probe pod for actor ${target.actor}`);
-      return [{ host: pod.ip, port: target.port, label: check.toLabel }];
+      return [{ host: pod.ip, port: target.port, label: check.toLabel, ...(pod.node === undefined ? {} : { node: pod.node }) }];
     }
     case 'service': {
       if (target.via === 'dns') {
@@ -137,6 +153,7 @@ function endpointsOf(target: Exclude<Target, { type: 'url' } | { type: 'dns' }>,
         host: pod.ip ?? '',
         port: target.port,
         label: target.select === 'any' ? check.toLabel : `pod/${pod.namespace}/${pod.name}:${target.port}`,
+        ...(pod.node === undefined ? {} : { node: pod.node }),
       }));
     }
     case 'host':

@@ -3,14 +3,20 @@
  * exist? A run that would fail halfway on a typo fails here instead, with the scenario's line,
  * and leaves the cluster untouched.
  */
-import { InfraError, InputError, type InputIssue } from '../model/errors.js';
+import { InfraError, InputError, describeError, type InputIssue } from '../model/errors.js';
 import { isProbePod, RUN_ID_LABEL } from '../model/labels.js';
 import { PROBE_NAMESPACE_PERMISSIONS, permissionResource } from '../model/permissions.js';
 import { everyCheck, type Check, type Scenario, type SourceLocation } from '../model/scenario.js';
-import type { ClusterPort, PodInfo, ServiceInfo } from './cluster-port.js';
+import type { ClusterPort, NodeListing, PodInfo, ServiceInfo } from './cluster-port.js';
+import { planPlacement } from './placement.js';
 import { selectorKey, serviceKey, type TargetFacts } from './plan.js';
 
-export async function preflight(scenario: Scenario, cluster: ClusterPort): Promise<TargetFacts> {
+export interface PreflightOptions {
+  /** Said once, not fatal: the probe pods are left to the scheduler (nodes cannot be listed, or none is usable). */
+  readonly warn?: (text: string) => void;
+}
+
+export async function preflight(scenario: Scenario, cluster: ClusterPort, options: PreflightOptions = {}): Promise<TargetFacts> {
   const issues: InputIssue[] = [];
   const at = (source: SourceLocation, message: string): void => {
     issues.push({ ...source, message });
@@ -72,13 +78,53 @@ export async function preflight(scenario: Scenario, cluster: ClusterPort): Promi
       );
     }
   }
-  await Promise.all(lookups);
+  const [, { placement, issues: placementIssues }] = await Promise.all([Promise.all(lookups), placeProbePods(scenario, cluster, options.warn ?? (() => undefined))]);
+  issues.push(...placementIssues);
 
   if (issues.length > 0) {
     throw new InputError(`the cluster does not have what ${scenario.file} refers to; nothing was created`, issues);
   }
   await requireProbePermissions(scenario, cluster);
-  return { services, selectedPods };
+  return { services, selectedPods, ...(placement === undefined ? {} : { placement }) };
+}
+
+/**
+ * The node of every probe pod (src/probe/placement.ts), from the cluster's nodes. Wishes that cannot
+ * be met are issues at their line; without the nodes (RBAC refuses `list nodes`), a scenario without
+ * wishes is left to the scheduler with a warning, and one with wishes cannot run.
+ */
+async function placeProbePods(scenario: Scenario, cluster: ClusterPort, warn: (text: string) => void): Promise<{ placement?: ReadonlyMap<string, string>; issues: InputIssue[] }> {
+  const actors = [...scenario.actors.values()];
+  const wishes = actors.flatMap((actor) => (actor.placement ? [actor.placement] : []));
+  let listing: NodeListing;
+  try {
+    listing = await cluster.listNodes();
+  } catch (error) {
+    if (wishes.length > 0) throw error;
+    warn(`could not list the cluster's nodes (${describeError(error)}): the scheduler places the probe pods, perhaps all on one node, so cross-node traffic may go untested`);
+    return { issues: [] };
+  }
+  if (listing.type === 'forbidden') {
+    if (wishes.length === 0) {
+      warn(
+        'the current user may not list nodes (cluster-scoped), so the probe pods are not spread over the nodes: the scheduler places them, perhaps all on one node, ' +
+          'and cross-node traffic may go untested; grant "list" on "nodes" in a ClusterRole to spread them',
+      );
+      return { issues: [] };
+    }
+    const message = `placing this probe pod needs the cluster's nodes, but the current user may not list them: RBAC is missing "list" on "nodes" (cluster-scoped: a ClusterRole and ClusterRoleBinding); grant it, or drop this field`;
+    return { issues: wishes.map((wish) => ({ ...wish.source, message })) };
+  }
+  const result = planPlacement({
+    actors: actors.map((actor) => ({ name: actor.name, ...(actor.placement ? { placement: actor.placement } : {}) })),
+    nodes: listing.nodes,
+    pod: scenario.defaults.pod,
+  });
+  if (!result.ok) {
+    return { issues: result.errors.map((error) => ({ ...(scenario.actors.get(error.actor)?.placement?.source ?? scenario.actors.get(error.actor)?.source ?? { file: scenario.file, line: 0, path: '' }), message: error.message })) };
+  }
+  if (result.plan.note !== undefined) warn(result.plan.note);
+  return { placement: result.plan.nodes, issues: [] };
 }
 
 /**

@@ -3,6 +3,7 @@
  * buildReport is pure: every check gets a result, a check that never ran says why.
  */
 import { assertNever } from '../model/assert-never.js';
+import { nodeBreakdown } from '../model/node-breakdown.js';
 import type { CheckResult, RunError, RunErrorKind, RunReport } from '../model/report.js';
 import type { Scenario } from '../model/scenario.js';
 import type { PodRef, RunningPod } from './cluster-port.js';
@@ -78,8 +79,25 @@ export function buildReport(scenario: Scenario, state: RunState, facts: ReportFa
   for (const check of scenario.checks) {
     if (plannedIds.has(check.id)) continue;
     const expectSource = check.expect === 'policy' ? 'policy' : 'scenario';
-    checks.push({ id: check.id, name: check.name, from: check.from, to: check.toLabel, kind: check.kind, expect: check.expect, expectSource, status: 'skipped', attempts: [], durationMs: 0, message: because });
+    const fromNode = state.podsByActor.get(check.from)?.node;
+    const toNode = check.to.type === 'actor' ? state.podsByActor.get(check.to.actor)?.node : undefined;
+    checks.push({
+      id: check.id,
+      name: check.name,
+      from: check.from,
+      ...(fromNode === undefined ? {} : { fromNode }),
+      to: check.toLabel,
+      ...(toNode === undefined ? {} : { toNode }),
+      kind: check.kind,
+      expect: check.expect,
+      expectSource,
+      status: 'skipped',
+      attempts: [],
+      durationMs: 0,
+      message: because,
+    });
   }
+  const placement = nodeBreakdown(checks);
   return {
     tool: { name: 'kubeknock', version: facts.toolVersion },
     scenario: { name: scenario.name, file: scenario.file },
@@ -99,6 +117,7 @@ export function buildReport(scenario: Scenario, state: RunState, facts: ReportFa
       passed: checks.filter((c) => c.status === 'pass').length,
       failed: checks.filter((c) => c.status === 'fail').length,
       skipped: checks.filter((c) => c.status === 'skipped').length,
+      ...(placement === undefined ? {} : { placement }),
     },
     errors,
     interrupted,

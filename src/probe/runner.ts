@@ -96,11 +96,14 @@ export function failed(state: RunState, error: unknown): RunState {
 }
 
 export async function createPods({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
-  options.progress.step(`creating ${scenario.actors.size} probe pod(s)`);
+  const placement = options.facts.placement ?? new Map<string, string>();
+  const nodes = new Set(placement.values()).size;
+  options.progress.step(`creating ${scenario.actors.size} probe pod(s)${nodes > 1 ? ` on ${nodes} nodes` : ''}`);
   const created: CreatedPod[] = [];
   const creations = await Promise.allSettled(
     [...scenario.actors.values()].map(async (actor) => {
-      const manifest = buildProbePod({ actor, scenarioName: scenario.name, runId: options.runId, settings: scenario.defaults.pod });
+      const node = placement.get(actor.name);
+      const manifest = buildProbePod({ actor, scenarioName: scenario.name, runId: options.runId, settings: scenario.defaults.pod, ...(node === undefined ? {} : { node }) });
       const ref = await cluster.createPod(manifest);
       created.push({ actor: actor.name, ref, labels: manifest.metadata.labels });
     }),
@@ -139,7 +142,14 @@ export async function planChecks({ scenario, options }: RunContext, state: RunSt
     const pod = podsByActor.get(probe.check.from);
     const expectation = expectations.byProbe.get(probe.id);
     if (!expectation) throw new Error(`no expectation resolved for probe ${probe.id}`);
-    return { probe, expectation, ...(pod ? { fromPod: `${pod.namespace}/${pod.name}` } : {}), command: probeCommandLine(probe.task), attempts: [] };
+    return {
+      probe,
+      expectation,
+      ...(pod ? { fromPod: `${pod.namespace}/${pod.name}` } : {}),
+      ...(pod?.node ? { fromNode: pod.node } : {}),
+      command: probeCommandLine(probe.task),
+      attempts: [],
+    };
   });
   const order = new Map(scenario.checks.map((c, i) => [c.id, i]));
   records.sort((a, b) => (order.get(a.probe.check.id) ?? 0) - (order.get(b.probe.check.id) ?? 0));

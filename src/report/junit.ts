@@ -8,6 +8,7 @@
 import { assertNever } from '../model/assert-never.js';
 import type { CheckResult, FailedCheck, RunError, RunReport } from '../model/report.js';
 import { attemptsText, busyboxText, checkTitle, failureSeverity, lastOutput, outcomeText, resultMessage, runProblems, summaryLine } from './check-text.js';
+import { breakdownRows, checkNodesText, classCountText, nodeFinding, reportBreakdown } from './node-text.js';
 import { enforcementText, stepTitle } from './step-text.js';
 import { xmlAttrs, xmlText } from './xml.js';
 
@@ -96,10 +97,12 @@ function testcase(check: CheckResult, suite: string, file: string): string {
 
 /** The body a dashboard shows when the failure is expanded: everything needed to rerun it by hand. */
 function failureBody(check: FailedCheck): string {
+  const nodes = checkNodesText(check);
   const lines = [
     `check: ${check.name} (${check.id})`,
     `from: ${check.from}${check.fromPod === undefined ? '' : ` (pod ${check.fromPod})`}`,
     `to: ${check.to}${check.address === undefined ? '' : ` (${check.address})`}`,
+    ...(nodes === undefined ? [] : [`nodes: ${nodes}`]),
     `outcome: ${outcomeText(check.outcome)}`,
     ...(check.command === undefined ? [] : [`command: ${check.command}`]),
     `attempts: ${attemptsText(check)}`,
@@ -125,6 +128,7 @@ function properties(report: RunReport): string {
     ['context', report.cluster?.context],
     ['interrupted', String(report.interrupted)],
     ...stepProperties(report),
+    ...nodeProperties(report),
   ];
   const lines = props
     .filter((p): p is [string, string] => p[1] !== undefined)
@@ -143,6 +147,17 @@ function stepProperties(report: RunReport): [string, string | undefined][] {
     ['step.enforcement', enforcementText(report, step)],
     ['step.enforced-after-ms', step.enforcedAfterMs === undefined ? undefined : String(step.enforcedAfterMs)],
     ['step.rounds', String(step.rounds)],
+  ];
+}
+
+/** The nodes that took part and the same-node / cross-node counts, when more than one node did. */
+function nodeProperties(report: RunReport): [string, string | undefined][] {
+  const breakdown = reportBreakdown(report);
+  if (breakdown === undefined) return [];
+  return [
+    ['nodes', breakdown.nodes.join(', ')],
+    ...breakdownRows(breakdown).map(({ label, count }): [string, string] => [`nodes.${label.replace(/ /g, '-')}`, classCountText(count)]),
+    ['nodes.finding', nodeFinding(breakdown, report.checks)],
   ];
 }
 

@@ -43,6 +43,11 @@ export interface ActorDocument {
   /** A bare number is a TCP port. */
   readonly listen?: readonly (number | { readonly port: number; readonly protocol?: ListenProtocol; readonly name?: string })[];
   readonly serve?: boolean;
+  /** At most one of node, nodeSelector and placement (normalize says so). */
+  readonly node?: string;
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** One of the two. */
+  readonly placement?: { readonly sameNodeAs?: string; readonly otherNodeThan?: string };
 }
 
 export type TargetDocument =
