@@ -16,7 +16,7 @@ import { objectStoreSharing } from './object-store.js';
 import type { ObjectPort } from '../model/object-port.js';
 import type { LoadedKubeConfig } from './kubeconfig.js';
 import { formatLabelSelector } from './label-selector.js';
-import type { PodLike } from './pod-status.js';
+import { podAddresses, type PodLike } from './pod-status.js';
 import { waitForPods } from './pod-waiter.js';
 
 const PAGE_SIZE = 500;
@@ -147,6 +147,7 @@ class KubeCluster implements ClusterPort {
       namespace,
       name,
       clusterIP: service.spec?.clusterIP ?? '',
+      clusterIPs: serviceAddresses(service.spec?.clusterIP, service.spec?.clusterIPs),
       ports: (service.spec?.ports ?? []).map((port) => ({
         ...(port.name ? { name: port.name } : {}),
         port: port.port,
@@ -212,8 +213,15 @@ class KubeCluster implements ClusterPort {
   }
 }
 
+/** `spec.clusterIPs`, the primary first; `None` (headless) is no address. */
+function serviceAddresses(primary: string | undefined, listed: readonly string[] | undefined): string[] {
+  const all = [...(primary ? [primary] : []), ...(listed ?? [])].filter((ip) => ip !== '' && ip !== 'None');
+  return [...new Set(all)];
+}
+
 function podInfo(pod: V1Pod): PodInfo {
   const ip = pod.status?.podIP;
+  const ips = podAddresses(pod.status);
   const phase = pod.status?.phase;
   const reason = pod.status?.reason;
   const created = pod.metadata?.creationTimestamp;
@@ -224,6 +232,7 @@ function podInfo(pod: V1Pod): PodInfo {
     name: pod.metadata?.name ?? '',
     labels: pod.metadata?.labels ?? {},
     ...(ip ? { ip } : {}),
+    ...(ips.length > 0 ? { ips } : {}),
     ...(phase ? { phase } : {}),
     ...(reason ? { reason } : {}),
     ...(created ? { createdAt: new Date(created).toISOString() } : {}),

@@ -4,6 +4,7 @@
  */
 import type { CheckExpectation, CheckKind } from './scenario.js';
 import type { Expectation, Observed, Outcome } from './outcome.js';
+import type { IpFamily, ResultFamily } from './family.js';
 
 export interface Attempt {
   readonly outcome: Outcome;
@@ -31,6 +32,11 @@ interface CheckResultBase {
   /** The concrete address probed (IP:port, URL, DNS name), when resolved. */
   readonly address?: string;
   readonly kind: CheckKind;
+  /**
+   * The address family the probe used: the family of the address it was given (a dns check: of the
+   * records it asked for), `unspecified` when it was given a name and no family (see ResultFamily).
+   */
+  readonly family: ResultFamily;
   /** Who said what to expect: the scenario, or the live NetworkPolicies (`expect: policy`). */
   readonly expectSource?: ExpectSource;
   /** For `expect: policy`: why the policies allow or deny this connection (the text of `kubeknock explain`). */
@@ -110,6 +116,14 @@ export interface StepInfo {
   readonly durationMs: number;
 }
 
+/** How one family's checks went. */
+export interface FamilyTally {
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
 export interface RunReport {
   readonly tool: { readonly name: 'kubeknock'; readonly version: string };
   readonly scenario: { readonly name: string; readonly file: string };
@@ -135,6 +149,8 @@ export interface RunReport {
     readonly passed: number;
     readonly failed: number;
     readonly skipped: number;
+    /** Per address family, only when checks of both families took part (a dual-stack run). */
+    readonly byFamily?: Readonly<Record<IpFamily, FamilyTally>>;
   };
   /** Set when the run did not complete normally. */
   readonly errors: readonly RunError[];

@@ -24,9 +24,11 @@ export interface PodSpecInput {
   readonly scenarioName: string;
   readonly runId: string;
   readonly settings: PodSettings;
+  /** Some check reaches this actor over IPv6: its servers bind `::` (see listener-script.ts). */
+  readonly dualStack?: boolean;
 }
 
-export function buildProbePod({ actor, scenarioName, runId, settings }: PodSpecInput): PodManifest {
+export function buildProbePod({ actor, scenarioName, runId, settings, dualStack }: PodSpecInput): PodManifest {
   // The sysctl governs binding UDP ports too.
   const lowPort = actor.listen.some((l) => l.port < FIRST_UNPRIVILEGED_PORT);
   // The readiness probe knocks over TCP; a serving actor with only UDP ports is ready once it runs.
@@ -66,7 +68,7 @@ export function buildProbePod({ actor, scenarioName, runId, settings }: PodSpecI
           name: PROBE_CONTAINER,
           image: settings.image,
           imagePullPolicy: settings.imagePullPolicy,
-          command: ['sh', '-c', buildPodMainScript(actor.listen, settings.deadlineSeconds)],
+          command: ['sh', '-c', buildPodMainScript(actor.listen, settings.deadlineSeconds, { dualStack: dualStack ?? false })],
           // Declared with their protocol, so policies' named ports resolve per protocol, as on a workload.
           ports: actor.listen.map((l) => ({ containerPort: l.port, protocol: l.protocol, ...(l.name ? { name: l.name } : {}) })),
           securityContext: {

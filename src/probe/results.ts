@@ -42,6 +42,7 @@ export function toCheckResult(record: ProbeRecord, skippedBecause: string): Chec
     to: probe.toLabel,
     address: probe.address,
     kind: probe.check.kind,
+    family: probe.family,
     command: record.command,
     attempts: record.attempts,
     durationMs: record.attempts.reduce((sum, a) => sum + a.durationMs, 0),

@@ -42,9 +42,9 @@ function loadScenario(): Scenario {
 
 /** The probe pods as the runner hands them over: created names, IPs, labels and named ports. */
 const PODS = new Map<string, ProbePod>([
-  ['client', { actor: 'client', namespace: 'shop', name: 'kubeknock-client-a1', ip: '10.0.0.11', labels: { app: 'client', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [] }],
-  ['db', { actor: 'db', namespace: 'shop', name: 'kubeknock-db-a2', ip: '10.0.0.12', labels: { app: 'db', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [{ port: 5432, name: 'pg', protocol: 'TCP' }] }],
-  ['web', { actor: 'web', namespace: 'shop', name: 'kubeknock-web-a3', ip: '10.0.0.13', labels: { app: 'web', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [{ port: 8080, protocol: 'TCP' }] }],
+  ['client', { actor: 'client', namespace: 'shop', name: 'kubeknock-client-a1', ip: '10.0.0.11', ips: ['10.0.0.11'], labels: { app: 'client', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [] }],
+  ['db', { actor: 'db', namespace: 'shop', name: 'kubeknock-db-a2', ip: '10.0.0.12', ips: ['10.0.0.12'], labels: { app: 'db', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [{ port: 5432, name: 'pg', protocol: 'TCP' }] }],
+  ['web', { actor: 'web', namespace: 'shop', name: 'kubeknock-web-a3', ip: '10.0.0.13', ips: ['10.0.0.13'], labels: { app: 'web', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [{ port: 8080, protocol: 'TCP' }] }],
 ]);
 
 const WORKER = { namespace: 'shop', name: 'worker-0', labels: { app: 'worker' }, ip: '10.0.0.50', deleting: false };
@@ -218,8 +218,8 @@ spec:
     const result = parseScenario('policy-expect-udp.yaml', UDP_SCENARIO);
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     const running = new Map([
-      ['client', { namespace: 'shop', name: 'kubeknock-client-u1', ip: '10.0.0.21' }],
-      ['cache', { namespace: 'shop', name: 'kubeknock-cache-u2', ip: '10.0.0.22' }],
+      ['client', { namespace: 'shop', name: 'kubeknock-client-u1', ip: '10.0.0.21', ips: ['10.0.0.21'] }],
+      ['cache', { namespace: 'shop', name: 'kubeknock-cache-u2', ip: '10.0.0.22', ips: ['10.0.0.22'] }],
     ]);
     const created = [
       { actor: 'client', labels: { app: 'client' } },

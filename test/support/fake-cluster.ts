@@ -139,7 +139,7 @@ export class FakeCluster implements ClusterPort {
     return pods.map((ref) => {
       const pod = this.pods.get(`${ref.namespace}/${ref.name}`);
       if (!pod?.ip) throw new Error(`no pod ${ref.namespace}/${ref.name}`);
-      return { namespace: ref.namespace, name: ref.name, ip: pod.ip };
+      return { namespace: ref.namespace, name: ref.name, ip: pod.ip, ips: pod.ips ?? [pod.ip] };
     });
   }
 
