@@ -6,6 +6,7 @@
 import type { PodInfo, RunningPod, ServiceInfo } from '../probe/cluster-port.js';
 import { probeCommandLine } from '../probe/commands.js';
 import { planProbes, selectorKey, serviceKey } from '../probe/plan.js';
+import { actorsReachedOverIpv6 } from '../probe/addresses.js';
 import { buildProbePod } from '../probe/pod-spec.js';
 import { loadScenarios, type InlineScenario } from '../scenario/load.js';
 import { assertNever } from '../model/assert-never.js';
@@ -50,8 +51,9 @@ type PlannedProbeLine = ReturnType<typeof probesOf>[number];
 
 function planOf(scenario: Scenario, request: DryRunRequest) {
   // Only a named node is known without the cluster; the other wishes (and the spread) are decided by a run.
+  const overIpv6 = actorsReachedOverIpv6(scenario);
   const pods = [...scenario.actors.values()].map((actor) =>
-    buildProbePod({ actor, scenarioName: scenario.name, runId: request.runId, settings: scenario.defaults.pod, ...(actor.placement?.type === 'node' ? { node: actor.placement.node } : {}) }),
+    buildProbePod({ actor, scenarioName: scenario.name, runId: request.runId, settings: scenario.defaults.pod, dualStack: overIpv6.has(actor.name), ...(actor.placement?.type === 'node' ? { node: actor.placement.node } : {}) }),
   );
   const probes = probesOf(scenario, scenario.checks, request);
   const steps = scenario.steps?.map((step) => ({ step, probes: probesOf(scenario, step.checks, request) }));
@@ -121,7 +123,9 @@ function probeLine(p: PlannedProbeLine): string {
 }
 
 function placeholderPods(scenario: Scenario): Map<string, RunningPod> {
-  return new Map([...scenario.actors.values()].map((a) => [a.name, { namespace: a.namespace, name: `kubeknock-${a.name}-*`, ip: `<${a.name}-pod-ip>` }]));
+  return new Map(
+    [...scenario.actors.values()].map((a) => [a.name, { namespace: a.namespace, name: `kubeknock-${a.name}-*`, ip: `<${a.name}-pod-ip>`, ips: [`<${a.name}-pod-ipv4>`, `<${a.name}-pod-ipv6>`] }]),
+  );
 }
 
 function placeholderFacts(checks: readonly Check[]): { services: Map<string, ServiceInfo>; selectedPods: Map<string, PodInfo[]> } {
@@ -129,9 +133,9 @@ function placeholderFacts(checks: readonly Check[]): { services: Map<string, Ser
   const selectedPods = new Map<string, PodInfo[]>();
   for (const check of checks) {
     const t = check.to;
-    if (t.type === 'service') services.set(serviceKey(t.namespace, t.name), { namespace: t.namespace, name: t.name, clusterIP: `<${t.name}-cluster-ip>`, ports: [] });
+    if (t.type === 'service') services.set(serviceKey(t.namespace, t.name), { namespace: t.namespace, name: t.name, clusterIP: `<${t.name}-cluster-ip>`, clusterIPs: [`<${t.name}-cluster-ipv4>`, `<${t.name}-cluster-ipv6>`], ports: [] });
     if (t.type === 'pods') {
-      selectedPods.set(selectorKey(t.namespace, t.selector), [{ namespace: t.namespace, name: '<selected-pod>', labels: {}, ip: '<selected-pod-ip>', phase: 'Running', deleting: false }]);
+      selectedPods.set(selectorKey(t.namespace, t.selector), [{ namespace: t.namespace, name: '<selected-pod>', labels: {}, ip: '<selected-pod-ip>', ips: ['<selected-pod-ipv4>', '<selected-pod-ipv6>'], phase: 'Running', deleting: false }]);
     }
   }
   return { services, selectedPods };

@@ -29,7 +29,7 @@ import { objectStoreSharing } from './object-store.js';
 import type { ObjectPort } from '../model/object-port.js';
 import type { LoadedKubeConfig } from './kubeconfig.js';
 import { formatLabelSelector } from './label-selector.js';
-import type { PodLike } from './pod-status.js';
+import { podAddresses, type PodLike } from './pod-status.js';
 import { waitForPods } from './pod-waiter.js';
 
 const PAGE_SIZE = 500;
@@ -160,6 +160,7 @@ class KubeCluster implements ClusterPort {
       namespace,
       name,
       clusterIP: service.spec?.clusterIP ?? '',
+      clusterIPs: serviceAddresses(service.spec?.clusterIP, service.spec?.clusterIPs),
       ports: (service.spec?.ports ?? []).map((port) => ({
         ...(port.name ? { name: port.name } : {}),
         port: port.port,
@@ -253,9 +254,16 @@ function nodeInfo(node: V1Node): NodeInfo {
   };
 }
 
+/** `spec.clusterIPs`, the primary first; `None` (headless) is no address. */
+function serviceAddresses(primary: string | undefined, listed: readonly string[] | undefined): string[] {
+  const all = [...(primary ? [primary] : []), ...(listed ?? [])].filter((ip) => ip !== '' && ip !== 'None');
+  return [...new Set(all)];
+}
+
 function podInfo(pod: V1Pod): PodInfo {
   const ip = pod.status?.podIP;
   const node = pod.spec?.nodeName;
+  const ips = podAddresses(pod.status);
   const phase = pod.status?.phase;
   const reason = pod.status?.reason;
   const created = pod.metadata?.creationTimestamp;
@@ -267,6 +275,7 @@ function podInfo(pod: V1Pod): PodInfo {
     labels: pod.metadata?.labels ?? {},
     ...(ip ? { ip } : {}),
     ...(node ? { node } : {}),
+    ...(ips.length > 0 ? { ips } : {}),
     ...(phase ? { phase } : {}),
     ...(reason ? { reason } : {}),
     ...(created ? { createdAt: new Date(created).toISOString() } : {}),

@@ -4,6 +4,7 @@
  */
 import type { CheckExpectation, CheckKind } from './scenario.js';
 import type { Expectation, Observed, Outcome } from './outcome.js';
+import type { IpFamily, ResultFamily } from './family.js';
 
 export interface Attempt {
   readonly outcome: Outcome;
@@ -39,6 +40,11 @@ interface CheckResultBase {
    */
   readonly toNode?: string;
   readonly kind: CheckKind;
+  /**
+   * The address family the probe used: the family of the address it was given (a dns check: of the
+   * records it asked for), `unspecified` when it was given a name and no family (see ResultFamily).
+   */
+  readonly family: ResultFamily;
   /** Who said what to expect: the scenario, or the live NetworkPolicies (`expect: policy`). */
   readonly expectSource?: ExpectSource;
   /** For `expect: policy`: why the policies allow or deny this connection (the text of `kubeknock explain`). */
@@ -144,6 +150,14 @@ export interface StepInfo {
   readonly durationMs: number;
 }
 
+/** How one family's checks went. */
+export interface FamilyTally {
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
 export interface RunReport {
   readonly tool: { readonly name: 'kubeknock'; readonly version: string };
   readonly scenario: { readonly name: string; readonly file: string };
@@ -171,6 +185,8 @@ export interface RunReport {
     readonly skipped: number;
     /** Same-node and cross-node checks apart, when more than one node took part (src/model/node-breakdown.ts). */
     readonly placement?: NodeBreakdown;
+    /** Per address family, only when checks of both families took part (a dual-stack run). */
+    readonly byFamily?: Readonly<Record<IpFamily, FamilyTally>>;
   };
   /** Set when the run did not complete normally. */
   readonly errors: readonly RunError[];

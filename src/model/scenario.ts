@@ -6,6 +6,7 @@
 import type { KubeObject, ObjectRef } from './objects.js';
 import { assertNever } from './assert-never.js';
 import type { Expectation, OutcomeClass } from './outcome.js';
+import type { FamilyRequest, IpFamily } from './family.js';
 
 export type CheckKind = 'tcp' | 'http' | 'dns' | 'udp';
 
@@ -83,6 +84,8 @@ export interface Defaults {
   readonly concurrency: number;
   /** Which raw outcomes count as "the network denied it" (depends on the CNI: DROP vs REJECT). */
   readonly denyOutcomes: readonly OutcomeClass[];
+  /** `family` of every check that does not say its own; absent: the primary address. */
+  readonly family?: FamilyRequest;
   readonly pod: PodSettings;
 }
 
@@ -161,6 +164,12 @@ export interface Check {
   /** Column label in the matrix, e.g. `postgres:5432`, `dns-cache:5353/udp`, `svc/production/api:80`, `dns:kubernetes.default…`. */
   readonly toLabel: string;
   readonly kind: CheckKind;
+  /**
+   * The address family asked for: the target's address of that family (a dns check asks for its
+   * records, A or AAAA). Absent: the primary address, as before families existed. `both` in the
+   * scenario becomes two checks, one per family.
+   */
+  readonly family?: IpFamily;
   readonly expect: CheckExpectation;
   readonly timeoutSeconds: number;
   readonly attempts: number;

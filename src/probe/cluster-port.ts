@@ -27,7 +27,10 @@ export interface PodManifest {
 }
 
 export interface RunningPod extends PodRef {
+  /** The primary address (`status.podIP`). */
   readonly ip: string;
+  /** Every address (`status.podIPs`): one per family on a dual-stack cluster, the primary first. */
+  readonly ips: readonly string[];
   readonly node?: string;
 }
 
@@ -36,6 +39,8 @@ export interface ServiceInfo {
   readonly name: string;
   /** Empty string or `None` for headless services. */
   readonly clusterIP: string;
+  /** `spec.clusterIPs`: one per family of a dual-stack Service, the primary (clusterIP) first; empty when headless. */
+  readonly clusterIPs: readonly string[];
   readonly ports: readonly { readonly name?: string; readonly port: number; readonly protocol: string }[];
 }
 

@@ -31,9 +31,11 @@ export interface PodSpecInput {
    * admits the pod (resources, taints, the nodeSelector), so a pod that cannot run there says why.
    */
   readonly node?: string;
+  /** Some check reaches this actor over IPv6: its servers bind `::` (see listener-script.ts). */
+  readonly dualStack?: boolean;
 }
 
-export function buildProbePod({ actor, scenarioName, runId, settings, node }: PodSpecInput): PodManifest {
+export function buildProbePod({ actor, scenarioName, runId, settings, node, dualStack }: PodSpecInput): PodManifest {
   const nodeSelector = podNodeSelector(actor.placement, settings);
   // The sysctl governs binding UDP ports too.
   const lowPort = actor.listen.some((l) => l.port < FIRST_UNPRIVILEGED_PORT);
@@ -74,7 +76,7 @@ export function buildProbePod({ actor, scenarioName, runId, settings, node }: Po
           name: PROBE_CONTAINER,
           image: settings.image,
           imagePullPolicy: settings.imagePullPolicy,
-          command: ['sh', '-c', buildPodMainScript(actor.listen, settings.deadlineSeconds)],
+          command: ['sh', '-c', buildPodMainScript(actor.listen, settings.deadlineSeconds, { dualStack: dualStack ?? false })],
           // Declared with their protocol, so policies' named ports resolve per protocol, as on a workload.
           ports: actor.listen.map((l) => ({ containerPort: l.port, protocol: l.protocol, ...(l.name ? { name: l.name } : {}) })),
           securityContext: {

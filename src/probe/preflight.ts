@@ -9,7 +9,9 @@ import { PROBE_NAMESPACE_PERMISSIONS, permissionResource } from '../model/permis
 import { everyCheck, type Check, type Scenario, type SourceLocation } from '../model/scenario.js';
 import type { ClusterPort, NodeListing, PodInfo, ServiceInfo } from './cluster-port.js';
 import { planPlacement } from './placement.js';
-import { selectorKey, serviceKey, type TargetFacts } from './plan.js';
+import { addressOfFamily, checkAt, missingFamilyText } from './addresses.js';
+import { familyText } from '../model/family.js';
+import { podAddresses, selectorKey, serviceFamilyProblem, serviceKey, type TargetFacts } from './plan.js';
 
 export interface PreflightOptions {
   /** Said once, not fatal: the probe pods are left to the scheduler (nodes cannot be listed, or none is usable). */
@@ -51,11 +53,12 @@ export async function preflight(scenario: Scenario, cluster: ClusterPort, option
     const target = check.to;
     if (target.type === 'service' && !missing.has(target.namespace)) {
       const key = serviceKey(target.namespace, target.name);
-      if (seen.has(`svc ${key} ${target.port} ${target.via}`)) continue;
-      seen.add(`svc ${key} ${target.port} ${target.via}`);
+      const lookup = `svc ${key} ${target.port} ${target.via} ${check.family ?? ''}`;
+      if (seen.has(lookup)) continue;
+      seen.add(lookup);
       lookups.push(
         cluster.getService(target.namespace, target.name).then((service) => {
-          const problem = serviceProblem(service, target.namespace, target.name, target.port, target.via);
+          const problem = serviceProblem(service, target.namespace, target.name, target.port, target.via) ?? (service ? serviceFamilyIssue(service, check) : undefined);
           if (problem) at(check.source, problem);
           else if (service) services.set(key, service);
         }),
@@ -63,8 +66,9 @@ export async function preflight(scenario: Scenario, cluster: ClusterPort, option
     }
     if (target.type === 'pods' && !missing.has(target.namespace)) {
       const key = selectorKey(target.namespace, target.selector);
-      if (seen.has(`pods ${key}`)) continue;
-      seen.add(`pods ${key}`);
+      const lookup = `pods ${key} ${check.family ?? ''}`;
+      if (seen.has(lookup)) continue;
+      seen.add(lookup);
       lookups.push(
         cluster.selectPods(target.namespace, target.selector).then((pods) => {
           // Another run's probe pods carry workload labels too (a --keep run, a concurrent CI job, an
@@ -72,7 +76,9 @@ export async function preflight(scenario: Scenario, cluster: ClusterPort, option
           const probes = pods.filter((p) => isProbePod(p.labels));
           const workloads = pods.filter((p) => !isProbePod(p.labels));
           const running = workloads.filter((p) => p.ip && !p.deleting && p.phase === 'Running');
+          const familyIssue = running.length === 0 ? undefined : podsFamilyIssue(running, check);
           if (running.length === 0) at(check.source, noPodsMessage(check, workloads.length, probes));
+          else if (familyIssue) at(check.source, familyIssue);
           else selectedPods.set(key, running);
         }),
       );
@@ -169,6 +175,27 @@ function serviceProblem(service: ServiceInfo | undefined, namespace: string, nam
     return `Service ${namespace}/${name} is headless (no ClusterIP); use "via: dns" or a pods target`;
   }
   return undefined;
+}
+
+/** A check with a family needs that family's ClusterIP (also "via dns": see plan.ts). */
+function serviceFamilyIssue(service: ServiceInfo, check: Check): string | undefined {
+  const { family } = check;
+  if (family === undefined || addressOfFamily(service.clusterIPs, family) !== undefined) return undefined;
+  if (service.clusterIPs.length === 0) {
+    return `${checkAt(check)} asks for ${familyText(family)}, but Service ${service.namespace}/${service.name} is headless (no ClusterIP to pick the family of); use a pods target`;
+  }
+  return serviceFamilyProblem(service, family, check);
+}
+
+/** `select: each` needs the family on every selected pod, `any` on one of them. */
+function podsFamilyIssue(pods: readonly PodInfo[], check: Check): string | undefined {
+  const { family, to } = check;
+  if (family === undefined || to.type !== 'pods') return undefined;
+  const lacking = pods.filter((pod) => addressOfFamily(podAddresses(pod), family) === undefined);
+  if (lacking.length === 0 || (to.select === 'any' && lacking.length < pods.length)) return undefined;
+  const first = lacking[0] as PodInfo;
+  const others = lacking.length > 1 ? ` (and ${lacking.length - 1} more)` : '';
+  return `${checkAt(check)} asks for ${familyText(family)}, but pod ${first.namespace}/${first.name}${others} selected by ${check.toLabel} has ${missingFamilyText(family, podAddresses(first))}: the cluster is not dual-stack`;
 }
 
 function noPodsMessage(check: Check, matched: number, probes: readonly PodInfo[]): string {

@@ -46,6 +46,7 @@ export function toCheckResult(record: ProbeRecord, skippedBecause: string): Chec
     address: probe.address,
     ...(probe.toNode ? { toNode: probe.toNode } : {}),
     kind: probe.check.kind,
+    family: probe.family,
     command: record.command,
     attempts: record.attempts,
     durationMs: record.attempts.reduce((sum, a) => sum + a.durationMs, 0),

@@ -7,6 +7,7 @@
 import { managedSelector } from '../model/labels.js';
 import type { Scenario } from '../model/scenario.js';
 import type { RunReport } from '../model/report.js';
+import { actorsReachedOverIpv6 } from './addresses.js';
 import type { Clock } from './clock.js';
 import { PodStartError, type ClusterPort, type PodRef, type RunningPod } from './cluster-port.js';
 import { probeCommandLine } from './commands.js';
@@ -100,10 +101,11 @@ export async function createPods({ scenario, cluster, options }: RunContext, sta
   const nodes = new Set(placement.values()).size;
   options.progress.step(`creating ${scenario.actors.size} probe pod(s)${nodes > 1 ? ` on ${nodes} nodes` : ''}`);
   const created: CreatedPod[] = [];
+  const overIpv6 = actorsReachedOverIpv6(scenario);
   const creations = await Promise.allSettled(
     [...scenario.actors.values()].map(async (actor) => {
       const node = placement.get(actor.name);
-      const manifest = buildProbePod({ actor, scenarioName: scenario.name, runId: options.runId, settings: scenario.defaults.pod, ...(node === undefined ? {} : { node }) });
+      const manifest = buildProbePod({ actor, scenarioName: scenario.name, runId: options.runId, settings: scenario.defaults.pod, dualStack: overIpv6.has(actor.name), ...(node === undefined ? {} : { node }) });
       const ref = await cluster.createPod(manifest);
       created.push({ actor: actor.name, ref, labels: manifest.metadata.labels });
     }),

@@ -5,7 +5,7 @@
  */
 import { assertNever } from '../model/assert-never.js';
 import type { CheckResult, FailedCheck, RunReport } from '../model/report.js';
-import { attemptsText, busyboxText, cellVerdict, checkTitle, formatDuration, lastOutput, resultMessage, runProblems, skipReason, summaryLine } from './check-text.js';
+import { attemptsText, busyboxText, cellVerdict, checkTitle, familyBreakdownLine, formatDuration, lastOutput, resultMessage, runProblems, skipReason, summaryLine } from './check-text.js';
 import { buildMatrix, kindPrefix } from './matrix.js';
 import { mdBlock, mdCode, mdInline } from './markdown-text.js';
 import { breakdownRows, checkNodesText, nodeFinding, nodesTookPartText, reportBreakdown } from './node-text.js';
@@ -20,6 +20,7 @@ export function renderMarkdown(report: RunReport): string {
   const sections = [
     `## ${headline(report)}`,
     `**${summaryLine(report)}**`,
+    mdInline(familyBreakdownLine(report) ?? ''),
     stepSection(report),
     matrix(report.checks),
     nodesSection(report),

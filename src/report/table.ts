@@ -5,7 +5,7 @@
 import Table from 'cli-table3';
 import type { CheckResult, RunReport } from '../model/report.js';
 import { painter, type Paint, type Tone } from './ansi.js';
-import { busyboxText, cellVerdict, runProblems, summaryLine } from './check-text.js';
+import { busyboxText, cellVerdict, familyBreakdownLine, runProblems, summaryLine } from './check-text.js';
 import { widestLine } from './compact-grid.js';
 import { fitColumns } from './fit-columns.js';
 import { buildMatrix, kindPrefix } from './matrix.js';
@@ -88,6 +88,8 @@ function footer(report: RunReport, paint: Paint): string {
     lines.push(paint('red', 'Run errors:'), ...problems.map((p) => paint('red', `  ✗ ${p.kind}: ${p.message}`)));
   }
   lines.push(paint(summaryTone(report, problems.length > 0), summaryLine(report)));
+  const byFamily = familyBreakdownLine(report);
+  if (byFamily !== undefined) lines.push(byFamily);
   return lines.join('\n');
 }
 

@@ -6,7 +6,7 @@
 import { stringify } from 'yaml';
 import { assertNever } from '../model/assert-never.js';
 import type { CheckResult, FailedCheck, RunReport } from '../model/report.js';
-import { busyboxText, checkTitle, failureSeverity, outcomeLabel, resultMessage, runProblems, skipReason, summaryLine } from './check-text.js';
+import { busyboxText, checkTitle, familyBreakdownLine, failureSeverity, outcomeLabel, resultMessage, runProblems, skipReason, summaryLine } from './check-text.js';
 import { breakdownRows, classCountText, nodeFinding, nodesTookPartText, reportBreakdown } from './node-text.js';
 import { cleanText, oneLine } from './sanitize.js';
 import { changeTexts, enforcementText, stepTitle } from './step-text.js';
@@ -23,6 +23,7 @@ export function renderTap(report: RunReport): string {
     `# ${oneLine(`image ${report.image}`)}`,
     `# ${oneLine(summaryLine(report))}`,
     ...nodeComments(report),
+    ...[familyBreakdownLine(report)].flatMap((line) => (line === undefined ? [] : [`# ${oneLine(line)}`])),
     ...problems.map((p) => `# run error ${oneLine(`${p.kind}: ${p.message}`)}`),
   ];
   const first = problems[0];

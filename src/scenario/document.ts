@@ -2,6 +2,7 @@
  * What the user writes: the YAML scenario as typed data, once it has passed the JSON Schema
  * (scenario.schema.json). Separate from src/model/scenario.ts, which is what the program uses.
  */
+import type { FamilyRequest } from '../model/family.js';
 import type { OutcomeClass } from '../model/outcome.js';
 import type { CheckExpectation, CheckKind, LabelSelector, ListenProtocol, Toleration } from '../model/scenario.js';
 
@@ -26,6 +27,7 @@ export interface DefaultsDocument {
   readonly settleSeconds?: number;
   readonly concurrency?: number;
   readonly denyOutcomes?: readonly OutcomeClass[];
+  readonly family?: FamilyRequest;
   readonly pod?: {
     readonly image?: string;
     readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
@@ -72,6 +74,7 @@ export interface CheckDocument {
   readonly url?: string;
   readonly kind?: CheckKind;
   readonly expect: CheckExpectation;
+  readonly family?: FamilyRequest;
   readonly timeoutSeconds?: number;
   readonly attempts?: number;
   readonly except?: readonly { readonly from: string; readonly to: string; readonly expect: CheckExpectation }[];

@@ -109,6 +109,7 @@ function applyDefaults(doc: ScenarioDocument, report: Report): Defaults {
     settleSeconds: d.settleSeconds ?? DEFAULTS.settleSeconds,
     concurrency: d.concurrency ?? DEFAULTS.concurrency,
     denyOutcomes: d.denyOutcomes ?? DEFAULTS.denyOutcomes,
+    ...(d.family === undefined ? {} : { family: d.family }),
     pod: { ...DEFAULTS.pod, ...pod },
   };
 }

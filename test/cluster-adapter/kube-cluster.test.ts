@@ -166,15 +166,22 @@ describe('KubeCluster', () => {
   it('reads Services and selects pods by a structured selector', async () => {
     api = await startFakeApi({
       namespaces: { production: {} },
-      services: [{ metadata: { namespace: 'production', name: 'api' }, spec: { clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }] } }],
+      services: [
+        { metadata: { namespace: 'production', name: 'api' }, spec: { clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }] } },
+        { metadata: { namespace: 'production', name: 'dual' }, spec: { clusterIP: 'fd00:10:96::b', clusterIPs: ['fd00:10:96::b', '10.96.0.11'], ipFamilies: ['IPv6', 'IPv4'], ports: [{ port: 80 }] } },
+        { metadata: { namespace: 'production', name: 'headless' }, spec: { clusterIP: 'None', clusterIPs: ['None'], ports: [{ port: 80 }] } },
+      ],
     });
     const cluster = createKubeCluster(api.loaded);
     expect(await cluster.getService('production', 'api')).toEqual({
       namespace: 'production',
       name: 'api',
       clusterIP: '10.96.0.10',
+      clusterIPs: ['10.96.0.10'],
       ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }],
     });
+    expect(await cluster.getService('production', 'dual')).toMatchObject({ clusterIP: 'fd00:10:96::b', clusterIPs: ['fd00:10:96::b', '10.96.0.11'] });
+    expect(await cluster.getService('production', 'headless')).toMatchObject({ clusterIP: 'None', clusterIPs: [] });
     expect(await cluster.getService('production', 'nope')).toBeUndefined();
     await cluster.createPod(manifest('production'));
     expect((await cluster.selectPods('production', { matchLabels: { app: 'backend' } })).map((pod) => pod.name)).toEqual(['kk-backend-00001']);

@@ -14,8 +14,8 @@ describe('examples/placement/cross-node.yaml', () => {
     const { scenario } = result;
     const nodes = [
       fakeNode('kk-node1', { 'topology.kubernetes.io/zone': 'a' }),
-      fakeNode('kk-node2', { 'topology.kubernetes.io/zone': 'a' }),
-      fakeNode('kk-node3', { 'topology.kubernetes.io/zone': 'b' }),
+      fakeNode('kk-node2', { 'topology.kubernetes.io/zone': 'b' }),
+      fakeNode('kk-node3', { 'topology.kubernetes.io/zone': 'a' }),
     ];
     const placed = planPlacement({ actors: [...scenario.actors.values()], nodes, pod: scenario.defaults.pod });
     if (!placed.ok) throw new Error(JSON.stringify(placed.errors));
@@ -23,8 +23,8 @@ describe('examples/placement/cross-node.yaml', () => {
       postgres: 'kk-node1',
       'backend-local': 'kk-node1',
       'backend-remote': 'kk-node2',
-      'backend-zone-b': 'kk-node3',
-      frontend: 'kk-node2',
+      'backend-zone-b': 'kk-node2',
+      frontend: 'kk-node3',
     });
   });
 });

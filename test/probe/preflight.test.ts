@@ -29,8 +29,8 @@ describe('preflight', () => {
     fake = new FakeCluster({
       namespaces: ['apps'],
       services: [
-        { namespace: 'apps', name: 'api', clusterIP: '10.96.0.9', ports: [{ port: 80, protocol: 'TCP' }] },
-        { namespace: 'apps', name: 'headless', clusterIP: 'None', ports: [{ port: 80, protocol: 'TCP' }] },
+        { namespace: 'apps', name: 'api', clusterIP: '10.96.0.9', clusterIPs: ['10.96.0.9'], ports: [{ port: 80, protocol: 'TCP' }] },
+        { namespace: 'apps', name: 'headless', clusterIP: 'None', clusterIPs: [], ports: [{ port: 80, protocol: 'TCP' }] },
       ],
     });
     const s = scenario(`    - {from: client, to: {service: missing, namespace: apps, port: 80}, expect: allow}
@@ -81,7 +81,7 @@ describe('preflight', () => {
   it('returns the looked-up Services and running selected pods', async () => {
     fake = new FakeCluster({
       namespaces: ['apps', 'elsewhere'],
-      services: [{ namespace: 'apps', name: 'api', clusterIP: '10.96.0.9', ports: [{ port: 80, protocol: 'TCP' }] }],
+      services: [{ namespace: 'apps', name: 'api', clusterIP: '10.96.0.9', clusterIPs: ['10.96.0.9'], ports: [{ port: 80, protocol: 'TCP' }] }],
       existingPods: [
         { namespace: 'apps', name: 'w1', labels: { app: 'w' }, ip: '10.244.0.9', phase: 'Running', deleting: false },
         { namespace: 'apps', name: 'w2', labels: { app: 'w' }, phase: 'Pending', deleting: false },
@@ -125,6 +125,38 @@ describe('preflight never targets probe pods', () => {
       'the selector of pods/apps/app=w:80 matches only kubeknock probe pods in namespace "apps" (2, of run run-a, run run-b), and probe pods are never targets; start the workloads it should select, or fix the selector',
     ]);
     expect(fake.created).toEqual([]);
+  });
+});
+
+describe('preflight with families', () => {
+  it('refuses, before creating anything, a Service or selected pod without an address of the family asked for', async () => {
+    fake = new FakeCluster({
+      namespaces: ['apps', 'elsewhere'],
+      services: [{ namespace: 'apps', name: 'api', clusterIP: '10.96.0.9', clusterIPs: ['10.96.0.9'], ports: [{ port: 80, protocol: 'TCP' }] }],
+      existingPods: [{ namespace: 'apps', name: 'w1', labels: { app: 'w' }, ip: '10.244.0.9', ips: ['10.244.0.9'], phase: 'Running', deleting: false }],
+    });
+    const s = scenario(`    - {from: client, to: {service: api, namespace: apps, port: 80}, family: ipv6, expect: allow}
+    - {from: client, to: {pods: {namespace: apps, matchLabels: {app: w}}, port: 80}, family: ipv6, expect: allow}
+`);
+    const error = await preflight(s, fake).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).issues.map((i) => `${i.line}: ${i.message}`)).toEqual([
+      '9: c1 (pre.yaml:9) asks for IPv6, but Service apps/api has no IPv6 address (its addresses: 10.96.0.9): the cluster is not dual-stack, or the Service is single-stack (set spec.ipFamilyPolicy: PreferDualStack or RequireDualStack on it)',
+      '10: c2 (pre.yaml:10) asks for IPv6, but pod apps/w1 selected by pods/apps/app=w:80 (ipv6) has no IPv6 address (its addresses: 10.244.0.9): the cluster is not dual-stack',
+    ]);
+    expect(fake.created).toEqual([]);
+  });
+
+  it('passes a dual-stack Service and pods for either family', async () => {
+    fake = new FakeCluster({
+      namespaces: ['apps', 'elsewhere'],
+      services: [{ namespace: 'apps', name: 'api', clusterIP: '10.96.0.9', clusterIPs: ['10.96.0.9', 'fd00:10:96::9'], ports: [{ port: 80, protocol: 'TCP' }] }],
+      existingPods: [{ namespace: 'apps', name: 'w1', labels: { app: 'w' }, ip: '10.244.0.9', ips: ['10.244.0.9', 'fd00:10:244:1::9'], phase: 'Running', deleting: false }],
+    });
+    const s = scenario(`    - {from: client, to: [{service: api, namespace: apps, port: 80}, {pods: {namespace: apps, matchLabels: {app: w}}, port: 80}], family: both, expect: allow}
+`);
+    const facts = await preflight(s, fake);
+    expect([...facts.services.keys()]).toEqual(['apps/api']);
   });
 });
 

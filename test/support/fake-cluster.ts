@@ -163,7 +163,7 @@ export class FakeCluster implements ClusterPort {
     return pods.map((ref) => {
       const pod = this.pods.get(`${ref.namespace}/${ref.name}`);
       if (!pod?.ip) throw new Error(`no pod ${ref.namespace}/${ref.name}`);
-      return { namespace: ref.namespace, name: ref.name, ip: pod.ip, ...(pod.node === undefined ? {} : { node: pod.node }) };
+      return { namespace: ref.namespace, name: ref.name, ip: pod.ip, ips: pod.ips ?? [pod.ip], ...(pod.node === undefined ? {} : { node: pod.node }) };
     });
   }
 
