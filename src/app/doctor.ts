@@ -19,6 +19,8 @@ export interface DoctorOptions {
   readonly policyExpectations?: boolean;
   /** Also check what `discover --from-cluster` and `run --discover` read in those namespaces. */
   readonly discovery?: boolean;
+  /** The scenarios place actors by node, nodeSelector or placement, which needs the nodes listed. */
+  readonly placement?: boolean;
 }
 
 /** Doctor asks about the permissions kubeknock uses; only those a run cannot do without fail it. */
@@ -48,7 +50,7 @@ export async function runDoctor(connect: () => DoctorPort, options: DoctorOption
     return finish({ ...where, namespaces, checks: [check] });
   }
   const checks: DoctorCheck[] = [{ status: 'ok', title: 'API server reachable', detail: `Kubernetes ${version} at ${port.server}` }];
-  checks.push(await permissionsCheck(port, clusterPermissions(options.policyExpectations ?? false), undefined));
+  checks.push(await permissionsCheck(port, clusterPermissions(options.policyExpectations ?? false, options.placement ?? false), undefined));
   if (options.discovery) checks.push(await permissionsCheck(port, DISCOVERY_CLUSTER_PERMISSIONS, undefined, 'RBAC for discover'));
   for (const namespace of namespaces) {
     const facts = await settle(() => port.namespace(namespace));

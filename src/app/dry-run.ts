@@ -6,9 +6,11 @@
 import type { PodInfo, RunningPod, ServiceInfo } from '../probe/cluster-port.js';
 import { probeCommandLine } from '../probe/commands.js';
 import { planProbes, selectorKey, serviceKey } from '../probe/plan.js';
+import { actorsReachedOverIpv6 } from '../probe/addresses.js';
 import { buildProbePod } from '../probe/pod-spec.js';
 import { loadScenarios, type InlineScenario } from '../scenario/load.js';
-import { listenPortText, type Check, type Scenario } from '../model/scenario.js';
+import { assertNever } from '../model/assert-never.js';
+import { listenPortText, type Check, type PlacementWish, type Scenario } from '../model/scenario.js';
 import { changeLines } from '../scenario/change-text.js';
 import { DEFAULT_SIZE_LIMITS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 import { withOverrides, type DefaultsOverride } from './run.js';
@@ -48,7 +50,11 @@ type Plan = ReturnType<typeof planOf>;
 type PlannedProbeLine = ReturnType<typeof probesOf>[number];
 
 function planOf(scenario: Scenario, request: DryRunRequest) {
-  const pods = [...scenario.actors.values()].map((actor) => buildProbePod({ actor, scenarioName: scenario.name, runId: request.runId, settings: scenario.defaults.pod }));
+  // Only a named node is known without the cluster; the other wishes (and the spread) are decided by a run.
+  const overIpv6 = actorsReachedOverIpv6(scenario);
+  const pods = [...scenario.actors.values()].map((actor) =>
+    buildProbePod({ actor, scenarioName: scenario.name, runId: request.runId, settings: scenario.defaults.pod, dualStack: overIpv6.has(actor.name), ...(actor.placement?.type === 'node' ? { node: actor.placement.node } : {}) }),
+  );
   const probes = probesOf(scenario, scenario.checks, request);
   const steps = scenario.steps?.map((step) => ({ step, probes: probesOf(scenario, step.checks, request) }));
   return { scenario, pods, probes, steps };
@@ -75,7 +81,7 @@ function planText({ scenario, pods, probes, steps }: Plan): string {
   for (const actor of scenario.actors.values()) {
     const labels = Object.entries(actor.labels).map(([k, v]) => `${k}=${v}`).join(',') || '(no labels)';
     const listen = actor.listen.length ? `  listens on ${actor.listen.map(listenPortText).join(', ')}` : '';
-    lines.push(`  ${actor.name}: ${actor.namespace}/kubeknock-${actor.name}-*  ${labels}${listen}`);
+    lines.push(`  ${actor.name}: ${actor.namespace}/kubeknock-${actor.name}-*  ${labels}${listen}${placementText(actor.placement)}`);
   }
   if (steps === undefined) {
     lines.push('', 'Probes (one exec per pod runs them all at once):', ...probes.map(probeLine));
@@ -94,12 +100,32 @@ function planText({ scenario, pods, probes, steps }: Plan): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The actor's wish for its node, as the run will read it; nothing for the default spread. */
+function placementText(placement: PlacementWish | undefined): string {
+  switch (placement?.type) {
+    case undefined:
+      return '';
+    case 'node':
+      return `  on node ${placement.node}`;
+    case 'nodeSelector':
+      return `  on a node with ${Object.entries(placement.labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
+    case 'sameNodeAs':
+      return `  on the node of ${placement.actor}`;
+    case 'otherNodeThan':
+      return `  on another node than ${placement.actor}`;
+    default:
+      return assertNever(placement, 'placement');
+  }
+}
+
 function probeLine(p: PlannedProbeLine): string {
   return `  ${p.id}  ${p.from} → ${p.to}  [${p.kind}] expect ${p.expect}  $ ${p.command}`;
 }
 
 function placeholderPods(scenario: Scenario): Map<string, RunningPod> {
-  return new Map([...scenario.actors.values()].map((a) => [a.name, { namespace: a.namespace, name: `kubeknock-${a.name}-*`, ip: `<${a.name}-pod-ip>` }]));
+  return new Map(
+    [...scenario.actors.values()].map((a) => [a.name, { namespace: a.namespace, name: `kubeknock-${a.name}-*`, ip: `<${a.name}-pod-ip>`, ips: [`<${a.name}-pod-ipv4>`, `<${a.name}-pod-ipv6>`] }]),
+  );
 }
 
 function placeholderFacts(checks: readonly Check[]): { services: Map<string, ServiceInfo>; selectedPods: Map<string, PodInfo[]> } {
@@ -107,9 +133,9 @@ function placeholderFacts(checks: readonly Check[]): { services: Map<string, Ser
   const selectedPods = new Map<string, PodInfo[]>();
   for (const check of checks) {
     const t = check.to;
-    if (t.type === 'service') services.set(serviceKey(t.namespace, t.name), { namespace: t.namespace, name: t.name, clusterIP: `<${t.name}-cluster-ip>`, ports: [] });
+    if (t.type === 'service') services.set(serviceKey(t.namespace, t.name), { namespace: t.namespace, name: t.name, clusterIP: `<${t.name}-cluster-ip>`, clusterIPs: [`<${t.name}-cluster-ipv4>`, `<${t.name}-cluster-ipv6>`], ports: [] });
     if (t.type === 'pods') {
-      selectedPods.set(selectorKey(t.namespace, t.selector), [{ namespace: t.namespace, name: '<selected-pod>', labels: {}, ip: '<selected-pod-ip>', phase: 'Running', deleting: false }]);
+      selectedPods.set(selectorKey(t.namespace, t.selector), [{ namespace: t.namespace, name: '<selected-pod>', labels: {}, ip: '<selected-pod-ip>', ips: ['<selected-pod-ipv4>', '<selected-pod-ipv6>'], phase: 'Running', deleting: false }]);
     }
   }
   return { services, selectedPods };

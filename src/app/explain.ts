@@ -10,6 +10,8 @@ export interface ExplainOptions {
   readonly to: string;
   readonly port: number;
   readonly protocol: Protocol;
+  /** Which address of a dual-stack pod ipBlocks see; absent: the primary one. */
+  readonly family?: 4 | 6;
   readonly engine: EngineOptions;
   /** Pods to judge as if they existed (e.g. the probe pods a scenario would create), by `namespace/name`. */
   readonly extraPods: readonly ExtraPod[];
@@ -40,5 +42,5 @@ export async function explain(options: ExplainOptions): Promise<Explanation> {
   const from = resolve('from');
   const to = resolve('to');
   if (!from || !to || issues.length > 0) throw new InputError('cannot explain', issues);
-  return explainConnection(compiled, { from, to, port: options.port, protocol: options.protocol });
+  return explainConnection(compiled, { from, to, port: options.port, protocol: options.protocol, ...(options.family === undefined ? {} : { family: options.family }) });
 }

@@ -5,6 +5,7 @@
  */
 import type { RunError, RunReport } from '../model/report.js';
 import type { Scenario } from '../model/scenario.js';
+import { summarize } from '../probe/run-state.js';
 
 export interface NotStartedInfo {
   readonly runId: string;
@@ -23,6 +24,7 @@ export function notStartedReport(scenario: Scenario, info: NotStartedInfo): RunR
     from: check.from,
     to: check.toLabel,
     kind: check.kind,
+    family: check.family ?? ('unspecified' as const),
     expect: check.expect,
     expectSource: check.expect === 'policy' ? ('policy' as const) : ('scenario' as const),
     status: 'skipped' as const,
@@ -40,7 +42,7 @@ export function notStartedReport(scenario: Scenario, info: NotStartedInfo): RunR
     image: scenario.defaults.pod.image,
     ...(info.server ? { cluster: { server: info.server } } : {}),
     checks,
-    summary: { total: checks.length, passed: 0, failed: 0, skipped: checks.length },
+    summary: summarize(checks),
     errors: [info.error],
     interrupted: false,
     stats: { execs: 0, apiRequests: 0 },

@@ -10,6 +10,7 @@ import type { ExpectationResolver, PolicyJudgement, ProbePod } from '../probe/ex
 import type { PlannedProbe } from '../probe/plan.js';
 import { renderExplanation } from '../report/policy-explain.js';
 import { describeError, formatIssue } from '../model/errors.js';
+import type { ResultFamily } from '../model/family.js';
 import { checkProtocol } from '../model/scenario.js';
 
 /** Where the objects come from: the live cluster in a run (Namespaces, Pods, Services, NetworkPolicies). */
@@ -38,7 +39,7 @@ export function policyExpectations(read: PolicyObjectSource, engine: EngineOptio
 }
 
 function extraPod(pod: ProbePod): ExtraPod {
-  return { namespace: pod.namespace, name: pod.name, labels: pod.labels, ip: pod.ip, containerPorts: pod.containerPorts };
+  return { namespace: pod.namespace, name: pod.name, labels: pod.labels, ip: pod.ip, ips: pod.ips, containerPorts: pod.containerPorts };
 }
 
 function judgeProbe(compiled: CompiledInventory, probe: PlannedProbe, pods: ReadonlyMap<string, ProbePod>): PolicyJudgement {
@@ -60,11 +61,15 @@ function queryOf(compiled: CompiledInventory, probe: PlannedProbe, pods: Readonl
   const from = `${source.namespace}/${source.name}`;
   // A udp check is judged for UDP: a policy that opens TCP 5353 does not open UDP 5353.
   const protocol = checkProtocol(probe.check.kind);
+  // In the family of the address the probe used: an ipBlock sees a dual-stack pod's IPv6 traffic
+  // come from its IPv6 address.
+  const family = ENGINE_FAMILY[probe.family];
+  const inFamily = family === undefined ? {} : { family };
   const target = probe.check.to;
   switch (target.type) {
     case 'actor': {
       const pod = pods.get(target.actor);
-      return pod ? { from, to: `${pod.namespace}/${pod.name}`, port: target.port, protocol } : `no running probe pod for actor ${target.actor}`;
+      return pod ? { from, to: `${pod.namespace}/${pod.name}`, port: target.port, protocol, ...inFamily } : `no running probe pod for actor ${target.actor}`;
     }
     case 'pods': {
       const host = probe.endpoint?.host;
@@ -72,12 +77,12 @@ function queryOf(compiled: CompiledInventory, probe: PlannedProbe, pods: Readonl
       // The selected pod must be one the engine knows: judged as a bare address, no ingress policy
       // would govern it, and the "allow" would be one nobody decided.
       if (pod === undefined) return `${probe.toLabel}: no running pod with IP ${host ?? '?'} among the pods read from the cluster (replaced since the run started?)`;
-      return { from, to: pod, port: target.port, protocol };
+      return { from, to: pod, port: target.port, protocol, ...inFamily };
     }
     case 'host': {
       // An IP: the engine judges it as the pod that owns it, if any, else by ipBlock.
       const host = probe.endpoint?.host;
-      return host === undefined ? `${probe.toLabel}: no address to judge` : { from, to: host, port: target.port, protocol };
+      return host === undefined ? `${probe.toLabel}: no address to judge` : { from, to: host, port: target.port, protocol, ...inFamily };
     }
     case 'service':
     case 'url':
@@ -89,12 +94,15 @@ function queryOf(compiled: CompiledInventory, probe: PlannedProbe, pods: Readonl
   }
 }
 
+/** The engine counts families 4 and 6; `unspecified` leaves it to the addresses (never the case for judged targets). */
+const ENGINE_FAMILY: Readonly<Record<ResultFamily, 4 | 6 | undefined>> = { ipv4: 4, ipv6: 6, unspecified: undefined };
+
 /**
  * `namespace/name` of the pod at this IP. A hostNetwork pod shares its node's IP and is left out of the
  * engine's IP index (no policy selects it), so it is looked up by name: the engine then says so.
  */
 function podWithIp(compiled: CompiledInventory, ip: string): string | undefined {
-  const pod = compiled.podsByIp.get(ip)?.spec ?? compiled.inventory.pods.find((p) => p.hostNetwork && p.ip === ip);
+  const pod = compiled.podsByIp.get(ip)?.spec ?? compiled.inventory.pods.find((p) => p.hostNetwork && (p.ip === ip || (p.ips ?? []).includes(ip)));
   return pod === undefined ? undefined : `${pod.namespace}/${pod.name}`;
 }
 

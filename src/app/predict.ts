@@ -6,10 +6,12 @@ export interface PredictOptions {
   readonly source: PolicySource;
   readonly port: number;
   readonly protocol: Protocol;
+  /** Which address of a dual-stack pod ipBlocks see; absent: the primary one. */
+  readonly family?: 4 | 6;
   readonly engine: EngineOptions;
 }
 
 export async function predict(options: PredictOptions): Promise<PolicyMatrix> {
   const inventory = await loadInventory(options.source);
-  return computeMatrix(compileInventory(inventory, options.engine), options.port, options.protocol);
+  return computeMatrix(compileInventory(inventory, options.engine), options.port, options.protocol, options.family);
 }

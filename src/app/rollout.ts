@@ -25,7 +25,7 @@ import { executeRollout, type ExecuteOutcome } from './rollout-execute.js';
 import { readRolloutFiles, validateOnServer } from './rollout-input.js';
 import { planRolloutSteps, type PlannedRollout } from './rollout-plan.js';
 import { describeOutcome, rolloutExitCode } from './rollout-outcome.js';
-import { newRunId, sweepBeforeRun, withOverrides, type DefaultsOverride } from './run.js';
+import { newRunId, onceEach, sweepBeforeRun, withOverrides, type DefaultsOverride } from './run.js';
 import { requireWritePermissions } from './write-permissions.js';
 import { refOf } from '../model/objects.js';
 
@@ -106,9 +106,10 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
     await guardClusterPolicies(deps.scanClusterPolicies, { ignore: request.ignoreClusterPolicies, doing: 'planning and verifying a rollout', warn: deps.note });
   }
   const facts: TargetFacts[] = [];
+  const warnOnce = onceEach(deps.note);
   for (const scenario of scenarios) {
     deps.progress.step(`checking that ${scenario.file} matches the cluster`);
-    facts.push(await preflight(scenario, cluster));
+    facts.push(await preflight(scenario, cluster, { warn: warnOnce }));
   }
 
   deps.progress.step('reading the live Namespaces, Pods and NetworkPolicies to plan the order');

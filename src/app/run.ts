@@ -110,11 +110,13 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   const runIdOf = (index: number): string => (request.runId !== undefined && scenarios.length > 1 ? `${request.runId}-${index + 1}` : (request.runId ?? newRunId()));
   const prepared: { scenario: Scenario; facts: TargetFacts; runId: string }[] = [];
   let cluster: ClusterPort | undefined;
+  // Several scenarios, one cluster: a warning about its nodes is said once.
+  const warnOnce = onceEach(deps.warn ?? ((text) => deps.progress.step(text)));
   try {
     cluster = deps.connect();
     for (const [index, scenario] of scenarios.entries()) {
       deps.progress.step(`checking that ${scenario.file} matches the cluster at ${cluster.server}`);
-      prepared.push({ scenario, facts: await preflight(scenario, cluster), runId: runIdOf(index) });
+      prepared.push({ scenario, facts: await preflight(scenario, cluster, { warn: warnOnce }), runId: runIdOf(index) });
     }
     if (deps.scanClusterPolicies && scenarios.some((s) => everyCheck(s).some((c) => c.expect === 'policy'))) {
       await guardClusterPolicies(deps.scanClusterPolicies, {
@@ -283,6 +285,16 @@ export function withOverrides(scenario: Scenario, o: DefaultsOverride): Scenario
   // A step's checks are copies of the top-level ones plus its own: every copy gets the flags.
   const steps = scenario.steps?.map((step) => ({ ...step, checks: override(step.checks) }));
   return { ...scenario, defaults, checks: override(scenario.checks), ...(steps ? { steps } : {}) };
+}
+
+/** `say`, but each text only the first time. */
+export function onceEach(say: (text: string) => void): (text: string) => void {
+  const said = new Set<string>();
+  return (text) => {
+    if (said.has(text)) return;
+    said.add(text);
+    say(text);
+  };
 }
 
 /** Short, lower-case, label-safe: it goes into a label value and into pod names' neighbourhood. */

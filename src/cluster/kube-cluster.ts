@@ -3,20 +3,33 @@
  * ApiCalls (counted, errors wrapped with what we were doing); the interesting logic lives in small
  * pure siblings (pod-status, pod-waiter, exec-status) that are tested without a cluster.
  */
-import { AuthorizationV1Api, CoreV1Api, type CoreV1Event, type V1Pod } from '@kubernetes/client-node';
+import { AuthorizationV1Api, CoreV1Api, type CoreV1Event, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import { InfraError, describeError } from '../model/errors.js';
 import { managedSelector } from '../model/labels.js';
 import type { LabelSelector } from '../model/scenario.js';
-import { PodStartError, type ClusterPort, type ExecResult, type PodInfo, type PodManifest, type PodRef, type RunningPod, type ServiceInfo, type WaitOptions } from '../probe/cluster-port.js';
+import {
+  PodStartError,
+  type ClusterPort,
+  type ExecResult,
+  type NodeInfo,
+  type NodeListing,
+  type PodInfo,
+  type PodManifest,
+  type PodRef,
+  type RunningPod,
+  type ServiceInfo,
+  type WaitOptions,
+} from '../probe/cluster-port.js';
 import type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
 import { reviewAccess } from './access-review.js';
 import { ApiCalls, type ApiCallsOptions } from './api-calls.js';
+import { apiStatusCode } from './api-error.js';
 import { execInPod } from './exec.js';
 import { objectStoreSharing } from './object-store.js';
 import type { ObjectPort } from '../model/object-port.js';
 import type { LoadedKubeConfig } from './kubeconfig.js';
 import { formatLabelSelector } from './label-selector.js';
-import type { PodLike } from './pod-status.js';
+import { podAddresses, type PodLike } from './pod-status.js';
 import { waitForPods } from './pod-waiter.js';
 
 const PAGE_SIZE = 500;
@@ -147,12 +160,30 @@ class KubeCluster implements ClusterPort {
       namespace,
       name,
       clusterIP: service.spec?.clusterIP ?? '',
+      clusterIPs: serviceAddresses(service.spec?.clusterIP, service.spec?.clusterIPs),
       ports: (service.spec?.ports ?? []).map((port) => ({
         ...(port.name ? { name: port.name } : {}),
         port: port.port,
         protocol: port.protocol ?? 'TCP',
       })),
     };
+  }
+
+  async listNodes(): Promise<NodeListing> {
+    const nodes: NodeInfo[] = [];
+    let next: string | undefined;
+    try {
+      do {
+        const page = { limit: PAGE_SIZE, ...(next ? { _continue: next } : {}) };
+        const list = await this.calls.request('listing nodes', () => this.core.listNode(page));
+        nodes.push(...list.items.map(nodeInfo));
+        next = list.metadata?._continue || undefined;
+      } while (next);
+    } catch (error) {
+      if (apiStatusCode(error instanceof Error ? error.cause : undefined) === 403) return { type: 'forbidden', message: (error as Error).message };
+      throw error;
+    }
+    return { type: 'listed', nodes };
   }
 
   canI(question: AccessQuestion): Promise<AccessAnswer> {
@@ -212,8 +243,27 @@ class KubeCluster implements ClusterPort {
   }
 }
 
+function nodeInfo(node: V1Node): NodeInfo {
+  const ready = (node.status?.conditions ?? []).some((condition) => condition.type === 'Ready' && condition.status === 'True');
+  return {
+    name: node.metadata?.name ?? '',
+    labels: node.metadata?.labels ?? {},
+    ready,
+    unschedulable: node.spec?.unschedulable === true,
+    taints: (node.spec?.taints ?? []).map((taint) => ({ key: taint.key, ...(taint.value ? { value: taint.value } : {}), effect: taint.effect })),
+  };
+}
+
+/** `spec.clusterIPs`, the primary first; `None` (headless) is no address. */
+function serviceAddresses(primary: string | undefined, listed: readonly string[] | undefined): string[] {
+  const all = [...(primary ? [primary] : []), ...(listed ?? [])].filter((ip) => ip !== '' && ip !== 'None');
+  return [...new Set(all)];
+}
+
 function podInfo(pod: V1Pod): PodInfo {
   const ip = pod.status?.podIP;
+  const node = pod.spec?.nodeName;
+  const ips = podAddresses(pod.status);
   const phase = pod.status?.phase;
   const reason = pod.status?.reason;
   const created = pod.metadata?.creationTimestamp;
@@ -224,6 +274,8 @@ function podInfo(pod: V1Pod): PodInfo {
     name: pod.metadata?.name ?? '',
     labels: pod.metadata?.labels ?? {},
     ...(ip ? { ip } : {}),
+    ...(node ? { node } : {}),
+    ...(ips.length > 0 ? { ips } : {}),
     ...(phase ? { phase } : {}),
     ...(reason ? { reason } : {}),
     ...(created ? { createdAt: new Date(created).toISOString() } : {}),

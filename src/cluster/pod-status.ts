@@ -28,6 +28,7 @@ export interface PodLike {
     readonly reason?: string;
     readonly message?: string;
     readonly podIP?: string;
+    readonly podIPs?: readonly { readonly ip?: string }[];
     readonly conditions?: readonly { readonly type: string; readonly status: string; readonly reason?: string; readonly message?: string }[];
     readonly containerStatuses?: readonly ContainerStatusLike[];
     readonly initContainerStatuses?: readonly ContainerStatusLike[];
@@ -117,4 +118,15 @@ function terminatedDetail(pod: PodLike): string {
     }
   }
   return '';
+}
+
+/**
+ * Every address of a pod, the primary first. `status.podIPs` lists one per family on a dual-stack
+ * cluster; older API servers (and a pod just given its address) may fill only `podIP`.
+ */
+export function podAddresses(status: PodLike['status']): string[] {
+  const listed = (status?.podIPs ?? []).map((entry) => entry.ip ?? '').filter((ip) => ip !== '');
+  const primary = status?.podIP;
+  if (!primary) return listed;
+  return [primary, ...listed.filter((ip) => ip !== primary)];
 }

@@ -4,7 +4,7 @@
  * at ~300 ms it fails within a blink of the kubelet reporting ErrImagePull.
  */
 import { PodStartError, type PodRef, type RunningPod, type WaitOptions } from '../probe/cluster-port.js';
-import { podFailure, podIsRunning, podStateSummary, type PodLike } from './pod-status.js';
+import { podAddresses, podFailure, podIsRunning, podStateSummary, type PodLike } from './pod-status.js';
 
 /** Current state of some pods of one namespace. A name missing from the map is a pod that no longer exists. */
 export type FetchPods = (namespace: string, names: readonly string[]) => Promise<ReadonlyMap<string, PodLike>>;
@@ -62,7 +62,7 @@ export async function waitForPods(pods: readonly PodRef[], fetchPods: FetchPods,
 
 function runningPod(ref: PodRef, pod: PodLike): RunningPod {
   const node = pod.spec?.nodeName;
-  return { ...ref, ip: pod.status?.podIP ?? '', ...(node ? { node } : {}) };
+  return { ...ref, ip: pod.status?.podIP ?? '', ips: podAddresses(pod.status), ...(node ? { node } : {}) };
 }
 
 function progressLine(pods: readonly PodRef[], running: ReadonlyMap<string, RunningPod>, lastState: ReadonlyMap<string, string>): string {

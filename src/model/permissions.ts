@@ -57,10 +57,23 @@ export const NAMESPACED_PERMISSIONS: readonly ApiPermission[] = [
   },
 ];
 
+/**
+ * Placing probe pods on nodes: without it a run leaves them to the scheduler (perhaps all on one node),
+ * and a scenario whose actors name a node, a nodeSelector or a placement cannot run.
+ */
+export const PLACEMENT_PERMISSION: ApiPermission = {
+  verb: 'list',
+  group: '',
+  resource: 'nodes',
+  why: 'spread probe pods over the nodes, and place them by node, nodeSelector or placement',
+  withoutIt: 'detail',
+};
+
 /** Cluster scope, for every run. */
 export const CLUSTER_PERMISSIONS: readonly ApiPermission[] = [
   { verb: 'get', group: '', resource: 'namespaces', why: 'check that namespaces exist', withoutIt: 'run-fails' },
   { verb: 'list', group: '', resource: 'pods', why: '`kubeknock cleanup` across all namespaces', withoutIt: 'nothing' },
+  PLACEMENT_PERMISSION,
 ];
 
 /** What `expect: policy` reads, cluster-wide: every object the policy engine judges with. */
@@ -82,10 +95,14 @@ export const POLICY_EXPECTATION_PERMISSIONS: readonly ApiPermission[] = [
   ),
 ];
 
-/** Cluster-scope permissions; with `expect: policy` the cluster-wide lists it reads replace their optional forms. */
-export function clusterPermissions(policyExpectations: boolean): readonly ApiPermission[] {
-  if (!policyExpectations) return CLUSTER_PERMISSIONS;
-  return [...CLUSTER_PERMISSIONS.filter((p) => !POLICY_EXPECTATION_PERMISSIONS.some((q) => samePermission(p, q))), ...POLICY_EXPECTATION_PERMISSIONS];
+/**
+ * Cluster-scope permissions; with `expect: policy` the cluster-wide lists it reads replace their
+ * optional forms, and with actors placed by node, nodeSelector or placement listing nodes is required.
+ */
+export function clusterPermissions(policyExpectations: boolean, explicitPlacement = false): readonly ApiPermission[] {
+  const base = explicitPlacement ? CLUSTER_PERMISSIONS.map((p) => (samePermission(p, PLACEMENT_PERMISSION) ? { ...p, withoutIt: 'run-fails' as const } : p)) : CLUSTER_PERMISSIONS;
+  if (!policyExpectations) return base;
+  return [...base.filter((p) => !POLICY_EXPECTATION_PERMISSIONS.some((q) => samePermission(p, q))), ...POLICY_EXPECTATION_PERMISSIONS];
 }
 
 export function samePermission(a: ApiPermission, b: ApiPermission): boolean {

@@ -7,7 +7,12 @@ export interface PodRef {
 
 export interface PodInfo extends PodRef {
   readonly labels: Readonly<Record<string, string>>;
+  /** The primary address (`status.podIP`). */
   readonly ip?: string;
+  /** spec.nodeName: the node it was scheduled to. */
+  readonly node?: string;
+  /** `status.podIPs`, the primary first; absent when the pod has no address yet. */
+  readonly ips?: readonly string[];
   readonly phase?: string;
   /** The pod's `status.reason` (e.g. `DeadlineExceeded` once activeDeadlineSeconds ran out). */
   readonly reason?: string;

@@ -37,6 +37,8 @@ export type ProbeTask =
       readonly kind: 'dns';
       readonly name: string;
       readonly server?: string;
+      /** The records asked for; absent: A (what every dns check asked before families). AAAA for `family: ipv6`. */
+      readonly recordType?: 'A' | 'AAAA';
       readonly timeoutSeconds: number;
     };
 

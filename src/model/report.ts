@@ -4,6 +4,7 @@
  */
 import type { CheckExpectation, CheckKind } from './scenario.js';
 import type { Expectation, Observed, Outcome } from './outcome.js';
+import type { IpFamily, ResultFamily } from './family.js';
 
 export interface Attempt {
   readonly outcome: Outcome;
@@ -26,11 +27,24 @@ interface CheckResultBase {
   readonly from: string;
   /** `namespace/pod` of the probe pod that ran it, when one existed. */
   readonly fromPod?: string;
+  /** The node that probe pod ran on, when known. */
+  readonly fromNode?: string;
   /** Matrix column label. */
   readonly to: string;
   /** The concrete address probed (IP:port, URL, DNS name), when resolved. */
   readonly address?: string;
+  /**
+   * The node of the pod knocked on: an actor's probe pod or a pod a `pods` selector chose. Absent for
+   * targets that are no pod of known node (a Service, whose backend is picked per connection; hosts,
+   * URLs, DNS names).
+   */
+  readonly toNode?: string;
   readonly kind: CheckKind;
+  /**
+   * The address family the probe used: the family of the address it was given (a dns check: of the
+   * records it asked for), `unspecified` when it was given a name and no family (see ResultFamily).
+   */
+  readonly family: ResultFamily;
   /** Who said what to expect: the scenario, or the live NetworkPolicies (`expect: policy`). */
   readonly expectSource?: ExpectSource;
   /** For `expect: policy`: why the policies allow or deny this connection (the text of `kubeknock explain`). */
@@ -71,6 +85,32 @@ export type PassedCheck = Extract<CheckResult, { readonly status: 'pass' }>;
 export type FailedCheck = Extract<CheckResult, { readonly status: 'fail' }>;
 export type SkippedCheck = Extract<CheckResult, { readonly status: 'skipped' }>;
 
+/**
+ * Where a check's two ends ran: both pods on one node, on two nodes, or a target that is no pod of
+ * known node (a Service, a host, a URL, a DNS name; or a run that recorded no nodes).
+ */
+export type NodeClass = 'same-node' | 'cross-node' | 'no-pod-target';
+
+export interface NodeClassCount {
+  readonly checks: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
+export interface NodeBreakdown {
+  /** Every node a probe pod or a target pod of a check ran on, sorted. */
+  readonly nodes: readonly string[];
+  readonly sameNode: NodeClassCount;
+  readonly crossNode: NodeClassCount;
+  readonly noPodTarget: NodeClassCount;
+  /**
+   * Set when every failure is of this class while checks of the other one passed: a policy (or a
+   * CNI) that breaks only cross-node traffic, or only same-node traffic.
+   */
+  readonly failuresOnly?: 'same-node' | 'cross-node';
+}
+
 /** Every way a run itself can go wrong, as the runner records it. */
 export const RUN_ERROR_KINDS = [
   'preflight', //   the checks before anything is created failed (input, namespaces, permissions): the run never started
@@ -110,6 +150,14 @@ export interface StepInfo {
   readonly durationMs: number;
 }
 
+/** How one family's checks went. */
+export interface FamilyTally {
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
 export interface RunReport {
   readonly tool: { readonly name: 'kubeknock'; readonly version: string };
   readonly scenario: { readonly name: string; readonly file: string };
@@ -135,6 +183,10 @@ export interface RunReport {
     readonly passed: number;
     readonly failed: number;
     readonly skipped: number;
+    /** Same-node and cross-node checks apart, when more than one node took part (src/model/node-breakdown.ts). */
+    readonly placement?: NodeBreakdown;
+    /** Per address family, only when checks of both families took part (a dual-stack run). */
+    readonly byFamily?: Readonly<Record<IpFamily, FamilyTally>>;
   };
   /** Set when the run did not complete normally. */
   readonly errors: readonly RunError[];

@@ -6,6 +6,7 @@
 import type { KubeObject, ObjectRef } from './objects.js';
 import { assertNever } from './assert-never.js';
 import type { Expectation, OutcomeClass } from './outcome.js';
+import type { FamilyRequest, IpFamily } from './family.js';
 
 export type CheckKind = 'tcp' | 'http' | 'dns' | 'udp';
 
@@ -83,6 +84,8 @@ export interface Defaults {
   readonly concurrency: number;
   /** Which raw outcomes count as "the network denied it" (depends on the CNI: DROP vs REJECT). */
   readonly denyOutcomes: readonly OutcomeClass[];
+  /** `family` of every check that does not say its own; absent: the primary address. */
+  readonly family?: FamilyRequest;
   readonly pod: PodSettings;
 }
 
@@ -106,8 +109,27 @@ export interface Actor {
   readonly listen: readonly ListenPort[];
   /** Serving actors may become Ready and so join Service endpoints; all others never do. */
   readonly serve: boolean;
+  /** Where its probe pod runs (`node`, `nodeSelector` or `placement`); absent: spread over the usable nodes. */
+  readonly placement?: ActorPlacement;
   readonly source: SourceLocation;
 }
+
+/**
+ * An actor's wish for the node of its probe pod: at most one per actor. src/probe/placement.ts turns
+ * the wishes of every actor and the cluster's nodes into a node per probe pod.
+ */
+export type PlacementWish =
+  /** `node: NAME`: exactly that node. */
+  | { readonly type: 'node'; readonly node: string }
+  /** `nodeSelector: {key: value}`: a node carrying these labels (besides defaults.pod.nodeSelector's). */
+  | { readonly type: 'nodeSelector'; readonly labels: Readonly<Record<string, string>> }
+  /** `placement: {sameNodeAs: ACTOR}`: the node of that actor's probe pod. */
+  | { readonly type: 'sameNodeAs'; readonly actor: string }
+  /** `placement: {otherNodeThan: ACTOR}`: any node but that actor's. */
+  | { readonly type: 'otherNodeThan'; readonly actor: string };
+
+/** A wish as the scenario wrote it: `source` is the field that says it (`spec.actors.a.node`). */
+export type ActorPlacement = PlacementWish & { readonly source: SourceLocation };
 
 /** What a check points at, before the cluster is asked where that is. */
 export type Target =
@@ -142,6 +164,12 @@ export interface Check {
   /** Column label in the matrix, e.g. `postgres:5432`, `dns-cache:5353/udp`, `svc/production/api:80`, `dns:kubernetes.default…`. */
   readonly toLabel: string;
   readonly kind: CheckKind;
+  /**
+   * The address family asked for: the target's address of that family (a dns check asks for its
+   * records, A or AAAA). Absent: the primary address, as before families existed. `both` in the
+   * scenario becomes two checks, one per family.
+   */
+  readonly family?: IpFamily;
   readonly expect: CheckExpectation;
   readonly timeoutSeconds: number;
   readonly attempts: number;

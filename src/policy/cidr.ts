@@ -1,13 +1,16 @@
 /** IPv4 and IPv6 addresses and CIDR blocks as bigints, for `ipBlock` matching. Parsed here: the engine imports no I/O module. */
 
+/** 4 or 6: an address family as the engine counts it. */
+export type IpVersion = 4 | 6;
+
 export interface Cidr {
-  readonly family: 4 | 6;
+  readonly family: IpVersion;
   readonly base: bigint;
   readonly prefix: number;
 }
 
 export interface ParsedIp {
-  readonly family: 4 | 6;
+  readonly family: IpVersion;
   readonly value: bigint;
 }
 

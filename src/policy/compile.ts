@@ -2,7 +2,7 @@
  * Compiles an inventory once: selectors become predicates, every policy's selection and every rule's
  * peer matches are computed per pod up front, so judging a pair is a few array reads.
  */
-import { cidrContains, parseCidr, parseIp, type Cidr, type ParsedIp } from './cidr.js';
+import { cidrContains, parseCidr, parseIp, type Cidr, type IpVersion, type ParsedIp } from './cidr.js';
 import type { CompiledInventory, CompiledPeer, CompiledPod, CompiledPolicy, CompiledRule, Direction } from './compiled.js';
 import { compileSelector } from './label-selector.js';
 import {
@@ -56,7 +56,10 @@ export function compileInventory(inventory: Inventory, options: EngineOptions = 
 
   const podsByKey = new Map(pods.map((pod) => [pod.key, pod]));
   const podsByIp = new Map<string, CompiledPod>();
-  for (const pod of pods) if (pod.spec.ip && !pod.spec.hostNetwork) podsByIp.set(pod.spec.ip, pod);
+  for (const pod of pods) {
+    if (pod.spec.hostNetwork) continue;
+    for (const ip of addressesOf(pod.spec)) podsByIp.set(ip, pod);
+  }
   return { inventory, options, pods, podsByKey, podsByIp, policies, isolatedBy, rulesFor };
 }
 
@@ -74,7 +77,13 @@ function compilePod(spec: PodSpec, index: number, namespaceLabels: Labels): Comp
     if (port.name !== undefined) namedPorts.set(`${port.protocol}/${port.name}`, port.port);
   }
   const ip = spec.ip === undefined ? undefined : parseIp(spec.ip);
-  return { index, key: podKey(spec), spec, namespaceLabels, ...(ip ? { ip } : {}), namedPorts };
+  const ips = addressesOf(spec).flatMap((text) => parseIp(text) ?? []);
+  return { index, key: podKey(spec), spec, namespaceLabels, ...(ip ? { ip } : {}), ips, namedPorts };
+}
+
+/** Every address of a pod, the primary first; `ips` is absent where only `podIP` is known (files, old API servers). */
+function addressesOf(spec: PodSpec): readonly string[] {
+  return spec.ips ?? (spec.ip ? [spec.ip] : []);
 }
 
 function compileRule(
@@ -87,11 +96,17 @@ function compileRule(
   options: EngineOptions,
 ): CompiledRule {
   const peers = rule.peers.map((peer, peerIndex) => compilePeer(peer, peerIndex, policyNamespace, options));
-  const peerPods = new Uint8Array(pods.length);
-  for (const pod of pods) {
-    if (rule.peers.length === 0 || peers.some((peer) => peer.matchesPod(pod))) peerPods[pod.index] = 1;
-  }
-  return { policy, direction, index, path: rule.path, line: rule.line, anyPeer: rule.peers.length === 0, peers, peerPods, ports: rule.ports };
+  const matrix = (family?: IpVersion): Uint8Array => {
+    const matched = new Uint8Array(pods.length);
+    for (const pod of pods) {
+      if (rule.peers.length === 0 || peers.some((peer) => peer.matchesPod(pod, family))) matched[pod.index] = 1;
+    }
+    return matched;
+  };
+  const peerPods = matrix();
+  // Pod selectors see no family: the per-family matrices differ from the primary one only with ipBlocks.
+  const byFamily = peers.some((peer) => peer.spec.type === 'ipBlock') ? { 4: matrix(4), 6: matrix(6) } : { 4: peerPods, 6: peerPods };
+  return { policy, direction, index, path: rule.path, line: rule.line, anyPeer: rule.peers.length === 0, peers, peerPods, peerPodsByFamily: byFamily, ports: rule.ports };
 }
 
 function compilePeer(spec: PeerSpec, index: number, policyNamespace: string, options: EngineOptions): CompiledPeer {
@@ -120,7 +135,12 @@ function compilePeer(spec: PeerSpec, index: number, policyNamespace: string, opt
         index,
         spec,
         // Whether ipBlock sees pod IPs is the CNI's choice (option); a hostNetwork pod speaks with the node's address.
-        matchesPod: (pod) => pod.ip !== undefined && (options.ipBlockMatchesPods || pod.spec.hostNetwork) && matchesIp(pod.ip),
+        // A connection of one family comes from (goes to) the pod's address of that family: an IPv4
+        // block never matches a pod's IPv6 traffic, nor an IPv6 block its IPv4 traffic.
+        matchesPod: (pod, family) => {
+          const ip = family === undefined ? pod.ip : pod.ips.find((candidate) => candidate.family === family);
+          return ip !== undefined && (options.ipBlockMatchesPods || pod.spec.hostNetwork) && matchesIp(ip);
+        },
         matchesIp,
       };
     }

@@ -1,5 +1,5 @@
 /** The compiled form of an inventory: matchers built once, selections precomputed per pod and per rule. */
-import type { ParsedIp } from './cidr.js';
+import type { IpVersion, ParsedIp } from './cidr.js';
 import type { LabelPredicate } from './label-selector.js';
 import type { EngineOptions, Inventory, Labels, PeerSpec, PodSpec, PolicySpec, PortSpec } from './types.js';
 
@@ -10,7 +10,10 @@ export interface CompiledPod {
   readonly key: string;
   readonly spec: PodSpec;
   readonly namespaceLabels: Labels;
+  /** The primary address. */
   readonly ip?: ParsedIp;
+  /** Every address, the primary first (one per family on a dual-stack cluster). */
+  readonly ips: readonly ParsedIp[];
   /** `TCP/http` → 8080: the container ports a named port in a policy resolves to on this pod. */
   readonly namedPorts: ReadonlyMap<string, number>;
 }
@@ -18,7 +21,11 @@ export interface CompiledPod {
 export interface CompiledPeer {
   readonly index: number;
   readonly spec: PeerSpec;
-  matchesPod(pod: CompiledPod): boolean;
+  /**
+   * `family`: of the connection, whose address of the pod an ipBlock sees (a dual-stack pod talks IPv4
+   * and IPv6 from two addresses); undefined: its primary address.
+   */
+  matchesPod(pod: CompiledPod, family?: IpVersion): boolean;
   matchesIp(ip: ParsedIp): boolean;
 }
 
@@ -31,8 +38,13 @@ export interface CompiledRule {
   /** No `from`/`to` entries: every peer, pods and addresses alike. */
   readonly anyPeer: boolean;
   readonly peers: readonly CompiledPeer[];
-  /** peerPods[pod.index] === 1 when some peer of the rule matches that pod: computed once, read per pair. */
+  /**
+   * peerPods[pod.index] === 1 when some peer of the rule matches that pod (by its primary address,
+   * for ipBlock peers): computed once, read per pair.
+   */
   readonly peerPods: Uint8Array;
+  /** The same per address family: only ipBlock peers can tell the families apart. */
+  readonly peerPodsByFamily: Readonly<Record<IpVersion, Uint8Array>>;
   readonly ports: readonly PortSpec[];
 }
 

@@ -4,7 +4,7 @@
  * pod lists that direction in policyTypes; then the union of those policies' rules applies, and any
  * one rule whose peer AND port match admits the traffic.
  */
-import { parseIp, type ParsedIp } from './cidr.js';
+import { parseIp, type IpVersion, type ParsedIp } from './cidr.js';
 import type { CompiledInventory, CompiledPod, CompiledPolicy, CompiledRule, Direction } from './compiled.js';
 import type { DirectionVerdict, Explanation, PolicyRef, RuleMatch, RuleMiss } from './explanation.js';
 import { describePeer } from './peer-text.js';
@@ -12,7 +12,8 @@ import { describePortEntry, matchingPortEntry } from './port-matcher.js';
 import type { Protocol } from './types.js';
 
 export type Endpoint =
-  | { readonly type: 'pod'; readonly pod: CompiledPod }
+  /** `ip`: the pod's address it was named by, when it was: its family is the connection's. */
+  | { readonly type: 'pod'; readonly pod: CompiledPod; readonly ip?: ParsedIp }
   | { readonly type: 'address'; readonly ip: ParsedIp; readonly text: string };
 
 export interface ConnectionQuery {
@@ -20,6 +21,17 @@ export interface ConnectionQuery {
   readonly to: Endpoint;
   readonly port: number;
   readonly protocol: Protocol;
+  /**
+   * The connection's address family: which of a dual-stack pod's addresses an ipBlock sees. Absent:
+   * the family of an endpoint named by its address, else each pod's primary address (one family on a single-stack
+   * cluster, and the primary one of both ends on a dual-stack one).
+   */
+  readonly family?: IpVersion;
+}
+
+/** The family a query is judged in (see ConnectionQuery.family); undefined: the pods' primary addresses. */
+export function connectionFamily(query: ConnectionQuery): IpVersion | undefined {
+  return query.family ?? query.to.ip?.family ?? query.from.ip?.family;
 }
 
 /**
@@ -27,9 +39,11 @@ export interface ConnectionQuery {
  * to the pod), otherwise an outside address. Undefined when neither.
  */
 export function resolveEndpoint(compiled: CompiledInventory, text: string): Endpoint | undefined {
-  const pod = compiled.podsByKey.get(text) ?? compiled.podsByIp.get(text);
-  if (pod) return { type: 'pod', pod };
+  const byName = compiled.podsByKey.get(text);
+  if (byName) return { type: 'pod', pod: byName };
   const ip = parseIp(text);
+  const byIp = compiled.podsByIp.get(text);
+  if (byIp) return ip ? { type: 'pod', pod: byIp, ip } : { type: 'pod', pod: byIp };
   return ip ? { type: 'address', ip, text } : undefined;
 }
 
@@ -37,9 +51,12 @@ export function endpointName(endpoint: Endpoint): string {
   return endpoint.type === 'pod' ? endpoint.pod.key : endpoint.text;
 }
 
-/** Whether a rule's peers include the endpoint at the other end. */
-export function rulePeerMatches(rule: CompiledRule, other: Endpoint): boolean {
-  if (other.type === 'pod') return rule.peerPods[other.pod.index] === 1;
+/**
+ * Whether a rule's peers include the endpoint at the other end; a pod by its address of `family` (its
+ * primary one when undefined), an address by itself: an IPv6 ipBlock never matches an IPv4 address.
+ */
+export function rulePeerMatches(rule: CompiledRule, other: Endpoint, family?: IpVersion): boolean {
+  if (other.type === 'pod') return (family === undefined ? rule.peerPods : rule.peerPodsByFamily[family])[other.pod.index] === 1;
   return rule.anyPeer || rule.peers.some((peer) => peer.matchesIp(other.ip));
 }
 
@@ -57,18 +74,20 @@ export function directionAllows(
   destination: CompiledPod | undefined,
   port: number,
   protocol: Protocol,
+  family?: IpVersion,
 ): boolean {
   if (compiled.isolatedBy[direction][subject.index]?.length === 0) return true;
   for (const rule of compiled.rulesFor[direction][subject.index] ?? []) {
-    if (rulePeerMatches(rule, other) && rulePortMatch(rule, port, protocol, destination) !== -1) return true;
+    if (rulePeerMatches(rule, other, family) && rulePortMatch(rule, port, protocol, destination) !== -1) return true;
   }
   return false;
 }
 
 export function explainConnection(compiled: CompiledInventory, query: ConnectionQuery): Explanation {
   const destination = query.to.type === 'pod' ? query.to.pod : undefined;
-  const egress = query.from.type === 'pod' ? explainDirection(compiled, 'egress', query.from.pod, query.to, destination, query) : OUTSIDE;
-  const ingress = query.to.type === 'pod' ? explainDirection(compiled, 'ingress', query.to.pod, query.from, destination, query) : OUTSIDE;
+  const family = connectionFamily(query);
+  const egress = query.from.type === 'pod' ? explainDirection(compiled, 'egress', query.from.pod, query.to, destination, query, family) : OUTSIDE;
+  const ingress = query.to.type === 'pod' ? explainDirection(compiled, 'ingress', query.to.pod, query.from, destination, query, family) : OUTSIDE;
   return {
     from: endpointName(query.from),
     to: endpointName(query.to),
@@ -90,6 +109,7 @@ function explainDirection(
   other: Endpoint,
   destination: CompiledPod | undefined,
   query: ConnectionQuery,
+  family: IpVersion | undefined,
 ): DirectionVerdict {
   if (subject.spec.hostNetwork) return { kind: 'host-network', verdict: 'allow' };
   const isolating = (compiled.isolatedBy[direction][subject.index] ?? []).map((index) => compiled.policies[index] as CompiledPolicy);
@@ -99,10 +119,10 @@ function explainDirection(
   const misses: RuleMiss[] = [];
   for (const policy of isolating) {
     for (const rule of policy[direction]) {
-      const peerMatched = rulePeerMatches(rule, other);
+      const peerMatched = rulePeerMatches(rule, other, family);
       const portIndex = rulePortMatch(rule, query.port, query.protocol, destination);
       if (peerMatched && portIndex !== -1) {
-        allowedBy.push({ policy: policyRef(policy), rule: rule.path, peer: describePeerMatch(rule, other), port: describePortMatch(rule, portIndex) });
+        allowedBy.push({ policy: policyRef(policy), rule: rule.path, peer: describePeerMatch(rule, other, family), port: describePortMatch(rule, portIndex) });
       } else {
         misses.push({ policy: policyRef(policy), rule: rule.path, peerMatched, portMatched: portIndex !== -1, wants: wantsOf(rule, policy.spec.namespace) });
       }
@@ -120,10 +140,10 @@ function policyRef(policy: CompiledPolicy): PolicyRef {
   return { namespace, name, ...(source ? { file: source.file, line: source.line } : {}) };
 }
 
-function describePeerMatch(rule: CompiledRule, other: Endpoint): string {
+function describePeerMatch(rule: CompiledRule, other: Endpoint, family: IpVersion | undefined): string {
   if (rule.anyPeer) return 'any peer';
   const field = rule.direction === 'ingress' ? 'from' : 'to';
-  const matched = rule.peers.filter((peer) => (other.type === 'pod' ? peer.matchesPod(other.pod) : peer.matchesIp(other.ip)));
+  const matched = rule.peers.filter((peer) => (other.type === 'pod' ? peer.matchesPod(other.pod, family) : peer.matchesIp(other.ip)));
   return matched.map((peer) => `${field}[${peer.index}]`).join(', ');
 }
 

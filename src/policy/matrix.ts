@@ -2,6 +2,7 @@
  * The full pod × pod truth table for one port and protocol. Kept as two flat byte arrays (1 = allow)
  * rather than a million result objects, so a 1,000-pod inventory costs 2 MB; renderers stream rows.
  */
+import type { IpVersion } from './cidr.js';
 import type { CompiledInventory } from './compiled.js';
 import { directionAllows, type Endpoint } from './evaluate.js';
 import type { Verdict } from './explanation.js';
@@ -26,7 +27,8 @@ export interface MatrixCell {
   readonly loopback: boolean;
 }
 
-export function computeMatrix(compiled: CompiledInventory, port: number, protocol: Protocol): PolicyMatrix {
+/** `family`: judge each pod by its address of that family (ipBlocks tell them apart); absent: the primary ones. */
+export function computeMatrix(compiled: CompiledInventory, port: number, protocol: Protocol, family?: IpVersion): PolicyMatrix {
   const n = compiled.pods.length;
   const egress = new Uint8Array(n * n);
   const ingress = new Uint8Array(n * n);
@@ -34,8 +36,8 @@ export function computeMatrix(compiled: CompiledInventory, port: number, protoco
   for (const from of compiled.pods) {
     for (const to of compiled.pods) {
       const cell = from.index * n + to.index;
-      egress[cell] = directionAllows(compiled, 'egress', from, endpoints[to.index] as Endpoint, to, port, protocol) ? 1 : 0;
-      ingress[cell] = directionAllows(compiled, 'ingress', to, endpoints[from.index] as Endpoint, to, port, protocol) ? 1 : 0;
+      egress[cell] = directionAllows(compiled, 'egress', from, endpoints[to.index] as Endpoint, to, port, protocol, family) ? 1 : 0;
+      ingress[cell] = directionAllows(compiled, 'ingress', to, endpoints[from.index] as Endpoint, to, port, protocol, family) ? 1 : 0;
     }
   }
   return { port, protocol, pods: compiled.pods.map((pod) => pod.key), egress, ingress };

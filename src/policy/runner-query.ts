@@ -6,6 +6,7 @@ import type { CompiledInventory } from './compiled.js';
 import { withExtraPods } from './compile.js';
 import { explainConnection, resolveEndpoint, type Endpoint } from './evaluate.js';
 import type { Explanation } from './explanation.js';
+import type { IpVersion } from './cidr.js';
 import type { PodSpec, Protocol } from './types.js';
 
 /** A pod the inventory does not hold yet, e.g. a probe pod. */
@@ -14,6 +15,8 @@ export interface ExtraPod {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly ip?: string;
+  /** Every address, the primary first (`ip` alone stands for them when absent). */
+  readonly ips?: readonly string[];
   readonly containerPorts?: readonly { readonly name?: string; readonly port: number; readonly protocol?: Protocol }[];
 }
 
@@ -24,6 +27,8 @@ export interface PolicyQuery {
   readonly to: string;
   readonly port: number;
   readonly protocol: Protocol;
+  /** The connection's family (see ConnectionQuery.family); absent: the primary addresses. */
+  readonly family?: IpVersion;
 }
 
 export class UnknownEndpointError extends Error {
@@ -40,7 +45,13 @@ export function addPods(compiled: CompiledInventory, pods: readonly ExtraPod[]):
 
 /** Verdict and explanation of one connection. Throws UnknownEndpointError for an unknown pod name. */
 export function judgeConnection(compiled: CompiledInventory, query: PolicyQuery): Explanation {
-  return explainConnection(compiled, { from: endpoint(compiled, query.from), to: endpoint(compiled, query.to), port: query.port, protocol: query.protocol });
+  return explainConnection(compiled, {
+    from: endpoint(compiled, query.from),
+    to: endpoint(compiled, query.to),
+    port: query.port,
+    protocol: query.protocol,
+    ...(query.family === undefined ? {} : { family: query.family }),
+  });
 }
 
 /** Convenience for one-off questions: `addPods` then `judgeConnection` (recompiles each call). */
@@ -60,6 +71,7 @@ function toPodSpec(pod: ExtraPod): PodSpec {
     name: pod.name,
     labels: pod.labels,
     ...(pod.ip ? { ip: pod.ip } : {}),
+    ...(pod.ips && pod.ips.length > 0 ? { ips: pod.ips } : {}),
     hostNetwork: false,
     containerPorts: (pod.containerPorts ?? []).map((port) => ({ ...(port.name ? { name: port.name } : {}), port: port.port, protocol: port.protocol ?? 'TCP' })),
     kind: 'Pod',

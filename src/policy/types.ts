@@ -33,7 +33,10 @@ export interface PodSpec {
   readonly namespace: string;
   readonly name: string;
   readonly labels: Labels;
+  /** The primary address (`status.podIP`). */
   readonly ip?: string;
+  /** Every address (`status.podIPs`), the primary first: one per family on a dual-stack cluster. */
+  readonly ips?: readonly string[];
   readonly hostNetwork: boolean;
   readonly containerPorts: readonly ContainerPort[];
   /** `Pod`, or the workload kind whose pod template stands for its pods. */

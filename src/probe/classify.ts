@@ -34,7 +34,18 @@ type Rule = {
     }
 );
 
-/** Socket errors shared by nc and wget (`nc: host (ip:port): <error>`, `wget: can't connect … : <error>`). */
+/**
+ * An ICMPv6 "administratively prohibited" (ip6tables REJECT --reject-with icmp6-adm-prohibited) is
+ * EACCES to Linux, where IPv4's admin-prohibited is EHOSTUNREACH: the same deny, so no-route. Only for
+ * an IPv6 peer: over IPv4, EACCES comes from a local `prohibit` route alone, which no NetworkPolicy
+ * makes, and stays unrecognised.
+ */
+const ADMIN_PROHIBITED_NOTE = 'ICMPv6 administratively prohibited: a REJECT rule';
+
+/**
+ * Socket errors shared by nc and wget (`nc: host (ip:port): <error>`, `wget: can't connect to remote
+ * host (ip): <error>`; wget leaves out `(ip)` for an IPv6 address).
+ */
 const CONNECT_RULES: readonly Rule[] = [
   { pattern: /Connection refused/, class: 'refused' },
   { pattern: /Connection timed out/, class: 'timeout' },
@@ -42,6 +53,11 @@ const CONNECT_RULES: readonly Rule[] = [
   { pattern: /Network is unreachable/, class: 'no-route' },
   // glibc says the same for NXDOMAIN and for a resolver it cannot reach.
   { pattern: /bad address '[^']*'/, class: 'name-not-found', note: 'no such name, or DNS unreachable' },
+];
+
+/** nc's and wget's connect() failing with EACCES, for an IPv6 peer (see ADMIN_PROHIBITED_NOTE). */
+const CONNECT_PROHIBITED_IPV6: readonly Rule[] = [
+  { pattern: /^(nc: [^\n]*|wget: can't connect to remote host[^\n]*): Permission denied$/m, class: 'no-route', note: ADMIN_PROHIBITED_NOTE },
 ];
 
 const TCP_RULES: readonly Rule[] = [
@@ -78,14 +94,25 @@ const DNS_RULES: readonly Rule[] = [
  * matched in classifyUdp; these are the ways it does not come. ICMP port unreachable (nothing serving
  * the port, or a REJECT rule) is `read: Connection refused`; admin-prohibited is `No route to host`;
  * a host- or net-unreachable ICMP is not reported to a UDP socket at all and shows as silence, so
- * only the summary line is left: timeout.
+ * only the summary line is left: timeout. Over IPv6, admin-prohibited is `read: Permission denied`, and
+ * a missing route `can't connect to remote host: Network is unreachable` (no `(ip)` part).
  */
 const UDP_RULES: readonly Rule[] = [
   { pattern: /nslookup: (read|write to '[^']*'): Connection refused/, class: 'refused' },
   { pattern: /nslookup: (read|write to '[^']*'): (No route to host|Network is unreachable)/, class: 'no-route' },
-  { pattern: /nslookup: can't connect to remote host \([^)]*\): (No route to host|Network is unreachable)/, class: 'no-route' },
+  { pattern: /nslookup: can't connect to remote host( \([^)]*\))?: (No route to host|Network is unreachable)/, class: 'no-route' },
   { pattern: /;; connection timed out; no servers could be reached/, class: 'timeout', note: 'no answer from the responder' },
 ];
+
+/** nslookup's `read: Permission denied`, for a server at an IPv6 address (see ADMIN_PROHIBITED_NOTE). */
+const NSLOOKUP_PROHIBITED = /nslookup: (read|write to '[^']*'): Permission denied/;
+const DNS_PROHIBITED_IPV6: readonly Rule[] = [{ pattern: NSLOOKUP_PROHIBITED, class: 'dns-unreachable', note: ADMIN_PROHIBITED_NOTE }];
+const UDP_PROHIBITED_IPV6: readonly Rule[] = [{ pattern: NSLOOKUP_PROHIBITED, class: 'no-route', note: ADMIN_PROHIBITED_NOTE }];
+
+/** `rules`, plus the IPv6-only ones when the probe's peer is an IPv6 address. */
+function withIpv6(rules: readonly Rule[], peer: string | undefined, ipv6Rules: readonly Rule[]): readonly Rule[] {
+  return peer !== undefined && peer.includes(':') ? [...ipv6Rules, ...rules] : rules;
+}
 
 /** `** server can't find NAME: RCODE`: what the responder says for a name it does not know. */
 const NO_SUCH_NAME = /\*\* server can't find ([^:\n]+): (\S+)/;
@@ -161,14 +188,14 @@ export function classifyOutcome(task: ProbeTask, raw: RawTaskResult): Outcome {
   if (KILLED_BY_TIMEOUT.has(raw.exitCode)) return killedByTimeout(task, raw);
   switch (task.kind) {
     case 'tcp': {
-      const outcome = applyRules(TCP_RULES, raw.output);
+      const outcome = applyRules(withIpv6(TCP_RULES, task.host, CONNECT_PROHIBITED_IPV6), raw.output);
       // Exit status and message must agree; a mismatch means something other than nc answered.
       if (outcome && (outcome.class === 'connected') === (raw.exitCode === 0)) return outcome;
       return execError(raw, 'unrecognised nc result');
     }
     case 'http': {
       if (raw.exitCode === 0) return { class: 'http-status', httpStatus: 200, detail: '2xx response (wget exit 0)' };
-      return applyRules(HTTP_RULES, raw.output) ?? execError(raw, 'unrecognised wget result');
+      return applyRules(withIpv6(HTTP_RULES, task.host, CONNECT_PROHIBITED_IPV6), raw.output) ?? execError(raw, 'unrecognised wget result');
     }
     case 'udp':
       return classifyUdp(task, raw);
@@ -178,10 +205,10 @@ export function classifyOutcome(task: ProbeTask, raw: RawTaskResult): Outcome {
         if (addresses.length > 0) return { class: 'resolved', addresses, detail: `resolved to ${addresses.join(', ')}` };
         // NOERROR with an empty answer: BusyBox prints the Server: header and exits 0. DNS answered;
         // the name just has no A record.
-        if (/^Server:/m.test(raw.output)) return { class: 'name-not-found', detail: `DNS answered with no A record for ${task.name}` };
+        if (/^Server:/m.test(raw.output)) return { class: 'name-not-found', detail: `DNS answered with no ${task.recordType ?? 'A'} record for ${task.name}` };
         return execError(raw, 'nslookup succeeded without addresses');
       }
-      return applyRules(DNS_RULES, raw.output) ?? execError(raw, 'unrecognised nslookup result');
+      return applyRules(withIpv6(DNS_RULES, task.server, DNS_PROHIBITED_IPV6), raw.output) ?? execError(raw, 'unrecognised nslookup result');
     }
     default:
       return assertNever(task, 'probe task');
@@ -203,5 +230,5 @@ function classifyUdp(task: Extract<ProbeTask, { kind: 'udp' }>, raw: RawTaskResu
     return { class: 'exec-error', detail: `an answer that is not the responder's reply to ${task.token} (exit ${raw.exitCode}): ${line}` };
   }
   if (raw.exitCode === 0) return execError(raw, `an answer that is not the responder's reply to ${task.token}`);
-  return applyRules(UDP_RULES, raw.output) ?? execError(raw, 'unrecognised nslookup result');
+  return applyRules(withIpv6(UDP_RULES, task.host, UDP_PROHIBITED_IPV6), raw.output) ?? execError(raw, 'unrecognised nslookup result');
 }

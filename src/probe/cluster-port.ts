@@ -4,11 +4,13 @@
  * no client-node type crosses this boundary.
  */
 import type { AccessAnswer, AccessQuestion } from '../model/permissions.js';
+import type { NodeListing } from '../model/nodes.js';
 import type { PodInfo, PodRef } from '../model/pods.js';
 import type { LabelSelector } from '../model/scenario.js';
 
 // The pod facts are shared with the doctor's port, so they live in src/model.
 export type { PodInfo, PodRef } from '../model/pods.js';
+export type { NodeInfo, NodeListing, NodeTaint } from '../model/nodes.js';
 
 /** A Pod object as JSON (apiVersion v1, kind Pod); built by src/probe/pod-spec.ts. */
 export interface PodManifest {
@@ -25,7 +27,10 @@ export interface PodManifest {
 }
 
 export interface RunningPod extends PodRef {
+  /** The primary address (`status.podIP`). */
   readonly ip: string;
+  /** Every address (`status.podIPs`): one per family on a dual-stack cluster, the primary first. */
+  readonly ips: readonly string[];
   readonly node?: string;
 }
 
@@ -34,6 +39,8 @@ export interface ServiceInfo {
   readonly name: string;
   /** Empty string or `None` for headless services. */
   readonly clusterIP: string;
+  /** `spec.clusterIPs`: one per family of a dual-stack Service, the primary (clusterIP) first; empty when headless. */
+  readonly clusterIPs: readonly string[];
   readonly ports: readonly { readonly name?: string; readonly port: number; readonly protocol: string }[];
 }
 
@@ -84,6 +91,11 @@ export interface ClusterPort {
   /** Pods of one namespace matching a structured selector (for `pods` targets). */
   selectPods(namespace: string, selector: LabelSelector): Promise<readonly PodInfo[]>;
   getService(namespace: string, name: string): Promise<ServiceInfo | undefined>;
+  /**
+   * Every node with what placement needs (labels, Ready, cordoned, taints); `forbidden` when RBAC
+   * refuses `list nodes` (cluster-scoped). Rejects on any other failure.
+   */
+  listNodes(): Promise<NodeListing>;
   /** A SelfSubjectAccessReview: whether the current user may do this (RBAC, webhooks). */
   canI(question: AccessQuestion): Promise<AccessAnswer>;
   /** Requests sent to the API server so far (exec and watch count as one each), and execs started. */

@@ -32,7 +32,10 @@ function wholeSeconds(seconds: number): number {
  *   image cannot replace the path under test.
  * - dns: `-timeout` bounds the whole lookup (retries are spread inside it, default 5 s), `-retry=2`
  *   resends once within it in case one UDP datagram is lost. Neither is in the 1.35 usage text, but the
- *   applet accepts and honours both.
+ *   applet accepts and honours both. `-type=aaaa` for a check that asks for IPv6 records.
+ * - IPv6: nc takes the bare address, wget a bracketed URL host (`http://[fd00::1]:80/`), nslookup a
+ *   bare server address or `[IPv6]:PORT`; an unbracketed `fd00::1:5353` is read as an address on
+ *   port 53. Neither nc nor wget can be told which family of a name to use (no -4/-6).
  * - udp: one query (`-retry=1`) for the probe's token to the target's responder (BusyBox dnsd, see
  *   listener-script.ts), which answers NXDOMAIN naming the token. nslookup takes the port as
  *   `IP:PORT` (`[IPv6]:PORT`), stops at the first answer, and reports an ICMP port unreachable as
@@ -50,7 +53,7 @@ export function probeArgv(task: ProbeTask): string[] {
     case 'udp':
       return ['nslookup', '-type=a', `-timeout=${t}`, '-retry=1', task.token, hostPort(task.host, task.port)];
     case 'dns': {
-      const argv = ['nslookup', '-type=a', `-timeout=${t}`, '-retry=2', task.name];
+      const argv = ['nslookup', task.recordType === 'AAAA' ? '-type=aaaa' : '-type=a', `-timeout=${t}`, '-retry=2', task.name];
       if (task.server !== undefined) argv.push(task.server);
       return argv;
     }

@@ -23,21 +23,32 @@ const MAX_CONNECTIONS = 200;
  * the first peer, so of 10 probes arriving together only 4 to 8 were echoed (of 60, 9 to 26); dnsd
  * answered 240 of 240.
  */
-function udpResponder(port: number): string {
-  return `dnsd -c /dev/null -i 0.0.0.0 -p ${port}`;
+function udpResponder(port: number, address: string): string {
+  return `dnsd -c /dev/null -i ${address} -p ${port}`;
 }
 
-function tcpListener(port: number): string {
-  return `tcpsvd -E -b ${LISTEN_BACKLOG} -c ${MAX_CONNECTIONS} 0.0.0.0 ${port} httpd -i -h "$w"`;
+function tcpListener(port: number, address: string): string {
+  return `tcpsvd -E -b ${LISTEN_BACKLOG} -c ${MAX_CONNECTIONS} ${address} ${port} httpd -i -h "$w"`;
 }
+
+/**
+ * Where the servers bind. `0.0.0.0` unless a check reaches the actor over IPv6: then `::`, which
+ * (IPV6_V6ONLY off, the Linux default, and BusyBox leaves it so) takes IPv4 too; measured with the
+ * real tcpsvd and dnsd in test/probe/ipv6-netns.test.ts. Where the kernel has no IPv6 at all
+ * (/proc/net/if_inet6 missing) `::` cannot be bound: the pod falls back to IPv4 and runs, and
+ * planning then names the missing address instead of the pod dying with a listener error.
+ */
+const IPV4_ANY = '0.0.0.0';
+const DUAL_STACK_ANY = '"$a"';
+const PICK_DUAL_STACK_ANY = `a=${IPV4_ANY}; [ -e /proc/net/if_inet6 ] && a=::`;
 
 /** The server of one port, and the name the failure message gives it (`8080`, `5353/udp`). */
-function serverFor(l: ListenPort): { readonly command: string; readonly shown: string } {
+function serverFor(l: ListenPort, address: string): { readonly command: string; readonly shown: string } {
   switch (l.protocol) {
     case 'TCP':
-      return { command: tcpListener(l.port), shown: String(l.port) };
+      return { command: tcpListener(l.port, address), shown: String(l.port) };
     case 'UDP':
-      return { command: udpResponder(l.port), shown: `${l.port}/udp` };
+      return { command: udpResponder(l.port, address), shown: `${l.port}/udp` };
     default:
       return assertNever(l.protocol, 'listen protocol');
   }
@@ -54,13 +65,14 @@ function serverFor(l: ListenPort): { readonly command: string; readonly shown: s
  * - `sleep` runs in the background and the shell `wait`s on it: a shell blocked in `wait` runs its
  *   TERM trap at once, while a foreground `sleep` (or `sleep` as PID 1) would sit out the signal.
  */
-export function buildPodMainScript(listen: readonly ListenPort[], deadlineSeconds: number): string {
+export function buildPodMainScript(listen: readonly ListenPort[], deadlineSeconds: number, options: { readonly dualStack?: boolean } = {}): string {
   const deadline = Math.max(1, Math.ceil(deadlineSeconds));
+  const dualStack = (options.dualStack ?? false) && listen.length > 0;
   const starts = listen.map((l) => {
     if (!Number.isInteger(l.port) || l.port < 1 || l.port > 65535) {
       throw new RangeError(`listen port out of range: ${l.port}`);
     }
-    const { command, shown } = serverFor(l);
+    const { command, shown } = serverFor(l, dualStack ? DUAL_STACK_ANY : IPV4_ANY);
     return `${command} & pids="$pids $!"; ports="$ports ${shown}:$!"`;
   });
   return [
@@ -70,6 +82,7 @@ export function buildPodMainScript(listen: readonly ListenPort[], deadlineSecond
     `ports=`,
     `stop() { kill $pids 2>/dev/null; rm -rf "$w"; exit "$1"; }`,
     `trap 'stop 0' TERM INT HUP`,
+    ...(dualStack ? [PICK_DUAL_STACK_ANY] : []),
     ...starts,
     // Give each tcpsvd and dnsd a moment to bind, then make sure it is still there.
     `sleep 1 & pids="$pids $!"; wait $!`,

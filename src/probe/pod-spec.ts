@@ -13,6 +13,7 @@ import {
 import type { Actor, PodSettings } from '../model/scenario.js';
 import type { PodManifest } from './cluster-port.js';
 import { buildPodMainScript } from './listener-script.js';
+import { podNodeSelector } from './placement.js';
 
 export const PROBE_CONTAINER = 'probe';
 /** nobody: busybox images run as root, and "restricted" needs a numeric non-root user. */
@@ -24,9 +25,18 @@ export interface PodSpecInput {
   readonly scenarioName: string;
   readonly runId: string;
   readonly settings: PodSettings;
+  /**
+   * The node placement chose (src/probe/placement.ts). Asked of the scheduler by required node
+   * affinity on metadata.name, as a DaemonSet's pods are, not by spec.nodeName: the scheduler still
+   * admits the pod (resources, taints, the nodeSelector), so a pod that cannot run there says why.
+   */
+  readonly node?: string;
+  /** Some check reaches this actor over IPv6: its servers bind `::` (see listener-script.ts). */
+  readonly dualStack?: boolean;
 }
 
-export function buildProbePod({ actor, scenarioName, runId, settings }: PodSpecInput): PodManifest {
+export function buildProbePod({ actor, scenarioName, runId, settings, node, dualStack }: PodSpecInput): PodManifest {
+  const nodeSelector = podNodeSelector(actor.placement, settings);
   // The sysctl governs binding UDP ports too.
   const lowPort = actor.listen.some((l) => l.port < FIRST_UNPRIVILEGED_PORT);
   // The readiness probe knocks over TCP; a serving actor with only UDP ports is ready once it runs.
@@ -66,7 +76,7 @@ export function buildProbePod({ actor, scenarioName, runId, settings }: PodSpecI
           name: PROBE_CONTAINER,
           image: settings.image,
           imagePullPolicy: settings.imagePullPolicy,
-          command: ['sh', '-c', buildPodMainScript(actor.listen, settings.deadlineSeconds)],
+          command: ['sh', '-c', buildPodMainScript(actor.listen, settings.deadlineSeconds, { dualStack: dualStack ?? false })],
           // Declared with their protocol, so policies' named ports resolve per protocol, as on a workload.
           ports: actor.listen.map((l) => ({ containerPort: l.port, protocol: l.protocol, ...(l.name ? { name: l.name } : {}) })),
           securityContext: {
@@ -86,8 +96,20 @@ export function buildProbePod({ actor, scenarioName, runId, settings }: PodSpecI
       ],
       volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }],
       ...(settings.imagePullSecrets.length ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) } : {}),
-      ...(Object.keys(settings.nodeSelector).length ? { nodeSelector: settings.nodeSelector } : {}),
+      ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
+      ...(node === undefined ? {} : { affinity: nodeAffinity(node) }),
       ...(settings.tolerations.length ? { tolerations: settings.tolerations } : {}),
+    },
+  };
+}
+
+/** Required node affinity on the node's name: how a DaemonSet's pods are pinned to their node. */
+export function nodeAffinity(node: string): Readonly<Record<string, unknown>> {
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }],
+      },
     },
   };
 }

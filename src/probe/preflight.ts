@@ -3,14 +3,22 @@
  * exist? A run that would fail halfway on a typo fails here instead, with the scenario's line,
  * and leaves the cluster untouched.
  */
-import { InfraError, InputError, type InputIssue } from '../model/errors.js';
+import { InfraError, InputError, describeError, type InputIssue } from '../model/errors.js';
 import { isProbePod, RUN_ID_LABEL } from '../model/labels.js';
 import { PROBE_NAMESPACE_PERMISSIONS, permissionResource } from '../model/permissions.js';
 import { everyCheck, type Check, type Scenario, type SourceLocation } from '../model/scenario.js';
-import type { ClusterPort, PodInfo, ServiceInfo } from './cluster-port.js';
-import { selectorKey, serviceKey, type TargetFacts } from './plan.js';
+import type { ClusterPort, NodeListing, PodInfo, ServiceInfo } from './cluster-port.js';
+import { planPlacement } from './placement.js';
+import { addressOfFamily, checkAt, missingFamilyText } from './addresses.js';
+import { familyText } from '../model/family.js';
+import { podAddresses, selectorKey, serviceFamilyProblem, serviceKey, type TargetFacts } from './plan.js';
 
-export async function preflight(scenario: Scenario, cluster: ClusterPort): Promise<TargetFacts> {
+export interface PreflightOptions {
+  /** Said once, not fatal: the probe pods are left to the scheduler (nodes cannot be listed, or none is usable). */
+  readonly warn?: (text: string) => void;
+}
+
+export async function preflight(scenario: Scenario, cluster: ClusterPort, options: PreflightOptions = {}): Promise<TargetFacts> {
   const issues: InputIssue[] = [];
   const at = (source: SourceLocation, message: string): void => {
     issues.push({ ...source, message });
@@ -45,11 +53,12 @@ export async function preflight(scenario: Scenario, cluster: ClusterPort): Promi
     const target = check.to;
     if (target.type === 'service' && !missing.has(target.namespace)) {
       const key = serviceKey(target.namespace, target.name);
-      if (seen.has(`svc ${key} ${target.port} ${target.via}`)) continue;
-      seen.add(`svc ${key} ${target.port} ${target.via}`);
+      const lookup = `svc ${key} ${target.port} ${target.via} ${check.family ?? ''}`;
+      if (seen.has(lookup)) continue;
+      seen.add(lookup);
       lookups.push(
         cluster.getService(target.namespace, target.name).then((service) => {
-          const problem = serviceProblem(service, target.namespace, target.name, target.port, target.via);
+          const problem = serviceProblem(service, target.namespace, target.name, target.port, target.via) ?? (service ? serviceFamilyIssue(service, check) : undefined);
           if (problem) at(check.source, problem);
           else if (service) services.set(key, service);
         }),
@@ -57,8 +66,9 @@ export async function preflight(scenario: Scenario, cluster: ClusterPort): Promi
     }
     if (target.type === 'pods' && !missing.has(target.namespace)) {
       const key = selectorKey(target.namespace, target.selector);
-      if (seen.has(`pods ${key}`)) continue;
-      seen.add(`pods ${key}`);
+      const lookup = `pods ${key} ${check.family ?? ''}`;
+      if (seen.has(lookup)) continue;
+      seen.add(lookup);
       lookups.push(
         cluster.selectPods(target.namespace, target.selector).then((pods) => {
           // Another run's probe pods carry workload labels too (a --keep run, a concurrent CI job, an
@@ -66,19 +76,61 @@ export async function preflight(scenario: Scenario, cluster: ClusterPort): Promi
           const probes = pods.filter((p) => isProbePod(p.labels));
           const workloads = pods.filter((p) => !isProbePod(p.labels));
           const running = workloads.filter((p) => p.ip && !p.deleting && p.phase === 'Running');
+          const familyIssue = running.length === 0 ? undefined : podsFamilyIssue(running, check);
           if (running.length === 0) at(check.source, noPodsMessage(check, workloads.length, probes));
+          else if (familyIssue) at(check.source, familyIssue);
           else selectedPods.set(key, running);
         }),
       );
     }
   }
-  await Promise.all(lookups);
+  const [, { placement, issues: placementIssues }] = await Promise.all([Promise.all(lookups), placeProbePods(scenario, cluster, options.warn ?? (() => undefined))]);
+  issues.push(...placementIssues);
 
   if (issues.length > 0) {
     throw new InputError(`the cluster does not have what ${scenario.file} refers to; nothing was created`, issues);
   }
   await requireProbePermissions(scenario, cluster);
-  return { services, selectedPods };
+  return { services, selectedPods, ...(placement === undefined ? {} : { placement }) };
+}
+
+/**
+ * The node of every probe pod (src/probe/placement.ts), from the cluster's nodes. Wishes that cannot
+ * be met are issues at their line; without the nodes (RBAC refuses `list nodes`), a scenario without
+ * wishes is left to the scheduler with a warning, and one with wishes cannot run.
+ */
+async function placeProbePods(scenario: Scenario, cluster: ClusterPort, warn: (text: string) => void): Promise<{ placement?: ReadonlyMap<string, string>; issues: InputIssue[] }> {
+  const actors = [...scenario.actors.values()];
+  const wishes = actors.flatMap((actor) => (actor.placement ? [actor.placement] : []));
+  let listing: NodeListing;
+  try {
+    listing = await cluster.listNodes();
+  } catch (error) {
+    if (wishes.length > 0) throw error;
+    warn(`could not list the cluster's nodes (${describeError(error)}): the scheduler places the probe pods, perhaps all on one node, so cross-node traffic may go untested`);
+    return { issues: [] };
+  }
+  if (listing.type === 'forbidden') {
+    if (wishes.length === 0) {
+      warn(
+        'the current user may not list nodes (cluster-scoped), so the probe pods are not spread over the nodes: the scheduler places them, perhaps all on one node, ' +
+          'and cross-node traffic may go untested; grant "list" on "nodes" in a ClusterRole to spread them',
+      );
+      return { issues: [] };
+    }
+    const message = `placing this probe pod needs the cluster's nodes, but the current user may not list them: RBAC is missing "list" on "nodes" (cluster-scoped: a ClusterRole and ClusterRoleBinding); grant it, or drop this field`;
+    return { issues: wishes.map((wish) => ({ ...wish.source, message })) };
+  }
+  const result = planPlacement({
+    actors: actors.map((actor) => ({ name: actor.name, ...(actor.placement ? { placement: actor.placement } : {}) })),
+    nodes: listing.nodes,
+    pod: scenario.defaults.pod,
+  });
+  if (!result.ok) {
+    return { issues: result.errors.map((error) => ({ ...(scenario.actors.get(error.actor)?.placement?.source ?? scenario.actors.get(error.actor)?.source ?? { file: scenario.file, line: 0, path: '' }), message: error.message })) };
+  }
+  if (result.plan.note !== undefined) warn(result.plan.note);
+  return { placement: result.plan.nodes, issues: [] };
 }
 
 /**
@@ -123,6 +175,27 @@ function serviceProblem(service: ServiceInfo | undefined, namespace: string, nam
     return `Service ${namespace}/${name} is headless (no ClusterIP); use "via: dns" or a pods target`;
   }
   return undefined;
+}
+
+/** A check with a family needs that family's ClusterIP (also "via dns": see plan.ts). */
+function serviceFamilyIssue(service: ServiceInfo, check: Check): string | undefined {
+  const { family } = check;
+  if (family === undefined || addressOfFamily(service.clusterIPs, family) !== undefined) return undefined;
+  if (service.clusterIPs.length === 0) {
+    return `${checkAt(check)} asks for ${familyText(family)}, but Service ${service.namespace}/${service.name} is headless (no ClusterIP to pick the family of); use a pods target`;
+  }
+  return serviceFamilyProblem(service, family, check);
+}
+
+/** `select: each` needs the family on every selected pod, `any` on one of them. */
+function podsFamilyIssue(pods: readonly PodInfo[], check: Check): string | undefined {
+  const { family, to } = check;
+  if (family === undefined || to.type !== 'pods') return undefined;
+  const lacking = pods.filter((pod) => addressOfFamily(podAddresses(pod), family) === undefined);
+  if (lacking.length === 0 || (to.select === 'any' && lacking.length < pods.length)) return undefined;
+  const first = lacking[0] as PodInfo;
+  const others = lacking.length > 1 ? ` (and ${lacking.length - 1} more)` : '';
+  return `${checkAt(check)} asks for ${familyText(family)}, but pod ${first.namespace}/${first.name}${others} selected by ${check.toLabel} has ${missingFamilyText(family, podAddresses(first))}: the cluster is not dual-stack`;
 }
 
 function noPodsMessage(check: Check, matched: number, probes: readonly PodInfo[]): string {

@@ -13,6 +13,8 @@ export interface ProbeRecord {
   /** The effective expectation: the scenario's, or the one derived from policy (the check says `policy`). */
   readonly expectation: RecordExpectation;
   readonly fromPod?: string;
+  /** The node of that probe pod, when known. */
+  readonly fromNode?: string;
   readonly command: string;
   readonly attempts: readonly Attempt[];
 }
@@ -39,9 +41,12 @@ export function toCheckResult(record: ProbeRecord, skippedBecause: string): Chec
     name: probe.check.name,
     from: probe.check.from,
     ...(record.fromPod ? { fromPod: record.fromPod } : {}),
+    ...(record.fromNode ? { fromNode: record.fromNode } : {}),
     to: probe.toLabel,
     address: probe.address,
+    ...(probe.toNode ? { toNode: probe.toNode } : {}),
     kind: probe.check.kind,
+    family: probe.family,
     command: record.command,
     attempts: record.attempts,
     durationMs: record.attempts.reduce((sum, a) => sum + a.durationMs, 0),

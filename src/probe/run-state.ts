@@ -3,7 +3,9 @@
  * buildReport is pure: every check gets a result, a check that never ran says why.
  */
 import { assertNever } from '../model/assert-never.js';
-import type { CheckResult, RunError, RunErrorKind, RunReport } from '../model/report.js';
+import { nodeBreakdown } from '../model/node-breakdown.js';
+import { IP_FAMILIES } from '../model/family.js';
+import type { CheckResult, FamilyTally, RunError, RunErrorKind, RunReport } from '../model/report.js';
 import type { Scenario } from '../model/scenario.js';
 import type { PodRef, RunningPod } from './cluster-port.js';
 import { toCheckResult, type ProbeRecord } from './results.js';
@@ -78,7 +80,24 @@ export function buildReport(scenario: Scenario, state: RunState, facts: ReportFa
   for (const check of scenario.checks) {
     if (plannedIds.has(check.id)) continue;
     const expectSource = check.expect === 'policy' ? 'policy' : 'scenario';
-    checks.push({ id: check.id, name: check.name, from: check.from, to: check.toLabel, kind: check.kind, expect: check.expect, expectSource, status: 'skipped', attempts: [], durationMs: 0, message: because });
+    const fromNode = state.podsByActor.get(check.from)?.node;
+    const toNode = check.to.type === 'actor' ? state.podsByActor.get(check.to.actor)?.node : undefined;
+    checks.push({
+      id: check.id,
+      name: check.name,
+      from: check.from,
+      ...(fromNode === undefined ? {} : { fromNode }),
+      to: check.toLabel,
+      ...(toNode === undefined ? {} : { toNode }),
+      kind: check.kind,
+      family: check.family ?? 'unspecified',
+      expect: check.expect,
+      expectSource,
+      status: 'skipped',
+      attempts: [],
+      durationMs: 0,
+      message: because,
+    });
   }
   return {
     tool: { name: 'kubeknock', version: facts.toolVersion },
@@ -94,14 +113,31 @@ export function buildReport(scenario: Scenario, state: RunState, facts: ReportFa
     image: scenario.defaults.pod.image,
     cluster: { server: facts.server },
     checks,
-    summary: {
-      total: checks.length,
-      passed: checks.filter((c) => c.status === 'pass').length,
-      failed: checks.filter((c) => c.status === 'fail').length,
-      skipped: checks.filter((c) => c.status === 'skipped').length,
-    },
+    summary: summarize(checks),
     errors,
     interrupted,
     stats: { execs: facts.stats.execs, apiRequests: facts.stats.apiRequests },
   };
+}
+
+function tally(checks: readonly CheckResult[]): FamilyTally {
+  return {
+    total: checks.length,
+    passed: checks.filter((c) => c.status === 'pass').length,
+    failed: checks.filter((c) => c.status === 'fail').length,
+    skipped: checks.filter((c) => c.status === 'skipped').length,
+  };
+}
+
+/**
+ * The counts of a report, and per family when checks of both families took part: a dual-stack run
+ * whose IPv6 half fails should say so at a glance. A run of one family (every run that asks for none,
+ * on a single-stack cluster) has no breakdown.
+ */
+export function summarize(checks: readonly CheckResult[]): RunReport['summary'] {
+  const placement = nodeBreakdown(checks);
+  const all = { ...tally(checks), ...(placement === undefined ? {} : { placement }) };
+  const [v4, v6] = IP_FAMILIES.map((family) => checks.filter((c) => c.family === family));
+  if (v4 === undefined || v6 === undefined || v4.length === 0 || v6.length === 0) return all;
+  return { ...all, byFamily: { ipv4: tally(v4), ipv6: tally(v6) } };
 }

@@ -7,6 +7,7 @@
 import { managedSelector } from '../model/labels.js';
 import type { Scenario } from '../model/scenario.js';
 import type { RunReport } from '../model/report.js';
+import { actorsReachedOverIpv6 } from './addresses.js';
 import type { Clock } from './clock.js';
 import { PodStartError, type ClusterPort, type PodRef, type RunningPod } from './cluster-port.js';
 import { probeCommandLine } from './commands.js';
@@ -96,11 +97,15 @@ export function failed(state: RunState, error: unknown): RunState {
 }
 
 export async function createPods({ scenario, cluster, options }: RunContext, state: RunState): Promise<RunState> {
-  options.progress.step(`creating ${scenario.actors.size} probe pod(s)`);
+  const placement = options.facts.placement ?? new Map<string, string>();
+  const nodes = new Set(placement.values()).size;
+  options.progress.step(`creating ${scenario.actors.size} probe pod(s)${nodes > 1 ? ` on ${nodes} nodes` : ''}`);
   const created: CreatedPod[] = [];
+  const overIpv6 = actorsReachedOverIpv6(scenario);
   const creations = await Promise.allSettled(
     [...scenario.actors.values()].map(async (actor) => {
-      const manifest = buildProbePod({ actor, scenarioName: scenario.name, runId: options.runId, settings: scenario.defaults.pod });
+      const node = placement.get(actor.name);
+      const manifest = buildProbePod({ actor, scenarioName: scenario.name, runId: options.runId, settings: scenario.defaults.pod, dualStack: overIpv6.has(actor.name), ...(node === undefined ? {} : { node }) });
       const ref = await cluster.createPod(manifest);
       created.push({ actor: actor.name, ref, labels: manifest.metadata.labels });
     }),
@@ -139,7 +144,14 @@ export async function planChecks({ scenario, options }: RunContext, state: RunSt
     const pod = podsByActor.get(probe.check.from);
     const expectation = expectations.byProbe.get(probe.id);
     if (!expectation) throw new Error(`no expectation resolved for probe ${probe.id}`);
-    return { probe, expectation, ...(pod ? { fromPod: `${pod.namespace}/${pod.name}` } : {}), command: probeCommandLine(probe.task), attempts: [] };
+    return {
+      probe,
+      expectation,
+      ...(pod ? { fromPod: `${pod.namespace}/${pod.name}` } : {}),
+      ...(pod?.node ? { fromNode: pod.node } : {}),
+      command: probeCommandLine(probe.task),
+      attempts: [],
+    };
   });
   const order = new Map(scenario.checks.map((c, i) => [c.id, i]));
   records.sort((a, b) => (order.get(a.probe.check.id) ?? 0) - (order.get(b.probe.check.id) ?? 0));

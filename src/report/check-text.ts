@@ -5,6 +5,7 @@
 import { assertNever } from '../model/assert-never.js';
 import type { Observed, Outcome } from '../model/outcome.js';
 import type { CheckResult, RunError, RunReport } from '../model/report.js';
+import { familyText, IP_FAMILIES } from '../model/family.js';
 import { oneLine } from './sanitize.js';
 
 /** The raw outcome, short: the class itself, or `HTTP 404` for an HTTP answer. */
@@ -124,6 +125,21 @@ export function summaryLine(report: RunReport): string {
     `${plural(total, 'check')}: ${passed} passed, ${failed} failed, ${skipped} skipped ` +
     `in ${formatDuration(report.durationMs)} (${podStart}${stats})`
   );
+}
+
+/**
+ * `by family: IPv4 3 checks: 3 passed, 0 failed, 0 skipped; IPv6 3 checks: 2 passed, 1 failed, 0 skipped`,
+ * when checks of both families took part (summary.byFamily); undefined otherwise, so a run of one
+ * family reads as it always did.
+ */
+export function familyBreakdownLine(report: RunReport): string | undefined {
+  const byFamily = report.summary.byFamily;
+  if (byFamily === undefined) return undefined;
+  const parts = IP_FAMILIES.map((family) => {
+    const { total, passed, failed, skipped } = byFamily[family];
+    return `${familyText(family)} ${plural(total, 'check')}: ${passed} passed, ${failed} failed, ${skipped} skipped`;
+  });
+  return `by family: ${parts.join('; ')}`;
 }
 
 /**

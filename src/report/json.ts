@@ -14,7 +14,7 @@ const REPORT_KEYS = [
 ] as const satisfies readonly (keyof RunReport)[];
 
 const CHECK_KEYS = [
-  'id', 'name', 'from', 'fromPod', 'to', 'address', 'kind', 'expect', 'expectSource', 'status', 'observed',
+  'id', 'name', 'from', 'fromPod', 'fromNode', 'to', 'address', 'toNode', 'kind', 'family', 'expect', 'expectSource', 'status', 'observed',
   'outcome', 'command', 'message', 'explanation', 'durationMs', 'attempts',
 ] as const satisfies readonly KeyOfAny<CheckResult>[];
 

@@ -7,7 +7,9 @@
  */
 import { assertNever } from '../model/assert-never.js';
 import type { CheckResult, FailedCheck, RunError, RunReport } from '../model/report.js';
-import { attemptsText, busyboxText, checkTitle, failureSeverity, lastOutput, outcomeText, resultMessage, runProblems, summaryLine } from './check-text.js';
+import { IP_FAMILIES } from '../model/family.js';
+import { attemptsText, busyboxText, checkTitle, failureSeverity, familyBreakdownLine, lastOutput, outcomeText, resultMessage, runProblems, summaryLine } from './check-text.js';
+import { breakdownRows, checkNodesText, classCountText, nodeFinding, reportBreakdown } from './node-text.js';
 import { enforcementText, stepTitle } from './step-text.js';
 import { xmlAttrs, xmlText } from './xml.js';
 
@@ -49,7 +51,7 @@ function suiteOf(report: RunReport): { readonly counts: SuiteCounts; readonly xm
     properties(report),
     ...report.checks.map((check) => testcase(check, suite, report.scenario.file)),
     ...problems.map((problem) => problemCase(problem, suite)),
-    `    <system-out>${xmlText(`${busyboxText(report)}\nimage: ${report.image}\n${summaryLine(report)}`)}</system-out>`,
+    `    <system-out>${xmlText(`${busyboxText(report)}\nimage: ${report.image}\n${summaryLine(report)}${familyOut(report)}`)}</system-out>`,
     ...(problems.length === 0 ? [] : [`    <system-err>${xmlText(problems.map((p) => `${p.kind}: ${p.message}`).join('\n'))}</system-err>`]),
     '  </testsuite>',
   ].join('\n');
@@ -96,10 +98,12 @@ function testcase(check: CheckResult, suite: string, file: string): string {
 
 /** The body a dashboard shows when the failure is expanded: everything needed to rerun it by hand. */
 function failureBody(check: FailedCheck): string {
+  const nodes = checkNodesText(check);
   const lines = [
     `check: ${check.name} (${check.id})`,
     `from: ${check.from}${check.fromPod === undefined ? '' : ` (pod ${check.fromPod})`}`,
     `to: ${check.to}${check.address === undefined ? '' : ` (${check.address})`}`,
+    ...(nodes === undefined ? [] : [`nodes: ${nodes}`]),
     `outcome: ${outcomeText(check.outcome)}`,
     ...(check.command === undefined ? [] : [`command: ${check.command}`]),
     `attempts: ${attemptsText(check)}`,
@@ -115,6 +119,18 @@ function problemCase(problem: RunError, suite: string): string {
   return `    <testcase ${attrs}>\n      <error ${xmlAttrs({ message: problem.message, type: problem.kind })}/>\n    </testcase>`;
 }
 
+/** `family.ipv6.failed` and the like, for dashboards that chart a dual-stack run's families apart. */
+function familyProperties(report: RunReport): [string, string][] {
+  const byFamily = report.summary.byFamily;
+  if (byFamily === undefined) return [];
+  return IP_FAMILIES.flatMap((family) => (['total', 'passed', 'failed', 'skipped'] as const).map((key): [string, string] => [`family.${family}.${key}`, String(byFamily[family][key])]));
+}
+
+function familyOut(report: RunReport): string {
+  const line = familyBreakdownLine(report);
+  return line === undefined ? '' : `\n${line}`;
+}
+
 function properties(report: RunReport): string {
   const props: [string, string | undefined][] = [
     ['kubeknock.version', report.tool.version],
@@ -125,6 +141,8 @@ function properties(report: RunReport): string {
     ['context', report.cluster?.context],
     ['interrupted', String(report.interrupted)],
     ...stepProperties(report),
+    ...nodeProperties(report),
+    ...familyProperties(report),
   ];
   const lines = props
     .filter((p): p is [string, string] => p[1] !== undefined)
@@ -143,6 +161,17 @@ function stepProperties(report: RunReport): [string, string | undefined][] {
     ['step.enforcement', enforcementText(report, step)],
     ['step.enforced-after-ms', step.enforcedAfterMs === undefined ? undefined : String(step.enforcedAfterMs)],
     ['step.rounds', String(step.rounds)],
+  ];
+}
+
+/** The nodes that took part and the same-node / cross-node counts, when more than one node did. */
+function nodeProperties(report: RunReport): [string, string | undefined][] {
+  const breakdown = reportBreakdown(report);
+  if (breakdown === undefined) return [];
+  return [
+    ['nodes', breakdown.nodes.join(', ')],
+    ...breakdownRows(breakdown).map(({ label, count }): [string, string] => [`nodes.${label.replace(/ /g, '-')}`, classCountText(count)]),
+    ['nodes.finding', nodeFinding(breakdown, report.checks)],
   ];
 }
 

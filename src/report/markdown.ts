@@ -5,9 +5,10 @@
  */
 import { assertNever } from '../model/assert-never.js';
 import type { CheckResult, FailedCheck, RunReport } from '../model/report.js';
-import { attemptsText, busyboxText, cellVerdict, checkTitle, formatDuration, lastOutput, resultMessage, runProblems, skipReason, summaryLine } from './check-text.js';
+import { attemptsText, busyboxText, cellVerdict, checkTitle, familyBreakdownLine, formatDuration, lastOutput, resultMessage, runProblems, skipReason, summaryLine } from './check-text.js';
 import { buildMatrix, kindPrefix } from './matrix.js';
 import { mdBlock, mdCode, mdInline } from './markdown-text.js';
+import { breakdownRows, checkNodesText, nodeFinding, nodesTookPartText, reportBreakdown } from './node-text.js';
 import { excerpt } from './sanitize.js';
 import { changeTexts, enforcementText, stepTitle } from './step-text.js';
 
@@ -19,8 +20,10 @@ export function renderMarkdown(report: RunReport): string {
   const sections = [
     `## ${headline(report)}`,
     `**${summaryLine(report)}**`,
+    mdInline(familyBreakdownLine(report) ?? ''),
     stepSection(report),
     matrix(report.checks),
+    nodesSection(report),
     problemsSection(report),
     failuresSection(report.checks),
     skippedSection(report.checks),
@@ -70,6 +73,24 @@ function matrix(checks: readonly CheckResult[]): string {
   ].join('\n');
 }
 
+/** Same-node and cross-node checks apart, and the failure pattern when there is one; nothing on one node. */
+function nodesSection(report: RunReport): string {
+  const breakdown = reportBreakdown(report);
+  if (breakdown === undefined) return '';
+  const row = (cells: readonly (string | number)[]): string => `| ${cells.join(' | ')} |`;
+  const finding = nodeFinding(breakdown, report.checks);
+  return [
+    '### Nodes',
+    '',
+    mdInline(nodesTookPartText(breakdown)),
+    '',
+    row(['class', 'checks', 'passed', 'failed', 'skipped']),
+    row(['---', '---:', '---:', '---:', '---:']),
+    ...breakdownRows(breakdown).map(({ label, count }) => row([label, count.checks, count.passed, count.failed, count.skipped])),
+    ...(finding === undefined ? [] : ['', `**${mdInline(finding)}**`]),
+  ].join('\n');
+}
+
 function problemsSection(report: RunReport): string {
   const problems = runProblems(report);
   if (problems.length === 0) return '';
@@ -89,12 +110,14 @@ function failure(check: FailedCheck): string {
   const from = `${mdInline(check.from)}${check.fromPod === undefined ? '' : ` (${mdCode(check.fromPod)})`}`;
   const to = `${mdInline(check.to)}${check.address === undefined ? '' : ` (${mdCode(check.address)})`}`;
   const outcome = `${mdInline(check.outcome.class)}: ${mdInline(check.outcome.detail)}`;
+  const nodes = checkNodesText(check);
   const lines = [
     `#### ❌ ${mdInline(check.name)}`,
     '',
     mdInline(resultMessage(check)),
     '',
     `- ${from} → ${to}, ${check.kind}`,
+    ...(nodes === undefined ? [] : [`- nodes ${mdInline(nodes)}`]),
     ...(check.command === undefined ? [] : [`- command ${mdCode(check.command)}`]),
     `- outcome ${outcome}`,
     `- attempts ${mdInline(attemptsText(check))} in ${formatDuration(check.durationMs)}`,

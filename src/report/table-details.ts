@@ -2,6 +2,7 @@
 import type { CheckResult, FailedCheck, SkippedCheck } from '../model/report.js';
 import type { Paint } from './ansi.js';
 import { attemptsText, checkTitle, formatDuration, lastOutput, outcomeText, resultMessage, skipReason } from './check-text.js';
+import { checkNodesText } from './node-text.js';
 import { cleanText, excerpt, oneLine } from './sanitize.js';
 
 /** Output lines shown per failure; the JSON report has all of it. */
@@ -26,9 +27,11 @@ export function renderDetails(checks: readonly CheckResult[], paint: Paint): str
 function failedBlock(check: FailedCheck, paint: Paint): string {
   const from = check.fromPod === undefined ? check.from : `${check.from} (${check.fromPod})`;
   const to = check.address === undefined ? check.to : `${check.to} (${check.address})`;
+  const nodes = checkNodesText(check);
   const lines = [
     paint('red', `✗ ${oneLine(check.name)}: ${resultMessage(check)}`),
     `${INDENT}${oneLine(`${from} → ${to} [${check.kind}]`)}`,
+    ...field('nodes', nodes === undefined ? [] : [oneLine(nodes)]),
     ...field('command', check.command === undefined ? [] : [oneLine(check.command)]),
     ...field('outcome', [oneLine(outcomeText(check.outcome))]),
     ...field('output', excerpt(lastOutput(check), OUTPUT_LINES).map((line) => paint('dim', line))),

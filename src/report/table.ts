@@ -5,7 +5,7 @@
 import Table from 'cli-table3';
 import type { CheckResult, RunReport } from '../model/report.js';
 import { painter, type Paint, type Tone } from './ansi.js';
-import { busyboxText, cellVerdict, runProblems, summaryLine } from './check-text.js';
+import { busyboxText, cellVerdict, familyBreakdownLine, runProblems, summaryLine } from './check-text.js';
 import { widestLine } from './compact-grid.js';
 import { fitColumns } from './fit-columns.js';
 import { buildMatrix, kindPrefix } from './matrix.js';
@@ -14,13 +14,14 @@ import { oneLine } from './sanitize.js';
 import { statusMark, statusTone } from './status-mark.js';
 import { renderCompactMatrix } from './run-matrix-compact.js';
 import { renderDetails } from './table-details.js';
+import { breakdownRows, classCountText, nodeFinding, reportBreakdown } from './node-text.js';
 import { changeTexts, enforcementText, stepTitle } from './step-text.js';
 
 const LEGEND = '✓ expectation met  ✗ not met  - skipped  ×N attempts  · not checked';
 
 export function renderTable(report: RunReport, options: RenderOptions): string {
   const paint = painter(options.color);
-  const sections = [heading(report), stepSection(report, paint), matrix(report.checks, options.width, paint), renderDetails(report.checks, paint), footer(report, paint)];
+  const sections = [heading(report), stepSection(report, paint), matrix(report.checks, options.width, paint), renderDetails(report.checks, paint), nodesSection(report, paint), footer(report, paint)];
   return `${sections.filter((s) => s !== '').join('\n\n')}\n`;
 }
 
@@ -66,6 +67,20 @@ function cell(checks: readonly CheckResult[], paint: Paint): string {
     .join('\n');
 }
 
+/** Same-node and cross-node checks apart, and the failure pattern when there is one; nothing on one node. */
+function nodesSection(report: RunReport, paint: Paint): string {
+  const breakdown = reportBreakdown(report);
+  if (breakdown === undefined) return '';
+  const rows = breakdownRows(breakdown);
+  const width = Math.max(...rows.map((row) => row.label.length));
+  const finding = nodeFinding(breakdown, report.checks);
+  return [
+    paint('bold', oneLine(`Nodes (${breakdown.nodes.length}): ${breakdown.nodes.join(', ')}`)),
+    ...rows.map((row) => `  ${row.label.padEnd(width)}  ${classCountText(row.count)}`),
+    ...(finding === undefined ? [] : [paint('yellow', oneLine(finding))]),
+  ].join('\n');
+}
+
 function footer(report: RunReport, paint: Paint): string {
   const lines = [`busybox   ${busyboxText(report)}`, `image     ${oneLine(report.image)}`];
   const problems = runProblems(report);
@@ -73,6 +88,8 @@ function footer(report: RunReport, paint: Paint): string {
     lines.push(paint('red', 'Run errors:'), ...problems.map((p) => paint('red', `  ✗ ${p.kind}: ${p.message}`)));
   }
   lines.push(paint(summaryTone(report, problems.length > 0), summaryLine(report)));
+  const byFamily = familyBreakdownLine(report);
+  if (byFamily !== undefined) lines.push(byFamily);
   return lines.join('\n');
 }
 

@@ -6,7 +6,8 @@
 import { stringify } from 'yaml';
 import { assertNever } from '../model/assert-never.js';
 import type { CheckResult, FailedCheck, RunReport } from '../model/report.js';
-import { busyboxText, checkTitle, failureSeverity, outcomeLabel, resultMessage, runProblems, skipReason, summaryLine } from './check-text.js';
+import { busyboxText, checkTitle, familyBreakdownLine, failureSeverity, outcomeLabel, resultMessage, runProblems, skipReason, summaryLine } from './check-text.js';
+import { breakdownRows, classCountText, nodeFinding, nodesTookPartText, reportBreakdown } from './node-text.js';
 import { cleanText, oneLine } from './sanitize.js';
 import { changeTexts, enforcementText, stepTitle } from './step-text.js';
 
@@ -21,6 +22,8 @@ export function renderTap(report: RunReport): string {
     `# ${oneLine(busyboxText(report))}`,
     `# ${oneLine(`image ${report.image}`)}`,
     `# ${oneLine(summaryLine(report))}`,
+    ...nodeComments(report),
+    ...[familyBreakdownLine(report)].flatMap((line) => (line === undefined ? [] : [`# ${oneLine(line)}`])),
     ...problems.map((p) => `# run error ${oneLine(`${p.kind}: ${p.message}`)}`),
   ];
   const first = problems[0];
@@ -54,6 +57,16 @@ function stepComments(report: RunReport): string[] {
   return [...changeTexts(step), enforcementText(report, step)].map((line) => `# ${oneLine(line)}`);
 }
 
+/** The same-node / cross-node counts and the failure pattern, when more than one node took part. */
+function nodeComments(report: RunReport): string[] {
+  const breakdown = reportBreakdown(report);
+  if (breakdown === undefined) return [];
+  const finding = nodeFinding(breakdown, report.checks);
+  return [nodesTookPartText(breakdown), ...breakdownRows(breakdown).map(({ label, count }) => `${label}: ${classCountText(count)}`), ...(finding === undefined ? [] : [finding])].map(
+    (line) => `# ${oneLine(line)}`,
+  );
+}
+
 function testPoint(check: CheckResult, n: number): string[] {
   const description = escapeDescription(checkTitle(check));
   switch (check.status) {
@@ -78,8 +91,10 @@ function diagnostics(check: FailedCheck): string[] {
     id: check.id,
     from: check.from,
     pod: check.fromPod,
+    from_node: check.fromNode,
     to: check.to,
     address: check.address,
+    to_node: check.toNode,
     kind: check.kind,
     expected: check.expect,
     expected_from: check.expectSource,

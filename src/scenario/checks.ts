@@ -2,8 +2,10 @@
  * Check entries (top-level or a step's) → one Check per (from, to) cell: references resolved,
  * defaults applied, `except` cells overridden, every repeated cell refused.
  */
+import { familyCheckId, familyLabel, type IpFamily } from '../model/family.js';
 import type { Check, CheckExpectation, CheckKind, Defaults, Target } from '../model/scenario.js';
 import type { CheckDocument, TargetRefDocument } from './document.js';
+import { checkFamilies } from './families.js';
 import { policyExpectProblem, resolveTargetRef, type ResolvedTarget, type TargetContext } from './targets.js';
 import type { FieldPath } from './yaml-source.js';
 
@@ -26,31 +28,45 @@ export interface CheckContext {
  * The checks of `entries`, with ids numbered on from `earlier` (a step's checks follow the top-level
  * ones, which run at every step, so one cell keeps one id across steps). A cell already checked among
  * `earlier` or these is refused: two checks of one cell would show two verdicts in one matrix cell.
+ * The checks of one `family: both` cell share a number: `c3@ipv4` and `c3@ipv6`.
  */
 export function collectChecks(entries: readonly CheckEntry[], earlier: readonly Check[], ctx: CheckContext): Check[] {
   const cells = new Map<string, string>(earlier.map((check) => [cellKey(check), `${check.source.path}, which runs at every step`]));
   const checks: Check[] = [];
+  let number = new Set(earlier.map((check) => baseCheckId(check.id))).size;
   for (const { doc, path } of entries) {
-    for (const check of expandCheck(doc, path, ctx.targets, ctx.defaults, ctx.report, ctx.locate)) {
-      const key = cellKey(check);
-      const first = cells.get(key);
-      if (first) {
-        ctx.report(path, `${check.from} → ${check.toLabel} (${check.kind}) is already checked at ${first}; remove one`);
-        continue;
-      }
-      cells.set(key, check.source.path);
-      checks.push({ ...check, id: `c${earlier.length + checks.length + 1}` });
+    for (const group of expandCheck(doc, path, ctx.targets, ctx.defaults, ctx.report, ctx.locate)) {
+      const fresh = group.filter((check) => {
+        const key = cellKey(check);
+        const first = cells.get(key);
+        if (first) ctx.report(path, `${check.from} → ${check.toLabel} (${check.kind}) is already checked at ${first}; remove one`);
+        else cells.set(key, check.source.path);
+        return first === undefined;
+      });
+      if (fresh.length === 0) continue;
+      number += 1;
+      const id = `c${number}`;
+      for (const check of fresh) checks.push({ ...check, id: group.length > 1 && check.family ? familyCheckId(id, check.family) : id });
     }
   }
   return checks;
 }
 
+/** `c3` of `c3@ipv6`. */
+function baseCheckId(id: string): string {
+  return id.split('@')[0] ?? id;
+}
+
+/** The label carries the family a check asked for, so one cell per family. */
 function cellKey(check: Omit<Check, 'id'>): string {
   return `${check.from}\u0000${check.toLabel}\u0000${check.kind}`;
 }
 
-/** One check entry → one Check per (from, to) cell, with `except` overriding single cells. */
-function expandCheck(doc: CheckDocument, path: FieldPath, ctx: TargetContext, defaults: Defaults, report: Report, locate: Locate): Omit<Check, 'id'>[] {
+/**
+ * One check entry → one group per (from, to) cell, with `except` overriding single cells. A group holds
+ * one Check per address family the cell runs with (two for `family: both`, else one).
+ */
+function expandCheck(doc: CheckDocument, path: FieldPath, ctx: TargetContext, defaults: Defaults, report: Report, locate: Locate): Omit<Check, 'id'>[][] {
   const froms = typeof doc.from === 'string' ? [doc.from] : [...doc.from];
   let ok = true;
   froms.forEach((from, i) => {
@@ -75,7 +91,7 @@ function expandCheck(doc: CheckDocument, path: FieldPath, ctx: TargetContext, de
           ? (doc.to as TargetRefDocument[]).map((ref, i) => ({ ref, path: [...path, 'to', i] }))
           : [{ ref: doc.to as TargetRefDocument, path: [...path, 'to'] }];
 
-  const targets: { resolved: ResolvedTarget; kind: CheckKind; path: FieldPath }[] = [];
+  const targets: { resolved: ResolvedTarget; kind: CheckKind; families: readonly (IpFamily | undefined)[]; path: FieldPath }[] = [];
   // Only a udp check knocks on an actor's UDP ports; every other kind that reaches an actor is TCP.
   const protocol = doc.kind === 'udp' ? 'UDP' : 'TCP';
   for (const { ref, path: refPath } of refs) {
@@ -86,8 +102,10 @@ function expandCheck(doc: CheckDocument, path: FieldPath, ctx: TargetContext, de
       continue;
     }
     const kind = pickKind(doc.kind, result.value, (message) => report([...path, 'kind'], message));
-    if (!kind) ok = false;
-    else targets.push({ resolved: result.value, kind, path: refPath });
+    const choice = checkFamilies(doc.family, defaults.family, result.value.target);
+    if (!choice.ok) report([...path, 'family'], `${result.value.label}: ${choice.problem}`);
+    if (!kind || !choice.ok) ok = false;
+    else targets.push({ resolved: result.value, kind, families: choice.families, path: refPath });
   }
   if (!ok) return [];
 
@@ -103,25 +121,31 @@ function expandCheck(doc: CheckDocument, path: FieldPath, ctx: TargetContext, de
 
   const many = froms.length * targets.length > 1;
   return froms.flatMap((from) =>
-    targets.flatMap(({ resolved, kind }) => {
+    targets.flatMap(({ resolved, kind, families }) => {
       if (resolved.target.type === 'actor' && resolved.target.actor === from) {
         // CNIs disagree on whether policy applies to a pod talking to itself, so it is no test of
         // policy. In a many-by-many check that cell is simply left out; asked for alone, it is an error.
         if (!many) report(path, `${from} → ${resolved.label} is a probe pod talking to itself; CNIs differ on whether policy applies to that, so kubeknock does not judge it`);
         return [];
       }
-      const defaultName = `${from} → ${resolved.label}`;
-      return {
-        name: doc.name ? (many ? `${doc.name}: ${defaultName}` : doc.name) : defaultName,
-        from,
-        to: resolved.target,
-        toLabel: resolved.label,
-        kind,
-        expect: overrides.get(`${from}\u0000${resolved.label}`) ?? doc.expect,
-        timeoutSeconds: doc.timeoutSeconds ?? defaults.timeoutSeconds,
-        attempts: doc.attempts ?? defaults.attempts,
-        source: locate(path),
-      };
+      return [
+        families.map((family) => {
+          const label = familyLabel(resolved.label, family);
+          const defaultName = `${from} → ${label}`;
+          return {
+            name: doc.name ? (many || families.length > 1 ? `${doc.name}: ${defaultName}` : doc.name) : defaultName,
+            from,
+            to: resolved.target,
+            toLabel: label,
+            kind,
+            ...(family === undefined ? {} : { family }),
+            expect: overrides.get(`${from}\u0000${resolved.label}`) ?? doc.expect,
+            timeoutSeconds: doc.timeoutSeconds ?? defaults.timeoutSeconds,
+            attempts: doc.attempts ?? defaults.attempts,
+            source: locate(path),
+          };
+        }),
+      ];
     }),
   );
 }

@@ -2,6 +2,7 @@
  * What the user writes: the YAML scenario as typed data, once it has passed the JSON Schema
  * (scenario.schema.json). Separate from src/model/scenario.ts, which is what the program uses.
  */
+import type { FamilyRequest } from '../model/family.js';
 import type { OutcomeClass } from '../model/outcome.js';
 import type { CheckExpectation, CheckKind, LabelSelector, ListenProtocol, Toleration } from '../model/scenario.js';
 
@@ -26,6 +27,7 @@ export interface DefaultsDocument {
   readonly settleSeconds?: number;
   readonly concurrency?: number;
   readonly denyOutcomes?: readonly OutcomeClass[];
+  readonly family?: FamilyRequest;
   readonly pod?: {
     readonly image?: string;
     readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
@@ -43,6 +45,11 @@ export interface ActorDocument {
   /** A bare number is a TCP port. */
   readonly listen?: readonly (number | { readonly port: number; readonly protocol?: ListenProtocol; readonly name?: string })[];
   readonly serve?: boolean;
+  /** At most one of node, nodeSelector and placement (normalize says so). */
+  readonly node?: string;
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** One of the two. */
+  readonly placement?: { readonly sameNodeAs?: string; readonly otherNodeThan?: string };
 }
 
 export type TargetDocument =
@@ -67,6 +74,7 @@ export interface CheckDocument {
   readonly url?: string;
   readonly kind?: CheckKind;
   readonly expect: CheckExpectation;
+  readonly family?: FamilyRequest;
   readonly timeoutSeconds?: number;
   readonly attempts?: number;
   readonly except?: readonly { readonly from: string; readonly to: string; readonly expect: CheckExpectation }[];

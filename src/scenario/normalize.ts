@@ -10,6 +10,7 @@ import { DEFAULTS } from './defaults.js';
 import type { ScenarioDocument } from './document.js';
 import { dns1123SubdomainProblem, imageReferenceProblem, labelProblem, portNameProblem, tolerationProblems } from '../model/kube-rules.js';
 import { reservedLabelProblem } from './reserved-labels.js';
+import { checkPlacements, readPlacement } from './placement.js';
 import { normalizeSteps, type StepFiles } from './steps.js';
 import type { TargetContext } from './targets.js';
 import type { BrokenParts } from './validate-shape.js';
@@ -60,8 +61,10 @@ export function normalizeScenario(
       else if (seenNames.has(l.name)) report([...path, 'listen', i, 'name'], `port name ${JSON.stringify(l.name)} is used twice; port names must be unique in a pod`);
       seenNames.add(l.name);
     });
-    actors.set(name, { name, namespace: actor.namespace, labels: actor.labels ?? {}, listen, serve: actor.serve ?? false, source: locate(path) });
+    const placement = readPlacement(actor, path, report, locate);
+    actors.set(name, { name, namespace: actor.namespace, labels: actor.labels ?? {}, listen, serve: actor.serve ?? false, ...(placement ? { placement } : {}), source: locate(path) });
   }
+  checkPlacements(actors, broken.names, (at, message) => issues.push({ ...at, message }));
   const namedTargets = doc.spec.targets ?? {};
   for (const name of Object.keys(namedTargets)) {
     if (actors.has(name)) report(['spec', 'targets', name], `"${name}" is also an actor's name; give the target another name so references are unambiguous`);
@@ -106,6 +109,7 @@ function applyDefaults(doc: ScenarioDocument, report: Report): Defaults {
     settleSeconds: d.settleSeconds ?? DEFAULTS.settleSeconds,
     concurrency: d.concurrency ?? DEFAULTS.concurrency,
     denyOutcomes: d.denyOutcomes ?? DEFAULTS.denyOutcomes,
+    ...(d.family === undefined ? {} : { family: d.family }),
     pod: { ...DEFAULTS.pod, ...pod },
   };
 }

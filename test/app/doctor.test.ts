@@ -143,6 +143,16 @@ describe('runDoctor', () => {
     expect(rbac?.detail).toContain('`expect: policy` reads pod labels and ports');
   });
 
+  it('list nodes: a warning for spreading, required once actors are placed by node, nodeSelector or placement', async () => {
+    const cluster = { namespaces: [production], denied: ['list nodes *'], workloads: [calico] };
+    const spread = await runDoctor(() => fake(cluster), { namespaces: ['production'] });
+    expect(spread.canRun).toBe(true);
+    expect(find(spread.checks, 'RBAC at cluster scope')).toMatchObject({ status: 'warn', detail: expect.stringContaining('list nodes (spread probe pods over the nodes') });
+    const placed = await runDoctor(() => fake(cluster), { namespaces: ['production'], placement: true });
+    expect(placed.canRun).toBe(false);
+    expect(find(placed.checks, 'RBAC at cluster scope')).toMatchObject({ status: 'fail', fix: 'ask for a ClusterRole (and a ClusterRoleBinding to you) granting list on nodes' });
+  });
+
   it('a namespace that does not exist fails', async () => {
     const report = await runDoctor(() => fake({ workloads: [calico] }), { namespaces: ['productoin'] });
     expect(report.canRun).toBe(false);

@@ -99,6 +99,7 @@ describe('cronJobManifests', () => {
     expect(grants(objects.find((o) => o.kind === 'ClusterRole')?.rules)).toEqual([
       'get /namespaces',
       'list /namespaces',
+      'list /nodes',
       'list /pods',
       'list /services',
       'list networking.k8s.io/networkpolicies',

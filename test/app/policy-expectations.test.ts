@@ -42,9 +42,9 @@ function loadScenario(): Scenario {
 
 /** The probe pods as the runner hands them over: created names, IPs, labels and named ports. */
 const PODS = new Map<string, ProbePod>([
-  ['client', { actor: 'client', namespace: 'shop', name: 'kubeknock-client-a1', ip: '10.0.0.11', labels: { app: 'client', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [] }],
-  ['db', { actor: 'db', namespace: 'shop', name: 'kubeknock-db-a2', ip: '10.0.0.12', labels: { app: 'db', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [{ port: 5432, name: 'pg', protocol: 'TCP' }] }],
-  ['web', { actor: 'web', namespace: 'shop', name: 'kubeknock-web-a3', ip: '10.0.0.13', labels: { app: 'web', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [{ port: 8080, protocol: 'TCP' }] }],
+  ['client', { actor: 'client', namespace: 'shop', name: 'kubeknock-client-a1', ip: '10.0.0.11', ips: ['10.0.0.11'], labels: { app: 'client', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [] }],
+  ['db', { actor: 'db', namespace: 'shop', name: 'kubeknock-db-a2', ip: '10.0.0.12', ips: ['10.0.0.12'], labels: { app: 'db', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [{ port: 5432, name: 'pg', protocol: 'TCP' }] }],
+  ['web', { actor: 'web', namespace: 'shop', name: 'kubeknock-web-a3', ip: '10.0.0.13', ips: ['10.0.0.13'], labels: { app: 'web', 'app.kubernetes.io/managed-by': 'kubeknock' }, containerPorts: [{ port: 8080, protocol: 'TCP' }] }],
 ]);
 
 const WORKER = { namespace: 'shop', name: 'worker-0', labels: { app: 'worker' }, ip: '10.0.0.50', deleting: false };
@@ -218,8 +218,8 @@ spec:
     const result = parseScenario('policy-expect-udp.yaml', UDP_SCENARIO);
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     const running = new Map([
-      ['client', { namespace: 'shop', name: 'kubeknock-client-u1', ip: '10.0.0.21' }],
-      ['cache', { namespace: 'shop', name: 'kubeknock-cache-u2', ip: '10.0.0.22' }],
+      ['client', { namespace: 'shop', name: 'kubeknock-client-u1', ip: '10.0.0.21', ips: ['10.0.0.21'] }],
+      ['cache', { namespace: 'shop', name: 'kubeknock-cache-u2', ip: '10.0.0.22', ips: ['10.0.0.22'] }],
     ]);
     const created = [
       { actor: 'client', labels: { app: 'client' } },
@@ -264,5 +264,45 @@ spec:
     expect(verdicts(await udpVerdicts([namespace('shop'), allowFromClient('dns-alt', 'UDP')]))).toEqual({ 'cache:5353/udp': 'allow', 'cache:5353': 'deny' });
     // The TCP port's name does not open the UDP port, even with the same number.
     expect(verdicts(await udpVerdicts([namespace('shop'), allowFromClient('dns-tcp', 'UDP')]))['cache:5353/udp']).toBe('deny');
+  });
+});
+
+describe('policyExpectations per address family', () => {
+  const yaml = `apiVersion: kubeknock.dev/v1alpha1
+kind: Scenario
+metadata: {name: family-expect}
+spec:
+  actors:
+    client: {namespace: shop, labels: {app: client}}
+    db: {namespace: shop, labels: {app: db}, listen: [5432]}
+  checks:
+    - {from: client, to: db:5432, family: both, expect: policy}
+    - {from: client, to: {host: "fd00:beef::10", port: 443}, family: ipv6, expect: policy}
+`;
+  const dual = new Map<string, ProbePod>([
+    ['client', { actor: 'client', namespace: 'shop', name: 'kubeknock-client-d1', ip: '10.0.0.11', ips: ['10.0.0.11', 'fd00:10:244:1::11'], labels: { app: 'client' }, containerPorts: [] }],
+    ['db', { actor: 'db', namespace: 'shop', name: 'kubeknock-db-d2', ip: '10.0.0.12', ips: ['10.0.0.12', 'fd00:10:244:2::12'], labels: { app: 'db' }, containerPorts: [{ port: 5432, protocol: 'TCP' }] }],
+  ]);
+
+  it("judges each family's probe by the probe pod's address of that family (ipBlock per family)", async () => {
+    const parsed = parseScenario('family-expect.yaml', yaml);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    // db admits the clients' IPv4 subnet only; client may send to fd00:beef::/32 only (and to db).
+    const objects = [
+      namespace('shop'),
+      policy('shop/db-v4-only', { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/24' } }] }] }),
+      policy('shop/client-out', {
+        podSelector: { matchLabels: { app: 'client' } },
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ podSelector: { matchLabels: { app: 'db' } } }] }, { to: [{ ipBlock: { cidr: 'fd00:beef::/32' } }] }],
+      }),
+    ];
+    const probes = [...planProbes(parsed.scenario, dual, { services: new Map(), selectedPods: new Map() }, { clusterDomain: 'cluster.local' }).values()].flat();
+    const answers = await policyExpectations(async () => raw(objects, 'cluster'))(probes, dual);
+    expect(probes.map((p) => [p.id, p.family, answers.get(p.id)?.type === 'judged' ? (answers.get(p.id) as { expect: string }).expect : 'unjudged'])).toEqual([
+      ['c1@ipv4', 'ipv4', 'allow'],
+      ['c1@ipv6', 'ipv6', 'deny'],
+      ['c2', 'ipv6', 'allow'],
+    ]);
   });
 });

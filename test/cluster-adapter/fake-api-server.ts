@@ -41,6 +41,10 @@ export interface FakeApiOptions {
   readonly clusterPolicies?: Readonly<Record<string, Readonly<Record<string, readonly Json[]>>>>;
   /** Plurals of policy.networking.k8s.io whose list RBAC refuses. */
   readonly forbidClusterPolicies?: readonly string[];
+  /** Node objects, served a page of `limit` at a time. */
+  readonly nodes?: readonly Json[];
+  /** RBAC refuses `list nodes`. */
+  readonly forbidNodes?: boolean;
 }
 
 const status = (code: number, reason: string, message: string): Json => ({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code });
@@ -83,6 +87,14 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
     if ((m = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(path))) {
       const labels = options.namespaces[m[1]!];
       return labels ? [200, { metadata: { name: m[1], labels } }] : [404, status(404, 'NotFound', `namespaces "${m[1]}" not found`)];
+    }
+    if (path === '/api/v1/nodes' && method === 'GET') {
+      if (options.forbidNodes) return [403, status(403, 'Forbidden', 'nodes is forbidden: User "dev" cannot list resource "nodes" in API group "" at the cluster scope')];
+      const all = options.nodes ?? [];
+      const start = Number(url.searchParams.get('continue') ?? '0');
+      const limit = Number(url.searchParams.get('limit') ?? String(all.length));
+      const next = start + limit < all.length ? String(start + limit) : undefined;
+      return [200, { kind: 'NodeList', apiVersion: 'v1', metadata: next ? { continue: next } : {}, items: all.slice(start, start + limit) }];
     }
     if (path === '/api/v1/services') return [200, { kind: 'ServiceList', metadata: {}, items: options.services ?? [] }];
     if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)$/.exec(path))) {

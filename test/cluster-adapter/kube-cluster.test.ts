@@ -47,7 +47,7 @@ describe('KubeCluster', () => {
 
     const listed = await cluster.listPods('app.kubernetes.io/managed-by=kubeknock');
     expect(listed.map((pod) => `${pod.namespace}/${pod.name}`).sort()).toEqual(['production/kk-backend-00001', 'production/kk-frontend-00002', 'staging/kk-backend-00003']);
-    expect(listed[0]).toMatchObject({ labels, phase: 'Running', deleting: false });
+    expect(listed[0]).toMatchObject({ labels, phase: 'Running', node: 'node-1', deleting: false });
 
     await cluster.deletePods([a, b, c], { gracePeriodSeconds: 1, timeoutMs: 5000 });
     expect(api.pods.size).toBe(0);
@@ -68,6 +68,7 @@ describe('KubeCluster', () => {
       },
       scenarioName: 'postgres-lockdown',
       runId: 'r1',
+      node: 'kk-node2',
       settings: {
         image: 'docker.io/library/busybox:1.36.1',
         imagePullPolicy: 'IfNotPresent',
@@ -81,6 +82,7 @@ describe('KubeCluster', () => {
     const ref = await createKubeCluster(api.loaded).createPod(pod);
     const stored = api.pods.get(`${ref.namespace}/${ref.name}`);
     expect(stored?.['spec']).toEqual(JSON.parse(JSON.stringify(pod.spec)));
+    expect(JSON.stringify(stored?.['spec']), 'the node pin survives client-node').toContain('"matchFields":[{"key":"metadata.name","operator":"In","values":["kk-node2"]}]');
     expect(stored?.['metadata']).toMatchObject({ labels: pod.metadata.labels });
   });
 
@@ -164,15 +166,22 @@ describe('KubeCluster', () => {
   it('reads Services and selects pods by a structured selector', async () => {
     api = await startFakeApi({
       namespaces: { production: {} },
-      services: [{ metadata: { namespace: 'production', name: 'api' }, spec: { clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }] } }],
+      services: [
+        { metadata: { namespace: 'production', name: 'api' }, spec: { clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }] } },
+        { metadata: { namespace: 'production', name: 'dual' }, spec: { clusterIP: 'fd00:10:96::b', clusterIPs: ['fd00:10:96::b', '10.96.0.11'], ipFamilies: ['IPv6', 'IPv4'], ports: [{ port: 80 }] } },
+        { metadata: { namespace: 'production', name: 'headless' }, spec: { clusterIP: 'None', clusterIPs: ['None'], ports: [{ port: 80 }] } },
+      ],
     });
     const cluster = createKubeCluster(api.loaded);
     expect(await cluster.getService('production', 'api')).toEqual({
       namespace: 'production',
       name: 'api',
       clusterIP: '10.96.0.10',
+      clusterIPs: ['10.96.0.10'],
       ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }],
     });
+    expect(await cluster.getService('production', 'dual')).toMatchObject({ clusterIP: 'fd00:10:96::b', clusterIPs: ['fd00:10:96::b', '10.96.0.11'] });
+    expect(await cluster.getService('production', 'headless')).toMatchObject({ clusterIP: 'None', clusterIPs: [] });
     expect(await cluster.getService('production', 'nope')).toBeUndefined();
     await cluster.createPod(manifest('production'));
     expect((await cluster.selectPods('production', { matchLabels: { app: 'backend' } })).map((pod) => pod.name)).toEqual(['kk-backend-00001']);
@@ -186,5 +195,33 @@ describe('KubeCluster', () => {
     api = undefined;
     const cluster = createKubeCluster(loaded);
     await expect(cluster.namespacePhase('x')).rejects.toThrow(/reading namespace x: cannot reach the API server: .*ECONNREFUSED/);
+  });
+
+  it('lists nodes page by page with labels, Ready, cordon and taints; a refusal is an answer, not an error', async () => {
+    const node = (name: string, extra: Record<string, unknown> = {}, ready = 'True') => ({
+      metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+      status: { conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status: ready }] },
+      spec: extra,
+    });
+    const items = [
+      node('kk-node1'),
+      node('kk-node2', { unschedulable: true, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] }),
+      node('kk-node3', { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoExecute' }] }, 'Unknown'),
+      ...Array.from({ length: 600 }, (_, i) => node(`bulk-${i}`)),
+    ];
+    api = await startFakeApi({ namespaces: { production: {} }, nodes: items });
+    const listing = await createKubeCluster(api.loaded).listNodes();
+    if (listing.type !== 'listed') throw new Error(`expected nodes, got ${JSON.stringify(listing)}`);
+    expect(listing.nodes).toHaveLength(603);
+    expect(listing.nodes.slice(0, 3)).toEqual([
+      { name: 'kk-node1', labels: { 'kubernetes.io/hostname': 'kk-node1' }, ready: true, unschedulable: false, taints: [] },
+      { name: 'kk-node2', labels: { 'kubernetes.io/hostname': 'kk-node2' }, ready: true, unschedulable: true, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] },
+      { name: 'kk-node3', labels: { 'kubernetes.io/hostname': 'kk-node3' }, ready: false, unschedulable: false, taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoExecute' }] },
+    ]);
+    expect(api.requests.filter((r) => r.startsWith('GET /api/v1/nodes'))).toHaveLength(2);
+    await api.close();
+
+    api = await startFakeApi({ namespaces: { production: {} }, forbidNodes: true });
+    expect(await createKubeCluster(api.loaded).listNodes()).toEqual({ type: 'forbidden', message: expect.stringContaining('listing nodes: forbidden (RBAC): nodes is forbidden') });
   });
 });

@@ -30,6 +30,12 @@ function scripted(timelines: Record<string, readonly (PodLike | undefined)[]>): 
 const fast = { timeoutMs: 2000, pollMs: 5 };
 
 describe('waitForPods', () => {
+  it("gives every address of a dual-stack pod (status.podIPs), the primary first", async () => {
+    const dual: PodLike = { ...pods.runningPod, status: { ...pods.runningPod.status, podIP: '10.244.0.7', podIPs: [{ ip: 'fd00:10:244:1::7' }, { ip: '10.244.0.7' }] } };
+    const { fetch } = scripted({ 'production/kk-a': [dual] });
+    expect(await waitForPods([a], fetch, fast)).toEqual([{ ...a, ip: '10.244.0.7', ips: ['10.244.0.7', 'fd00:10:244:1::7'], node: 'node-1' }]);
+  });
+
   it('resolves with IPs and nodes once every pod runs, reporting progress', async () => {
     const { fetch } = scripted({
       'production/kk-a': [pods.containerCreatingPod, pods.runningPod],
@@ -38,8 +44,8 @@ describe('waitForPods', () => {
     const progress: string[] = [];
     const running = await waitForPods([a, b], fetch, { ...fast, onProgress: (line) => progress.push(line) });
     expect(running).toEqual([
-      { ...a, ip: '10.244.0.7', node: 'node-1' },
-      { ...b, ip: '10.244.0.7', node: 'node-1' },
+      { ...a, ip: '10.244.0.7', ips: ['10.244.0.7'], node: 'node-1' },
+      { ...b, ip: '10.244.0.7', ips: ['10.244.0.7'], node: 'node-1' },
     ]);
     expect(progress[0]).toBe('0/2 probe pods running (1 ContainerCreating, 1 Pending)');
     expect(progress.at(-1)).toBe('2/2 probe pods running');

@@ -68,9 +68,17 @@ describe('buildRbac from the permission list doctor checks', () => {
     for (const namespace of ['data', 'shop']) expect(grants(rulesOf(objects, 'Role', namespace)), `Role in ${namespace}`).toEqual(used(NAMESPACED_PERMISSIONS));
   });
 
-  it('the ClusterRole grants exactly what a run uses at cluster scope: get namespaces, no cluster-wide lists', () => {
+  it('the ClusterRole grants exactly what a run uses at cluster scope: get namespaces and list nodes (placement), no cluster-wide pod list', () => {
     expect(grants(rulesOf(objects, 'ClusterRole'))).toEqual(used(CLUSTER_PERMISSIONS));
-    expect(grants(rulesOf(objects, 'ClusterRole'))).toEqual(['get /namespaces']);
+    expect(grants(rulesOf(objects, 'ClusterRole'))).toEqual(['get /namespaces', 'list /nodes']);
+  });
+
+  it('actors placed by node, nodeSelector or placement make list nodes required, and granted the same', () => {
+    const placed = clusterPermissions(false, true);
+    expect(placed.find((p) => p.resource === 'nodes')).toMatchObject({ verb: 'list', withoutIt: 'run-fails' });
+    expect(clusterPermissions(false).find((p) => p.resource === 'nodes')).toMatchObject({ verb: 'list', withoutIt: 'detail' });
+    const withPlacement = buildRbac({ identity, namespaces: ['shop'], namespaced: NAMESPACED_PERMISSIONS, cluster: placed });
+    expect(grants(rulesOf(withPlacement, 'ClusterRole'))).toEqual(['get /namespaces', 'list /nodes']);
   });
 
   it('with expect: policy the ClusterRole adds the cluster-wide lists, cluster-scoped policy kinds included', () => {
@@ -78,6 +86,7 @@ describe('buildRbac from the permission list doctor checks', () => {
     expect(grants(rulesOf(withPolicy, 'ClusterRole'))).toEqual([
       'get /namespaces',
       'list /namespaces',
+      'list /nodes',
       'list /pods',
       'list /services',
       'list networking.k8s.io/networkpolicies',
@@ -85,7 +94,7 @@ describe('buildRbac from the permission list doctor checks', () => {
       'list policy.networking.k8s.io/baselineadminnetworkpolicies',
       'list policy.networking.k8s.io/clusternetworkpolicies',
     ]);
-    expect(grants(rulesOf(withPolicy, 'ClusterRole'))).toEqual(used([...CLUSTER_PERMISSIONS.filter((p) => p.verb === 'get'), ...POLICY_EXPECTATION_PERMISSIONS]));
+    expect(grants(rulesOf(withPolicy, 'ClusterRole'))).toEqual(used([...CLUSTER_PERMISSIONS.filter((p) => p.verb === 'get' || p.resource === 'nodes'), ...POLICY_EXPECTATION_PERMISSIONS]));
   });
 
   it('never a wildcard, never watch (kubeknock polls)', () => {

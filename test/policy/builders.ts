@@ -6,6 +6,8 @@ import { raw } from './model.js';
 export interface PodOptions {
   readonly labels?: Record<string, string>;
   readonly ip?: string;
+  /** `status.podIPs` (the primary first), as a dual-stack cluster fills it; `ip` defaults to the first. */
+  readonly ips?: readonly string[];
   readonly ports?: readonly { name?: string; containerPort: number; protocol?: string }[];
   readonly hostNetwork?: boolean;
 }
@@ -17,7 +19,11 @@ export function pod(ref: string, options: PodOptions = {}): unknown {
     kind: 'Pod',
     metadata: { namespace, name, labels: options.labels ?? {} },
     spec: { ...(options.hostNetwork ? { hostNetwork: true } : {}), containers: [{ name: 'main', ports: options.ports ?? [] }] },
-    ...(options.ip ? { status: { podIP: options.ip } } : {}),
+    ...(options.ips
+      ? { status: { podIP: options.ip ?? options.ips[0], podIPs: options.ips.map((ip) => ({ ip })) } }
+      : options.ip
+        ? { status: { podIP: options.ip } }
+        : {}),
   };
 }
 

@@ -27,14 +27,14 @@ describe('planProbes', () => {
     const parsed = parseScenario('plan.yaml', yaml);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
     const pods = new Map<string, RunningPod>([
-      ['client', { namespace: 'apps', name: 'kubeknock-client-a', ip: '10.244.0.5' }],
-      ['db', { namespace: 'apps', name: 'kubeknock-db-b', ip: '10.244.0.6' }],
+      ['client', { namespace: 'apps', name: 'kubeknock-client-a', ip: '10.244.0.5', ips: ['10.244.0.5'] }],
+      ['db', { namespace: 'apps', name: 'kubeknock-db-b', ip: '10.244.0.6', ips: ['10.244.0.6'] }],
     ]);
     const workers: PodInfo[] = [
       { namespace: 'apps', name: 'worker-1', labels: { app: 'worker' }, ip: '10.244.0.21', phase: 'Running', deleting: false },
       { namespace: 'apps', name: 'worker-2', labels: { app: 'worker' }, ip: '10.244.0.22', phase: 'Running', deleting: false },
     ];
-    const services = new Map<string, ServiceInfo>([[serviceKey('apps', 'api'), { namespace: 'apps', name: 'api', clusterIP: '10.96.4.4', ports: [{ port: 80, protocol: 'TCP' }] }]]);
+    const services = new Map<string, ServiceInfo>([[serviceKey('apps', 'api'), { namespace: 'apps', name: 'api', clusterIP: '10.96.4.4', clusterIPs: ['10.96.4.4'], ports: [{ port: 80, protocol: 'TCP' }] }]]);
     const selectedPods = new Map([[selectorKey('apps', { matchLabels: { app: 'worker' } }), workers]]);
     const plan = planProbes(parsed.scenario, pods, { services, selectedPods }, { clusterDomain: 'cluster.local' });
     expect([...plan.keys()]).toEqual(['client']);
@@ -77,9 +77,9 @@ spec:
     const parsed = parseScenario('plan-udp.yaml', udpYaml);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
     const pods = new Map<string, RunningPod>([
-      ['client', { namespace: 'apps', name: 'kubeknock-client-a1b2c', ip: '10.244.0.5' }],
-      ['other', { namespace: 'apps', name: 'kubeknock-other-d3e4f', ip: '10.244.0.7' }],
-      ['cache', { namespace: 'apps', name: 'kubeknock-cache-g5h6i', ip: '10.244.0.6' }],
+      ['client', { namespace: 'apps', name: 'kubeknock-client-a1b2c', ip: '10.244.0.5', ips: ['10.244.0.5'] }],
+      ['other', { namespace: 'apps', name: 'kubeknock-other-d3e4f', ip: '10.244.0.7', ips: ['10.244.0.7'] }],
+      ['cache', { namespace: 'apps', name: 'kubeknock-cache-g5h6i', ip: '10.244.0.6', ips: ['10.244.0.6'] }],
     ]);
     const plan = planProbes(parsed.scenario, pods, { services: new Map(), selectedPods: new Map() }, { clusterDomain: 'cluster.local' });
     const probes = [...plan.values()].flat();

@@ -82,4 +82,36 @@ describe('buildProbePod', () => {
     expect(s.nodeSelector).toEqual({ pool: 'probes' });
     expect(s.tolerations).toEqual([{ key: 'dedicated', operator: 'Exists' }]);
   });
+
+  it('pins the chosen node through the scheduler, as a DaemonSet does: required node affinity on metadata.name, never spec.nodeName', () => {
+    const pod = buildProbePod({ actor: actor(), scenarioName: 's', runId: 'r1', settings: DEFAULTS.pod, node: 'kk-node2' });
+    const s = pod.spec as Json;
+    expect(s.affinity).toEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['kk-node2'] }] }],
+        },
+      },
+    });
+    expect(s.nodeName).toBeUndefined();
+    expect(s.nodeSelector).toBeUndefined();
+  });
+
+  it('without a chosen node: no affinity (the scheduler picks, as before placement)', () => {
+    expect(spec(actor()).affinity).toBeUndefined();
+  });
+
+  it("keeps the user's nodeSelector beside the pin: defaults.pod.nodeSelector, the actor's own over it", () => {
+    const placement = { type: 'nodeSelector' as const, labels: { 'topology.kubernetes.io/zone': 'b', pool: 'edge' }, source };
+    const pod = buildProbePod({
+      actor: actor({ placement }),
+      scenarioName: 's',
+      runId: 'r1',
+      settings: { ...DEFAULTS.pod, nodeSelector: { 'kubernetes.io/os': 'linux', pool: 'probes' } },
+      node: 'kk-node3',
+    });
+    const s = pod.spec as Json;
+    expect(s.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux', pool: 'edge', 'topology.kubernetes.io/zone': 'b' });
+    expect(JSON.stringify(s.affinity)).toContain('"values":["kk-node3"]');
+  });
 });

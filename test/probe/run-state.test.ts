@@ -23,8 +23,8 @@ spec:
 );
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
 const scenario = parsed.scenario;
-const pod: RunningPod = { namespace: 'apps', name: 'kubeknock-client-x', ip: '10.244.0.5' };
-const pods = new Map<string, RunningPod>([['client', pod], ['db', { namespace: 'apps', name: 'kubeknock-db-y', ip: '10.244.0.6' }]]);
+const pod: RunningPod = { namespace: 'apps', name: 'kubeknock-client-x', ip: '10.244.0.5', ips: ['10.244.0.5'] };
+const pods = new Map<string, RunningPod>([['client', pod], ['db', { namespace: 'apps', name: 'kubeknock-db-y', ip: '10.244.0.6', ips: ['10.244.0.6'] }]]);
 const records: ProbeRecord[] = (planProbes(scenario, pods, { services: new Map(), selectedPods: new Map() }, { clusterDomain: 'cluster.local' }).get('client') ?? []).map(
   (probe) => ({ probe, expectation: { source: 'scenario', expect: 'allow' }, command: 'x', attempts: [] }),
 );

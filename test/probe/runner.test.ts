@@ -287,3 +287,30 @@ describe('runScenario with expect: policy', () => {
     expect(exitCodeOf(report)).toBe(2);
   });
 });
+
+describe('runScenario with a family the cluster does not give', () => {
+  it('stops with a run error naming the actor and saying the cluster is not dual-stack: no check fails, none runs, pods deleted', async () => {
+    // The fake cluster's pods have IPv4 addresses only, as on a single-stack cluster.
+    const { report, fake } = await run(scenario('    - {from: backend, to: postgres:5432, family: both, expect: allow}\n'));
+    expect(report.errors).toEqual([
+      {
+        kind: 'run',
+        message: expect.stringMatching(/^c1@ipv6 \(runner\.yaml:12\) asks for IPv6, but the probe pod of actor "postgres" \(prod\/kubeknock-postgres-\S+\) has no IPv6 address \(its addresses: 127\.[\d.]+\): the cluster is not dual-stack/),
+      },
+    ]);
+    expect(report.checks.map((c) => [c.id, c.status, c.family])).toEqual([
+      ['c1@ipv4', 'skipped', 'ipv4'],
+      ['c1@ipv6', 'skipped', 'ipv6'],
+    ]);
+    expect(report.summary).toEqual({ total: 2, passed: 0, failed: 0, skipped: 2, byFamily: { ipv4: { total: 1, passed: 0, failed: 0, skipped: 1 }, ipv6: { total: 1, passed: 0, failed: 0, skipped: 1 } } });
+    expect(fake.stats().execs).toBe(0);
+    expect(fake.pods.size).toBe(0);
+    expect(exitCodeOf(report)).toBe(2);
+  });
+
+  it('records the family of every result of a run without one', async () => {
+    const { report } = await run(scenario('    - {from: backend, to: postgres:5432, expect: allow}\n'));
+    expect(report.checks.map((c) => [c.id, c.status, c.family])).toEqual([['c1', 'pass', 'ipv4']]);
+    expect(report.summary.byFamily).toBeUndefined();
+  });
+});

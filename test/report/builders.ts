@@ -80,6 +80,7 @@ export function check(spec: CheckSpec): CheckResult {
     from: spec.from,
     to: spec.to,
     kind,
+    family: 'ipv4' as const,
     expect: spec.expect,
   };
   const { outcome: outcomeOverride, expect: expectOverride, ...common } = spec.overrides ?? {};

@@ -138,7 +138,31 @@ export const stepNotEnforced = report(
   },
 );
 
+/** The node of each actor's probe pod in `crossNodeOnly`. */
+const NODE_OF: Readonly<Record<string, string>> = { backend: 'kk-node1', postgres: 'kk-node1', 'backend-b': 'kk-node2', frontend: 'kk-node2', 'backend-c': 'kk-node3' };
+const onNodes = (from: string, to?: string) => ({ fromNode: NODE_OF[from] ?? '?', ...(to === undefined ? {} : { toNode: NODE_OF[to] ?? '?' }) });
+
+/** Three nodes; the only failures are connections into postgres from the other nodes: a policy that breaks cross-node traffic. */
+export const crossNodeOnly = report([
+  check({ from: 'backend', to: 'postgres:5432', expect: 'allow', saw: ['connected'], overrides: onNodes('backend', 'postgres') }),
+  check({ from: 'backend-b', to: 'postgres:5432', expect: 'allow', saw: ['timeout', 'timeout', 'timeout'], overrides: onNodes('backend-b', 'postgres') }),
+  check({ from: 'backend-c', to: 'postgres:5432', expect: 'allow', saw: ['timeout', 'timeout', 'timeout'], overrides: onNodes('backend-c', 'postgres') }),
+  check({ from: 'frontend', to: 'postgres:5432', expect: 'deny', saw: ['timeout'], overrides: onNodes('frontend', 'postgres') }),
+  check({ from: 'backend', to: 'dns:kubernetes.default', kind: 'dns', expect: 'allow', saw: ['resolved'], overrides: onNodes('backend') }),
+]);
+
 /** Every fixture by name, for table-driven and golden tests. */
-export const FIXTURES: Readonly<Record<string, RunReport>> = { allPass, mixed, interrupted, severalKindsInOneCell, needsEscaping, noPods, policyExpectations, stepEnforced, stepNotEnforced };
+export const FIXTURES: Readonly<Record<string, RunReport>> = {
+  allPass,
+  mixed,
+  interrupted,
+  severalKindsInOneCell,
+  needsEscaping,
+  noPods,
+  policyExpectations,
+  stepEnforced,
+  stepNotEnforced,
+  crossNodeOnly,
+};
 
 export { NASTY };

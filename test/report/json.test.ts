@@ -33,7 +33,7 @@ describe('renderJson', () => {
   it('carries where each expectation came from and the policy explanation, right after the expectation and the message', () => {
     const parsed = JSON.parse(renderJson(policyExpectations)) as RunReport;
     const [derived, broken, unjudged, declared] = parsed.checks;
-    expect(Object.keys(broken ?? {})).toEqual(['id', 'name', 'from', 'fromPod', 'to', 'address', 'kind', 'expect', 'expectSource', 'status', 'observed', 'outcome', 'command', 'explanation', 'durationMs', 'attempts']);
+    expect(Object.keys(broken ?? {})).toEqual(['id', 'name', 'from', 'fromPod', 'to', 'address', 'kind', 'family', 'expect', 'expectSource', 'status', 'observed', 'outcome', 'command', 'explanation', 'durationMs', 'attempts']);
     expect(derived).toMatchObject({ expect: 'allow', expectSource: 'policy', explanation: expect.stringContaining('TCP/5432: ALLOW') });
     expect(unjudged).toMatchObject({ expect: 'policy', expectSource: 'policy', status: 'skipped' });
     expect(declared?.expectSource).toBe('scenario');

@@ -9,10 +9,16 @@ function cells(row: string): string[] {
 }
 
 describe('renderMarkdown', () => {
-  it.each(Object.entries(FIXTURES))('%s: every table row has as many cells as the header', (_name, fixture) => {
-    const rows = renderMarkdown(fixture).split('\n').filter((line) => line.startsWith('| '));
-    const width = cells(rows[0] ?? '').length;
-    for (const row of rows) expect(cells(row), `row ${JSON.stringify(row)} should have ${width} cells`).toHaveLength(width);
+  it.each(Object.entries(FIXTURES))('%s: every table row has as many cells as its header', (_name, fixture) => {
+    // Tables are runs of consecutive `| ` lines (the matrix; the nodes breakdown on several nodes).
+    const tables = renderMarkdown(fixture)
+      .split(/\n(?!\| )/)
+      .map((block) => block.split('\n').filter((line) => line.startsWith('| ')))
+      .filter((rows) => rows.length > 0);
+    for (const rows of tables) {
+      const width = cells(rows[0] ?? '').length;
+      for (const row of rows) expect(cells(row), `row ${JSON.stringify(row)} should have ${width} cells`).toHaveLength(width);
+    }
   });
 
   it.each([

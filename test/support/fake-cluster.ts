@@ -12,6 +12,8 @@ import {
   PodStartError,
   type ClusterPort,
   type ExecResult,
+  type NodeInfo,
+  type NodeListing,
   type PodInfo,
   type PodManifest,
   type PodRef,
@@ -48,6 +50,27 @@ export interface FakeClusterOptions {
   readonly readOnlyTmp?: boolean;
   /** Called when an exec starts (tests delete pods or abort from here). */
   readonly onExec?: (pod: PodRef, cluster: FakeCluster) => void;
+  /**
+   * The cluster's nodes (listNodes); none by default. A probe pod runs on the node its affinity pins
+   * (metadata.name In [NODE]), else on the first of these, as a scheduler might put it.
+   */
+  readonly nodes?: readonly NodeInfo[];
+  /** listNodes answers that RBAC refuses `list nodes`. */
+  readonly forbidNodes?: boolean;
+}
+
+/** A Ready, schedulable node without taints, for `nodes`. */
+export function fakeNode(name: string, labels: Readonly<Record<string, string>> = {}, overrides: Partial<NodeInfo> = {}): NodeInfo {
+  return { name, labels: { 'kubernetes.io/hostname': name, ...labels }, ready: true, unschedulable: false, taints: [], ...overrides };
+}
+
+/** The node a pod's required node affinity pins it to (what buildProbePod writes), if any. */
+export function pinnedNode(manifest: PodManifest): string | undefined {
+  const affinity = manifest.spec['affinity'] as
+    | { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: { matchFields?: { key: string; operator: string; values: string[] }[] }[] } } }
+    | undefined;
+  const field = affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.find((f) => f.key === 'metadata.name' && f.operator === 'In');
+  return field?.values[0];
 }
 
 export class FakeCluster implements ClusterPort {
@@ -104,7 +127,8 @@ export class FakeCluster implements ClusterPort {
       servers.push(server);
     }
     this.created.push(manifest);
-    this.pods.set(`${namespace}/${name}`, { namespace, name, labels: manifest.metadata.labels, ip, phase: 'Running', deleting: false, manifest, servers, responders });
+    const node = pinnedNode(manifest) ?? this.options.nodes?.[0]?.name;
+    this.pods.set(`${namespace}/${name}`, { namespace, name, labels: manifest.metadata.labels, ip, ...(node === undefined ? {} : { node }), phase: 'Running', deleting: false, manifest, servers, responders });
     if (this.options.loseCreateAnswerFor !== undefined && manifest.metadata.generateName?.startsWith(`kubeknock-${this.options.loseCreateAnswerFor}-`)) {
       throw new Error(`creating probe pod ${namespace}/${manifest.metadata.generateName}…: cannot reach the API server: socket hang up`);
     }
@@ -139,7 +163,7 @@ export class FakeCluster implements ClusterPort {
     return pods.map((ref) => {
       const pod = this.pods.get(`${ref.namespace}/${ref.name}`);
       if (!pod?.ip) throw new Error(`no pod ${ref.namespace}/${ref.name}`);
-      return { namespace: ref.namespace, name: ref.name, ip: pod.ip };
+      return { namespace: ref.namespace, name: ref.name, ip: pod.ip, ips: pod.ips ?? [pod.ip], ...(pod.node === undefined ? {} : { node: pod.node }) };
     });
   }
 
@@ -206,6 +230,12 @@ export class FakeCluster implements ClusterPort {
     return [...this.existing.values()].filter(
       (p) => p.namespace === namespace && Object.entries(selector.matchLabels ?? {}).every(([k, v]) => p.labels[k] === v),
     );
+  }
+
+  async listNodes(): Promise<NodeListing> {
+    this.requests += 1;
+    if (this.options.forbidNodes) return { type: 'forbidden', message: 'listing nodes: forbidden (RBAC): nodes is forbidden: User "dev" cannot list resource "nodes" in API group "" at the cluster scope' };
+    return { type: 'listed', nodes: this.options.nodes ?? [] };
   }
 
   async getService(namespace: string, name: string): Promise<ServiceInfo | undefined> {

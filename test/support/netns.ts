@@ -2,7 +2,9 @@
  * A private two-namespace network for the probe tests: probes run in `kk-test-<pid>` and reach exactly
  * one address, the veth peer in `kk-test-<pid>-srv`, where the servers and the DROP/REJECT rules live.
  * Neither namespace has a default route and the host's own namespace and firewall are never touched,
- * so no probe packet can leave the machine. Addresses come from 198.18.0.0/15 (benchmark testing).
+ * so no probe packet can leave the machine. IPv4 addresses come from 198.18.0.0/15 (benchmark
+ * testing), IPv6 ones from the unique-local fd00:beef:N::/64 (N from the pid, so parallel workers never
+ * share one); IPv6 addresses are added `nodad`, usable at once.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,18 @@ export interface TestNetwork {
   readonly clientAddress: string;
   /** The only address probes may target. */
   readonly serverAddress: string;
+  readonly clientAddress6: string;
+  /** The server's IPv6 address on the shared link (`fd00:beef:N::1`). */
+  readonly serverAddress6: string;
+  /** `fd00:beef:N::<suffix>`, in the link's prefix. */
+  ipv6(suffix: string): string;
+  /** Adds another address of the link's IPv6 prefix to the server end. */
+  addServerAddress6(address: string): void;
+  /**
+   * An address of the server namespace (on its loopback) in a prefix the client has no route to:
+   * a missing route, with no packet ever sent.
+   */
+  readonly unroutedAddress6: string;
   /** Runs a host tool (iptables, sysctl, …) inside the server namespace and returns its stdout. */
   inServer(argv: readonly string[]): string;
   /** Starts a long-running process in the server namespace; stopped by destroy(). */
@@ -49,6 +63,11 @@ export function createTestNetwork(): TestNetwork {
   const subnet = `198.18.${process.pid % 256}`;
   const clientAddress = `${subnet}.2`;
   const serverAddress = `${subnet}.1`;
+  const prefix6 = `fd00:beef:${(process.pid % 0x10000).toString(16)}`;
+  const ipv6 = (suffix: string): string => `${prefix6}::${suffix}`;
+  const clientAddress6 = ipv6('2');
+  const serverAddress6 = ipv6('1');
+  const unroutedAddress6 = `${prefix6}:1::1`;
   const children: ChildProcess[] = [];
   const etcDir = `/etc/netns/${clientNs}`;
 
@@ -93,6 +112,9 @@ export function createTestNetwork(): TestNetwork {
     run([ip, '-n', clientNs, 'link', 'add', 'kkc0', 'type', 'veth', 'peer', 'name', 'kks0', 'netns', serverNs]);
     run([ip, '-n', clientNs, 'addr', 'add', `${clientAddress}/30`, 'dev', 'kkc0']);
     run([ip, '-n', serverNs, 'addr', 'add', `${serverAddress}/30`, 'dev', 'kks0']);
+    run([ip, '-n', clientNs, 'addr', 'add', `${clientAddress6}/64`, 'dev', 'kkc0', 'nodad']);
+    run([ip, '-n', serverNs, 'addr', 'add', `${serverAddress6}/64`, 'dev', 'kks0', 'nodad']);
+    run([ip, '-n', serverNs, 'addr', 'add', `${unroutedAddress6}/64`, 'dev', 'lo', 'nodad']);
     for (const [ns, dev] of [[clientNs, 'kkc0'], [serverNs, 'kks0']] as const) {
       run([ip, '-n', ns, 'link', 'set', 'lo', 'up']);
       run([ip, '-n', ns, 'link', 'set', dev, 'up']);
@@ -110,6 +132,13 @@ export function createTestNetwork(): TestNetwork {
     serverNs,
     clientAddress,
     serverAddress,
+    clientAddress6,
+    serverAddress6,
+    ipv6,
+    addServerAddress6: (address) => {
+      run([ip, '-n', serverNs, 'addr', 'add', `${address}/64`, 'dev', 'kks0', 'nodad']);
+    },
+    unroutedAddress6,
     inServer: (argv) => {
       const [tool, ...args] = argv;
       if (tool === undefined) throw new Error('empty argv');

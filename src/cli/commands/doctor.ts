@@ -36,7 +36,8 @@ export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
     const scenarios = argv.scenarios?.length ? await loadScenarios(argv.scenarios) : [];
     const namespaces = [...new Set([...(argv.namespace ?? []), ...scenarioNamespaces(scenarios)])];
     const policyExpectations = scenarios.some((s) => everyCheck(s).some((c) => c.expect === 'policy'));
-    const report = await runDoctor(connect, { namespaces, policyExpectations, discovery: argv.discover });
+    const placement = scenarios.some((s) => [...s.actors.values()].some((actor) => actor.placement !== undefined));
+    const report = await runDoctor(connect, { namespaces, policyExpectations, discovery: argv.discover, placement });
     ctx.io.stdout.write(renderDoctor(report, argv.output));
     ctx.exitCode = report.canRun ? 0 : 2;
   },

@@ -6,13 +6,14 @@ import { wantsColor } from '../cluster-options.js';
 import { dns1123SubdomainProblem, labelProblem } from '../../model/kube-rules.js';
 import { firstProblem, flagProblem, namespaceProblem } from '../flag-rules.js';
 import { defineCommand } from './define.js';
-import { checkPort, engineOptions, policySource, protocolOption, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
+import { checkPort, engineFamily, engineOptions, familyOption, policySource, protocolOption, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
 
 interface ExplainArgs extends PolicySourceFlags {
   readonly from: string;
   readonly to: string;
   readonly port: number;
   readonly protocol: Protocol;
+  readonly family?: 'ipv4' | 'ipv6';
   readonly output: 'text' | 'json';
   readonly 'from-labels'?: string;
   readonly 'to-labels'?: string;
@@ -51,6 +52,7 @@ export const explainCommandFactory = defineCommand<ExplainArgs>((ctx) => ({
       .option('to', { type: 'string', demandOption: true, describe: 'Destination: namespace/pod or an IP address' })
       .option('port', { type: 'number', demandOption: true, describe: 'Destination port' })
       .option('protocol', protocolOption)
+      .option('family', familyOption)
       .option('from-labels', { type: 'string', describe: 'Judge --from as a pod that does not exist yet, with these labels (k=v,k2=v2)' })
       .option('to-labels', { type: 'string', describe: 'Judge --to as a pod that does not exist yet, with these labels (k=v,k2=v2)' })
       .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' })
@@ -75,6 +77,7 @@ export const explainCommandFactory = defineCommand<ExplainArgs>((ctx) => ({
       to: argv.to,
       port: argv.port,
       protocol: argv.protocol,
+      ...engineFamily(argv.family),
       engine: engineOptions(argv),
       extraPods: (['from', 'to'] as const).flatMap((flag) => {
         const labels = argv[`${flag}-labels`];

@@ -67,6 +67,20 @@ export function engineOptions(flags: PolicySourceFlags): EngineOptions {
   return { ipBlockMatchesPods: flags['ipblock-matches-pods'] };
 }
 
+/**
+ * `--family`: judge dual-stack pods by their address of that family (what an ipBlock sees); without
+ * it, by their primary addresses.
+ */
+export const familyOption = {
+  choices: ['ipv4', 'ipv6'] as const,
+  describe: 'Address family of the connection: which address of a dual-stack pod ipBlocks see (default: the primary one)',
+} as const;
+
+/** The engine's 4 or 6 for `--family`. */
+export function engineFamily(family: 'ipv4' | 'ipv6' | undefined): { readonly family?: 4 | 6 } {
+  return family === undefined ? {} : { family: family === 'ipv4' ? 4 : 6 };
+}
+
 export const protocolOption = {
   choices: PROTOCOLS,
   default: 'TCP' as Protocol,

@@ -5,11 +5,12 @@ import { renderMatrixTable, writeMatrixJson } from '../../report/policy-matrix.j
 import { wantsColor } from '../cluster-options.js';
 import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
-import { checkPort, engineOptions, policySource, protocolOption, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
+import { checkPort, engineFamily, engineOptions, familyOption, policySource, protocolOption, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
 
 interface PredictArgs extends PolicySourceFlags, TableWidthFlags {
   readonly port: number;
   readonly protocol: Protocol;
+  readonly family?: 'ipv4' | 'ipv6';
   readonly output: 'table' | 'json';
 }
 
@@ -20,10 +21,11 @@ export const predictCommandFactory = defineCommand<PredictArgs>((ctx) => ({
     withTableWidthFlags(withPolicySourceFlags(yargs))
       .option('port', { type: 'number', default: 80, describe: 'Destination port' })
       .option('protocol', protocolOption)
+      .option('family', familyOption)
       .option('output', { alias: 'o', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'Output format' })
       .check((argv) => checkPort(argv.port)),
   handler: async (argv) => {
-    const matrix = await predict({ source: policySource(argv, ctx.io), port: argv.port, protocol: argv.protocol, engine: engineOptions(argv) });
+    const matrix = await predict({ source: policySource(argv, ctx.io), port: argv.port, protocol: argv.protocol, ...engineFamily(argv.family), engine: engineOptions(argv) });
     if (argv.output === 'json') writeMatrixJson(matrix, (text) => ctx.io.stdout.write(text));
     else ctx.io.stdout.write(renderMatrixTable(matrix, { color: wantsColor(ctx.io), ...tableWidthOption(argv, ctx.io) }));
   },

@@ -51,12 +51,16 @@ export function decodePodLike(reader: Reader, kind: PodKind, metadata: Metadata)
   });
   const status = kind === 'Pod' ? reader.record(root.status, ['status']) : undefined;
   const ip = reader.string(status?.podIP, ['status', 'podIP']);
+  const ips = reader
+    .list(status?.podIPs, ['status', 'podIPs'])
+    .flatMap((entry, i) => reader.string(reader.record(entry, ['status', 'podIPs', i])?.ip, ['status', 'podIPs', i, 'ip']) ?? []);
   const owner = decodeOwner(reader, reader.record(root.metadata, ['metadata'])?.ownerReferences);
   return {
     namespace: metadata.namespace,
     name: metadata.name,
     labels,
     ...(ip ? { ip } : {}),
+    ...(ips.length > 0 ? { ips: ip && !ips.includes(ip) ? [ip, ...ips] : ips } : {}),
     hostNetwork,
     containerPorts,
     kind,
