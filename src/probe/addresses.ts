@@ -39,7 +39,20 @@ export function checkAt(check: Pick<Check, 'id' | 'source'>): string {
   return `${check.id} (${check.source.file}:${check.source.line})`;
 }
 
-/** Actors some check (of any step) knocks on over IPv6: their probe pods must listen on `::`. */
+/**
+ * Actors some check (of any step) knocks on over IPv6: their probe pods must listen on `::`. Besides
+ * the actors named as targets, that is every serving actor (`serve: true`) in the namespace of a
+ * Service reached over IPv6: it may be one of the Service's backends, and the Service's selector is
+ * the cluster's to apply.
+ */
 export function actorsReachedOverIpv6(scenario: Scenario): ReadonlySet<string> {
-  return new Set(everyCheck(scenario).flatMap((check) => (check.to.type === 'actor' && check.family === 'ipv6' ? [check.to.actor] : [])));
+  const servingIn = (namespace: string): string[] => [...scenario.actors.values()].filter((a) => a.serve && a.namespace === namespace).map((a) => a.name);
+  return new Set(
+    everyCheck(scenario).flatMap((check) => {
+      if (check.family !== 'ipv6') return [];
+      if (check.to.type === 'actor') return [check.to.actor];
+      if (check.to.type === 'service') return servingIn(check.to.namespace);
+      return [];
+    }),
+  );
 }

@@ -113,4 +113,24 @@ describe('planning with families', () => {
     expect([...actorsReachedOverIpv6(s)]).toEqual(['db']);
     expect([...actorsReachedOverIpv6(load('    - {from: client, to: db:5432, expect: allow}\n'))]).toEqual([]);
   });
+
+  it('counts the serving actors of the namespace of a Service reached over IPv6 (they may be its backends)', () => {
+    const parsed = parseScenario(
+      'svc.yaml',
+      `apiVersion: kubeknock.dev/v1alpha1
+kind: Scenario
+metadata: {name: svc}
+spec:
+  actors:
+    client: {namespace: apps, labels: {app: client}}
+    db: {namespace: apps, labels: {app: db}, listen: [5432], serve: true}
+    other: {namespace: elsewhere, labels: {app: db}, listen: [5432], serve: true}
+    quiet: {namespace: apps, labels: {app: quiet}, listen: [5432]}
+  checks:
+    - {from: client, to: {service: db, namespace: apps, port: 5432}, family: both, expect: allow}
+`,
+    );
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    expect([...actorsReachedOverIpv6(parsed.scenario)]).toEqual(['db']);
+  });
 });
