@@ -16,7 +16,9 @@ node_egress_guard() {
       "$table" "$CLUSTER_CIDR4" "$SERVICE_CIDR" "$UNDERLAY_CIDR4" "$EXTERNAL_IP" "$comment" | in_node "$i" iptables-restore -w --noflush
     in_node "$i" iptables -w -t "$table" -C FORWARD -s "$CLUSTER_CIDR4" -j KUBEKNOCK-EGRESS 2>/dev/null ||
       in_node "$i" iptables -w -t "$table" -I FORWARD 1 -s "$CLUSTER_CIDR4" -j KUBEKNOCK-EGRESS
-    printf '*%s\n:KUBEKNOCK-EGRESS - [0:0]\n-A KUBEKNOCK-EGRESS -d %s -j RETURN\n-A KUBEKNOCK-EGRESS -d %s -j RETURN\n-A KUBEKNOCK-EGRESS -d %s -j RETURN\n-A KUBEKNOCK-EGRESS -d %s/128 -j RETURN\n-A KUBEKNOCK-EGRESS -m comment --comment %s -j DROP\nCOMMIT\n' \
+    # IPv6 also lets link-local and multicast through: neighbour discovery between two pods of a node
+    # is bridged, so it passes FORWARD (bridge netfilter); neither is ever routed off a link.
+    printf '*%s\n:KUBEKNOCK-EGRESS - [0:0]\n-A KUBEKNOCK-EGRESS -d %s -j RETURN\n-A KUBEKNOCK-EGRESS -d %s -j RETURN\n-A KUBEKNOCK-EGRESS -d %s -j RETURN\n-A KUBEKNOCK-EGRESS -d %s/128 -j RETURN\n-A KUBEKNOCK-EGRESS -d fe80::/10 -j RETURN\n-A KUBEKNOCK-EGRESS -d ff00::/8 -j RETURN\n-A KUBEKNOCK-EGRESS -m comment --comment %s -j DROP\nCOMMIT\n' \
       "$table" "$CLUSTER_CIDR6" "$SERVICE_CIDR6" "$UNDERLAY_CIDR6" "$EXTERNAL_IP6" "$comment" | in_node "$i" ip6tables-restore -w --noflush
     in_node "$i" ip6tables -w -t "$table" -C FORWARD -s "$CLUSTER_CIDR6" -j KUBEKNOCK-EGRESS 2>/dev/null ||
       in_node "$i" ip6tables -w -t "$table" -I FORWARD 1 -s "$CLUSTER_CIDR6" -j KUBEKNOCK-EGRESS

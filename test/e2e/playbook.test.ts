@@ -4,13 +4,15 @@
  *   2. one policy removed on purpose: exit 1, and the matrix names exactly the cells that changed;
  *   3. the flip self-test: no policies at all, so every check observes allow (every allow check
  *      passes); then a default-deny-all in each of the scenario's namespaces, so every check observes
- *      deny, with the enforcer's raw outcome (kube-router REJECTs: refused; DNS: unreachable).
+ *      deny, with the enforcer's raw outcome (kube-router REJECTs: refused; DNS: unreachable);
+ *   4. with its policies, every check once per address family (`defaults.family: both`), the probe
+ *      pods spread over the nodes and each result naming the node of both ends.
  * No probe pod may be left after any run.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import type { CheckResult, RunReport } from '../../src/model/report.js';
 import { IMAGE, REPO, kubeknock, kubectl, managedPods, reportPath, type CliRun } from './cluster.js';
 import { observedOf, outcomeOf } from '../support/outcome.js';
@@ -70,12 +72,30 @@ async function actorNamespaces(file: string): Promise<string[]> {
   return [...new Set(plan.pods.map((p) => p.metadata.namespace))];
 }
 
-async function runScenario(name: string, step: string): Promise<{ run: CliRun; report: RunReport }> {
+/**
+ * The scenario with `defaults.family: both`, written beside the reports. Checks of the `kubernetes`
+ * Service keep IPv4: Kubernetes gives that Service the cluster's primary family only.
+ */
+function bothFamilies(name: string): string {
+  const doc = parseDocument(readFileSync(join(scenarioDir, `${name}.yaml`), 'utf8'));
+  doc.setIn(['spec', 'defaults', 'family'], 'both');
+  const targets = (doc.getIn(['spec', 'targets']) as { toJSON(): Record<string, { service?: string; namespace?: string }> } | undefined)?.toJSON() ?? {};
+  const apiServer = new Set(Object.entries(targets).filter(([, t]) => t.service === 'kubernetes' && t.namespace === 'default').map(([key]) => key));
+  const checks = (doc.getIn(['spec', 'checks']) as { toJSON(): { to?: unknown }[] }).toJSON();
+  checks.forEach((check, index) => {
+    if (typeof check.to === 'string' && apiServer.has(check.to)) doc.setIn(['spec', 'checks', index, 'family'], 'ipv4');
+  });
+  const file = reportPath(`${name}-both.yaml`);
+  writeFileSync(file, doc.toString());
+  return file;
+}
+
+async function runScenario(name: string, step: string, file = join(scenarioDir, `${name}.yaml`)): Promise<{ run: CliRun; report: RunReport }> {
   const reportFile = reportPath(`${name}-${step}.json`);
   // Six attempts, not the scenario's three: on this bed a brand-new pod now and then cannot reach DNS
   // for about 10 s after it runs (kube-router programming it); a mismatch is retried, bounded, and the
   // attempts are in the report.
-  const run = await kubeknock(['run', join(scenarioDir, `${name}.yaml`), '--image', IMAGE, '--image-pull-policy', 'Never', '--attempts', '6', '--report', reportFile]);
+  const run = await kubeknock(['run', file, '--image', IMAGE, '--image-pull-policy', 'Never', '--attempts', '6', '--report', reportFile]);
   expect(existsSync(reportFile), `${name} (${step}): report written; stderr:\n${run.stderr}`).toBe(true);
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as RunReport;
   expect(report.errors, `${name} (${step}): no run errors`).toEqual([]);
@@ -107,6 +127,20 @@ describe('the playbook on the real cluster', () => {
       const failures = report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.name}: ${c.message ?? c.status}`);
       expect(failures, `failed checks of ${name}; stderr:\n${run.stderr}`).toEqual([]);
       expect(run.code).toBe(0);
+    });
+
+    it('meets every expectation on both address families, its probe pods spread over the nodes', async () => {
+      const { run, report } = await runScenario(name, 'both', bothFamilies(name));
+      const failures = report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.name} [${c.family}]: ${c.message ?? c.status}`);
+      expect(failures, `failed checks of ${name} on both families; stderr:\n${run.stderr}`).toEqual([]);
+      expect(run.code).toBe(0);
+      const byFamily = report.summary.byFamily;
+      expect(byFamily?.ipv6.total, 'checks ran over IPv6').toBeGreaterThan(0);
+      expect(byFamily?.ipv4.failed === 0 && byFamily.ipv6.failed === 0).toBe(true);
+      expect(report.checks.every((c) => c.fromNode !== undefined), 'every result names the node it ran on').toBe(true);
+      const nodes = new Set(report.checks.flatMap((c) => [c.fromNode, c.toNode]).filter((n) => n !== undefined));
+      expect(nodes.size, `the probe pods of ${name} are spread over the nodes: ${[...nodes].join(', ')}`).toBeGreaterThan(1);
+      expect(report.summary.placement, 'the same-node/cross-node breakdown').toBeDefined();
     });
 
     it('fails with exit 1 naming exactly the changed cells when one policy is removed', async () => {
