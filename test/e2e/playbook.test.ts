@@ -83,7 +83,8 @@ function bothFamilies(name: string): string {
   const apiServer = new Set(Object.entries(targets).filter(([, t]) => t.service === 'kubernetes' && t.namespace === 'default').map(([key]) => key));
   const checks = (doc.getIn(['spec', 'checks']) as { toJSON(): { to?: unknown }[] }).toJSON();
   checks.forEach((check, index) => {
-    if (typeof check.to === 'string' && apiServer.has(check.to)) doc.setIn(['spec', 'checks', index, 'family'], 'ipv4');
+    const to = Array.isArray(check.to) ? check.to : [check.to];
+    if (to.some((t) => typeof t === 'string' && apiServer.has(t))) doc.setIn(['spec', 'checks', index, 'family'], 'ipv4');
   });
   const file = reportPath(`${name}-both.yaml`);
   writeFileSync(file, doc.toString());
