@@ -200,12 +200,16 @@ for ((i = 1; i <= NODES; i++)); do
     if [ $fam = 4 ]; then ipt=iptables src=$CLUSTER_CIDR4; else ipt=ip6tables src=$CLUSTER_CIDR6; fi
     for tbl in mangle filter; do
       in_node "$i" $ipt -w -t $tbl -C FORWARD -s "$src" -j KUBEKNOCK-EGRESS 2>/dev/null || fail "$n: egress guard missing in $ipt $tbl FORWARD"
-      in_node "$i" $ipt -w -t $tbl -S KUBEKNOCK-EGRESS | grep -q -- '-j DROP' || fail "$n: egress guard chain in $ipt $tbl has no DROP"
+      # Rules are read whole before grep: under pipefail, `| grep -q` fails when grep stops reading early.
+      rules=$(in_node "$i" $ipt -w -t $tbl -S KUBEKNOCK-EGRESS)
+      grep -q -- '-j DROP' <<<"$rules" || fail "$n: egress guard chain in $ipt $tbl has no DROP"
     done
     [ -z "$(in_node "$i" ip -$fam route show default)" ] || fail "$n has an IPv$fam default route"
   done
-  in_node "$i" iptables -w -t nat -S | grep -q -- "-s $CLUSTER_CIDR4.*MASQUERADE" && fail "$n: found a MASQUERADE rule for the pod network"
-  in_node "$i" ip6tables -w -t nat -S | grep -q -- "-s $CLUSTER_CIDR6.*MASQUERADE" && fail "$n: found a MASQUERADE rule for the IPv6 pod network"
+  nat4=$(in_node "$i" iptables -w -t nat -S)
+  nat6=$(in_node "$i" ip6tables -w -t nat -S)
+  grep -q -- "-s $CLUSTER_CIDR4.*MASQUERADE" <<<"$nat4" && fail "$n: found a MASQUERADE rule for the pod network"
+  grep -q -- "-s $CLUSTER_CIDR6.*MASQUERADE" <<<"$nat6" && fail "$n: found a MASQUERADE rule for the IPv6 pod network"
 done
 pass "every node: egress guard in mangle and filter FORWARD for both families, no default route, no MASQUERADE for pods"
 routes=$({ ip -4 route show table all; ip -6 route show table all; } | grep -E '203\.0\.113\.|2001:db8:' || true)

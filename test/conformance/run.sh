@@ -104,7 +104,9 @@ command -v ctr >/dev/null || die "ctr (containerd's client) is not installed"
 for sock in "${sock_list[@]}"; do
   ctr --address "$sock" -n k8s.io images import "$out/agnhost-image.tar" >/dev/null ||
     die "importing $image into $sock failed"
-  ctr --address "$sock" -n k8s.io images ls -q | grep -qxF "$image" || die "$image is not in $sock after the import"
+  # The list is read whole first: `ctr … | grep -q` under pipefail fails when grep stops reading early.
+  listed=$(ctr --address "$sock" -n k8s.io images ls -q)
+  grep -qxF "$image" <<<"$listed" || die "$image is not in $sock after the import"
   log "imported $image into $sock"
 done
 

@@ -61,7 +61,8 @@ nodes=$(node_count)
 for ((i = 1; i <= nodes; i++)); do
   [ -S "$(node_sock "$i")" ] || die "no containerd socket at $(node_sock "$i"): the test cluster is not up (npm run cluster:status)"
   node_ctr "$i" images import "$TAR" >/dev/null || die "ctr images import $TAR into $(node_name "$i") failed"
-  node_ctr "$i" images ls -q | grep -qx "$IMAGE" || die "ctr imported $TAR into $(node_name "$i") but no image is named $IMAGE"
+  listed=$(node_ctr "$i" images ls -q) # read whole: under pipefail, `| grep -q` fails when grep stops early
+  grep -qx "$IMAGE" <<<"$listed" || die "ctr imported $TAR into $(node_name "$i") but no image is named $IMAGE"
 done
 say "ok: imported as $IMAGE into $nodes node(s)"
 K() { "$K8S_BIN/kubectl" --kubeconfig="$STATE_DIR/kubeconfig" --request-timeout=30s "$@"; }
