@@ -1,31 +1,59 @@
 /**
- * Before the unit tests: the real BusyBox the output-classification tests need, built and cached when
- * missing (so `npm ci && npm test` works on a fresh machine), and a dist/ as new as src/ (some tests
- * run the built CLI as a process, the way a user does).
+ * Before the unit tests, so that `npm ci && npm test` is enough on a fresh Debian machine (as root):
+ * the Debian packages of the network tests (iproute2, iptables, …), installed when missing; the real
+ * BusyBox the output-classification tests need, built and cached when missing; and a dist/ as new as
+ * src/ (some tests run the built CLI as a process, the way a user does).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { busyboxCacheDir, cachedBusybox } from './support/busybox.js';
+import { findHostTool, missingPackages, NETWORK_TEST_TOOLS } from './support/host-packages.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 export default function setup(): void {
+  ensureHostTools();
   ensureBusybox();
   ensureBuilt();
+}
+
+/** The network tools of the root-only namespace tests (iproute2, iptables, …), installed when missing. */
+function ensureHostTools(): void {
+  const packages = missingPackages(NETWORK_TEST_TOOLS, (command) => findHostTool(command) !== undefined);
+  if (packages.length === 0) return;
+  const blockers = installBlockers();
+  if (blockers.length > 0) {
+    throw new Error(`the network tests need ${packages.join(', ')}, and installing them here needs ${blockers.join(' and ')}. Run "sudo apt-get install ${packages.join(' ')}" once.`);
+  }
+  process.stderr.write(`npm test: installing the network tests' Debian packages: ${packages.join(' ')}\n`);
+  try {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10 * 60_000 });
+    execFileSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10 * 60_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } catch (error) {
+    const log = String((error as { stderr?: Buffer }).stderr ?? '').trimEnd().split('\n').slice(-20).join('\n');
+    throw new Error(`apt-get install ${packages.join(' ')} failed:\n${log}`, { cause: error });
+  }
+  const still = missingPackages(NETWORK_TEST_TOOLS, (command) => findHostTool(command) !== undefined);
+  if (still.length > 0) throw new Error(`apt-get installed ${packages.join(' ')}, yet the tools of ${still.join(', ')} are still missing`);
+}
+
+/** Why this process cannot install Debian packages, if it cannot. */
+function installBlockers(): string[] {
+  return [
+    process.getuid?.() === 0 ? undefined : 'root',
+    ['/usr/bin/apt-get', '/bin/apt-get'].some(existsSync) ? undefined : 'apt-get',
+  ].filter((what) => what !== undefined);
 }
 
 function ensureBusybox(): void {
   if (process.env['KUBEKNOCK_BUSYBOX'] || cachedBusybox() !== undefined) return;
   const cache = busyboxCacheDir();
-  const missing = [
-    process.getuid?.() === 0 ? undefined : 'root (it adds a deb-src entry and installs build tools)',
-    ['/usr/bin/apt-get', '/bin/apt-get'].some(existsSync) ? undefined : 'apt-get (it fetches Debian’s busybox source)',
-  ].filter((what) => what !== undefined);
+  const missing = installBlockers();
   if (missing.length > 0) {
     throw new Error(
-      `no BusyBox build under ${cache}, and building one here needs ${missing.join(' and ')}. Run "sudo bash test/busybox/build.sh" once (KUBEKNOCK_CACHE moves the cache), or set KUBEKNOCK_BUSYBOX to a static defconfig busybox binary.`,
+      `no BusyBox build under ${cache}, and building one here needs ${missing.join(' and ')} (it adds a deb-src entry, installs build tools and fetches Debian’s busybox source). Run "sudo bash test/busybox/build.sh" once (KUBEKNOCK_CACHE moves the cache), or set KUBEKNOCK_BUSYBOX to a static defconfig busybox binary.`,
     );
   }
   process.stderr.write(`npm test: no BusyBox under ${cache}; building it once with test/busybox/build.sh (about a minute)\n`);

@@ -51,7 +51,8 @@ else
   if ! bash "$REPO_DIR/test/cluster/status.sh" >/dev/null 2>&1; then
     [ "$(id -u)" = 0 ] || { echo "demo: no cluster is configured (KUBECONFIG unset, no ~/.kube/config) and starting the local test cluster needs root; run as root, or point KUBECONFIG at a cluster" >&2; exit 2; }
     log "no cluster configured: starting the local test cluster (npm run cluster:up; the first build takes ~15 min)"
-    bash "$REPO_DIR/test/cluster/up.sh" >/dev/null
+    # Everything up.sh says goes to the user (stderr): a failed start must never be silent.
+    bash "$REPO_DIR/test/cluster/up.sh" >&2 || die "the local test cluster did not start (its messages are above; npm run cluster:up retries, npm run cluster:down resets)"
   fi
   export KUBECONFIG="$STATE_DIR/kubeconfig"
   KUBECTL=(K --request-timeout=15s)

@@ -71,8 +71,30 @@ in_node() { local i="$1"; shift; nsenter --net="/run/netns/$(node_netns "$i")" -
 node_ctr() { local i="$1"; shift; ctr --address "$(node_sock "$i")" -n k8s.io "$@"; }
 
 PHASE="${PHASE:-main}"
-log() { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "$PHASE" "$*" >&2; }
+# Messages go to fd 9, a copy of the script's stderr made here: a check run with its output silenced
+# (wait_for's condition, `>/dev/null 2>&1`) that gives up with die must still be heard. Daemons are
+# started with fd 9 closed, so they never hold the caller's terminal or pipe open.
+exec 9>&2
+log() { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "$PHASE" "$*" >&9; }
 die() { log "ERROR: $*"; exit 1; }
+# wait_for <what> <timeout s> <command...>: polls the command (its output silenced) once a second.
+wait_for() {
+  local what="$1" timeout="$2" start=$SECONDS
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if [ $((SECONDS - start)) -ge "$timeout" ]; then
+      log "timed out after ${timeout}s waiting for $what"
+      return 1
+    fi
+    sleep 1
+  done
+  log "$what: ok after $((SECONDS - start)) s"
+}
+# check_alive <daemon> <command match>: ends the script, with the daemon's log, when it has exited
+# (also from inside a wait_for condition: both messages go to fd 9).
+check_alive() {
+  is_running "$1" "$2" || { tail -n 30 "$STATE_DIR/logs/$1.log" >&9 || true; die "$1 exited; log: $STATE_DIR/logs/$1.log"; }
+}
 phase() { PHASE="$1"; log "--- phase: $1"; }
 
 # Go build environment: everything under the cache, so a second build is warm.

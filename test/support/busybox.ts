@@ -5,6 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { findHostTool, NETWORK_TEST_TOOLS } from './host-packages.js';
 
 /** Where test/busybox/build.sh caches its builds: the same KUBEKNOCK_CACHE rule as every cache here. */
 export function busyboxCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -97,11 +98,10 @@ export interface RunOptions {
 
 /** Absolute path of a host tool: the scripts' PATH holds only applets, so names alone would not resolve. */
 export function hostTool(name: string): string {
-  for (const dir of ['/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
-    const path = join(dir, name);
-    if (existsSync(path)) return path;
-  }
-  throw new Error(`${name} not found on this machine (apt-get install ${name === 'ip' ? 'iproute2' : name})`);
+  const path = findHostTool(name);
+  if (path !== undefined) return path;
+  const known = NETWORK_TEST_TOOLS.find((tool) => tool.command === name);
+  throw new Error(`${name} not found on this machine (apt-get install ${known?.debianPackage ?? name}; npm test installs it when run as root)`);
 }
 
 /** The argv that runs `busybox sh -c script`, wrapped for a namespace and user when asked. */
