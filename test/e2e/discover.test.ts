@@ -92,6 +92,9 @@ describe('run --discover', () => {
   it('every representative check observes what the exhaustive run observes on each cell it stands for', async () => {
     const classed = await kubeknock(['run', '--discover', '-n', NS, ...PROBE_IMAGE, '-o', 'json']);
     const exhaustive = await kubeknock(['run', '--discover', '--exhaustive', '-n', NS, ...PROBE_IMAGE, '-o', 'json']);
+    // Both fail on the bed's deviation alone (exit 1), not on a broken run (exit 2).
+    expect(classed.code, classed.stderr).toBe(1);
+    expect(exhaustive.code, exhaustive.stderr).toBe(1);
     const observedIn = (run: { stdout: string }): Map<string, string> =>
       new Map((JSON.parse(run.stdout) as RunReport).checks.map((check) => [`${check.from} → ${check.to}`, observedOf(check)]));
     const byClass = observedIn(classed);
@@ -134,6 +137,7 @@ describe('run --discover', () => {
       'timeoutSeconds: 2, attempts: 2, settleSeconds: 2',
     );
     const run = await kubeknock(['run', file, '-o', 'json']);
+    expect(run.code, `fe's check fails (exit 1); stderr:\n${run.stderr}`).toBe(1);
     const report = JSON.parse(run.stdout) as RunReport;
     const observed = report.checks.map((check) => `${check.from} ${check.status === 'pass' ? 'as predicted' : 'not as predicted'}`).sort();
     expect(observed, run.stderr).toEqual(['fe not as predicted', 'gw as predicted']);
@@ -154,6 +158,7 @@ describe('run --discover', () => {
       );
       // Discovered afresh, the expectations follow the policies as they are now: only the deviation fails.
       const fresh = await kubeknock(['run', '--discover', '-n', NS, ...PROBE_IMAGE, '-o', 'json']);
+      expect(fresh.code, fresh.stderr).toBe(1);
       expect(failedCells(JSON.parse(fresh.stdout) as RunReport), fresh.stderr).toEqual([KUBE_ROUTER_SAME_POLICY]);
     } finally {
       await kubectl(['apply', '-f', POLICIES]);

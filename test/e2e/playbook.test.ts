@@ -141,7 +141,13 @@ describe('the playbook on the real cluster', () => {
       expect(report.checks.every((c) => c.fromNode !== undefined), 'every result names the node it ran on').toBe(true);
       const nodes = new Set(report.checks.flatMap((c) => [c.fromNode, c.toNode]).filter((n) => n !== undefined));
       expect(nodes.size, `the probe pods of ${name} are spread over the nodes: ${[...nodes].join(', ')}`).toBeGreaterThan(1);
-      expect(report.summary.placement, 'the same-node/cross-node breakdown').toBeDefined();
+      // The same-node/cross-node breakdown counts every check once, in the class its two ends give it.
+      const placement = report.summary.placement;
+      const classOf = (c: CheckResult): 'sameNode' | 'crossNode' | 'noPodTarget' => (c.toNode === undefined ? 'noPodTarget' : c.toNode === c.fromNode ? 'sameNode' : 'crossNode');
+      expect(placement?.nodes, 'the breakdown names the nodes').toEqual([...nodes].sort());
+      for (const key of ['sameNode', 'crossNode', 'noPodTarget'] as const) {
+        expect(placement?.[key], `${key} of ${name}`).toEqual({ checks: report.checks.filter((c) => classOf(c) === key).length, passed: report.checks.filter((c) => classOf(c) === key).length, failed: 0, skipped: 0 });
+      }
     });
 
     it('fails with exit 1 naming exactly the changed cells when one policy is removed', async () => {
@@ -162,9 +168,11 @@ describe('the playbook on the real cluster', () => {
 
     it('flip self-test: with no policies every check observes allow', async () => {
       for (const { namespace, name: policy } of docs.policies) await kubectl(['delete', 'networkpolicy', policy, '-n', namespace, '--ignore-not-found']);
-      const { report } = await runScenario(name, 'open');
+      const { run, report } = await runScenario(name, 'open');
       expect(report.checks.filter((c) => observedOf(c) !== 'allow').map((c) => `${cell(c)}: ${outcomeOf(c)?.class ?? c.status}`)).toEqual([]);
       expect(report.checks.filter((c) => c.expect === 'allow' && c.status !== 'pass').map(cell)).toEqual([]);
+      // Every check observed allow, so exactly the checks that expect deny fail: exit 1 when there is one.
+      expect(run.code, run.stderr).toBe(report.checks.some((c) => c.expect === 'deny') ? 1 : 0);
     });
 
     it('flip self-test: after a default-deny-all in its namespaces every check observes deny, with the raw outcome', async () => {
