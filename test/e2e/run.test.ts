@@ -47,12 +47,14 @@ describe('kubeknock run on the real cluster', () => {
     expect(report.summary).toMatchObject({ total: 7, passed: 7, failed: 0, skipped: 0 });
     expect(report.busyboxVersion).toMatch(/^BusyBox v1\.\d+\.\d+/);
     // One exec per source pod per round: round k runs in each pod that still has a check due for its
-    // k-th attempt, so the execs are the sum over the two sources of their most-tried check (2 when
-    // nothing was retried; 7 if each check had its own exec).
+    // k-th attempt, so the probe execs are the sum over the two sources of their most-tried check (2
+    // when nothing was retried; 7 if each check had its own exec). Before them, the settle's one DNS
+    // wait in each pod whose checks expect DNS to answer: both here (their dns check).
     const rounds = new Map<string, number>();
     for (const check of report.checks) rounds.set(check.from, Math.max(rounds.get(check.from) ?? 0, check.attempts.length));
     expect([...rounds.keys()].sort()).toEqual(['backend', 'frontend']);
-    expect(report.stats.execs, `one exec per source pod and round (${JSON.stringify([...rounds])})`).toBe([...rounds.values()].reduce((sum, n) => sum + n, 0));
+    const dnsWaits = 2;
+    expect(report.stats.execs, `one exec per source pod and round (${JSON.stringify([...rounds])}) + ${dnsWaits} DNS waits`).toBe([...rounds.values()].reduce((sum, n) => sum + n, dnsWaits));
     const denied = report.checks.filter((c) => c.expect === 'deny');
     for (const check of denied) expect(['timeout', 'refused', 'no-route'], `${check.name}`).toContain(outcomeOf(check)?.class);
     expect(JSON.parse(readFileSync(reportFile, 'utf8'))).toMatchObject({ runId: report.runId });
