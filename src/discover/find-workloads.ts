@@ -88,6 +88,7 @@ export function findWorkloads(inventory: Inventory, selection: Selection): Disco
  * at the first probe pod it cannot create there), and kube-system unless it was named with -n.
  */
 function leftOutNamespaces(inventory: Inventory, selection: Selection, selected: (namespace: string) => boolean): LeftOutNamespace[] {
+  if (selection.forProbePods !== true) return [];
   const withWorkloads = new Set(inventory.pods.map((pod) => pod.namespace).filter(selected));
   const terminating = new Set(inventory.namespaces.filter((namespace) => namespace.terminating).map((namespace) => namespace.name));
   const leftOut: LeftOutNamespace[] = [];

@@ -63,6 +63,11 @@ export interface Selection {
   readonly namespaces: readonly string[];
   readonly excludeNamespaces: readonly string[];
   readonly selector?: LabelSelector;
+  /**
+   * Probe pods will stand in for what is found (discover, run --discover): leave out namespaces where
+   * they cannot or should not go (see LeftOutNamespace). A prediction (diff) keeps every namespace.
+   */
+  readonly forProbePods?: boolean;
 }
 
 /**
