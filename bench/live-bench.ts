@@ -4,7 +4,9 @@
  * naive one-exec-per-check baseline — with wall time, pod start, probe phase, exec and API request
  * counts side by side.
  *
- *   npm run bench:live -- --sources 10 --targets 10 [--timeout 2] [--image IMG] [--kubeconfig F] [--context C]
+ *   npm run bench:live -- --sources 10 --targets 10 [--timeout 2] [--image IMG [--image-pull-policy Never]] [--kubeconfig F] [--context C]
+ *
+ * A cluster that cannot pull (the test cluster) needs the image it has imported, with pull policy Never.
  *
  * It creates (and removes) the namespace `kubeknock-bench` and one NetworkPolicy in it.
  */
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     timeout: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '16' },
     image: { type: 'string' },
+    'image-pull-policy': { type: 'string', default: 'IfNotPresent' },
     kubeconfig: { type: 'string' },
     context: { type: 'string' },
     namespace: { type: 'string', default: 'kubeknock-bench' },
@@ -56,7 +59,7 @@ spec:
     attempts: 1
     settleSeconds: 2
     concurrency: ${Number(values.concurrency)}
-    pod: {${values.image ? `image: "${values.image}", imagePullPolicy: IfNotPresent` : ''}}
+    pod: {${values.image ? `image: "${values.image}", imagePullPolicy: ${values['image-pull-policy']}` : ''}}
   actors:
 ${actors.join('\n')}
   checks:

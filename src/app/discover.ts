@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { actorNames, buildEngine, findWorkloads, planDiscovery, planSummary, renderScenarioYaml, type DiscoveryPlan, type PlanOptions, type Selection } from '../discover/index.js';
 import { describeRef } from '../discover/find-workloads.js';
+import { leftOutText } from '../discover/summary.js';
 import type { EngineOptions } from '../policy/index.js';
 import { InputError } from '../model/errors.js';
 import { loadInventory, type PolicySource } from './policy-input.js';
@@ -33,7 +34,7 @@ export async function discover(options: DiscoverOptions): Promise<DiscoverResult
   const discovery = findWorkloads(inventory, options.selection);
   if (discovery.identities.length === 0) {
     throw new InputError(
-      `discover found no workload to probe in ${discovery.searched}${discovery.skipped.length > 0 ? `; ${discovery.skipped.length} skipped:` : ''}`,
+      `discover found no workload to probe in ${discovery.searched}${discovery.leftOut.map((left) => `; ${leftOutText(left)}`).join('')}${discovery.skipped.length > 0 ? `; ${discovery.skipped.length} skipped:` : ''}`,
       discovery.skipped.map((skipped) => ({ file: skipped.workload.file ?? options.inputs.join(', '), line: skipped.workload.line ?? 0, path: '', message: `${describeRef(skipped.workload)}: ${skipped.note}` })),
     );
   }

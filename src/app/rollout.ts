@@ -94,8 +94,10 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
   const store: JournalStore = request.journalFile ? fileJournalStore(request.journalFile) : configMapJournalStore(objects, request.journalNamespace, journalConfigMapName(id));
 
   deps.progress.step(`checking permissions and the ${input.policies.length} policies against the cluster at ${cluster.server}`);
-  await requireWritePermissions((q) => cluster.canI(q), { refs: input.policies.map((p) => refOf(p.object)), ...(request.journalFile ? {} : { journalNamespace: request.journalNamespace }) }, cluster.server);
-  if (!request.journalFile && (await cluster.namespacePhase(request.journalNamespace)) !== 'Active') {
+  // A dry run writes no journal: it needs neither the journal namespace nor the right to write there.
+  const journalNamespace = request.journalFile || request.dryRun ? undefined : request.journalNamespace;
+  await requireWritePermissions((q) => cluster.canI(q), { refs: input.policies.map((p) => refOf(p.object)), ...(journalNamespace === undefined ? {} : { journalNamespace }) }, cluster.server);
+  if (journalNamespace !== undefined && (await cluster.namespacePhase(journalNamespace)) !== 'Active') {
     throw new InputError(
       `the journal namespace "${request.journalNamespace}" does not exist: a rollout keeps its journal there (a ConfigMap) so it can be undone from anywhere. ` +
         `Create it (kubectl create namespace ${request.journalNamespace}), pick another with --journal-namespace, or keep the journal in a local file with --journal FILE`,

@@ -8,15 +8,20 @@
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../model/labels.js';
 import { compileSelector } from '../policy/label-selector.js';
 import { POD_KINDS, type Inventory, type Labels, type PodSpec } from '../policy/index.js';
-import type { Discovery, Door, Identity, Selection, ServiceDoors, Skipped, WorkloadRef } from './types.js';
+import type { Discovery, Door, Identity, LeftOutNamespace, Selection, ServiceDoors, Skipped, WorkloadRef } from './types.js';
 import { describeSelection } from './selection.js';
 
 /** Owner kinds that stand for the object they own (Pods, ReplicaSets and Jobs are made by these). */
 const CONTROLLER_KINDS: ReadonlySet<string> = new Set(POD_KINDS.filter((kind) => kind !== 'Pod'));
 const ownerKey = (kind: string, namespace: string, name: string): string => `${kind} ${namespace}/${name}`;
 
+/** The cluster's own components live here; their probe pods would impersonate them (CoreDNS among them). */
+export const SYSTEM_NAMESPACE = 'kube-system';
+
 export function findWorkloads(inventory: Inventory, selection: Selection): Discovery {
-  const inNamespace = namespaceFilter(selection);
+  const selected = namespaceFilter(selection);
+  const leftOut = leftOutNamespaces(inventory, selection, selected);
+  const inNamespace = (namespace: string): boolean => selected(namespace) && !leftOut.some((left) => left.namespace === namespace);
   const matchesSelector = selection.selector ? compileSelector(selection.selector) : () => true;
   const skipped: Skipped[] = [];
   const groups = new Map<string, { namespace: string; labels: Labels; pods: PodSpec[] }>();
@@ -69,7 +74,29 @@ export function findWorkloads(inventory: Inventory, selection: Selection): Disco
       };
     })
     .sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name));
-  return { identities, services, skipped: skipped.sort((a, b) => compareText(describeRef(a.workload), describeRef(b.workload))), searched: describeSelection(selection, inventory) };
+  return {
+    identities,
+    services,
+    skipped: skipped.sort((a, b) => compareText(describeRef(a.workload), describeRef(b.workload))),
+    leftOut,
+    searched: describeSelection(selection, inventory),
+  };
+}
+
+/**
+ * Selected namespaces with workloads that are left out whole: those being deleted (a run would stop
+ * at the first probe pod it cannot create there), and kube-system unless it was named with -n.
+ */
+function leftOutNamespaces(inventory: Inventory, selection: Selection, selected: (namespace: string) => boolean): LeftOutNamespace[] {
+  if (selection.forProbePods !== true) return [];
+  const withWorkloads = new Set(inventory.pods.map((pod) => pod.namespace).filter(selected));
+  const terminating = new Set(inventory.namespaces.filter((namespace) => namespace.terminating).map((namespace) => namespace.name));
+  const leftOut: LeftOutNamespace[] = [];
+  for (const namespace of [...withWorkloads].sort(compareText)) {
+    if (terminating.has(namespace)) leftOut.push({ namespace, reason: 'terminating' });
+    else if (namespace === SYSTEM_NAMESPACE && !selection.namespaces.includes(SYSTEM_NAMESPACE)) leftOut.push({ namespace, reason: 'system' });
+  }
+  return leftOut;
 }
 
 export function identityKey(namespace: string, labels: Labels): string {

@@ -63,12 +63,29 @@ export interface Selection {
   readonly namespaces: readonly string[];
   readonly excludeNamespaces: readonly string[];
   readonly selector?: LabelSelector;
+  /**
+   * Probe pods will stand in for what is found (discover, run --discover): leave out namespaces where
+   * they cannot or should not go (see LeftOutNamespace). A prediction (diff) keeps every namespace.
+   */
+  readonly forProbePods?: boolean;
+}
+
+/**
+ * A namespace of the selection that discovery leaves out whole: one being deleted (no probe pod can be
+ * created there), or kube-system when no namespace was named (its probe pods would carry the labels of
+ * the cluster's own components, CoreDNS's `k8s-app=kube-dns` among them).
+ */
+export interface LeftOutNamespace {
+  readonly namespace: string;
+  readonly reason: 'terminating' | 'system';
 }
 
 export interface Discovery {
   readonly identities: readonly Identity[];
   readonly services: readonly ServiceDoors[];
   readonly skipped: readonly Skipped[];
+  /** Sorted by namespace; said in the plan summary. */
+  readonly leftOut: readonly LeftOutNamespace[];
   /** What was searched, in words: for the "found nothing" message and the scenario header. */
   readonly searched: string;
 }

@@ -21,6 +21,8 @@ export interface NamespaceSpec {
   readonly name: string;
   /** Includes `kubernetes.io/metadata.name`, which the API server sets on every namespace. */
   readonly labels: Labels;
+  /** Being deleted (a live namespace with a deletionTimestamp): no pod can be created in it any more. */
+  readonly terminating?: true;
 }
 
 export interface ContainerPort {

@@ -77,7 +77,7 @@ export function toCheckResult(record: ProbeRecord, skippedBecause: string): Chec
   }
 }
 
-function expectationOf(record: ProbeRecord): Expectation | undefined {
+export function expectationOf(record: ProbeRecord): Expectation | undefined {
   return record.expectation.source === 'policy-unavailable' ? undefined : record.expectation.expect;
 }
 

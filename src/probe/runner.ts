@@ -13,7 +13,9 @@ import { PodStartError, type ClusterPort, type PodRef, type RunningPod } from '.
 import { probeCommandLine } from './commands.js';
 import { probePodsOf, resolveExpectations, type ExpectationResolver } from './expectations.js';
 import { planProbes, type TargetFacts } from './plan.js';
-import { buildProbePod } from './pod-spec.js';
+import pLimit from 'p-limit';
+import { DNS_READY_SECONDS, dnsQuestions, dnsReadyScript } from './dns-ready.js';
+import { buildProbePod, PROBE_CONTAINER } from './pod-spec.js';
 import { needsAnotherAttempt, type ProbeRecord } from './results.js';
 import { runRounds, type RoundsContext } from './rounds.js';
 import { DEFAULT_PROBES_PER_EXEC, DELETE_TIMEOUT_MS } from './run-limits.js';
@@ -158,13 +160,43 @@ export async function planChecks({ scenario, options }: RunContext, state: RunSt
   return { ...state, records, errors: expectations.error ? [...state.errors, expectations.error] : state.errors };
 }
 
-/** Waits for the network plugin to program the new pods, unless no probe is due. */
-export async function settle({ scenario, options }: RunContext, state: RunState): Promise<RunState> {
+/**
+ * Waits for the network plugin to program the new pods, unless no probe is due; then, bounded, until
+ * every pod whose checks expect DNS to answer gets an answer (src/probe/dns-ready.ts).
+ */
+export async function settle(ctx: RunContext, state: RunState): Promise<RunState> {
+  const { scenario, options } = ctx;
   const seconds = scenario.defaults.settleSeconds;
   if (seconds <= 0 || !state.records.some(needsAnotherAttempt)) return state;
   options.progress.step(`settling ${seconds}s for the network plugin to program the new pods`);
   await options.clock.sleep(seconds * 1000, options.signal);
+  if (!options.signal?.aborted) await waitForDns(ctx, state);
   return state;
+}
+
+/** One exec per pod that needs DNS, `concurrency` at once; an exec that fails only ends that pod's wait. */
+async function waitForDns({ scenario, cluster, options }: RunContext, state: RunState): Promise<void> {
+  const questions = [...dnsQuestions(state.records)].flatMap(([actor, question]) => {
+    const pod = state.podsByActor.get(actor);
+    return pod === undefined ? [] : [{ pod, question }];
+  });
+  if (questions.length === 0) return;
+  options.progress.step(`waiting up to ${DNS_READY_SECONDS}s until ${questions.length} probe pod(s) get answers from DNS (a new pod may reach it only seconds after it runs)`);
+  const limit = pLimit(scenario.defaults.concurrency);
+  const answered = await Promise.all(
+    questions.map(({ pod, question }) =>
+      limit(() =>
+        cluster
+          .exec(pod, PROBE_CONTAINER, ['sh', '-c', dnsReadyScript(question)], { timeoutMs: (DNS_READY_SECONDS + 10) * 1000, ...(options.signal ? { signal: options.signal } : {}) })
+          .then(
+            (result) => result.type === 'exited' && result.exitCode === 0,
+            () => false,
+          ),
+      ),
+    ),
+  );
+  const silent = answered.filter((ok) => !ok).length;
+  if (silent > 0) options.progress.update(`${silent} probe pod(s) got no DNS answer within ${DNS_READY_SECONDS}s; their checks will say what they see`);
 }
 
 /** What the probe rounds of this run need: its cluster, pods, defaults, clock and progress. */

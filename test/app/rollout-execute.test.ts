@@ -70,7 +70,11 @@ describe('executeRollout', () => {
       [2, 'apply NetworkPolicy one/default-deny', 1],
     ]);
     expect(outcome.reports[1]?.step?.changes).toEqual(['created NetworkPolicy one/allow-client']);
-    expect(outcome.reports[1]?.step?.enforcedAfterMs).toBeGreaterThanOrEqual(0);
+    // The lag is measured from the step's change to the attempt that agreed last: inside the step.
+    for (const report of outcome.reports.slice(1)) {
+      expect(report.step?.enforcedAfterMs, `step ${report.step?.index} enforced`).toBeGreaterThanOrEqual(0);
+      expect(report.step?.enforcedAfterMs, `step ${report.step?.index}: lag within the step's ${report.step?.durationMs} ms`).toBeLessThanOrEqual(report.step?.durationMs ?? -1);
+    }
     expect(objects.writes).toEqual(['apply NetworkPolicy one/allow-client', 'apply NetworkPolicy one/default-deny']);
     expect(store.saved.at(-1)?.state).toBe('complete');
     expect(outcome.applied).toEqual([1, 2]);

@@ -129,6 +129,19 @@ describe('rollout', () => {
     expect(objects.writes).toEqual([]);
     expect(cluster?.created).toHaveLength(0);
   });
+
+  it('--dry-run plans without a journal namespace and without the right to write a journal there', async () => {
+    const objects = new FakeObjects();
+    const out = { text: '' };
+    const d = deps(objects, out);
+    cluster?.dispose();
+    cluster = new FakeCluster({ namespaces: ['one'], denied: ['create configmaps', 'patch configmaps', 'get configmaps', 'update configmaps'] });
+    const fake = cluster;
+    const outcome = await rollout(request({ dryRun: true, yes: false }), { ...d, connect: () => fake });
+    expect(outcome.exitCode).toBe(0);
+    expect(out.text).toContain('step 1: NetworkPolicy one/db-ingress');
+    expect(objects.writes).toEqual([]);
+  });
 });
 
 describe('rollout --undo', () => {
@@ -154,7 +167,8 @@ describe('rollout --undo', () => {
     expect(objects.specOf('NetworkPolicy', 'one', 'db-ingress')).toEqual(before.spec);
     out = '';
     expect(await undoRollout(request, d)).toBe(0);
-    expect(out).toMatch(/^nothing to undo: file .*journal.json \(rollout u1, undone\)/);
+    // The whole output, down to its final newline: the shell prompt must not follow on the same line.
+    expect(out).toBe(`nothing to undo: file ${path} (rollout u1, undone) has no change left in the cluster\n`);
   });
 
   it('refuses a journal of another cluster', async () => {

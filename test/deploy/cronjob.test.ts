@@ -93,8 +93,7 @@ describe('buildCronJob', () => {
     expect(container?.args).toEqual(auditArgs(['a.yaml', 'b.yaml'], {}));
     expect(container?.volumeMounts).toContainEqual({ name: 'scenarios', mountPath: '/etc/kubeknock/scenarios', readOnly: true });
     expect(spec.volumes.find((v) => v.name === 'scenarios')?.configMap?.name).toBe('audit-scenarios');
-    expect(container?.resources.requests).toBeDefined();
-    expect(container?.resources.limits).toBeDefined();
+    expect(container?.resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
   });
 
   it('pull secrets for the CLI image only when given', () => {

@@ -139,9 +139,11 @@ describe('equivalence classes are sound', () => {
         }
       }
     }
-    // Not vacuous: the generator must produce classes that really merge workloads.
-    expect(merged, 'identities merged into shared classes over all cases').toBeGreaterThan(CASES / 2);
-    expect(pairsCompared).toBeGreaterThan(CASES * 100);
+    // Not vacuous: the generator must produce classes that really merge workloads. The PRNG is seeded,
+    // so these counts are the same on every run (measured: 307 merged, 91,136 pairs); the bounds sit
+    // just below them, so a generator or class change that loses coverage shows here.
+    expect(merged, 'identities merged into shared classes over all cases (307 when measured)').toBeGreaterThan(300);
+    expect(pairsCompared, 'pairs compared (91,136 when measured)').toBeGreaterThan(90_000);
   });
 
   it(`a Service port stands for its group: every source of a class sees the same backend verdicts on each (${CASES} generated clusters)`, () => {
@@ -180,6 +182,6 @@ describe('equivalence classes are sound', () => {
         }
       }
     }
-    expect(grouped, 'Service ports that share a group over all cases').toBeGreaterThan(CASES / 20);
+    expect(grouped, 'Service ports that share a group over all cases (27 when measured; seeded, so the same every run)').toBeGreaterThanOrEqual(25);
   });
 });

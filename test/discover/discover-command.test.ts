@@ -129,6 +129,54 @@ describe('kubeknock discover', () => {
     expect(stderr).toContain(message);
   });
 
+  it('leaves out a namespace being deleted and, unless named, kube-system, saying so; a named kube-system is said to be impersonated', async () => {
+    const file = write(
+      'system.yaml',
+      `apiVersion: v1
+kind: Namespace
+metadata: {name: leaving, deletionTimestamp: "2026-12-01T00:00:00Z"}
+status: {phase: Terminating}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: old, namespace: leaving}
+spec:
+  template:
+    metadata: {labels: {app: old}}
+    spec: {containers: [{name: c, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coredns, namespace: kube-system}
+spec:
+  template:
+    metadata: {labels: {k8s-app: kube-dns}}
+    spec: {containers: [{name: c, ports: [{containerPort: 53, protocol: UDP}, {containerPort: 53}]}]}
+`,
+    );
+    const every = await runCli(['discover', '-f', APP, '-f', file]);
+    expect(every.code, every.stderr).toBe(0);
+    expect(every.stderr).toContain('left out namespace leaving: it is being deleted, so no probe pod can be created in it\n');
+    expect(every.stderr).toContain("left out namespace kube-system: its probe pods would carry the labels of the cluster's own components (CoreDNS's k8s-app=kube-dns among them); name it with -n kube-system to probe it\n");
+    expect(every.stderr).not.toContain('probe pod in kube-system');
+    const actors = (text: string): string[] => {
+      const parsed = parseScenario('discovered.yaml', text);
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+      return [...parsed.scenario.actors.values()].map((actor) => `${actor.namespace}/${actor.name}`).sort();
+    };
+    expect(actors(every.stdout)).toEqual(['shop/shop-api', 'shop/shop-web']);
+
+    const named = await runCli(['discover', '-f', APP, '-f', file, '-n', 'kube-system', '-n', 'shop']);
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stderr).not.toContain('left out namespace');
+    expect(named.stderr).toContain("note: 1 probe pod in kube-system will carry the labels of its workloads (k8s-app=kube-dns) and stand beside the cluster's own components during the run\n");
+    expect(actors(named.stdout)).toEqual(['kube-system/kube-system-coredns', 'shop/shop-api', 'shop/shop-web']);
+
+    const onlyLeaving = await runCli(['discover', '-f', file, '-n', 'leaving']);
+    expect(onlyLeaving.code).toBe(2);
+    expect(onlyLeaving.stderr).toContain('discover found no workload to probe in namespace leaving; left out namespace leaving: it is being deleted');
+  });
+
   it('needs -f', async () => {
     const { code, stderr } = await runCli(['discover']);
     expect(code).toBe(2);

@@ -93,6 +93,28 @@ describe('findWorkloads', () => {
   });
 });
 
+describe('namespaces left out for probe pods', () => {
+  const inventory = inventoryOf([
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'leaving', deletionTimestamp: '2026-12-01T00:00:00Z' }, status: { phase: 'Terminating' } },
+    workload('Deployment', 'leaving/old', { app: 'old' }),
+    workload('Deployment', 'kube-system/coredns', { 'k8s-app': 'kube-dns' }),
+    workload('Deployment', 'shop/web', { app: 'web' }),
+  ]);
+  const found = (selection: Selection) => {
+    const discovery = findWorkloads(inventory, selection);
+    return { keys: discovery.identities.map((identity) => identity.key), leftOut: discovery.leftOut.map((left) => `${left.namespace}: ${left.reason}`) };
+  };
+
+  it('leaves out a namespace being deleted, and kube-system unless named', () => {
+    expect(found({ ...ALL, forProbePods: true })).toEqual({ keys: ['shop/app=web'], leftOut: ['kube-system: system', 'leaving: terminating'] });
+    expect(found({ namespaces: ['kube-system', 'leaving'], excludeNamespaces: [], forProbePods: true })).toEqual({ keys: ['kube-system/k8s-app=kube-dns'], leftOut: ['leaving: terminating'] });
+  });
+
+  it('keeps every namespace when no probe pod will stand in (a prediction)', () => {
+    expect(found(ALL)).toEqual({ keys: ['kube-system/k8s-app=kube-dns', 'leaving/app=old', 'shop/app=web'], leftOut: [] });
+  });
+});
+
 describe('parseLabelSelector', () => {
   const cases: readonly [string, unknown][] = [
     ['app=web', { matchLabels: { app: 'web' } }],

@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/model/report.js';
 import { kubeknock, kubectl, managedPods, useNamespace, writeScenario } from './cluster.js';
 
 const CACHE = process.env['KUBEKNOCK_CACHE'] ?? '/var/cache/kubeknock';
@@ -87,6 +88,8 @@ describe('a cluster with AdminNetworkPolicy and ClusterNetworkPolicy objects', (
     expect(predict.code, predict.stderr).toBe(2);
     expect(predict.stderr).toMatch(named);
     const doctor = await kubeknock(['doctor', scenario()]);
+    // A failed doctor check means the scenario cannot run here: exit 2.
+    expect(doctor.code, doctor.stderr).toBe(2);
     expect(doctor.stdout).toMatch(new RegExp(`✗ cluster-scoped network policies: 2 object\\(s\\), which kubeknock's policy engine does not model yet: ${named.source}`));
   });
 
@@ -95,6 +98,10 @@ describe('a cluster with AdminNetworkPolicy and ClusterNetworkPolicy objects', (
     expect(run.stderr).toMatch(/warning: ignoring 2 cluster-scoped network policy object\(s\) as --ignore-cluster-policies says/);
     // kube-router enforces NetworkPolicy only, and there is none here: allowed, as predicted.
     expect(run.code, run.stderr).toBe(0);
+    // The one check ran and was judged against the expectation derived from NetworkPolicies (allow).
+    const report = JSON.parse(run.stdout) as RunReport;
+    expect(report.checks.map((check) => `${check.name} ${check.status} ${check.status === 'skipped' ? '' : `${check.expect} ${check.observed}`}`)).toEqual(['client → db:5432 pass allow allow']);
+    expect(report.checks[0]?.expectSource).toBe('policy');
     expect(await managedPods()).toEqual([]);
   });
 });

@@ -23,8 +23,23 @@ import { IMAGE, REPO, kubeknock, kubectl, managedPods, reportPath, writeScenario
 const NS = 'microshop';
 const APP = `${REPO}examples/microshop/app.yaml`;
 const POLICIES = `${REPO}examples/microshop/policies.yaml`;
-/** The bed's probe image; six attempts because a new pod now and then reaches DNS only ~10 s after it runs. */
-const PROBE_IMAGE = ['--image', IMAGE, '--image-pull-policy', 'Never', '--attempts', '6'];
+/** The bed's probe image; the discovered scenario's own attempts (3), as a user runs it. */
+const PROBE_IMAGE = ['--image', IMAGE, '--image-pull-policy', 'Never'];
+/** What a discovered scenario gives every check (it sets no attempts of its own: the default). */
+const SCENARIO_ATTEMPTS = 3;
+
+/**
+ * No check used more attempts than the scenario gives, and every DNS-dependent check that passed
+ * (a dns check, a Service by name) did so on its first: the settle waited for DNS in its pod.
+ */
+function attemptProblems(report: RunReport): string[] {
+  return report.checks.flatMap((check) => {
+    const tries = check.attempts.length;
+    if (tries > SCENARIO_ATTEMPTS) return [`${check.from} → ${check.to}: ${tries} attempts`];
+    const byName = check.kind === 'dns' || check.to.startsWith('svc/');
+    return byName && check.status === 'pass' && tries > 1 ? [`${check.from} → ${check.to}: passed after ${tries} attempts`] : [];
+  });
+}
 /** The bed's kube-router deviation (see above): the one cell a correct enforcer would deny. */
 const KUBE_ROUTER_SAME_POLICY = 'microshop-frontend → svc/microshop/frontend:80';
 
@@ -77,6 +92,7 @@ describe('run --discover', () => {
     expect(run.code, run.stderr).toBe(1);
     const report = JSON.parse(run.stdout) as RunReport;
     expect(report.summary.total).toBe(243);
+    expect(attemptProblems(report), run.stderr).toEqual([]);
     expect(failedCells(report)).toEqual([KUBE_ROUTER_SAME_POLICY]);
     // Rows and columns are named after the workloads they stand for; every workload is knocked on (the
     // two workers share a class, so one of them is the source for both).
@@ -92,8 +108,13 @@ describe('run --discover', () => {
   it('every representative check observes what the exhaustive run observes on each cell it stands for', async () => {
     const classed = await kubeknock(['run', '--discover', '-n', NS, ...PROBE_IMAGE, '-o', 'json']);
     const exhaustive = await kubeknock(['run', '--discover', '--exhaustive', '-n', NS, ...PROBE_IMAGE, '-o', 'json']);
+    // Both fail on the bed's deviation alone (exit 1), not on a broken run (exit 2).
+    expect(classed.code, classed.stderr).toBe(1);
+    expect(exhaustive.code, exhaustive.stderr).toBe(1);
     const observedIn = (run: { stdout: string }): Map<string, string> =>
       new Map((JSON.parse(run.stdout) as RunReport).checks.map((check) => [`${check.from} → ${check.to}`, observedOf(check)]));
+    expect(attemptProblems(JSON.parse(classed.stdout) as RunReport)).toEqual([]);
+    expect(attemptProblems(JSON.parse(exhaustive.stdout) as RunReport)).toEqual([]);
     const byClass = observedIn(classed);
     const everyCell = observedIn(exhaustive);
     expect(everyCell.size, exhaustive.stderr).toBe(288); // the plan's exhaustive count: every pair, Service port and DNS
@@ -134,6 +155,7 @@ describe('run --discover', () => {
       'timeoutSeconds: 2, attempts: 2, settleSeconds: 2',
     );
     const run = await kubeknock(['run', file, '-o', 'json']);
+    expect(run.code, `fe's check fails (exit 1); stderr:\n${run.stderr}`).toBe(1);
     const report = JSON.parse(run.stdout) as RunReport;
     const observed = report.checks.map((check) => `${check.from} ${check.status === 'pass' ? 'as predicted' : 'not as predicted'}`).sort();
     expect(observed, run.stderr).toEqual(['fe not as predicted', 'gw as predicted']);
@@ -154,6 +176,7 @@ describe('run --discover', () => {
       );
       // Discovered afresh, the expectations follow the policies as they are now: only the deviation fails.
       const fresh = await kubeknock(['run', '--discover', '-n', NS, ...PROBE_IMAGE, '-o', 'json']);
+      expect(fresh.code, fresh.stderr).toBe(1);
       expect(failedCells(JSON.parse(fresh.stdout) as RunReport), fresh.stderr).toEqual([KUBE_ROUTER_SAME_POLICY]);
     } finally {
       await kubectl(['apply', '-f', POLICIES]);

@@ -98,9 +98,12 @@ describe('cluster adapter on the real test cluster', () => {
     expect(mixed).toEqual({ type: 'exited', exitCode: 3, stdout: 'out\n', stderr: 'err\n' });
 
     const peer = running[1]!;
-    const knock = await cluster.exec(a, 'probe', ['nc', '-z', '-w', '2', peer.ip, '81'], { timeoutMs: 10_000 });
+    // No listener on 81 and no NetworkPolicy in this namespace: the peer's kernel answers with a reset.
+    // The exit code and the words must come through the exec as nc gave them (-vv: one -v hides "refused").
+    const knock = await cluster.exec(a, 'probe', ['nc', '-vv', '-z', '-w', '2', peer.ip, '81'], { timeoutMs: 10_000 });
     console.log(`nc to a closed port of ${peer.ip}: ${JSON.stringify(knock)}`);
-    expect(knock.type).toBe('exited');
+    expect(knock).toMatchObject({ type: 'exited', exitCode: 1 });
+    expect(knock.stdout + knock.stderr).toContain(`nc: ${peer.ip} (${peer.ip}:81): Connection refused`);
 
     const slow = await cluster.exec(a, 'probe', ['sleep', '20'], { timeoutMs: 1000 });
     expect(slow).toMatchObject({ type: 'failed', reason: 'exec timed out after 1s' });

@@ -45,7 +45,13 @@ describe('placement on the real three-node cluster', () => {
     expect(byFrom.get('zone-b')?.fromNode, 'the only zone-b node').toBe(SECOND);
     expect([FIRST, THIRD]).toContain(byFrom.get('away')?.fromNode);
     expect(r.checks.every((c) => c.toNode === SECOND), r.checks.map(ends).join('\n')).toBe(true);
-    expect(r.summary.placement, 'a breakdown once more than one node took part').toBeDefined();
+    // beside and zone-b share web's node; away reaches it from another.
+    expect(r.summary.placement, 'a breakdown once more than one node took part').toEqual({
+      nodes: [...new Set(r.checks.flatMap((c) => [c.fromNode, c.toNode]))].sort(),
+      sameNode: { checks: 2, passed: 2, failed: 0, skipped: 0 },
+      crossNode: { checks: 1, passed: 1, failed: 0, skipped: 0 },
+      noPodTarget: { checks: 0, passed: 0, failed: 0, skipped: 0 },
+    });
     expect(await managedPods()).toEqual([]);
   });
 
@@ -85,8 +91,13 @@ spec:
         [`remote-b@${THIRD} → web:8080@${FIRST}`, 'fail'],
       ]);
       const placement = r.summary.placement;
-      expect(placement, 'the breakdown').toBeDefined();
-      expect(JSON.stringify(placement)).toContain('cross-node');
+      expect(placement, 'the breakdown: the one same-node check passed, both cross-node checks failed').toEqual({
+        nodes: [FIRST, SECOND, THIRD].sort(),
+        sameNode: { checks: 1, passed: 1, failed: 0, skipped: 0 },
+        crossNode: { checks: 2, passed: 0, failed: 2, skipped: 0 },
+        noPodTarget: { checks: 0, passed: 0, failed: 0, skipped: 0 },
+        failuresOnly: 'cross-node',
+      });
       // The table names the finding in one line.
       const table = await kubeknock(['run', file]);
       expect(table.code).toBe(1);

@@ -32,7 +32,11 @@ describe('the multi-step example', () => {
     expect(reports.map((r) => `${r.step?.index}/${r.step?.count} ${r.summary.passed}/${r.summary.total}`)).toEqual(['1/5 4/4', '2/5 4/4', '3/5 4/4', '4/5 4/4', '5/5 4/4']);
     expect(new Set(reports.map((r) => r.checks.find((c) => c.from === 'backend')?.fromPod)).size, 'the same probe pod in every step').toBe(1);
     expect(reports[3]?.step?.changes).toEqual(['relabelled actor frontend: app=backend']);
-    for (const report of reports) expect(report.step?.enforcedAfterMs, `step ${report.step?.index} enforced`).toBeGreaterThanOrEqual(0);
+    for (const report of reports) {
+      expect(report.step?.enforcedAfterMs, `step ${report.step?.index} enforced`).toBeGreaterThanOrEqual(0);
+      // Measured from the step's change to the last agreeing attempt: never longer than the step itself.
+      expect(report.step?.enforcedAfterMs, `step ${report.step?.index}: lag within the step`).toBeLessThanOrEqual(report.step?.durationMs ?? -1);
+    }
     expect(await kubectl(['get', 'networkpolicies', '-n', 'steps-demo', '-o', 'name'])).toBe('');
     const journal = JSON.parse(await kubectl(['get', 'configmap', '-n', JOURNAL_NS, 'kubeknock-journal-steps-example', '-o', 'jsonpath={.data.journal\\.json}'])) as { state: string };
     expect(journal.state).toBe('restored');

@@ -15,6 +15,12 @@ const tcp6: ProbeTask = { id: 't', kind: 'tcp', host: 'fd00::1', port: 80, timeo
 const http: ProbeTask = { id: 'h', kind: 'http', url: 'http://198.18.5.2:8080/x', host: '198.18.5.2', timeoutSeconds: 2 };
 const httpByName: ProbeTask = { id: 'h', kind: 'http', url: 'http://api.prod.svc.cluster.local./', host: 'api.prod.svc.cluster.local.', timeoutSeconds: 2 };
 const dns: ProbeTask = { id: 'd', kind: 'dns', name: 'ok.kk.test.', server: '198.18.5.1', timeoutSeconds: 2 };
+/** IPv6 peers, with the outputs the real BusyBox printed for them in test/probe/ipv6-netns.test.ts. */
+const S6 = 'fd00:5::2';
+const tcpTo6: ProbeTask = { id: 't', kind: 'tcp', host: S6, port: 82, timeoutSeconds: 2 };
+const httpTo6: ProbeTask = { id: 'h', kind: 'http', url: `http://[${S6}]:82/`, host: S6, timeoutSeconds: 2 };
+const dns6: ProbeTask = { id: 'd', kind: 'dns', name: 'six.kk.test.', server: S6, recordType: 'AAAA', timeoutSeconds: 2 };
+const udp6: ProbeTask = { id: 'c4', kind: 'udp', host: S6, port: 5355, token: 'c4.kubeknock-client-x7k2q.kubeknock.', timeoutSeconds: 2 };
 
 const NS_HEADER = 'Server:\t\t198.18.5.1\nAddress:\t198.18.5.1:53\n\n';
 const TOKEN = 'c4.kubeknock-client-x7k2q.kubeknock.';
@@ -105,6 +111,27 @@ const ROWS: readonly Row[] = [
   { name: 'udp answer with another rcode', task: udp, exit: 1, output: `${RESPONDER_HEADER}** server can't find ${TOKEN}: SERVFAIL\n\n`, class: 'exec-error', detail: 'SERVFAIL' },
   { name: 'udp: a real DNS server answering with an address', task: udp, exit: 0, output: `${RESPONDER_HEADER}Name:\t${TOKEN}\nAddress: 10.0.0.1\n\n`, class: 'exec-error', detail: 'not the responder' },
   { name: 'udp TERM by outer timeout', task: udp, exit: 143, output: '', class: 'timeout', detail: 'outer timeout' },
+  // IPv6 peers: nc brackets the address, wget leaves it out, and an ICMPv6 admin-prohibited (a REJECT)
+  // is EACCES, "Permission denied": a deny (no-route) for an IPv6 peer, unrecognised for an IPv4 one.
+  { name: 'nc open, IPv6', task: tcpTo6, exit: 0, output: `${S6} ([${S6}]:82) open\nsent 0, rcvd 0\n`, class: 'connected', detail: `${S6} ([${S6}]:82) open` },
+  { name: 'nc refused, IPv6', task: tcpTo6, exit: 1, output: `nc: ${S6} ([${S6}]:82): Connection refused\nsent 0, rcvd 0\n`, class: 'refused', detail: 'Connection refused' },
+  { name: 'nc admin-prohibited, IPv6', task: tcpTo6, exit: 1, output: `nc: ${S6} ([${S6}]:82): Permission denied\nsent 0, rcvd 0\n`, class: 'no-route', detail: `nc: ${S6} ([${S6}]:82): Permission denied (ICMPv6 administratively prohibited: a REJECT rule)` },
+  { name: 'nc Permission denied, IPv4: not guessed', task: tcp, exit: 1, output: 'nc: 198.18.5.2 (198.18.5.2:81): Permission denied\nsent 0, rcvd 0\n', class: 'exec-error', detail: 'unrecognised nc result' },
+  { name: 'wget admin-prohibited, IPv6', task: httpTo6, exit: 1, output: "wget: can't connect to remote host: Permission denied\n", class: 'no-route', detail: 'ICMPv6 administratively prohibited' },
+  { name: 'wget refused, IPv6', task: httpTo6, exit: 1, output: "wget: can't connect to remote host: Connection refused\n", class: 'refused', detail: "wget: can't connect to remote host: Connection refused" },
+  { name: 'wget Permission denied, IPv4: not guessed', task: http, exit: 1, output: "wget: can't connect to remote host (198.18.5.2): Permission denied\n", class: 'exec-error', detail: 'unrecognised wget result' },
+  {
+    name: 'nslookup AAAA resolved, IPv6 server',
+    task: dns6,
+    exit: 0,
+    output: `Server:\t\t${S6}\nAddress:\t[${S6}]:53\n\nName:\tsix.kk.test\nAddress: ${S6}\n\n`,
+    class: 'resolved',
+    detail: `resolved to ${S6}`,
+    addresses: [S6],
+  },
+  { name: 'nslookup admin-prohibited, IPv6 server', task: dns6, exit: 1, output: `nslookup: read: Permission denied\n${NO_SERVERS}`, class: 'dns-unreachable', detail: 'ICMPv6 administratively prohibited' },
+  { name: 'udp admin-prohibited, IPv6', task: udp6, exit: 1, output: `nslookup: read: Permission denied\n${NO_SERVERS}`, class: 'no-route', detail: 'ICMPv6 administratively prohibited' },
+  { name: 'udp Permission denied, IPv4: not read as a REJECT, only the summary line counts', task: udp, exit: 1, output: `nslookup: read: Permission denied\n${NO_SERVERS}`, class: 'timeout', detail: 'no servers could be reached' },
   // The outer `timeout` (BusyBox execs the probe in its place: 143 TERM, 137 KILL)
   { name: 'TERM by outer timeout, IP target', task: tcp, exit: 143, output: 'sent 0, rcvd 0\npunt!\nTerminated\n', class: 'timeout', detail: 'outer timeout' },
   { name: 'KILL by outer timeout, IPv6 target', task: tcp6, exit: 137, output: '', class: 'timeout', detail: 'exit 137' },

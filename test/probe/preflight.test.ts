@@ -7,7 +7,7 @@ import { FakeCluster, fakeNode } from '../support/fake-cluster.js';
 let fake: FakeCluster | undefined;
 afterEach(() => fake?.dispose());
 
-const scenario = (checks: string) => {
+const scenario = (checks: string, moreActors = '') => {
   const parsed = parseScenario(
     'pre.yaml',
     `apiVersion: kubeknock.dev/v1alpha1
@@ -17,7 +17,7 @@ spec:
   actors:
     client: {namespace: apps, labels: {app: client}}
     other: {namespace: elsewhere}
-  checks:
+${moreActors}  checks:
 ${checks}`,
   );
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
@@ -65,8 +65,19 @@ describe('preflight', () => {
 
   it('asks the authorizer only about the pod permissions a run needs, once per probe namespace', async () => {
     fake = new FakeCluster({ namespaces: ['apps', 'elsewhere'], denied: ['watch pods', 'list events'] });
-    const s = scenario('    - {from: client, to: {host: 203.0.113.10, port: 80}, expect: deny}\n');
+    const asked: string[] = [];
+    const answer = fake.canI.bind(fake);
+    fake.canI = (question) => {
+      asked.push(`${question.verb} ${question.subresource ? `${question.resource}/${question.subresource}` : question.resource} in ${question.namespace ?? '(cluster)'}`);
+      return answer(question);
+    };
+    // Two actors in apps: still one question per permission there.
+    const s = scenario('    - {from: [client, server], to: {host: 203.0.113.10, port: 80}, expect: deny}\n', '    server: {namespace: apps, labels: {app: server}}\n');
     await expect(preflight(s, fake)).resolves.toBeDefined();
+    // Exactly one question per permission and namespace; watch pods and list events are not asked.
+    expect(asked.sort()).toEqual(
+      ['create pods', 'create pods/exec', 'delete pods', 'get pods', 'get pods/exec', 'list pods'].flatMap((permission) => [`${permission} in apps`, `${permission} in elsewhere`]).sort(),
+    );
   });
 
   it('refuses a namespace that is being deleted', async () => {

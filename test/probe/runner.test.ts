@@ -80,7 +80,10 @@ describe('runScenario', () => {
     expect(fake.stats().execs, 'one exec per source pod, not per check').toBe(2);
     expect(fake.pods.size, 'every probe pod deleted').toBe(0);
     expect(report.busyboxVersion).toMatch(/^BusyBox v1\.\d+\.\d+/);
+    // Measured from the run's start to the pods running: within the run, not a clock reading or a sum.
     expect(report.podStartMs).toBeGreaterThanOrEqual(0);
+    expect(report.podStartMs, 'pod start is part of the run').toBeLessThanOrEqual(report.durationMs);
+    expect((report.podStartMs ?? 0) + (report.probeMs ?? 0), 'pod start and probes follow each other within the run').toBeLessThanOrEqual(report.durationMs);
     expect(exitCodeOf(report)).toBe(0);
   });
 

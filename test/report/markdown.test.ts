@@ -15,7 +15,11 @@ describe('renderMarkdown', () => {
       .split(/\n(?!\| )/)
       .map((block) => block.split('\n').filter((line) => line.startsWith('| ')))
       .filter((rows) => rows.length > 0);
+    // A report with checks has its matrix; one without (no pods started) has no table at all, so the
+    // loop below checks something in every case.
+    expect(tables.length > 0, `${_name}: a table exactly when there are checks`).toBe(fixture.checks.length > 0);
     for (const rows of tables) {
+      expect(rows.length, `${_name}: a header, its separator and at least one row`).toBeGreaterThanOrEqual(3);
       const width = cells(rows[0] ?? '').length;
       for (const row of rows) expect(cells(row), `row ${JSON.stringify(row)} should have ${width} cells`).toHaveLength(width);
     }

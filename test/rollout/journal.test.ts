@@ -43,6 +43,23 @@ describe('change journal', () => {
     expect(store.saved.at(-1)?.state).toBe('rolled-back');
   });
 
+  it('says "updated" for an object an earlier step created, and "created" for one an earlier step deleted', async () => {
+    const denyEgress = networkPolicy('shop', 'deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    const objects = new FakeObjects([]);
+    const writer = await openJournal(objects, memoryJournalStore(), {
+      id: 'r2',
+      purpose: 'rollout',
+      sources: ['p.yaml'],
+      steps: [1, 2, 3, 4].map((index) => ({ index, name: `step ${index}` })),
+      changes: [...changesOf(1, [denyAll]), ...changesOf(2, [denyEgress]), ...changesOf(3, [], [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'shop', name: 'deny-all' }]), ...changesOf(4, [denyAll])],
+    });
+    expect(await writer.applyStep(1)).toEqual(['created NetworkPolicy shop/deny-all']);
+    // It did not exist before the journal, but step 1 made it: step 2 changes it.
+    expect(await writer.applyStep(2)).toEqual(['updated NetworkPolicy shop/deny-all']);
+    expect(await writer.applyStep(3)).toEqual(['deleted NetworkPolicy shop/deny-all']);
+    expect(await writer.applyStep(4)).toEqual(['created NetworkPolicy shop/deny-all']);
+  });
+
   it('after a crash between a write and its confirmation, the saved journal still restores that object', async () => {
     // The second write (step 2's apply) dies as if the connection dropped: entry 2 stays "sent".
     const objects = new FakeObjects([allowOld], { failWrite: 2 });

@@ -69,8 +69,9 @@ const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
 describe('planRollout over generated rollouts', () => {
   it('the generated rollouts include reorders and merged steps, so the promises are tested where they matter', () => {
     const plans = SEEDS.map((seed) => planFor(seed).plan);
-    expect(plans.filter((plan) => plan.reordered).length, 'reordered rollouts (54 of 60 when written)').toBeGreaterThanOrEqual(30);
-    expect(plans.filter((plan) => plan.steps.some((step) => step.changes.length > 1)).length, 'rollouts with a merged step (9 of 60 when written)').toBeGreaterThanOrEqual(5);
+    // Seeded, so the counts are the same on every run: the bounds sit just below the measured values.
+    expect(plans.filter((plan) => plan.reordered).length, 'reordered rollouts (54 of 60 when measured)').toBeGreaterThanOrEqual(50);
+    expect(plans.filter((plan) => plan.steps.some((step) => step.changes.length > 1)).length, 'rollouts with a merged step (9 of 60 when measured)').toBeGreaterThanOrEqual(8);
   });
 
   it.each(SEEDS)('keeps its promises (seed %i)', (seed) => {

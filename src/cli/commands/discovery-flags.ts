@@ -66,7 +66,7 @@ export function discoveryOptions(
   return {
     source,
     inputs,
-    selection: { namespaces, excludeNamespaces: flags['exclude-namespace'] ?? [], ...(selector ? { selector } : {}) },
+    selection: { namespaces, excludeNamespaces: flags['exclude-namespace'] ?? [], ...(selector ? { selector } : {}), forProbePods: true },
     plan: {
       exhaustive: flags.exhaustive,
       snapshot: plan.snapshot,

@@ -12,7 +12,9 @@ export interface Metadata {
 export function decodeNamespace(reader: Reader, metadata: Metadata): NamespaceSpec {
   const root = reader.record(reader.raw.value, []) ?? {};
   const meta = reader.record(root.metadata, ['metadata']) ?? {};
-  return { name: metadata.name, labels: decodeLabels(reader, meta.labels, ['metadata', 'labels']) };
+  const status = reader.record(root.status, ['status']) ?? {};
+  const terminating = (meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null) || status.phase === 'Terminating';
+  return { name: metadata.name, labels: decodeLabels(reader, meta.labels, ['metadata', 'labels']), ...(terminating ? { terminating: true as const } : {}) };
 }
 
 /** Where each kind keeps the pod it stands for: a Pod is one; a CronJob's template sits inside its jobTemplate. */
