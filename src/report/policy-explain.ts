@@ -46,7 +46,7 @@ function direction(name: 'egress' | 'ingress', whose: string, verdict: Direction
         `    isolated by ${refs(verdict.isolatedBy)}; these rules admit it only if that IP is inside their ipBlock:`,
         ...verdict.undecided.map((miss) => `    ? ${ref(miss.policy)} ${miss.rule}: admits ${peersText(miss)}`),
         ...verdict.misses.map((miss) => `    - ${ref(miss.policy)} ${miss.rule}: ${missText(miss)}`),
-        `    give the pod's IP (status.podIP in its manifest, or explain --from/--to with the IP) to judge it`,
+        `    give the pod's IP (status.podIP in its manifest) to judge it`,
       ];
     default:
       return assertNever(verdict, 'direction verdict');
