@@ -51,7 +51,10 @@ function judgeProbe(compiled: CompiledInventory, probe: PlannedProbe, pods: Read
   } catch (error) {
     return { type: 'unjudged', reason: describeError(error) };
   }
-  return { type: 'judged', expect: explanation.verdict, explanation: renderExplanation(explanation, { color: false }).trimEnd() };
+  const text = renderExplanation(explanation, { color: false }).trimEnd();
+  // Only an ipBlock could decide and a pod's IP is unknown: never guessed.
+  if (explanation.verdict === 'unknown') return { type: 'unjudged', reason: `the policies cannot say without the pod's IP: ${text}` };
+  return { type: 'judged', expect: explanation.verdict, explanation: text };
 }
 
 /** The engine's question for one probe (the check's protocol to the target port), or why there is none. */

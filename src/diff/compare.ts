@@ -9,7 +9,7 @@ import { cellAt, protocolOf } from './grid.js';
 import { changedPolicies, type PolicyState } from './policy-state.js';
 import type { CellChange, VerdictDiff } from './types.js';
 import type { Universe } from './universe.js';
-import { ALLOWED, EGRESS_ALLOWS, INGRESS_ALLOWS, judgeCells } from './verdicts.js';
+import { ALLOWED, EGRESS_ALLOWS, INGRESS_ALLOWS, isUndecided, judgeCells } from './verdicts.js';
 
 export interface CompareOptions {
   /** Verdict bits already computed for the two states (judgeCells), to avoid judging again. */
@@ -25,15 +25,18 @@ export function compareStates(universe: Universe, before: PolicyState, after: Po
   const changed = changedPolicies(before, after);
   const cut: CellChange[] = [];
   const opened: CellChange[] = [];
+  let unknown = 0;
   const visit = (cell: number): void => {
     const was = beforeBits[cell] ?? 0;
     const now = afterBits[cell] ?? 0;
+    // Unknown in either state (an ipBlock and a party without IP): a change, or none, would be a guess.
+    if (isUndecided(was) || isUndecided(now)) return void (unknown += 1);
     if ((was === ALLOWED) === (now === ALLOWED)) return;
     (was === ALLOWED ? cut : opened).push(describeChange(universe, before, after, changed, cell, was, now));
   };
   if (options.cells) for (let i = 0; i < options.cells.length; i += 1) visit(options.cells[i] ?? 0);
   else for (let cell = 0; cell < universe.grid.size; cell += 1) visit(cell);
-  return { judged: universe.grid.size, cut: cut.sort(byCell), opened: opened.sort(byCell) };
+  return { judged: universe.grid.size, cut: cut.sort(byCell), opened: opened.sort(byCell), unknown };
 }
 
 function describeChange(universe: Universe, before: PolicyState, after: PolicyState, changed: ReadonlySet<string>, cell: number, was: number, now: number): CellChange {

@@ -81,6 +81,8 @@ export interface VerdictDiff {
   readonly cut: readonly CellChange[];
   /** deny → allow, in the same order. */
   readonly opened: readonly CellChange[];
+  /** Cells unknown in either state (only an ipBlock could decide, and the parties have no IPs): neither changed nor unchanged. */
+  readonly unknown: number;
 }
 
 export function cellKey(cell: Cell): string {

@@ -55,7 +55,7 @@ export function buildUniverse(input: UniverseInput): Universe {
   const ipBlocks = input.policies.filter((policy) => [...policy.ingress.rules, ...policy.egress.rules].some((rule) => rule.peers.some((peer) => peer.type === 'ipBlock')));
   const ipNote =
     ipBlocks.length > 0 && input.engine.ipBlockMatchesPods
-      ? [`${ipBlocks.length} polic${ipBlocks.length === 1 ? 'y has' : 'ies have'} ipBlock peers: cells are judged by namespace and labels (the parties have no IPs), so an ipBlock that covers pod IPs admits nothing here; kubeknock explain with a pod IP judges that`]
+      ? [`${ipBlocks.length} polic${ipBlocks.length === 1 ? 'y has' : 'ies have'} ipBlock peers: the parties have no IPs, so a cell only an ipBlock could decide is unknown and not reported as changed; kubeknock explain with a pod IP judges it`]
       : [];
   return { parties, compiled, grid, expected: expectations.expected, isolates, notes: [...notes, ...expectations.notes, ...ipNote] };
 }

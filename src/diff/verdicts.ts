@@ -2,9 +2,12 @@
  * The verdict of every cell in one policy state, as one byte per cell: bit 1 the source's egress
  * admits it, bit 2 the destination's ingress does; 3 is allow. Traffic passes only when both ends
  * admit it (the Kubernetes rule evaluate.ts implements), so a cell's verdict is `bits === ALLOWED`.
+ * Bits 4 and 8 mark a direction that does not admit for sure but would if a party's IP fell in an
+ * ipBlock: the parties have no IPs, so such a cell is unknown (isUndecided), never a verdict.
  */
 import { directionAllowsWithin, isolatedWithin, type CompiledInventory, type CompiledPod, type Direction, type Protocol } from '../policy/index.js';
 import { rulePortMatch } from '../policy/evaluate.js';
+import { PEER_IP_UNKNOWN } from '../policy/compiled.js';
 import type { CompiledRule } from '../policy/compiled.js';
 import { protocolOf } from './grid.js';
 import type { PolicyState } from './policy-state.js';
@@ -13,6 +16,15 @@ import type { Universe } from './universe.js';
 export const EGRESS_ALLOWS = 1;
 export const INGRESS_ALLOWS = 2;
 export const ALLOWED = EGRESS_ALLOWS | INGRESS_ALLOWS;
+export const EGRESS_UNKNOWN = 4;
+export const INGRESS_UNKNOWN = 8;
+
+/** Neither direction denies for sure and one is unknown: only an ipBlock and a party's IP could decide. */
+export function isUndecided(bits: number): boolean {
+  const egress = (bits & (EGRESS_ALLOWS | EGRESS_UNKNOWN)) !== 0;
+  const ingress = (bits & (INGRESS_ALLOWS | INGRESS_UNKNOWN)) !== 0;
+  return egress && ingress && bits !== ALLOWED;
+}
 
 /** Every cell. The rules that apply to each party are picked out once per state, not once per cell. */
 export function judgeCells(universe: Universe, state: PolicyState): Uint8Array {
@@ -25,10 +37,7 @@ export function judgeCells(universe: Universe, state: PolicyState): Uint8Array {
     const destination = compiled.pods[grid.to[i] ?? 0] as CompiledPod;
     const port = grid.port[i] ?? 0;
     const protocol = protocolOf(grid, i);
-    let cell = 0;
-    if (admits(egress[source.index], destination, destination, port, protocol)) cell |= EGRESS_ALLOWS;
-    if (admits(ingress[destination.index], source, destination, port, protocol)) cell |= INGRESS_ALLOWS;
-    bits[i] = cell;
+    bits[i] = admits(egress[source.index], destination, destination, port, protocol, EGRESS_ALLOWS, EGRESS_UNKNOWN) | admits(ingress[destination.index], source, destination, port, protocol, INGRESS_ALLOWS, INGRESS_UNKNOWN);
   }
   return bits;
 }
@@ -42,6 +51,7 @@ export function judgeCell(universe: Universe, state: PolicyState, index: number)
   const protocol = protocolOf(grid, index);
   const egress = directionAllowsWithin(compiled, state.within, 'egress', source, destination, destination, port, protocol);
   const ingress = directionAllowsWithin(compiled, state.within, 'ingress', destination, source, destination, port, protocol);
+  // A rollout step asks only whether a cell stays allowed: the unknown bits do not change that.
   return (egress ? EGRESS_ALLOWS : 0) | (ingress ? INGRESS_ALLOWS : 0);
 }
 
@@ -75,8 +85,15 @@ function keptRules(compiled: CompiledInventory, state: PolicyState, direction: D
   });
 }
 
-function admits(rules: readonly CompiledRule[] | undefined, other: CompiledPod, destination: CompiledPod, port: number, protocol: Protocol): boolean {
-  if (rules === undefined) return true;
-  for (const rule of rules) if (rule.peerPods[other.index] === 1 && rulePortMatch(rule, port, protocol, destination) !== -1) return true;
-  return false;
+/** `allows` when a rule admits for sure, `unknown` when one would if the other party's IP fell in its ipBlock, else 0. */
+function admits(rules: readonly CompiledRule[] | undefined, other: CompiledPod, destination: CompiledPod, port: number, protocol: Protocol, allows: number, unknown: number): number {
+  if (rules === undefined) return allows;
+  let result = 0;
+  for (const rule of rules) {
+    const peer = rule.peerPods[other.index];
+    if ((peer !== 1 && peer !== PEER_IP_UNKNOWN) || rulePortMatch(rule, port, protocol, destination) === -1) continue;
+    if (peer === 1) return allows;
+    result = unknown;
+  }
+  return result;
 }

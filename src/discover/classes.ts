@@ -52,7 +52,8 @@ function relevantRules(compiled: CompiledInventory): CompiledRule[] {
 function signatureOf(compiled: CompiledInventory, rules: readonly CompiledRule[], identity: Identity, index: number): string {
   const isolation = `${(compiled.isolatedBy.ingress[index] ?? []).join(',')}|${(compiled.isolatedBy.egress[index] ?? []).join(',')}`;
   let peers = '';
-  for (const rule of rules) peers += rule.peerPods[index] === 1 ? '1' : '0';
+  // 0 no, 1 yes, 2 an ipBlock with the pod's IP unknown: a class must not mix a sure verdict with an unknown one.
+  for (const rule of rules) peers += String(rule.peerPods[index] ?? 0);
   const doors = identity.doors.map((door) => `${door.protocol}/${door.port}/${door.name ?? ''}`).join(',');
   return `${isolation}|${peers}|${doors}`;
 }

@@ -8,7 +8,7 @@
  * and host-name checks are always frozen, because `expect: policy` cannot judge them.
  */
 import { assertNever } from '../model/assert-never.js';
-import type { Verdict } from '../policy/index.js';
+import type { Judgement, Verdict } from '../policy/index.js';
 import { computeClasses, type ClassAssignment } from './classes.js';
 import type { DiscoveryEngine } from './engine.js';
 import { compareText } from './find-workloads.js';
@@ -42,7 +42,7 @@ export interface PlannedCheck {
   readonly to: PlannedTarget;
   readonly expect: WrittenExpectation;
   /** What the given policies say, whatever is written: for the plan's time estimate and for tests. */
-  readonly predicted: Verdict;
+  readonly predicted: Judgement;
   /** The classes of the two ends; `to` is absent for Service, DNS and host checks. */
   readonly classes: { readonly from: number; readonly to?: number };
   /** Other Service ports whose verdict this check stands for (their backends are alike). */
@@ -111,7 +111,13 @@ export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, nam
       const pairs = size * members.length - (fromClass === toClass ? size : 0);
       for (const door of tcpDoors) {
         const judged = judgeActor(engine, from, to, door.port);
-        checks.push({ from: nameOf(from), to: { type: 'actor', actor: nameOf(to), door }, expect: expectOf(judged), predicted: judged.verdict, classes: { from: fromClass, to: toClass }, sameAs: [], covers: pairs });
+        const target: PlannedTarget = { type: 'actor', actor: nameOf(to), door };
+        // Not judgeable from the input: a snapshot leaves it out rather than freeze a guess; `policy` judges it at run time.
+        if (judged.verdict === undefined && options.snapshot) {
+          notProbed.push(`${nameOf(from)} → ${describeTarget(target)}: ${judged.why}`);
+          continue;
+        }
+        checks.push({ from: nameOf(from), to: target, expect: judged.verdict === undefined ? 'policy' : expectOf(judged), predicted: judged.verdict ?? 'unknown', classes: { from: fromClass, to: toClass }, sameAs: [], covers: pairs });
       }
     }
     // Service, DNS and host-name checks: `expect: policy` cannot judge them, so the verdict is frozen.

@@ -3,7 +3,7 @@
  * peer matches are computed per pod up front, so judging a pair is a few array reads.
  */
 import { cidrContains, parseCidr, parseIp, type Cidr, type IpVersion, type ParsedIp } from './cidr.js';
-import type { CompiledInventory, CompiledPeer, CompiledPod, CompiledPolicy, CompiledRule, Direction } from './compiled.js';
+import { PEER_IP_UNKNOWN, type CompiledInventory, type CompiledPeer, type CompiledPod, type CompiledPolicy, type CompiledRule, type Direction } from './compiled.js';
 import { compileSelector } from './label-selector.js';
 import {
   DEFAULT_ENGINE_OPTIONS,
@@ -100,6 +100,7 @@ function compileRule(
     const matched = new Uint8Array(pods.length);
     for (const pod of pods) {
       if (rule.peers.length === 0 || peers.some((peer) => peer.matchesPod(pod, family))) matched[pod.index] = 1;
+      else if (peers.some((peer) => peer.ipUnknown(pod))) matched[pod.index] = PEER_IP_UNKNOWN;
     }
     return matched;
   };
@@ -123,6 +124,7 @@ function compilePeer(spec: PeerSpec, index: number, policyNamespace: string, opt
           !pod.spec.hostNetwork &&
           (namespaceMatches ? namespaceMatches(pod.namespaceLabels) : pod.spec.namespace === policyNamespace) &&
           podMatches(pod.spec.labels),
+        ipUnknown: () => false,
         matchesIp: () => false,
       };
     }
@@ -141,6 +143,9 @@ function compilePeer(spec: PeerSpec, index: number, policyNamespace: string, opt
           const ip = family === undefined ? pod.ip : pod.ips.find((candidate) => candidate.family === family);
           return ip !== undefined && (options.ipBlockMatchesPods || pod.spec.hostNetwork) && matchesIp(ip);
         },
+        // A pod with no known address at all: whether the block holds it is not judgeable. (A pod with
+        // addresses but none of the family does not talk in that family: a plain miss.)
+        ipUnknown: (pod) => pod.ips.length === 0 && pod.ip === undefined && (options.ipBlockMatchesPods || pod.spec.hostNetwork) && cidr !== undefined,
         matchesIp,
       };
     }

@@ -5,6 +5,9 @@ import type { EngineOptions, Inventory, Labels, PeerSpec, PodSpec, PolicySpec, P
 
 export type Direction = 'ingress' | 'egress';
 
+/** A peerPods value: no peer matches for sure, but an ipBlock might match the pod's unknown address. */
+export const PEER_IP_UNKNOWN = 2;
+
 export interface CompiledPod {
   readonly index: number;
   readonly key: string;
@@ -26,6 +29,11 @@ export interface CompiledPeer {
    * and IPv6 from two addresses); undefined: its primary address.
    */
   matchesPod(pod: CompiledPod, family?: IpVersion): boolean;
+  /**
+   * An ipBlock that may match the pod's address, which the input does not give (a manifest without
+   * `status.podIP`, a discovered workload): neither a match nor a miss can be claimed.
+   */
+  ipUnknown(pod: CompiledPod): boolean;
   matchesIp(ip: ParsedIp): boolean;
 }
 
@@ -40,7 +48,8 @@ export interface CompiledRule {
   readonly peers: readonly CompiledPeer[];
   /**
    * peerPods[pod.index] === 1 when some peer of the rule matches that pod (by its primary address,
-   * for ipBlock peers): computed once, read per pair.
+   * for ipBlock peers), PEER_IP_UNKNOWN when none does but an ipBlock might (the pod's IP is not
+   * known): computed once, read per pair.
    */
   readonly peerPods: Uint8Array;
   /** The same per address family: only ipBlock peers can tell the families apart. */

@@ -5,8 +5,8 @@
  * one rule whose peer AND port match admits the traffic.
  */
 import { parseIp, type IpVersion, type ParsedIp } from './cidr.js';
-import type { CompiledInventory, CompiledPod, CompiledPolicy, CompiledRule, Direction } from './compiled.js';
-import type { DirectionVerdict, Explanation, PolicyRef, RuleMatch, RuleMiss } from './explanation.js';
+import { PEER_IP_UNKNOWN, type CompiledInventory, type CompiledPod, type CompiledPolicy, type CompiledRule, type Direction } from './compiled.js';
+import type { DirectionVerdict, Explanation, Judgement, PolicyRef, RuleMatch, RuleMiss } from './explanation.js';
 import { describePeer } from './peer-text.js';
 import { describePortEntry, matchingPortEntry } from './port-matcher.js';
 import type { Protocol } from './types.js';
@@ -60,13 +60,37 @@ export function rulePeerMatches(rule: CompiledRule, other: Endpoint, family?: Ip
   return rule.anyPeer || rule.peers.some((peer) => peer.matchesIp(other.ip));
 }
 
+/**
+ * Whether a rule's peers include the other end, where a pod's unknown address leaves an ipBlock
+ * undecided: `unknown` (never for an address, whose IP is the address itself).
+ */
+export function rulePeerJudgement(rule: CompiledRule, other: Endpoint, family?: IpVersion): 'match' | 'miss' | 'unknown' {
+  if (other.type === 'address') return rulePeerMatches(rule, other, family) ? 'match' : 'miss';
+  const value = (family === undefined ? rule.peerPods : rule.peerPodsByFamily[family])[other.pod.index];
+  return value === 1 ? 'match' : value === PEER_IP_UNKNOWN ? 'unknown' : 'miss';
+}
+
+/** Both directions' judgements → the connection's: either deny denies; both allow allows; else unknown. */
+export function combineJudgements(egress: Judgement, ingress: Judgement): Judgement {
+  if (egress === 'deny' || ingress === 'deny') return 'deny';
+  return egress === 'allow' && ingress === 'allow' ? 'allow' : 'unknown';
+}
+
 /** -1 when no entry of the rule's `ports` admits it; -2 when the rule has no `ports` (every port). */
 export function rulePortMatch(rule: CompiledRule, port: number, protocol: Protocol, destination: CompiledPod | undefined): number {
   return rule.ports.length === 0 ? -2 : matchingPortEntry(rule.ports, port, protocol, destination);
 }
 
-/** The fast path: does `direction` of `subject` admit traffic with `other`? */
-export function directionAllows(
+/** The fast path where unknown counts as not admitted: does `direction` of `subject` admit traffic with `other`? */
+export function directionAllows(...args: Parameters<typeof directionJudgement>): boolean {
+  return directionJudgement(...args) === 'allow';
+}
+
+/**
+ * The fast path: does `direction` of `subject` admit traffic with `other`? `unknown` when no rule admits
+ * for sure but one would if the other pod's unknown address fell in its ipBlock.
+ */
+export function directionJudgement(
   compiled: CompiledInventory,
   direction: Direction,
   subject: CompiledPod,
@@ -75,12 +99,16 @@ export function directionAllows(
   port: number,
   protocol: Protocol,
   family?: IpVersion,
-): boolean {
-  if (compiled.isolatedBy[direction][subject.index]?.length === 0) return true;
+): Judgement {
+  if (compiled.isolatedBy[direction][subject.index]?.length === 0) return 'allow';
+  let unknown = false;
   for (const rule of compiled.rulesFor[direction][subject.index] ?? []) {
-    if (rulePeerMatches(rule, other, family) && rulePortMatch(rule, port, protocol, destination) !== -1) return true;
+    const peer = rulePeerJudgement(rule, other, family);
+    if (peer === 'miss' || rulePortMatch(rule, port, protocol, destination) === -1) continue;
+    if (peer === 'match') return 'allow';
+    unknown = true;
   }
-  return false;
+  return unknown ? 'unknown' : 'deny';
 }
 
 export function explainConnection(compiled: CompiledInventory, query: ConnectionQuery): Explanation {
@@ -93,7 +121,7 @@ export function explainConnection(compiled: CompiledInventory, query: Connection
     to: endpointName(query.to),
     port: query.port,
     protocol: query.protocol,
-    verdict: egress.verdict === 'allow' && ingress.verdict === 'allow' ? 'allow' : 'deny',
+    verdict: combineJudgements(egress.verdict, ingress.verdict),
     loopback: query.from.type === 'pod' && query.to.type === 'pod' && query.from.pod.index === query.to.pod.index,
     egress,
     ingress,
@@ -116,19 +144,23 @@ function explainDirection(
   if (isolating.length === 0) return { kind: 'not-isolated', verdict: 'allow' };
   const isolatedBy = isolating.map(policyRef);
   const allowedBy: RuleMatch[] = [];
+  const undecided: RuleMiss[] = [];
   const misses: RuleMiss[] = [];
   for (const policy of isolating) {
     for (const rule of policy[direction]) {
-      const peerMatched = rulePeerMatches(rule, other, family);
+      const peer = rulePeerJudgement(rule, other, family);
       const portIndex = rulePortMatch(rule, query.port, query.protocol, destination);
-      if (peerMatched && portIndex !== -1) {
+      if (peer === 'match' && portIndex !== -1) {
         allowedBy.push({ policy: policyRef(policy), rule: rule.path, peer: describePeerMatch(rule, other, family), port: describePortMatch(rule, portIndex) });
       } else {
-        misses.push({ policy: policyRef(policy), rule: rule.path, peerMatched, portMatched: portIndex !== -1, wants: wantsOf(rule, policy.spec.namespace) });
+        const miss = { policy: policyRef(policy), rule: rule.path, peerMatched: peer === 'match', portMatched: portIndex !== -1, wants: wantsOf(rule, policy.spec.namespace) };
+        (peer === 'unknown' && portIndex !== -1 ? undecided : misses).push(miss);
       }
     }
   }
-  return allowedBy.length > 0 ? { kind: 'allowed', verdict: 'allow', isolatedBy, allowedBy } : { kind: 'denied', verdict: 'deny', isolatedBy, misses };
+  if (allowedBy.length > 0) return { kind: 'allowed', verdict: 'allow', isolatedBy, allowedBy };
+  if (undecided.length > 0) return { kind: 'ip-unknown', verdict: 'unknown', pod: endpointName(other), isolatedBy, undecided, misses };
+  return { kind: 'denied', verdict: 'deny', isolatedBy, misses };
 }
 
 function wantsOf(rule: CompiledRule, policyNamespace: string): RuleMiss['wants'] {

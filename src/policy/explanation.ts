@@ -3,6 +3,12 @@ import type { Protocol } from './types.js';
 
 export type Verdict = 'allow' | 'deny';
 
+/**
+ * A verdict, or `unknown` where only an ipBlock could decide and the pod's IP is not known: the policies
+ * alone cannot say, so no command guesses (predict shows `?`, explain says why, snapshots skip the cell).
+ */
+export type Judgement = Verdict | 'unknown';
+
 export interface PolicyRef {
   readonly namespace: string;
   readonly name: string;
@@ -39,7 +45,19 @@ export type DirectionVerdict =
   /** This end is an address outside the known pods: no policy of ours governs its side. */
   | { readonly kind: 'outside'; readonly verdict: 'allow' }
   | { readonly kind: 'allowed'; readonly verdict: 'allow'; readonly isolatedBy: readonly PolicyRef[]; readonly allowedBy: readonly RuleMatch[] }
-  | { readonly kind: 'denied'; readonly verdict: 'deny'; readonly isolatedBy: readonly PolicyRef[]; readonly misses: readonly RuleMiss[] };
+  | { readonly kind: 'denied'; readonly verdict: 'deny'; readonly isolatedBy: readonly PolicyRef[]; readonly misses: readonly RuleMiss[] }
+  /**
+   * No rule admits for sure, but `undecided` ones would if the other pod's address (unknown: `pod`)
+   * falls in their ipBlock; `misses` are the other rules.
+   */
+  | {
+      readonly kind: 'ip-unknown';
+      readonly verdict: 'unknown';
+      readonly pod: string;
+      readonly isolatedBy: readonly PolicyRef[];
+      readonly undecided: readonly RuleMiss[];
+      readonly misses: readonly RuleMiss[];
+    };
 
 export interface Explanation {
   /** `namespace/pod` or the address. */
@@ -47,8 +65,8 @@ export interface Explanation {
   readonly to: string;
   readonly port: number;
   readonly protocol: Protocol;
-  /** allow only when the source's egress AND the destination's ingress both allow. */
-  readonly verdict: Verdict;
+  /** allow only when the source's egress AND the destination's ingress both allow; deny when either denies; else unknown. */
+  readonly verdict: Judgement;
   /**
    * A pod talking to itself. CNIs disagree on whether policy applies; the verdict follows the policy
    * letter, and callers report such pairs apart instead of as pass/fail.

@@ -4,8 +4,8 @@
  */
 import type { IpVersion } from './cidr.js';
 import type { CompiledInventory } from './compiled.js';
-import { directionAllows, type Endpoint } from './evaluate.js';
-import type { Verdict } from './explanation.js';
+import { combineJudgements, directionJudgement, type Endpoint } from './evaluate.js';
+import type { Judgement } from './explanation.js';
 import type { Protocol } from './types.js';
 
 export interface PolicyMatrix {
@@ -13,7 +13,7 @@ export interface PolicyMatrix {
   readonly protocol: Protocol;
   /** `namespace/name` of every pod, in inventory order: row i and column i. */
   readonly pods: readonly string[];
-  /** egress[from * n + to] === 1 when the source's egress admits the pair. */
+  /** egress[from * n + to]: 1 when the source's egress admits the pair, 0 when it denies, 2 when unknown (an ipBlock and an unknown pod IP). */
   readonly egress: Uint8Array;
   readonly ingress: Uint8Array;
 }
@@ -21,9 +21,9 @@ export interface PolicyMatrix {
 export interface MatrixCell {
   readonly from: string;
   readonly to: string;
-  readonly verdict: Verdict;
-  readonly ingress: Verdict;
-  readonly egress: Verdict;
+  readonly verdict: Judgement;
+  readonly ingress: Judgement;
+  readonly egress: Judgement;
   readonly loopback: boolean;
 }
 
@@ -36,21 +36,24 @@ export function computeMatrix(compiled: CompiledInventory, port: number, protoco
   for (const from of compiled.pods) {
     for (const to of compiled.pods) {
       const cell = from.index * n + to.index;
-      egress[cell] = directionAllows(compiled, 'egress', from, endpoints[to.index] as Endpoint, to, port, protocol, family) ? 1 : 0;
-      ingress[cell] = directionAllows(compiled, 'ingress', to, endpoints[from.index] as Endpoint, to, port, protocol, family) ? 1 : 0;
+      egress[cell] = CODE[directionJudgement(compiled, 'egress', from, endpoints[to.index] as Endpoint, to, port, protocol, family)];
+      ingress[cell] = CODE[directionJudgement(compiled, 'ingress', to, endpoints[from.index] as Endpoint, to, port, protocol, family)];
     }
   }
   return { port, protocol, pods: compiled.pods.map((pod) => pod.key), egress, ingress };
 }
 
+const CODE: Readonly<Record<Judgement, number>> = { deny: 0, allow: 1, unknown: 2 };
+const JUDGEMENT: readonly Judgement[] = ['deny', 'allow', 'unknown'];
+
 export function matrixCell(matrix: PolicyMatrix, from: number, to: number): MatrixCell {
   const index = from * matrix.pods.length + to;
-  const egress = matrix.egress[index] === 1 ? 'allow' : 'deny';
-  const ingress = matrix.ingress[index] === 1 ? 'allow' : 'deny';
+  const egress = JUDGEMENT[matrix.egress[index] ?? 0] ?? 'deny';
+  const ingress = JUDGEMENT[matrix.ingress[index] ?? 0] ?? 'deny';
   return {
     from: matrix.pods[from] ?? '',
     to: matrix.pods[to] ?? '',
-    verdict: egress === 'allow' && ingress === 'allow' ? 'allow' : 'deny',
+    verdict: combineJudgements(egress, ingress),
     ingress,
     egress,
     loopback: from === to,

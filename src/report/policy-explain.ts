@@ -9,7 +9,7 @@ export function renderExplanation(input: Explanation, options: RenderOptions): s
   // Names, labels and addresses come from the manifests and flags: control characters made visible.
   const explanation = visibleStrings(input);
   const paint = painter(options.color);
-  const verdict = explanation.verdict === 'allow' ? paint('green', 'ALLOW') : paint('red', 'DENY');
+  const verdict = explanation.verdict === 'allow' ? paint('green', 'ALLOW') : explanation.verdict === 'deny' ? paint('red', 'DENY') : paint('yellow', 'UNKNOWN');
   const lines = [`${explanation.from} → ${explanation.to} ${explanation.protocol}/${explanation.port}: ${verdict}`];
   if (explanation.loopback) {
     lines.push(paint('yellow', '  loopback: a pod talking to itself; whether policy applies depends on the CNI, so treat this apart'));
@@ -40,9 +40,21 @@ function direction(name: 'egress' | 'ingress', whose: string, verdict: Direction
         `    isolated by ${refs(verdict.isolatedBy)}; no ${name} rule matched${verdict.misses.length === 0 ? ` (these policies have no ${name} rules: they deny everything)` : ':'}`,
         ...verdict.misses.map((miss) => `    - ${ref(miss.policy)} ${miss.rule}: ${missText(miss)}`),
       ];
+    case 'ip-unknown':
+      return [
+        `${head}${paint('yellow', 'UNKNOWN')}: the IP of ${verdict.pod} is unknown (the input gives no status.podIP), and only an ipBlock could admit it`,
+        `    isolated by ${refs(verdict.isolatedBy)}; these rules admit it only if that IP is inside their ipBlock:`,
+        ...verdict.undecided.map((miss) => `    ? ${ref(miss.policy)} ${miss.rule}: admits ${peersText(miss)}`),
+        ...verdict.misses.map((miss) => `    - ${ref(miss.policy)} ${miss.rule}: ${missText(miss)}`),
+        `    give the pod's IP (status.podIP in its manifest) to judge it`,
+      ];
     default:
       return assertNever(verdict, 'direction verdict');
   }
+}
+
+function peersText(miss: RuleMiss): string {
+  return miss.wants.peers.length === 0 ? 'any peer' : miss.wants.peers.join(' OR ');
 }
 
 function missText(miss: RuleMiss): string {
@@ -75,6 +87,8 @@ export function explanationSummary(explanation: Explanation): string {
       }
       case 'denied':
         return [`${name} denied: isolated by ${refs(verdict.isolatedBy)}, no rule matched`];
+      case 'ip-unknown':
+        return [`${name} unknown: only an ipBlock could admit it and the IP of ${verdict.pod} is unknown`];
       default:
         return assertNever(verdict, 'direction verdict');
     }

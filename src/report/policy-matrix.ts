@@ -44,7 +44,8 @@ function renderFullTable(matrix: PolicyMatrix, options: RenderOptions): string {
   pods.forEach((from, i) => {
     table.push([from, ...matrix.pods.map((_to, j) => cellText(matrixCell(matrix, i, j), paint))]);
   });
-  return `${table.toString()}\n${paint('dim', MATRIX_LEGEND)}\n`;
+  const legend = hasUnknown(matrix) ? `${MATRIX_LEGEND}\n${UNKNOWN_LEGEND}` : MATRIX_LEGEND;
+  return `${table.toString()}\n${paint('dim', legend)}\n`;
 }
 
 function renderCompactTable(matrix: PolicyMatrix, options: RenderOptions): string {
@@ -67,10 +68,18 @@ function renderCompactTable(matrix: PolicyMatrix, options: RenderOptions): strin
     '✓ allow',
     '✗ deny by i: the destination\'s ingress, e: the source\'s egress, ie: both',
     '↺ loopback: CNIs differ, report apart',
+    ...(hasUnknown(matrix) ? [UNKNOWN_LEGEND] : []),
     ...keys,
     '--wide: the full table',
   ];
   return `${[...grid, ...wrapEntries(legend, options.width).map((line) => paint('dim', line))].join('\n')}\n`;
+}
+
+const UNKNOWN_LEGEND = '? unknown: only an ipBlock could decide and a pod\'s IP is not in the input (explain names it)';
+
+/** Cells the policies cannot decide without a pod's IP (value 2 in either direction). */
+function hasUnknown(matrix: PolicyMatrix): boolean {
+  return matrix.egress.includes(2) || matrix.ingress.includes(2);
 }
 
 /** Pod names come from the manifests: shown with their control characters made visible. */
@@ -115,6 +124,7 @@ function letters(n: number): string {
 function cellText(cell: MatrixCell, paint: ReturnType<typeof painter>): string {
   const loop = cell.loopback ? ' ↺' : '';
   if (cell.verdict === 'allow') return paint(cell.loopback ? 'dim' : 'green', `✓${loop}`);
+  if (cell.verdict === 'unknown') return paint(cell.loopback ? 'dim' : 'yellow', `?${loop}`);
   const which = cell.ingress === 'deny' && cell.egress === 'deny' ? 'in+eg' : cell.ingress === 'deny' ? 'in' : 'eg';
   return paint(cell.loopback ? 'dim' : 'red', `✗ ${which}${loop}`);
 }
@@ -122,6 +132,7 @@ function cellText(cell: MatrixCell, paint: ReturnType<typeof painter>): string {
 function compactCell(cell: MatrixCell, paint: ReturnType<typeof painter>): string {
   const loop = cell.loopback ? '↺' : '';
   if (cell.verdict === 'allow') return paint(cell.loopback ? 'dim' : 'green', `✓${loop}`);
+  if (cell.verdict === 'unknown') return paint(cell.loopback ? 'dim' : 'yellow', `?${loop}`);
   const which = cell.ingress === 'deny' && cell.egress === 'deny' ? 'ie' : cell.ingress === 'deny' ? 'i' : 'e';
   return paint(cell.loopback ? 'dim' : 'red', `✗${which}${loop}`);
 }

@@ -7,7 +7,8 @@ import type { CellChange, DiffResult } from '../diff/index.js';
 
 export function writeDiffJson(result: DiffResult, write: (text: string) => void): void {
   const { diff, parties, policies, notes } = result;
-  const summary = { judged: diff.judged, cut: diff.cut.length, opened: diff.opened.length, unchanged: diff.judged - diff.cut.length - diff.opened.length };
+  const unchanged = diff.judged - diff.cut.length - diff.opened.length - diff.unknown;
+  const summary = { judged: diff.judged, cut: diff.cut.length, opened: diff.opened.length, unchanged, ...(diff.unknown > 0 ? { unknown: diff.unknown } : {}) };
   write(`{"summary":${JSON.stringify(summary)},\n"policies":${JSON.stringify(policies)},\n"parties":[`);
   parties.forEach((party, index) => write(`${index === 0 ? '\n' : ',\n'}${JSON.stringify(party)}`));
   write('],\n"cut":[');

@@ -95,9 +95,10 @@ function directionsText(row: DiffRow): string {
 }
 
 function summaryLine(result: DiffResult): string {
-  const { cut, opened, judged } = result.diff;
+  const { cut, opened, judged, unknown } = result.diff;
   const sources = result.parties.filter((party) => party.sends).length;
-  return `diff: ${plural(cut.length, 'connection')} cut, ${opened.length} opened, ${judged - cut.length - opened.length} unchanged, of ${plural(judged, 'cell')} (${plural(sources, 'source')}, ${plural(result.parties.length, 'party', 'parties')}, every declared port)`;
+  const undecided = unknown > 0 ? `, ${unknown} unknown (an ipBlock decides, the parties have no IPs)` : '';
+  return `diff: ${plural(cut.length, 'connection')} cut, ${opened.length} opened, ${judged - cut.length - opened.length - unknown} unchanged${undecided}, of ${plural(judged, 'cell')} (${plural(sources, 'source')}, ${plural(result.parties.length, 'party', 'parties')}, every declared port)`;
 }
 
 function policiesLine(result: DiffResult): string {

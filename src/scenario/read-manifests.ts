@@ -1,6 +1,7 @@
 /**
  * Reads Kubernetes YAML from files and directories (multi-document files; a directory's own
- * `.yaml`/`.yml`/`.json` files in name order, not its subdirectories, as `kubectl apply -f dir` does)
+ * `.yaml`/`.yml`/`.json` files in name order, symlinked ones followed, not its subdirectories, as
+ * `kubectl apply -f dir` does)
  * into raw objects that know the line of each of their fields.
  * Unreadable files and YAML syntax errors are collected, all of them, as input issues.
  */
@@ -146,7 +147,33 @@ async function expand(absolute: string, shown: string, issues: InputIssue[]): Pr
     const childAbsolute = path.join(absolute, entry.name);
     const childShown = path.join(shown, entry.name);
     // Extensions in any case: kubectl reads `policy.YAML` too.
-    if (entry.isFile() && EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) files.push({ absolute: childAbsolute, shown: childShown });
+    if (!EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) continue;
+    if (entry.isFile()) files.push({ absolute: childAbsolute, shown: childShown });
+    else if (entry.isSymbolicLink()) {
+      // kubectl follows a symlinked manifest (a mounted ConfigMap is all symlinks: `policy.yaml ->
+      // ..data/policy.yaml`, `..data -> ..2024_…`). A link to a directory is a subdirectory, not read;
+      // the hidden timestamped directory holding the real files is one too, so nothing is read twice.
+      const target = await symlinkTarget(childAbsolute);
+      if (target.kind === 'file') files.push({ absolute: childAbsolute, shown: childShown });
+      else if (target.kind === 'problem') issues.push({ file: childShown, line: 0, path: '', message: target.problem });
+    }
   }
   return files;
+}
+
+type SymlinkTarget = { readonly kind: 'file' } | { readonly kind: 'directory' } | { readonly kind: 'problem'; readonly problem: string };
+
+/** What a symlink in a manifest directory leads to; a broken link or a loop is a problem to report, not a silent skip. */
+async function symlinkTarget(link: string): Promise<SymlinkTarget> {
+  try {
+    const info = await stat(link);
+    if (info.isDirectory()) return { kind: 'directory' };
+    const problem = await notRegularFile(link);
+    return problem ? { kind: 'problem', problem: `a symlink whose target ${problem}` } : { kind: 'file' };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return { kind: 'problem', problem: 'a symlink loop (it leads back to itself); fix or remove the link' };
+    if (code === 'ENOENT') return { kind: 'problem', problem: 'a broken symlink (its target does not exist); fix or remove the link' };
+    return { kind: 'problem', problem: `cannot follow the symlink: ${(error as Error).message}` };
+  }
 }

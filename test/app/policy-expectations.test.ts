@@ -51,12 +51,13 @@ const WORKER = { namespace: 'shop', name: 'worker-0', labels: { app: 'worker' },
 const BASE_OBJECTS = [namespace('shop'), pod('shop/worker-0', { labels: { app: 'worker' }, ip: '10.0.0.50', ports: [{ containerPort: 7000 }] })];
 
 /** Verdicts by column, e.g. `{'db:5432': 'deny', …}`, with the explanations kept for assertions. */
-async function judge(objects: readonly unknown[], options: { worker?: boolean } = {}): Promise<Record<string, PolicyJudgement>> {
+async function judge(objects: readonly unknown[], options: { worker?: boolean; pods?: ReadonlyMap<string, ProbePod> } = {}): Promise<Record<string, PolicyJudgement>> {
   const scenario = loadScenario();
+  const pods = options.pods ?? PODS;
   const facts = { services: new Map(), selectedPods: new Map([[selectorKey('shop', { matchLabels: { app: 'worker' } }), options.worker === false ? [] : [WORKER]]]) };
-  const probes = [...planProbes(scenario, PODS, facts, { clusterDomain: 'cluster.local' }).values()].flat();
+  const probes = [...planProbes(scenario, pods, facts, { clusterDomain: 'cluster.local' }).values()].flat();
   const resolver = policyExpectations(async () => raw(objects, 'cluster'));
-  const answers = await resolver(probes, PODS);
+  const answers = await resolver(probes, pods);
   return Object.fromEntries(probes.map((p) => [p.toLabel, answers.get(p.id) ?? { type: 'unjudged', reason: 'missing' }]));
 }
 
@@ -71,6 +72,15 @@ describe('policyExpectations', () => {
     const db = answers['db:5432'];
     expect(db?.type === 'judged' && db.explanation).toContain('shop/kubeknock-client-a1 → shop/kubeknock-db-a2 TCP/5432: ALLOW');
     expect(db?.type === 'judged' && db.explanation).toContain('not isolated');
+  });
+
+  it('a cell only an ipBlock decides, for a pod whose IP is unknown, is left unjudged (never a guessed deny)', async () => {
+    const egress = policy('shop/client-egress', { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] });
+    expect(verdicts(await judge([...BASE_OBJECTS, egress]))['db:5432'], 'the db probe pod has 10.0.0.12').toBe('allow');
+    const db = PODS.get('db');
+    if (!db) throw new Error('no db probe pod');
+    const withoutIp = new Map([...PODS, ['db', { ...db, ip: '', ips: [] }]]);
+    expect(verdicts(await judge([...BASE_OBJECTS, egress], { pods: withoutIp }))['db:5432']).toMatch(/^unjudged: the policies cannot say without the pod's IP: .*UNKNOWN/s);
   });
 
   it('a deny-all ingress policy on the target: deny, with the policy named in the explanation', async () => {

@@ -1,5 +1,6 @@
 /** Namespaces, Pods, workloads (their pod template stands for their pods) and Services. */
 import { PROTOCOLS, type ContainerPort, type NamespaceSpec, type PodKind, type PodSpec, type Protocol, type ServiceSpec } from '../types.js';
+import { portNameProblem } from '../../model/kube-rules.js';
 import { decodeLabels } from './labels.js';
 import { Reader, type FieldPath } from './reader.js';
 
@@ -87,18 +88,38 @@ function decodeOwner(reader: Reader, value: unknown): PodSpec['owner'] {
 export function decodeService(reader: Reader, metadata: Metadata): ServiceSpec {
   const root = reader.record(reader.raw.value, []) ?? {};
   const spec = reader.record(root.spec, ['spec']) ?? {};
-  const selector = spec.selector === undefined || spec.selector === null ? undefined : decodeLabels(reader, spec.selector, ['spec', 'selector']);
+  const labels = spec.selector === undefined || spec.selector === null ? undefined : decodeLabels(reader, spec.selector, ['spec', 'selector']);
+  // The endpoints controller manages endpoints only for a non-empty selector: `selector: {}` selects no
+  // pod (not every pod), like a Service without one whose endpoints someone else writes.
+  const selector = labels && Object.keys(labels).length > 0 ? labels : undefined;
   const ports = reader.list(spec.ports, ['spec', 'ports']).flatMap((item, index) => {
     const at: FieldPath = ['spec', 'ports', index];
     const entry = reader.record(item, at);
     const port = reader.integer(entry?.port, [...at, 'port'], 1, 65535);
     if (!entry || port === undefined) return [];
-    const target: unknown = entry.targetPort;
-    // API server defaulting: targetPort defaults to port.
-    const targetPort = typeof target === 'number' || typeof target === 'string' ? target : port;
+    const targetPort = decodeTargetPort(reader, entry.targetPort, [...at, 'targetPort'], port);
+    if (targetPort === undefined) return [];
     return [{ port, protocol: decodeProtocol(reader, entry.protocol, [...at, 'protocol']), targetPort }];
   });
   return { namespace: metadata.namespace, name: metadata.name, ...(selector ? { selector } : {}), ports, source: { file: reader.raw.file, line: metadata.line } };
+}
+
+/**
+ * API server rules for a Service port's targetPort: absent, 0 or "" default to `port`; a number must be
+ * 1-65535; a string must be a container port name (IANA_SVC_NAME). Undefined (with an issue) when invalid.
+ */
+function decodeTargetPort(reader: Reader, value: unknown, path: FieldPath, port: number): number | string | undefined {
+  if (value === undefined || value === null || value === 0 || value === '') return port;
+  if (typeof value === 'string') {
+    const problem = portNameProblem(value);
+    if (problem === undefined) return value;
+    const fix = /^[0-9]+$/.test(value) ? `write the number without quotes (targetPort: ${value})` : 'use the name of a container port of the backends, or its number';
+    reader.issue(path, `must be a port number 1-65535 or a container port name: ${problem}; ${fix}`);
+    return undefined;
+  }
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535) return value;
+  reader.issue(path, `must be a port number 1-65535 or a container port name, found ${JSON.stringify(value)}; give the port the backend pods listen on (or leave it out: it defaults to port ${port})`);
+  return undefined;
 }
 
 function decodeProtocol(reader: Reader, value: unknown, path: FieldPath): Protocol {
