@@ -20,8 +20,10 @@ import { visible } from '../../report/sanitize.js';
 import { DEFAULT_SIZE_LIMITS } from '../../app/size-limits.js';
 import { dns1123LabelProblem, dns1123SubdomainProblem, imageReferenceProblem } from '../../model/kube-rules.js';
 import { flagProblem, overrideProblems, runIdProblem, sizeLimitProblems } from '../flag-rules.js';
+import { metricsRequest, withMetricsFlags, type MetricsFlags } from './metrics-flags.js';
+import { runWithMetrics } from '../../app/metrics/run-with-metrics.js';
 
-interface RunArgs extends ClusterFlags, DiscoverySelectionFlags, TableWidthFlags {
+interface RunArgs extends ClusterFlags, DiscoverySelectionFlags, TableWidthFlags, MetricsFlags {
   readonly scenario?: readonly string[];
   readonly discover: boolean;
   readonly output: ReportFormat;
@@ -50,7 +52,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
   command: 'run [scenario..]',
   describe: 'Create probe pods, knock on every door of the scenario(s), print the pass/fail matrix, clean up',
   builder: (yargs: Argv<object>) =>
-    withTableWidthFlags(withDiscoverySelectionFlags(withClusterFlags(yargs)))
+    withMetricsFlags(withTableWidthFlags(withDiscoverySelectionFlags(withClusterFlags(yargs))))
       .positional('scenario', { type: 'string', array: true, describe: 'Scenario file(s) (YAML), run one after the other; with several, -o json prints one report per line (JSON Lines)' })
       .option('discover', {
         type: 'boolean',
@@ -98,6 +100,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
           flagProblem('--journal-namespace', dns1123LabelProblem(argv['journal-namespace']));
         if (problem) throw new Error(problem);
         if (argv['dry-run'] && argv.report !== undefined) throw new Error('--report is not written by --dry-run: nothing runs, so there is no report; drop --report, or --dry-run to run for real');
+        if (argv['dry-run'] && (argv['metrics-file'] !== undefined || argv.pushgateway !== undefined)) throw new Error('--metrics-file and --pushgateway are not written by --dry-run: nothing runs, so there are no metrics; drop them, or --dry-run to run for real');
         return true;
       }),
   handler: async (argv) => {
@@ -112,18 +115,20 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
     };
     const limits = { pods: argv['max-pods'], checks: argv['max-checks'] };
     const files = argv.scenario ?? [];
-    const inline = argv.discover ? [await discoverInline(argv, io)] : [];
     if (argv['dry-run']) {
+      const inline = argv.discover ? [await discoverInline(argv, io)] : [];
       ctx.exitCode = await dryRun({ files, inline, overrides, output: argv.output === 'json' ? 'json' : 'text', runId: argv['run-id'] ?? 'dry-run', clusterDomain: argv['cluster-domain'], limits }, (text) => io.stdout.write(text));
       return;
     }
     ctx.cleansUpOnInterrupt = true;
     const confirm = terminalConfirm(io);
     const progress = stepProgress(createProgress(io.stderr, { interactive: wantsSpinner(io) }));
-    const { exitCode, reports } = await runCommand(
+    // Discovery inside the run: a discovery that fails is a broken audit, and its metrics say so.
+    const metricsDeps = { clock: systemClock, version: VERSION, fetch, warn: (text: string) => io.stderr.write(`kubeknock: ${visible(text)}\n`) };
+    const { exitCode, reports } = await runWithMetrics(metricsRequest(argv, io.cwd), metricsDeps, async () => runCommand(
       {
         files,
-        inline,
+        inline: argv.discover ? [await discoverInline(argv, io)] : [],
         overrides,
         output: argv.output,
         ...(argv.report ? { reportFile: argv.report } : {}),
@@ -154,7 +159,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
         objects: () => createObjectStore(loadClusterConfig(argv, io), { onOutage: (event) => io.stderr.write(`kubeknock: ${outageText(event)}\n`) }),
         ...(confirm ? { confirm } : {}),
       },
-    );
+    ));
     // The table lists run errors itself; machine formats on stdout get them on stderr too.
     if (argv.output !== 'table') for (const error of reports.flatMap((r) => r.errors)) io.stderr.write(`kubeknock: ${error.kind}: ${visible(error.message)}\n`);
     ctx.exitCode = exitCode;
