@@ -78,7 +78,8 @@ export async function startPushgateway(): Promise<RunningPushgateway> {
   throw new Error(`the Pushgateway did not become ready on ${url}; its log:\n${log}`);
 }
 
-function freePort(): Promise<number> {
+/** A port on 127.0.0.1 nobody listened on a moment ago (also: a port where a connection is refused). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

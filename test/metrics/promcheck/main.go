@@ -101,7 +101,8 @@ func parseText(input []byte) (result, error) {
 			case metric.Untyped != nil:
 				value = metric.GetUntyped().GetValue()
 			default:
-				return result{}, fmt.Errorf("%s: only counters, gauges and untyped samples are expected", name)
+				// Summaries and histograms (the Pushgateway's own metrics) are parsed, not listed.
+				continue
 			}
 			out.Samples = append(out.Samples, sample{Name: name, Labels: labels, Value: formatValue(value)})
 		}
