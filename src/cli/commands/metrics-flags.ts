@@ -55,6 +55,8 @@ export function metricsRequest(flags: MetricsFlags, cwd: string): MetricsRequest
 }
 
 function urlProblem(text: string): string | undefined {
+  // `pgw:9091` parses as a URL of scheme "pgw": say what is missing instead.
+  if (!text.includes('://')) return `give the scheme too: http://${text}`;
   let url: URL;
   try {
     url = new URL(text);
