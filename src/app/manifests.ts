@@ -3,7 +3,8 @@
  * one YAML stream. The scenarios are loaded and validated first, so a broken one never gets scheduled.
  */
 import { readFile } from 'node:fs/promises';
-import { buildCronJob, type ProbeImageFlags } from '../deploy/cronjob.js';
+import { buildCronJob, type AuditMetricsSink, type ProbeImageFlags } from '../deploy/cronjob.js';
+import { parseGroupingFlags, pushgatewayUrlProblem } from './metrics/grouping.js';
 import { auditDeadlineSeconds } from '../deploy/audit-deadline.js';
 import { scheduleProblem, timeZoneProblem } from '../deploy/cron-schedule.js';
 import { buildAuditNamespace } from '../deploy/namespace.js';
@@ -17,6 +18,7 @@ import { scenarioNamespaces } from '../scenario/namespaces.js';
 import { dns1123SubdomainProblem, imageReferenceProblem } from '../model/kube-rules.js';
 import { boundsProblem } from '../scenario/bounds.js';
 import { InputError } from '../model/errors.js';
+import { assertNever } from '../model/assert-never.js';
 import type { Scenario } from '../model/scenario.js';
 import { DEFAULT_SIZE_LIMITS, SIZE_LIMIT_BOUNDS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 
@@ -36,6 +38,8 @@ export interface CronJobManifestOptions {
   readonly ttlSecondsAfterFinished?: number;
   /** Passed on to the audit's `run`; the scenarios must fit them now, or the audit would fail every time. */
   readonly limits?: SizeLimits;
+  /** Where each audit publishes its metrics, if anywhere. */
+  readonly metrics?: AuditMetricsSink;
   readonly toolVersion: string;
 }
 
@@ -87,7 +91,7 @@ export async function cronJobManifests(options: CronJobManifestOptions): Promise
   const policyExpectations = scenarios.some((scenario) => scenario.checks.some((check) => check.expect === 'policy'));
   const configMapName = scenarioConfigMapName(identity);
   const objects: KubeObject[] = [
-    ...(options.createNamespace ? [buildAuditNamespace(identity)] : []),
+    ...(options.createNamespace ? [buildAuditNamespace(identity, { hostPath: options.metrics?.type === 'textfile' })] : []),
     ...buildRbac({ identity, namespaces, namespaced: NAMESPACED_PERMISSIONS, cluster: clusterPermissions(policyExpectations) }),
     buildScenarioConfigMap(identity, files.map(({ text }, index) => ({ key: keys.keys[index] ?? '', text }))),
     buildCronJob({
@@ -100,6 +104,7 @@ export async function cronJobManifests(options: CronJobManifestOptions): Promise
       scenarioKeys: keys.keys,
       probe: options.probe,
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
       activeDeadlineSeconds: options.deadlineSeconds ?? auditDeadlineSeconds(scenarios),
       ...(options.ttlSecondsAfterFinished === undefined ? {} : { ttlSecondsAfterFinished: options.ttlSecondsAfterFinished }),
       successfulJobsHistoryLimit: 3,
@@ -109,8 +114,39 @@ export async function cronJobManifests(options: CronJobManifestOptions): Promise
   const header = [
     `kubeknock ${options.toolVersion}: a scheduled audit of ${scenarios.map((s) => s.name).join(', ')}`,
     `RBAC in ${namespaces.join(', ')}: these namespaces must exist. Apply with: kubectl apply -f -`,
+    ...metricsHeader(options),
   ];
   return renderManifests(objects, header);
+}
+
+function metricsHeader(options: CronJobManifestOptions): string[] {
+  const { metrics } = options;
+  if (metrics?.type !== 'textfile') return [];
+  return [
+    `Metrics: ${metrics.path} on the node${metrics.node ? ` ${metrics.node}` : ' the audit runs on'}, through a hostPath volume of its directory, which must exist`,
+    'and be writable by uid 65532. hostPath breaks Pod Security baseline and restricted: the namespace enforces privileged',
+    options.createNamespace ? '(warn and audit stay restricted, so the exception shows on every apply).' : `(--no-create-namespace: ${options.identity.namespace} must allow it).`,
+  ];
+}
+
+/** What is wrong with the metrics flags, or undefined. */
+function metricsProblem(metrics: AuditMetricsSink | undefined): string | undefined {
+  if (metrics === undefined) return undefined;
+  switch (metrics.type) {
+    case 'pushgateway': {
+      const url = pushgatewayUrlProblem(metrics.url);
+      if (url) return `--pushgateway ${JSON.stringify(metrics.url)}: ${url}`;
+      const grouping = parseGroupingFlags(metrics.group);
+      return grouping.ok ? undefined : grouping.problems.join('; ');
+    }
+    case 'textfile':
+      if (!metrics.path.startsWith('/') || metrics.path.split('/').includes('..')) return `--metrics-textfile ${JSON.stringify(metrics.path)}: give the absolute path of the file on the node, without "..", e.g. /var/lib/node_exporter/textfile_collector/kubeknock.prom`;
+      // node_exporter's textfile collector reads *.prom only.
+      if (!/^\/.+\/[^/]+\.prom$/.test(metrics.path)) return `--metrics-textfile ${JSON.stringify(metrics.path)}: node_exporter's textfile collector reads only files named *.prom in its directory (not the root)`;
+      return metrics.node === undefined ? undefined : flagProblem('--metrics-node', dns1123SubdomainProblem(metrics.node));
+    default:
+      return assertNever(metrics, 'metrics sink');
+  }
 }
 
 /** `--flag: problem`, as the CLI's own usage messages read. */
@@ -140,6 +176,7 @@ function checkFlags(options: CronJobManifestOptions): string {
     options.ttlSecondsAfterFinished === undefined ? undefined : boundsProblem('--ttl', options.ttlSecondsAfterFinished, AUDIT_BOUNDS.ttlSecondsAfterFinished),
     options.limits === undefined ? undefined : boundsProblem('--max-pods', options.limits.pods, SIZE_LIMIT_BOUNDS.pods),
     options.limits === undefined ? undefined : boundsProblem('--max-checks', options.limits.checks, SIZE_LIMIT_BOUNDS.checks),
+    metricsProblem(options.metrics),
   ].find((p) => p !== undefined);
   if (problem) throw new InputError(problem);
   return options.image;

@@ -2,6 +2,8 @@
  * The CronJob that runs `kubeknock run` on a schedule, as the ServiceAccount of rbac.ts, with the
  * scenarios of the ConfigMap mounted read-only. The pod passes Pod Security `restricted`.
  */
+import { basename, dirname } from 'node:path/posix';
+import { assertNever } from '../model/assert-never.js';
 import { metadata, type AuditIdentity, type KubeObject } from './objects.js';
 
 export const SCENARIO_DIR = '/etc/kubeknock/scenarios';
@@ -24,6 +26,19 @@ export interface ProbeImageFlags {
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
 }
 
+/** Where the audit publishes its metrics (`kubeknock run --pushgateway` or `--metrics-file`). */
+export type AuditMetricsSink =
+  | { readonly type: 'pushgateway'; readonly url: string; readonly group: readonly string[] }
+  /**
+   * A file in node_exporter's textfile directory on the node, through a hostPath volume of that
+   * directory. hostPath is forbidden by Pod Security baseline and restricted: the namespace must
+   * enforce `privileged` (namespace.ts). `node` pins the audit to the node whose node_exporter reads it.
+   */
+  | { readonly type: 'textfile'; readonly path: string; readonly node?: string };
+
+/** Where the textfile directory is mounted in the audit container. */
+export const TEXTFILE_MOUNT = '/var/lib/kubeknock/textfile';
+
 export interface CronJobInput {
   readonly identity: AuditIdentity;
   /** The kubeknock CLI image; its ENTRYPOINT is the CLI. */
@@ -36,6 +51,7 @@ export interface CronJobInput {
   readonly scenarioKeys: readonly string[];
   readonly probe: ProbeImageFlags;
   readonly limits?: { readonly pods: number; readonly checks: number };
+  readonly metrics?: AuditMetricsSink;
   readonly activeDeadlineSeconds: number;
   readonly ttlSecondsAfterFinished?: number;
   readonly successfulJobsHistoryLimit: number;
@@ -48,16 +64,29 @@ export interface CronJobInput {
  * flag and can never be read as a flag of its own (`--image --dry-run` would make a dry run). The
  * scenarios come last, after the flags (yargs does not fill positionals from after a "--").
  */
-export function auditArgs(scenarioKeys: readonly string[], probe: ProbeImageFlags, limits?: { readonly pods: number; readonly checks: number }): string[] {
+export function auditArgs(scenarioKeys: readonly string[], probe: ProbeImageFlags, limits?: { readonly pods: number; readonly checks: number }, metrics?: AuditMetricsSink): string[] {
   return [
     'run',
     '-o=json',
     ...(probe.image ? [`--image=${probe.image}`] : []),
     ...(probe.imagePullPolicy ? [`--image-pull-policy=${probe.imagePullPolicy}`] : []),
     ...(limits ? [`--max-pods=${limits.pods}`, `--max-checks=${limits.checks}`] : []),
+    ...metricsArgs(metrics),
     // Absolute paths: they start with "/", so none can be read as a flag whatever the key.
     ...scenarioKeys.map((key) => `${SCENARIO_DIR}/${key}`),
   ];
+}
+
+function metricsArgs(metrics: AuditMetricsSink | undefined): string[] {
+  if (metrics === undefined) return [];
+  switch (metrics.type) {
+    case 'pushgateway':
+      return [`--pushgateway=${metrics.url}`, ...metrics.group.map((pair) => `--metrics-group=${pair}`)];
+    case 'textfile':
+      return [`--metrics-file=${TEXTFILE_MOUNT}/${basename(metrics.path)}`];
+    default:
+      return assertNever(metrics, 'metrics sink');
+  }
 }
 
 export function buildCronJob(input: CronJobInput): KubeObject {
@@ -95,8 +124,12 @@ export function buildCronJob(input: CronJobInput): KubeObject {
 }
 
 function podSpec(input: CronJobInput): Record<string, unknown> {
+  const textfile = input.metrics?.type === 'textfile' ? input.metrics : undefined;
   return {
     serviceAccountName: input.identity.name,
+    // A textfile is read by the node_exporter of the node it is on: a file left on another node by
+    // an earlier run would go on reporting that run.
+    ...(textfile?.node ? { nodeSelector: { 'kubernetes.io/hostname': textfile.node } } : {}),
     restartPolicy: 'Never',
     terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
     // The audit talks to the API server only; Service variables would be noise in its environment.
@@ -112,7 +145,7 @@ function podSpec(input: CronJobInput): Record<string, unknown> {
       {
         name: 'kubeknock',
         image: input.image,
-        args: auditArgs(input.scenarioKeys, input.probe, input.limits),
+        args: auditArgs(input.scenarioKeys, input.probe, input.limits, input.metrics),
         securityContext: {
           allowPrivilegeEscalation: false,
           capabilities: { drop: ['ALL'] },
@@ -129,12 +162,16 @@ function podSpec(input: CronJobInput): Record<string, unknown> {
           { name: 'scenarios', mountPath: SCENARIO_DIR, readOnly: true },
           // The root filesystem is read-only; /tmp is the one place Node and its libraries may write.
           { name: 'tmp', mountPath: '/tmp' },
+          ...(textfile ? [{ name: 'textfile', mountPath: TEXTFILE_MOUNT }] : []),
         ],
       },
     ],
     volumes: [
       { name: 'scenarios', configMap: { name: input.configMapName, defaultMode: 0o444 } },
       { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
+      // The directory, not the file: kubeknock writes a temporary file beside it and renames it over.
+      // `Directory`: it must exist (node_exporter's --collector.textfile.directory), never created here.
+      ...(textfile ? [{ name: 'textfile', hostPath: { path: dirname(textfile.path), type: 'Directory' } }] : []),
     ],
   };
 }

@@ -63,3 +63,19 @@ function base64Url(value: string): string {
   if (value === '') return '=';
   return Buffer.from(value, 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
+
+/** What is wrong with a `--pushgateway` base URL, or undefined. */
+export function pushgatewayUrlProblem(text: string): string | undefined {
+  // `pgw:9091` parses as a URL of scheme "pgw": say what is missing instead.
+  if (!text.includes('://')) return `give the scheme too: http://${text}`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'not a URL; write http://HOST:PORT (the Pushgateway listens on 9091 by default)';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}`;
+  if (url.search !== '' || url.hash !== '') return 'give the base URL without a query or fragment; kubeknock adds /metrics/job/…';
+  if (url.username !== '' || url.password !== '') return 'credentials in the URL would show in the process list and the CronJob; put the Pushgateway behind a proxy that adds them';
+  return undefined;
+}

@@ -19,6 +19,10 @@ interface CronJobArgs {
   readonly ttl?: number;
   readonly 'max-pods'?: number;
   readonly 'max-checks'?: number;
+  readonly pushgateway?: string;
+  readonly 'metrics-group'?: readonly string[];
+  readonly 'metrics-textfile'?: string;
+  readonly 'metrics-node'?: string;
 }
 
 const cronJobCommandFactory = defineCommand<CronJobArgs>((ctx) => ({
@@ -39,7 +43,20 @@ const cronJobCommandFactory = defineCommand<CronJobArgs>((ctx) => ({
       .option('deadline', { type: 'number', describe: 'Seconds an audit may run before it is stopped (default: estimated from the scenarios)' })
       .option('ttl', { type: 'number', describe: 'Delete finished Jobs after this many seconds (default: keep the last 3 passed, 5 failed)' })
       .option('max-pods', { type: 'number', describe: `For \`kubeknock run --max-pods\` (default ${DEFAULT_SIZE_LIMITS.pods})` })
-      .option('max-checks', { type: 'number', describe: `For \`kubeknock run --max-checks\` (default ${DEFAULT_SIZE_LIMITS.checks})` }),
+      .option('max-checks', { type: 'number', describe: `For \`kubeknock run --max-checks\` (default ${DEFAULT_SIZE_LIMITS.checks})` })
+      .option('pushgateway', { type: 'string', describe: 'Each audit PUTs its metrics to this Pushgateway URL (`kubeknock run --pushgateway`)' })
+      .option('metrics-group', { type: 'string', array: true, describe: 'Grouping label KEY=VALUE of the pushed group (repeatable)' })
+      .option('metrics-textfile', {
+        type: 'string',
+        describe: 'Each audit writes its metrics to this *.prom file on the node, for node_exporter\'s textfile collector (hostPath: the namespace must enforce Pod Security privileged)',
+      })
+      .option('metrics-node', { type: 'string', describe: 'With --metrics-textfile: run the audit on this node (its node_exporter reads the file)' })
+      .conflicts('pushgateway', 'metrics-textfile')
+      .check((argv) => {
+        if (argv['metrics-group'] !== undefined && argv.pushgateway === undefined) return '--metrics-group: it names the group of a push; give --pushgateway URL too';
+        if (argv['metrics-node'] !== undefined && argv['metrics-textfile'] === undefined) return '--metrics-node: it places the textfile; give --metrics-textfile PATH too';
+        return true;
+      }),
   handler: async (argv) => {
     const text = await cronJobManifests({
       scenarioFiles: argv.scenarios,
@@ -58,6 +75,10 @@ const cronJobCommandFactory = defineCommand<CronJobArgs>((ctx) => ({
       ...(argv['max-pods'] === undefined && argv['max-checks'] === undefined
         ? {}
         : { limits: { pods: argv['max-pods'] ?? DEFAULT_SIZE_LIMITS.pods, checks: argv['max-checks'] ?? DEFAULT_SIZE_LIMITS.checks } }),
+      ...(argv.pushgateway !== undefined ? { metrics: { type: 'pushgateway' as const, url: argv.pushgateway, group: argv['metrics-group'] ?? [] } } : {}),
+      ...(argv['metrics-textfile'] !== undefined
+        ? { metrics: { type: 'textfile' as const, path: argv['metrics-textfile'], ...(argv['metrics-node'] !== undefined ? { node: argv['metrics-node'] } : {}) } }
+        : {}),
       toolVersion: VERSION,
     });
     ctx.io.stdout.write(text);

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { parseGroupingFlags } from '../../app/metrics/grouping.js';
+import { parseGroupingFlags, pushgatewayUrlProblem } from '../../app/metrics/grouping.js';
 import type { MetricsRequest } from '../../app/metrics/publish.js';
 import { METRICS_FORMATS, type MetricsFormat } from '../../report/metrics/exposition.js';
 
@@ -35,7 +35,7 @@ export function metricsFlagProblem(flags: MetricsFlags): string | undefined {
   if (flags['metrics-format'] === 'openmetrics' && flags['metrics-file'] === undefined) return '--metrics-format: it is the format of --metrics-file; give --metrics-file PATH too (the Pushgateway always takes the text format)';
   if (flags['metrics-file'] === '') return '--metrics-file: name a file';
   if (flags.pushgateway !== undefined) {
-    const problem = urlProblem(flags.pushgateway);
+    const problem = pushgatewayUrlProblem(flags.pushgateway);
     if (problem) return `--pushgateway ${JSON.stringify(flags.pushgateway)}: ${problem}`;
   }
   const grouping = parseGroupingFlags(flags['metrics-group'] ?? []);
@@ -52,19 +52,4 @@ export function metricsRequest(flags: MetricsFlags, cwd: string): MetricsRequest
     ...(flags['metrics-file'] !== undefined ? { file: path.resolve(cwd, flags['metrics-file']) } : {}),
     ...(flags.pushgateway !== undefined ? { pushgateway: { url: flags.pushgateway, group: grouping.key } } : {}),
   };
-}
-
-function urlProblem(text: string): string | undefined {
-  // `pgw:9091` parses as a URL of scheme "pgw": say what is missing instead.
-  if (!text.includes('://')) return `give the scheme too: http://${text}`;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return 'not a URL; write http://HOST:PORT (the Pushgateway listens on 9091 by default)';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}`;
-  if (url.search !== '' || url.hash !== '') return 'give the base URL without a query or fragment; kubeknock adds /metrics/job/…';
-  if (url.username !== '' || url.password !== '') return 'credentials in the URL would show in the process list and the CronJob; put the Pushgateway behind a proxy that adds them';
-  return undefined;
 }
