@@ -25,6 +25,11 @@ export interface AuditMetricsInput {
 }
 
 export function auditMetrics(input: AuditMetricsInput): MetricFamily[] {
+  // A family without samples (no steps, nothing failed) says nothing: it is left out.
+  return allFamilies(input).filter((family) => family.samples.length > 0);
+}
+
+function allFamilies(input: AuditMetricsInput): MetricFamily[] {
   const scenarios = scenarioLabels(input.reports);
   const perReport = input.reports.map((report, index) => ({ report, labels: [['scenario', scenarios[index] ?? ''], ...stepLabel(report)] as MetricLabels, cells: failedCells(report) }));
   const cellSamples = perReport.flatMap(({ labels, cells }) =>
