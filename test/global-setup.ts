@@ -1,8 +1,10 @@
 /**
  * Before the unit tests, so that `npm ci && npm test` is enough on a fresh Debian machine (as root):
  * the Debian packages of the network tests (iproute2, iptables, …), installed when missing; the real
- * BusyBox the output-classification tests need, built and cached when missing; and a dist/ as new as
- * src/ (some tests run the built CLI as a process, the way a user does).
+ * BusyBox the output-classification tests need, built and cached when missing; the real Pushgateway
+ * and Prometheus' parsers the metrics tests need (likewise, once, before the test files run in
+ * parallel; they need Go); and a dist/ as new as src/ (some tests run the built CLI as a process, the
+ * way a user does).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -10,12 +12,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { busyboxCacheDir, cachedBusybox } from './support/busybox.js';
 import { findHostTool, missingPackages, NETWORK_TEST_TOOLS } from './support/host-packages.js';
+import { prometheusTools } from './support/prometheus-tools.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 export default function setup(): void {
   ensureHostTools();
   ensureBusybox();
+  prometheusTools();
   ensureBuilt();
 }
 

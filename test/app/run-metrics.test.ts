@@ -104,3 +104,22 @@ describe('run --metrics-file', () => {
     expect(stderr).toContain(message);
   });
 });
+
+describe('rollout --metrics-file / --pushgateway', () => {
+  it.each([
+    [['rollout', '-f', 'examples/steps/policies/allow-backend.yaml', '--dry-run', '--metrics-file', '/tmp/x.prom']],
+    [['rollout', '--undo', 'journal.json', '--pushgateway', 'http://pgw:9091']],
+  ])('%j is refused: only a rollout that runs its steps has metrics', async (argv) => {
+    const { code, stderr } = await runCli(argv);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--metrics-file and --pushgateway are written by a rollout that runs its steps, not by --undo or --dry-run');
+  });
+
+  it('a rollout that breaks before its first step still writes metrics that say so (exit 2)', async () => {
+    const metrics = join(dir, 'rollout.prom');
+    const { code } = await runCli(['rollout', '-f', 'examples/steps/policies/allow-backend.yaml', '--kubeconfig', '/nonexistent/kubeconfig', '--yes', '--metrics-file', metrics]);
+    expect(code).toBe(2);
+    const parsed = promcheck(readFileSync(metrics, 'utf8'), 'text');
+    expect(value(parsed, 'kubeknock_last_run_exit_code')).toBe('2');
+  });
+});

@@ -3,6 +3,9 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { rollout } from '../../app/rollout.js';
 import { undoRollout } from '../../app/rollout-undo.js';
+import { visible } from '../../report/sanitize.js';
+import { runWithMetrics } from '../../app/metrics/run-with-metrics.js';
+import { metricsRequest, withMetricsFlags, type MetricsFlags } from './metrics-flags.js';
 import { stepProgress } from '../../app/step-progress.js';
 import { JOURNAL_NAMESPACE } from '../../app/journal-store.js';
 import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
@@ -20,7 +23,7 @@ import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../
 import { defineCommand } from './define.js';
 import { discoveryOptions, withDiscoverySelectionFlags, type DiscoverySelectionFlags } from './discovery-flags.js';
 
-interface RolloutArgs extends ClusterFlags, TableWidthFlags, DiscoverySelectionFlags {
+interface RolloutArgs extends ClusterFlags, TableWidthFlags, DiscoverySelectionFlags, MetricsFlags {
   readonly discover: boolean;
   readonly filename?: string[];
   readonly scenario?: string[];
@@ -47,7 +50,7 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
   command: 'rollout',
   describe: 'Apply NetworkPolicies safely: plan an order that never cuts an expected-open connection (allows first, default-deny last), apply step by step, verify each step live, roll back on a broken door',
   builder: (yargs: Argv<object>) =>
-    withTableWidthFlags(withDiscoverySelectionFlags(withClusterFlags(yargs)))
+    withMetricsFlags(withTableWidthFlags(withDiscoverySelectionFlags(withClusterFlags(yargs))))
       .option('filename', { alias: 'f', type: 'string', array: true, describe: 'NetworkPolicy manifest file or directory to roll out (repeatable)' })
       .option('scenario', { alias: 's', type: 'string', array: true, describe: 'Scenario file(s) saying which connections must work and which must not; verified live at every step' })
       .option('discover', {
@@ -74,6 +77,8 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
       .option('ignore-cluster-policies', { type: 'boolean', default: false, describe: 'Plan and verify by NetworkPolicies alone even where AdminNetworkPolicy & co. exist (refused otherwise)' })
       .check((argv) => {
         const files = argv.filename ?? [];
+        const metrics = argv['metrics-file'] !== undefined || argv.pushgateway !== undefined;
+        if (metrics && (argv.undo !== undefined || argv['dry-run'])) throw new Error('--metrics-file and --pushgateway are written by a rollout that runs its steps, not by --undo or --dry-run; drop them');
         if (argv.undo !== undefined) {
           if (files.length > 0 || (argv.scenario ?? []).length > 0 || argv.discover) throw new Error('--undo restores from a journal: give it alone, without -f, --scenario or --discover');
           if (argv.undo === '') throw new Error('--undo needs a journal: a file, NAMESPACE/CONFIGMAP, or the rollout id');
@@ -104,7 +109,10 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
     }
     ctx.cleansUpOnInterrupt = true;
     const progress = stepProgress(createProgress(io.stderr, { interactive: wantsSpinner(io) }));
-    const outcome = await rollout(
+    // The steps' reports carry each step's enforcement lag: the metrics of a rollout are those of its steps.
+    const metricsDeps = { clock: systemClock, version: VERSION, fetch, warn: (text: string) => io.stderr.write(`kubeknock: ${visible(text)}\n`) };
+    const outcome = await runWithMetrics(metricsRequest(argv, io.cwd), metricsDeps, async () => {
+      const done = await rollout(
       {
         files: argv.filename ?? [],
         cwd: io.cwd,
@@ -144,6 +152,8 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
         toolVersion: VERSION,
       },
     );
+      return { exitCode: done.exitCode, reports: done.execution?.reports ?? [] };
+    });
     ctx.exitCode = outcome.exitCode;
   },
 }));
