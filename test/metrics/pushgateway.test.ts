@@ -27,7 +27,7 @@ const failing = report([
 const passing = report([check({ from: 'client', to: 'db:5432', expect: 'allow', saw: ['connected'] }), check({ from: 'intruder', to: 'db:5432', expect: 'deny', saw: ['timeout'] })]);
 
 // A value with a "/" cannot be a path segment: it must travel base64-encoded and come back as it was.
-const group: GroupingKey = { job: DEFAULT_JOB, labels: [['cluster', 'eu/prod-1']] };
+const group: GroupingKey = { job: DEFAULT_JOB, labels: [['cluster', 'eu/prod-1'], ['team', 'net/sec']] };
 const request = (): MetricsRequest => ({ format: 'prometheus', pushgateway: { url: gateway.url, group } });
 const push = (reports: readonly RunReport[], exitCode: number, at: number): Promise<string[]> =>
   publishMetrics(request(), { version: '0.1.0', reports, exitCode, finishedAtSeconds: at, durationSeconds: 3 }, { fetch });
@@ -45,8 +45,8 @@ describe('audit metrics pushed to a real Pushgateway', () => {
     expect(await push([failing], 1, 1_796_000_000)).toEqual([]);
     const parsed = await scrape();
     expect(series(parsed, 'kubeknock_failed_cell').map((s) => s.labels)).toEqual([
-      { job: 'kubeknock', instance: '', cluster: 'eu/prod-1', scenario: 'postgres-lockdown', from: 'client', to: 'db:5432', failure: 'closed' },
-      { job: 'kubeknock', instance: '', cluster: 'eu/prod-1', scenario: 'postgres-lockdown', from: 'intruder', to: 'db:5432', failure: 'open' },
+      { job: 'kubeknock', instance: '', cluster: 'eu/prod-1', team: 'net/sec', scenario: 'postgres-lockdown', from: 'client', to: 'db:5432', failure: 'closed' },
+      { job: 'kubeknock', instance: '', cluster: 'eu/prod-1', team: 'net/sec', scenario: 'postgres-lockdown', from: 'intruder', to: 'db:5432', failure: 'open' },
     ]);
     expect(series(parsed, 'kubeknock_last_run_success')[0]?.value).toBe('0');
     expect(series(parsed, 'kubeknock_last_success_timestamp_seconds')).toEqual([]);
@@ -58,7 +58,7 @@ describe('audit metrics pushed to a real Pushgateway', () => {
     expect(series(parsed, 'kubeknock_failed_cell')).toEqual([]);
     expect(series(parsed, 'kubeknock_last_run_success')[0]?.value).toBe('1');
     expect(series(parsed, 'kubeknock_last_success_timestamp_seconds')).toEqual([
-      { name: 'kubeknock_last_success_timestamp_seconds', labels: { job: 'kubeknock', instance: '', cluster: 'eu/prod-1', kubeknock_group: 'last-success' }, value: '1.7960006e+09' },
+      { name: 'kubeknock_last_success_timestamp_seconds', labels: { job: 'kubeknock', instance: '', cluster: 'eu/prod-1', team: 'net/sec', kubeknock_group: 'last-success' }, value: '1.7960006e+09' },
     ]);
   });
 
@@ -85,7 +85,7 @@ describe('audit metrics pushed to a real Pushgateway', () => {
     const passed = await runWithMetrics(unreachable, deps, async () => ({ reports: [passing], exitCode: 0 }));
     expect(passed.exitCode).toBe(2);
     expect(passed.reports).toEqual([passing]);
-    expect(warnings).toEqual([`metrics: pushing the metrics to ${closed}/metrics/job/kubeknock/cluster@base64/ZXUvcHJvZC0x failed: ECONNREFUSED; check the --pushgateway URL and that the Pushgateway is reachable from here`]);
+    expect(warnings).toEqual([`metrics: pushing the metrics to ${closed}/metrics/job/kubeknock/cluster@base64/ZXUvcHJvZC0x/team@base64/bmV0L3NlYw== failed: ECONNREFUSED; check the --pushgateway URL and that the Pushgateway is reachable from here`]);
     // A failed run keeps its own exit code: the push failure must not hide the finding.
     const failed = await runWithMetrics(unreachable, deps, async () => ({ reports: [failing], exitCode: 1 }));
     expect(failed.exitCode).toBe(1);
