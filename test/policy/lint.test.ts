@@ -47,6 +47,45 @@ const CASES: readonly { name: string; objects: readonly unknown[]; expected: rea
     expected: ['egress-without-dns shop/web-egress spec.policyTypes'],
   },
   {
+    name: 'Sock Shop "default deny + allow same namespace": egress to podSelector {} only cuts DNS',
+    objects: [
+      policy('sock-shop/default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+      policy('sock-shop/allow-same-namespace', { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] }),
+    ],
+    expected: ['egress-without-dns sock-shop/allow-same-namespace spec.policyTypes', 'egress-without-dns sock-shop/default-deny spec.policyTypes'],
+  },
+  {
+    name: 'egress to a namespaceSelector matching only the own namespace cuts DNS',
+    objects: [policy('shop/own-ns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }] }] })],
+    expected: ['egress-without-dns shop/own-ns spec.policyTypes'],
+  },
+  {
+    name: 'egress to pods app=db on any port admits port 53 but not the DNS pods',
+    objects: [policy('shop/web-to-db', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'db' } } }] }] })],
+    expected: ['egress-without-dns shop/web-to-db spec.policyTypes'],
+  },
+  {
+    name: 'egress UDP and TCP 53 to the DNS pods of kube-system: no finding',
+    objects: [
+      policy('shop/deny', { podSelector: {}, policyTypes: ['Egress'] }),
+      policy('shop/dns', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ...dns }],
+      }),
+    ],
+    expected: [],
+  },
+  {
+    name: 'egress to the input\'s own DNS pods (other labels than the stand-in\'s peer would match) is judged on them',
+    objects: [
+      pod('kube-system/coredns', { labels: { 'k8s-app': 'kube-dns', team: 'dns' } }),
+      pod('shop/web', { labels: { app: 'web' } }),
+      policy('shop/dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { team: 'dns' } } }], ...dns }] }),
+    ],
+    expected: ['namespace-wide-open kube-system/- '],
+  },
+  {
     name: 'a policy that selects none of the known pods',
     objects: [pod('shop/web', { labels: { app: 'web' } }), policy('shop/typo', { podSelector: { matchLabels: { app: 'wbe' } }, policyTypes: ['Ingress'] })],
     expected: ['selects-no-pod shop/typo spec.podSelector'],

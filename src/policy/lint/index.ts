@@ -1,4 +1,5 @@
 /** Lint: every rule over an inventory, plus the policies the decoder had to reject. */
+import { dnsStandIn, isClusterDns } from '../cluster-dns.js';
 import { compileInventory } from '../compile.js';
 import type { DecodeIssue } from '../decode/index.js';
 import type { Inventory } from '../types.js';
@@ -17,9 +18,14 @@ export { LINT_RULES } from './finding.js';
  */
 export function lintPolicies(inventory: Inventory, rejected: readonly DecodeIssue[] = []): LintFinding[] {
   const { inventory: withStandIns, representatives } = withRepresentatives(inventory);
-  const compiled = compileInventory(withStandIns);
-  const realPods = new Set(compiled.pods.filter((pod) => !representatives.has(pod.key)).map((pod) => pod.index));
-  const everyPod = new Set(compiled.pods.map((pod) => pod.index));
+  // DNS is judged against the input's DNS pods, or a stand-in added after the representatives (so it
+  // does not count as a pod of kube-system) and never counted as a real pod.
+  const dnsReal = inventory.pods.some(isClusterDns);
+  const standIn = dnsReal ? [] : [dnsStandIn()];
+  const compiled = compileInventory({ ...withStandIns, pods: [...withStandIns.pods, ...standIn] });
+  const dnsPods = compiled.pods.filter((pod) => (dnsReal ? isClusterDns(pod.spec) && !representatives.has(pod.key) : pod.index >= withStandIns.pods.length)).map((pod) => pod.index);
+  const realPods = new Set(compiled.pods.filter((pod) => !representatives.has(pod.key) && pod.index < withStandIns.pods.length).map((pod) => pod.index));
+  const everyPod = new Set(compiled.pods.filter((pod) => pod.index < withStandIns.pods.length).map((pod) => pod.index));
   const podsKnown = realPods.size > 0;
 
   const findings: LintFinding[] = rejected.map((issue) => ({
@@ -36,7 +42,7 @@ export function lintPolicies(inventory: Inventory, rejected: readonly DecodeIssu
     findings.push(...orPeers(policy.spec), ...deadNamespaceSelectors(compiled, policy));
     if (podsKnown) findings.push(...selectsNoPod(compiled, policy, realPods), ...deadNamedPorts(compiled, policy, realPods));
   }
-  findings.push(...servicePortInsteadOfTargetPort(compiled, realPods), ...egressWithoutDns(compiled, everyPod), ...wideOpenNamespaces(compiled, realPods));
+  findings.push(...servicePortInsteadOfTargetPort(compiled, realPods), ...egressWithoutDns(compiled, everyPod, dnsPods, !dnsReal), ...wideOpenNamespaces(compiled, realPods));
   return findings.sort(
     (a, b) =>
       a.namespace.localeCompare(b.namespace) ||
