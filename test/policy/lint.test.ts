@@ -83,7 +83,7 @@ const CASES: readonly { name: string; objects: readonly unknown[]; expected: rea
       pod('shop/web', { labels: { app: 'web' } }),
       policy('shop/dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { team: 'dns' } } }], ...dns }] }),
     ],
-    expected: ['namespace-wide-open kube-system/- '],
+    expected: [],
   },
   {
     name: 'a policy that selects none of the known pods',
@@ -97,6 +97,37 @@ const CASES: readonly { name: string; objects: readonly unknown[]; expected: rea
       policy('shop/web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 'https' }, { port: 'http' }] }] }),
     ],
     expected: ['never-matches shop/web spec.ingress[0].ports[0]'],
+  },
+  {
+    name: 'a peer that matches none of the known pods (name: cart for name: carts)',
+    objects: [
+      pod('sock-shop/carts', { labels: { name: 'carts' } }),
+      pod('sock-shop/front-end', { labels: { name: 'front-end' } }),
+      policy('sock-shop/front-end-egress', { podSelector: { matchLabels: { name: 'front-end' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { name: 'cart' } } }, { namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }] }] }),
+    ],
+    expected: ['peer-matches-no-pod sock-shop/front-end-egress spec.egress[0].to[0]'],
+  },
+  {
+    name: 'a pod isolated for ingress that no known pod can reach',
+    objects: [
+      pod('shop/web', { labels: { app: 'web' } }),
+      pod('shop/api', { labels: { app: 'api' } }),
+      policy('shop/api', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] }),
+      policy('shop/web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] }),
+    ],
+    expected: ['unreachable shop/web spec.podSelector'],
+  },
+  {
+    name: 'the beta DefaultDeny namespace annotation isolates nothing',
+    objects: [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'legacy', annotations: { 'net.beta.kubernetes.io/network-policy': '{"ingress":{"isolation":"DefaultDeny"}}' } } },
+    ],
+    expected: ['legacy-default-deny legacy/- metadata.annotations.net.beta.kubernetes.io/network-policy'],
+  },
+  {
+    name: 'kube-system without a policy is not reported (guides advise against policing it)',
+    objects: [pod('kube-system/coredns', { labels: { 'k8s-app': 'kube-dns' } }), pod('shop/web', { labels: { app: 'web' } }), policy('shop/allow', { podSelector: {}, ingress: [{}] })],
+    expected: [],
   },
   {
     name: 'a namespace with workloads and no policy',

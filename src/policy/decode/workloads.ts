@@ -1,5 +1,5 @@
 /** Namespaces, Pods, workloads (their pod template stands for their pods) and Services. */
-import { PROTOCOLS, type ContainerPort, type NamespaceSpec, type PodKind, type PodSpec, type Protocol, type ServiceSpec } from '../types.js';
+import { LEGACY_ISOLATION_ANNOTATION, PROTOCOLS, type ContainerPort, type NamespaceSpec, type PodKind, type PodSpec, type Protocol, type ServiceSpec } from '../types.js';
 import { decodeLabels } from './labels.js';
 import { Reader, type FieldPath } from './reader.js';
 
@@ -12,7 +12,13 @@ export interface Metadata {
 export function decodeNamespace(reader: Reader, metadata: Metadata): NamespaceSpec {
   const root = reader.record(reader.raw.value, []) ?? {};
   const meta = reader.record(root.metadata, ['metadata']) ?? {};
-  return { name: metadata.name, labels: decodeLabels(reader, meta.labels, ['metadata', 'labels']) };
+  const annotations = reader.record(meta.annotations, ['metadata', 'annotations']);
+  const legacy = annotations?.[LEGACY_ISOLATION_ANNOTATION];
+  return {
+    name: metadata.name,
+    labels: decodeLabels(reader, meta.labels, ['metadata', 'labels']),
+    ...(typeof legacy === 'string' ? { legacyIsolation: legacy } : {}),
+  };
 }
 
 /** Where each kind keeps the pod it stands for: a Pod is one; a CronJob's template sits inside its jobTemplate. */

@@ -5,6 +5,7 @@ import type { DecodeIssue } from '../decode/index.js';
 import type { Inventory } from '../types.js';
 import type { LintFinding } from './finding.js';
 import { deadNamedPorts, deadNamespaceSelectors, orPeers, selectsNoPod } from './policy-rules.js';
+import { deadPeers, legacyDefaultDeny, unreachablePods } from './reach-rules.js';
 import { withRepresentatives } from './representatives.js';
 import { servicePortInsteadOfTargetPort } from './service-rules.js';
 import { egressWithoutDns, wideOpenNamespaces } from './traffic-rules.js';
@@ -27,6 +28,8 @@ export function lintPolicies(inventory: Inventory, rejected: readonly DecodeIssu
   const realPods = new Set(compiled.pods.filter((pod) => !representatives.has(pod.key) && pod.index < withStandIns.pods.length).map((pod) => pod.index));
   const everyPod = new Set(compiled.pods.filter((pod) => pod.index < withStandIns.pods.length).map((pod) => pod.index));
   const podsKnown = realPods.size > 0;
+  // A peer to the cluster DNS is no typo when the input lacks DNS pods: the stand-in counts as known.
+  const peerTargets = new Set([...realPods, ...dnsPods]);
 
   const findings: LintFinding[] = rejected.map((issue) => ({
     rule: 'invalid-shape',
@@ -40,9 +43,10 @@ export function lintPolicies(inventory: Inventory, rejected: readonly DecodeIssu
   }));
   for (const policy of compiled.policies) {
     findings.push(...orPeers(policy.spec), ...deadNamespaceSelectors(compiled, policy));
-    if (podsKnown) findings.push(...selectsNoPod(compiled, policy, realPods), ...deadNamedPorts(compiled, policy, realPods));
+    if (podsKnown) findings.push(...selectsNoPod(compiled, policy, realPods), ...deadNamedPorts(compiled, policy, realPods), ...deadPeers(compiled, policy, peerTargets));
   }
-  findings.push(...servicePortInsteadOfTargetPort(compiled, realPods), ...egressWithoutDns(compiled, everyPod, dnsPods, !dnsReal), ...wideOpenNamespaces(compiled, realPods));
+  if (podsKnown) findings.push(...unreachablePods(compiled, realPods));
+  findings.push(...legacyDefaultDeny(compiled), ...servicePortInsteadOfTargetPort(compiled, realPods), ...egressWithoutDns(compiled, everyPod, dnsPods, !dnsReal), ...wideOpenNamespaces(compiled, realPods));
   return findings.sort(
     (a, b) =>
       a.namespace.localeCompare(b.namespace) ||

@@ -45,9 +45,15 @@ export function egressWithoutDns(compiled: CompiledInventory, pods: ReadonlySet<
   });
 }
 
+/**
+ * The cluster's own namespaces: NetworkPolicy guides advise against policing them (a mistake there
+ * breaks DNS and the control plane for everyone), so no policy there is not a finding.
+ */
+const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+
 /** Namespaces with workloads and no NetworkPolicy at all: every pod there accepts and sends anything. */
 export function wideOpenNamespaces(compiled: CompiledInventory, realPods: ReadonlySet<number>): LintFinding[] {
-  const governed = new Set(compiled.policies.map((policy) => policy.spec.namespace));
+  const governed = new Set([...compiled.policies.map((policy) => policy.spec.namespace), ...SYSTEM_NAMESPACES]);
   const counts = new Map<string, number>();
   for (const pod of compiled.pods) {
     if (!realPods.has(pod.index) || pod.spec.hostNetwork || governed.has(pod.spec.namespace)) continue;
