@@ -3,7 +3,7 @@ import { predict } from '../../app/predict.js';
 import type { Protocol } from '../../policy/index.js';
 import { renderMatrixTable, writeMatrixJson } from '../../report/policy-matrix.js';
 import { wantsColor } from '../cluster-options.js';
-import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
+import { refuseTooNarrow, tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
 import { checkPort, engineFamily, engineOptions, familyOption, policySource, protocolOption, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
 
@@ -27,6 +27,10 @@ export const predictCommandFactory = defineCommand<PredictArgs>((ctx) => ({
   handler: async (argv) => {
     const matrix = await predict({ source: policySource(argv, ctx.io), port: argv.port, protocol: argv.protocol, ...engineFamily(argv.family), engine: engineOptions(argv) });
     if (argv.output === 'json') writeMatrixJson(matrix, (text) => ctx.io.stdout.write(text));
-    else ctx.io.stdout.write(renderMatrixTable(matrix, { color: wantsColor(ctx.io), ...tableWidthOption(argv, ctx.io) }));
+    else {
+      const text = renderMatrixTable(matrix, { color: wantsColor(ctx.io), ...tableWidthOption(argv, ctx.io) });
+      refuseTooNarrow(text, argv);
+      ctx.io.stdout.write(text);
+    }
   },
 }));
