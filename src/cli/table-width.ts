@@ -19,9 +19,9 @@ const WIDTH_BOUNDS = { min: 40, max: 1000 };
 
 export function withTableWidthFlags<T>(yargs: Argv<T>): Argv<T & TableWidthFlags> {
   return yargs
-    .option('wide', { type: 'boolean', default: false, describe: 'Print the full matrix, however wide (default: fit the terminal)' })
+    .option('wide', { type: 'boolean', default: false, describe: 'Print the full table, however wide (default: fit the terminal)' })
     // Read as text so a bad value is quoted as given ("abc"), not as the NaN a number flag makes of it.
-    .option('width', { type: 'string', coerce: parseWidth, describe: `Fit the matrix into this many columns, ${WIDTH_BOUNDS.min} or more (default: the terminal's width; none when stdout is not a terminal)` })
+    .option('width', { type: 'string', coerce: parseWidth, describe: `Fit the table into this many columns, ${WIDTH_BOUNDS.min} or more (default: the terminal's width; none when stdout is not a terminal)` })
     .check((argv) => {
       const problem = tableWidthProblem(argv as Partial<TableWidthFlags>);
       if (problem) throw new Error(problem);
