@@ -113,9 +113,14 @@ const CASES: readonly { name: string; objects: readonly unknown[]; expected: rea
       pod('shop/web', { labels: { app: 'web' } }),
       pod('shop/api', { labels: { app: 'api' } }),
       policy('shop/api', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] }),
-      policy('shop/web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] }),
+      policy('shop/web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'frontend' } } }] }] }),
     ],
-    expected: ['unreachable shop/web spec.podSelector'],
+    expected: ['peer-matches-no-pod shop/web spec.ingress[0].from[0]', 'unreachable shop/web spec.podSelector'],
+  },
+  {
+    name: 'a deliberate lockdown (deny all ingress, no allow meant) is not reported as unreachable',
+    objects: [pod('vault/secrets', { labels: { app: 'secrets' } }), policy('vault/deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] })],
+    expected: ['egress-without-dns vault/deny-all spec.policyTypes'],
   },
   {
     name: 'the beta DefaultDeny namespace annotation isolates nothing',

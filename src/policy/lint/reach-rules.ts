@@ -38,11 +38,21 @@ export function deadPeers(compiled: CompiledInventory, policy: CompiledPolicy, k
 
 /**
  * A pod isolated for ingress whose policies' ingress rules admit none of the known pods (other than
- * itself, when it is one bare Pod) and no address range: nothing known can reach it. Reported on each
- * policy that isolates it, the pods listed.
+ * itself, when it is one bare Pod) and no address range: nothing known can reach it. A deliberate
+ * lockdown (deny all, nothing meant to be allowed) is left alone: the pod is reported only when an
+ * allow was evidently meant, i.e. one of its policies has ingress rules (that match nobody), or an
+ * ingress policy of its namespace selects no known pod (an allow that missed its pods, as a typo
+ * does). Reported on each policy that isolates it, the pods listed.
  */
 export function unreachablePods(compiled: CompiledInventory, knownPods: ReadonlySet<number>): LintFinding[] {
+  const missedAllows = new Map<string, string[]>();
+  for (const policy of compiled.policies) {
+    if (policy.ingress.length === 0) continue;
+    const selectsSome = compiled.pods.some((pod) => knownPods.has(pod.index) && (compiled.isolatedBy.ingress[pod.index] ?? []).includes(policy.index));
+    if (!selectsSome) missedAllows.set(policy.spec.namespace, [...(missedAllows.get(policy.spec.namespace) ?? []), policy.key]);
+  }
   const byPolicy = new Map<number, string[]>();
+  const hints = new Map<number, Set<string>>();
   for (const pod of compiled.pods) {
     if (!knownPods.has(pod.index) || pod.spec.hostNetwork) continue;
     const isolating = compiled.isolatedBy.ingress[pod.index] ?? [];
@@ -54,18 +64,26 @@ export function unreachablePods(compiled: CompiledInventory, knownPods: Readonly
         rule.peers.some((peer) => peer.spec.type === 'ipBlock') ||
         compiled.pods.some((source) => knownPods.has(source.index) && rule.peerPods[source.index] === 1 && (source.index !== pod.index || pod.spec.kind !== 'Pod')),
     );
-    if (reachable) continue;
-    for (const policy of isolating) byPolicy.set(policy, [...(byPolicy.get(policy) ?? []), pod.key]);
+    const missed = missedAllows.get(pod.spec.namespace) ?? [];
+    if (reachable || (rules.length === 0 && missed.length === 0)) continue;
+    for (const policy of isolating) {
+      byPolicy.set(policy, [...(byPolicy.get(policy) ?? []), pod.key]);
+      const hint = hints.get(policy) ?? new Set<string>();
+      missed.forEach((key) => hint.add(key));
+      hints.set(policy, hint);
+    }
   }
   return [...byPolicy].map(([index, pods]) => {
     const policy = compiled.policies[index] as CompiledPolicy;
     const [first] = pods;
     const which = pods.length === 1 ? `pod ${first ?? ''}` : `${pods.length} pods (${pods.slice(0, 3).join(', ')}${pods.length > 3 ? ', …' : ''})`;
+    const missed = [...(hints.get(index) ?? [])];
+    const hint = missed.length > 0 ? ` ${missed.join(', ')} admit${missed.length === 1 ? 's' : ''} ingress but select${missed.length === 1 ? 's' : ''} none of the known pods: wrong labels?` : ' Is an allow policy selecting the wrong labels?';
     return finding(
       policy.spec,
       'unreachable',
       'spec.podSelector',
-      `isolates the ingress of ${which}, and no ingress rule of the policies selecting ${pods.length === 1 ? 'it' : 'them'} admits any of the known pods or an address range: nothing can reach ${pods.length === 1 ? 'it' : 'them'}. Is an allow policy selecting the wrong labels?`,
+      `isolates the ingress of ${which}, and no ingress rule of the policies selecting ${pods.length === 1 ? 'it' : 'them'} admits any of the known pods or an address range: nothing can reach ${pods.length === 1 ? 'it' : 'them'}.${hint}`,
     );
   });
 }
