@@ -6,7 +6,18 @@
 import { lintPolicies, type LintFinding } from '../policy/index.js';
 import { loadPolicyInput, type PolicySource } from './policy-input.js';
 
-export async function lint(source: PolicySource): Promise<readonly LintFinding[]> {
+export interface LintResult {
+  readonly findings: readonly LintFinding[];
+  /** What lint could not judge, in words (for stderr). */
+  readonly notes: readonly string[];
+}
+
+export async function lint(source: PolicySource): Promise<LintResult> {
   const { inventory, rejectedPolicies } = await loadPolicyInput(source);
-  return lintPolicies(inventory, rejectedPolicies);
+  // Selections, peers and reachability are judged against the input's pods; policies alone have none.
+  const notes =
+    inventory.pods.length === 0
+      ? ['the input holds no pods or workloads, so lint did not judge which pods the policies select, whether their peers match any pod, or whether some pod is left unreachable; add the workload manifests (-f) or use --from-cluster']
+      : [];
+  return { findings: lintPolicies(inventory, rejectedPolicies), notes };
 }

@@ -4,6 +4,8 @@
  * the full table. Renderers fit a matrix to the width by switching to its compact form.
  */
 import type { Argv } from 'yargs';
+import { InputError } from '../model/errors.js';
+import { widestLine } from '../report/compact-grid.js';
 import { boundsProblem } from '../scenario/bounds.js';
 import type { CliIO } from './io.js';
 
@@ -17,13 +19,34 @@ const WIDTH_BOUNDS = { min: 40, max: 1000 };
 
 export function withTableWidthFlags<T>(yargs: Argv<T>): Argv<T & TableWidthFlags> {
   return yargs
-    .option('wide', { type: 'boolean', default: false, describe: 'Print the full matrix, however wide (default: fit the terminal)' })
-    .option('width', { type: 'number', describe: `Fit the matrix into this many columns (default: the terminal's width; none when stdout is not a terminal)` })
+    .option('wide', { type: 'boolean', default: false, describe: 'Print the full table, however wide (default: fit the terminal)' })
+    // Read as text so a bad value is quoted as given ("abc"), not as the NaN a number flag makes of it.
+    .option('width', { type: 'string', coerce: parseWidth, describe: `Fit the table into this many columns, ${WIDTH_BOUNDS.min} or more (default: the terminal's width; none when stdout is not a terminal)` })
     .check((argv) => {
       const problem = tableWidthProblem(argv as Partial<TableWidthFlags>);
       if (problem) throw new Error(problem);
       return true;
     }) as Argv<T & TableWidthFlags>;
+}
+
+function parseWidth(raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = Array.isArray(raw) ? String(raw[raw.length - 1]) : String(raw);
+  const width = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (Number.isInteger(width)) return width;
+  throw new Error(`--width must be a whole number of terminal columns from ${WIDTH_BOUNDS.min} to ${WIDTH_BOUNDS.max}, e.g. --width 120 (got ${JSON.stringify(text)})`);
+}
+
+/**
+ * A table whose narrowest form (the compact one, legend wrapped) is still wider than `--width` is
+ * refused rather than printed past the width: exit 2, with the width that would fit. Only an explicit
+ * `--width` is held to this; a terminal narrower than the table just gets the narrowest form.
+ */
+export function refuseTooNarrow(text: string, flags: TableWidthFlags): void {
+  if (flags.width === undefined || flags.wide) return;
+  const narrowest = widestLine(text);
+  if (narrowest <= flags.width) return;
+  throw new InputError(`--width ${flags.width} is narrower than this output can be: its narrowest form is ${narrowest} columns wide; give --width ${narrowest} or more, or --wide for the full table`);
 }
 
 export function tableWidthProblem(flags: Partial<TableWidthFlags>): string | undefined {

@@ -7,7 +7,7 @@ import { admittingWithin, isolatedWithin, isolatingWithin, type CompiledPod, typ
 import { compareText } from '../discover/find-workloads.js';
 import { cellAt, protocolOf } from './grid.js';
 import { changedPolicies, type PolicyState } from './policy-state.js';
-import type { CellChange, VerdictDiff } from './types.js';
+import type { CellChange, PolicyRoleKind, VerdictDiff } from './types.js';
 import type { Universe } from './universe.js';
 import { ALLOWED, EGRESS_ALLOWS, INGRESS_ALLOWS, isUndecided, judgeCells } from './verdicts.js';
 
@@ -48,10 +48,13 @@ function describeChange(universe: Universe, before: PolicyState, after: PolicySt
   const isCut = was === ALLOWED;
   // Keyed by namespace/name: the version the `after` state holds speaks for a policy named from both.
   const responsible = new Map<string, number>();
-  const name = (policies: readonly number[], from: 'before' | 'after'): void => {
+  const roles = new Map<string, { policy: number; role: PolicyRoleKind }>();
+  const name = (policies: readonly number[], from: 'before' | 'after', role: (policy: number) => PolicyRoleKind): void => {
     for (const policy of policies) {
       const key = compiled.policies[policy]?.key ?? '';
-      if (changed.has(key) && (from === 'after' || !responsible.has(key))) responsible.set(key, policy);
+      if (!changed.has(key)) continue;
+      if (from === 'after' || !responsible.has(key)) responsible.set(key, policy);
+      roles.set(`${key} ${role(policy)}`, { policy, role: role(policy) });
     }
   };
   const flipped = (bit: number): boolean => ((was & bit) === 0) !== ((now & bit) === 0);
@@ -66,13 +69,15 @@ function describeChange(universe: Universe, before: PolicyState, after: PolicySt
     const isolatedIn = (within: PolicySet): boolean => isolatedWithin(compiled, within, direction, subject);
     // Only news counts: a pod already isolated before a cut lost an admitting rule (whose policy changed);
     // one isolated only now got that from the changed policies that isolate it. An open mirrors this.
+    // A policy isolating a pod with no rule for that direction is a deny; one with rules admits other traffic only.
+    const isolates = (policy: number): PolicyRoleKind => ((compiled.policies[policy]?.[direction].length ?? 0) === 0 ? 'isolates' : 'admits-other');
     if (isCut) {
-      if (isolatedIn(before.within)) name(admitting(before.within), 'before');
-      else name(isolating(after.within), 'after');
+      if (isolatedIn(before.within)) name(admitting(before.within), 'before', () => 'stopped-admitting');
+      else name(isolating(after.within), 'after', isolates);
     } else if (isolatedIn(after.within)) {
-      name(admitting(after.within), 'after');
+      name(admitting(after.within), 'after', () => 'admits');
     } else {
-      name(isolating(before.within), 'before');
+      name(isolating(before.within), 'before', () => 'stopped-isolating');
     }
   }
   return {
@@ -80,6 +85,7 @@ function describeChange(universe: Universe, before: PolicyState, after: PolicySt
     egress: { before: verdictOf(was, EGRESS_ALLOWS), after: verdictOf(now, EGRESS_ALLOWS) },
     ingress: { before: verdictOf(was, INGRESS_ALLOWS), after: verdictOf(now, INGRESS_ALLOWS) },
     responsible: [...responsible.entries()].sort(([a], [b]) => compareText(a, b)).map(([, policy]) => policyRef(universe, policy)),
+    roles: [...roles.entries()].sort(([a], [b]) => compareText(a, b)).map(([, { policy, role }]) => ({ policy: policyRef(universe, policy), role })),
     expected: universe.expected.get(cell) ?? [],
   };
 }

@@ -71,7 +71,25 @@ export interface CellChange {
    * of the version that acts (the new one, when both are named).
    */
   readonly responsible: readonly PolicyRef[];
+  /** What each responsible policy did, so a report can tell the one that isolates from one that admits only other traffic. */
+  readonly roles: readonly PolicyRole[];
   readonly expected: readonly ExpectedVerdict[];
+}
+
+/**
+ * Why a changed policy is responsible for a flipped direction:
+ * - `isolates`: it now selects the pod for that direction and has no rule there (a default deny);
+ * - `admits-other`: it now selects the pod for that direction (so it isolates it too), but its rules
+ *   admit other connections, not this one (an `allow-dns` policy cutting everything but DNS);
+ * - `stopped-admitting`: the pod was isolated already and this policy's old version admitted the cell;
+ * - `admits`: the pod stays isolated and this policy's new version admits the cell;
+ * - `stopped-isolating`: this policy's old version isolated the pod, and nothing isolates it now.
+ */
+export type PolicyRoleKind = 'isolates' | 'admits-other' | 'stopped-admitting' | 'admits' | 'stopped-isolating';
+
+export interface PolicyRole {
+  readonly policy: PolicyRef;
+  readonly role: PolicyRoleKind;
 }
 
 export interface VerdictDiff {

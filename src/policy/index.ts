@@ -11,3 +11,4 @@ export { admittingWithin, directionAllowsWithin, isolatedWithin, isolatingWithin
 export { addPods, judgeConnection, judgeWithPods, UnknownEndpointError, type ExtraPod, type PolicyQuery } from './runner-query.js';
 export { describeSelector } from './label-selector.js';
 export { describePortEntry } from './port-matcher.js';
+export { DNS_LABELS, DNS_NAMESPACE, DNS_STAND_IN, dnsStandIn, isClusterDns } from './cluster-dns.js';

@@ -16,6 +16,11 @@ export interface PolicyMatrix {
   /** egress[from * n + to]: 1 when the source's egress admits the pair, 0 when it denies, 2 when unknown (an ipBlock and an unknown pod IP). */
   readonly egress: Uint8Array;
   readonly ingress: Uint8Array;
+  /**
+   * 1 for each pod (column) the table judges as a destination; absent: every pod. `predict
+   * --declared-ports` judges a port only towards the pods that declare it.
+   */
+  readonly destinations?: Uint8Array;
 }
 
 export interface MatrixCell {
@@ -28,7 +33,7 @@ export interface MatrixCell {
 }
 
 /** `family`: judge each pod by its address of that family (ipBlocks tell them apart); absent: the primary ones. */
-export function computeMatrix(compiled: CompiledInventory, port: number, protocol: Protocol, family?: IpVersion): PolicyMatrix {
+export function computeMatrix(compiled: CompiledInventory, port: number, protocol: Protocol, family?: IpVersion, declaredOnly = false): PolicyMatrix {
   const n = compiled.pods.length;
   const egress = new Uint8Array(n * n);
   const ingress = new Uint8Array(n * n);
@@ -40,7 +45,8 @@ export function computeMatrix(compiled: CompiledInventory, port: number, protoco
       ingress[cell] = CODE[directionJudgement(compiled, 'ingress', to, endpoints[from.index] as Endpoint, to, port, protocol, family)];
     }
   }
-  return { port, protocol, pods: compiled.pods.map((pod) => pod.key), egress, ingress };
+  const destinations = declaredOnly ? Uint8Array.from(compiled.pods, (pod) => (pod.spec.containerPorts.some((entry) => entry.port === port && entry.protocol === protocol) ? 1 : 0)) : undefined;
+  return { port, protocol, pods: compiled.pods.map((pod) => pod.key), egress, ingress, ...(destinations ? { destinations } : {}) };
 }
 
 const CODE: Readonly<Record<Judgement, number>> = { deny: 0, allow: 1, unknown: 2 };

@@ -23,7 +23,12 @@ export interface NamespaceSpec {
   readonly labels: Labels;
   /** Being deleted (a live namespace with a deletionTimestamp): no pod can be created in it any more. */
   readonly terminating?: true;
+  /** The value of the beta-era `net.beta.kubernetes.io/network-policy` annotation, when set (lint warns: nothing honours it). */
+  readonly legacyIsolation?: string;
 }
+
+/** Kubernetes ≤ 1.6 isolated a namespace through this annotation; NetworkPolicy v1 (1.7) dropped it. */
+export const LEGACY_ISOLATION_ANNOTATION = 'net.beta.kubernetes.io/network-policy';
 
 export interface ContainerPort {
   readonly name?: string;

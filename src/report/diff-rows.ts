@@ -4,7 +4,7 @@
  * count per responsible policy and per namespace pair, and a cap on the rows shown, with the number
  * left out (the JSON output lists every cell).
  */
-import type { CellChange, Party } from '../diff/index.js';
+import type { CellChange, Party, PolicyRoleKind } from '../diff/index.js';
 import type { PolicyRef } from '../policy/index.js';
 
 export type ChangeKind = 'cut' | 'open';
@@ -16,9 +16,37 @@ export interface DiffRow {
   readonly ports: string;
   /** The directions that flipped: `in` (the destination's ingress), `eg` (the source's egress) or `in+eg`. */
   readonly directions: 'in' | 'eg' | 'in+eg';
-  readonly policies: readonly string[];
+  /** What the responsible policies did, in groups: `isolated by: a; admits other traffic only: b`. */
+  readonly policies: readonly RoleGroup[];
   /** Scenario checks on these cells: agreeing with the new verdict, or not. */
   readonly expected?: { readonly agrees: boolean; readonly text: string };
+}
+
+export interface RoleGroup {
+  readonly role: PolicyRoleKind;
+  readonly policies: readonly string[];
+}
+
+/** How each role reads in a row, in the order the groups are shown; ROLES_LEGEND says what they mean. */
+const ROLE_TEXT: Readonly<Record<PolicyRoleKind, string>> = {
+  isolates: 'isolated by',
+  'admits-other': 'admits other traffic only',
+  'stopped-admitting': 'no longer admitted by',
+  admits: 'admitted by',
+  'stopped-isolating': 'no longer isolated by',
+};
+
+export const ROLES_LEGEND =
+  'isolated by: selects the pod and admits nothing in that direction; admits other traffic only: selects the pod (so isolates it too), but its rules admit other connections, not this one';
+
+export function roleText(groups: readonly RoleGroup[], show: (name: string) => string = (name) => name): string {
+  return groups.map((group) => `${ROLE_TEXT[group.role]}: ${group.policies.map(show).join(', ')}`).join('; ');
+}
+
+function roleGroups(change: CellChange): RoleGroup[] {
+  return (Object.keys(ROLE_TEXT) as PolicyRoleKind[])
+    .map((role) => ({ role, policies: [...new Set(change.roles.filter((entry) => entry.role === role).map((entry) => policyName(entry.policy)))] }))
+    .filter((group) => group.policies.length > 0);
 }
 
 export function diffRows(kind: ChangeKind, changes: readonly CellChange[]): DiffRow[] {
@@ -51,7 +79,7 @@ function rowOf(kind: ChangeKind, change: CellChange): DiffRow {
     to: change.cell.to,
     ports: '',
     directions: ingress && egress ? 'in+eg' : ingress ? 'in' : 'eg',
-    policies: change.responsible.map(policyName),
+    policies: roleGroups(change),
     ...(expected ? { expected } : {}),
   };
 }

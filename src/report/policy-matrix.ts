@@ -15,9 +15,21 @@ export function writeMatrixJson(matrix: PolicyMatrix, write: (text: string) => v
   const n = matrix.pods.length;
   for (let from = 0; from < n; from += 1) {
     const row: string[] = [];
-    for (let to = 0; to < n; to += 1) row.push(JSON.stringify(matrixCell(matrix, from, to)));
+    for (let to = 0; to < n; to += 1) if (judged(matrix, to)) row.push(JSON.stringify(matrixCell(matrix, from, to)));
     write(`${from === 0 ? '\n' : ',\n'}${row.join(',\n')}`);
   }
+  write(']}\n');
+}
+
+/** One port: the object above, unchanged. Several: exactly one object all the same, `{"tables":[{…},{…}]}`, one per port. */
+export function writeMatricesJson(matrices: readonly PolicyMatrix[], write: (text: string) => void): void {
+  const [only] = matrices;
+  if (matrices.length === 1 && only) return writeMatrixJson(only, write);
+  write('{"tables":[\n');
+  matrices.forEach((matrix, index) => {
+    if (index > 0) write(',\n');
+    writeMatrixJson(matrix, (text) => write(text.endsWith(']}\n') ? text.slice(0, -1) : text));
+  });
   write(']}\n');
 }
 
@@ -42,10 +54,11 @@ function renderFullTable(matrix: PolicyMatrix, options: RenderOptions): string {
     style: { head: [], border: [] },
   });
   pods.forEach((from, i) => {
-    table.push([from, ...matrix.pods.map((_to, j) => cellText(matrixCell(matrix, i, j), paint))]);
+    table.push([from, ...matrix.pods.map((_to, j) => (judged(matrix, j) ? cellText(matrixCell(matrix, i, j), paint) : NOT_DECLARED))]);
   });
   const legend = hasUnknown(matrix) ? `${MATRIX_LEGEND}\n${UNKNOWN_LEGEND}` : MATRIX_LEGEND;
-  return `${table.toString()}\n${paint('dim', legend)}\n`;
+  const declared = matrix.destinations ? `\n${paint('dim', DECLARED_LEGEND)}` : '';
+  return `${table.toString()}\n${paint('dim', legend)}${declared}\n`;
 }
 
 function renderCompactTable(matrix: PolicyMatrix, options: RenderOptions): string {
@@ -58,7 +71,7 @@ function renderCompactTable(matrix: PolicyMatrix, options: RenderOptions): strin
     title: paint('bold', `${group.letter} ${group.namespace}`),
     rows: group.pods.map((from) => ({
       label: `${from.key} ${from.name}`,
-      cells: order.map((to) => compactCell(matrixCell(matrix, from.index, to.index), paint)),
+      cells: order.map((to) => (judged(matrix, to.index) ? compactCell(matrixCell(matrix, from.index, to.index), paint) : NOT_DECLARED)),
     })),
   }));
   const grid = layoutGrid(paint('bold', `from \\ to (${matrix.protocol}/${matrix.port})`), columns, rows);
@@ -69,6 +82,7 @@ function renderCompactTable(matrix: PolicyMatrix, options: RenderOptions): strin
     '✗ deny by i: the destination\'s ingress, e: the source\'s egress, ie: both',
     '↺ loopback: CNIs differ, report apart',
     ...(hasUnknown(matrix) ? [UNKNOWN_LEGEND] : []),
+    ...(matrix.destinations ? [DECLARED_LEGEND] : []),
     ...keys,
     '--wide: the full table',
   ];
@@ -80,6 +94,14 @@ const UNKNOWN_LEGEND = '? unknown: only an ipBlock could decide and a pod\'s IP 
 /** Cells the policies cannot decide without a pod's IP (value 2 in either direction). */
 function hasUnknown(matrix: PolicyMatrix): boolean {
   return matrix.egress.includes(2) || matrix.ingress.includes(2);
+}
+
+const NOT_DECLARED = '·';
+const DECLARED_LEGEND = '· the destination does not declare this port (--declared-ports)';
+
+/** Whether column `to` is judged: every pod, or with --declared-ports only the pods declaring the port. */
+function judged(matrix: PolicyMatrix, to: number): boolean {
+  return matrix.destinations === undefined || matrix.destinations[to] === 1;
 }
 
 /** Pod names come from the manifests: shown with their control characters made visible. */

@@ -20,7 +20,7 @@ export function writeDiffJson(result: DiffResult, write: (text: string) => void)
 
 function writeChanges(changes: readonly CellChange[], write: (text: string) => void): void {
   changes.forEach((change, index) => {
-    const { cell, egress, ingress, responsible, expected } = change;
-    write(`${index === 0 ? '\n' : ',\n'}${JSON.stringify({ ...cell, egress, ingress, responsible, expected })}`);
+    const { cell, egress, ingress, responsible, roles, expected } = change;
+    write(`${index === 0 ? '\n' : ',\n'}${JSON.stringify({ ...cell, egress, ingress, responsible, roles, expected })}`);
   });
 }

@@ -7,10 +7,11 @@
  */
 import type { CellChange, DiffResult, Party } from '../diff/index.js';
 import { painter, type Paint } from './ansi.js';
-import { countByNamespaces, countByPolicy, countsText, diffRows, plural, policyName, type ChangeKind, type DiffRow } from './diff-rows.js';
+import { countByNamespaces, countByPolicy, countsText, diffRows, plural, policyName, roleText, ROLES_LEGEND, type ChangeKind, type DiffRow } from './diff-rows.js';
 import { mdInline } from './markdown-text.js';
 import type { RenderOptions } from './render-options.js';
 import { visible } from './sanitize.js';
+import { wrapWords } from './wrap-words.js';
 
 export interface DiffRenderOptions extends RenderOptions {
   /** Rows shown per section; 0 shows them all. */
@@ -22,35 +23,40 @@ export const DIRECTIONS_LEGEND = 'in: the destination\'s ingress, eg: the source
 
 export function renderDiffTable(result: DiffResult, options: DiffRenderOptions): string {
   const paint = painter(options.color);
-  const lines = [summaryLine(result), policiesLine(result), ''];
-  lines.push(...sectionLines('cut', result.diff.cut, result.parties, options.maxRows, paint), '');
-  lines.push(...sectionLines('open', result.diff.opened, result.parties, options.maxRows, paint));
+  const { width } = options;
+  const lines = [...wrapWords(summaryLine(result), width, '  '), ...wrapWords(visible(policiesLine(result)), width, '  '), ''];
+  lines.push(...sectionLines('cut', result.diff.cut, result.parties, options.maxRows, paint, '', width), '');
+  lines.push(...sectionLines('open', result.diff.opened, result.parties, options.maxRows, paint, '', width));
   const notes = [...partyNotes(result), ...result.notes];
-  if (result.diff.cut.length + result.diff.opened.length > 0) lines.push('', paint('dim', DIRECTIONS_LEGEND));
-  if (notes.length > 0) lines.push('', 'notes:', ...notes.map((note) => `  - ${visible(note)}`));
+  if (result.diff.cut.length + result.diff.opened.length > 0) lines.push('', ...[DIRECTIONS_LEGEND, ROLES_LEGEND].flatMap((legend) => wrapWords(legend, width, '  ')).map((line) => paint('dim', line)));
+  if (notes.length > 0) lines.push('', 'notes:', ...notes.flatMap((note) => wrapWords(`  - ${visible(note)}`, width, '    ')));
   return `${lines.join('\n')}\n`;
 }
 
 /** One section of changed cells, as text lines: also used by the rollout plan for each step. */
-export function sectionLines(kind: ChangeKind, changes: readonly CellChange[], parties: readonly Party[], maxRows: number, paint: Paint, indent = ''): string[] {
+export function sectionLines(kind: ChangeKind, changes: readonly CellChange[], parties: readonly Party[], maxRows: number, paint: Paint, indent = '', width?: number): string[] {
   const title = kind === 'cut' ? paint('red', 'CUT') : paint('green', 'OPEN');
   const arrow = kind === 'cut' ? 'allow → deny' : 'deny → allow';
   if (changes.length === 0) return [`${indent}${title} (${arrow}): none`];
   const lines = [`${indent}${title} (${arrow}): ${plural(changes.length, 'connection')}`];
-  lines.push(`${indent}  by policy: ${countsText(countByPolicy(changes), COUNTS_SHOWN, visible)}`);
+  lines.push(...wrapWords(`${indent}  by policy: ${countsText(countByPolicy(changes), COUNTS_SHOWN, visible)}`, width, `${indent}    `));
   const namespaces = countByNamespaces(changes, parties);
-  if (namespaces.length > 1) lines.push(`${indent}  by namespace: ${countsText(namespaces, COUNTS_SHOWN, visible)}`);
+  if (namespaces.length > 1) lines.push(...wrapWords(`${indent}  by namespace: ${countsText(namespaces, COUNTS_SHOWN, visible)}`, width, `${indent}    `));
   const rows = diffRows(kind, changes);
   const shown = maxRows > 0 ? rows.slice(0, maxRows) : rows;
   const scenario = shown.some((row) => row.expected !== undefined);
   const table = [['from', 'to', 'port', kind === 'cut' ? 'denied by' : 'opened by', ...(scenario ? ['scenario'] : []), 'policies'], ...shown.map((row) => cells(row, scenario))];
   const widths = table[0]?.map((_, column) => Math.max(...table.map((cellsOfRow) => (cellsOfRow[column] ?? '').length))) ?? [];
+  // The last column (the policies) wraps under itself when a width is given; the others keep their width.
+  const lead = `${indent}  `.length + widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0);
   table.forEach((row, index) => {
-    const text = row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ');
+    const fixed = row.slice(0, -1).map((cell, column) => cell.padEnd(widths[column] ?? 0));
+    const [first, ...more] = fitLastColumn(row[row.length - 1] ?? '', width === undefined ? undefined : Math.max(width - lead, 1));
+    const texts = [[...fixed, first ?? ''].join('  '), ...more.map((line) => `${' '.repeat(lead - `${indent}  `.length)}${line}`)];
     const contradicts = index > 0 && shown[index - 1]?.expected?.agrees === false;
-    lines.push(`${indent}  ${index === 0 ? paint('bold', text) : contradicts ? paint('yellow', text) : text}`);
+    for (const text of texts) lines.push(`${indent}  ${index === 0 ? paint('bold', text) : contradicts ? paint('yellow', text) : text}`);
   });
-  if (shown.length < rows.length) lines.push(`${indent}  … and ${plural(rows.length - shown.length, 'more row')} (${plural(rows.length, 'row')} in all; -o json lists every cell)`);
+  if (shown.length < rows.length) lines.push(...wrapWords(`${indent}  … and ${plural(rows.length - shown.length, 'more row')} (${plural(rows.length, 'row')} in all; -o json lists every cell)`, width, `${indent}    `));
   return lines;
 }
 
@@ -79,15 +85,22 @@ export function markdownSection(kind: ChangeKind, changes: readonly CellChange[]
   lines.push(`|---|---|---|---|${scenario ? '---|' : ''}---|`);
   for (const row of shown) {
     const expected = scenario ? ` ${row.expected ? `${row.expected.agrees ? '' : '⚠️ '}${mdInline(row.expected.text)}` : ''} |` : '';
-    lines.push(`| ${mdInline(row.from)} | ${mdInline(row.to)} | ${row.ports} | ${directionsText(row)} |${expected} ${row.policies.map(mdInline).join(', ')} |`);
+    lines.push(`| ${mdInline(row.from)} | ${mdInline(row.to)} | ${row.ports} | ${directionsText(row)} |${expected} ${roleText(row.policies, mdInline)} |`);
   }
   if (shown.length < rows.length) lines.push('', `… and ${plural(rows.length - shown.length, 'more row')} (${plural(rows.length, 'row')} in all; \`kubeknock diff -o json\` lists every cell).`);
   return lines;
 }
 
+/** The policies column within `room`: each group (`isolated by: …;`) on a line of its own, when the whole does not fit. */
+function fitLastColumn(text: string, room: number | undefined): string[] {
+  if (room === undefined || text.length <= room) return [text];
+  const groups = text.split('; ');
+  return groups.flatMap((group, index) => wrapWords(index < groups.length - 1 ? `${group};` : group, room, '  '));
+}
+
 function cells(row: DiffRow, scenario: boolean): string[] {
   const expected = row.expected ? `${row.expected.agrees ? '' : '⚠ '}${row.expected.text}` : '';
-  return [visible(row.from), visible(row.to), row.ports, row.directions, ...(scenario ? [visible(expected)] : []), visible(row.policies.join(', '))];
+  return [visible(row.from), visible(row.to), row.ports, row.directions, ...(scenario ? [visible(expected)] : []), visible(roleText(row.policies))];
 }
 
 function directionsText(row: DiffRow): string {

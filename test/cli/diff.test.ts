@@ -31,7 +31,7 @@ describe('kubeknock diff', () => {
     expect(stderr, 'nothing on stderr').toBe('');
     expect(code, 'changes: exit 1').toBe(1);
     expect(stdout).toContain('diff: 4 connections cut, 0 opened, 8 unchanged, of 12 cells');
-    expect(stdout).toMatch(/frontend\s+database\s+TCP\/5432\s+in\+eg\s+as three-tier expects\s+shop\/allow-dns-egress, shop\/database, shop\/default-deny-all, shop\/frontend/);
+    expect(stdout).toMatch(/frontend\s+database\s+TCP\/5432\s+in\+eg\s+as three-tier expects\s+isolated by: shop\/default-deny-all; admits other traffic only: shop\/allow-dns-egress, shop\/database, shop\/frontend/);
   });
 
   it('--to alone means "no NetworkPolicy at all" now, and says so on stderr', async () => {
@@ -143,7 +143,7 @@ describe('kubeknock diff --from-cluster', () => {
     expect(code, stderr).toBe(1);
     expect(stdout).toContain('policies: 1 current; the candidate adds 4');
     expect(stdout, 'the allows open the chain and DNS that the live default deny keeps shut').toContain('OPEN (deny → allow): 8 connections');
-    expect(stdout).toMatch(/shop\/frontend-1\s+shop\/backend-1\s+TCP\/8080\s+in\+eg\s+shop\/backend, shop\/frontend/);
+    expect(stdout).toMatch(/shop\/frontend-1\s+shop\/backend-1\s+TCP\/8080\s+in\+eg\s+admitted by: shop\/backend, shop\/frontend/);
     expect(api.requests.some((request) => request.startsWith('GET /apis/networking.k8s.io/v1/networkpolicies'))).toBe(true);
   });
 });

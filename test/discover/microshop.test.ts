@@ -63,7 +63,8 @@ describe('kubeknock discover on examples/microshop', () => {
     expect(actorChecks, '12 × 11 ordered pairs, one port each').toHaveLength(132);
     const ports = [...new Set(actorChecks.map((c) => (c.to.type === 'actor' ? c.to.port : 0)))];
     for (const port of ports) {
-      const matrix = await predict({ source: { type: 'files', paths: ['examples/microshop/app.yaml', 'examples/microshop/policies.yaml'], cwd: REPO }, port, protocol: 'TCP', engine: DEFAULT_ENGINE_OPTIONS });
+      const [matrix] = await predict({ source: { type: 'files', paths: ['examples/microshop/app.yaml', 'examples/microshop/policies.yaml'], cwd: REPO }, ports: { type: 'given', ports: [port], protocol: 'TCP' }, engine: DEFAULT_ENGINE_OPTIONS });
+      if (!matrix) throw new Error(`predict gave no table for port ${port}`);
       for (const check of actorChecks) {
         if (check.to.type !== 'actor' || check.to.port !== port) continue;
         const from = matrix.pods.indexOf(`microshop/${check.from.replace(/^microshop-/, '')}`);

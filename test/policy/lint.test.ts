@@ -47,6 +47,45 @@ const CASES: readonly { name: string; objects: readonly unknown[]; expected: rea
     expected: ['egress-without-dns shop/web-egress spec.policyTypes'],
   },
   {
+    name: 'Sock Shop "default deny + allow same namespace": egress to podSelector {} only cuts DNS',
+    objects: [
+      policy('sock-shop/default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+      policy('sock-shop/allow-same-namespace', { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] }),
+    ],
+    expected: ['egress-without-dns sock-shop/allow-same-namespace spec.policyTypes', 'egress-without-dns sock-shop/default-deny spec.policyTypes'],
+  },
+  {
+    name: 'egress to a namespaceSelector matching only the own namespace cuts DNS',
+    objects: [policy('shop/own-ns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }] }] })],
+    expected: ['egress-without-dns shop/own-ns spec.policyTypes'],
+  },
+  {
+    name: 'egress to pods app=db on any port admits port 53 but not the DNS pods',
+    objects: [policy('shop/web-to-db', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'db' } } }] }] })],
+    expected: ['egress-without-dns shop/web-to-db spec.policyTypes'],
+  },
+  {
+    name: 'egress UDP and TCP 53 to the DNS pods of kube-system: no finding',
+    objects: [
+      policy('shop/deny', { podSelector: {}, policyTypes: ['Egress'] }),
+      policy('shop/dns', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ...dns }],
+      }),
+    ],
+    expected: [],
+  },
+  {
+    name: 'egress to the input\'s own DNS pods (other labels than the stand-in\'s peer would match) is judged on them',
+    objects: [
+      pod('kube-system/coredns', { labels: { 'k8s-app': 'kube-dns', team: 'dns' } }),
+      pod('shop/web', { labels: { app: 'web' } }),
+      policy('shop/dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { team: 'dns' } } }], ...dns }] }),
+    ],
+    expected: [],
+  },
+  {
     name: 'a policy that selects none of the known pods',
     objects: [pod('shop/web', { labels: { app: 'web' } }), policy('shop/typo', { podSelector: { matchLabels: { app: 'wbe' } }, policyTypes: ['Ingress'] })],
     expected: ['selects-no-pod shop/typo spec.podSelector'],
@@ -58,6 +97,42 @@ const CASES: readonly { name: string; objects: readonly unknown[]; expected: rea
       policy('shop/web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 'https' }, { port: 'http' }] }] }),
     ],
     expected: ['never-matches shop/web spec.ingress[0].ports[0]'],
+  },
+  {
+    name: 'a peer that matches none of the known pods (name: cart for name: carts)',
+    objects: [
+      pod('sock-shop/carts', { labels: { name: 'carts' } }),
+      pod('sock-shop/front-end', { labels: { name: 'front-end' } }),
+      policy('sock-shop/front-end-egress', { podSelector: { matchLabels: { name: 'front-end' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { name: 'cart' } } }, { namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }] }] }),
+    ],
+    expected: ['peer-matches-no-pod sock-shop/front-end-egress spec.egress[0].to[0]'],
+  },
+  {
+    name: 'a pod isolated for ingress that no known pod can reach',
+    objects: [
+      pod('shop/web', { labels: { app: 'web' } }),
+      pod('shop/api', { labels: { app: 'api' } }),
+      policy('shop/api', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] }),
+      policy('shop/web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'frontend' } } }] }] }),
+    ],
+    expected: ['peer-matches-no-pod shop/web spec.ingress[0].from[0]', 'unreachable shop/web spec.podSelector'],
+  },
+  {
+    name: 'a deliberate lockdown (deny all ingress, no allow meant) is not reported as unreachable',
+    objects: [pod('vault/secrets', { labels: { app: 'secrets' } }), policy('vault/deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] })],
+    expected: ['egress-without-dns vault/deny-all spec.policyTypes'],
+  },
+  {
+    name: 'the beta DefaultDeny namespace annotation isolates nothing',
+    objects: [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'legacy', annotations: { 'net.beta.kubernetes.io/network-policy': '{"ingress":{"isolation":"DefaultDeny"}}' } } },
+    ],
+    expected: ['legacy-default-deny legacy/- metadata.annotations.net.beta.kubernetes.io/network-policy'],
+  },
+  {
+    name: 'kube-system without a policy is not reported (guides advise against policing it)',
+    objects: [pod('kube-system/coredns', { labels: { 'k8s-app': 'kube-dns' } }), pod('shop/web', { labels: { app: 'web' } }), policy('shop/allow', { podSelector: {}, ingress: [{}] })],
+    expected: [],
   },
   {
     name: 'a namespace with workloads and no policy',

@@ -4,10 +4,11 @@ import { renderDiffMarkdown, renderDiffTable } from '../../report/verdict-diff.j
 import { writeDiffJson } from '../../report/verdict-diff-json.js';
 import { visible } from '../../report/sanitize.js';
 import { wantsColor } from '../cluster-options.js';
+import { refuseTooNarrow, tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
 import { engineOptions, policySource, withPolicySourceOptions, type PolicySourceFlags } from './policy-source.js';
 
-interface DiffArgs extends PolicySourceFlags {
+interface DiffArgs extends PolicySourceFlags, TableWidthFlags {
   readonly to: string[];
   readonly scenario?: string[];
   readonly output: 'table' | 'json' | 'markdown';
@@ -23,7 +24,7 @@ export const diffCommandFactory = defineCommand<DiffArgs>((ctx) => ({
   command: 'diff',
   describe: 'Which connections candidate NetworkPolicies (--to) would cut or open, compared with the current ones (no cluster needed)',
   builder: (yargs: Argv<object>) =>
-    withPolicySourceOptions(yargs)
+    withTableWidthFlags(withPolicySourceOptions(yargs))
       .option('to', { type: 'string', array: true, demandOption: 'Give the candidate NetworkPolicies with --to <file|dir>', describe: 'Candidate manifest file or directory (repeatable): its NetworkPolicies replace or join the current ones' })
       .option('scenario', { type: 'string', array: true, describe: 'Scenario file (repeatable): its actors join as pods and its actor → actor checks are marked where a change agrees or not' })
       .option('output', { alias: 'o', choices: ['table', 'json', 'markdown'] as const, default: 'table' as const, describe: 'Output format (markdown: for a pull-request comment)' })
@@ -47,7 +48,12 @@ export const diffCommandFactory = defineCommand<DiffArgs>((ctx) => ({
     });
     const options = { color: wantsColor(ctx.io), maxRows: argv['max-rows'] };
     if (argv.output === 'json') writeDiffJson(result, (text) => ctx.io.stdout.write(text));
-    else ctx.io.stdout.write(argv.output === 'markdown' ? renderDiffMarkdown(result, { ...options, color: false }) : renderDiffTable(result, options));
+    else if (argv.output === 'markdown') ctx.io.stdout.write(renderDiffMarkdown(result, { ...options, color: false }));
+    else {
+      const text = renderDiffTable(result, { ...options, ...tableWidthOption(argv, ctx.io) });
+      refuseTooNarrow(text, argv);
+      ctx.io.stdout.write(text);
+    }
     ctx.exitCode = result.diff.cut.length + result.diff.opened.length > 0 ? 1 : 0;
   },
 }));

@@ -15,7 +15,8 @@ export const lintCommandFactory = defineCommand<LintArgs>((ctx) => ({
   builder: (yargs: Argv<object>) =>
     withPolicySourceFlags(yargs).option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' }),
   handler: async (argv) => {
-    const findings = await lint(policySource(argv, ctx.io));
+    const { findings, notes } = await lint(policySource(argv, ctx.io));
+    for (const note of notes) ctx.io.stderr.write(`kubeknock: note: ${note}\n`);
     ctx.io.stdout.write(argv.output === 'json' ? `${JSON.stringify({ findings }, null, 2)}\n` : renderLintFindings(findings, { color: wantsColor(ctx.io) }));
     ctx.exitCode = findings.length > 0 ? 1 : 0;
   },

@@ -1,32 +1,59 @@
 import type { Argv } from 'yargs';
 import { predict } from '../../app/predict.js';
 import type { Protocol } from '../../policy/index.js';
-import { renderMatrixTable, writeMatrixJson } from '../../report/policy-matrix.js';
+import { renderMatrixTable, writeMatricesJson } from '../../report/policy-matrix.js';
 import { wantsColor } from '../cluster-options.js';
-import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
+import { refuseTooNarrow, tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
 import { checkPort, engineFamily, engineOptions, familyOption, policySource, protocolOption, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
 
+const DEFAULT_PORT = 80;
+
 interface PredictArgs extends PolicySourceFlags, TableWidthFlags {
-  readonly port: number;
+  readonly port?: number[];
+  readonly 'declared-ports': boolean;
   readonly protocol: Protocol;
   readonly family?: 'ipv4' | 'ipv6';
   readonly output: 'table' | 'json';
 }
 
+function portNumber(text: string): number {
+  if (/^\s*\d+\s*$/.test(text)) return Number(text);
+  throw new Error(`--port must be a whole number from 1 to 65535, or a list of them (--port 80,443) (got ${JSON.stringify(text)})`);
+}
+
 export const predictCommandFactory = defineCommand<PredictArgs>((ctx) => ({
   command: 'predict',
-  describe: 'Truth table the NetworkPolicies imply for every ordered pair of pods, on one port (no cluster needed with -f)',
+  describe: 'Truth tables the NetworkPolicies imply for every ordered pair of pods, one per port (no cluster needed with -f)',
   builder: (yargs: Argv<object>) =>
     withTableWidthFlags(withPolicySourceFlags(yargs))
-      .option('port', { type: 'number', default: 80, describe: 'Destination port' })
+      .option('port', {
+        type: 'string',
+        array: true,
+        // `--port 80 --port 443` and `--port 80,443` alike; a bad entry is quoted as given.
+        coerce: (values: unknown[]): number[] => values.flatMap((value) => String(value).split(',')).map(portNumber),
+        describe: 'Destination port (default 80); repeat it or give a list (--port 80 --port 443, --port 80,443) for one table per port',
+      })
+      .option('declared-ports', { type: 'boolean', default: false, describe: 'One table per container port the pods declare, each judged towards the pods declaring it (as discover does)' })
       .option('protocol', protocolOption)
       .option('family', familyOption)
       .option('output', { alias: 'o', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'Output format' })
-      .check((argv) => checkPort(argv.port)),
+      .check((argv) => {
+        if (argv['declared-ports'] && argv.port !== undefined) return '--declared-ports judges the ports the pods declare and --port the ports given: give one of them';
+        for (const port of argv.port ?? []) {
+          const problem = checkPort(port);
+          if (problem !== true) return problem;
+        }
+        return true;
+      }),
   handler: async (argv) => {
-    const matrix = await predict({ source: policySource(argv, ctx.io), port: argv.port, protocol: argv.protocol, ...engineFamily(argv.family), engine: engineOptions(argv) });
-    if (argv.output === 'json') writeMatrixJson(matrix, (text) => ctx.io.stdout.write(text));
-    else ctx.io.stdout.write(renderMatrixTable(matrix, { color: wantsColor(ctx.io), ...tableWidthOption(argv, ctx.io) }));
+    const ports = argv['declared-ports'] ? ({ type: 'declared' } as const) : ({ type: 'given', ports: argv.port ?? [DEFAULT_PORT], protocol: argv.protocol } as const);
+    const matrices = await predict({ source: policySource(argv, ctx.io), ports, ...engineFamily(argv.family), engine: engineOptions(argv) });
+    if (argv.output === 'json') writeMatricesJson(matrices, (text) => ctx.io.stdout.write(text));
+    else {
+      const text = matrices.map((matrix) => renderMatrixTable(matrix, { color: wantsColor(ctx.io), ...tableWidthOption(argv, ctx.io) })).join('\n');
+      refuseTooNarrow(text, argv);
+      ctx.io.stdout.write(text);
+    }
   },
 }));

@@ -1,6 +1,6 @@
 /** Namespaces, Pods, workloads (their pod template stands for their pods) and Services. */
-import { PROTOCOLS, type ContainerPort, type NamespaceSpec, type PodKind, type PodSpec, type Protocol, type ServiceSpec } from '../types.js';
 import { portNameProblem } from '../../model/kube-rules.js';
+import { LEGACY_ISOLATION_ANNOTATION, PROTOCOLS, type ContainerPort, type NamespaceSpec, type PodKind, type PodSpec, type Protocol, type ServiceSpec } from '../types.js';
 import { decodeLabels } from './labels.js';
 import { Reader, type FieldPath } from './reader.js';
 
@@ -15,7 +15,14 @@ export function decodeNamespace(reader: Reader, metadata: Metadata): NamespaceSp
   const meta = reader.record(root.metadata, ['metadata']) ?? {};
   const status = reader.record(root.status, ['status']) ?? {};
   const terminating = (meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null) || status.phase === 'Terminating';
-  return { name: metadata.name, labels: decodeLabels(reader, meta.labels, ['metadata', 'labels']), ...(terminating ? { terminating: true as const } : {}) };
+  const annotations = reader.record(meta.annotations, ['metadata', 'annotations']);
+  const legacy = annotations?.[LEGACY_ISOLATION_ANNOTATION];
+  return {
+    name: metadata.name,
+    labels: decodeLabels(reader, meta.labels, ['metadata', 'labels']),
+    ...(terminating ? { terminating: true as const } : {}),
+    ...(typeof legacy === 'string' ? { legacyIsolation: legacy } : {}),
+  };
 }
 
 /** Where each kind keeps the pod it stands for: a Pod is one; a CronJob's template sits inside its jobTemplate. */

@@ -5,6 +5,9 @@ export const LINT_RULES = [
   'or-peers', //             a namespaceSelector item and a podSelector item in one list: OR, probably meant AND
   'egress-without-dns', //   egress isolated but DNS (UDP and TCP 53) not allowed
   'selects-no-pod', //       podSelector matches none of the known pods
+  'peer-matches-no-pod', //  a from/to peer that matches none of the known pods (a typo, e.g. name: cart for name: carts)
+  'unreachable', //          a pod isolated for ingress whose rules admit none of the known pods and no address
+  'legacy-default-deny', //  the beta DefaultDeny namespace annotation, which no Kubernetes since 1.7 honours
   'never-matches', //        a port entry that never admits what was meant (named port no pod declares, Service port instead of targetPort)
   'namespace-wide-open', //  workloads in a namespace that no policy governs
 ] as const;
