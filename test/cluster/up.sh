@@ -267,24 +267,9 @@ start_daemon() { # start_daemon <name> <match> <command...>
     stop_daemon "$name"
   fi
   log "starting $name"
-  setsid nohup "$@" >>"$STATE_DIR/logs/$name.log" 2>&1 </dev/null &
+  setsid nohup "$@" >>"$STATE_DIR/logs/$name.log" 2>&1 </dev/null 9>&- &
   echo $! >"$STATE_DIR/pids/$name.pid"
   printf '%s' "$want" >"$STATE_DIR/pids/$name.cmd"
-}
-wait_for() { # wait_for <what> <timeout s> <command...>
-  local what="$1" timeout="$2" start=$SECONDS
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    if [ $((SECONDS - start)) -ge "$timeout" ]; then
-      log "timed out after ${timeout}s waiting for $what"
-      return 1
-    fi
-    sleep 1
-  done
-  log "$what: ok after $((SECONDS - start)) s"
-}
-check_alive() {
-  is_running "$1" "$2" || { tail -n 30 "$STATE_DIR/logs/$1.log" >&2 || true; die "$1 exited; log: $STATE_DIR/logs/$1.log"; }
 }
 
 start_daemon external-http "httpd -f -p 80" ip netns exec "$EXTERNAL_NETNS" "$busybox_bin" httpd -f -p 80 -h "$STATE_DIR/external/www"
