@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import { cronJobManifests } from '../../app/manifests.js';
 import { DEFAULT_SIZE_LIMITS } from '../../app/size-limits.js';
 import { VERSION } from '../../version.js';
 import { defineCommand, type CommandFactory } from './define.js';
@@ -41,6 +40,8 @@ const cronJobCommandFactory = defineCommand<CronJobArgs>((ctx) => ({
       .option('max-pods', { type: 'number', describe: `For \`kubeknock run --max-pods\` (default ${DEFAULT_SIZE_LIMITS.pods})` })
       .option('max-checks', { type: 'number', describe: `For \`kubeknock run --max-checks\` (default ${DEFAULT_SIZE_LIMITS.checks})` }),
   handler: async (argv) => {
+    // Loaded per command (not at start-up): --help, --version and the other commands never pay for it.
+    const { cronJobManifests } = await import('../../app/manifests.js');
     const text = await cronJobManifests({
       scenarioFiles: argv.scenarios,
       ...(argv.image !== undefined ? { image: argv.image } : {}),

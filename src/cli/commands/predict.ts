@@ -1,7 +1,5 @@
 import type { Argv } from 'yargs';
-import { predict } from '../../app/predict.js';
 import type { Protocol } from '../../policy/index.js';
-import { renderMatrixTable, writeMatrixJson } from '../../report/policy-matrix.js';
 import { wantsColor } from '../cluster-options.js';
 import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
@@ -25,6 +23,8 @@ export const predictCommandFactory = defineCommand<PredictArgs>((ctx) => ({
       .option('output', { alias: 'o', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'Output format' })
       .check((argv) => checkPort(argv.port)),
   handler: async (argv) => {
+    // Loaded per command (not at start-up): --help, --version and the other commands never pay for it.
+    const [{ predict }, { renderMatrixTable, writeMatrixJson }] = await Promise.all([import('../../app/predict.js'), import('../../report/policy-matrix.js')]);
     const matrix = await predict({ source: policySource(argv, ctx.io), port: argv.port, protocol: argv.protocol, ...engineFamily(argv.family), engine: engineOptions(argv) });
     if (argv.output === 'json') writeMatrixJson(matrix, (text) => ctx.io.stdout.write(text));
     else ctx.io.stdout.write(renderMatrixTable(matrix, { color: wantsColor(ctx.io), ...tableWidthOption(argv, ctx.io) }));
