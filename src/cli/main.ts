@@ -1,5 +1,4 @@
 import { KubeknockError, InputError, describeError, formatIssue } from '../model/errors.js';
-import { commands } from './commands/index.js';
 import type { CommandContext } from './context.js';
 import type { CliIO } from './io.js';
 import { VERSION } from '../version.js';
@@ -16,7 +15,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const { default: yargs } = await import('yargs');
+  const [{ default: yargs }, { commands }] = await Promise.all([import('yargs'), import('./commands/index.js')]);
   const ctx: CommandContext = { io, exitCode: 0 };
   let parser = yargs([...argv])
     .scriptName('kubeknock')
