@@ -11,6 +11,7 @@ COPY package.json package-lock.json ./
 # --ignore-scripts: "prepare" would compile before the sources are copied in.
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json ./
+COPY scripts ./scripts
 COPY src ./src
 COPY bin ./bin
 COPY scenarios ./scenarios

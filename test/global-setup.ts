@@ -76,6 +76,7 @@ function ensureBuilt(): void {
   const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
   if (builtAt > 0 && newestMtime(join(REPO, 'src')) <= builtAt) return;
   process.stderr.write('npm test: dist/ is older than src/; building (npm run build)\n');
+  execFileSync(process.execPath, [join(REPO, 'scripts/compile-scenario-schema.mjs')], { stdio: 'inherit' });
   execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.json')], { stdio: 'inherit' });
 }
 

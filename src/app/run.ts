@@ -10,7 +10,7 @@ import type { Clock } from '../probe/clock.js';
 import type { TargetFacts } from '../probe/plan.js';
 import type { ClusterPort } from '../probe/cluster-port.js';
 import { preflight } from '../probe/preflight.js';
-import { runScenario, type RunOptions, type RunProgress } from '../probe/runner.js';
+import { judgeScenario, type JudgedRun, type RunOptions, type RunProgress } from '../probe/runner.js';
 import type { ObjectPort } from '../model/object-port.js';
 import { describeRef } from '../model/objects.js';
 import { configMapJournalStore, fileJournalStore, journalConfigMapName, JOURNAL_NAMESPACE } from './journal-store.js';
@@ -95,6 +95,7 @@ export interface RunOutcome {
 }
 
 export async function runCommand(request: RunRequest, deps: RunDeps): Promise<RunOutcome> {
+  const started = deps.clock.now();
   // Every file is read and checked against the cluster before the first pod exists: a typo in the
   // third scenario must not surface after the first two have run.
   const scenarios = (await loadScenarios(request.files, request.inline)).map((loaded) => withOverrides(loaded, request.overrides));
@@ -147,6 +148,8 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   await sweepBeforeRun(cluster, prepared.map((p) => p.scenario), deps);
 
   const reports: RunReport[] = [];
+  // The last scenario's probe pods are deleted after its verdict is out (see finishRun).
+  let pending: JudgedRun | undefined;
   for (const [index, { scenario, facts, runId }] of prepared.entries()) {
     // The first run always starts: on an early interrupt it returns the report that says so.
     if (deps.signal?.aborted && reports.length > 0) break;
@@ -169,24 +172,70 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
     if (scenario.steps && scenario.steps.length > 0) {
       reports.push(...(await runStepScenario(scenario, cluster, options, stepDeps(request, deps, runId))));
     } else {
-      reports.push(await runScenario(scenario, cluster, options));
+      const judged = await judgeScenario(scenario, cluster, options);
+      // Earlier scenarios clear their pods before the next one starts, so runs never overlap.
+      if (index === prepared.length - 1) pending = judged;
+      reports.push(index === prepared.length - 1 ? judged.verdict : await judged.tearDown());
+    }
+  }
+  return finishRun(reports, pending, { prepared: prepared.length, started }, request, deps);
+}
+
+/**
+ * The verdict first (report file, then stdout), the last scenario's pod deletion after it, on every
+ * path: deleting pods takes seconds that tell the user nothing. Once the pods are gone the report
+ * file is written again with the teardown in it (its time, a cleanup failure), and the summary line
+ * on stderr says both times.
+ */
+async function finishRun(
+  verdicts: readonly RunReport[],
+  pending: JudgedRun | undefined,
+  run: { readonly prepared: number; readonly started: number },
+  request: RunRequest,
+  deps: RunDeps,
+): Promise<RunOutcome> {
+  let outputError: unknown;
+  let reports = verdicts;
+  try {
+    // The file first: a stdout reader that stops early (`| head`) must not cost the report.
+    if (request.reportFile) {
+      await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false })).catch((error: unknown) => (outputError = error));
+    }
+    const rendered = renderReports(request.output, reports, { color: request.color, ...(request.width ? { width: request.width } : {}) });
+    deps.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+  } catch (error) {
+    outputError ??= error;
+  }
+  const verdictMs = deps.clock.now() - run.started;
+  if (pending) {
+    reports = [...verdicts.slice(0, -1), await pending.tearDown()];
+    if (request.reportFile && outputError === undefined) {
+      await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false })).catch((error: unknown) => (outputError = error));
     }
   }
   const exitCode = exitCodeOfAll(reports, deps.signal);
   const passed = reports.reduce((sum, r) => sum + r.summary.passed, 0);
   const total = reports.reduce((sum, r) => sum + r.summary.total, 0);
-  const skippedScenarios = prepared.length - reports.length;
-  deps.progress.finish(exitCode === 0, `${passed}/${total} checks passed${prepared.length > 1 ? ` in ${reports.length} scenario(s)` : ''}${skippedScenarios > 0 ? `; ${skippedScenarios} scenario(s) not started` : ''}`);
-
-  // The file first: a stdout reader that stops early (`| head`) must not cost the report.
-  let reportError: unknown;
-  if (request.reportFile) {
-    await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false })).catch((error: unknown) => (reportError = error));
-  }
-  const rendered = renderReports(request.output, reports, { color: request.color, ...(request.width ? { width: request.width } : {}) });
-  deps.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
-  if (reportError !== undefined) throw reportError;
+  const skippedScenarios = run.prepared - reports.length;
+  deps.progress.finish(
+    exitCode === 0,
+    `${passed}/${total} checks passed${run.prepared > 1 ? ` in ${reports.length} scenario(s)` : ''}${skippedScenarios > 0 ? `; ${skippedScenarios} scenario(s) not started` : ''}` +
+      timesText(verdictMs, pending ? reports.at(-1) : undefined, request.keep, deps.clock.now() - run.started),
+  );
+  if (outputError !== undefined) throw outputError;
   return { reports, exitCode };
+}
+
+/** `; verdict after 9.4s, probe pods removed after 12.1s`: when the user had the answer, and when the cluster was clean. */
+function timesText(verdictMs: number, last: RunReport | undefined, keep: boolean, endMs: number): string {
+  const verdict = `; verdict after ${formatSeconds(verdictMs)}`;
+  if (last === undefined || last.teardownMs === undefined) return keep ? `${verdict}, probe pods kept (--keep)` : verdict;
+  if (last.errors.some((e) => e.kind === 'cleanup')) return `${verdict}, removing the probe pods failed after ${formatSeconds(endMs)}`;
+  return `${verdict}, probe pods removed after ${formatSeconds(endMs)}`;
+}
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
 }
 
 /**

@@ -1,10 +1,10 @@
-/** Flags every cluster-facing command shares, and the one place that turns them into a connection. */
+/**
+ * Flags every cluster-facing command shares. Turning them into a connection is cluster-connect.ts:
+ * it loads the Kubernetes client, which only a command that talks to a cluster should pay for.
+ */
 import type { Argv } from 'yargs';
 import type { OutageEvent } from '../cluster/api-calls.js';
-import { createKubeCluster } from '../cluster/kube-cluster.js';
 import { assertNever } from '../model/assert-never.js';
-import { loadKubeConfig, type LoadedKubeConfig } from '../cluster/kubeconfig.js';
-import type { ClusterPort } from '../probe/cluster-port.js';
 import type { CliIO } from './io.js';
 
 export interface ClusterFlags {
@@ -16,25 +16,6 @@ export function withClusterFlags<T>(yargs: Argv<T>): Argv<T & ClusterFlags> {
   return yargs
     .option('kubeconfig', { type: 'string', describe: 'Path to the kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster)' })
     .option('context', { type: 'string', describe: 'kubeconfig context to use (default: the current one)' }) as Argv<T & ClusterFlags>;
-}
-
-/** --kubeconfig / --context / the environment → the cluster to talk to (never the localhost:8080 fallback). */
-export function loadClusterConfig(flags: ClusterFlags, io: CliIO): LoadedKubeConfig {
-  return loadKubeConfig({
-    ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
-    ...(flags.context ? { context: flags.context } : {}),
-    env: io.env,
-  });
-}
-
-/**
- * The composition root of the cluster adapter: only here is src/cluster constructed. An API server
- * outage mid-run is announced on stderr, as the run pauses for it.
- */
-export function connectCluster(flags: ClusterFlags, io: CliIO): ClusterPort {
-  return createKubeCluster(loadClusterConfig(flags, io), {
-    onOutage: (event) => io.stderr.write(`kubeknock: ${outageText(event)}\n`),
-  });
 }
 
 export function outageText(event: OutageEvent): string {

@@ -1,6 +1,4 @@
-import yargs from 'yargs';
 import { KubeknockError, InputError, describeError, formatIssue } from '../model/errors.js';
-import { commands } from './commands/index.js';
 import type { CommandContext } from './context.js';
 import type { CliIO } from './io.js';
 import { VERSION } from '../version.js';
@@ -12,6 +10,12 @@ import { cleanText, visible } from '../report/sanitize.js';
  * Errors are printed here and only here.
  */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  // `--version` alone needs no parser: answered before yargs loads, which is most of the start-up left.
+  if (argv.length === 1 && argv[0] === '--version') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const [{ default: yargs }, { commands }] = await Promise.all([import('yargs'), import('./commands/index.js')]);
   const ctx: CommandContext = { io, exitCode: 0 };
   let parser = yargs([...argv])
     .scriptName('kubeknock')

@@ -103,9 +103,13 @@ export interface BatchAttempts {
 async function runBatch(ctx: RoundsContext, pod: RunningPod, items: readonly ProbeRecord[]): Promise<BatchAttempts> {
   const tasks = items.map((r) => r.probe.task);
   const started = ctx.clock.now();
+  // Each exec gets a signal of its own that follows the run's. An exec listens for 'abort' while it
+  // runs; `concurrency` of them listening on the one shared signal pile up there (Node warns past 10).
+  // A signal from AbortSignal.any is aborted by its source without a listener on it.
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal]) : undefined;
   const result = await ctx.cluster.exec(pod, PROBE_CONTAINER, ['sh', '-c', buildBatchScript(tasks)], {
     timeoutMs: batchBudgetMs(tasks),
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(signal ? { signal } : {}),
   });
   return batchAttempts(pod, items, result, ctx.clock.now() - started, ctx.defaults.denyOutcomes);
 }

@@ -65,6 +65,23 @@ type Phase = (ctx: RunContext, state: RunState) => Promise<RunState>;
 const PHASES: readonly Phase[] = [createPods, waitRunning, planChecks, settle, probeRounds];
 
 export async function runScenario(scenario: Scenario, cluster: ClusterPort, options: RunOptions): Promise<RunReport> {
+  return (await judgeScenario(scenario, cluster, options)).tearDown();
+}
+
+/** A scenario whose probes are all judged and whose probe pods still exist. */
+export interface JudgedRun {
+  /** The verdict: every check's result; no teardown time, and no cleanup error yet. */
+  readonly verdict: RunReport;
+  /** Deletes the probe pods (or keeps them for --keep); never throws. Resolves with the final report. */
+  tearDown(): Promise<RunReport>;
+}
+
+/**
+ * Runs every phase but the teardown, so the caller can show the verdict before waiting for the pods
+ * to go (that wait is seconds a person sees for nothing). The caller must call tearDown() on every
+ * path; it never throws, so a `finally` can.
+ */
+export async function judgeScenario(scenario: Scenario, cluster: ClusterPort, options: RunOptions): Promise<JudgedRun> {
   const ctx: RunContext = { scenario, cluster, options };
   const { clock, progress, signal } = options;
   let state = initialState(clock.now());
@@ -81,16 +98,19 @@ export async function runScenario(scenario: Scenario, cluster: ClusterPort, opti
     progress.failed(messageOf(error));
     state = signal?.aborted ? { ...state, stopped: 'interrupted' } : failed(state, error);
   }
-  state = await tearDown(ctx, state);
-  const interrupted = signal?.aborted ?? false;
-  return buildReport(scenario, state, {
-    runId: options.runId,
-    toolVersion: options.toolVersion,
-    server: cluster.server,
-    finishedAt: clock.now(),
-    stats: cluster.stats(),
-    ...(interrupted ? { interruption: messageOf(signal?.reason ?? 'interrupted') } : {}),
-  });
+  const report = (current: RunState): RunReport => {
+    const interrupted = signal?.aborted ?? false;
+    return buildReport(scenario, current, {
+      runId: options.runId,
+      toolVersion: options.toolVersion,
+      server: cluster.server,
+      finishedAt: clock.now(),
+      stats: cluster.stats(),
+      ...(interrupted ? { interruption: messageOf(signal?.reason ?? 'interrupted') } : {}),
+    });
+  };
+  const judged = state;
+  return { verdict: report(judged), tearDown: async () => report(await tearDown(ctx, judged)) };
 }
 
 export function failed(state: RunState, error: unknown): RunState {

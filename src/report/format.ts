@@ -4,19 +4,14 @@ import type { RunReport } from '../model/report.js';
 import { renderJson, renderJsonLines } from './json.js';
 import { renderJunit, renderJunitSuites } from './junit.js';
 import { renderMarkdown } from './markdown.js';
+import type { ReportFormat } from './format-names.js';
 import type { RenderOptions } from './render-options.js';
 import { renderTable } from './table.js';
 import { renderTap, renderTapSubtests } from './tap.js';
 
 export type { RenderOptions } from './render-options.js';
 
-export const REPORT_FORMATS = ['table', 'json', 'junit', 'tap', 'markdown'] as const;
-
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-export function isReportFormat(value: string): value is ReportFormat {
-  return (REPORT_FORMATS as readonly string[]).includes(value);
-}
+export { REPORT_FORMATS, isReportFormat, type ReportFormat } from './format-names.js';
 
 /** Renders `report`. Pure: the same report and options always give the same text. */
 export function renderReport(format: ReportFormat, report: RunReport, options: RenderOptions): string {

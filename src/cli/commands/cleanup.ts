@@ -1,7 +1,5 @@
 import type { Argv } from 'yargs';
-import { runCleanup } from '../../app/cleanup.js';
-import { renderCleanup } from '../../report/cleanup.js';
-import { connectCluster, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import { withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import { firstProblem, namespaceProblem, runIdSelectorProblem } from '../flag-rules.js';
 import { defineCommand } from './define.js';
 
@@ -28,6 +26,8 @@ export const cleanupCommandFactory = defineCommand<CleanupArgs>((ctx) => ({
         return true;
       }),
   handler: async (argv) => {
+    // Loaded per command (not at start-up): --help, --version and the other commands never pay for it.
+    const [{ runCleanup }, { renderCleanup }, { connectCluster }] = await Promise.all([import('../../app/cleanup.js'), import('../../report/cleanup.js'), import('../cluster-connect.js')]);
     const result = await runCleanup(connectCluster(argv, ctx.io), {
       ...(argv['run-id'] !== undefined ? { runId: argv['run-id'] } : {}),
       ...(argv.namespace !== undefined ? { namespace: argv.namespace } : {}),

@@ -1,7 +1,4 @@
 import type { Argv } from 'yargs';
-import { diff } from '../../app/diff.js';
-import { renderDiffMarkdown, renderDiffTable } from '../../report/verdict-diff.js';
-import { writeDiffJson } from '../../report/verdict-diff-json.js';
 import { visible } from '../../report/sanitize.js';
 import { wantsColor } from '../cluster-options.js';
 import { refuseTooNarrow, tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
@@ -37,6 +34,12 @@ export const diffCommandFactory = defineCommand<DiffArgs>((ctx) => ({
         return true;
       }),
   handler: async (argv) => {
+    // Loaded per command (not at start-up): --help, --version and the other commands never pay for it.
+    const [{ diff }, { renderDiffMarkdown, renderDiffTable }, { writeDiffJson }] = await Promise.all([
+      import('../../app/diff.js'),
+      import('../../report/verdict-diff.js'),
+      import('../../report/verdict-diff-json.js'),
+    ]);
     const note = (text: string): void => void ctx.io.stderr.write(`kubeknock: note: ${visible(text)}\n`);
     const given = (argv.filename ?? []).length > 0 || argv['from-cluster'];
     const result = await diff({

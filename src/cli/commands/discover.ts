@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import { discover } from '../../app/discover.js';
 import { withClusterFlags } from '../cluster-options.js';
 import { discoveryOptions, withDiscoverySelectionFlags, type DiscoverySelectionFlags } from './discovery-flags.js';
 import { defineCommand } from './define.js';
@@ -35,9 +34,11 @@ export const discoverCommandFactory = defineCommand<DiscoverArgs>((ctx) => ({
         return true;
       }),
   handler: async (argv) => {
+    // Loaded per command (not at start-up): --help, --version and the other commands never pay for it.
+    const { discover } = await import('../../app/discover.js');
     const input = argv['from-cluster'] ? ({ type: 'cluster' } as const) : ({ type: 'files', paths: argv.filename ?? [] } as const);
     const result = await discover(
-      discoveryOptions(argv, input, ctx.io, { snapshot: argv.snapshot, scenarioName: argv.name, ...(argv.output === undefined ? {} : { outputFile: argv.output }) }),
+      await discoveryOptions(argv, input, ctx.io, { snapshot: argv.snapshot, scenarioName: argv.name, ...(argv.output === undefined ? {} : { outputFile: argv.output }) }),
     );
     if (argv.output === undefined) ctx.io.stdout.write(result.yaml);
     for (const line of result.summary) ctx.io.stderr.write(`${line}\n`);

@@ -5,12 +5,11 @@
  * as with kubectl.
  */
 import type { Argv } from 'yargs';
-import { discover, type DiscoverOptions } from '../../app/discover.js';
+import type { DiscoverOptions } from '../../app/discover.js';
 import type { InlineScenario } from '../../scenario/load.js';
 import type { PolicySource } from '../../app/policy-input.js';
-import { readClusterWorkloadObjects } from '../../cluster/workload-inventory.js';
-import { parseLabelSelector } from '../../discover/index.js';
-import { loadClusterConfig, type ClusterFlags } from '../cluster-options.js';
+import { parseLabelSelector } from '../../discover/parse-selector.js';
+import type { ClusterFlags } from '../cluster-options.js';
 import type { CliIO } from '../io.js';
 import { checkPort } from './policy-source.js';
 
@@ -54,15 +53,15 @@ export function withDiscoverySelectionFlags<T>(yargs: Argv<T>): Argv<T & Discove
 /** Where discovery reads from: manifest files, or the live cluster (only the namespaces it will use). */
 export type DiscoveryInput = { readonly type: 'files'; readonly paths: readonly string[] } | { readonly type: 'cluster' };
 
-export function discoveryOptions(
+export async function discoveryOptions(
   flags: DiscoverySelectionFlags,
   input: DiscoveryInput,
   io: CliIO,
   plan: { readonly snapshot: boolean; readonly scenarioName: string; readonly outputFile?: string },
-): DiscoverOptions {
+): Promise<DiscoverOptions> {
   const parsed = flags.selector === undefined ? undefined : parseLabelSelector(flags.selector);
   const selector = parsed && 'selector' in parsed ? parsed.selector : undefined;
-  const { source, inputs, namespaces } = sourceOf(flags, input, io);
+  const { source, inputs, namespaces } = await sourceOf(flags, input, io);
   return {
     source,
     inputs,
@@ -82,9 +81,11 @@ export function discoveryOptions(
   };
 }
 
-function sourceOf(flags: DiscoverySelectionFlags, input: DiscoveryInput, io: CliIO): { source: PolicySource; inputs: readonly string[]; namespaces: readonly string[] } {
+async function sourceOf(flags: DiscoverySelectionFlags, input: DiscoveryInput, io: CliIO): Promise<{ source: PolicySource; inputs: readonly string[]; namespaces: readonly string[] }> {
   const given = flags.namespace ?? [];
   if (input.type === 'files') return { source: { type: 'files', paths: input.paths, cwd: io.cwd }, inputs: input.paths, namespaces: given };
+  // Loaded only for a live cluster: the Kubernetes client is most of the CLI's start-up time.
+  const [{ loadClusterConfig }, { readClusterWorkloadObjects }] = await Promise.all([import('../cluster-connect.js'), import('../../cluster/workload-inventory.js')]);
   const loaded = loadClusterConfig(flags, io);
   const contextNamespace = (loaded.context ? loaded.kc.getContextObject(loaded.context)?.namespace : undefined) || 'default';
   const namespaces = flags['all-namespaces'] ? [] : given.length > 0 ? given : [contextNamespace];
@@ -111,7 +112,7 @@ export function parseHostPort(text: string): { host: string; port: number } | st
  * made in memory; its plan goes to stderr.
  */
 export async function discoverInline(argv: DiscoverySelectionFlags, io: CliIO): Promise<InlineScenario> {
-  const options = discoveryOptions(argv, { type: 'cluster' }, io, { snapshot: false, scenarioName: 'discovered' });
+  const [options, { discover }] = await Promise.all([discoveryOptions(argv, { type: 'cluster' }, io, { snapshot: false, scenarioName: 'discovered' }), import('../../app/discover.js')]);
   const result = await discover(options);
   for (const line of result.summary) io.stderr.write(`kubeknock: ${line}\n`);
   return { file: `discovered from ${options.inputs.join(', ')}`, text: result.yaml };

@@ -1,12 +1,8 @@
 import type { Argv } from 'yargs';
-import { runDoctor } from '../../app/doctor.js';
-import { renderDoctor, type DoctorFormat } from '../../report/doctor.js';
-import { createClusterInspector } from '../../cluster/inspect.js';
-import { loadClusterConfig, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import type { DoctorFormat } from '../../report/doctor.js';
+import { withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import { firstProblem, namespaceProblem } from '../flag-rules.js';
 import { defineCommand } from './define.js';
-import { loadScenarios } from '../../scenario/load.js';
-import { scenarioNamespaces } from '../../scenario/namespaces.js';
 import { everyCheck } from '../../model/scenario.js';
 
 interface DoctorArgs extends ClusterFlags {
@@ -31,6 +27,15 @@ export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
         return true;
       }),
   handler: async (argv) => {
+    // Loaded per command (not at start-up): --help, --version and the other commands never pay for it.
+    const [{ runDoctor }, { renderDoctor }, { createClusterInspector }, { loadClusterConfig }, { loadScenarios }, { scenarioNamespaces }] = await Promise.all([
+      import('../../app/doctor.js'),
+      import('../../report/doctor.js'),
+      import('../../cluster/inspect.js'),
+      import('../cluster-connect.js'),
+      import('../../scenario/load.js'),
+      import('../../scenario/namespaces.js'),
+    ]);
     // Loading the kubeconfig inside `connect` lets the doctor report a missing one as a ✗ line.
     const connect = () => createClusterInspector(loadClusterConfig(argv, ctx.io));
     const scenarios = argv.scenarios?.length ? await loadScenarios(argv.scenarios) : [];

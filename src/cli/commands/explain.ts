@@ -1,7 +1,5 @@
 import type { Argv } from 'yargs';
-import { explain } from '../../app/explain.js';
 import type { Protocol } from '../../policy/index.js';
-import { renderExplanation } from '../../report/policy-explain.js';
 import { wantsColor } from '../cluster-options.js';
 import { dns1123SubdomainProblem, labelProblem } from '../../model/kube-rules.js';
 import { firstProblem, flagProblem, namespaceProblem } from '../flag-rules.js';
@@ -71,6 +69,8 @@ export const explainCommandFactory = defineCommand<ExplainArgs>((ctx) => ({
         return checkPort(argv.port);
       }),
   handler: async (argv) => {
+    // Loaded per command (not at start-up): --help, --version and the other commands never pay for it.
+    const [{ explain }, { renderExplanation }] = await Promise.all([import('../../app/explain.js'), import('../../report/policy-explain.js')]);
     const explanation = await explain({
       source: policySource(argv, ctx.io),
       from: argv.from,

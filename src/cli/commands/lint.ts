@@ -1,6 +1,4 @@
 import type { Argv } from 'yargs';
-import { lint } from '../../app/lint.js';
-import { renderLintFindings } from '../../report/policy-lint.js';
 import { wantsColor } from '../cluster-options.js';
 import { defineCommand } from './define.js';
 import { policySource, withPolicySourceFlags, type PolicySourceFlags } from './policy-source.js';
@@ -15,6 +13,8 @@ export const lintCommandFactory = defineCommand<LintArgs>((ctx) => ({
   builder: (yargs: Argv<object>) =>
     withPolicySourceFlags(yargs).option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' }),
   handler: async (argv) => {
+    // Loaded per command (not at start-up): --help, --version and the other commands never pay for it.
+    const [{ lint }, { renderLintFindings }] = await Promise.all([import('../../app/lint.js'), import('../../report/policy-lint.js')]);
     const { findings, notes } = await lint(policySource(argv, ctx.io));
     for (const note of notes) ctx.io.stderr.write(`kubeknock: note: ${note}\n`);
     ctx.io.stdout.write(argv.output === 'json' ? `${JSON.stringify({ findings }, null, 2)}\n` : renderLintFindings(findings, { color: wantsColor(ctx.io) }));

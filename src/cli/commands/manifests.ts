@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import { cronJobManifests } from '../../app/manifests.js';
 import { DEFAULT_SIZE_LIMITS } from '../../app/size-limits.js';
 import { VERSION } from '../../version.js';
 import { defineCommand, type CommandFactory } from './define.js';
@@ -58,6 +57,8 @@ const cronJobCommandFactory = defineCommand<CronJobArgs>((ctx) => ({
         return true;
       }),
   handler: async (argv) => {
+    // Loaded per command (not at start-up): --help, --version and the other commands never pay for it.
+    const { cronJobManifests } = await import('../../app/manifests.js');
     const text = await cronJobManifests({
       scenarioFiles: argv.scenarios,
       ...(argv.image !== undefined ? { image: argv.image } : {}),

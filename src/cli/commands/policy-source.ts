@@ -1,11 +1,8 @@
 /** Flags shared by predict, explain and lint: where the objects come from and how ipBlock treats pod IPs. */
 import type { Argv } from 'yargs';
 import type { PolicySource } from '../../app/policy-input.js';
-import { guardClusterPolicies } from '../../app/cluster-policy-guard.js';
-import { scanClusterPolicies } from '../../cluster/cluster-policies.js';
-import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
-import { PROTOCOLS, type EngineOptions, type Protocol } from '../../policy/index.js';
-import { loadClusterConfig, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import { PROTOCOLS, type EngineOptions, type Protocol } from '../../policy/types.js';
+import { withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import type { CliIO } from '../io.js';
 import { visible } from '../../report/sanitize.js';
 
@@ -51,6 +48,13 @@ export function policySource(flags: PolicySourceFlags, io: CliIO): PolicySource 
   return {
     type: 'cluster',
     read: async () => {
+      // Loaded here, not at start-up: only --from-cluster needs the Kubernetes client.
+      const [{ guardClusterPolicies }, { scanClusterPolicies }, { readClusterPolicyObjects }, { loadClusterConfig }] = await Promise.all([
+        import('../../app/cluster-policy-guard.js'),
+        import('../../cluster/cluster-policies.js'),
+        import('../../cluster/policy-inventory.js'),
+        import('../cluster-connect.js'),
+      ]);
       const { kc } = loadClusterConfig(flags, io);
       await guardClusterPolicies(() => scanClusterPolicies(kc), {
         ignore: flags['ignore-cluster-policies'],

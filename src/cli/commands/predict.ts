@@ -1,7 +1,5 @@
 import type { Argv } from 'yargs';
-import { predict } from '../../app/predict.js';
 import type { Protocol } from '../../policy/index.js';
-import { renderMatrixTable, writeMatricesJson } from '../../report/policy-matrix.js';
 import { wantsColor } from '../cluster-options.js';
 import { refuseTooNarrow, tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
@@ -47,6 +45,8 @@ export const predictCommandFactory = defineCommand<PredictArgs>((ctx) => ({
         return true;
       }),
   handler: async (argv) => {
+    // Loaded per command (not at start-up): --help, --version and the other commands never pay for it.
+    const [{ predict }, { renderMatrixTable, writeMatricesJson }] = await Promise.all([import('../../app/predict.js'), import('../../report/policy-matrix.js')]);
     const ports = argv['declared-ports'] ? ({ type: 'declared' } as const) : ({ type: 'given', ports: argv.port ?? [DEFAULT_PORT], protocol: argv.protocol } as const);
     const matrices = await predict({ source: policySource(argv, ctx.io), ports, ...engineFamily(argv.family), engine: engineOptions(argv) });
     if (argv.output === 'json') writeMatricesJson(matrices, (text) => ctx.io.stdout.write(text));

@@ -1,24 +1,17 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { rollout } from '../../app/rollout.js';
-import { undoRollout } from '../../app/rollout-undo.js';
 import { visible } from '../../report/sanitize.js';
-import { runWithMetrics } from '../../app/metrics/run-with-metrics.js';
 import { metricsRequest, withMetricsFlags, type MetricsFlags } from './metrics-flags.js';
 import { stepProgress } from '../../app/step-progress.js';
 import { JOURNAL_NAMESPACE } from '../../app/journal-store.js';
-import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
-import { scanClusterPolicies } from '../../cluster/cluster-policies.js';
-import { createObjectStore } from '../../cluster/object-store.js';
 import { dns1123LabelProblem } from '../../model/kube-rules.js';
 import { systemClock } from '../../probe/clock.js';
-import { REPORT_FORMATS, type ReportFormat } from '../../report/format.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../report/format-names.js';
 import { VERSION } from '../../version.js';
-import { connectCluster, loadClusterConfig, outageText, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
+import { outageText, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import { terminalConfirm } from '../confirm.js';
 import { flagProblem, overrideProblems, runIdProblem } from '../flag-rules.js';
-import { createProgress } from '../progress.js';
 import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
 import { discoveryOptions, withDiscoverySelectionFlags, type DiscoverySelectionFlags } from './discovery-flags.js';
@@ -96,6 +89,18 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
       }),
   handler: async (argv) => {
     const { io } = ctx;
+    // Loaded per command (not at start-up): --help, --version and the other commands never pay for it.
+    const [{ rollout }, { undoRollout }, { createProgress }, { readClusterPolicyObjects }, { scanClusterPolicies }, { createObjectStore }, { connectCluster, loadClusterConfig }, { runWithMetrics }] =
+      await Promise.all([
+        import('../../app/rollout.js'),
+        import('../../app/rollout-undo.js'),
+        import('../progress.js'),
+        import('../../cluster/policy-inventory.js'),
+        import('../../cluster/cluster-policies.js'),
+        import('../../cluster/object-store.js'),
+        import('../cluster-connect.js'),
+        import('../../app/metrics/run-with-metrics.js'),
+      ]);
     const objects = () => createObjectStore(loadClusterConfig(argv, io), { onOutage: (event) => io.stderr.write(`kubeknock: ${outageText(event)}\n`) });
     const confirm = terminalConfirm(io);
     const note = (text: string) => io.stderr.write(`kubeknock: ${text}\n`);
@@ -117,7 +122,7 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
         files: argv.filename ?? [],
         cwd: io.cwd,
         scenarios: argv.scenario ?? [],
-        ...(argv.discover ? { discovery: discoveryOptions(argv, { type: 'cluster' }, io, { snapshot: false, scenarioName: 'discovered' }) } : {}),
+        ...(argv.discover ? { discovery: await discoveryOptions(argv, { type: 'cluster' }, io, { snapshot: false, scenarioName: 'discovered' }) } : {}),
         overrides: {
           ...(argv.image ? { image: argv.image } : {}),
           ...(argv['image-pull-policy'] ? { imagePullPolicy: argv['image-pull-policy'] } : {}),

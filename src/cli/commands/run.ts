@@ -1,27 +1,20 @@
 import type { Argv } from 'yargs';
-import { runCommand, reportFormatForFile } from '../../app/run.js';
 import { stepProgress } from '../../app/step-progress.js';
 import { systemClock } from '../../probe/clock.js';
-import { REPORT_FORMATS, type ReportFormat } from '../../report/format.js';
-import { createProgress } from '../progress.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../report/format-names.js';
 import { VERSION } from '../../version.js';
-import { readClusterPolicyObjects } from '../../cluster/policy-inventory.js';
-import { scanClusterPolicies } from '../../cluster/cluster-policies.js';
 import path from 'node:path';
-import { connectCluster, loadClusterConfig, outageText, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
-import { createObjectStore } from '../../cluster/object-store.js';
+import { outageText, wantsColor, wantsSpinner, withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import { JOURNAL_NAMESPACE } from '../../app/journal-store.js';
 import { terminalConfirm } from '../confirm.js';
 import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
 import { discoverInline, withDiscoverySelectionFlags, type DiscoverySelectionFlags } from './discovery-flags.js';
-import { dryRun } from '../../app/dry-run.js';
 import { visible } from '../../report/sanitize.js';
 import { DEFAULT_SIZE_LIMITS } from '../../app/size-limits.js';
 import { dns1123LabelProblem, dns1123SubdomainProblem, imageReferenceProblem } from '../../model/kube-rules.js';
 import { flagProblem, overrideProblems, runIdProblem, sizeLimitProblems } from '../flag-rules.js';
 import { metricsRequest, withMetricsFlags, type MetricsFlags } from './metrics-flags.js';
-import { runWithMetrics } from '../../app/metrics/run-with-metrics.js';
 
 interface RunArgs extends ClusterFlags, DiscoverySelectionFlags, TableWidthFlags, MetricsFlags {
   readonly scenario?: readonly string[];
@@ -105,6 +98,18 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
       }),
   handler: async (argv) => {
     const { io } = ctx;
+    // Loaded per command (not at start-up): --help, --version and the other commands never pay for it.
+    const [{ runCommand, reportFormatForFile }, { dryRun }, { createProgress }, { readClusterPolicyObjects }, { scanClusterPolicies }, { createObjectStore }, { connectCluster, loadClusterConfig }, { runWithMetrics }] =
+      await Promise.all([
+        import('../../app/run.js'),
+        import('../../app/dry-run.js'),
+        import('../progress.js'),
+        import('../../cluster/policy-inventory.js'),
+        import('../../cluster/cluster-policies.js'),
+        import('../../cluster/object-store.js'),
+        import('../cluster-connect.js'),
+        import('../../app/metrics/run-with-metrics.js'),
+      ]);
     const overrides = {
       ...(argv.image ? { image: argv.image } : {}),
       ...(argv['image-pull-policy'] ? { imagePullPolicy: argv['image-pull-policy'] } : {}),
