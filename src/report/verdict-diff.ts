@@ -11,6 +11,7 @@ import { countByNamespaces, countByPolicy, countsText, diffRows, plural, policyN
 import { mdInline } from './markdown-text.js';
 import type { RenderOptions } from './render-options.js';
 import { visible } from './sanitize.js';
+import { maxOf } from '../model/arrays.js';
 
 export interface DiffRenderOptions extends RenderOptions {
   /** Rows shown per section; 0 shows them all. */
@@ -44,7 +45,7 @@ export function sectionLines(kind: ChangeKind, changes: readonly CellChange[], p
   const shown = maxRows > 0 ? rows.slice(0, maxRows) : rows;
   const scenario = shown.some((row) => row.expected !== undefined);
   const table = [['from', 'to', 'port', kind === 'cut' ? 'denied by' : 'opened by', ...(scenario ? ['scenario'] : []), 'policies'], ...shown.map((row) => cells(row, scenario))];
-  const widths = table[0]?.map((_, column) => Math.max(...table.map((cellsOfRow) => (cellsOfRow[column] ?? '').length))) ?? [];
+  const widths = table[0]?.map((_, column) => maxOf(table.map((cellsOfRow) => (cellsOfRow[column] ?? '').length))) ?? [];
   table.forEach((row, index) => {
     const text = row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ');
     const contradicts = index > 0 && shown[index - 1]?.expected?.agrees === false;

@@ -13,6 +13,7 @@ import { MAX_MANIFEST_BYTES, sizeLimitProblem, toJsWithinLimits } from './yaml-l
 import type { InputIssue } from '../model/errors.js';
 import { notRegularFile } from './file-kind.js';
 import { decodeUtf8 } from './text-encoding.js';
+import { appendAll } from '../model/arrays.js';
 
 export interface ReadManifestsResult {
   readonly objects: readonly RawObject[];
@@ -56,8 +57,8 @@ export async function readManifests(paths: readonly string[], cwd: string): Prom
         continue;
       }
       const parsed = parseManifestText(decoded.text, shown);
-      objects.push(...parsed.objects);
-      issues.push(...parsed.issues);
+      appendAll(objects, parsed.objects);
+      appendAll(issues, parsed.issues);
     }
   }
   return { objects, issues, searched };
