@@ -4,10 +4,14 @@
  * purpose: when it finds nothing it silently points at http://localhost:8080, and every later error
  * then talks about a server the user never configured.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
-import { InfraError, describeError } from '../model/errors.js';
+import { InfraError, InputError, describeError } from '../model/errors.js';
+import { notRegularProblem } from '../model/file-kind.js';
+
+/** A kubeconfig with many clusters and embedded certificates is a few hundred KiB; past this it is no kubeconfig. */
+const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
 
 export type KubeConfigSource = 'flag' | 'env' | 'default-file' | 'in-cluster';
 
@@ -95,6 +99,10 @@ function loadFiles(files: readonly string[]): KubeConfig {
   const contexts = new Map<string, Context>();
   let currentContext = '';
   for (const file of files) {
+    // client-node reads the file synchronously: a FIFO would block the whole process, signals included.
+    const info = statSync(file, { throwIfNoEntry: false });
+    const problem = info && (notRegularProblem(info, 'a kubeconfig file') ?? (info.size > MAX_KUBECONFIG_BYTES ? `is ${info.size} bytes, over the ${MAX_KUBECONFIG_BYTES} byte limit for a kubeconfig file` : undefined));
+    if (problem) throw new InputError(`kubeconfig ${file}: ${problem}`);
     const one = new KubeConfig();
     try {
       one.loadFromFile(file);

@@ -4,14 +4,14 @@
  * into raw objects that know the line of each of their fields.
  * Unreadable files and YAML syntax errors are collected, all of them, as input issues.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import type { FieldPath, RawObject } from '../policy/decode/index.js';
 import { duplicateKeyOffsets } from './yaml-index.js';
-import { MAX_MANIFEST_BYTES, sizeLimitProblem, toJsWithinLimits } from './yaml-limits.js';
+import { MAX_MANIFEST_BYTES, toJsWithinLimits } from './yaml-limits.js';
 import type { InputIssue } from '../model/errors.js';
-import { notRegularFile } from './file-kind.js';
+import { notRegularFile, readInputFile } from './file-kind.js';
 import { decodeUtf8 } from './text-encoding.js';
 import { appendAll } from '../model/arrays.js';
 
@@ -39,19 +39,12 @@ export async function readManifests(paths: readonly string[], cwd: string): Prom
     const files = await expand(absolute, given, issues);
     searched.push({ shown: given, directory: (await stat(absolute).catch(() => undefined))?.isDirectory() === true, files: files.length });
     for (const { absolute, shown } of files) {
-      let bytes: Buffer;
-      try {
-        const tooBig = sizeLimitProblem((await stat(absolute)).size, MAX_MANIFEST_BYTES, 'a manifest file');
-        if (tooBig) {
-          issues.push({ file: shown, line: 0, path: '', message: tooBig });
-          continue;
-        }
-        bytes = await readFile(absolute);
-      } catch (error) {
-        issues.push({ file: shown, line: 0, path: '', message: `cannot read: ${(error as Error).message}` });
+      const read = await readInputFile(absolute, { what: 'a manifest file', maxBytes: MAX_MANIFEST_BYTES });
+      if (!read.ok) {
+        issues.push({ file: shown, line: 0, path: '', message: read.problem });
         continue;
       }
-      const decoded = decodeUtf8(bytes);
+      const decoded = decodeUtf8(read.bytes);
       if (!decoded.ok) {
         issues.push({ file: shown, line: 0, path: '', message: decoded.problem });
         continue;
@@ -137,7 +130,7 @@ async function expand(absolute: string, shown: string, issues: InputIssue[]): Pr
     return [];
   }
   if (!info.isDirectory()) {
-    const problem = await notRegularFile(absolute);
+    const problem = await notRegularFile(absolute, 'a manifest file');
     if (problem) issues.push({ file: shown, line: 0, path: '', message: problem });
     return problem ? [] : [{ absolute, shown }];
   }
