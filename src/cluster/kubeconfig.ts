@@ -9,6 +9,7 @@ import path from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { InfraError, InputError, describeError } from '../model/errors.js';
 import { notRegularProblem } from '../model/file-kind.js';
+import { textExcerpt } from '../model/excerpt.js';
 
 /** A kubeconfig with many clusters and embedded certificates is a few hundred KiB; past this it is no kubeconfig. */
 const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
@@ -107,7 +108,8 @@ function loadFiles(files: readonly string[]): KubeConfig {
     try {
       one.loadFromFile(file);
     } catch (error) {
-      throw new InfraError(`reading kubeconfig ${file}: ${describeError(error)}`, { cause: error });
+      // The YAML parser quotes the lines around a mistake: of a file that is no kubeconfig (a token), only the first line, cut short.
+      throw new InfraError(`reading kubeconfig ${file}: ${textExcerpt(describeError(error))}`, { cause: error, causeSummarized: true });
     }
     for (const cluster of one.getClusters()) if (!clusters.has(cluster.name)) clusters.set(cluster.name, cluster);
     for (const user of one.getUsers()) if (!users.has(user.name)) users.set(user.name, user);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { ScenarioDocument } from './document.js';
 import { readInputFile } from './file-kind.js';
 import { readManifests } from './read-manifests.js';
+import { stepFileProblem } from './step-file-path.js';
 import type { StepFile, StepFiles } from './steps.js';
 import { decodeUtf8 } from './text-encoding.js';
 import { InputError, type InputIssue } from '../model/errors.js';
@@ -67,7 +68,8 @@ export async function readScenarioFile(file: string): Promise<ParseResult> {
 
 /**
  * Every file and directory the steps name, read once each. A reference is relative to the scenario
- * file's directory (absolute ones are kept), so a scenario and its manifests move together.
+ * file's directory and must stay inside it (step-file-path.ts), so a scenario and its manifests move
+ * together and a scenario reads nothing else.
  */
 async function readStepFiles(doc: ScenarioDocument, scenarioFile: string): Promise<StepFiles> {
   const references = new Set(
@@ -76,6 +78,8 @@ async function readStepFiles(doc: ScenarioDocument, scenarioFile: string): Promi
   const read = await Promise.all(
     [...references].map(async (reference): Promise<[string, StepFile]> => {
       const shown = path.isAbsolute(reference) ? reference : path.join(path.dirname(scenarioFile), reference);
+      const refused = await stepFileProblem(reference, scenarioFile);
+      if (refused) return [reference, { path: shown, objects: [], issues: [{ file: shown, line: 0, path: '', message: refused }] }];
       const { objects, issues } = await readManifests([shown], process.cwd());
       return [reference, { path: shown, objects, issues }];
     }),

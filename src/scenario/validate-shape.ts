@@ -7,6 +7,7 @@ import type { InputIssue } from '../model/errors.js';
 import scenarioSchema from './scenario.schema.json' with { type: 'json' };
 import type { ScenarioDocument } from './document.js';
 import { formatPath, type FieldPath, type YamlSource } from './yaml-source.js';
+import { excerptOf } from '../model/excerpt.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateSchema = ajv.compile<ScenarioDocument>(scenarioSchema);
@@ -237,8 +238,7 @@ function rangeOf(error: ErrorObject): { min?: number; max?: number } {
 /** A value as it appears in a message: JSON (quotes and escapes included), cut short when long. */
 export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  return excerptOf(value);
 }
 
 function valueAt(data: unknown, path: FieldPath): unknown {
