@@ -90,8 +90,12 @@ function withoutBrokenParts(data: unknown, errors: readonly ErrorObject[], broke
  */
 function collapseAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
   const unions = errors.filter((e) => e.keyword === 'oneOf');
+  // A value that fits one alternative but for keys it does not know (`{port: 80, protocl: UDP}`):
+  // those keys are the mistake, named with their path, not "must be a port number or {…}".
+  const unknownKeys = new Map(unions.map((union) => [union, onlyUnknownKeys(union, errors)]));
   return errors.filter((error) => {
-    if (error.keyword === 'oneOf') return !hasMeantBranch(error, errors);
+    if (error.keyword === 'oneOf') return !hasMeantBranch(error, errors) && unknownKeys.get(error) === undefined;
+    if ([...unknownKeys.values()].some((keys) => keys?.includes(error))) return true;
     const union = unions.find(
       (u) =>
         (error.schemaPath.startsWith(`${u.schemaPath}/`) && error.instancePath.startsWith(u.instancePath)) ||
@@ -102,6 +106,18 @@ function collapseAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
     if (!union) return true;
     return hasMeantBranch(union, errors) && error.keyword !== 'type' && error.keyword !== 'required' && error.keyword !== 'additionalProperties';
   });
+}
+
+/** The unknown-key errors of the one alternative that failed for nothing else, if there is exactly one. */
+function onlyUnknownKeys(union: ErrorObject, errors: readonly ErrorObject[]): ErrorObject[] | undefined {
+  const branches = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    if (!e.schemaPath.startsWith(`${union.schemaPath}/`)) continue;
+    const branch = e.schemaPath.slice(union.schemaPath.length + 1).split('/')[0] ?? '';
+    branches.set(branch, [...(branches.get(branch) ?? []), e]);
+  }
+  const fits = [...branches.values()].filter((list) => list.every((e) => e.keyword === 'additionalProperties' && e.instancePath === union.instancePath));
+  return fits.length === 1 ? fits[0] : undefined;
 }
 
 /** True when exactly one alternative of the union matched the value's outline (same type, known keys). */

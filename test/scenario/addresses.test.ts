@@ -98,3 +98,25 @@ ${targets}
     expect(messages.some((m) => m.startsWith('s.yaml:12 ') && m.includes('":::" must be the IP address of a DNS server'))).toBe(true);
   });
 });
+
+describe('a listen entry with a field it does not know', () => {
+  it('names the field, its path and line (it said only "must be a port number or {port, protocol?, name?}")', () => {
+    const text = `apiVersion: kubeknock.dev/v1alpha1
+kind: Scenario
+metadata: {name: t}
+spec:
+  actors:
+    a: {namespace: ns1}
+    b:
+      namespace: ns1
+      listen:
+        - {port: 80, protocl: UDP}
+  checks:
+    - {from: a, to: b:80, expect: allow}
+`;
+    const result = parseScenario('s.yaml', text);
+    expect(result.ok ? [] : result.issues.map((issue) => `${issue.file}:${issue.line} ${issue.path}: ${issue.message}`)).toEqual([
+      's.yaml:10 spec.actors.b.listen[0].protocl: unknown field "protocl"; allowed here: port, protocol, name',
+    ]);
+  });
+});
