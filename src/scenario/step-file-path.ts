@@ -11,7 +11,7 @@ const FIX = 'put the manifest in the scenario file\'s directory (or below it) an
 
 /** Why a step may not read `reference` (as the scenario writes it), or undefined when it may. */
 export async function stepFileProblem(reference: string, scenarioFile: string): Promise<string | undefined> {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(reference)) return `is a URL; kubeknock reads no URLs: download the manifest, ${FIX}`;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(reference)) return 'is a URL; kubeknock reads no URLs: download the manifest into the scenario file\'s directory (or below it) and name it by its relative path, e.g. "policies/deny.yaml"';
   if (path.isAbsolute(reference)) return `is an absolute path; a step reads only files inside the scenario's directory tree: ${FIX}`;
   const directory = path.dirname(path.resolve(scenarioFile));
   const target = path.resolve(directory, reference);

@@ -150,7 +150,7 @@ describe('readScenarioFile: what a step may name', () => {
       `<dir>/s.yaml:9 spec.steps[0].apply[0]: "<outside>/secret.yaml" (<outside>/secret.yaml): is an absolute path; a step reads only files inside the scenario's directory tree: ${FIX}`,
       `<dir>/s.yaml:10 spec.steps[1].apply[0]: "../../../../../../../../etc/passwd" (/etc/passwd): leads out of the scenario's directory (<dir>); a step reads only files inside it: ${FIX}`,
       `<dir>/s.yaml:11 spec.steps[2].apply[0]: "linked/secret.yaml" (<dir>/linked/secret.yaml): is, or passes through, a symbolic link that leads out of the scenario's directory (<dir>); a step reads only files inside it: ${FIX}`,
-      `<dir>/s.yaml:11 spec.steps[2].delete[0]: "https://example.com/policy.yaml" (<dir>/https:/example.com/policy.yaml): is a URL; kubeknock reads no URLs: download the manifest, ${FIX}`,
+      `<dir>/s.yaml:11 spec.steps[2].delete[0]: "https://example.com/policy.yaml" (<dir>/https:/example.com/policy.yaml): is a URL; kubeknock reads no URLs: download the manifest into the scenario file's directory (or below it) and name it by its relative path, e.g. "policies/deny.yaml"`,
     ]);
   });
 
