@@ -2,13 +2,13 @@
  * discover: manifests (or, later, the live cluster: any PolicySource) → a scenario that knocks on every
  * door of the selected workloads, with the plan summary for stderr. The scenario goes to stdout or a file.
  */
-import { writeFile } from 'node:fs/promises';
 import { actorNames, buildEngine, findWorkloads, planDiscovery, planSummary, renderScenarioYaml, type DiscoveryPlan, type PlanOptions, type Selection } from '../discover/index.js';
 import { describeRef } from '../discover/find-workloads.js';
 import { leftOutText } from '../discover/summary.js';
 import type { EngineOptions } from '../policy/index.js';
 import { InputError } from '../model/errors.js';
 import { loadInventory, type PolicySource } from './policy-input.js';
+import { refuseOverwritingInputs, writeOutputFile } from './output-file.js';
 
 export interface DiscoverOptions {
   readonly source: PolicySource;
@@ -30,6 +30,7 @@ export interface DiscoverResult {
 }
 
 export async function discover(options: DiscoverOptions): Promise<DiscoverResult> {
+  if (options.outputFile !== undefined && options.source.type === 'files') await refuseOverwritingInputs('-o', options.outputFile, options.source.paths, options.source.cwd);
   const inventory = await loadInventory(options.source);
   const discovery = findWorkloads(inventory, options.selection);
   if (discovery.identities.length === 0) {
@@ -44,7 +45,7 @@ export async function discover(options: DiscoverOptions): Promise<DiscoverResult
   const yaml = renderScenarioYaml(plan, { inputs: options.inputs, scenarioName: options.scenarioName, snapshot: options.plan.snapshot });
   if (options.outputFile !== undefined) {
     try {
-      await writeFile(options.outputFile, yaml, 'utf8');
+      await writeOutputFile(options.outputFile, yaml);
     } catch (error) {
       throw new InputError(`cannot write the scenario to ${options.outputFile}: ${(error as Error).message}`);
     }

@@ -4,12 +4,14 @@
  * ConfigMap through server-side apply, the file through a rename, so a crash mid-save leaves the last
  * complete version.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../model/labels.js';
 import type { ObjectPort } from '../model/object-port.js';
 import type { KubeObject, ObjectRef } from '../model/objects.js';
 import { InputError, describeError } from '../model/errors.js';
 import { parseJournal, serializeJournal, type Journal } from '../rollout/journal.js';
+import { readInputFile } from '../scenario/file-kind.js';
+import { writeOutputFile } from './output-file.js';
+import { MAX_JOURNAL_BYTES } from '../scenario/yaml-limits.js';
 
 export const JOURNAL_NAMESPACE = 'kubeknock';
 export const JOURNAL_KEY = 'journal.json';
@@ -58,18 +60,12 @@ export function fileJournalStore(file: string): JournalStore {
     where: `file ${file}`,
     undoArgument: file,
     async save(journal) {
-      const temporary = `${file}.${process.pid}.tmp`;
-      await writeFile(temporary, serializeJournal(journal), { mode: 0o600 });
-      await rename(temporary, file);
+      await writeOutputFile(file, serializeJournal(journal), { mode: 0o600 });
     },
     async load() {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (error) {
-        throw new InputError(`cannot read the journal ${file}: ${describeError(error)}`);
-      }
-      return parseJournalOrInputError(text, file);
+      const read = await readInputFile(file, { what: 'a journal file', maxBytes: MAX_JOURNAL_BYTES });
+      if (!read.ok) throw new InputError(`cannot read the journal ${file}: ${read.problem}`);
+      return parseJournalOrInputError(read.bytes.toString('utf8'), file);
     },
   };
 }

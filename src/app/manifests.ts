@@ -2,7 +2,6 @@
  * `kubeknock manifests cronjob`: everything needed to run kubeknock as a scheduled in-cluster audit, as
  * one YAML stream. The scenarios are loaded and validated first, so a broken one never gets scheduled.
  */
-import { readFile } from 'node:fs/promises';
 import { buildCronJob, type AuditMetricsSink, type ProbeImageFlags } from '../deploy/cronjob.js';
 import { parseGroupingFlags, pushgatewayUrlProblem } from './metrics/grouping.js';
 import { auditDeadlineSeconds } from '../deploy/audit-deadline.js';
@@ -21,6 +20,8 @@ import { InputError } from '../model/errors.js';
 import { assertNever } from '../model/assert-never.js';
 import type { Scenario } from '../model/scenario.js';
 import { DEFAULT_SIZE_LIMITS, SIZE_LIMIT_BOUNDS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
+import { readInputFile } from '../scenario/file-kind.js';
+import { MAX_SCENARIO_BYTES } from '../scenario/yaml-limits.js';
 
 export interface CronJobManifestOptions {
   readonly scenarioFiles: readonly string[];
@@ -71,13 +72,20 @@ function refuseSteps(scenarios: readonly Scenario[]): void {
   if (issues.length > 0) throw new InputError('a multi-step scenario cannot be a scheduled audit', issues);
 }
 
+/** The text loadScenarios has just validated, read the same bounded way (it could have changed since). */
+async function readScenarioText(file: string): Promise<string> {
+  const read = await readInputFile(file, { what: 'a scenario file', maxBytes: MAX_SCENARIO_BYTES });
+  if (!read.ok) throw new InputError(`cannot read ${file}: ${read.problem}`);
+  return read.bytes.toString('utf8');
+}
+
 export async function cronJobManifests(options: CronJobManifestOptions): Promise<string> {
   const image = checkFlags(options);
   const scenarios = await loadScenarios(options.scenarioFiles);
   enforceSizeLimits(scenarios, options.limits ?? DEFAULT_SIZE_LIMITS);
   refuseSteps(scenarios);
   // Read after validation; the audit validates the mounted copies again when it runs.
-  const files = await Promise.all(options.scenarioFiles.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
+  const files = await Promise.all(options.scenarioFiles.map(async (file) => ({ file, text: await readScenarioText(file) })));
   const keys = scenarioKeys(files);
   if (!keys.ok) throw new InputError(`the scenario files cannot share one ConfigMap`, keys.issues);
 

@@ -5,6 +5,7 @@
 import { READ_KINDS, decodeObjects, toInputIssue, type DecodeIssue, type Inventory, type RawObject, type SkippedObject } from '../policy/index.js';
 import { InputError, type InputIssue } from '../model/errors.js';
 import { readManifests, type SearchedPath } from '../scenario/read-manifests.js';
+import { appendAll } from '../model/arrays.js';
 
 export type PolicySource = (
   | { readonly type: 'files'; readonly paths: readonly string[]; readonly cwd: string }
@@ -29,12 +30,12 @@ export async function loadPolicyInput(source: PolicySource): Promise<PolicyInput
     const read = await readManifests(source.paths, source.cwd);
     objects = read.objects;
     searched = read.searched;
-    issues.push(...read.issues);
+    appendAll(issues, read.issues);
   } else {
     objects = await source.read();
   }
   const decoded = decodeObjects(objects);
-  issues.push(...decoded.issues.filter((issue) => !issue.policy).map(toInputIssue));
+  appendAll(issues, decoded.issues.filter((issue) => !issue.policy).map(toInputIssue));
   if (issues.length > 0) throw new InputError(describeCount(issues.length, 'the manifests'), issues);
   for (const line of skippedNotes(decoded.skipped)) source.note?.(line);
   const { namespaces, pods, services, policies } = decoded.inventory;

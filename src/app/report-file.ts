@@ -4,9 +4,10 @@
  * CI never uploads. Checked up front; written before anything goes to stdout, so a reader that closes
  * stdout early (`| head`) cannot cost the file.
  */
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InfraError, InputError } from '../model/errors.js';
+import { writeOutputFile } from './output-file.js';
 
 export async function checkReportTarget(file: string): Promise<void> {
   const dir = dirname(file);
@@ -19,7 +20,7 @@ export async function checkReportTarget(file: string): Promise<void> {
 
 export async function writeReportFile(file: string, content: string): Promise<void> {
   try {
-    await writeFile(file, content.endsWith('\n') ? content : `${content}\n`);
+    await writeOutputFile(file, content.endsWith('\n') ? content : `${content}\n`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
     throw new InfraError(`cannot write the report to ${file} (${code}): ${(error as Error).message.replace(/^[A-Z]+: /, '')}`, { cause: error, causeSummarized: true });

@@ -4,6 +4,7 @@
  * changed after kubeknock wrote it is left alone and named, unless `--force`.
  */
 import { InputError } from '../model/errors.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../model/kube-rules.js';
 import type { ObjectPort } from '../model/object-port.js';
 import { describeRestore, restoreActions } from '../rollout/journal.js';
 import { restore } from './journaled-changes.js';
@@ -29,18 +30,27 @@ export interface UndoDeps {
 export function journalStoreFor(request: Pick<UndoRequest, 'journal' | 'journalNamespace' | 'isFile'>, objects: () => ObjectPort): JournalStore {
   const given = request.journal;
   if (request.isFile || /\.json$/i.test(given)) return fileJournalStore(given);
-  const [namespace, name] = given.includes('/') ? given.split('/', 2) : [request.journalNamespace, given];
-  if (!namespace || !name) throw new InputError(`--undo ${JSON.stringify(given)}: name a journal file, NAMESPACE/CONFIGMAP, a ConfigMap name or a rollout id`);
-  return configMapJournalStore(objects(), namespace, name.startsWith('kubeknock-journal-') ? name : journalConfigMapName(name));
+  const usage = 'name a journal file, NAMESPACE/CONFIGMAP, a ConfigMap name or a rollout id';
+  const parts = given.split('/');
+  const [namespace, name] = parts.length === 2 ? parts : parts.length === 1 ? [request.journalNamespace, given] : [];
+  if (!namespace || !name) throw new InputError(`--undo ${JSON.stringify(given)}: ${usage}`);
+  // A name the API server would refuse is no journal anyone saved: refused here, before any request.
+  const configMap = name.startsWith('kubeknock-journal-') ? name : journalConfigMapName(name);
+  const problem = dns1123LabelProblem(namespace) ?? dns1123SubdomainProblem(configMap);
+  if (problem) throw new InputError(`--undo ${JSON.stringify(given)}: no file of that name, and not a journal ConfigMap either: ${problem}; ${usage}`);
+  return configMapJournalStore(objects(), namespace, configMap);
 }
 
 export async function undoRollout(request: UndoRequest, deps: UndoDeps): Promise<number> {
   if (!request.yes && deps.confirm === undefined) {
     throw new InputError('refusing to change the cluster without --yes: stdin is not a terminal, so nobody can confirm the undo');
   }
-  const objects = deps.objects();
-  const store = journalStoreFor(request, () => objects);
+  // The journal's name (and a journal file) is checked before the cluster is even looked up.
+  let connected: ObjectPort | undefined;
+  const connect = (): ObjectPort => (connected ??= deps.objects());
+  const store = journalStoreFor(request, connect);
   const journal = await store.load();
+  const objects = connect();
   if (journal.server !== objects.server) {
     throw new InputError(`${store.where} was written against ${journal.server}, but the current context talks to ${objects.server}; switch context (--context) to undo it there`);
   }

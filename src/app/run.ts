@@ -27,6 +27,7 @@ import { guardClusterPolicies, type ClusterPolicyScanner } from './cluster-polic
 import { policyExpectations, type PolicyObjectSource } from './policy-expectations.js';
 import { notStartedReport } from './not-started-report.js';
 import { checkReportTarget, writeReportFile } from './report-file.js';
+import { refuseOverwritingInputs } from './output-file.js';
 
 /** Command-line settings that override a scenario's defaults for one run. */
 export interface DefaultsOverride {
@@ -107,7 +108,11 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
         'stdin is not a terminal, so nobody can confirm: look at the steps with --dry-run, then run again with --yes',
     );
   }
-  if (request.reportFile) await checkReportTarget(request.reportFile);
+  if (request.reportFile) {
+    await checkReportTarget(request.reportFile);
+    // Scenario paths are as given (relative to the working directory), like the report's.
+    await refuseOverwritingInputs('--report', request.reportFile, request.files, process.cwd());
+  }
   const runIdOf = (index: number): string => (request.runId !== undefined && scenarios.length > 1 ? `${request.runId}-${index + 1}` : (request.runId ?? newRunId()));
   const prepared: { scenario: Scenario; facts: TargetFacts; runId: string }[] = [];
   let cluster: ClusterPort | undefined;

@@ -15,4 +15,6 @@ export interface CliIO {
   readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
   /** Aborted on SIGINT/SIGTERM by the bin; long-running commands stop and clean up. */
   readonly signal?: AbortSignal;
+  /** Told, on the first signal, whether the command now cleans up (true) or stops at once (false). */
+  readonly onInterrupt?: (cleansUp: boolean) => void;
 }

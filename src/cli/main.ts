@@ -61,16 +61,28 @@ function interrupted(io: CliIO, ctx: CommandContext): Promise<number> {
   return new Promise<number>((resolve) => {
     const onAbort = (): void => {
       const name = String(signal.reason ?? '').includes('SIGTERM') ? 'SIGTERM' : 'SIGINT';
+      io.onInterrupt?.(ctx.cleansUpOnInterrupt === true);
       if (ctx.cleansUpOnInterrupt) {
         io.stderr.write(`kubeknock: ${name} received: cleaning up (press Ctrl-C again to exit at once)\n`);
         return;
       }
       io.stderr.write(`kubeknock: ${name} received: stopped\n`);
-      resolve(name === 'SIGTERM' ? 143 : 130);
+      resolve(signalExitCode(name));
     };
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** The shell's code for a process ended by the signal: 128 + its number. */
+export function signalExitCode(name: 'SIGINT' | 'SIGTERM'): number {
+  return name === 'SIGTERM' ? 143 : 130;
+}
+
+/** 130 or 143 once the signal has aborted, whenever that was; undefined when no signal came. */
+export function interruptExitCode(signal: AbortSignal): number | undefined {
+  if (!signal.aborted) return undefined;
+  return signalExitCode(String(signal.reason ?? '').includes('SIGTERM') ? 'SIGTERM' : 'SIGINT');
 }
 
 class UsageFailure extends Error {}

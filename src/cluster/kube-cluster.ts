@@ -31,6 +31,7 @@ import type { LoadedKubeConfig } from './kubeconfig.js';
 import { formatLabelSelector } from './label-selector.js';
 import { podAddresses, type PodLike } from './pod-status.js';
 import { waitForPods } from './pod-waiter.js';
+import { appendAll } from '../model/arrays.js';
 
 const PAGE_SIZE = 500;
 const DELETE_POLL_MS = 500;
@@ -176,7 +177,7 @@ class KubeCluster implements ClusterPort {
       do {
         const page = { limit: PAGE_SIZE, ...(next ? { _continue: next } : {}) };
         const list = await this.calls.request('listing nodes', () => this.core.listNode(page));
-        nodes.push(...list.items.map(nodeInfo));
+        appendAll(nodes, list.items.map(nodeInfo));
         next = list.metadata?._continue || undefined;
       } while (next);
     } catch (error) {
@@ -236,7 +237,7 @@ class KubeCluster implements ClusterPort {
       const list = await this.calls.request(doing, () =>
         namespace ? this.core.listNamespacedPod({ namespace, ...page }) : this.core.listPodForAllNamespaces(page),
       );
-      items.push(...list.items);
+      appendAll(items, list.items);
       next = list.metadata?._continue || undefined;
     } while (next);
     return items;

@@ -4,10 +4,15 @@
  * purpose: when it finds nothing it silently points at http://localhost:8080, and every later error
  * then talks about a server the user never configured.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
-import { InfraError, describeError } from '../model/errors.js';
+import { InfraError, InputError, describeError } from '../model/errors.js';
+import { notRegularProblem } from '../model/file-kind.js';
+import { textExcerpt } from '../model/excerpt.js';
+
+/** A kubeconfig with many clusters and embedded certificates is a few hundred KiB; past this it is no kubeconfig. */
+const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
 
 export type KubeConfigSource = 'flag' | 'env' | 'default-file' | 'in-cluster';
 
@@ -95,11 +100,16 @@ function loadFiles(files: readonly string[]): KubeConfig {
   const contexts = new Map<string, Context>();
   let currentContext = '';
   for (const file of files) {
+    // client-node reads the file synchronously: a FIFO would block the whole process, signals included.
+    const info = statSync(file, { throwIfNoEntry: false });
+    const problem = info && (notRegularProblem(info, 'a kubeconfig file') ?? (info.size > MAX_KUBECONFIG_BYTES ? `is ${info.size} bytes, over the ${MAX_KUBECONFIG_BYTES} byte limit for a kubeconfig file` : undefined));
+    if (problem) throw new InputError(`kubeconfig ${file}: ${problem}`);
     const one = new KubeConfig();
     try {
       one.loadFromFile(file);
     } catch (error) {
-      throw new InfraError(`reading kubeconfig ${file}: ${describeError(error)}`, { cause: error });
+      // The YAML parser quotes the lines around a mistake: of a file that is no kubeconfig (a token), only the first line, cut short.
+      throw new InfraError(`reading kubeconfig ${file}: ${textExcerpt(describeError(error))}`, { cause: error, causeSummarized: true });
     }
     for (const cluster of one.getClusters()) if (!clusters.has(cluster.name)) clusters.set(cluster.name, cluster);
     for (const user of one.getUsers()) if (!users.has(user.name)) users.set(user.name, user);

@@ -15,6 +15,7 @@ import { compareText } from './find-workloads.js';
 import { groupServicePorts } from './service-groups.js';
 import { judgeActor, judgeDns, judgeHost, judgeService, type Judged } from './judge.js';
 import type { Discovery, Door, Identity, WrittenExpectation } from './types.js';
+import { appendAll } from '../model/arrays.js';
 
 export interface PlanOptions {
   readonly exhaustive: boolean;
@@ -147,7 +148,7 @@ export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, nam
   if (loopbackOnly.length > 0) {
     notProbed.unshift(`each to itself (alone in its class, so its own ports are loopback, which CNIs treat differently): ${loopbackOnly.join(', ')}`);
   }
-  notProbed.push(...serviceGrouping.unprobed);
+  appendAll(notProbed, serviceGrouping.unprobed);
 
   const actors: PlannedActor[] = identities.map((identity, index) => ({
     name: nameOf(index),

@@ -8,6 +8,7 @@ import { describeRef } from './find-workloads.js';
 import { describeTarget, type DiscoveryPlan, type PlannedActor, type PlannedCheck, type PlannedTarget } from './plan.js';
 import type { Door } from './types.js';
 import { assertNever } from '../model/assert-never.js';
+import { appendAll } from '../model/arrays.js';
 
 const MAX_OWNED_SHOWN = 5;
 
@@ -45,7 +46,7 @@ export function renderScenarioYaml(plan: DiscoveryPlan, context: RenderContext):
     }
   }
   lines.push('apiVersion: kubeknock.dev/v1alpha1', 'kind: Scenario', 'metadata:', `  name: ${context.scenarioName}`, 'spec:', '  actors:');
-  for (const actor of probedActors) lines.push(...renderActor(actor));
+  for (const actor of probedActors) appendAll(lines, renderActor(actor));
   lines.push('  checks:');
   let group = '';
   for (const check of plan.checks) {

@@ -5,14 +5,15 @@
  * kubeknock accepts the API server and the kubelet accept too. Each check returns a problem that quotes
  * the rejected value, or undefined.
  */
+import { excerptOf } from './excerpt.js';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A qualified name's name part, and every non-empty label value. */
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
-/** `"x"`: the rejected value as the user typed it, quotes and escapes included (a newline cannot forge a line). */
+/** `"x"`: the rejected value as the user typed it, quotes and escapes included (a newline cannot forge a line), cut short. */
 function quote(value: string): string {
-  return JSON.stringify(value);
+  return excerptOf(value);
 }
 
 /** Namespaces, Service names, ports' owners: lower-case alphanumerics and '-', at most 63. */

@@ -9,6 +9,7 @@ import type { Check, LabelSelector, Scenario, Target } from '../model/scenario.j
 import type { PodInfo, RunningPod, ServiceInfo } from './cluster-port.js';
 import { addressOfFamily, checkAt, familyOfProbe, FamilyUnavailableError, missingFamilyText } from './addresses.js';
 import { hostPort } from './host-port.js';
+import { appendAll } from '../model/arrays.js';
 
 /** What preflight learned about the targets that live outside the scenario. */
 export interface TargetFacts {
@@ -64,7 +65,7 @@ export function planProbes(
   const plan = new Map<string, PlannedProbe[]>();
   for (const check of scenario.checks) {
     const probes = plan.get(check.from) ?? [];
-    probes.push(...planCheck(check, pods, facts, options));
+    appendAll(probes, planCheck(check, pods, facts, options));
     plan.set(check.from, probes);
   }
   return plan;

@@ -1,5 +1,6 @@
 /** Column widths that make a cli-table3 table fit a terminal, when it would not fit as it is. */
 import { visibleWidth } from './ansi.js';
+import { maxOf } from '../model/arrays.js';
 
 /** cli-table3's default padding: one space each side. */
 const PADDING = 2;
@@ -15,13 +16,13 @@ export function fitColumns(rows: readonly (readonly string[])[], width: number |
   const first = rows[0];
   if (width === undefined || first === undefined) return undefined;
   const widths = first.map((_, i) =>
-    Math.max(...rows.map((row) => Math.max(...(row[i] ?? '').split('\n').map(visibleWidth))), 1) + PADDING,
+    Math.max(maxOf(rows.map((row) => maxOf((row[i] ?? '').split('\n').map(visibleWidth)))), 1) + PADDING,
   );
   // One border character between columns and at both ends.
   const total = (): number => widths.reduce((sum, w) => sum + w, 0) + widths.length + 1;
   if (total() <= width) return undefined;
   while (total() > width) {
-    const widest = widths.indexOf(Math.max(...widths));
+    const widest = widths.indexOf(maxOf(widths));
     const current = widths[widest];
     if (current === undefined || current <= MIN_COLUMN) break;
     widths[widest] = current - 1;

@@ -16,6 +16,7 @@ import { renderCompactMatrix } from './run-matrix-compact.js';
 import { renderDetails } from './table-details.js';
 import { breakdownRows, classCountText, nodeFinding, reportBreakdown } from './node-text.js';
 import { changeTexts, enforcementText, stepTitle } from './step-text.js';
+import { appendAll, maxOf } from '../model/arrays.js';
 
 const LEGEND = '✓ expectation met  ✗ not met  - skipped  ×N attempts  · not checked';
 
@@ -54,7 +55,7 @@ function matrix(checks: readonly CheckResult[], width: number | undefined, paint
     style: { head: [], border: [] },
     ...(colWidths === undefined ? {} : { colWidths, wordWrap: true, wrapOnWordBoundary: true }),
   });
-  table.push(...body);
+  appendAll(table, body);
   const full = `${table.toString()}\n${paint('dim', LEGEND)}`;
   if (width === undefined || widestLine(full) <= width) return full;
   return renderCompactMatrix(grid, width, paint);
@@ -72,7 +73,7 @@ function nodesSection(report: RunReport, paint: Paint): string {
   const breakdown = reportBreakdown(report);
   if (breakdown === undefined) return '';
   const rows = breakdownRows(breakdown);
-  const width = Math.max(...rows.map((row) => row.label.length));
+  const width = maxOf(rows.map((row) => row.label.length));
   const finding = nodeFinding(breakdown, report.checks);
   return [
     paint('bold', oneLine(`Nodes (${breakdown.nodes.length}): ${breakdown.nodes.join(', ')}`)),

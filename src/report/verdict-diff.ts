@@ -12,6 +12,7 @@ import { mdInline } from './markdown-text.js';
 import type { RenderOptions } from './render-options.js';
 import { visible } from './sanitize.js';
 import { wrapWords } from './wrap-words.js';
+import { maxOf } from '../model/arrays.js';
 
 export interface DiffRenderOptions extends RenderOptions {
   /** Rows shown per section; 0 shows them all. */
@@ -46,7 +47,7 @@ export function sectionLines(kind: ChangeKind, changes: readonly CellChange[], p
   const shown = maxRows > 0 ? rows.slice(0, maxRows) : rows;
   const scenario = shown.some((row) => row.expected !== undefined);
   const table = [['from', 'to', 'port', kind === 'cut' ? 'denied by' : 'opened by', ...(scenario ? ['scenario'] : []), 'policies'], ...shown.map((row) => cells(row, scenario))];
-  const widths = table[0]?.map((_, column) => Math.max(...table.map((cellsOfRow) => (cellsOfRow[column] ?? '').length))) ?? [];
+  const widths = table[0]?.map((_, column) => maxOf(table.map((cellsOfRow) => (cellsOfRow[column] ?? '').length))) ?? [];
   // The last column (the policies) wraps under itself when a width is given; the others keep their width.
   const lead = `${indent}  `.length + widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0);
   table.forEach((row, index) => {

@@ -2,11 +2,12 @@
  * The one place that reads scenario files, and the manifests their steps name: YAML → shape (JSON
  * Schema) → step files → meaning (normalise). Every problem of every file comes back at once.
  */
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { realpath } from 'node:fs/promises';
 import type { ScenarioDocument } from './document.js';
-import { notRegularFile } from './file-kind.js';
+import { readInputFile } from './file-kind.js';
 import { readManifests } from './read-manifests.js';
+import { stepFileProblem } from './step-file-path.js';
 import type { StepFile, StepFiles } from './steps.js';
 import { decodeUtf8 } from './text-encoding.js';
 import { InputError, type InputIssue } from '../model/errors.js';
@@ -23,7 +24,7 @@ export type ParseResult = { readonly ok: true; readonly scenario: Scenario } | {
  * objects inline (a file they name is reported); `readScenarioFile` reads those files.
  */
 export function parseScenario(file: string, text: string): ParseResult {
-  const tooBig = sizeLimitProblem(Buffer.byteLength(text, 'utf8'), MAX_SCENARIO_BYTES, 'a scenario');
+  const tooBig = sizeLimitProblem(Buffer.byteLength(text, 'utf8'), MAX_SCENARIO_BYTES, 'a scenario file');
   if (tooBig) return { ok: false, issues: [{ file, line: 0, path: '', message: tooBig }] };
   return checkScenarioText(file, text);
 }
@@ -55,20 +56,11 @@ function finishScenario({ source, shape }: Extract<Shaped, { ok: true }>, files?
 }
 
 export async function readScenarioFile(file: string): Promise<ParseResult> {
-  const problem = file === '' ? 'an empty file name; name a scenario file' : await notRegularFile(file);
-  if (problem) return { ok: false, issues: [{ file, line: 0, path: '', message: problem }] };
-  let bytes: Buffer;
-  try {
-    // Refused before reading: a file past the limit is never loaded into memory.
-    const tooBig = sizeLimitProblem((await stat(file)).size, MAX_SCENARIO_BYTES, 'a scenario');
-    if (tooBig) return { ok: false, issues: [{ file, line: 0, path: '', message: tooBig }] };
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : (error as Error).message;
-    return { ok: false, issues: [{ file, line: 0, path: '', message: reason }] };
-  }
-  const decoded = decodeUtf8(bytes);
+  if (file === '') return { ok: false, issues: [{ file, line: 0, path: '', message: 'an empty file name; name a scenario file' }] };
+  // A file past the limit is never loaded into memory; a FIFO or device is never opened for reading.
+  const read = await readInputFile(file, { what: 'a scenario file', maxBytes: MAX_SCENARIO_BYTES });
+  if (!read.ok) return { ok: false, issues: [{ file, line: 0, path: '', message: read.problem }] };
+  const decoded = decodeUtf8(read.bytes);
   if (!decoded.ok) return { ok: false, issues: [{ file, line: 0, path: '', message: decoded.problem }] };
   const shaped = shapeScenario(file, decoded.text);
   if (!shaped.ok) return shaped;
@@ -77,7 +69,8 @@ export async function readScenarioFile(file: string): Promise<ParseResult> {
 
 /**
  * Every file and directory the steps name, read once each. A reference is relative to the scenario
- * file's directory (absolute ones are kept), so a scenario and its manifests move together.
+ * file's directory and must stay inside it (step-file-path.ts), so a scenario and its manifests move
+ * together and a scenario reads nothing else.
  */
 async function readStepFiles(doc: ScenarioDocument, scenarioFile: string): Promise<StepFiles> {
   const references = new Set(
@@ -86,7 +79,10 @@ async function readStepFiles(doc: ScenarioDocument, scenarioFile: string): Promi
   const read = await Promise.all(
     [...references].map(async (reference): Promise<[string, StepFile]> => {
       const shown = path.isAbsolute(reference) ? reference : path.join(path.dirname(scenarioFile), reference);
-      const { objects, issues } = await readManifests([shown], process.cwd());
+      const refused = await stepFileProblem(reference, scenarioFile);
+      if (refused) return [reference, { path: shown, objects: [], issues: [{ file: shown, line: 0, path: '', message: refused }] }];
+      const confineTo = await realpath(path.dirname(path.resolve(scenarioFile))).catch(() => path.dirname(path.resolve(scenarioFile)));
+      const { objects, issues } = await readManifests([shown], process.cwd(), { confineTo });
       return [reference, { path: shown, objects, issues }];
     }),
   );

@@ -5,15 +5,16 @@
  * into raw objects that know the line of each of their fields.
  * Unreadable files and YAML syntax errors are collected, all of them, as input issues.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import type { FieldPath, RawObject } from '../policy/decode/index.js';
 import { duplicateKeyOffsets } from './yaml-index.js';
-import { MAX_MANIFEST_BYTES, sizeLimitProblem, toJsWithinLimits } from './yaml-limits.js';
+import { MAX_MANIFEST_BYTES, toJsWithinLimits } from './yaml-limits.js';
 import type { InputIssue } from '../model/errors.js';
-import { notRegularFile } from './file-kind.js';
+import { notRegularFile, readInputFile } from './file-kind.js';
 import { decodeUtf8 } from './text-encoding.js';
+import { appendAll } from '../model/arrays.js';
 
 export interface ReadManifestsResult {
   readonly objects: readonly RawObject[];
@@ -30,35 +31,36 @@ export interface SearchedPath {
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
 
-export async function readManifests(paths: readonly string[], cwd: string): Promise<ReadManifestsResult & { readonly searched: readonly SearchedPath[] }> {
+export interface ReadManifestsOptions {
+  /**
+   * A real directory that symlinked entries of a directory must lead into (a scenario's step reads
+   * only inside the scenario's tree: a link in its manifest folder must not reach out of it).
+   */
+  readonly confineTo?: string;
+}
+
+export async function readManifests(paths: readonly string[], cwd: string, options: ReadManifestsOptions = {}): Promise<ReadManifestsResult & { readonly searched: readonly SearchedPath[] }> {
   const objects: RawObject[] = [];
   const issues: InputIssue[] = [];
   const searched: SearchedPath[] = [];
   for (const given of paths) {
     const absolute = path.resolve(cwd, given);
-    const files = await expand(absolute, given, issues);
+    const files = await expand(absolute, given, issues, options.confineTo);
     searched.push({ shown: given, directory: (await stat(absolute).catch(() => undefined))?.isDirectory() === true, files: files.length });
     for (const { absolute, shown } of files) {
-      let bytes: Buffer;
-      try {
-        const tooBig = sizeLimitProblem((await stat(absolute)).size, MAX_MANIFEST_BYTES, 'a manifest file');
-        if (tooBig) {
-          issues.push({ file: shown, line: 0, path: '', message: tooBig });
-          continue;
-        }
-        bytes = await readFile(absolute);
-      } catch (error) {
-        issues.push({ file: shown, line: 0, path: '', message: `cannot read: ${(error as Error).message}` });
+      const read = await readInputFile(absolute, { what: 'a manifest file', maxBytes: MAX_MANIFEST_BYTES });
+      if (!read.ok) {
+        issues.push({ file: shown, line: 0, path: '', message: read.problem });
         continue;
       }
-      const decoded = decodeUtf8(bytes);
+      const decoded = decodeUtf8(read.bytes);
       if (!decoded.ok) {
         issues.push({ file: shown, line: 0, path: '', message: decoded.problem });
         continue;
       }
       const parsed = parseManifestText(decoded.text, shown);
-      objects.push(...parsed.objects);
-      issues.push(...parsed.issues);
+      appendAll(objects, parsed.objects);
+      appendAll(issues, parsed.issues);
     }
   }
   return { objects, issues, searched };
@@ -128,7 +130,7 @@ function offsetOf(root: Node | null, fieldPath: FieldPath): number | undefined {
   return offset;
 }
 
-async function expand(absolute: string, shown: string, issues: InputIssue[]): Promise<{ absolute: string; shown: string }[]> {
+async function expand(absolute: string, shown: string, issues: InputIssue[], confineTo: string | undefined): Promise<{ absolute: string; shown: string }[]> {
   let info;
   try {
     info = await stat(absolute);
@@ -137,7 +139,7 @@ async function expand(absolute: string, shown: string, issues: InputIssue[]): Pr
     return [];
   }
   if (!info.isDirectory()) {
-    const problem = await notRegularFile(absolute);
+    const problem = await notRegularFile(absolute, 'a manifest file');
     if (problem) issues.push({ file: shown, line: 0, path: '', message: problem });
     return problem ? [] : [{ absolute, shown }];
   }
@@ -154,11 +156,19 @@ async function expand(absolute: string, shown: string, issues: InputIssue[]): Pr
       // ..data/policy.yaml`, `..data -> ..2024_…`). A link to a directory is a subdirectory, not read;
       // the hidden timestamped directory holding the real files is one too, so nothing is read twice.
       const target = await symlinkTarget(childAbsolute);
-      if (target.kind === 'file') files.push({ absolute: childAbsolute, shown: childShown });
+      if (target.kind === 'file' && confineTo !== undefined && !(await leadsInto(childAbsolute, confineTo))) {
+        issues.push({ file: childShown, line: 0, path: '', message: `a symlink that leads out of ${confineTo}; a step reads only files inside the scenario's directory tree: put the manifest there` });
+      } else if (target.kind === 'file') files.push({ absolute: childAbsolute, shown: childShown });
       else if (target.kind === 'problem') issues.push({ file: childShown, line: 0, path: '', message: target.problem });
     }
   }
   return files;
+}
+
+async function leadsInto(link: string, directory: string): Promise<boolean> {
+  const target = await realpath(link);
+  const relative = path.relative(directory, target);
+  return !(relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative));
 }
 
 type SymlinkTarget = { readonly kind: 'file' } | { readonly kind: 'directory' } | { readonly kind: 'problem'; readonly problem: string };

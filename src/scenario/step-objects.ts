@@ -9,6 +9,7 @@ import { dns1123LabelProblem, dns1123SubdomainProblem, labelProblem, qualifiedNa
 import type { KubeObject, ObjectRef } from '../model/objects.js';
 import { decodeObjects, toInputIssue, type FieldPath, type RawObject } from '../policy/index.js';
 import { formatPath } from './yaml-source.js';
+import { excerptOf } from '../model/excerpt.js';
 
 /** An object a step names, as read from a manifest file or written inline in the scenario. */
 export interface StepObject {
@@ -201,5 +202,5 @@ function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
 function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (isRecord(value)) return 'a mapping';
-  return JSON.stringify(value) ?? String(value);
+  return excerptOf(value);
 }

@@ -8,6 +8,7 @@ import scenarioSchema from './scenario.schema.json' with { type: 'json' };
 import type { ScenarioDocument } from './document.js';
 import { validate } from './scenario-validator.generated.js';
 import { formatPath, type FieldPath, type YamlSource } from './yaml-source.js';
+import { excerptOf } from '../model/excerpt.js';
 
 /**
  * Compiled from the schema by Ajv at build time (scripts/compile-scenario-schema.mjs): compiling it at
@@ -94,8 +95,12 @@ function withoutBrokenParts(data: unknown, errors: readonly ErrorObject[], broke
  */
 function collapseAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
   const unions = errors.filter((e) => e.keyword === 'oneOf');
+  // A value that fits one alternative but for keys it does not know (`{port: 80, protocl: UDP}`):
+  // those keys are the mistake, named with their path, not "must be a port number or {…}".
+  const unknownKeys = new Map(unions.map((union) => [union, onlyUnknownKeys(union, errors)]));
   return errors.filter((error) => {
-    if (error.keyword === 'oneOf') return !hasMeantBranch(error, errors);
+    if (error.keyword === 'oneOf') return !hasMeantBranch(error, errors) && unknownKeys.get(error) === undefined;
+    if ([...unknownKeys.values()].some((keys) => keys?.includes(error))) return true;
     const union = unions.find(
       (u) =>
         (error.schemaPath.startsWith(`${u.schemaPath}/`) && error.instancePath.startsWith(u.instancePath)) ||
@@ -106,6 +111,18 @@ function collapseAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
     if (!union) return true;
     return hasMeantBranch(union, errors) && error.keyword !== 'type' && error.keyword !== 'required' && error.keyword !== 'additionalProperties';
   });
+}
+
+/** The unknown-key errors of the one alternative that failed for nothing else, if there is exactly one. */
+function onlyUnknownKeys(union: ErrorObject, errors: readonly ErrorObject[]): ErrorObject[] | undefined {
+  const branches = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    if (!e.schemaPath.startsWith(`${union.schemaPath}/`)) continue;
+    const branch = e.schemaPath.slice(union.schemaPath.length + 1).split('/')[0] ?? '';
+    branches.set(branch, [...(branches.get(branch) ?? []), e]);
+  }
+  const fits = [...branches.values()].filter((list) => list.every((e) => e.keyword === 'additionalProperties' && e.instancePath === union.instancePath));
+  return fits.length === 1 ? fits[0] : undefined;
 }
 
 /** True when exactly one alternative of the union matched the value's outline (same type, known keys). */
@@ -242,8 +259,7 @@ function rangeOf(error: ErrorObject): { min?: number; max?: number } {
 /** A value as it appears in a message: JSON (quotes and escapes included), cut short when long. */
 export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  return excerptOf(value);
 }
 
 function valueAt(data: unknown, path: FieldPath): unknown {

@@ -15,6 +15,9 @@ export const MAX_SCENARIO_BYTES = 1024 * 1024;
 /** Manifests can be a whole cluster's dump (`kubectl get … -o yaml`), so they get more room. */
 export const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
 
+/** A rollout journal file (JSON) holds the objects of a rollout twice at most: the manifests' room. */
+export const MAX_JOURNAL_BYTES = MAX_MANIFEST_BYTES;
+
 export function sizeLimitProblem(bytes: number, limit: number, what: string): string | undefined {
   if (bytes <= limit) return undefined;
   return `the file is ${bytes} bytes (${formatBytes(bytes)}), over the ${formatBytes(limit)} limit (${limit} bytes) for ${what}; split it into smaller files`;

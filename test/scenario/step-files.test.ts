@@ -3,7 +3,7 @@
  * a directory as `kubectl apply -f` reads it, and every problem located in the scenario (the file
  * itself is missing or unreadable) or in the manifest (what is inside it is wrong).
  */
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +54,7 @@ async function issuesOf(dir: string): Promise<string[]> {
 const CHECK = 'checks: [{from: a, to: b:80, expect: allow}]';
 
 describe('readScenarioFile: step files', () => {
-  it('reads files and directories relative to the scenario file, and absolute paths as they are', async () => {
+  it('reads files and directories relative to the scenario file', async () => {
     const dir = project(
       `    - {name: one, apply: [policies/deny.yaml], ${CHECK}}
     - {name: two, apply: [more/], delete: [policies], ${CHECK}}
@@ -76,9 +76,6 @@ describe('readScenarioFile: step files', () => {
       ['NetworkPolicy a', 'NetworkPolicy b', 'Namespace ns1'],
       ['NetworkPolicy deny'],
     ]);
-
-    const absolute = project(`    - {name: one, apply: [${join(dir, 'policies/deny.yaml')}], ${CHECK}}\n`);
-    expect(await issuesOf(absolute)).toEqual([]);
   });
 
   it('reports a missing file, an empty directory and a file past the size limit at the step that names them', async () => {
@@ -127,5 +124,53 @@ describe('readScenarioFile: step files', () => {
     const result = await readScenarioFile(file);
     if (result.ok) throw new Error('the fixture must be refused');
     expect(result.issues.map((i) => `${i.line} ${i.path}`)).toEqual(['13 spec.steps[0].apply[0].metadata.namespace', '14 spec.steps[0].apply[1].kind', '15 spec.steps[0].labels.clinet']);
+  });
+});
+
+/**
+ * Issue 18, item 6.1: a step could name any file (`../../../../etc/passwd`, an absolute path, a token
+ * file) and a file that was no Kubernetes object was quoted whole in the error. A step now reads only
+ * inside the scenario's directory tree, and a message quotes at most 80 characters of one line.
+ */
+describe('readScenarioFile: what a step may name', () => {
+  const FIX = 'put the manifest in the scenario file\'s directory (or below it) and name it by its relative path, e.g. "policies/deny.yaml"';
+
+  it('refuses an absolute path, a path out of the directory, a link out of it and a URL, each at its step, and reads none of them', async () => {
+    const outsideDir = mkdtempSync(join(scratch, 'outside-'));
+    writeFileSync(join(outsideDir, 'secret.yaml'), POLICY('secret'));
+    const dir = project(
+      `    - {name: one, apply: [${join(outsideDir, 'secret.yaml')}], ${CHECK}}
+    - {name: two, apply: [../../../../../../../../etc/passwd], ${CHECK}}
+    - {name: three, apply: [linked/secret.yaml], delete: [https://example.com/policy.yaml], ${CHECK}}
+`,
+    );
+    symlinkSync(outsideDir, join(dir, 'linked'));
+    const issues = (await issuesOf(dir)).map((issue) => issue.replaceAll(outsideDir, '<outside>'));
+    expect(issues).toEqual([
+      `<dir>/s.yaml:9 spec.steps[0].apply[0]: "<outside>/secret.yaml" (<outside>/secret.yaml): is an absolute path; a step reads only files inside the scenario's directory tree: ${FIX}`,
+      `<dir>/s.yaml:10 spec.steps[1].apply[0]: "../../../../../../../../etc/passwd" (/etc/passwd): leads out of the scenario's directory (<dir>); a step reads only files inside it: ${FIX}`,
+      `<dir>/s.yaml:11 spec.steps[2].apply[0]: "linked/secret.yaml" (<dir>/linked/secret.yaml): is, or passes through, a symbolic link that leads out of the scenario's directory (<dir>); a step reads only files inside it: ${FIX}`,
+      `<dir>/s.yaml:11 spec.steps[2].delete[0]: "https://example.com/policy.yaml" (<dir>/https:/example.com/policy.yaml): is a URL; kubeknock reads no URLs: download the manifest into the scenario file's directory (or below it) and name it by its relative path, e.g. "policies/deny.yaml"`,
+    ]);
+  });
+
+  it('a directory a step names follows its symlinked manifests only while they stay inside the scenario\'s tree', async () => {
+    const outsideDir = mkdtempSync(join(scratch, 'outside-'));
+    writeFileSync(join(outsideDir, 'secret.yaml'), POLICY('secret'));
+    const dir = project(`    - {name: one, apply: [policies], ${CHECK}}\n`, { 'policies/inside.yaml': POLICY('inside'), 'shared/kept.yaml': POLICY('kept') });
+    symlinkSync(join(outsideDir, 'secret.yaml'), join(dir, 'policies', 'escape.yaml'));
+    symlinkSync(join(dir, 'shared', 'kept.yaml'), join(dir, 'policies', 'kept.yaml'));
+    const issues = (await issuesOf(dir)).map((issue) => issue.replaceAll(outsideDir, '<outside>'));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toBe(`<dir>/s.yaml:9 spec.steps[0].apply[0]: "policies" (<dir>/policies/escape.yaml): a symlink that leads out of <dir>; a step reads only files inside the scenario's directory tree: put the manifest there`);
+  });
+
+  it('quotes no more than the start of the first line of a file that is no Kubernetes object', async () => {
+    const secret = `token-${'x'.repeat(200)}\nsecond-line-secret\nthird\n`;
+    const dir = project(`    - {name: one, apply: [token.yaml], ${CHECK}}\n`, { 'token.yaml': secret });
+    const issues = await issuesOf(dir);
+    expect(issues.join('\n')).not.toContain('second-line-secret');
+    expect(issues.join('\n')).not.toContain('x'.repeat(81));
+    expect(issues).toEqual([`<dir>/token.yaml:1 : must be a Kubernetes object (a mapping with apiVersion, kind and metadata), found "token-${'x'.repeat(74)}…"`]);
   });
 });

@@ -71,7 +71,7 @@ describe('YAML limits', () => {
   it('a scenario past the size limit is refused before it is read, with its size and the limit', async () => {
     const file = write('huge.yaml', `# ${'x'.repeat(MAX_SCENARIO_BYTES)}\n`);
     const { code, stderr } = await runCli(['validate', file]);
-    expect(stderr).toContain(`${file}: the file is ${MAX_SCENARIO_BYTES + 3} bytes (1 MiB), over the 1 MiB limit (1048576 bytes) for a scenario; split it into smaller files`);
+    expect(stderr).toContain(`${file}: the file is ${MAX_SCENARIO_BYTES + 3} bytes (1 MiB), over the 1 MiB limit (1048576 bytes) for a scenario file; split it into smaller files`);
     expect(code).toBe(2);
   });
 

@@ -3,6 +3,7 @@
  * collecting every problem with its field path and line instead of stopping at the first.
  */
 import type { InputIssue } from '../../model/errors.js';
+import { excerptOf } from '../../model/excerpt.js';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -115,5 +116,5 @@ export function formatPath(path: FieldPath): string {
 function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (isRecord(value)) return Object.keys(value).length === 0 ? 'an empty mapping {}' : 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${excerptOf(value)}`;
 }
