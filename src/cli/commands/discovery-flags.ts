@@ -13,6 +13,7 @@ import { parseLabelSelector } from '../../discover/index.js';
 import { loadClusterConfig, type ClusterFlags } from '../cluster-options.js';
 import type { CliIO } from '../io.js';
 import { checkPort } from './policy-source.js';
+import { hostProblem } from '../../scenario/strict-values.js';
 
 export interface DiscoverySelectionFlags extends ClusterFlags {
   readonly namespace?: string[];
@@ -101,6 +102,9 @@ export function parseHostPort(text: string): { host: string; port: number } | st
   const match = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d+)$/.exec(text);
   const host = match?.[1] ?? match?.[2];
   if (!match || host === undefined) return `--external ${text}: write HOST:PORT, e.g. 203.0.113.10:443 or example.com:443`;
+  // The scenario validator's own rule for a host target: the flag must never write a scenario that validate refuses.
+  const badHost = hostProblem(host);
+  if (badHost !== undefined) return `--external ${text}: the host ${badHost}`;
   const port = Number(match[3]);
   const portProblem = checkPort(port, 'external');
   return portProblem === true ? { host, port } : `--external ${text}: ${portProblem.replace(/^--external /, 'the port ')}`;
