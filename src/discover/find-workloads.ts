@@ -5,7 +5,7 @@
  * selects them), pods without labels (no selector can tell them apart) and kubeknock's own probe pods
  * are skipped, each with a note.
  */
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../model/labels.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUN_ID_LABEL, isProbePod } from '../model/labels.js';
 import { compileSelector } from '../policy/label-selector.js';
 import { POD_KINDS, type Inventory, type Labels, type PodSpec } from '../policy/index.js';
 import type { Discovery, Door, Identity, Selection, ServiceDoors, Skipped, WorkloadRef } from './types.js';
@@ -29,8 +29,9 @@ export function findWorkloads(inventory: Inventory, selection: Selection): Disco
       skip('owned', `owned by ${pod.owner.kind} ${pod.namespace}/${pod.owner.name}, which stands for it`);
       continue;
     }
-    if (pod.labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE) {
-      skip('kubeknock-probe', `a kubeknock probe pod (${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE})`);
+    if (isProbePod(pod.labels)) {
+      const mark = pod.labels[RUN_ID_LABEL] === undefined ? `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}` : `${RUN_ID_LABEL}=${pod.labels[RUN_ID_LABEL]}`;
+      skip('kubeknock-probe', `a kubeknock probe pod (${mark})`);
       continue;
     }
     if (pod.hostNetwork) {
