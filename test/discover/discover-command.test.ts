@@ -108,9 +108,10 @@ describe('kubeknock discover', () => {
   });
 
   it('exits 2 saying what was searched when the selection finds no workload', async () => {
+    // With files, -n is kubectl's: objects of another namespace are refused, not filtered (issue 18).
     const inNamespace = await runCli(['discover', '-f', APP, '-n', 'prod']);
     expect(inNamespace.code).toBe(2);
-    expect(inNamespace.stderr).toContain('discover found no workload to probe in namespace prod');
+    expect(inNamespace.stderr).toContain('Deployment api names namespace "shop", which does not match -n prod; kubectl apply refuses that too: pass -n shop, or leave -n out');
     const bySelector = await runCli(['discover', '-f', APP, '-l', 'app=agent']);
     expect(bySelector.code).toBe(2);
     expect(bySelector.stderr).toContain('in every namespace of the input (shop), workloads with labels app=agent; 1 skipped:');

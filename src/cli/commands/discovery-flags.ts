@@ -14,6 +14,7 @@ import { loadClusterConfig, type ClusterFlags } from '../cluster-options.js';
 import type { CliIO } from '../io.js';
 import { checkPort } from './policy-source.js';
 import { hostProblem } from '../../scenario/strict-values.js';
+import { visible } from '../../report/sanitize.js';
 
 export interface DiscoverySelectionFlags extends ClusterFlags {
   readonly namespace?: string[];
@@ -31,7 +32,7 @@ const DNS_NAME = 'kubernetes.default.svc.cluster.local.';
 
 export function withDiscoverySelectionFlags<T>(yargs: Argv<T>): Argv<T & DiscoverySelectionFlags> {
   return yargs
-    .option('namespace', { alias: 'n', type: 'string', array: true, describe: 'Only workloads of this namespace (repeatable; default: every namespace of -f input, the context namespace of a cluster)' })
+    .option('namespace', { alias: 'n', type: 'string', array: true, describe: 'Only workloads of this namespace (repeatable; default: every namespace of -f input, the context namespace of a cluster). With -f, as with kubectl apply -n: objects naming no namespace go to it, objects naming another are refused' })
     .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'Every namespace' })
     .option('selector', { alias: 'l', type: 'string', describe: 'Only workloads whose pod labels match, e.g. app=web,tier in (a,b)' })
     .option('exclude-namespace', { type: 'string', array: true, describe: 'Leave out this namespace (repeatable)' })
@@ -85,7 +86,9 @@ export function discoveryOptions(
 
 function sourceOf(flags: DiscoverySelectionFlags, input: DiscoveryInput, io: CliIO): { source: PolicySource; inputs: readonly string[]; namespaces: readonly string[] } {
   const given = flags.namespace ?? [];
-  if (input.type === 'files') return { source: { type: 'files', paths: input.paths, cwd: io.cwd }, inputs: input.paths, namespaces: given };
+  // With files, -n also places the objects that name no namespace, and refuses objects of other namespaces, as kubectl apply -n does.
+  const note = (text: string): void => void io.stderr.write(`kubeknock: note: ${visible(text)}\n`);
+  if (input.type === 'files') return { source: { type: 'files', paths: input.paths, cwd: io.cwd, namespaces: given, note }, inputs: input.paths, namespaces: given };
   const loaded = loadClusterConfig(flags, io);
   const contextNamespace = (loaded.context ? loaded.kc.getContextObject(loaded.context)?.namespace : undefined) || 'default';
   const namespaces = flags['all-namespaces'] ? [] : given.length > 0 ? given : [contextNamespace];

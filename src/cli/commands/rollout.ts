@@ -108,6 +108,7 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
       {
         files: argv.filename ?? [],
         cwd: io.cwd,
+        namespaces: argv.namespace ?? [],
         scenarios: argv.scenario ?? [],
         ...(argv.discover ? { discovery: discoveryOptions(argv, { type: 'cluster' }, io, { snapshot: false, scenarioName: 'discovered' }) } : {}),
         overrides: {
