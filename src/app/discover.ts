@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { actorNames, buildEngine, findWorkloads, planDiscovery, planSummary, renderScenarioYaml, type DiscoveryPlan, type PlanOptions, type Selection } from '../discover/index.js';
 import { describeRef } from '../discover/find-workloads.js';
+import { PlanTooBig } from '../discover/plan.js';
 import type { EngineOptions } from '../policy/index.js';
 import { InputError } from '../model/errors.js';
 import { loadInventory, type PolicySource } from './policy-input.js';
@@ -45,7 +46,7 @@ export async function discover(options: DiscoverOptions): Promise<DiscoverResult
   }
   const names = actorNames(discovery.identities);
   const engine = buildEngine(inventory, discovery.identities, names, options.engine);
-  const plan = planDiscovery(discovery, engine, names, options.plan);
+  const plan = planOrRefuse(() => planDiscovery(discovery, engine, names, options.plan));
   const yaml = renderScenarioYaml(plan, { inputs: options.inputs, scenarioName: options.scenarioName, snapshot: options.plan.snapshot });
   if (options.asFile === true || options.outputFile !== undefined) refuseOverFileLimit(yaml, plan);
   if (options.outputFile !== undefined) {
@@ -72,4 +73,14 @@ function refuseOverFileLimit(yaml: string, plan: DiscoveryPlan): void {
     `the discovered scenario (${pods} probe pods, ${plan.checks.length} checks) would not fit a scenario file: ${problem.replace('; split it into smaller files', '')}, so validate and run would refuse it; nothing was written. ` +
       'Narrow the selection (-n, -l, --exclude-namespace) into several scenarios, or for a live cluster let run --discover or rollout --discover make it in memory, where no file limit applies',
   );
+}
+
+function planOrRefuse(plan: () => DiscoveryPlan): DiscoveryPlan {
+  try {
+    return plan();
+  } catch (error) {
+    if (!(error instanceof PlanTooBig)) throw error;
+    const narrower = error.exhaustive ? 'leave out --exhaustive, or narrow' : 'narrow';
+    throw new InputError(`${error.message}; nothing was planned: ${narrower} the selection (-n, -l, --exclude-namespace) into several scenarios`);
+  }
 }

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_DISCOVERED_CHECKS } from '../../src/discover/plan.js';
 import { loadScenarios } from '../../src/scenario/load.js';
 import { MAX_SCENARIO_BYTES } from '../../src/scenario/yaml-limits.js';
 import { runCli } from '../support/cli.js';
@@ -56,5 +57,14 @@ spec:
       expect(stderr).toMatch(/the discovered scenario \(220 probe pods, \d+ checks\) would not fit a scenario file: the file is \d+ bytes \([\d.]+ MiB\), over the 1 MiB limit \(1048576 bytes\) for a scenario, so validate and run would refuse it; nothing was written\. Narrow the selection \(-n, -l, --exclude-namespace\)/);
       expect(existsSync(output)).toBe(false);
     }
+  });
+
+  it('refuses a plan over MAX_DISCOVERED_CHECKS before building it, with the counts and how to narrow', async () => {
+    const manifests = join(scratch, 'huge.yaml');
+    writeFileSync(manifests, distinctWorkloads(600));
+    const { code, stdout, stderr } = await runCli(['discover', '-f', manifests]);
+    expect(code, stderr).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`discover would plan up to ${600 * 601} checks (600 classes of workloads), over the ${MAX_DISCOVERED_CHECKS} one discovered scenario may have; nothing was planned: narrow the selection (-n, -l, --exclude-namespace) into several scenarios`);
   });
 });
