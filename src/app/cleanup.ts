@@ -1,5 +1,5 @@
 /**
- * `kubeknock cleanup`: finds every pod kubeknock left behind (by its managed-by label, optionally one
+ * `kubeknock cleanup`: finds every pod kubeknock left behind (by its run id label, optionally one
  * run's) and deletes it, waiting until it is really gone. A dry run only lists.
  */
 import { managedSelector, RUN_ID_LABEL } from '../model/labels.js';

@@ -12,7 +12,8 @@ import { loadInventory, type PolicySource } from './policy-input.js';
 export interface DiffOptions {
   /** The current objects; absent: the current state has no NetworkPolicy at all. */
   readonly current?: PolicySource;
-  readonly candidate: { readonly paths: readonly string[]; readonly cwd: string };
+  /** `namespaces`: the -n that places objects naming no namespace, as for the current files. */
+  readonly candidate: { readonly paths: readonly string[]; readonly cwd: string; readonly namespaces?: readonly string[] };
   readonly scenarios: readonly string[];
   readonly engine: EngineOptions;
   /** Told what was left out or assumed, one line each. */
@@ -25,7 +26,8 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
   const { note } = options;
   const current = options.current ? await loadInventory(options.current) : NOTHING;
   if (!options.current) note?.('no -f and no --from-cluster: the current state has no NetworkPolicy at all; the Namespaces and workloads come from the --to files');
-  const candidate = await loadInventory({ type: 'files', paths: options.candidate.paths, cwd: options.candidate.cwd, ...(note ? { note } : {}) });
+  const { paths, cwd, namespaces } = options.candidate;
+  const candidate = await loadInventory({ type: 'files', paths, cwd, ...(namespaces ? { namespaces } : {}), ...(note ? { note } : {}) });
   const given = options.candidate.paths.join(', ');
   if (candidate.policies.length === 0) {
     throw new InputError(

@@ -5,10 +5,12 @@
 import { actorNames, buildEngine, findWorkloads, planDiscovery, planSummary, renderScenarioYaml, type DiscoveryPlan, type PlanOptions, type Selection } from '../discover/index.js';
 import { describeRef } from '../discover/find-workloads.js';
 import { leftOutText } from '../discover/summary.js';
+import { PlanTooBig } from '../discover/plan.js';
 import type { EngineOptions } from '../policy/index.js';
 import { InputError } from '../model/errors.js';
 import { loadInventory, type PolicySource } from './policy-input.js';
 import { refuseOverwritingInputs, writeOutputFile } from './output-file.js';
+import { MAX_SCENARIO_BYTES, sizeLimitProblem } from '../scenario/yaml-limits.js';
 
 export interface DiscoverOptions {
   readonly source: PolicySource;
@@ -20,6 +22,11 @@ export interface DiscoverOptions {
   readonly scenarioName: string;
   /** Write the scenario here instead of returning it for stdout. */
   readonly outputFile?: string;
+  /**
+   * The scenario becomes a file (the discover command: stdout or -o), so it must fit the size a
+   * scenario file may have; run --discover and rollout --discover keep it in memory and leave this out.
+   */
+  readonly asFile?: boolean;
 }
 
 export interface DiscoverResult {
@@ -41,8 +48,9 @@ export async function discover(options: DiscoverOptions): Promise<DiscoverResult
   }
   const names = actorNames(discovery.identities);
   const engine = buildEngine(inventory, discovery.identities, names, options.engine);
-  const plan = planDiscovery(discovery, engine, names, options.plan);
+  const plan = planOrRefuse(() => planDiscovery(discovery, engine, names, options.plan));
   const yaml = renderScenarioYaml(plan, { inputs: options.inputs, scenarioName: options.scenarioName, snapshot: options.plan.snapshot });
+  if (options.asFile === true || options.outputFile !== undefined) refuseOverFileLimit(yaml, plan);
   if (options.outputFile !== undefined) {
     try {
       await writeOutputFile(options.outputFile, yaml);
@@ -51,4 +59,30 @@ export async function discover(options: DiscoverOptions): Promise<DiscoverResult
     }
   }
   return { plan, yaml, summary: planSummary(plan) };
+}
+
+/**
+ * A scenario file over the size every reader accepts would be refused by validate and run, so it is not
+ * written. The limit is not raised for discovered files: a reader cannot tell them from any other file,
+ * and the cap is what keeps a huge file from exhausting memory.
+ */
+function refuseOverFileLimit(yaml: string, plan: DiscoveryPlan): void {
+  const bytes = Buffer.byteLength(yaml, 'utf8');
+  const problem = sizeLimitProblem(bytes, MAX_SCENARIO_BYTES, 'a scenario');
+  if (problem === undefined) return;
+  const pods = plan.actors.filter((actor) => actor.probed).length;
+  throw new InputError(
+    `the discovered scenario (${pods} probe pods, ${plan.checks.length} checks) would not fit a scenario file: ${problem.replace('; split it into smaller files', '')}, so validate and run would refuse it; nothing was written. ` +
+      'Narrow the selection (-n, -l, --exclude-namespace) into several scenarios, or for a live cluster let run --discover or rollout --discover make it in memory, where no file limit applies',
+  );
+}
+
+function planOrRefuse(plan: () => DiscoveryPlan): DiscoveryPlan {
+  try {
+    return plan();
+  } catch (error) {
+    if (!(error instanceof PlanTooBig)) throw error;
+    const narrower = error.exhaustive ? 'leave out --exhaustive, or narrow' : 'narrow';
+    throw new InputError(`${error.message}; nothing was planned: ${narrower} the selection (-n, -l, --exclude-namespace) into several scenarios`);
+  }
 }

@@ -4,14 +4,21 @@
  */
 import { READ_KINDS, decodeObjects, toInputIssue, type DecodeIssue, type Inventory, type RawObject, type SkippedObject } from '../policy/index.js';
 import { InputError, type InputIssue } from '../model/errors.js';
-import { readManifests, type SearchedPath } from '../scenario/read-manifests.js';
+import type { SearchedPath } from '../scenario/read-manifests.js';
 import { appendAll } from '../model/arrays.js';
+import { defaultedNote, readManifestObjects } from './manifest-objects.js';
 
 export type PolicySource = (
-  | { readonly type: 'files'; readonly paths: readonly string[]; readonly cwd: string }
+  | {
+      readonly type: 'files';
+      readonly paths: readonly string[];
+      readonly cwd: string;
+      /** -n: where objects that name no namespace go; an object naming another is refused (as kubectl apply does). */
+      readonly namespaces?: readonly string[];
+    }
   | { readonly type: 'cluster'; readonly read: () => Promise<readonly RawObject[]> }
 ) & {
-  /** Told about objects left out (kinds the engine does not read), one line per file. */
+  /** Told about objects left out (kinds the engine does not read, one line per file), put in "default", or read once. */
   readonly note?: (text: string) => void;
 };
 
@@ -26,18 +33,20 @@ export async function loadPolicyInput(source: PolicySource): Promise<PolicyInput
   let objects: readonly RawObject[];
   const issues: InputIssue[] = [];
   let searched: readonly SearchedPath[] = [];
+  const notes: string[] = [];
   if (source.type === 'files') {
-    const read = await readManifests(source.paths, source.cwd);
+    const read = await readManifestObjects(source.paths, source.cwd, { namespaces: source.namespaces ?? [], flag: '-n' });
     objects = read.objects;
     searched = read.searched;
     appendAll(issues, read.issues);
+    appendAll(notes, [...read.merged, ...[defaultedNote(read.defaulted, '-n')].filter((note) => note !== undefined)]);
   } else {
     objects = await source.read();
   }
   const decoded = decodeObjects(objects);
   appendAll(issues, decoded.issues.filter((issue) => !issue.policy).map(toInputIssue));
   if (issues.length > 0) throw new InputError(describeCount(issues.length, 'the manifests'), issues);
-  for (const line of skippedNotes(decoded.skipped)) source.note?.(line);
+  for (const line of [...skippedNotes(decoded.skipped), ...notes]) source.note?.(line);
   const { namespaces, pods, services, policies } = decoded.inventory;
   if (source.type === 'files' && namespaces.length + pods.length + services.length + policies.length === 0 && decoded.issues.length === 0) {
     // An empty input must not pass as "no findings" or an empty table.

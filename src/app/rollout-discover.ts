@@ -8,7 +8,7 @@
  */
 import type { Scenario } from '../model/scenario.js';
 import type { RawObject } from '../policy/index.js';
-import { parseScenario } from '../scenario/load.js';
+import { checkScenarioText } from '../scenario/load.js';
 import { InputError } from '../model/errors.js';
 import { discover, type DiscoverOptions } from './discover.js';
 import type { RolloutInput } from './rollout-input.js';
@@ -19,7 +19,8 @@ export async function discoverForRollout(options: DiscoverOptions, input: Rollou
   const candidate = input.policies.map((p) => p.raw);
   const result = await discover({ ...options, source: { ...source, read: async () => withCandidate(await source.read(), candidate) } });
   for (const line of result.summary) note(line);
-  const parsed = parseScenario(`discovered from ${options.inputs.join(', ')}`, result.yaml);
+  // In memory: no file size cap, as for run --discover.
+  const parsed = checkScenarioText(`discovered from ${options.inputs.join(', ')}`, result.yaml);
   if (!parsed.ok) throw new InputError('the discovered scenario is not valid (a bug: please report it)', parsed.issues);
   const checks = parsed.scenario.checks.filter((check) => check.to.type !== 'service');
   const left = parsed.scenario.checks.length - checks.length;

@@ -8,7 +8,7 @@ import { InputError, type InputIssue } from '../model/errors.js';
 import { ObjectRejected, type ObjectPort } from '../model/object-port.js';
 import { describeRef, refOf, type KubeObject } from '../model/objects.js';
 import type { RawObject } from '../policy/index.js';
-import { readManifests } from '../scenario/read-manifests.js';
+import { readManifestObjects } from './manifest-objects.js';
 
 export interface RolloutPolicy {
   readonly object: KubeObject;
@@ -25,12 +25,25 @@ export interface RolloutInput {
 
 const POLICY_API_VERSION = 'networking.k8s.io/v1';
 
-export async function readRolloutFiles(paths: readonly string[], cwd: string, note: (text: string) => void): Promise<RolloutInput> {
-  const read = await readManifests(paths, cwd);
+/**
+ * `namespaces`: the -n values. With one, policies that name no namespace go there, as with
+ * `kubectl apply -n`; a policy naming a namespace not given with -n is refused, as kubectl refuses it.
+ */
+export async function readRolloutFiles(paths: readonly string[], cwd: string, note: (text: string) => void, namespaces: readonly string[] = []): Promise<RolloutInput> {
+  const read = await readManifestObjects(paths, cwd, { namespaces, flag: '-n' });
   const issues: InputIssue[] = [...read.issues];
+  // Without -n a rollout never guesses (kubectl would take the kubeconfig context's namespace).
+  for (const { what, file, line } of read.defaulted.filter(({ kind }) => kind === 'NetworkPolicy')) {
+    issues.push({
+      file,
+      line,
+      path: 'metadata.namespace',
+      message: `${what} has no metadata.namespace; a rollout never takes one from the kubeconfig context: pass -n NAMESPACE to put it there (as kubectl apply -n does), or write "namespace: …" into the manifest`,
+    });
+  }
+  for (const line of read.merged) note(line);
   const policies: RolloutPolicy[] = [];
   const others = new Map<string, number>();
-  const seen = new Map<string, string>();
   for (const raw of read.objects) {
     const value = raw.value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
     const line = raw.locate([]).line;
@@ -46,26 +59,11 @@ export async function readRolloutFiles(paths: readonly string[], cwd: string, no
       continue;
     }
     const name = value.metadata?.name;
-    const namespace = value.metadata?.namespace;
     if (typeof name !== 'string' || name === '') {
       issues.push({ ...at(['metadata']), path: 'metadata.name', message: 'a NetworkPolicy without metadata.name; give it a name' });
       continue;
     }
-    if (typeof namespace !== 'string' || namespace === '') {
-      issues.push({
-        ...at(['metadata']),
-        path: 'metadata.namespace',
-        message: `NetworkPolicy ${name} has no metadata.namespace; a rollout never takes one from the kubeconfig context, so write "namespace: …" into the manifest`,
-      });
-      continue;
-    }
-    const key = `${namespace}/${name}`;
-    const earlier = seen.get(key);
-    if (earlier !== undefined) {
-      issues.push({ ...at(['metadata', 'name']), path: 'metadata.name', message: `NetworkPolicy ${key} is also defined at ${earlier}; a rollout applies each object once` });
-      continue;
-    }
-    seen.set(key, `${raw.file}:${line}`);
+    // Placed above (-n) or refused there; copies of one policy were read once or refused as a conflict.
     policies.push({ object: value as unknown as KubeObject, raw, file: raw.file, line });
   }
   if (issues.length > 0) throw new InputError(`${issues.length} problem(s) in the policy files; nothing was sent to the cluster`, issues);

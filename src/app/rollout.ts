@@ -32,6 +32,8 @@ import { refOf } from '../model/objects.js';
 export interface RolloutRequest {
   readonly files: readonly string[];
   readonly cwd: string;
+  /** -n: where policies that name no namespace go (refused without it). */
+  readonly namespaces?: readonly string[];
   readonly scenarios: readonly string[];
   /** `--discover`: also verify the workloads' doors (src/app/rollout-discover.ts). */
   readonly discovery?: DiscoverOptions;
@@ -78,7 +80,7 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
   if (!request.dryRun && !request.yes && deps.confirm === undefined) {
     throw new InputError('refusing to change the cluster without --yes: stdin is not a terminal, so nobody can confirm the plan; look at it with --dry-run, then run again with --yes');
   }
-  const input = await readRolloutFiles(request.files, request.cwd, deps.note);
+  const input = await readRolloutFiles(request.files, request.cwd, deps.note, request.namespaces ?? []);
   if (request.scenarios.length === 0 && request.discovery === undefined) {
     throw new InputError('a rollout verifies every step live: give --scenario FILE with the connections that must work and those that must not, or --discover to knock on every door of your workloads');
   }

@@ -4,7 +4,7 @@
  * (the same shape as a manifest) so one decoder serves files and cluster alike.
  */
 import { CoreV1Api, NetworkingV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../model/labels.js';
+import { isProbePod } from '../model/labels.js';
 import type { RawObject } from '../policy/index.js';
 import { apiError } from './api-error.js';
 import { toRawObject } from './raw-object.js';
@@ -22,7 +22,7 @@ export async function readClusterPolicyObjects(kc: KubeConfig): Promise<RawObjec
   // run) are not workloads: a runner adds its probe pods to the inventory itself.
   const live = pods.filter((pod) => {
     const { status, metadata } = pod as { status?: { phase?: string }; metadata?: { labels?: Record<string, string> } };
-    return status?.phase !== 'Succeeded' && status?.phase !== 'Failed' && metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE;
+    return status?.phase !== 'Succeeded' && status?.phase !== 'Failed' && !isProbePod(metadata?.labels ?? {});
   });
   return [
     ...namespaces.map((item) => toRawObject('Namespace', item)),

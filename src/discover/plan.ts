@@ -82,6 +82,25 @@ export interface DiscoveryPlan {
   readonly exhaustive: boolean;
 }
 
+/**
+ * The most checks one discovered scenario may have: far past what a run does by default (10,000 checks
+ * without --max-checks) and what a person reviews, and small enough that planning and writing it stay
+ * within a few hundred MiB (about 100,000 checks took 0.8 to 1.3 s and 245 MiB, see bench/discover-bench.ts).
+ */
+export const MAX_DISCOVERED_CHECKS = 250_000;
+
+/** The plan would be over MAX_DISCOVERED_CHECKS: an expected refusal, with the counts for the message. */
+export class PlanTooBig extends Error {
+  constructor(
+    readonly classes: number,
+    readonly checks: number,
+    readonly exhaustive: boolean,
+  ) {
+    super(`discover would plan up to ${checks} checks (${classes} ${exhaustive ? 'identities, --exhaustive' : 'classes of workloads'}), over the ${MAX_DISCOVERED_CHECKS} one discovered scenario may have`);
+    this.name = 'PlanTooBig';
+  }
+}
+
 export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, names: readonly string[], options: PlanOptions): DiscoveryPlan {
   const { identities } = discovery;
   const equivalence = computeClasses(engine.compiled, identities);
@@ -96,6 +115,10 @@ export function planDiscovery(discovery: Discovery, engine: DiscoveryEngine, nam
   const expectOf = (judged: { readonly verdict: Verdict }): WrittenExpectation => (options.snapshot ? judged.verdict : 'policy');
 
   const serviceGrouping = groupServicePorts(discovery, assignment, options.exhaustive);
+  // Checks grow with classes × doors: counted before any is built, so a huge input is refused in linear time and memory.
+  const tcpDoorsPerClass = classMembers.reduce((sum, members) => sum + (identities[members[0] as number]?.doors ?? []).filter((door) => door.protocol === 'TCP').length, 0);
+  const upperBound = classMembers.length * (tcpDoorsPerClass + serviceGrouping.groups.length + 1 + options.externals.length);
+  if (upperBound > MAX_DISCOVERED_CHECKS) throw new PlanTooBig(classMembers.length, upperBound, options.exhaustive);
   const sources = classMembers.map((members) => members[0] as number);
   for (const [fromClass, from] of sources.entries()) {
     probed.add(from);

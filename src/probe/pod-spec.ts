@@ -47,9 +47,10 @@ export function buildProbePod({ actor, scenarioName, runId, settings, node, dual
     metadata: {
       namespace: actor.namespace,
       generateName: `kubeknock-${actor.name}-`.slice(0, 58),
-      // The actor's labels decide which policies select the probe; ours add the bookkeeping a sweeper
-      // relies on (the scenario loader refuses actors that set these keys).
-      labels: { ...actor.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [RUN_ID_LABEL]: runId },
+      // The actor's labels decide which policies select the probe, its managed-by too (a Helm workload's
+      // probe says Helm); the run id is the bookkeeping a sweeper relies on (the scenario loader refuses
+      // actors that set kubeknock.dev/ keys).
+      labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, ...actor.labels, [RUN_ID_LABEL]: runId },
       annotations: { [ACTOR_ANNOTATION]: actor.name, [SCENARIO_ANNOTATION]: scenarioName },
     },
     spec: {

@@ -34,7 +34,7 @@ describe('kubeknock cleanup', () => {
   it('--dry-run lists leftovers across namespaces and deletes nothing', async () => {
     const kubeconfig = await seed();
     const { code, stdout } = await cli(['cleanup', '--kubeconfig', kubeconfig, '--dry-run']);
-    expect(stdout).toMatch(/^Would delete 3 kubeknock pods \(app\.kubernetes\.io\/managed-by=kubeknock\) in any namespace:/);
+    expect(stdout).toMatch(/^Would delete 3 kubeknock pods \(kubeknock\.dev\/run-id\) in any namespace:/);
     expect(api?.pods.size).toBe(3);
     expect(code).toBe(0);
   });
@@ -42,7 +42,7 @@ describe('kubeknock cleanup', () => {
   it('deletes one run in one namespace and waits for it to go', async () => {
     const kubeconfig = await seed();
     const { code, stdout } = await cli(['cleanup', '--kubeconfig', kubeconfig, '--run-id', 'r1', '-n', 'staging']);
-    expect(stdout).toBe('Deleted 1 kubeknock pod (app.kubernetes.io/managed-by=kubeknock,kubeknock.dev/run-id=r1) in namespace staging:\n  staging/kk-00002  run r1  Pending\n');
+    expect(stdout).toBe('Deleted 1 kubeknock pod (kubeknock.dev/run-id=r1) in namespace staging:\n  staging/kk-00002  run r1  Pending\n');
     expect([...(api?.pods.keys() ?? [])].sort()).toEqual(['production/kk-00001', 'staging/kk-00003']);
     expect(code).toBe(0);
   });

@@ -23,8 +23,8 @@ function fake(options: { failDelete?: string } = {}): CleanupPort & { readonly l
         (pod) =>
           (namespace === undefined || pod.namespace === namespace) &&
           selector.split(',').every((term) => {
-            const [key, value] = term.split('=');
-            return pod.labels[key ?? ''] === value;
+            const [key = '', value] = term.split('=');
+            return value === undefined ? pod.labels[key] !== undefined : pod.labels[key] === value;
           }),
       );
     },
@@ -39,12 +39,12 @@ describe('runCleanup', () => {
   it('sweeps every managed pod in every namespace and waits for the deletion', async () => {
     const port = fake();
     const result = await runCleanup(port, { dryRun: false });
-    expect(port.listed).toEqual([['app.kubernetes.io/managed-by=kubeknock', undefined]]);
+    expect(port.listed).toEqual([['kubeknock.dev/run-id', undefined]]);
     expect(port.deleted).toEqual([[{ namespace: 'production', name: 'kk-backend-x1' }, { namespace: 'staging', name: 'kk-frontend-y2' }]]);
     expect(result.deleted).toBe(true);
     expect(renderCleanup(result)).toBe(
       [
-        'Deleted 2 kubeknock pods (app.kubernetes.io/managed-by=kubeknock) in any namespace:',
+        'Deleted 2 kubeknock pods (kubeknock.dev/run-id) in any namespace:',
         '  production/kk-backend-x1  run r1  Running',
         '  staging/kk-frontend-y2  run r2  Running  (already terminating)',
         '',
@@ -55,7 +55,7 @@ describe('runCleanup', () => {
   it('narrows to one run and one namespace', async () => {
     const port = fake();
     const result = await runCleanup(port, { runId: 'r1', namespace: 'production', dryRun: false });
-    expect(port.listed).toEqual([['app.kubernetes.io/managed-by=kubeknock,kubeknock.dev/run-id=r1', 'production']]);
+    expect(port.listed).toEqual([['kubeknock.dev/run-id=r1', 'production']]);
     expect(result.pods.map((p) => p.name)).toEqual(['kk-backend-x1']);
   });
 
@@ -70,7 +70,7 @@ describe('runCleanup', () => {
     const port = fake();
     const result = await runCleanup(port, { runId: 'nope', dryRun: false });
     expect(port.deleted).toEqual([]);
-    expect(renderCleanup(result)).toBe('No kubeknock pods (app.kubernetes.io/managed-by=kubeknock,kubeknock.dev/run-id=nope) in any namespace.\n');
+    expect(renderCleanup(result)).toBe('No kubeknock pods (kubeknock.dev/run-id=nope) in any namespace.\n');
   });
 
   it('a failed deletion is reported with the list, as a value', async () => {

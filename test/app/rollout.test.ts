@@ -81,14 +81,14 @@ describe('rollout', () => {
     await expect(rollout(request({ scenarios: [] }), deps(new FakeObjects()))).rejects.toThrow(/a rollout verifies every step live: give --scenario FILE.*or --discover/);
   });
 
-  it('refuses a policy without namespace, and one given twice, naming file and line', async () => {
-    const bad = file('bad.yaml', `${POLICY.replace('namespace: one', '')}---\n${POLICY}---\n${POLICY}`);
+  it('refuses a policy without namespace (suggesting -n), and one given twice differently, naming file and line', async () => {
+    const bad = file('bad.yaml', `${POLICY.replace('namespace: one', '')}---\n${POLICY}---\n${POLICY.replace('app: client', 'app: other')}`);
     const error = await rollout(request({ files: [bad] }), deps(new FakeObjects())).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     const issues = (error as InputError).issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
     expect(issues).toEqual([
-      '3 metadata.namespace: NetworkPolicy db-ingress has no metadata.namespace; a rollout never takes one from the kubeconfig context, so write "namespace: …" into the manifest',
-      `17 metadata.name: NetworkPolicy one/db-ingress is also defined at ${bad}:8; a rollout applies each object once`,
+      `15 spec.ingress[0].from[0].podSelector.matchLabels.app: NetworkPolicy one/db-ingress is defined twice, differently (at spec.ingress[0].from[0].podSelector.matchLabels.app): first at ${bad}:8, again here; kubectl apply would keep whichever comes last. Keep one copy, or make the copies the same`,
+      '1 metadata.namespace: NetworkPolicy db-ingress has no metadata.namespace; a rollout never takes one from the kubeconfig context: pass -n NAMESPACE to put it there (as kubectl apply -n does), or write "namespace: …" into the manifest',
     ]);
   });
 

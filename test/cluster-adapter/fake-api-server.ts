@@ -225,7 +225,8 @@ function matches(pod: Json, selector: string): boolean {
     .split(',')
     .filter(Boolean)
     .every((term) => {
-      const [key, value] = term.split('=');
-      return labels[key ?? ''] === value;
+      // `key` alone: the label exists (how probe pods are listed); `key=value`: it has that value.
+      const [key = '', value] = term.split('=');
+      return value === undefined ? labels[key] !== undefined : labels[key] === value;
     });
 }

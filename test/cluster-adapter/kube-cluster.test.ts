@@ -42,10 +42,10 @@ describe('KubeCluster', () => {
     expect(running.every((pod) => pod.ip.startsWith('10.244.') && pod.node === 'node-1')).toBe(true);
     expect(progress.at(-1)).toBe('3/3 probe pods running');
     // Two pods of production are read with one list of managed pods, staging's single pod with a GET.
-    expect(api.requests.some((r) => r.startsWith('GET /api/v1/namespaces/production/pods?') && r.includes('labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubeknock'))).toBe(true);
+    expect(api.requests.some((r) => r.startsWith('GET /api/v1/namespaces/production/pods?') && r.includes('labelSelector=kubeknock.dev%2Frun-id'))).toBe(true);
     expect(api.requests).toContain('GET /api/v1/namespaces/staging/pods/kk-backend-00003');
 
-    const listed = await cluster.listPods('app.kubernetes.io/managed-by=kubeknock');
+    const listed = await cluster.listPods('kubeknock.dev/run-id');
     expect(listed.map((pod) => `${pod.namespace}/${pod.name}`).sort()).toEqual(['production/kk-backend-00001', 'production/kk-frontend-00002', 'staging/kk-backend-00003']);
     expect(listed[0]).toMatchObject({ labels, phase: 'Running', node: 'node-1', deleting: false });
 

@@ -108,9 +108,10 @@ describe('kubeknock discover', () => {
   });
 
   it('exits 2 saying what was searched when the selection finds no workload', async () => {
+    // With files, -n is kubectl's: objects of another namespace are refused, not filtered (issue 18).
     const inNamespace = await runCli(['discover', '-f', APP, '-n', 'prod']);
     expect(inNamespace.code).toBe(2);
-    expect(inNamespace.stderr).toContain('discover found no workload to probe in namespace prod');
+    expect(inNamespace.stderr).toContain('Deployment api names namespace "shop", which does not match -n prod; kubectl apply refuses that too: pass -n shop, or leave -n out');
     const bySelector = await runCli(['discover', '-f', APP, '-l', 'app=agent']);
     expect(bySelector.code).toBe(2);
     expect(bySelector.stderr).toContain('in every namespace of the input (shop), workloads with labels app=agent; 1 skipped:');
@@ -122,6 +123,11 @@ describe('kubeknock discover', () => {
     [['--external', 'example.com'], '--external example.com: write HOST:PORT'],
     [['--external', 'example.com:70000'], '--external example.com:70000: the port must be a whole number from 1 to 65535'],
     [['-n', 'shop', '-A'], 'Use either -n or -A, not both'],
+    // Issue 18 item 5: the scenario validator's host rule, applied to the flag before anything is read.
+    [['--external', '$(reboot):443'], '--external $(reboot):443: the host "$(reboot)" is not an IP address or DNS name'],
+    [['--external', 'a;b:80'], '--external a;b:80: the host "a;b" is not an IP address or DNS name'],
+    [['--external', 'x\u001b[31m:80'], '--external x\\x1b[31m:80: the host "x\\x1b[31m" is not an IP address or DNS name'],
+    [['--external', '[::1;id]:80'], 'the host "::1;id" is not an IP address or DNS name'],
     [['--name', 'Not_A_Label'], '--name Not_A_Label: a scenario name is a DNS label'],
   ])('refuses %j with exit 2', async (flags, message) => {
     const { code, stderr } = await runCli(['discover', '-f', APP, ...flags]);

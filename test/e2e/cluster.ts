@@ -58,7 +58,7 @@ export async function kubectl(args: readonly string[], input?: string): Promise<
 
 /** Probe pods of kubeknock still in the cluster (deleting ones included), as namespace/name. */
 export async function managedPods(): Promise<string[]> {
-  const out = await kubectl(['get', 'pods', '-A', '-l', 'app.kubernetes.io/managed-by=kubeknock', '-o', 'jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}']);
+  const out = await kubectl(['get', 'pods', '-A', '-l', 'kubeknock.dev/run-id', '-o', 'jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}']);
   return out.split('\n').filter(Boolean);
 }
 

@@ -19,7 +19,7 @@ const DROP_PORT = Number(CLUSTER['EXTERNAL_DROP_PORT'] ?? 81);
 const FINISHED = '(Failed/DeadlineExceeded|Succeeded)';
 
 async function podPhases(namespace: string): Promise<string[]> {
-  const out = await kubectl(['get', 'pods', '-n', namespace, '-l', 'app.kubernetes.io/managed-by=kubeknock', '-o', 'jsonpath={range .items[*]}{.status.phase}/{.status.reason}{"\\n"}{end}']);
+  const out = await kubectl(['get', 'pods', '-n', namespace, '-l', 'kubeknock.dev/run-id', '-o', 'jsonpath={range .items[*]}{.status.phase}/{.status.reason}{"\\n"}{end}']);
   return out.split('\n').filter(Boolean);
 }
 

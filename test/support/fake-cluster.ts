@@ -215,13 +215,15 @@ export class FakeCluster implements ClusterPort {
     this.deleted.push(key);
   }
 
-  /** Understands the `k=v,k!=v` selectors kubeknock sends. */
+  /** Understands the `k=v,k!=v,k` selectors kubeknock sends (`k` alone: the label exists). */
   async listPods(labelSelector: string, namespace?: string): Promise<readonly PodInfo[]> {
     this.requests += 1;
-    const terms = labelSelector.split(',').filter(Boolean).map((term) => /^([^!=]+)(!?=)(.*)$/.exec(term));
+    const terms = labelSelector.split(',').filter(Boolean).map((term) => /^([^!=]+)(?:(!?=)(.*))?$/.exec(term));
     if (terms.some((t) => t === null)) throw new Error(`fake cluster: unsupported selector ${labelSelector}`);
+    const holds = (labels: Readonly<Record<string, string>>, t: RegExpExecArray): boolean =>
+      t[2] === undefined ? labels[t[1] ?? ''] !== undefined : (labels[t[1] ?? ''] === t[3]) === (t[2] === '=');
     return [...this.pods.values(), ...this.existing.values()].filter(
-      (p) => (namespace === undefined || p.namespace === namespace) && terms.every((t) => t !== null && (p.labels[t[1] ?? ''] === t[3]) === (t[2] === '=')),
+      (p) => (namespace === undefined || p.namespace === namespace) && terms.every((t) => t !== null && holds(p.labels, t)),
     );
   }
 

@@ -11,7 +11,7 @@ interface CleanupArgs extends ClusterFlags {
 
 export const cleanupCommandFactory = defineCommand<CleanupArgs>((ctx) => ({
   command: 'cleanup',
-  describe: 'Delete probe pods left behind (label app.kubernetes.io/managed-by=kubeknock) and wait until they are gone',
+  describe: 'Delete probe pods left behind (label kubeknock.dev/run-id) and wait until they are gone',
   builder: (yargs: Argv<object>) =>
     withClusterFlags(yargs)
       .option('run-id', { type: 'string', describe: 'Only the pods of this run' })

@@ -3,7 +3,7 @@ import { visible } from '../../report/sanitize.js';
 import { wantsColor } from '../cluster-options.js';
 import { refuseTooNarrow, tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
-import { engineOptions, policySource, withPolicySourceOptions, type PolicySourceFlags } from './policy-source.js';
+import { engineOptions, namespacesOf, policySource, withPolicySourceOptions, type PolicySourceFlags } from './policy-source.js';
 
 interface DiffArgs extends PolicySourceFlags, TableWidthFlags {
   readonly to: string[];
@@ -44,7 +44,7 @@ export const diffCommandFactory = defineCommand<DiffArgs>((ctx) => ({
     const given = (argv.filename ?? []).length > 0 || argv['from-cluster'];
     const result = await diff({
       ...(given ? { current: policySource(argv, ctx.io) } : {}),
-      candidate: { paths: argv.to, cwd: ctx.io.cwd },
+      candidate: { paths: argv.to, cwd: ctx.io.cwd, namespaces: namespacesOf(argv) },
       scenarios: argv.scenario ?? [],
       engine: engineOptions(argv),
       note,

@@ -38,7 +38,7 @@ export const discoverCommandFactory = defineCommand<DiscoverArgs>((ctx) => ({
     const { discover } = await import('../../app/discover.js');
     const input = argv['from-cluster'] ? ({ type: 'cluster' } as const) : ({ type: 'files', paths: argv.filename ?? [] } as const);
     const result = await discover(
-      await discoveryOptions(argv, input, ctx.io, { snapshot: argv.snapshot, scenarioName: argv.name, ...(argv.output === undefined ? {} : { outputFile: argv.output }) }),
+      { ...(await discoveryOptions(argv, input, ctx.io, { snapshot: argv.snapshot, scenarioName: argv.name, ...(argv.output === undefined ? {} : { outputFile: argv.output }) })), asFile: true },
     );
     if (argv.output === undefined) ctx.io.stdout.write(result.yaml);
     for (const line of result.summary) ctx.io.stderr.write(`${line}\n`);

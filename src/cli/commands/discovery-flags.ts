@@ -12,6 +12,8 @@ import { parseLabelSelector } from '../../discover/parse-selector.js';
 import type { ClusterFlags } from '../cluster-options.js';
 import type { CliIO } from '../io.js';
 import { checkPort } from './policy-source.js';
+import { hostProblem } from '../../scenario/strict-values.js';
+import { visible } from '../../report/sanitize.js';
 
 export interface DiscoverySelectionFlags extends ClusterFlags {
   readonly namespace?: string[];
@@ -29,7 +31,7 @@ const DNS_NAME = 'kubernetes.default.svc.cluster.local.';
 
 export function withDiscoverySelectionFlags<T>(yargs: Argv<T>): Argv<T & DiscoverySelectionFlags> {
   return yargs
-    .option('namespace', { alias: 'n', type: 'string', array: true, describe: 'Only workloads of this namespace (repeatable; default: every namespace of -f input, the context namespace of a cluster)' })
+    .option('namespace', { alias: 'n', type: 'string', array: true, describe: 'Only workloads of this namespace (repeatable; default: every namespace of -f input, the context namespace of a cluster). With -f, as with kubectl apply -n: objects naming no namespace go to it, objects naming another are refused' })
     .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'Every namespace' })
     .option('selector', { alias: 'l', type: 'string', describe: 'Only workloads whose pod labels match, e.g. app=web,tier in (a,b)' })
     .option('exclude-namespace', { type: 'string', array: true, describe: 'Leave out this namespace (repeatable)' })
@@ -83,7 +85,9 @@ export async function discoveryOptions(
 
 async function sourceOf(flags: DiscoverySelectionFlags, input: DiscoveryInput, io: CliIO): Promise<{ source: PolicySource; inputs: readonly string[]; namespaces: readonly string[] }> {
   const given = flags.namespace ?? [];
-  if (input.type === 'files') return { source: { type: 'files', paths: input.paths, cwd: io.cwd }, inputs: input.paths, namespaces: given };
+  // With files, -n also places the objects that name no namespace, and refuses objects of other namespaces, as kubectl apply -n does.
+  const note = (text: string): void => void io.stderr.write(`kubeknock: note: ${visible(text)}\n`);
+  if (input.type === 'files') return { source: { type: 'files', paths: input.paths, cwd: io.cwd, namespaces: given, note }, inputs: input.paths, namespaces: given };
   // Loaded only for a live cluster: the Kubernetes client is most of the CLI's start-up time.
   const [{ loadClusterConfig }, { readClusterWorkloadObjects }] = await Promise.all([import('../cluster-connect.js'), import('../../cluster/workload-inventory.js')]);
   const loaded = loadClusterConfig(flags, io);
@@ -102,6 +106,9 @@ export function parseHostPort(text: string): { host: string; port: number } | st
   const match = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d+)$/.exec(text);
   const host = match?.[1] ?? match?.[2];
   if (!match || host === undefined) return `--external ${text}: write HOST:PORT, e.g. 203.0.113.10:443 or example.com:443`;
+  // The scenario validator's own rule for a host target: the flag must never write a scenario that validate refuses.
+  const badHost = hostProblem(host);
+  if (badHost !== undefined) return `--external ${text}: the host ${badHost}`;
   const port = Number(match[3]);
   const portProblem = checkPort(port, 'external');
   return portProblem === true ? { host, port } : `--external ${text}: ${portProblem.replace(/^--external /, 'the port ')}`;

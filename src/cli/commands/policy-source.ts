@@ -5,12 +5,14 @@ import { PROTOCOLS, type EngineOptions, type Protocol } from '../../policy/types
 import { withClusterFlags, type ClusterFlags } from '../cluster-options.js';
 import type { CliIO } from '../io.js';
 import { visible } from '../../report/sanitize.js';
+import { namespaceProblem } from '../flag-rules.js';
 
 export interface PolicySourceFlags extends ClusterFlags {
   readonly filename?: string[];
   readonly 'from-cluster': boolean;
   readonly 'ipblock-matches-pods': boolean;
   readonly 'ignore-cluster-policies': boolean;
+  readonly namespace?: string;
 }
 
 export function withPolicySourceFlags<T>(yargs: Argv<T>): Argv<T & PolicySourceFlags> {
@@ -24,11 +26,24 @@ export function withPolicySourceFlags<T>(yargs: Argv<T>): Argv<T & PolicySourceF
   }) as unknown as Argv<T & PolicySourceFlags>;
 }
 
+/** -n with files, as kubectl reads it: where objects without a namespace go; refused with --from-cluster (which reads every namespace). */
+function namespaceFlagProblem(argv: { namespace?: unknown; 'from-cluster'?: unknown }): string | true {
+  if (argv.namespace === undefined) return true;
+  if (typeof argv.namespace !== 'string') return '-n/--namespace takes one namespace';
+  if (argv['from-cluster'] === true) return '-n places the objects of -f files that name no namespace; --from-cluster reads every namespace, so leave -n out';
+  return namespaceProblem('--namespace', argv.namespace) ?? true;
+}
+
 /** The flags alone, for a command that decides itself what giving neither -f nor --from-cluster means (diff). */
 export function withPolicySourceOptions<T>(yargs: Argv<T>): Argv<T & PolicySourceFlags> {
   return withClusterFlags(yargs)
     .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Manifest file or directory (repeatable): Namespace, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Service, NetworkPolicy' })
     .option('from-cluster', { type: 'boolean', default: false, describe: 'Read those kinds from the live cluster instead of files' })
+    .option('namespace', {
+      alias: 'n',
+      type: 'string',
+      describe: 'Namespace for the objects of the files that name none (default: "default", with a note); an object naming another is refused, as with kubectl apply -n',
+    })
     .option('ipblock-matches-pods', {
       type: 'boolean',
       default: true,
@@ -38,13 +53,14 @@ export function withPolicySourceOptions<T>(yargs: Argv<T>): Argv<T & PolicySourc
       type: 'boolean',
       default: false,
       describe: 'With --from-cluster, judge by NetworkPolicies alone even where AdminNetworkPolicy/BaselineAdminNetworkPolicy/ClusterNetworkPolicy objects exist (refused otherwise)',
-    }) as unknown as Argv<T & PolicySourceFlags>;
+    })
+    .check((argv) => namespaceFlagProblem(argv as { namespace?: unknown; 'from-cluster'?: unknown })) as unknown as Argv<T & PolicySourceFlags>;
 }
 
 /** The composition root for the policy commands: the cluster reader is built here, only when asked for. */
 export function policySource(flags: PolicySourceFlags, io: CliIO): PolicySource {
   const note = (text: string): void => void io.stderr.write(`kubeknock: note: ${visible(text)}\n`);
-  if (!flags['from-cluster']) return { type: 'files', paths: flags.filename ?? [], cwd: io.cwd, note };
+  if (!flags['from-cluster']) return { type: 'files', paths: flags.filename ?? [], cwd: io.cwd, namespaces: namespacesOf(flags), note };
   return {
     type: 'cluster',
     read: async () => {
@@ -65,6 +81,11 @@ export function policySource(flags: PolicySourceFlags, io: CliIO): PolicySource 
     },
     note,
   };
+}
+
+/** The -n of the files, as the list the readers take. */
+export function namespacesOf(flags: PolicySourceFlags): readonly string[] {
+  return flags.namespace === undefined ? [] : [flags.namespace];
 }
 
 export function engineOptions(flags: PolicySourceFlags): EngineOptions {

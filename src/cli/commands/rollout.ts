@@ -121,6 +121,7 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
       {
         files: argv.filename ?? [],
         cwd: io.cwd,
+        namespaces: argv.namespace ?? [],
         scenarios: argv.scenario ?? [],
         ...(argv.discover ? { discovery: await discoveryOptions(argv, { type: 'cluster' }, io, { snapshot: false, scenarioName: 'discovered' }) } : {}),
         overrides: {

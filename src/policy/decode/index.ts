@@ -5,7 +5,8 @@
 import { assertNever } from '../../model/assert-never.js';
 import type { Inventory, NamespaceSpec, PodSpec, PolicySpec, ServiceSpec } from '../types.js';
 import { decodeNetworkPolicy } from './network-policy.js';
-import { Reader, type DecodeIssue, type RawObject } from './reader.js';
+import { Reader, itemOf, type DecodeIssue, type RawObject } from './reader.js';
+import { API_VERSIONS, isKind, type Kind } from './kinds.js';
 import { decodeNamespace, decodePodLike, decodeService, type Metadata } from './workloads.js';
 
 export { toInputIssue, type DecodeIssue, type FieldPath, type RawObject } from './reader.js';
@@ -23,21 +24,6 @@ export interface SkippedObject {
   readonly kind: string;
 }
 
-
-/** The kinds the engine reads, by the apiVersion they live in (a Knative `Service` is not a core Service). */
-const API_VERSIONS = {
-  Namespace: 'v1',
-  Pod: 'v1',
-  Service: 'v1',
-  Deployment: 'apps/v1',
-  StatefulSet: 'apps/v1',
-  DaemonSet: 'apps/v1',
-  ReplicaSet: 'apps/v1',
-  Job: 'batch/v1',
-  CronJob: 'batch/v1',
-  NetworkPolicy: 'networking.k8s.io/v1',
-} as const;
-type Kind = keyof typeof API_VERSIONS;
 
 /** The kinds the engine reads, with their API versions, for messages: `Namespace (v1), …`. */
 export const READ_KINDS = Object.entries(API_VERSIONS)
@@ -122,12 +108,4 @@ function decodeMetadata(reader: Reader, root: Readonly<Record<string, unknown>>,
   // Namespaced objects without a namespace land in "default", as with `kubectl apply`.
   const namespace = kind === 'Namespace' ? name : (reader.string(meta?.namespace, ['metadata', 'namespace']) ?? 'default');
   return { name, namespace, line: reader.raw.locate([]).line };
-}
-
-function itemOf(parent: RawObject, value: unknown, index: number): RawObject {
-  return { value, file: parent.file, locate: (path) => parent.locate(['items', index, ...path]) };
-}
-
-function isKind(kind: string | undefined): kind is Kind {
-  return kind !== undefined && Object.prototype.hasOwnProperty.call(API_VERSIONS, kind);
 }

@@ -38,6 +38,11 @@ export function toInputIssue(issue: DecodeIssue): InputIssue {
   };
 }
 
+/** Item `index` of a `List` object, located inside it. */
+export function itemOf(parent: RawObject, value: unknown, index: number): RawObject {
+  return { value, file: parent.file, locate: (path) => parent.locate(['items', index, ...path]) };
+}
+
 export class Reader {
   readonly issues: DecodeIssue[] = [];
   object?: string;
