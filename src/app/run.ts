@@ -19,9 +19,10 @@ import { requireWritePermissions } from './write-permissions.js';
 import { describeLeftover } from '../probe/leftovers.js';
 import { sweepLeftovers } from '../probe/sweep.js';
 import { renderReports, type ReportFormat } from '../report/format.js';
+import { htmlAssetsFor } from './html-assets.js';
 import { loadScenarios, type InlineScenario } from '../scenario/load.js';
 import type { EngineOptions } from '../policy/index.js';
-import { InputError, describeError, formatIssue } from '../model/errors.js';
+import { InfraError, InputError, describeError, formatIssue } from '../model/errors.js';
 import { DEFAULT_SIZE_LIMITS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 import { guardClusterPolicies, type ClusterPolicyScanner } from './cluster-policy-guard.js';
 import { policyExpectations, type PolicyObjectSource } from './policy-expectations.js';
@@ -98,6 +99,8 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   // Every file is read and checked against the cluster before the first pod exists: a typo in the
   // third scenario must not surface after the first two have run.
   const scenarios = (await loadScenarios(request.files, request.inline)).map((loaded) => withOverrides(loaded, request.overrides));
+  // Read before anything runs: a missing bundle must not cost a finished run its report.
+  const assets = await htmlAssetsFor([request.output, request.reportFormat]);
   enforceSizeLimits(scenarios, request.limits ?? DEFAULT_SIZE_LIMITS);
   const changing = scenarios.filter((s) => plannedChanges(s.steps ?? []).length > 0);
   if (changing.length > 0 && !request.yes && deps.confirm === undefined) {
@@ -140,7 +143,7 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
           error: { kind: 'preflight', message: !failed || index === prepared.length ? errorText(error) : `not started because the preflight of ${failed.file} failed` },
         }),
       );
-      await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false }));
+      await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false, ...assets }));
     }
     throw error;
   }
@@ -181,11 +184,12 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   // The file first: a stdout reader that stops early (`| head`) must not cost the report.
   let reportError: unknown;
   if (request.reportFile) {
-    await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false })).catch((error: unknown) => (reportError = error));
+    await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false, ...assets })).catch((error: unknown) => (reportError = error));
   }
-  const rendered = renderReports(request.output, reports, { color: request.color, ...(request.width ? { width: request.width } : {}) });
+  const rendered = renderReports(request.output, reports, { color: request.color, ...(request.width ? { width: request.width } : {}), ...assets });
   deps.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
-  if (reportError !== undefined) throw reportError;
+  // The run's own verdict still reaches the reader: a lost file must not hide that a check failed.
+  if (reportError !== undefined) throw new InfraError(`${errorText(reportError)}; the run itself finished with exit code ${exitCode} (${passed}/${total} checks passed)`, { cause: reportError, causeSummarized: true });
   return { reports, exitCode };
 }
 
@@ -265,6 +269,9 @@ export function reportFormatForFile(file: string, fallback: ReportFormat): Repor
   if (/\.tap$/i.test(file)) return 'tap';
   if (/\.md$/i.test(file)) return 'markdown';
   if (/\.txt$/i.test(file)) return 'table';
+  if (/\.html?$/i.test(file)) return 'html';
+  if (/\.(dot|gv)$/i.test(file)) return 'dot';
+  if (/\.mmd$/i.test(file)) return 'mermaid';
   return fallback;
 }
 

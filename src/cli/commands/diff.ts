@@ -1,5 +1,8 @@
 import type { Argv } from 'yargs';
 import { diff } from '../../app/diff.js';
+import { htmlAssetsFor } from '../../app/html-assets.js';
+import { graphOfDiff } from '../../report/graph/from-diff.js';
+import { isPictureFormat, PICTURE_FORMATS, renderGraph, type PictureFormat } from '../../report/graph/render.js';
 import { renderDiffMarkdown, renderDiffTable } from '../../report/verdict-diff.js';
 import { writeDiffJson } from '../../report/verdict-diff-json.js';
 import { visible } from '../../report/sanitize.js';
@@ -10,7 +13,7 @@ import { engineOptions, policySource, withPolicySourceOptions, type PolicySource
 interface DiffArgs extends PolicySourceFlags {
   readonly to: string[];
   readonly scenario?: string[];
-  readonly output: 'table' | 'json' | 'markdown';
+  readonly output: 'table' | 'json' | 'markdown' | PictureFormat;
   readonly 'max-rows': number;
 }
 
@@ -26,7 +29,7 @@ export const diffCommandFactory = defineCommand<DiffArgs>((ctx) => ({
     withPolicySourceOptions(yargs)
       .option('to', { type: 'string', array: true, demandOption: 'Give the candidate NetworkPolicies with --to <file|dir>', describe: 'Candidate manifest file or directory (repeatable): its NetworkPolicies replace or join the current ones' })
       .option('scenario', { type: 'string', array: true, describe: 'Scenario file (repeatable): its actors join as pods and its actor → actor checks are marked where a change agrees or not' })
-      .option('output', { alias: 'o', choices: ['table', 'json', 'markdown'] as const, default: 'table' as const, describe: 'Output format (markdown: for a pull-request comment)' })
+      .option('output', { alias: 'o', choices: ['table', 'json', 'markdown', ...PICTURE_FORMATS] as const, default: 'table' as const, describe: 'Output format (markdown: for a pull-request comment)' })
       .option('max-rows', { type: 'number', default: 100, describe: 'Rows shown per section in table and markdown output (0: all); JSON lists every cell' })
       .epilog(EPILOG)
       .check((argv) => {
@@ -46,7 +49,8 @@ export const diffCommandFactory = defineCommand<DiffArgs>((ctx) => ({
       note,
     });
     const options = { color: wantsColor(ctx.io), maxRows: argv['max-rows'] };
-    if (argv.output === 'json') writeDiffJson(result, (text) => ctx.io.stdout.write(text));
+    if (isPictureFormat(argv.output)) ctx.io.stdout.write(renderGraph(argv.output, graphOfDiff(result), (await htmlAssetsFor([argv.output])).htmlAssets));
+    else if (argv.output === 'json') writeDiffJson(result, (text) => ctx.io.stdout.write(text));
     else ctx.io.stdout.write(argv.output === 'markdown' ? renderDiffMarkdown(result, { ...options, color: false }) : renderDiffTable(result, options));
     ctx.exitCode = result.diff.cut.length + result.diff.opened.length > 0 ? 1 : 0;
   },

@@ -1,6 +1,9 @@
 import type { Argv } from 'yargs';
 import { predict } from '../../app/predict.js';
 import type { Protocol } from '../../policy/index.js';
+import { htmlAssetsFor } from '../../app/html-assets.js';
+import { graphOfMatrix } from '../../report/graph/from-matrix.js';
+import { isPictureFormat, PICTURE_FORMATS, renderGraph, type PictureFormat } from '../../report/graph/render.js';
 import { renderMatrixTable, writeMatrixJson } from '../../report/policy-matrix.js';
 import { wantsColor } from '../cluster-options.js';
 import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
@@ -11,7 +14,7 @@ interface PredictArgs extends PolicySourceFlags, TableWidthFlags {
   readonly port: number;
   readonly protocol: Protocol;
   readonly family?: 'ipv4' | 'ipv6';
-  readonly output: 'table' | 'json';
+  readonly output: 'table' | 'json' | PictureFormat;
 }
 
 export const predictCommandFactory = defineCommand<PredictArgs>((ctx) => ({
@@ -22,11 +25,12 @@ export const predictCommandFactory = defineCommand<PredictArgs>((ctx) => ({
       .option('port', { type: 'number', default: 80, describe: 'Destination port' })
       .option('protocol', protocolOption)
       .option('family', familyOption)
-      .option('output', { alias: 'o', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'Output format' })
+      .option('output', { alias: 'o', choices: ['table', 'json', ...PICTURE_FORMATS] as const, default: 'table' as const, describe: 'Output format' })
       .check((argv) => checkPort(argv.port)),
   handler: async (argv) => {
     const matrix = await predict({ source: policySource(argv, ctx.io), port: argv.port, protocol: argv.protocol, ...engineFamily(argv.family), engine: engineOptions(argv) });
-    if (argv.output === 'json') writeMatrixJson(matrix, (text) => ctx.io.stdout.write(text));
+    if (isPictureFormat(argv.output)) ctx.io.stdout.write(renderGraph(argv.output, graphOfMatrix(matrix), (await htmlAssetsFor([argv.output])).htmlAssets));
+    else if (argv.output === 'json') writeMatrixJson(matrix, (text) => ctx.io.stdout.write(text));
     else ctx.io.stdout.write(renderMatrixTable(matrix, { color: wantsColor(ctx.io), ...tableWidthOption(argv, ctx.io) }));
   },
 }));
