@@ -1,8 +1,8 @@
 /**
  * Part of `npm run build`: bundles what the HTML report inlines into dist/report/html-assets.json, so a
  * report opens offline with no request of any kind. cytoscape and cytoscape-dagre (MIT) come from
- * node_modules; the viewer and the style sheet from src/report/html. Each script and style gets its
- * SHA-256, which the page's Content-Security-Policy names instead of allowing every inline script.
+ * node_modules; the viewer and the style sheet from src/report/html. The script gets its SHA-256,
+ * which the page's Content-Security-Policy names instead of allowing every inline script.
  * Their licences go to dist/report/THIRD-PARTY-LICENSES.txt.
  */
 import { createHash } from 'node:crypto';
@@ -36,7 +36,6 @@ writeFileSync(
     script,
     scriptSha256: sha256(script),
     style,
-    styleSha256: sha256(style),
     libraries: vendors.map(({ name, version, license }) => ({ name, version, license })),
   }),
 );

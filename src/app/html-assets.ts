@@ -26,11 +26,11 @@ async function readBundle(): Promise<HtmlAssets> {
     throw new InfraError(`-o html: cannot read the bundled report scripts ${path} (${(error as Error).message}); build them with "npm run build"`, { cause: error, causeSummarized: true });
   }
   const bundle = parsed as Partial<Record<keyof HtmlAssets, unknown>>;
-  const { script, scriptSha256, style, styleSha256 } = bundle;
-  if (typeof script !== 'string' || typeof scriptSha256 !== 'string' || typeof style !== 'string' || typeof styleSha256 !== 'string') {
-    throw new InfraError(`-o html: ${path} is not a bundle of report scripts (script, scriptSha256, style, styleSha256); rebuild it with "npm run build"`);
+  const { script, scriptSha256, style } = bundle;
+  if (typeof script !== 'string' || typeof scriptSha256 !== 'string' || typeof style !== 'string') {
+    throw new InfraError(`-o html: ${path} is not a bundle of report scripts (script, scriptSha256, style); rebuild it with "npm run build"`);
   }
-  return { script, scriptSha256, style, styleSha256 };
+  return { script, scriptSha256, style };
 }
 
 /** `{ htmlAssets }` when one of `formats` is html, else nothing: the other formats never read the bundle. */

@@ -3,7 +3,7 @@
  * built the objects in, so two reports of the same run diff cleanly; fields added to the model later
  * follow the known ones rather than being dropped.
  */
-import type { Attempt, CheckResult, RunReport, StepInfo } from '../model/report.js';
+import { REPORT_SCHEMA_VERSION, type Attempt, type CheckResult, type RunReport, type StepInfo } from '../model/report.js';
 
 /** The keys of every member of a union (keyof a union gives only the keys all members share). */
 type KeyOfAny<T> = T extends unknown ? keyof T : never;
@@ -35,8 +35,9 @@ export function renderJsonLines(reports: readonly RunReport[]): string {
   return reports.map((report) => `${JSON.stringify(ordered(report))}\n`).join('');
 }
 
-function ordered(report: RunReport): RunReport {
+function ordered(report: RunReport): RunReport & { readonly schemaVersion: number } {
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
     ...inOrder(report, REPORT_KEYS),
     ...(report.step === undefined ? {} : { step: inOrder(report.step, STEP_KEYS) }),
     checks: report.checks.map((check) => ({

@@ -15,7 +15,7 @@ const FIRST_LINE: Record<(typeof REPORT_FORMATS)[number], string> = {
 };
 
 /** -o html inlines the bundle the app layer loads; the renderer only needs its shape. */
-const htmlAssets = { script: '', scriptSha256: 'c2NyaXB0', style: '', styleSha256: 'c3R5bGU=' };
+const htmlAssets = { script: '', scriptSha256: 'c2NyaXB0', style: '' };
 
 describe('renderReport', () => {
   it.each(REPORT_FORMATS)('%s dispatches to its renderer', (format) => {

@@ -41,7 +41,9 @@ export function targetNode(column: string, checkKind: string, actors: ReadonlyMa
   if (portOf) {
     const [, name = '', port = '', udp] = portOf;
     const door = `${udp ? 'UDP' : 'TCP'}/${port}`;
-    if (actors.has(name)) {
+    // An actor that only receives sends no check, so it is not among `actors`; a bare name (no dot,
+    // not an address) is an actor all the same: hosts are written fully qualified or as addresses.
+    if (actors.has(name) || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(@[-a-z0-9]+)?$/.test(name)) {
       const namespace = actors.get(name);
       return { key: `actor:${name}`, label: name, kind: 'actor', ...(namespace === undefined ? {} : { namespace }), door };
     }

@@ -165,6 +165,8 @@
       ],
       layout: big ? { name: 'grid', avoidOverlap: true, nodeDimensionsIncludeLabels: true } : { name: 'dagre', rankDir: 'LR', nodeSep: 18, rankSep: 70, edgeSep: 8 },
     });
+    // A handful of nodes would otherwise be blown up to fill the box.
+    if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(); }
     cy.on('tap', 'node', function (evt) { if (!evt.target.data('isNamespace')) showNode(evt.target.id()); });
     cy.on('tap', 'edge', function (evt) { showEdge(evt.target.id()); });
     cy.on('mouseover', 'edge', function (evt) { evt.target.addClass('hover'); highlightCell(evt.target.id()); });
