@@ -15,7 +15,7 @@
   var STYLES = data.styles;
   var current = 0;
   var cy = null;
-  var state = { namespace: '', result: '', failuresOnly: false, focus: '' };
+  var state = { namespace: '', result: '', failuresOnly: false, focus: '', quietDenies: false };
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -46,16 +46,21 @@
   var nsSelect = el('select', { 'aria-label': 'namespace' });
   var resultSelect = el('select', { 'aria-label': 'verdict' });
   var failuresBox = el('input', { type: 'checkbox' });
+  // In a policed cluster most cells are denies that went as expected: drawn, they bury the few
+  // connections that exist. A large picture starts without them (the matrix still shows every cell).
+  var deniesBox = el('input', { type: 'checkbox' });
   var focusInput = el('input', { type: 'search', placeholder: 'focus on a workload…' });
   var counter = el('span', { class: 'count' });
   toolbar.appendChild(el('label', null, ['Namespace', nsSelect]));
   toolbar.appendChild(el('label', null, ['Verdict', resultSelect]));
   toolbar.appendChild(el('label', null, [failuresBox, 'failures only']));
+  toolbar.appendChild(el('label', null, [deniesBox, 'expected denies']));
   toolbar.appendChild(el('label', null, ['Focus', focusInput]));
   toolbar.appendChild(counter);
   nsSelect.addEventListener('change', function () { state.namespace = nsSelect.value; applyFilters(); });
   resultSelect.addEventListener('change', function () { state.result = resultSelect.value; applyFilters(); });
   failuresBox.addEventListener('change', function () { state.failuresOnly = failuresBox.checked; applyFilters(); });
+  deniesBox.addEventListener('change', function () { state.quietDenies = !deniesBox.checked; applyFilters(); });
   focusInput.addEventListener('input', function () { state.focus = focusInput.value.trim().toLowerCase(); applyFilters(); });
 
   var graphBox = el('div', { id: 'graph', role: 'img', 'aria-label': 'network graph' });
@@ -163,10 +168,8 @@
         { selector: 'edge.hover, edge:selected', style: { 'underlay-color': '#4dabf7', 'underlay-opacity': 0.5, 'underlay-padding': 4, 'z-index': 20 } },
         { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#1971c2' } },
       ],
-      layout: big ? { name: 'grid', avoidOverlap: true, nodeDimensionsIncludeLabels: true } : { name: 'dagre', rankDir: 'LR', nodeSep: 18, rankSep: 70, edgeSep: 8 },
+      layout: { name: 'preset' },
     });
-    // A handful of nodes would otherwise be blown up to fill the box.
-    if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(); }
     cy.on('tap', 'node', function (evt) { if (!evt.target.data('isNamespace')) showNode(evt.target.id()); });
     cy.on('tap', 'edge', function (evt) { showEdge(evt.target.id()); });
     cy.on('mouseover', 'edge', function (evt) { evt.target.addClass('hover'); highlightCell(evt.target.id()); });
@@ -211,6 +214,7 @@
     if (more > 0) matrixWrap.appendChild(el('p', { class: 'hint', text: 'The matrix shows the first ' + MATRIX_CAP + ' sources and destinations; use the filters or the JSON report for the rest.' }));
   }
   var lit = null;
+  var fittedNarrow = false;
   function highlightCell(edgeId) {
     if (lit) lit.classList.remove('hl');
     lit = edgeId ? cellOfEdge[edgeId] || null : null;
@@ -224,13 +228,15 @@
     var shown = 0;
     sec.edges.forEach(function (e) {
       var from = nodeById(e.from), to = nodeById(e.to);
-      var ok = (!state.result || e.result === state.result) && (!state.failuresOnly || failing(e.result));
+      var quiet = state.quietDenies && !state.result && (e.result === 'met-deny' || e.result === 'deny');
+      var ok = !quiet && (!state.result || e.result === state.result) && (!state.failuresOnly || failing(e.result));
       if (ok && state.namespace) ok = from.namespace === state.namespace || to.namespace === state.namespace;
       if (ok && state.focus) ok = (from.label + ' ' + from.members.join(' ')).toLowerCase().indexOf(state.focus) >= 0 || (to.label + ' ' + to.members.join(' ')).toLowerCase().indexOf(state.focus) >= 0;
       var edge = cy.getElementById(e.id);
       if (ok) { edge.removeClass('hidden'); visibleNodes[e.from] = true; visibleNodes[e.to] = true; shown++; } else edge.addClass('hidden');
     });
     var filtering = state.result || state.failuresOnly || state.namespace || state.focus;
+    var narrowing = filtering;
     sec.nodes.forEach(function (n) {
       var node = cy.getElementById(n.id);
       var keep = !filtering || visibleNodes[n.id] || (!state.failuresOnly && !state.result && state.namespace && n.namespace === state.namespace && !state.focus);
@@ -238,6 +244,10 @@
     });
     cy.nodes('.namespace').forEach(function (ns) { if (ns.children(':visible').length === 0 && filtering) ns.addClass('hidden'); else ns.removeClass('hidden'); });
     counter.textContent = shown + ' of ' + sec.edges.length + ' connections shown' + (sec.omittedEdges > 0 ? ' (' + sec.omittedEdges + ' more not drawn)' : '');
+    var visible = cy.elements(':visible');
+    if (narrowing && visible.length > 0) { cy.fit(visible, 40); if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(visible); } }
+    else if (!narrowing && fittedNarrow) { cy.fit(undefined, 30); if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(); } }
+    fittedNarrow = Boolean(narrowing);
     Array.prototype.forEach.call(matrixWrap.querySelectorAll('tr[data-node]'), function (tr) {
       tr.style.display = !filtering || visibleNodes[tr.getAttribute('data-node')] ? '' : 'none';
     });
@@ -255,6 +265,8 @@
       if (n > 0) resultSelect.appendChild(el('option', { value: r, text: STYLES[r].text + ' (' + n + ')' }));
     });
     state.namespace = ''; state.result = '';
+    state.quietDenies = sec.edges.length > 80;
+    deniesBox.checked = !state.quietDenies;
     legend.replaceChildren();
     RANK.forEach(function (r) {
       if (!sec.edges.some(function (e) { return e.result === r; })) return;
@@ -265,6 +277,16 @@
     });
   }
 
+  // Laid out once the quiet edges are hidden, so the picture is shaped by the connections it shows.
+  function layoutVisible() {
+    var shown = cy.elements(':visible');
+    var big = section().nodes.length > 250;
+    shown.layout(big ? { name: 'grid', avoidOverlap: true, nodeDimensionsIncludeLabels: true } : { name: 'dagre', rankDir: 'LR', nodeSep: 18, rankSep: 70, edgeSep: 8 }).run();
+    cy.fit(shown, 30);
+    // A handful of nodes would otherwise be blown up to fill the box.
+    if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(shown); }
+  }
+
   function show(index) {
     current = index;
     stepName.textContent = section().title;
@@ -273,6 +295,7 @@
     draw();
     drawMatrix();
     applyFilters();
+    layoutVisible();
     hint();
   }
   window.kubeknock = { cy: function () { return cy; }, show: show, showEdge: showEdge, showNode: showNode, data: data };

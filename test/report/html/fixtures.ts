@@ -49,7 +49,7 @@ export async function microshopReport(options: { failing?: number } = {}): Promi
       },
     });
   });
-  return report(checks, { scenario: { name: parsed.scenario.name, file: '(discovered from the cluster: namespace microshop)' }, runId: '2cf1ffdb' });
+  return report(checks, { scenario: { name: parsed.scenario.name, file: 'kubeknock run --discover -n microshop' }, runId: '2cf1ffdb' });
 }
 
 /** Writes the report(s) as `run -o json` would (several: JSON Lines), and returns the path. */
