@@ -37,13 +37,14 @@ export function renderJsonLines(reports: readonly RunReport[]): string {
 
 function ordered(report: RunReport): RunReport & { readonly schemaVersion: number } {
   return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
     ...inOrder(report, REPORT_KEYS),
     ...(report.step === undefined ? {} : { step: inOrder(report.step, STEP_KEYS) }),
     checks: report.checks.map((check) => ({
       ...inOrder(check, CHECK_KEYS),
       attempts: check.attempts.map((attempt) => inOrder(attempt, ATTEMPT_KEYS)),
     })),
+    // Last, after the checks: a reader of an older kubeknock meets it where it expects nothing.
+    schemaVersion: REPORT_SCHEMA_VERSION,
   };
 }
 
