@@ -5,7 +5,7 @@
  * one edge of each.
  */
 import type { CellChange, DiffResult, Party } from '../../diff/index.js';
-import type { EdgeCheck, Graph, GraphEdge, GraphNode } from './types.js';
+import type { EdgeCheck, Graph, GraphEdge, GraphNode, GraphSection } from './types.js';
 
 export function graphOfDiff(result: DiffResult, cap = 1500): Graph {
   const nodes: GraphNode[] = result.parties.map(partyNode);
@@ -90,4 +90,34 @@ function changeCheck(result: 'cut' | 'opened', change: CellChange): EdgeCheck {
 function changeText(change: CellChange): string {
   const by = change.responsible.map((ref) => `${ref.namespace}/${ref.name}`).join(', ');
   return `${change.cell.from} → ${change.cell.to} ${change.cell.protocol}/${change.cell.port}${by ? ` (${by})` : ''}`;
+}
+
+/**
+ * The same changes with one node per namespace and one edge per namespace pair and result, labelled
+ * with its count: a diff too large to draw pair by pair still reads at a glance.
+ */
+export function groupedByNamespace(section: GraphSection): GraphSection {
+  const namespaceOf = new Map(section.nodes.map((node) => [node.id, node.namespace ?? node.label]));
+  const groups = new Map<string, { from: string; to: string; result: GraphEdge['result']; connections: number }>();
+  for (const edge of section.edges) {
+    const from = namespaceOf.get(edge.from) ?? edge.from;
+    const to = namespaceOf.get(edge.to) ?? edge.to;
+    const key = `${from}\u0000${to}\u0000${edge.result}`;
+    const group = groups.get(key) ?? { from, to, result: edge.result, connections: 0 };
+    group.connections += edge.checks.length;
+    groups.set(key, group);
+  }
+  const names = [...new Set([...groups.values()].flatMap((group) => [group.from, group.to]))].sort();
+  return {
+    ...section,
+    nodes: names.map((name) => ({ id: `ns:${name}`, label: name, kind: 'class', members: [], details: [] })),
+    edges: [...groups.values()].map((group, index) => ({
+      id: `g${index}`,
+      from: `ns:${group.from}`,
+      to: `ns:${group.to}`,
+      door: `${group.connections} connection${group.connections === 1 ? '' : 's'}`,
+      result: group.result,
+      checks: [],
+    })),
+  };
 }
