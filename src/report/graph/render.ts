@@ -13,6 +13,14 @@ export function isPictureFormat(value: string): value is PictureFormat {
   return (PICTURE_FORMATS as readonly string[]).includes(value);
 }
 
+/** The picture format a file name asks for: .html/.htm, .dot/.gv, .mmd; undefined for anything else. */
+export function pictureFormatForFile(file: string): PictureFormat | undefined {
+  if (/\.html?$/i.test(file)) return 'html';
+  if (/\.(dot|gv)$/i.test(file)) return 'dot';
+  if (/\.mmd$/i.test(file)) return 'mermaid';
+  return undefined;
+}
+
 export function renderGraph(format: PictureFormat, graph: Graph, htmlAssets: HtmlAssets | undefined): string {
   switch (format) {
     case 'dot':

@@ -299,5 +299,6 @@
     hint();
   }
   window.kubeknock = { cy: function () { return cy; }, show: show, showEdge: showEdge, showNode: showNode, data: data };
-  show(0);
+  // After the first paint: the summary and the failure list show at once, the graph follows.
+  setTimeout(function () { show(0); }, 0);
 })();
