@@ -165,6 +165,26 @@ describe('the HTML report in Chromium', () => {
     if (UPDATE) copyFileSync(join(scratch, 'diff-three-tier.png'), join(REPO, 'docs/diff-three-tier.png'));
   }, 120_000);
 
+  it('draws the microshop discover plan and the predict table, offline and without errors', async () => {
+    const plan = join(scratch, 'plan.html');
+    const discovered = await runCli(['discover', '-f', 'examples/microshop/app.yaml', '-f', 'examples/microshop/policies.yaml', '--report', plan]);
+    expect(discovered.code, discovered.stderr).toBe(0);
+    expect(discovered.stderr).toContain(`plan drawn in ${plan}`);
+    const predicted = await runCli(['predict', '-f', 'examples/microshop/app.yaml', '-f', 'examples/microshop/policies.yaml', '--port', '8080', '-o', 'html']);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    const predict = join(scratch, 'predict.html');
+    writeFileSync(predict, predicted.stdout);
+    for (const file of [plan, predict]) {
+      const { page, requests, errors } = await browser.open(file);
+      await drawn(page);
+      const drawnCounts = await counts(page);
+      expect(drawnCounts.nodes, `${file}: some nodes`).toBeGreaterThan(5);
+      expect(drawnCounts.edges, `${file}: some edges`).toBeGreaterThan(3);
+      expect(errors, file).toEqual([]);
+      expect(requests, file).toEqual([`file://${file}`]);
+    }
+  }, 60_000);
+
   it('shows a multi-step run one step at a time, with a slider', async () => {
     const steps = readFileSync(join(REPO, 'test/report/golden/steps-run-json.txt'), 'utf8');
     const json = join(scratch, 'steps.json');
