@@ -74,10 +74,14 @@ function ensureBusybox(): void {
 function ensureBuilt(): void {
   const built = join(REPO, 'dist/cli/entry.js');
   const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
-  if (builtAt > 0 && newestMtime(join(REPO, 'src')) <= builtAt) return;
+  const assets = join(REPO, 'dist/report/html-assets.json');
+  const assetsAt = existsSync(assets) ? statSync(assets).mtimeMs : 0;
+  if (builtAt > 0 && assetsAt > 0 && newestMtime(join(REPO, 'src')) <= Math.min(builtAt, assetsAt)) return;
   process.stderr.write('npm test: dist/ is older than src/; building (npm run build)\n');
   execFileSync(process.execPath, [join(REPO, 'scripts/compile-scenario-schema.mjs')], { stdio: 'inherit' });
   execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.json')], { stdio: 'inherit' });
+  // The scripts and style -o html inlines (src/report/html/*.js, *.css, and the bundled libraries).
+  execFileSync(process.execPath, [join(REPO, 'scripts/build-html-assets.mjs')], { stdio: 'inherit' });
 }
 
 function newestMtime(dir: string): number {

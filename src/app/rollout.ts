@@ -15,6 +15,7 @@ import { InputError } from '../model/errors.js';
 import type { RunReport } from '../model/report.js';
 import type { EngineOptions, RawObject } from '../policy/index.js';
 import { renderReports, type ReportFormat } from '../report/format.js';
+import { htmlAssetsFor } from './html-assets.js';
 import { loadScenarios } from '../scenario/load.js';
 import type { DiscoverOptions } from './discover.js';
 import { discoverForRollout } from './rollout-discover.js';
@@ -76,6 +77,8 @@ export interface RolloutOutcome {
 }
 
 export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promise<RolloutOutcome> {
+  // Read before anything changes: a missing bundle must not cost a finished rollout its report.
+  const assets = await htmlAssetsFor([request.output]);
   // Refused before anything is read from the cluster: an unattended rollout must say so itself.
   if (!request.dryRun && !request.yes && deps.confirm === undefined) {
     throw new InputError('refusing to change the cluster without --yes: stdin is not a terminal, so nobody can confirm the plan; look at it with --dry-run, then run again with --yes');
@@ -164,7 +167,7 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
   const exitCode = rolloutExitCode(execution, deps.signal);
   const outcome = describeOutcome(execution, store);
   deps.progress.finish(exitCode === 0, outcome.headline);
-  deps.write(renderReports(request.output, execution.reports as RunReport[], { color: request.color, ...(request.width ? { width: request.width } : {}) }));
+  deps.write(renderReports(request.output, execution.reports as RunReport[], { color: request.color, ...(request.width ? { width: request.width } : {}), ...assets }));
   if (request.output === 'table' || request.output === 'markdown') deps.write(`\n${outcome.text}\n`);
   else deps.note(outcome.text);
   return { exitCode, plan, execution };

@@ -19,9 +19,10 @@ import { requireWritePermissions } from './write-permissions.js';
 import { describeLeftover } from '../probe/leftovers.js';
 import { sweepLeftovers } from '../probe/sweep.js';
 import { renderReports, type ReportFormat } from '../report/format.js';
+import { htmlAssetsFor } from './html-assets.js';
 import { loadScenarios, type InlineScenario } from '../scenario/load.js';
 import type { EngineOptions } from '../policy/index.js';
-import { InputError, describeError, formatIssue } from '../model/errors.js';
+import { InfraError, InputError, describeError, formatIssue } from '../model/errors.js';
 import { DEFAULT_SIZE_LIMITS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 import { guardClusterPolicies, type ClusterPolicyScanner } from './cluster-policy-guard.js';
 import { policyExpectations, type PolicyObjectSource } from './policy-expectations.js';
@@ -100,6 +101,8 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   // Every file is read and checked against the cluster before the first pod exists: a typo in the
   // third scenario must not surface after the first two have run.
   const scenarios = (await loadScenarios(request.files, request.inline)).map((loaded) => withOverrides(loaded, request.overrides));
+  // Read before anything runs: a missing bundle must not cost a finished run its report.
+  const assets = await htmlAssetsFor([request.output, request.reportFormat]);
   enforceSizeLimits(scenarios, request.limits ?? DEFAULT_SIZE_LIMITS);
   const changing = scenarios.filter((s) => plannedChanges(s.steps ?? []).length > 0);
   if (changing.length > 0 && !request.yes && deps.confirm === undefined) {
@@ -146,7 +149,7 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
           error: { kind: 'preflight', message: !failed || index === prepared.length ? errorText(error) : `not started because the preflight of ${failed.file} failed` },
         }),
       );
-      await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false }));
+      await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false, ...assets }));
     }
     throw error;
   }
@@ -183,7 +186,7 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
       reports.push(index === prepared.length - 1 ? judged.verdict : await judged.tearDown());
     }
   }
-  return finishRun(reports, pending, { prepared: prepared.length, started }, request, deps);
+  return finishRun(reports, pending, { prepared: prepared.length, started, assets }, request, deps);
 }
 
 /**
@@ -195,18 +198,22 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
 async function finishRun(
   verdicts: readonly RunReport[],
   pending: JudgedRun | undefined,
-  run: { readonly prepared: number; readonly started: number },
+  run: { readonly prepared: number; readonly started: number; readonly assets: Awaited<ReturnType<typeof htmlAssetsFor>> },
   request: RunRequest,
   deps: RunDeps,
 ): Promise<RunOutcome> {
+  const { assets } = run;
+  // A report file that cannot be written is said with the run's own result (reportError); anything
+  // else that fails while writing the verdict is rethrown as it is (outputError).
+  let reportError: unknown;
   let outputError: unknown;
   let reports = verdicts;
   try {
     // The file first: a stdout reader that stops early (`| head`) must not cost the report.
     if (request.reportFile) {
-      await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false })).catch((error: unknown) => (outputError = error));
+      await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false, ...assets })).catch((error: unknown) => (reportError = error));
     }
-    const rendered = renderReports(request.output, reports, { color: request.color, ...(request.width ? { width: request.width } : {}) });
+    const rendered = renderReports(request.output, reports, { color: request.color, ...(request.width ? { width: request.width } : {}), ...assets });
     deps.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
   } catch (error) {
     outputError ??= error;
@@ -214,8 +221,8 @@ async function finishRun(
   const verdictMs = deps.clock.now() - run.started;
   if (pending) {
     reports = [...verdicts.slice(0, -1), await pending.tearDown()];
-    if (request.reportFile && outputError === undefined) {
-      await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false })).catch((error: unknown) => (outputError = error));
+    if (request.reportFile && reportError === undefined && outputError === undefined) {
+      await writeReportFile(request.reportFile, renderReports(request.reportFormat, reports, { color: false, ...assets })).catch((error: unknown) => (reportError = error));
     }
   }
   const exitCode = exitCodeOfAll(reports, deps.signal);
@@ -228,6 +235,8 @@ async function finishRun(
       timesText(verdictMs, pending ? reports.at(-1) : undefined, request.keep, deps.clock.now() - run.started),
   );
   if (outputError !== undefined) throw outputError;
+  // The run's own verdict still reaches the reader: a lost file must not hide that a check failed.
+  if (reportError !== undefined) throw new InfraError(`${errorText(reportError)}; the run itself finished with exit code ${exitCode} (${passed}/${total} checks passed)`, { cause: reportError, causeSummarized: true });
   return { reports, exitCode };
 }
 
@@ -319,6 +328,9 @@ export function reportFormatForFile(file: string, fallback: ReportFormat): Repor
   if (/\.tap$/i.test(file)) return 'tap';
   if (/\.md$/i.test(file)) return 'markdown';
   if (/\.txt$/i.test(file)) return 'table';
+  if (/\.html?$/i.test(file)) return 'html';
+  if (/\.(dot|gv)$/i.test(file)) return 'dot';
+  if (/\.mmd$/i.test(file)) return 'mermaid';
   return fallback;
 }
 

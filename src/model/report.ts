@@ -158,6 +158,13 @@ export interface FamilyTally {
   readonly skipped: number;
 }
 
+/**
+ * The version of the JSON report's shape, written as `schemaVersion` by `-o json`. A reader refuses a
+ * higher one (fields it cannot know) and reads a report without the field (written before it existed)
+ * as version 1. Raise it when a field changes meaning or goes away; added optional fields do not.
+ */
+export const REPORT_SCHEMA_VERSION = 1;
+
 export interface RunReport {
   readonly tool: { readonly name: 'kubeknock'; readonly version: string };
   readonly scenario: { readonly name: string; readonly file: string };

@@ -2,7 +2,7 @@
  * The report formats by name, apart from their renderers: the CLI lists them as flag choices at
  * start-up, and a command that renders nothing should not load every renderer for that.
  */
-export const REPORT_FORMATS = ['table', 'json', 'junit', 'tap', 'markdown'] as const;
+export const REPORT_FORMATS = ['table', 'json', 'junit', 'tap', 'markdown', 'dot', 'mermaid', 'html'] as const;
 
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 

@@ -1,6 +1,8 @@
 /** The one entry point for rendering a run: `-o <format>` picks the renderer. */
 import { assertNever } from '../model/assert-never.js';
 import type { RunReport } from '../model/report.js';
+import { graphOfRuns } from './graph/from-run.js';
+import { renderGraph, type PictureFormat } from './graph/render.js';
 import { renderJson, renderJsonLines } from './json.js';
 import { renderJunit, renderJunitSuites } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -26,6 +28,10 @@ export function renderReport(format: ReportFormat, report: RunReport, options: R
       return renderTap(report);
     case 'markdown':
       return renderMarkdown(report);
+    case 'dot':
+    case 'mermaid':
+    case 'html':
+      return renderPicture(format, [report], options);
     default:
       return assertNever(format, 'report format');
   }
@@ -50,9 +56,18 @@ export function renderReports(format: ReportFormat, reports: readonly RunReport[
       return renderJunitSuites(reports);
     case 'tap':
       return renderTapSubtests(reports);
+    case 'dot':
+    case 'mermaid':
+    case 'html':
+      return renderPicture(format, reports, options);
     default:
       return assertNever(format, 'report format');
   }
+}
+
+/** The pictures draw several reports (the steps of one run) as the sections of one graph. */
+function renderPicture(format: PictureFormat, reports: readonly RunReport[], options: RenderOptions): string {
+  return renderGraph(format, graphOfRuns(reports), options.htmlAssets);
 }
 
 function withNewline(text: string): string {

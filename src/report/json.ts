@@ -3,7 +3,7 @@
  * built the objects in, so two reports of the same run diff cleanly; fields added to the model later
  * follow the known ones rather than being dropped.
  */
-import type { Attempt, CheckResult, RunReport, StepInfo } from '../model/report.js';
+import { REPORT_SCHEMA_VERSION, type Attempt, type CheckResult, type RunReport, type StepInfo } from '../model/report.js';
 
 /** The keys of every member of a union (keyof a union gives only the keys all members share). */
 type KeyOfAny<T> = T extends unknown ? keyof T : never;
@@ -35,7 +35,7 @@ export function renderJsonLines(reports: readonly RunReport[]): string {
   return reports.map((report) => `${JSON.stringify(ordered(report))}\n`).join('');
 }
 
-function ordered(report: RunReport): RunReport {
+function ordered(report: RunReport): RunReport & { readonly schemaVersion: number } {
   return {
     ...inOrder(report, REPORT_KEYS),
     ...(report.step === undefined ? {} : { step: inOrder(report.step, STEP_KEYS) }),
@@ -43,6 +43,8 @@ function ordered(report: RunReport): RunReport {
       ...inOrder(check, CHECK_KEYS),
       attempts: check.attempts.map((attempt) => inOrder(attempt, ATTEMPT_KEYS)),
     })),
+    // Last, after the checks: a reader of an older kubeknock meets it where it expects nothing.
+    schemaVersion: REPORT_SCHEMA_VERSION,
   };
 }
 

@@ -8,6 +8,8 @@
 import type { CellChange, DiffResult, Party } from '../diff/index.js';
 import { painter, type Paint } from './ansi.js';
 import { countByNamespaces, countByPolicy, countsText, diffRows, plural, policyName, roleText, ROLES_LEGEND, type ChangeKind, type DiffRow } from './diff-rows.js';
+import { graphOfDiff, groupedByNamespace } from './graph/from-diff.js';
+import { renderMermaidSection } from './graph/mermaid.js';
 import { mdInline } from './markdown-text.js';
 import type { RenderOptions } from './render-options.js';
 import { visible } from './sanitize.js';
@@ -64,11 +66,30 @@ export function sectionLines(kind: ChangeKind, changes: readonly CellChange[], p
 export function renderDiffMarkdown(result: DiffResult, options: DiffRenderOptions): string {
   const { cut, opened } = result.diff;
   const lines = [`### kubeknock diff: ${plural(cut.length, 'connection')} cut, ${opened.length} opened`, '', `${mdInline(summaryLine(result))}  `, mdInline(policiesLine(result)), ''];
+  lines.push(...changesPicture(result));
   lines.push(...markdownSection('cut', cut, result.parties, options.maxRows), '');
   lines.push(...markdownSection('open', opened, result.parties, options.maxRows));
   const notes = [...partyNotes(result), ...result.notes];
   if (notes.length > 0) lines.push('', `<details><summary>Notes (${notes.length})</summary>`, '', ...notes.map((note) => `- ${mdInline(note)}`), '', '</details>');
   return `${lines.join('\n')}\n`;
+}
+
+/** Source → destination pairs drawn at most in the Mermaid picture; the tables below list every one. */
+export const PICTURE_EDGES = 40;
+
+/**
+ * A Mermaid graph of what changed, which GitHub draws in a pull-request comment: one edge per changed
+ * source → destination pair (its ports on the label), cut red, opened amber, only the parties they
+ * touch; past PICTURE_EDGES pairs, one edge per namespace pair with its count (and past that many
+ * namespace pairs, a node that counts the rest).
+ */
+function changesPicture(result: DiffResult): string[] {
+  const [section] = graphOfDiff(result).sections;
+  if (!section || section.edges.length === 0) return [];
+  const grouped = section.edges.length > PICTURE_EDGES;
+  const picture = grouped ? groupedByNamespace(section) : section;
+  const caption = grouped ? [`_${section.edges.length} changed source → destination pairs, grouped by namespace:_`, ''] : [];
+  return [...caption, '```mermaid', renderMermaidSection(picture, { connectedOnly: true, maxEdges: PICTURE_EDGES }).trimEnd(), '```', ''];
 }
 
 export function markdownSection(kind: ChangeKind, changes: readonly CellChange[], parties: readonly Party[], maxRows: number, heading = '####'): string[] {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/model/report.js';
+import { REPORT_SCHEMA_VERSION, type RunReport } from '../../src/model/report.js';
 import { renderJson } from '../../src/report/json.js';
 import { FIXTURES, mixed, policyExpectations } from './fixtures.js';
 
 describe('renderJson', () => {
   it.each(Object.entries(FIXTURES))('%s parses back to the same report', (_name, fixture) => {
     const parsed = JSON.parse(renderJson(fixture)) as RunReport;
-    expect(parsed, 'JSON.parse(renderJson(report)) should equal the report').toEqual(fixture);
+    expect(parsed, 'JSON.parse(renderJson(report)) should equal the report, plus the schema version').toEqual({ ...fixture, schemaVersion: REPORT_SCHEMA_VERSION });
   });
 
   it('is pretty-printed with two spaces and ends with a newline', () => {

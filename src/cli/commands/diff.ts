@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { isPictureFormat, PICTURE_FORMATS, type PictureFormat } from '../../report/graph/picture-formats.js';
 import { visible } from '../../report/sanitize.js';
 import { wantsColor } from '../cluster-options.js';
 import { refuseTooNarrow, tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
@@ -8,7 +9,7 @@ import { engineOptions, namespacesOf, policySource, withPolicySourceOptions, typ
 interface DiffArgs extends PolicySourceFlags, TableWidthFlags {
   readonly to: string[];
   readonly scenario?: string[];
-  readonly output: 'table' | 'json' | 'markdown';
+  readonly output: 'table' | 'json' | 'markdown' | PictureFormat;
   readonly 'max-rows': number;
 }
 
@@ -24,7 +25,7 @@ export const diffCommandFactory = defineCommand<DiffArgs>((ctx) => ({
     withTableWidthFlags(withPolicySourceOptions(yargs))
       .option('to', { type: 'string', array: true, demandOption: 'Give the candidate NetworkPolicies with --to <file|dir>', describe: 'Candidate manifest file or directory (repeatable): its NetworkPolicies replace or join the current ones' })
       .option('scenario', { type: 'string', array: true, describe: 'Scenario file (repeatable): its actors join as pods and its actor → actor checks are marked where a change agrees or not' })
-      .option('output', { alias: 'o', choices: ['table', 'json', 'markdown'] as const, default: 'table' as const, describe: 'Output format (markdown: for a pull-request comment)' })
+      .option('output', { alias: 'o', choices: ['table', 'json', 'markdown', ...PICTURE_FORMATS] as const, default: 'table' as const, describe: 'Output format (markdown: for a pull-request comment)' })
       .option('max-rows', { type: 'number', default: 100, describe: 'Rows shown per section in table and markdown output (0: all); JSON lists every cell' })
       .epilog(EPILOG)
       .check((argv) => {
@@ -50,7 +51,14 @@ export const diffCommandFactory = defineCommand<DiffArgs>((ctx) => ({
       note,
     });
     const options = { color: wantsColor(ctx.io), maxRows: argv['max-rows'] };
-    if (argv.output === 'json') writeDiffJson(result, (text) => ctx.io.stdout.write(text));
+    if (isPictureFormat(argv.output)) {
+      const [{ htmlAssetsFor }, { graphOfDiff }, { renderGraph }] = await Promise.all([
+        import('../../app/html-assets.js'),
+        import('../../report/graph/from-diff.js'),
+        import('../../report/graph/render.js'),
+      ]);
+      ctx.io.stdout.write(renderGraph(argv.output, graphOfDiff(result), (await htmlAssetsFor([argv.output])).htmlAssets));
+    } else if (argv.output === 'json') writeDiffJson(result, (text) => ctx.io.stdout.write(text));
     else if (argv.output === 'markdown') ctx.io.stdout.write(renderDiffMarkdown(result, { ...options, color: false }));
     else {
       const text = renderDiffTable(result, { ...options, ...tableWidthOption(argv, ctx.io) });

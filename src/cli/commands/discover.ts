@@ -1,4 +1,6 @@
 import type { Argv } from 'yargs';
+import path from 'node:path';
+import { pictureFormatForFile } from '../../report/graph/picture-formats.js';
 import { withClusterFlags } from '../cluster-options.js';
 import { discoveryOptions, withDiscoverySelectionFlags, type DiscoverySelectionFlags } from './discovery-flags.js';
 import { defineCommand } from './define.js';
@@ -9,6 +11,7 @@ interface DiscoverArgs extends DiscoverySelectionFlags {
   readonly output?: string;
   readonly snapshot: boolean;
   readonly name: string;
+  readonly report?: string;
 }
 
 export const discoverCommandFactory = defineCommand<DiscoverArgs>((ctx) => ({
@@ -25,11 +28,13 @@ export const discoverCommandFactory = defineCommand<DiscoverArgs>((ctx) => ({
       .option('output', { alias: 'o', type: 'string', describe: 'Write the scenario to this file instead of stdout' })
       .option('snapshot', { type: 'boolean', default: false, describe: 'Freeze what the current policies imply as allow/deny (a baseline for CI) instead of expect: policy' })
       .option('name', { type: 'string', default: 'discovered', describe: 'metadata.name of the scenario' })
+      .option('report', { type: 'string', describe: 'Also draw the plan into this file: .html (self-contained page), .dot (Graphviz) or .mmd (Mermaid)' })
       .option('ipblock-matches-pods', { type: 'boolean', default: true, describe: 'ipBlock peers match pod IPs (Calico does; Cilium does not)' })
       .check((argv) => {
         const files = argv.filename ?? [];
         if (files.length === 0 && !argv['from-cluster']) return 'Give manifests with -f <file|dir> (repeatable) or read the cluster with --from-cluster';
         if (files.length > 0 && argv['from-cluster']) return 'Use either -f or --from-cluster, not both';
+        if (argv.report !== undefined && pictureFormatForFile(argv.report) === undefined) return `--report ${argv.report}: name a .html, .dot or .mmd file`;
         if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(argv.name)) return `--name ${argv.name}: a scenario name is a DNS label (lower-case letters, digits and '-', at most 63)`;
         return true;
       }),
@@ -40,8 +45,19 @@ export const discoverCommandFactory = defineCommand<DiscoverArgs>((ctx) => ({
     const result = await discover(
       { ...(await discoveryOptions(argv, input, ctx.io, { snapshot: argv.snapshot, scenarioName: argv.name, ...(argv.output === undefined ? {} : { outputFile: argv.output }) })), asFile: true },
     );
+    const format = argv.report === undefined ? undefined : pictureFormatForFile(argv.report);
+    if (argv.report !== undefined && format !== undefined) {
+      const [{ htmlAssetsFor }, { writeReportFile }, { graphOfPlan }, { renderGraph }] = await Promise.all([
+        import('../../app/html-assets.js'),
+        import('../../app/report-file.js'),
+        import('../../report/graph/from-plan.js'),
+        import('../../report/graph/render.js'),
+      ]);
+      await writeReportFile(path.resolve(ctx.io.cwd, argv.report), renderGraph(format, graphOfPlan(result.plan), (await htmlAssetsFor([format])).htmlAssets));
+    }
     if (argv.output === undefined) ctx.io.stdout.write(result.yaml);
     for (const line of result.summary) ctx.io.stderr.write(`${line}\n`);
     if (argv.output !== undefined) ctx.io.stderr.write(`scenario written to ${argv.output}\n`);
+    if (argv.report !== undefined) ctx.io.stderr.write(`plan drawn in ${argv.report}\n`);
   },
 }));

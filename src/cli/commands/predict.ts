@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import type { Protocol } from '../../policy/index.js';
+import { isPictureFormat, PICTURE_FORMATS, type PictureFormat } from '../../report/graph/picture-formats.js';
 import { wantsColor } from '../cluster-options.js';
 import { refuseTooNarrow, tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
@@ -12,7 +13,7 @@ interface PredictArgs extends PolicySourceFlags, TableWidthFlags {
   readonly 'declared-ports': boolean;
   readonly protocol: Protocol;
   readonly family?: 'ipv4' | 'ipv6';
-  readonly output: 'table' | 'json';
+  readonly output: 'table' | 'json' | PictureFormat;
 }
 
 function portNumber(text: string): number {
@@ -35,7 +36,7 @@ export const predictCommandFactory = defineCommand<PredictArgs>((ctx) => ({
       .option('declared-ports', { type: 'boolean', default: false, describe: 'One table per container port the pods declare, each judged towards the pods declaring it (as discover does)' })
       .option('protocol', protocolOption)
       .option('family', familyOption)
-      .option('output', { alias: 'o', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'Output format' })
+      .option('output', { alias: 'o', choices: ['table', 'json', ...PICTURE_FORMATS] as const, default: 'table' as const, describe: 'Output format' })
       .check((argv) => {
         if (argv['declared-ports'] && argv.port !== undefined) return '--declared-ports judges the ports the pods declare and --port the ports given: give one of them';
         for (const port of argv.port ?? []) {
@@ -49,7 +50,14 @@ export const predictCommandFactory = defineCommand<PredictArgs>((ctx) => ({
     const [{ predict }, { renderMatrixTable, writeMatricesJson }] = await Promise.all([import('../../app/predict.js'), import('../../report/policy-matrix.js')]);
     const ports = argv['declared-ports'] ? ({ type: 'declared' } as const) : ({ type: 'given', ports: argv.port ?? [DEFAULT_PORT], protocol: argv.protocol } as const);
     const matrices = await predict({ source: policySource(argv, ctx.io), ports, ...engineFamily(argv.family), engine: engineOptions(argv) });
-    if (argv.output === 'json') writeMatricesJson(matrices, (text) => ctx.io.stdout.write(text));
+    if (isPictureFormat(argv.output)) {
+      const [{ htmlAssetsFor }, { graphOfMatrices }, { renderGraph }] = await Promise.all([
+        import('../../app/html-assets.js'),
+        import('../../report/graph/from-matrix.js'),
+        import('../../report/graph/render.js'),
+      ]);
+      ctx.io.stdout.write(renderGraph(argv.output, graphOfMatrices(matrices), (await htmlAssetsFor([argv.output])).htmlAssets));
+    } else if (argv.output === 'json') writeMatricesJson(matrices, (text) => ctx.io.stdout.write(text));
     else {
       const text = matrices.map((matrix) => renderMatrixTable(matrix, { color: wantsColor(ctx.io), ...tableWidthOption(argv, ctx.io) })).join('\n');
       refuseTooNarrow(text, argv);
