@@ -100,15 +100,18 @@ export async function openProbeSession(scenario: Scenario, cluster: ClusterPort,
         stepState = options.signal?.aborted ? { ...stepState, stopped: 'interrupted' } : failed(stepState, error);
       }
       const report = buildReport(stepScenario, stepState, factsOf());
+      const durationMs = options.clock.now() - Math.min(begin, step.changedAt);
       const info: StepInfo = {
         index: step.index,
         count: step.count,
         name: step.name,
         changes: step.changes,
         rounds: stepState.roundStarts?.length ?? 0,
-        durationMs: options.clock.now() - Math.min(begin, step.changedAt),
-        // Enforced: every check agreed, the confirmation round included.
-        ...(lagMs !== undefined && report.checks.length > 0 && report.checks.every((c) => c.status === 'pass') ? { enforcedAfterMs: lagMs } : {}),
+        durationMs,
+        // Enforced: every check agreed, the confirmation round included. An attempt's duration is
+        // timed by its exec, apart from the step's clock: a few milliseconds of skew must not put
+        // the lag past the step's own end.
+        ...(lagMs !== undefined && report.checks.length > 0 && report.checks.every((c) => c.status === 'pass') ? { enforcedAfterMs: Math.min(lagMs, durationMs) } : {}),
       };
       return { ...report, step: info };
     },

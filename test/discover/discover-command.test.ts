@@ -136,8 +136,9 @@ describe('kubeknock discover', () => {
   });
 
   it('leaves out a namespace being deleted and, unless named, kube-system, saying so; a named kube-system is said to be impersonated', async () => {
+    // Two files: with -f, -n places and checks namespaces as kubectl apply -n does (it filters nothing).
     const file = write(
-      'system.yaml',
+      'leaving.yaml',
       `apiVersion: v1
 kind: Namespace
 metadata: {name: leaving, deletionTimestamp: "2026-12-01T00:00:00Z"}
@@ -150,8 +151,11 @@ spec:
   template:
     metadata: {labels: {app: old}}
     spec: {containers: [{name: c, ports: [{containerPort: 8080}]}]}
----
-apiVersion: apps/v1
+`,
+    );
+    const system = write(
+      'system.yaml',
+      `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: coredns, namespace: kube-system}
 spec:
@@ -160,7 +164,7 @@ spec:
     spec: {containers: [{name: c, ports: [{containerPort: 53, protocol: UDP}, {containerPort: 53}]}]}
 `,
     );
-    const every = await runCli(['discover', '-f', APP, '-f', file]);
+    const every = await runCli(['discover', '-f', APP, '-f', file, '-f', system]);
     expect(every.code, every.stderr).toBe(0);
     expect(every.stderr).toContain('left out namespace leaving: it is being deleted, so no probe pod can be created in it\n');
     expect(every.stderr).toContain("left out namespace kube-system: its probe pods would carry the labels of the cluster's own components (CoreDNS's k8s-app=kube-dns among them); name it with -n kube-system to probe it\n");
@@ -172,7 +176,7 @@ spec:
     };
     expect(actors(every.stdout)).toEqual(['shop/shop-api', 'shop/shop-web']);
 
-    const named = await runCli(['discover', '-f', APP, '-f', file, '-n', 'kube-system', '-n', 'shop']);
+    const named = await runCli(['discover', '-f', APP, '-f', system, '-n', 'kube-system', '-n', 'shop']);
     expect(named.code, named.stderr).toBe(0);
     expect(named.stderr).not.toContain('left out namespace');
     expect(named.stderr).toContain("note: 1 probe pod in kube-system will carry the labels of its workloads (k8s-app=kube-dns) and stand beside the cluster's own components during the run\n");
