@@ -38,6 +38,8 @@ function documentsOf(file: string, text: string): { value: unknown; line: number
       try {
         documents.push({ value: JSON.parse(line), line: index + 1 });
       } catch {
+        // A file that does not even start like JSON is some other file, not a cut-short report.
+        if (!/^\s*[[{]/.test(text)) throw new InputError(`${file}: not JSON, so not a kubeknock report; give a JSON report written by kubeknock run -o json (or --report FILE.json)`);
         const truncated = /Unexpected end of JSON input|Unterminated|Expected/.test((whole as Error).message);
         throw new InputError(
           `${file}: not complete JSON (${(whole as Error).message})${truncated ? ': the file looks cut short (truncated); write it again with kubeknock run -o json' : '; give a JSON report written by kubeknock run -o json'}`,

@@ -43,6 +43,7 @@ describe('kubeknock report', () => {
     ['a newer schema', renderJson(mixed).replace('"schemaVersion": 1', '"schemaVersion": 2'), /schemaVersion: the report has schema 2 \(written by kubeknock 0\.1\.0\); this kubeknock reads up to schema 1: upgrade kubeknock/],
     ['a truncated file', renderJson(mixed).slice(0, 400), /not complete JSON .*the file looks cut short \(truncated\)/],
     ['an empty file', '', /the file is empty/],
+    ['a file that is not JSON at all', '# kubeknock\n\nA README.\n', /not JSON, so not a kubeknock report; give a JSON report written by kubeknock run -o json/],
     ['JSON that is not a report', '[1,2,3]', /a report is a JSON object/],
     ['a report with broken checks', renderJson(mixed).replace('"status": "fail"', '"status": "maybe"'), /checks\[0\]\.status: expected pass, fail or skipped/],
   ])('refuses %s with exit 2 and says why', async (_what, text, message) => {

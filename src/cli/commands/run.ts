@@ -54,7 +54,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
       })
       .option('output', { alias: 'o', choices: REPORT_FORMATS, default: 'table' as ReportFormat, describe: 'Report format on stdout' })
       .option('report', { type: 'string', describe: 'Also write the report to this file, in an existing directory (written even when preflight or the run fails or is interrupted)' })
-      .option('report-format', { choices: REPORT_FORMATS, describe: 'Format of --report (default: from its extension: .json, .xml=junit, .tap, .md; else as -o)' })
+      .option('report-format', { choices: REPORT_FORMATS, describe: 'Format of --report (default: from its extension: .json, .xml=junit, .tap, .md=markdown, .txt=table, .html/.htm, .dot/.gv, .mmd=mermaid; else as -o)' })
       .option('image', { type: 'string', describe: 'Probe image (overrides spec.defaults.pod.image)' })
       .option('image-pull-policy', { choices: ['Always', 'IfNotPresent', 'Never'] as const, describe: 'Probe image pull policy' })
       .option('timeout', { type: 'number', describe: 'Per-probe timeout in seconds (overrides the scenario)' })
