@@ -12,6 +12,7 @@ import { renderReports } from '../../src/report/format.js';
 import type { RunReport } from '../../src/model/report.js';
 import { check, report } from './builders.js';
 import { DIFF_FIXTURES } from './diff-fixtures.js';
+import { largeOpenRun } from './html/fixtures.js';
 import { mixed, needsEscaping } from './fixtures.js';
 
 const NASTY = 'a"b\\c]d|e<f>g&h#i;j`k\nl{m}n(o)p%%q end';
@@ -113,23 +114,6 @@ describe('renderMermaid', () => {
     expect(text).toContain('more[\"… 4 more connections not drawn\"]'.replace('…', '#8230;'));
   });
 });
-
-/**
- * A large run: ten actors of namespace free knocking on each other (90 allowed cells), where free-0 is
- * also denied by shop/web, which reaches shop/db; db → web fails. free-1 … free-9 are fully open.
- */
-export function largeOpenRun(): RunReport {
-  const pod = (name: string): string => `${name.startsWith('free') ? 'free' : 'shop'}/kk-${name}-x7f2q`;
-  const knock = (from: string, to: string, expect: 'allow' | 'deny', saw: 'connected' | 'timeout' | 'refused') =>
-    check({ from, to: `${to}:80`, expect, saw: saw === 'timeout' ? ['timeout', 'timeout'] : [saw], overrides: { fromPod: pod(from) } });
-  const free = Array.from({ length: 10 }, (_, i) => `free-${i}`);
-  return report([
-    ...free.flatMap((from) => free.filter((to) => to !== from).map((to) => knock(from, to, 'allow', 'connected'))),
-    knock('web', 'db', 'allow', 'connected'),
-    knock('web', 'free-0', 'deny', 'timeout'),
-    knock('db', 'web', 'allow', 'refused'),
-  ]);
-}
 
 describe('collapseOpen', () => {
   it('folds the workloads whose every edge is allowed into one node per namespace, merging their edges and leaving the rest alone', () => {
