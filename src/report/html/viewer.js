@@ -58,7 +58,8 @@
   toolbar.appendChild(el('label', null, ['Namespace', nsSelect]));
   toolbar.appendChild(el('label', null, ['Verdict', resultSelect]));
   toolbar.appendChild(el('label', null, [failuresBox, 'failures only']));
-  toolbar.appendChild(el('label', null, [deniesBox, 'expected denies']));
+  // A diff's quiet edges are its grey unchanged pairs: a large diff starts with the changes alone.
+  toolbar.appendChild(el('label', null, [deniesBox, data.source === 'diff' ? 'unchanged connections' : 'expected denies']));
   toolbar.appendChild(openLabel);
   toolbar.appendChild(el('label', null, ['Focus', focusInput]));
   toolbar.appendChild(counter);
@@ -242,7 +243,7 @@
     var shown = 0;
     sec.edges.forEach(function (e) {
       var from = nodeById(e.from), to = nodeById(e.to);
-      var quiet = state.quietDenies && !state.result && (e.result === 'met-deny' || e.result === 'deny');
+      var quiet = state.quietDenies && !state.result && (e.result === 'met-deny' || e.result === 'deny' || e.result === 'unchanged');
       var ok = !quiet && (!state.result || e.result === state.result) && (!state.failuresOnly || failing(e.result));
       if (ok && state.namespace) ok = from.namespace === state.namespace || to.namespace === state.namespace;
       if (ok && state.focus) ok = (from.label + ' ' + from.members.join(' ')).toLowerCase().indexOf(state.focus) >= 0 || (to.label + ' ' + to.members.join(' ')).toLowerCase().indexOf(state.focus) >= 0;

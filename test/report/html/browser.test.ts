@@ -163,6 +163,7 @@ describe('the HTML report in Chromium', () => {
     const colours = await page.evaluate(() => (globalThis as unknown as { kubeknock: { cy(): { edges(): { map<T>(f: (e: { data(k: string): string; style(k: string): string }) => T): T[] } } } }).kubeknock.cy().edges().map((e) => `${e.data('result')} ${e.style('line-color')}`));
     expect(new Set(colours), 'cut edges are red, unchanged ones grey').toEqual(new Set(['cut rgb(224,49,49)', 'unchanged rgb(206,212,218)']));
     expect(await page.locator('.legend').textContent(), 'the legend names the grey edges').toContain('unchanged: allowed before and after');
+    expect(await page.getByLabel('unchanged connections').isChecked(), 'a small diff starts with its unchanged pairs drawn (a large one without)').toBe(true);
     expect(errors).toEqual([]);
     expect(requests).toEqual([`file://${file}`]);
     const shot = await page.screenshot({ fullPage: true });
