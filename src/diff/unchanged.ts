@@ -27,7 +27,8 @@ export function unchangedAllowed(universe: Universe, beforeBits: Uint8Array, aft
   const pairs: UnchangedPair[] = [];
   let total = 0;
   let last = -1;
-  let doors: string[] = [];
+  // Past the cap only counted: a million open pairs must not make a million lists.
+  let doors: string[] | undefined;
   // A pair's cells are contiguous in the grid (one source row, destination by destination).
   for (let cell = 0; cell < grid.size; cell += 1) {
     if (beforeBits[cell] !== ALLOWED || afterBits[cell] !== ALLOWED) continue;
@@ -37,10 +38,10 @@ export function unchangedAllowed(universe: Universe, beforeBits: Uint8Array, aft
     if (pair !== last) {
       last = pair;
       total += 1;
-      doors = [];
-      if (pairs.length < cap) pairs.push({ from: parties[from]?.label ?? '', to: parties[to]?.label ?? '', doors });
+      doors = pairs.length < cap ? [] : undefined;
+      if (doors) pairs.push({ from: parties[from]?.label ?? '', to: parties[to]?.label ?? '', doors });
     }
-    doors.push(`${protocolOf(grid, cell)}/${grid.port[cell] ?? 0}`);
+    doors?.push(`${protocolOf(grid, cell)}/${grid.port[cell] ?? 0}`);
   }
   return { pairs, total };
 }
