@@ -68,6 +68,22 @@ describe('graphOfMatrix', () => {
     expect(section?.edges.map((edge) => `${edge.from}->${edge.to}`)).toEqual(['c0->c0', 'c0->c1']);
   });
 
+  it('marks a class fully open only when every cell from and to it is allowed', () => {
+    // open/a reaches and is reached by everyone; shop/db is reached by nobody but shop/web.
+    const pods = ['open/a', 'shop/web', 'shop/db'];
+    const allow = [
+      [1, 1, 0],
+      [1, 1, 1],
+      [1, 0, 1],
+    ];
+    const flat = Uint8Array.from(allow.flat());
+    const [section] = graphOfMatrix({ port: 80, protocol: 'TCP', pods, egress: flat, ingress: flat }).sections;
+    expect(section?.nodes.map((node) => `${node.label} ${node.fullyOpen === true}`)).toEqual(['a false', 'web false', 'db false']);
+    const open = Uint8Array.from([1, 1, 1, 1, 1, 0, 1, 0, 1]);
+    const [opened] = graphOfMatrix({ port: 80, protocol: 'TCP', pods, egress: open, ingress: open }).sections;
+    expect(opened?.nodes.map((node) => `${node.label} ${node.fullyOpen === true}`), 'open/a: its row and column all allowed').toEqual(['a true', 'web false', 'db false']);
+  });
+
   it('caps the edges and counts the rest', () => {
     const n = 4;
     const pods = Array.from({ length: n }, (_, i) => `ns${i}/p`);
