@@ -16,6 +16,8 @@ export interface PlannedRollout {
   readonly steps: readonly { readonly name: string; readonly policies: readonly RolloutPolicy[] }[];
   readonly plan: RolloutPlan;
   readonly text: string;
+  /** The same text without colour, for a file (the HTML report shows it). */
+  readonly plainText: string;
 }
 
 export interface PlanRequest {
@@ -51,5 +53,6 @@ export function planRolloutSteps(request: PlanRequest): PlannedRollout {
     });
     return { name: `apply ${step.changes.map((c) => describeRef(c.ref)).join(', ')}`, policies };
   });
-  return { steps, plan, text: renderRolloutPlan(plan, { color: request.color ?? false, maxRows: PLAN_ROWS }) };
+  const plainText = renderRolloutPlan(plan, { color: false, maxRows: PLAN_ROWS });
+  return { steps, plan, text: request.color === true ? renderRolloutPlan(plan, { color: true, maxRows: PLAN_ROWS }) : plainText, plainText };
 }

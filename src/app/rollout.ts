@@ -167,7 +167,7 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
   const exitCode = rolloutExitCode(execution, deps.signal);
   const outcome = describeOutcome(execution, store);
   deps.progress.finish(exitCode === 0, outcome.headline);
-  deps.write(renderReports(request.output, execution.reports as RunReport[], { color: request.color, ...(request.width ? { width: request.width } : {}), ...assets }));
+  deps.write(renderReports(request.output, execution.reports as RunReport[], { color: request.color, ...(request.width ? { width: request.width } : {}), ...assets, plan: plan.plainText }));
   if (request.output === 'table' || request.output === 'markdown') deps.write(`\n${outcome.text}\n`);
   else deps.note(outcome.text);
   return { exitCode, plan, execution };

@@ -9,7 +9,12 @@ import { compareStates } from './compare.js';
 import { mergePicture, samePolicy } from './picture.js';
 import { applyPolicies, emptyState } from './policy-state.js';
 import type { Party, VerdictDiff } from './types.js';
+import { unchangedAllowed, type UnchangedAllowed } from './unchanged.js';
 import { buildUniverse } from './universe.js';
+import { judgeCells } from './verdicts.js';
+
+/** Unchanged pairs kept for a picture: as many as a picture draws edges (src/report/graph/from-matrix.ts EDGE_CAP). */
+const UNCHANGED_CAP = 1500;
 
 export interface DiffInput {
   readonly current: Inventory;
@@ -32,6 +37,8 @@ export interface DiffResult {
   readonly parties: readonly Party[];
   readonly policies: PolicyChanges & { readonly current: number };
   readonly notes: readonly string[];
+  /** The pairs allowed in both states (capped), for pictures only: the table and JSON list changes. */
+  readonly unchanged: UnchangedAllowed;
 }
 
 export function diffPolicies(input: DiffInput): DiffResult {
@@ -53,8 +60,11 @@ export function diffPolicies(input: DiffInput): DiffResult {
     before,
     versions.map((_, index) => index).slice(input.current.policies.length),
   );
+  const beforeBits = judgeCells(universe, before);
+  const afterBits = judgeCells(universe, after);
   return {
-    diff: compareStates(universe, before, after),
+    diff: compareStates(universe, before, after, { beforeBits, afterBits }),
+    unchanged: unchangedAllowed(universe, beforeBits, afterBits, UNCHANGED_CAP),
     parties: universe.parties,
     policies: { current: input.current.policies.length, added: added.map(refOf), replaced: replaced.map(refOf), unchanged: unchanged.map(refOf) },
     notes: [...picture.notes, ...universe.notes],

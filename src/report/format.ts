@@ -67,7 +67,8 @@ export function renderReports(format: ReportFormat, reports: readonly RunReport[
 
 /** The pictures draw several reports (the steps of one run) as the sections of one graph. */
 function renderPicture(format: PictureFormat, reports: readonly RunReport[], options: RenderOptions): string {
-  return renderGraph(format, graphOfRuns(reports), options.htmlAssets);
+  const graph = graphOfRuns(reports);
+  return renderGraph(format, options.plan === undefined ? graph : { ...graph, plan: options.plan }, options.htmlAssets);
 }
 
 function withNewline(text: string): string {

@@ -8,4 +8,6 @@ export interface RenderOptions {
   readonly width?: number;
   /** The bundled scripts of `-o html` (the app layer reads them from dist/); needed for html only. */
   readonly htmlAssets?: HtmlAssets;
+  /** The plan the reports carry out (a rollout's, as its plan renderer prints it): the HTML page shows it above the steps. */
+  readonly plan?: string;
 }

@@ -84,7 +84,9 @@ export const PICTURE_EDGES = 40;
  * namespace pairs, a node that counts the rest).
  */
 function changesPicture(result: DiffResult): string[] {
-  const [section] = graphOfDiff(result).sections;
+  const [drawn] = graphOfDiff(result).sections;
+  // Only the changes: a pull-request comment is read for what moves.
+  const section = drawn && { ...drawn, edges: drawn.edges.filter((edge) => edge.result !== 'unchanged') };
   if (!section || section.edges.length === 0) return [];
   const grouped = section.edges.length > PICTURE_EDGES;
   const picture = grouped ? groupedByNamespace(section) : section;

@@ -1,7 +1,7 @@
 /**
  * The rollout use case up to the first change, over a FakeCluster and in-memory objects: what it
  * refuses (and that it refuses before touching anything), the server-side dry run, the plan that
- * --dry-run prints, and undo from a journal file.
+ * --dry-run prints (and that -o html shows above the steps), and undo from a journal file.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,6 +128,16 @@ describe('rollout', () => {
     expect(out.text).toContain('step 1: NetworkPolicy one/db-ingress');
     expect(objects.writes).toEqual([]);
     expect(cluster?.created).toHaveLength(0);
+  });
+
+  it('-o html writes the plan into the page, above the verified steps', async () => {
+    const objects = new FakeObjects();
+    const out = { text: '' };
+    const outcome = await rollout(request({ output: 'html', color: true, journalFile: join(DIR, 'journal-html.json') }), deps(objects, out));
+    expect(outcome.exitCode, out.text.slice(0, 500)).toBe(0);
+    expect(out.text).toMatch(/<section class="plan"><details open><summary>The plan<\/summary><pre>rollout plan: 1 NetworkPolicy in 1 step, in the order given\n/);
+    expect(out.text).toContain('step 1: NetworkPolicy one/db-ingress');
+    expect(out.text, 'the page gets the plan without terminal colour, whatever the terminal has').not.toMatch(/\u001b|\\x1b/);
   });
 
   it('--dry-run plans without a journal namespace and without the right to write a journal there', async () => {

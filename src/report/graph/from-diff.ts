@@ -2,15 +2,19 @@
  * A verdict diff → graph: every party a node (a party no change touches stays, drawn grey, so the
  * reader sees the whole picture), one edge per source → destination pair that changed, its ports
  * listed: cut (allow → deny) or opened (deny → allow). A pair with both cut and opened ports gives
- * one edge of each.
+ * one edge of each. The pairs allowed before and after follow as grey edges, so the changes are read
+ * against what stays open; past the cap they are the first left out (changes come first).
  */
-import type { CellChange, DiffResult, Party } from '../../diff/index.js';
+import type { CellChange, DiffResult, Party, UnchangedPair } from '../../diff/index.js';
 import type { EdgeCheck, Graph, GraphEdge, GraphNode, GraphSection } from './types.js';
 
 export function graphOfDiff(result: DiffResult, cap = 1500): Graph {
   const nodes: GraphNode[] = result.parties.map(partyNode);
-  const all = [...pairs('cut', result.diff.cut), ...pairs('opened', result.diff.opened)];
+  const changed = [...pairs('cut', result.diff.cut), ...pairs('opened', result.diff.opened)];
+  const all = [...changed, ...result.unchanged.pairs.map(unchangedEdge)];
   const edges = all.slice(0, cap).map((edge, index) => ({ ...edge, id: `e${index}` }));
+  // The diff keeps a capped list of unchanged pairs; the ones it did not keep are left out as well.
+  const omittedEdges = all.length - edges.length + (result.unchanged.total - result.unchanged.pairs.length);
   const { cut, opened, judged } = result.diff;
   const policies = result.policies;
   return {
@@ -26,11 +30,12 @@ export function graphOfDiff(result: DiffResult, cap = 1500): Graph {
           ['Cut (allow → deny)', String(cut.length)],
           ['Opened (deny → allow)', String(opened.length)],
           ['Unchanged', String(judged - cut.length - opened.length)],
+          ['Pairs with a port open before and after (grey)', String(result.unchanged.total)],
           ['Policies', `${policies.current} current; ${policies.added.length} added, ${policies.replaced.length} replaced, ${policies.unchanged.length} unchanged`],
         ],
         failures: [...cut.map((change) => `cut: ${changeText(change)}`), ...opened.map((change) => `opened: ${changeText(change)}`)],
         notes: result.notes,
-        omittedEdges: all.length - edges.length,
+        omittedEdges,
       },
     ],
   };
@@ -68,6 +73,17 @@ function pairs(result: 'cut' | 'opened', changes: readonly CellChange[]): Omit<G
       checks: list.map((change) => changeCheck(result, change)),
     };
   });
+}
+
+function unchangedEdge(pair: UnchangedPair): Omit<GraphEdge, 'id'> {
+  const door = pair.doors.join(', ');
+  return {
+    from: pair.from,
+    to: pair.to,
+    door,
+    result: 'unchanged',
+    checks: [{ name: `${pair.from} → ${pair.to} ${door}`, kind: 'unchanged', door, result: 'unchanged', facts: [['verdict', 'allow before and after']], attempts: [] }],
+  };
 }
 
 function changeCheck(result: 'cut' | 'opened', change: CellChange): EdgeCheck {

@@ -36,6 +36,7 @@ export function graphOfMatrix(matrix: PolicyMatrix, cap = EDGE_CAP): Graph {
       namespace,
       members: names.length === 1 ? [] : names,
       details: names.length === 1 ? [first] : [`${names.length} pods the policies treat alike`],
+      fullyOpen: fullyOpen(matrix, members[0] ?? 0),
     };
   });
   const edges: GraphEdge[] = [];
@@ -84,6 +85,22 @@ export function graphOfMatrix(matrix: PolicyMatrix, cap = EDGE_CAP): Graph {
       },
     ],
   };
+}
+
+/**
+ * Whether every cell from and to a pod (its class shares its row and column) is allowed: a pod that
+ * does not declare the port (--declared-ports) is judged only as a source.
+ */
+function fullyOpen(matrix: PolicyMatrix, pod: number): boolean {
+  const n = matrix.pods.length;
+  const judged = (destination: number): boolean => matrix.destinations === undefined || matrix.destinations[destination] === 1;
+  const allowed = (cell: number): boolean => ((matrix.egress[cell] ?? 0) & (matrix.ingress[cell] ?? 0)) !== 0;
+  for (let other = 0; other < n; other += 1) {
+    if (other === pod) continue;
+    if (judged(other) && !allowed(pod * n + other)) return false;
+    if (judged(pod) && !allowed(other * n + pod)) return false;
+  }
+  return true;
 }
 
 /**

@@ -26,6 +26,7 @@ export function graphOfPlan(plan: DiscoveryPlan, cap = 1500): Graph {
         `ingress isolated by ${first.isolatedBy.ingress.join(', ') || 'nothing'}`,
         `egress isolated by ${first.isolatedBy.egress.join(', ') || 'nothing'}`,
       ],
+      fullyOpen: first.isolatedBy.ingress.length === 0 && first.isolatedBy.egress.length === 0,
     });
   });
   const edges: GraphEdge[] = [];

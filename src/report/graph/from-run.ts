@@ -5,6 +5,7 @@
 import type { CheckResult, RunReport } from '../../model/report.js';
 import { buildMatrix } from '../matrix.js';
 import { oneLine } from '../sanitize.js';
+import { markOpenByEdges } from './collapse-open.js';
 import { targetNode } from './target-node.js';
 import type { EdgeCheck, EdgeResult, Graph, GraphEdge, GraphNode, GraphSection } from './types.js';
 
@@ -40,7 +41,7 @@ export function sectionOfRun(report: RunReport, titled: boolean): GraphSection {
   const { total, passed, failed, skipped } = report.summary;
   return {
     title: titled && step ? `Step ${step.index}/${step.count}: ${step.name}` : '',
-    nodes: [...nodes.values()],
+    nodes: markOpenByEdges([...nodes.values()], edges),
     edges,
     summary: [
       ['Scenario', `${report.scenario.name} (${report.scenario.file})`],

@@ -34,6 +34,8 @@ export function edgeStyle(result: EdgeResult): EdgeStyle {
       return { color: '#e03131', width: 3, line: 'solid', text: 'cut: allow → deny' };
     case 'opened':
       return { color: '#f08c00', width: 3, line: 'solid', text: 'opened: deny → allow' };
+    case 'unchanged':
+      return { color: '#ced4da', width: 1, line: 'solid', text: 'unchanged: allowed before and after' };
     default:
       return assertNever(result, 'edge result');
   }

@@ -30,9 +30,11 @@ export type EdgeResult =
   /** A diff: allowed before, denied after. */
   | 'cut'
   /** A diff: denied before, allowed after. */
-  | 'opened';
+  | 'opened'
+  /** A diff: allowed before and after, the background the changes are read against. */
+  | 'unchanged';
 
-export const EDGE_RESULTS = ['failed-allow', 'failed-deny', 'error', 'cut', 'opened', 'skipped', 'met-allow', 'met-deny', 'allow', 'deny', 'unknown'] as const satisfies readonly EdgeResult[];
+export const EDGE_RESULTS = ['failed-allow', 'failed-deny', 'error', 'cut', 'opened', 'skipped', 'met-allow', 'met-deny', 'allow', 'deny', 'unknown', 'unchanged'] as const satisfies readonly EdgeResult[];
 
 export type NodeKind = 'workload' | 'actor' | 'class' | 'service' | 'dns' | 'external';
 
@@ -47,6 +49,8 @@ export interface GraphNode {
   readonly members: readonly string[];
   /** Lines that say more: labels, placement (node), isolating policies. */
   readonly details: readonly string[];
+  /** Nothing isolates it: every door to and from it is allowed, so a large picture may fold it into one node per namespace (collapse-open.ts). */
+  readonly fullyOpen?: boolean;
 }
 
 /** One check (or one judged cell) behind an edge, with everything a reader asks about it. */
@@ -94,6 +98,8 @@ export interface Graph {
   readonly title: string;
   /** One per step of a multi-step run or rollout; one for everything else. */
   readonly sections: readonly GraphSection[];
+  /** The plan the sections carry out (a rollout's, as `rollout --dry-run` prints it); the HTML page shows it as text. */
+  readonly plan?: string;
 }
 
 /** Whether an edge is a failure a reader must see first. */

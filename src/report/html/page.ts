@@ -4,6 +4,7 @@
  * all in one file. The Content-Security-Policy allows nothing but that one script (by hash), inline
  * styles and data: images, so the page can make no request of any kind when opened.
  */
+import { collapseOpen, LARGE_GRAPH_EDGES } from '../graph/collapse-open.js';
 import { edgeStyle, type EdgeStyle } from '../graph/style.js';
 import { EDGE_RESULTS, type EdgeResult, type Graph, type GraphSection } from '../graph/types.js';
 import { cleanText } from '../sanitize.js';
@@ -49,16 +50,32 @@ export function renderHtml(graph: Graph, assets: HtmlAssets): string {
     '<body>',
     `<header><h1>${escapeHtml(graph.title)}${verdict}</h1></header>`,
     '<main>',
+    graph.plan === undefined ? '' : planHtml(graph.plan),
     ...graph.sections.map((section, index) => sectionHtml(section, index)),
     '<div id="viewer"></div>',
     '<noscript><p>The interactive graph needs JavaScript; the summary and the failure list above do not.</p></noscript>',
     '</main>',
-    `<script type="application/json" id="kk-data">${scriptJson({ source: graph.source, title: graph.title, styles, sections: graph.sections })}</script>`,
+    `<script type="application/json" id="kk-data">${scriptJson({ source: graph.source, title: graph.title, styles, sections: graph.sections.map(withOpenCollapsed) })}</script>`,
     `<script>${assets.script}</script>`,
     '</body>',
     '</html>',
     '',
   ].join('\n');
+}
+
+/**
+ * A large section carries a second view with its fully open workloads folded (the viewer starts with
+ * it and a checkbox expands them). A diff marks no node fully open: its grey unchanged edges are the background.
+ */
+function withOpenCollapsed(section: GraphSection): GraphSection & { readonly openCollapsed?: ReturnType<typeof collapseOpen> } {
+  if (section.edges.length <= LARGE_GRAPH_EDGES) return section;
+  const collapsed = collapseOpen(section);
+  return collapsed ? { ...section, openCollapsed: collapsed } : section;
+}
+
+/** The plan as the terminal shows it, rendered here so it reads without JavaScript; the slider below walks its steps. */
+function planHtml(plan: string): string {
+  return `<section class="plan"><details open><summary>The plan</summary><pre>${escapeHtml(plan.trimEnd())}</pre></details></section>`;
 }
 
 function isBad(result: EdgeResult): boolean {

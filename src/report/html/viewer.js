@@ -15,7 +15,7 @@
   var STYLES = data.styles;
   var current = 0;
   var cy = null;
-  var state = { namespace: '', result: '', failuresOnly: false, focus: '', quietDenies: false };
+  var state = { namespace: '', result: '', failuresOnly: false, focus: '', quietDenies: false, expandOpen: false };
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -49,18 +49,25 @@
   // In a policed cluster most cells are denies that went as expected: drawn, they bury the few
   // connections that exist. A large picture starts without them (the matrix still shows every cell).
   var deniesBox = el('input', { type: 'checkbox' });
+  // A large section also comes with its fully open workloads folded, one node per namespace
+  // (openCollapsed, from src/report/graph/collapse-open.ts): drawn so by default, ticked off to expand.
+  var openBox = el('input', { type: 'checkbox' });
+  var openLabel = el('label', null, [openBox, 'collapse fully open workloads']);
   var focusInput = el('input', { type: 'search', placeholder: 'focus on a workload…' });
   var counter = el('span', { class: 'count' });
   toolbar.appendChild(el('label', null, ['Namespace', nsSelect]));
   toolbar.appendChild(el('label', null, ['Verdict', resultSelect]));
   toolbar.appendChild(el('label', null, [failuresBox, 'failures only']));
-  toolbar.appendChild(el('label', null, [deniesBox, 'expected denies']));
+  // A diff's quiet edges are its grey unchanged pairs: a large diff starts with the changes alone.
+  toolbar.appendChild(el('label', null, [deniesBox, data.source === 'diff' ? 'unchanged connections' : 'expected denies']));
+  toolbar.appendChild(openLabel);
   toolbar.appendChild(el('label', null, ['Focus', focusInput]));
   toolbar.appendChild(counter);
   nsSelect.addEventListener('change', function () { state.namespace = nsSelect.value; applyFilters(); });
   resultSelect.addEventListener('change', function () { state.result = resultSelect.value; applyFilters(); });
   failuresBox.addEventListener('change', function () { state.failuresOnly = failuresBox.checked; applyFilters(); });
   deniesBox.addEventListener('change', function () { state.quietDenies = !deniesBox.checked; applyFilters(); });
+  openBox.addEventListener('change', function () { state.expandOpen = !openBox.checked; view = null; redraw(); });
   focusInput.addEventListener('input', function () { state.focus = focusInput.value.trim().toLowerCase(); applyFilters(); });
 
   var graphBox = el('div', { id: 'graph', role: 'img', 'aria-label': 'network graph' });
@@ -72,7 +79,15 @@
   root.appendChild(legend);
   root.appendChild(matrixWrap);
 
-  function section() { return data.sections[current]; }
+  // The section as drawn: its own nodes and edges, or its collapsed view.
+  var view = null;
+  function section() {
+    if (view) return view;
+    var sec = data.sections[current];
+    var folded = sec.openCollapsed && !state.expandOpen ? sec.openCollapsed : null;
+    view = folded ? Object.assign({}, sec, { nodes: folded.nodes, edges: folded.edges }) : sec;
+    return view;
+  }
   function nodeById(id) { return section().nodes.find(function (n) { return n.id === id; }); }
   function edgeById(id) { return section().edges.find(function (e) { return e.id === id; }); }
 
@@ -179,8 +194,8 @@
   // The matrix: one row per source node, one column per destination node, the worst result of the edges between them.
   var MATRIX_CAP = 80;
   var cellOfEdge = {};
-  var RANK = ['failed-allow', 'failed-deny', 'error', 'cut', 'opened', 'skipped', 'met-allow', 'met-deny', 'allow', 'deny', 'unknown'];
-  var MARK = { 'met-allow': '✓', 'met-deny': '✗', 'failed-allow': '!', 'failed-deny': '!', error: '?', skipped: '–', allow: '✓', deny: '✗', cut: '✂', opened: '+', unknown: '?' };
+  var RANK = ['failed-allow', 'failed-deny', 'error', 'cut', 'opened', 'skipped', 'met-allow', 'met-deny', 'allow', 'deny', 'unknown', 'unchanged'];
+  var MARK = { 'met-allow': '✓', 'met-deny': '✗', 'failed-allow': '!', 'failed-deny': '!', error: '?', skipped: '–', allow: '✓', deny: '✗', cut: '✂', opened: '+', unknown: '?', unchanged: '=' };
   function drawMatrix() {
     var sec = section();
     cellOfEdge = {};
@@ -228,7 +243,7 @@
     var shown = 0;
     sec.edges.forEach(function (e) {
       var from = nodeById(e.from), to = nodeById(e.to);
-      var quiet = state.quietDenies && !state.result && (e.result === 'met-deny' || e.result === 'deny');
+      var quiet = state.quietDenies && !state.result && (e.result === 'met-deny' || e.result === 'deny' || e.result === 'unchanged');
       var ok = !quiet && (!state.result || e.result === state.result) && (!state.failuresOnly || failing(e.result));
       if (ok && state.namespace) ok = from.namespace === state.namespace || to.namespace === state.namespace;
       if (ok && state.focus) ok = (from.label + ' ' + from.members.join(' ')).toLowerCase().indexOf(state.focus) >= 0 || (to.label + ' ' + to.members.join(' ')).toLowerCase().indexOf(state.focus) >= 0;
@@ -265,7 +280,10 @@
       if (n > 0) resultSelect.appendChild(el('option', { value: r, text: STYLES[r].text + ' (' + n + ')' }));
     });
     state.namespace = ''; state.result = '';
-    state.quietDenies = sec.edges.length > 80;
+    var raw = data.sections[current];
+    openLabel.style.display = raw.openCollapsed ? '' : 'none';
+    openBox.checked = Boolean(raw.openCollapsed) && !state.expandOpen;
+    state.quietDenies = data.sections[current].edges.length > 80;
     deniesBox.checked = !state.quietDenies;
     legend.replaceChildren();
     RANK.forEach(function (r) {
@@ -287,16 +305,23 @@
     if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(shown); }
   }
 
-  function show(index) {
-    current = index;
-    stepName.textContent = section().title;
-    Array.prototype.forEach.call(document.querySelectorAll('section.part'), function (part) { part.style.display = data.sections.length > 1 && Number(part.getAttribute('data-section')) !== index ? 'none' : ''; });
-    fillSelects();
+  // The same section drawn anew (collapsed or expanded), the filters kept.
+  function redraw() {
     draw();
     drawMatrix();
     applyFilters();
     layoutVisible();
     hint();
+  }
+
+  function show(index) {
+    current = index;
+    view = null;
+    state.expandOpen = false;
+    stepName.textContent = section().title;
+    Array.prototype.forEach.call(document.querySelectorAll('section.part'), function (part) { part.style.display = data.sections.length > 1 && Number(part.getAttribute('data-section')) !== index ? 'none' : ''; });
+    fillSelects();
+    redraw();
   }
   window.kubeknock = { cy: function () { return cy; }, show: show, showEdge: showEdge, showNode: showNode, data: data };
   // After the first paint: the summary and the failure list show at once, the graph follows.

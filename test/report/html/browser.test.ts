@@ -15,7 +15,9 @@ import type { RunReport } from '../../../src/model/report.js';
 import { REPO, runCli } from '../../support/cli.js';
 import { launchBrowser, type BrowserSession } from '../../support/chromium.js';
 import { check, report } from '../builders.js';
-import { microshopReport, saveJson } from './fixtures.js';
+import { loadHtmlAssets } from '../../../src/app/html-assets.js';
+import { renderReports } from '../../../src/report/format.js';
+import { largeOpenRun, microshopReport, saveJson } from './fixtures.js';
 
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const scratch = mkdtempSync(join(tmpdir(), 'kk-html-'));
@@ -142,7 +144,7 @@ describe('the HTML report in Chromium', () => {
     if (UPDATE) copyFileSync(path, join(REPO, 'docs/report-microshop.png'));
   }, 120_000);
 
-  it('draws the three-tier diff: every party a node, the cut connections red', async () => {
+  it('draws the three-tier diff: every party a node, the cut connections red, the unchanged ones grey', async () => {
     const { code, stdout, stderr } = await runCli(['diff', '--to', 'scenarios/three-tier/policies.yaml', '--scenario', 'scenarios/three-tier.yaml', '-o', 'html']);
     expect(code, `diff exits 1 when connections are cut (stderr: ${stderr})`).toBe(1);
     const json = await runCli(['diff', '--to', 'scenarios/three-tier/policies.yaml', '--scenario', 'scenarios/three-tier.yaml', '-o', 'json']);
@@ -154,9 +156,14 @@ describe('the HTML report in Chromium', () => {
     const drawnCounts = await counts(page);
     expect(drawnCounts.nodes, 'one node per party').toBe(result.parties.length);
     const pairs = (list: { from: string; to: string }[]): number => new Set(list.map((c) => `${c.from}\u0000${c.to}`)).size;
-    expect(drawnCounts.edges, 'one edge per changed source → destination pair').toBe(pairs(result.cut) + pairs(result.opened));
-    const colours = await page.evaluate(() => (globalThis as unknown as { kubeknock: { cy(): { edges(): { map<T>(f: (e: { style(k: string): string }) => T): T[] } } } }).kubeknock.cy().edges().map((e) => e.style('line-color')));
-    expect(new Set(colours), 'cut edges are red').toEqual(new Set(['rgb(224,49,49)']));
+    // The JSON lists changes only; the page's own summary counts the pairs open before and after.
+    const unchanged = Number(await page.locator('table.summary tr', { hasText: 'open before and after' }).locator('td').textContent());
+    expect(unchanged, 'three-tier keeps some connections open (frontend → backend)').toBeGreaterThan(0);
+    expect(drawnCounts.edges, 'one edge per changed source → destination pair, and one per pair open before and after').toBe(pairs(result.cut) + pairs(result.opened) + unchanged);
+    const colours = await page.evaluate(() => (globalThis as unknown as { kubeknock: { cy(): { edges(): { map<T>(f: (e: { data(k: string): string; style(k: string): string }) => T): T[] } } } }).kubeknock.cy().edges().map((e) => `${e.data('result')} ${e.style('line-color')}`));
+    expect(new Set(colours), 'cut edges are red, unchanged ones grey').toEqual(new Set(['cut rgb(224,49,49)', 'unchanged rgb(206,212,218)']));
+    expect(await page.locator('.legend').textContent(), 'the legend names the grey edges').toContain('unchanged: allowed before and after');
+    expect(await page.getByLabel('unchanged connections').isChecked(), 'a small diff starts with its unchanged pairs drawn (a large one without)').toBe(true);
     expect(errors).toEqual([]);
     expect(requests).toEqual([`file://${file}`]);
     const shot = await page.screenshot({ fullPage: true });
@@ -182,6 +189,47 @@ describe('the HTML report in Chromium', () => {
       expect(drawnCounts.edges, `${file}: some edges`).toBeGreaterThan(3);
       expect(errors, file).toEqual([]);
       expect(requests, file).toEqual([`file://${file}`]);
+    }
+  }, 60_000);
+
+  it('folds the fully open workloads of a large run into one node per namespace, and expands them on request', async () => {
+    const run = largeOpenRun();
+    const file = await htmlOf(saveJson(scratch, 'large-open.json', run), 'large-open.html');
+    const { page, errors, requests } = await browser.open(file);
+    await drawn(page);
+    const box = page.getByLabel('collapse fully open workloads');
+    expect(await box.isChecked(), 'a large page starts collapsed').toBe(true);
+    expect(await counts(page), 'free-1 … free-9 as one node; their 72 + 18 edges as 3').toEqual({ nodes: 4, edges: 6 });
+    await box.uncheck();
+    await expect.poll(() => counts(page)).toEqual({ nodes: expectedNodes(run), edges: expectedCells(run) });
+    expect(await page.locator('#matrix td[data-result^="failed-"]').count(), 'the failure is still one cell').toBe(1);
+    await box.check();
+    await expect.poll(() => counts(page)).toEqual({ nodes: 4, edges: 6 });
+    await page.evaluate(() => (globalThis as unknown as { kubeknock: { showNode(id: string): void } }).kubeknock.showNode('open:free'));
+    expect(await page.locator('#panel').textContent(), 'the folded node lists its members').toContain('free/free-9');
+    const shot = await page.screenshot({ fullPage: true });
+    writeFileSync(join(scratch, 'large-open.png'), shot);
+    expect(await distinctColours(shot), 'a drawing, not a blank page').toBeGreaterThan(200);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([`file://${file}`]);
+  }, 60_000);
+
+  it('shows a rollout\'s plan above its steps, as text, with and without JavaScript', async () => {
+    const steps = readFileSync(join(REPO, 'test/report/golden/steps-run-json.txt'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as RunReport);
+    const plan = 'rollout plan: 3 NetworkPolicies in 3 steps, in the order given\n\nstep 1: NetworkPolicy shop/<b>deny</b> (policies.yaml:1)\n  no verdict changes\n';
+    const file = join(scratch, 'rollout.html');
+    writeFileSync(file, renderReports('html', steps, { color: false, htmlAssets: await loadHtmlAssets(), plan }));
+    for (const javaScript of [false, true]) {
+      const { page, errors, requests } = await browser.open(file, { javaScript });
+      const text = page.locator('section.plan pre');
+      expect(await text.isVisible(), `the plan shows (JavaScript ${javaScript ? 'on' : 'off'})`).toBe(true);
+      expect(await text.textContent(), 'as the text it is, markup and all').toBe(plan.trimEnd());
+      if (javaScript) {
+        await drawn(page);
+        expect(await page.locator('input[type=range]').getAttribute('max'), 'the steps below it, on the slider').toBe(String(steps.length - 1));
+      }
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([`file://${file}`]);
     }
   }, 60_000);
 

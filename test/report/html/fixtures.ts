@@ -58,3 +58,20 @@ export function saveJson(dir: string, name: string, value: RunReport | readonly 
   writeFileSync(path, Array.isArray(value) ? renderJsonLines(value) : renderJson(value as RunReport));
   return path;
 }
+
+/**
+ * A large run: ten actors of namespace free knocking on each other (90 allowed cells), where free-0 is
+ * also denied by shop/web, which reaches shop/db; db → web fails. free-1 … free-9 are fully open.
+ */
+export function largeOpenRun(): RunReport {
+  const pod = (name: string): string => `${name.startsWith('free') ? 'free' : 'shop'}/kk-${name}-x7f2q`;
+  const knock = (from: string, to: string, expect: 'allow' | 'deny', saw: 'connected' | 'timeout' | 'refused') =>
+    check({ from, to: `${to}:80`, expect, saw: saw === 'timeout' ? ['timeout', 'timeout'] : [saw], overrides: { fromPod: pod(from) } });
+  const free = Array.from({ length: 10 }, (_, i) => `free-${i}`);
+  return report([
+    ...free.flatMap((from) => free.filter((to) => to !== from).map((to) => knock(from, to, 'allow', 'connected'))),
+    knock('web', 'db', 'allow', 'connected'),
+    knock('web', 'free-0', 'deny', 'timeout'),
+    knock('db', 'web', 'allow', 'refused'),
+  ]);
+}
