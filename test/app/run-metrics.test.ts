@@ -79,6 +79,15 @@ describe('run --metrics-file', () => {
     expect(value(parsed, 'kubeknock_last_run_success')).toBe('0');
   });
 
+  it('a --metrics-group before the scenarios takes one value: the CronJob\'s own argument order runs its scenario', async () => {
+    const scenario = scenarioFile(clientDbScenario('x', 'metrics', 'allow'));
+    // As manifests cronjob writes them: flags in --flag=value form, then the scenario paths.
+    const { code, stderr } = await runCli(['run', '--pushgateway=http://127.0.0.1:9/', '--metrics-group=cluster=e2e', '--metrics-group', 'team=a', scenario, '--kubeconfig', '/nonexistent/kubeconfig']);
+    expect(code).toBe(2);
+    expect(stderr).not.toContain('--metrics-group');
+    expect(stderr).toContain('kubeconfig /nonexistent/kubeconfig (from --kubeconfig) does not exist');
+  });
+
   it('refuses a directory that does not exist before anything runs', async () => {
     const metrics = join(dir, 'no', 'such', 'k.prom');
     const { code, stderr } = await runCli(['run', scenarioFile(clientDbScenario('x', 'metrics', 'allow')), '--kubeconfig', '/nonexistent/kubeconfig', '--metrics-file', metrics]);

@@ -31,8 +31,8 @@ fi
 
 log "apt-get update"
 apt-get update -qq >&2
-log "installing build tools"
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpkg-dev build-essential >&2
+log "installing build tools (and file, which tells a static binary)"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpkg-dev build-essential file >&2
 
 work=$(mktemp -d /tmp/busybox-build.XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -26,7 +26,7 @@ export function withMetricsFlags<T>(yargs: Argv<T>): Argv<T & MetricsFlags> {
       type: 'string',
       describe: 'PUT the audit metrics to this Pushgateway (http(s)://host:port) as one group per run. If the push fails: a message on stderr, and exit 2 when the run itself passed (a failed run keeps its own exit code)',
     })
-    .option('metrics-group', { type: 'string', array: true, describe: 'Grouping label of the pushed group, KEY=VALUE (repeatable; job=NAME sets the job, default kubeknock)' })
+    .option('metrics-group', { type: 'string', array: true, nargs: 1, describe: 'Grouping label of the pushed group, KEY=VALUE (repeatable; job=NAME sets the job, default kubeknock)' })
     .check((argv) => metricsFlagProblem(argv as unknown as MetricsFlags) ?? true) as unknown as Argv<T & MetricsFlags>;
 }
 
