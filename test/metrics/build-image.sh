@@ -9,7 +9,7 @@ METRICS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MAKE_IMAGE="$METRICS_DIR/../cluster/images/make-image.sh"
 log() { echo "pushgateway-image: $*" >&2; }
 
-binary="$(bash "$METRICS_DIR/build.sh" | head -n 1)"
+binary="$(bash "$METRICS_DIR/build.sh" | sed -n 1p)" # sed reads it all: head would end the build script with SIGPIPE under pipefail
 version="$(basename "$(dirname "$binary")")"
 version="${version#pushgateway-}"
 # Upstream's name and tag for the same release: the binary is that release, built from its module.
