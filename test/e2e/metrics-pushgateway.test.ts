@@ -61,6 +61,26 @@ spec:
   ports: [{port: 9091, targetPort: 9091, name: http}]
 `;
 
+/**
+ * The JSON reports in a Job's log: `run -o json` prints one pretty-printed report for one scenario
+ * (from a line `{` to a line `}`) and JSON Lines for several; kubeknock's stderr lines sit between.
+ */
+function reportsIn(log: string): RunReport[] {
+  const reports: RunReport[] = [];
+  let pretty: string[] | undefined;
+  for (const line of log.split('\n')) {
+    if (pretty !== undefined) {
+      pretty.push(line);
+      if (line === '}') {
+        reports.push(JSON.parse(pretty.join('\n')) as RunReport);
+        pretty = undefined;
+      }
+    } else if (line === '{') pretty = [line];
+    else if (line.startsWith('{')) reports.push(JSON.parse(line) as RunReport);
+  }
+  return reports;
+}
+
 let manifests = '';
 let gatewayManifests = '';
 
@@ -147,7 +167,7 @@ describe('the CronJob audit pushes its metrics to a Pushgateway in the cluster',
     await kubectl(['delete', 'networkpolicy', 'db-from-backend', '-n', TARGET_NS]);
     const { status, log } = await triggerAudit('metrics-fail');
     expect(status, log).toBe('Failed');
-    const reports = log.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as RunReport);
+    const reports = reportsIn(log);
     expect(reports.flatMap((r) => r.checks.filter((c) => c.status === 'fail').map((c) => `${c.from} → ${c.to}`))).toEqual(['frontend → db:5432']);
     expect(log, 'the push succeeded: no metrics error in the log').not.toContain('kubeknock: metrics:');
     const parsed = await scrape();
