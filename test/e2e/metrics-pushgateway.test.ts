@@ -63,18 +63,19 @@ spec:
 
 /**
  * The JSON reports in a Job's log: `run -o json` prints one pretty-printed report for one scenario
- * (from a line `{` to a line `}`) and JSON Lines for several; kubeknock's stderr lines sit between.
+ * (from a line `{` to a line `}`, its other lines indented) and JSON Lines for several. The log
+ * interleaves stdout and stderr line by line, so kubeknock's stderr lines (the teardown's, written
+ * right after the verdict) can fall between the report's lines: they are not indented, and left out.
  */
 function reportsIn(log: string): RunReport[] {
   const reports: RunReport[] = [];
   let pretty: string[] | undefined;
   for (const line of log.split('\n')) {
     if (pretty !== undefined) {
-      pretty.push(line);
       if (line === '}') {
-        reports.push(JSON.parse(pretty.join('\n')) as RunReport);
+        reports.push(JSON.parse([...pretty, line].join('\n')) as RunReport);
         pretty = undefined;
-      }
+      } else if (line.startsWith(' ')) pretty.push(line);
     } else if (line === '{') pretty = [line];
     else if (line.startsWith('{')) reports.push(JSON.parse(line) as RunReport);
   }
