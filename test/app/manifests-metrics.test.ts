@@ -5,21 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { cronJobOptions } from '../support/cronjob-options.js';
 import { cronJobManifests, type CronJobManifestOptions } from '../../src/app/manifests.js';
 import type { AuditMetricsSink } from '../../src/deploy/cronjob.js';
 
-const options = (metrics: AuditMetricsSink, overrides: Partial<CronJobManifestOptions> = {}): CronJobManifestOptions => ({
-  scenarioFiles: ['scenarios/postgres-lockdown.yaml'],
-  image: 'registry.example/kubeknock:0.1.0',
-  imagePullSecrets: [],
-  schedule: '0 * * * *',
-  identity: { name: 'kubeknock-audit', namespace: 'kubeknock' },
-  createNamespace: true,
-  probe: {},
-  toolVersion: '0.1.0',
-  metrics,
-  ...overrides,
-});
+const options = (metrics: AuditMetricsSink, overrides: Partial<CronJobManifestOptions> = {}): CronJobManifestOptions =>
+  cronJobOptions(['scenarios/postgres-lockdown.yaml'], { metrics, ...overrides });
 
 interface PodSpec {
   nodeSelector?: Record<string, string>;

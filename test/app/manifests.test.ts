@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { cronJobOptions } from '../support/cronjob-options.js';
 import { cronJobManifests, type CronJobManifestOptions } from '../../src/app/manifests.js';
 import { InputError } from '../../src/model/errors.js';
 import { NAMESPACED_PERMISSIONS, clusterPermissions, type ApiPermission } from '../../src/model/permissions.js';
@@ -11,17 +12,7 @@ import { NAMESPACED_PERMISSIONS, clusterPermissions, type ApiPermission } from '
 const POSTGRES = 'scenarios/postgres-lockdown.yaml';
 const POLICY = 'test/deploy/fixtures/valid-policy-three-namespaces.yaml';
 
-const options = (overrides: Partial<CronJobManifestOptions> = {}): CronJobManifestOptions => ({
-  scenarioFiles: [POSTGRES],
-  image: 'registry.example/kubeknock:0.1.0',
-  imagePullSecrets: [],
-  schedule: '0 * * * *',
-  identity: { name: 'kubeknock-audit', namespace: 'kubeknock' },
-  createNamespace: true,
-  probe: {},
-  toolVersion: '0.1.0',
-  ...overrides,
-});
+const options = (overrides: Partial<CronJobManifestOptions> = {}): CronJobManifestOptions => cronJobOptions([POSTGRES], overrides);
 
 interface Obj {
   kind: string;

@@ -11,6 +11,7 @@ import { InputError } from '../../src/model/errors.js';
 import type { Scenario } from '../../src/model/scenario.js';
 import { loadScenarios } from '../../src/scenario/load.js';
 import { runCli } from '../support/cli.js';
+import { cronJobOptions } from '../support/cronjob-options.js';
 
 const EXAMPLE = 'examples/steps/postgres-rollout.yaml';
 
@@ -76,16 +77,7 @@ describe('multi-step scenarios without a cluster', () => {
   });
 
   it('manifests cronjob refuses a multi-step scenario: a scheduled audit only observes', async () => {
-    const error = await cronJobManifests({
-      scenarioFiles: [EXAMPLE],
-      image: 'registry.example/kubeknock:0.1.0',
-      imagePullSecrets: [],
-      schedule: '0 * * * *',
-      identity: { name: 'kubeknock-audit', namespace: 'kubeknock' },
-      createNamespace: true,
-      probe: {},
-      toolVersion: '0.1.0',
-    }).catch((e: unknown) => e);
+    const error = await cronJobManifests(cronJobOptions([EXAMPLE])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).issues).toEqual([
       {
