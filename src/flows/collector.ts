@@ -102,10 +102,11 @@ export const SAMPLE_SCRIPT = [
   '  { while read -r line; do case "$line" in *pod*) x=${line##*pod}; uid=${x:0:36}; uid=${uid//_/-}; break;; esac; done < "$p/cgroup"; } 2>/dev/null',
   '  [ -n "$uid" ] || continue',
   '  case " $* " in *" $uid "*) ;; *) continue;; esac',
+  // The runtime's shim, in the node's network namespace, is the parent of a pod's top processes (any
+  // process of a pod may come first in /proc, so every one is looked at until the shim is found).
+  '  if [ -z "$shim" ]; then pp=$(cut -d" " -f4 "$p/stat" 2>/dev/null); grep -q kubepods "/proc/$pp/cgroup" 2>/dev/null || shim=$pp; fi',
   '  case "$seen" in *" $uid "*) continue;; esac',
   '  seen="$seen$uid "',
-  // The runtime's shim, in the node's network namespace, is the first ancestor outside every pod.
-  '  if [ -z "$shim" ]; then pp=$(cut -d" " -f4 "$p/stat" 2>/dev/null); grep -q kubepods "/proc/$pp/cgroup" 2>/dev/null || shim=$pp; fi',
   '  for t in tcp tcp6 udp udp6; do echo "## pod=$uid table=$t"; cat "$p/net/$t" 2>/dev/null; done',
   'done',
   'echo "## conntrack"',

@@ -95,6 +95,14 @@ export class FlowAggregates {
     aggregate.portName ??= observation.portName;
   }
 
+  /** How many flows so far: every known one, and each unsure one no known flow will absorb. */
+  count(): number {
+    let count = 0;
+    for (const byVia of this.known.values()) count += byVia.size;
+    for (const base of this.unsure.keys()) if (!this.known.has(base)) count += 1;
+    return count;
+  }
+
   /** The flows, merged and sorted; `keep` filters (the namespace selection). */
   finish(keep: (flow: Flow) => boolean): Flow[] {
     const merged: Aggregate[] = [];

@@ -4,6 +4,7 @@
  *
  *   const fold = createFold(facts);          // FoldFacts: pods, Services, nodes, discover identities
  *   fold.add(sampleText);                    // or a parsed Sample; returns 'added' or 'refused' + reason
+ *   fold.updateFacts(facts);                 // pods that started since: their UIDs and addresses count from now on
  *   const { flows, coverage } = fold.finish({ notObserved: [{ node: 'kk-node3', reason: 'collector pod Pending: Unschedulable' }] });
  *
  * Rules, in the order they apply:
@@ -53,6 +54,10 @@ export interface FoldResult {
 
 export interface Fold {
   add(sample: string | Sample): AddOutcome;
+  /** Newer facts (read during the window): later samples are mapped with them; what was folded stays. */
+  updateFacts(facts: FoldFacts): void;
+  /** Flows so far, for progress (before the selection filter and the merge of unsure Service witnesses). */
+  flowCount(): number;
   finish(end?: FoldEnd): FoldResult;
 }
 
@@ -65,8 +70,9 @@ interface NodeTally {
   conntrackRead: number;
 }
 
-export function createFold(facts: FoldFacts): Fold {
-  const cluster = new ClusterFacts(facts);
+export function createFold(initial: FoldFacts): Fold {
+  let facts = initial;
+  let cluster = new ClusterFacts(facts);
   const aggregates = new FlowAggregates();
   const cache: AddressCache = new Map();
   const serverPorts = new Map<string, Set<string>>();
@@ -235,6 +241,13 @@ export function createFold(facts: FoldFacts): Fold {
       } else sample = input;
       addSample(sample);
       return { kind: 'added', node: sample.node };
+    },
+    updateFacts(next: FoldFacts): void {
+      facts = next;
+      cluster = new ClusterFacts(next);
+    },
+    flowCount(): number {
+      return aggregates.count();
     },
     finish(end: FoldEnd = {}): FoldResult {
       const selected = facts.namespaces === undefined ? undefined : new Set(facts.namespaces);
