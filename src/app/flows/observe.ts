@@ -14,6 +14,7 @@ import type { ClusterPort, PodManifest, PodRef, RunningPod } from '../../probe/c
 import type { Clock } from '../../probe/clock.js';
 import { sweepLeftovers } from '../../probe/sweep.js';
 import { COLLECTOR_CONTAINER, COLLECTOR_PRIVILEGES, buildCollectorPod, sampleCommand } from '../../flows/collector.js';
+import { COST_SCRIPT, describeCollectorCost, parseCollectorCost } from '../../flows/collector-cost.js';
 import type { FlowsDocument } from '../../flows/types.js';
 import { FLOWS_API_VERSION, FLOWS_KIND } from '../../flows/types.js';
 import { createFold } from '../../flows/fold.js';
@@ -150,6 +151,7 @@ export async function observe(deps: ObserveDeps, options: ObserveOptions): Promi
     }
     const interrupted = deps.signal?.aborted === true;
     if (interrupted) progress('interrupted: the window ends now; writing what was seen, then removing the collectors');
+    else await reportCost(deps, collectors, (deps.clock.now() - started) / 1000);
     const folded = fold.finish({ notObserved: [...collectors.failures].map(([node, reason]) => ({ node, reason })) });
     const document: FlowsDocument = {
       apiVersion: FLOWS_API_VERSION,
@@ -200,6 +202,17 @@ async function startCollectors(deps: ObserveDeps, options: ObserveOptions, manif
     throw new InputError(`no collector started on any node, so nothing can be observed: ${[...failures].map(([node, reason]) => `${node}: ${reason}`).join('; ')}`);
   }
   return { running, failures };
+}
+
+/** What each collector cost its node over the window (CPU of its container's cgroup, the sampling included, and peak memory). */
+async function reportCost(deps: ObserveDeps, collectors: Collectors, windowSeconds: number): Promise<void> {
+  const costs = await Promise.all(
+    collectors.running.map(async ({ node, pod }) => {
+      const result = await deps.cluster.exec(pod, COLLECTOR_CONTAINER, ['sh', '-c', COST_SCRIPT], { timeoutMs: EXEC_TIMEOUT_MS });
+      return describeCollectorCost(node, result.type === 'exited' ? parseCollectorCost(result.stdout) : {}, windowSeconds);
+    }),
+  );
+  deps.progress(`collector cost: ${costs.join('; ')}`);
 }
 
 async function removeCollectors(deps: ObserveDeps, created: readonly PodRef[]): Promise<void> {
