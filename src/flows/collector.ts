@@ -94,6 +94,7 @@ export function buildCollectorPod(input: CollectorPodInput): PodManifest {
  * The cgroup path carries the UID with `-` (cgroupfs driver) or `_` (systemd driver).
  */
 export const SAMPLE_SCRIPT = [
+  'NODE=$1; shift',
   'echo "# kubeknock-sample 1 node=$NODE time=$(date +%s)"',
   'seen=" " shim=',
   'for p in /proc/[0-9]*; do',
@@ -113,7 +114,7 @@ export const SAMPLE_SCRIPT = [
   'if [ -n "$shim" ] && cat "/proc/$shim/net/nf_conntrack" 2>/dev/null; then :; else echo "# conntrack unreadable"; fi',
 ].join('\n');
 
-/** The exec command of one sample: the script, the node's name for the header, the UIDs to read. */
+/** The exec command of one sample: the script, then as its arguments the node's name for the header and the UIDs to read. */
 export function sampleCommand(node: string, podUids: readonly string[]): string[] {
-  return ['env', `NODE=${node}`, 'sh', '-c', SAMPLE_SCRIPT, 'kubeknock-sample', ...podUids];
+  return ['sh', '-c', SAMPLE_SCRIPT, 'kubeknock-sample', node, ...podUids];
 }

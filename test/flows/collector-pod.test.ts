@@ -29,7 +29,7 @@ describe('the collector pod', () => {
 
   it('samples with the node name and the pod UIDs as arguments, never through a shell string', () => {
     const command = sampleCommand('kk-node2', ['uid-a', 'uid-b']);
-    expect(command.slice(0, 4)).toEqual(['env', 'NODE=kk-node2', 'sh', '-c']);
-    expect(command.slice(5)).toEqual(['kubeknock-sample', 'uid-a', 'uid-b']);
+    expect(command.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(command.slice(3)).toEqual(['kubeknock-sample', 'kk-node2', 'uid-a', 'uid-b']);
   });
 });

@@ -23,6 +23,7 @@ import {
 } from '../../src/probe/cluster-port.js';
 import type { AccessAnswer, AccessQuestion } from '../../src/model/permissions.js';
 import { createAppletDir, runScript, type AppletDir } from './busybox.js';
+import { shellQuote } from '../../src/probe/shell-quote.js';
 
 export interface FakePod extends PodInfo {
   readonly manifest: PodManifest;
@@ -177,7 +178,9 @@ export class FakeCluster implements ClusterPort {
     if (sh !== 'sh' || flag !== '-c' || script === undefined) throw new Error(`unexpected exec command ${JSON.stringify(command)}`);
     this.execScripts.push(script);
     this.execTimeoutsMs.push(options.timeoutMs);
-    const run = await runScript(this.applets, script, { timeoutMs: options.timeoutMs, readOnlyTmp: this.options.readOnlyTmp ?? false });
+    // `sh -c SCRIPT NAME ARG...`: the arguments become the script's $1…, as sh would give them.
+    const args = command.slice(4);
+    const run = await runScript(this.applets, args.length > 0 ? `set -- ${args.map(shellQuote).join(' ')}\n${script}` : script, { timeoutMs: options.timeoutMs, readOnlyTmp: this.options.readOnlyTmp ?? false });
     if (!this.pods.has(`${pod.namespace}/${pod.name}`)) return { type: 'failed', reason: 'the pod was deleted during the exec', stdout: run.stdout, stderr: run.stderr };
     return { type: 'exited', exitCode: run.exitCode ?? 137, stdout: run.stdout, stderr: run.stderr };
   }
