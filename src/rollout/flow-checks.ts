@@ -75,13 +75,15 @@ export function flowChecks(document: FlowsDocument, options: FlowCheckOptions): 
     // which CNIs treat differently.
     const to = actorFor(flow.destination, flow.destination.identity === flow.source.identity ? 'peer' : '');
     const destination = actors.get(`${flow.destination.identity === flow.source.identity ? 'peer' : ''}|${flow.destination.identity}`);
-    destination?.listen.set(`${flow.port}/${flow.protocol}`, listenText(flow));
+    // One listen port per port and protocol; a flow that saw the server's port name keeps it.
+    const port = `${flow.port}/${flow.protocol}`;
+    if (destination && (!destination.listen.has(port) || flow.portName !== undefined)) destination.listen.set(port, listenText(flow));
     const check = `flow ${index + 1} of ${options.file}: ${describeFlow(flow)}`;
     checks.push({ flow, check });
     const kind = flow.protocol === 'UDP' ? ', kind: udp' : '';
-    const family = flow.families.length === 2 ? 'both' : flow.families[0];
     lines.push(`    # ${flowSeen(flow)}`);
-    lines.push(`    - {name: ${JSON.stringify(check)}, from: ${from}, to: ${to}:${flow.port}${kind}${family === undefined ? '' : `, family: ${family}`}, expect: allow}`);
+    // One check per family seen, each under the flow's name (`family: both` would add a suffix to it).
+    for (const family of flow.families) lines.push(`    - {name: ${JSON.stringify(check)}, from: ${from}, to: ${to}:${flow.port}${kind}, family: ${family}, expect: allow}`);
   });
   if (checks.length === 0) return { yaml: '', checks, unchecked };
   const yaml = [
@@ -140,7 +142,7 @@ function actorName(party: WorkloadParty, role: string): string {
     .replace(/-+/g, '-')
     .replace(/^-+|-+$/g, '');
   const short = name.slice(0, 36).replace(/-+$/, '');
-  return /^[a-z]/.test(short) ? short : `w-${short}`.slice(0, 36);
+  return short === '' ? 'workload' : short;
 }
 
 /** `obsdemo/app=analytics → obsdemo/app=postgres:5432/TCP (via Service obsdemo/pg:5432)`. */
