@@ -6,7 +6,8 @@
  */
 import { describeRef } from '../model/objects.js';
 import { changeWhere, type RolloutChange } from '../rollout/changes.js';
-import { describeFlow, flowSeen, type FlowCheck, type UncheckedFlow } from '../rollout/flow-checks.js';
+import { describeFlow } from '../flows/party.js';
+import { flowSeen, type FlowCheck, type UncheckedFlow } from '../rollout/flow-checks.js';
 import type { CutFlow, FlowVerdict } from '../rollout/flow-verdicts.js';
 import type { FlowsWindow } from '../flows/types.js';
 import { painter } from './ansi.js';

@@ -10,10 +10,11 @@
  * not seen. Nothing is faked for them.
  *
  * API: `flowChecks(document, options)` → the scenario text, which check stands for which flow, and the
- * flows left unchecked; `describeFlow(flow)` and `flowSeen(flow)` put a flow in words.
+ * flows left unchecked; `flowSeen(flow)`: how often and when it was seen (src/flows/party.ts names it).
  */
 import { quote } from '../discover/render-yaml.js';
 import { assertNever } from '../model/assert-never.js';
+import { describeFlow } from '../flows/party.js';
 import type { Flow, FlowParty, FlowsDocument } from '../flows/types.js';
 
 /** The scenario's name: its probe pods' labels and the plan's party names say where they come from. */
@@ -145,27 +146,7 @@ function actorName(party: WorkloadParty, role: string): string {
   return short === '' ? 'workload' : short;
 }
 
-/** `obsdemo/app=analytics → obsdemo/app=postgres:5432/TCP (via Service obsdemo/pg:5432)`. */
-export function describeFlow(flow: Flow): string {
-  const via = flow.via ? ` (via Service ${flow.via.namespace}/${flow.via.name}:${flow.via.port})` : '';
-  return `${partyText(flow.source)} → ${partyText(flow.destination)}:${flow.port}/${flow.protocol}${via}`;
-}
-
 /** `12 samples, last seen 2026-12-07T19:41:00Z`. */
 export function flowSeen(flow: Flow): string {
   return `${flow.samples} sample${flow.samples === 1 ? '' : 's'}, last seen ${flow.lastSeen}`;
-}
-
-function partyText(party: FlowParty | undefined): string {
-  if (party === undefined) return 'unknown backend';
-  switch (party.kind) {
-    case 'workload':
-      return party.identity;
-    case 'node':
-      return `node ${party.name}`;
-    case 'external':
-      return `external ${party.address}`;
-    default:
-      return assertNever(party, 'flow party');
-  }
 }

@@ -15,7 +15,9 @@ import { systemClock } from '../../src/probe/clock.js';
 import type { RunReport } from '../../src/model/report.js';
 import { FakeCluster } from '../support/fake-cluster.js';
 import { FakeObjects } from '../support/fake-objects.js';
-import { POSTGRES_BOTH_CLIENTS, POSTGRES_LOCKDOWN, external, flow, flowsDocument, workload } from '../support/flows-document.js';
+import type { Flow, FlowParty } from '../../src/flows/types.js';
+import { ANALYTICS as analytics, BACKEND as backend, POSTGRES as postgres, flow, obsdemoFlows } from '../flows/builders.js';
+import { POSTGRES_BOTH_CLIENTS, POSTGRES_LOCKDOWN } from '../support/postgres-policies.js';
 import { quietProgress } from '../support/run-use-case.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'kk-rollout-flows-'));
@@ -25,17 +27,16 @@ function file(name: string, text: string): string {
   return path;
 }
 
-const backend = workload('obsdemo', { app: 'backend' });
-const analytics = workload('obsdemo', { app: 'analytics' });
-const postgres = workload('obsdemo', { app: 'postgres' });
+const flowsDocument = (flows: readonly Flow[]) => obsdemoFlows({ flows });
+const external = (address: string): FlowParty => ({ kind: 'external', address });
 const DOCUMENT = flowsDocument([
-  flow(analytics, postgres, 5432, { samples: 28, lastSeen: '2026-12-07T19:40:59Z' }),
+  flow(analytics, postgres, 5432, { samples: 28, lastSeen: '2026-12-07T19:41:59Z' }),
   flow(backend, postgres, 5432, { samples: 30 }),
   flow(backend, external('203.0.113.9'), 443, { samples: 2 }),
 ]);
 const LOCKDOWN = file('lockdown.yaml', POSTGRES_LOCKDOWN);
 const BOTH_CLIENTS = file('both.yaml', POSTGRES_BOTH_CLIENTS);
-const ANALYTICS_CUT = `  ✗ obsdemo/app=analytics → obsdemo/app=postgres:5432/TCP (28 samples, last seen 2026-12-07T19:40:59Z): cut by step 1, which applies NetworkPolicy obsdemo/postgres-lockdown (${LOCKDOWN}:1)`;
+const ANALYTICS_CUT = `  ✗ obsdemo/app=analytics → obsdemo/app=postgres:5432/TCP (28 samples, last seen 2026-12-07T19:41:59Z): cut by step 1, which applies NetworkPolicy obsdemo/postgres-lockdown (${LOCKDOWN}:1)`;
 
 describe('rollout --flows', () => {
   let cluster: FakeCluster | undefined;
@@ -70,7 +71,7 @@ describe('rollout --flows', () => {
       objects: () => objects,
       readPolicyObjects: async () => [],
       readFlows: async (path: string, server: string) => {
-        // The reader refuses a file of another cluster (src/app/flows/read-flows.ts); here: that it is asked about this one.
+        // The reader refuses a file of another cluster (src/app/flows/read-flows.ts): it must be told which one this is.
         if (path !== 'flows.yaml' || server !== fake.server) throw new InputError(`unexpected flows read: ${path} on ${server}`);
         return document;
       },
@@ -108,12 +109,12 @@ describe('rollout --flows', () => {
     const section = out.text.slice(out.text.indexOf('observed flows:'));
     expect(section).toBe(
       [
-        'observed flows: 3 flows in flows.yaml (window 2026-12-07T19:40:00Z – 2026-12-07T19:41:00Z); 2 verified live at every step, 1 cut',
+        'observed flows: 3 flows in flows.yaml (window 2026-12-07T19:41:00Z – 2026-12-07T19:42:00Z); 2 verified live at every step, 1 cut',
         `  step 1: NetworkPolicy obsdemo/postgres-lockdown (${LOCKDOWN}:1)`,
-        '    ✗ cuts     obsdemo/app=analytics → obsdemo/app=postgres:5432/TCP (28 samples, last seen 2026-12-07T19:40:59Z)',
-        '    ✓ protects obsdemo/app=backend → obsdemo/app=postgres:5432/TCP (30 samples, last seen 2026-12-07T19:40:58Z)',
+        '    ✗ cuts     obsdemo/app=analytics → obsdemo/app=postgres:5432/TCP (28 samples, last seen 2026-12-07T19:41:59Z)',
+        '    ✓ protects obsdemo/app=backend → obsdemo/app=postgres:5432/TCP (30 samples, last seen 2026-12-07T19:41:55Z)',
         '  not verified live: no probe pod can stand in for this flow (skipped, not faked):',
-        '    - obsdemo/app=backend → external 203.0.113.9:443/TCP (2 samples, last seen 2026-12-07T19:40:58Z): to 203.0.113.9, outside the cluster: a probe pod cannot stand in for it',
+        '    - obsdemo/app=backend → external 203.0.113.9:443/TCP (2 samples, last seen 2026-12-07T19:41:55Z): to 203.0.113.9, outside the cluster: a probe pod cannot stand in for it',
         '',
       ].join('\n'),
     );

@@ -2,11 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import { flowChecks } from '../../src/rollout/flow-checks.js';
 import { checkScenarioText } from '../../src/scenario/load.js';
-import { external, flow, flowsDocument, node, workload } from '../support/flows-document.js';
+import type { Flow, FlowParty } from '../../src/flows/types.js';
+import { flow, obsdemoFlows, workload } from '../flows/builders.js';
 
-const backend = workload('obsdemo', { app: 'backend' });
-const analytics = workload('obsdemo', { app: 'analytics' });
-const postgres = workload('obsdemo', { app: 'postgres' });
+const flowsDocument = (flows: readonly Flow[]) => obsdemoFlows({ flows });
+const node = (name: string): FlowParty => ({ kind: 'node', name });
+const external = (address: string): FlowParty => ({ kind: 'external', address });
+
+const backend = workload('obsdemo', 'backend');
+const analytics = workload('obsdemo', 'analytics');
+const postgres = workload('obsdemo', 'postgres');
 
 function load(yaml: string) {
   const parsed = checkScenarioText('flows', yaml);
@@ -42,7 +47,7 @@ describe('flowChecks', () => {
       'flow 3 of flows.yaml: obsdemo/app=backend → obsdemo/app=postgres:5353/UDP',
     ]);
     expect(new Set(scenario.checks.map((check) => check.name)), 'each check is named after its flow, so the plan can name the flow').toEqual(new Set(made.checks.map((check) => check.check)));
-    expect(made.yaml).toContain('    # 28 samples, last seen 2026-12-07T19:40:58Z\n');
+    expect(made.yaml).toContain('    # 28 samples, last seen 2026-12-07T19:41:55Z\n');
     expect(made.unchecked).toEqual([]);
   });
 
@@ -74,7 +79,7 @@ describe('flowChecks', () => {
 
   it('makes DNS-label actor names from odd label values, apart when two identities share a name', () => {
     const scenario = load(
-      flowChecks(flowsDocument([flow(workload('a', { app: 'X_1' }), workload('a', { app: 'x-1' }), 80), flow(workload('9ns', { 'k8s.io/name': 'very-long-name-that-goes-on-and-on-and-on' }), workload('a', { app: 'x-1' }), 80)]), { file: 'f.yaml' }).yaml,
+      flowChecks(flowsDocument([flow(workload('a', 'X_1'), workload('a', 'x-1'), 80), flow(workload('9ns', 'very-long-name-that-goes-on-and-on-and-on', 'k8s.io/name'), workload('a', 'x-1'), 80)]), { file: 'f.yaml' }).yaml,
     );
     expect([...scenario.actors.keys()]).toEqual(['a-x-1', 'a-x-1-2', '9ns-very-long-name-that-goes-on-and']);
   });

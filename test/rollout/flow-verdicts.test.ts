@@ -11,12 +11,10 @@ import { judgeFlows, type FlowVerdict } from '../../src/rollout/flow-verdicts.js
 import { planRollout } from '../../src/rollout/plan.js';
 import { checkScenarioText } from '../../src/scenario/load.js';
 import { parseManifestText } from '../../src/scenario/read-manifests.js';
-import { POSTGRES_BOTH_CLIENTS as BOTH, POSTGRES_LOCKDOWN as LOCKDOWN, flow, flowsDocument, workload } from '../support/flows-document.js';
+import { ANALYTICS as analytics, BACKEND as backend, POSTGRES as postgres, WEB, flow, obsdemoFlows } from '../flows/builders.js';
+import { POSTGRES_BOTH_CLIENTS as BOTH, POSTGRES_LOCKDOWN as LOCKDOWN } from '../support/postgres-policies.js';
 
-const backend = workload('obsdemo', { app: 'backend' });
-const analytics = workload('obsdemo', { app: 'analytics' });
-const postgres = workload('obsdemo', { app: 'postgres' });
-const DOCUMENT = flowsDocument([flow(analytics, postgres, 5432, { samples: 28 }), flow(backend, postgres, 5432, { samples: 30 }), flow(backend, workload('obsdemo', { app: 'web' }), 8080)]);
+const DOCUMENT = obsdemoFlows({ flows: [flow(analytics, postgres, 5432, { samples: 28 }), flow(backend, postgres, 5432, { samples: 30 }), flow(backend, WEB, 8080)] });
 
 function verdict(policies: string): FlowVerdict {
   const checks = flowChecks(DOCUMENT, { file: 'flows.yaml' });
