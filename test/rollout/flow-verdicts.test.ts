@@ -55,4 +55,14 @@ describe('judgeFlows', () => {
     expect(result.cut).toEqual([]);
     expect(result.steps.map((step) => step.policies.map((change) => change.ref.name))).toEqual([['postgres-clients'], ['postgres-lockdown']]);
   });
+
+  it('judges a UDP flow on its UDP port: a policy admitting only TCP on that port cuts it (the planner used to judge UDP checks as TCP)', () => {
+    const udp = obsdemoFlows({ flows: [flow(backend, postgres, 5353, { protocol: 'UDP', samples: 7 })] });
+    const checks = flowChecks(udp, { file: 'flows.yaml' });
+    const parsed = checkScenarioText('flows', checks.yaml);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const tcpOnly = LOCKDOWN.replace('ports: [{port: 5432}]', 'ports: [{port: 5353, protocol: TCP}]');
+    const plan = planRollout({ current: decodeObjects([]).inventory, changes: rolloutChanges(parseManifestText(tcpOnly, 'policies.yaml').objects), scenarios: [parsed.scenario], engine: DEFAULT_ENGINE_OPTIONS });
+    expect(judgeFlows(plan, checks.checks).cut.map((cut) => cut.flow.check)).toEqual(['flow 1 of flows.yaml: obsdemo/app=backend → obsdemo/app=postgres:5353/UDP']);
+  });
 });
