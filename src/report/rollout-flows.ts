@@ -31,7 +31,7 @@ export function renderFlowSection(section: FlowSection): string {
   const { verdict } = section;
   const total = section.checked.length + section.unchecked.length;
   const lines = [
-    paint('bold', `observed flows: ${plural(total, 'flow')} in ${visible(section.file)} (window ${section.window.start} – ${section.window.end}); ${section.checked.length} verified live at every step, ${verdict.cut.length} cut`),
+    paint('bold', `observed flows: ${plural(total, 'flow')} in ${visible(section.file)} (window ${section.window.start} – ${section.window.end}); ${section.checked.length} between workloads, checked by probe pods at every step; ${verdict.cut.length} cut by this plan`),
   ];
   const atStake = new Set<string>();
   for (const step of verdict.steps) {

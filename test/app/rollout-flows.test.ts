@@ -109,7 +109,7 @@ describe('rollout --flows', () => {
     const section = out.text.slice(out.text.indexOf('observed flows:'));
     expect(section).toBe(
       [
-        'observed flows: 3 flows in flows.yaml (window 2026-12-07T19:41:00Z – 2026-12-07T19:42:00Z); 2 verified live at every step, 1 cut',
+        'observed flows: 3 flows in flows.yaml (window 2026-12-07T19:41:00Z – 2026-12-07T19:42:00Z); 2 between workloads, checked by probe pods at every step; 1 cut by this plan',
         `  step 1: NetworkPolicy obsdemo/postgres-lockdown (${LOCKDOWN}:1)`,
         '    ✗ cuts     obsdemo/app=analytics → obsdemo/app=postgres:5432/TCP (28 samples, last seen 2026-12-07T19:41:59Z)',
         '    ✓ protects obsdemo/app=backend → obsdemo/app=postgres:5432/TCP (30 samples, last seen 2026-12-07T19:41:55Z)',
