@@ -3,7 +3,8 @@
  * objects (-f files or the live cluster; neither: no policy at all, only the Namespaces and workloads
  * the --to files bring), on every workload, scenario actor and declared port.
  */
-import { diffPolicies, type DiffResult } from '../diff/index.js';
+import { diffPolicies, placeFlows, type DiffResult } from '../diff/index.js';
+import type { FlowsDocument } from '../flows/types.js';
 import { InputError } from '../model/errors.js';
 import type { EngineOptions, Inventory } from '../policy/index.js';
 import { loadScenarios } from '../scenario/load.js';
@@ -16,6 +17,8 @@ export interface DiffOptions {
   readonly candidate: { readonly paths: readonly string[]; readonly cwd: string; readonly namespaces?: readonly string[] };
   readonly scenarios: readonly string[];
   readonly engine: EngineOptions;
+  /** Observed flows (`--flows`, read and checked by the caller): the cuts that carried traffic are marked. */
+  readonly flows?: FlowsDocument;
   /** Told what was left out or assumed, one line each. */
   readonly note?: (text: string) => void;
 }
@@ -41,5 +44,6 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
       `nothing to judge: no workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) with pod labels in ${options.current ? 'the current objects or ' : ''}the --to files, and no scenario actor; give the workloads with -f or --to, or actors with --scenario FILE`,
     );
   }
-  return result;
+  if (!options.flows) return result;
+  return { ...result, flows: placeFlows(result.parties, result.diff.cut, options.flows.flows) };
 }

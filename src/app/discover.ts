@@ -6,6 +6,8 @@ import { actorNames, buildEngine, findWorkloads, planDiscovery, planSummary, ren
 import { describeRef } from '../discover/find-workloads.js';
 import { leftOutText } from '../discover/summary.js';
 import { PlanTooBig } from '../discover/plan.js';
+import { addObservedFlows, type ObservedSummary } from '../discover/observed.js';
+import type { FlowsDocument } from '../flows/types.js';
 import type { EngineOptions } from '../policy/index.js';
 import { InputError } from '../model/errors.js';
 import { loadInventory, type PolicySource } from './policy-input.js';
@@ -27,6 +29,8 @@ export interface DiscoverOptions {
    * scenario file may have; run --discover and rollout --discover keep it in memory and leave this out.
    */
   readonly asFile?: boolean;
+  /** Observed flows (discover --flows, read and checked by the caller): they become expect: allow checks. */
+  readonly flows?: { readonly document: FlowsDocument; readonly file: string };
 }
 
 export interface DiscoverResult {
@@ -48,8 +52,10 @@ export async function discover(options: DiscoverOptions): Promise<DiscoverResult
   }
   const names = actorNames(discovery.identities);
   const engine = buildEngine(inventory, discovery.identities, names, options.engine);
-  const plan = planOrRefuse(() => planDiscovery(discovery, engine, names, options.plan));
-  const yaml = renderScenarioYaml(plan, { inputs: options.inputs, scenarioName: options.scenarioName, snapshot: options.plan.snapshot });
+  const planned = planOrRefuse(() => planDiscovery(discovery, engine, names, options.plan));
+  const withFlows = options.flows ? addObservedFlows(planned, engine, options.flows.document, options.flows.file) : undefined;
+  const plan = withFlows?.plan ?? planned;
+  const yaml = renderScenarioYaml(plan, { inputs: options.inputs, scenarioName: options.scenarioName, snapshot: options.plan.snapshot, ...(withFlows ? { observed: withFlows.observed } : {}) });
   if (options.asFile === true || options.outputFile !== undefined) refuseOverFileLimit(yaml, plan);
   if (options.outputFile !== undefined) {
     try {
@@ -58,7 +64,11 @@ export async function discover(options: DiscoverOptions): Promise<DiscoverResult
       throw new InputError(`cannot write the scenario to ${options.outputFile}: ${(error as Error).message}`);
     }
   }
-  return { plan, yaml, summary: planSummary(plan) };
+  return { plan, yaml, summary: [...planSummary(plan), ...(withFlows ? [observedLine(withFlows.observed)] : [])] };
+}
+
+function observedLine(observed: ObservedSummary): string {
+  return `observed flows: ${observed.checks} check${observed.checks === 1 ? '' : 's'} expect allow, ${observed.notChecked.length} flow${observed.notChecked.length === 1 ? '' : 's'} not checked, ${observed.quietDoors.length} declared door${observed.quietDoors.length === 1 ? '' : 's'} saw no traffic (listed at the end of the scenario)`;
 }
 
 /**

@@ -19,6 +19,7 @@ import { htmlAssetsFor } from './html-assets.js';
 import { loadScenarios } from '../scenario/load.js';
 import type { DiscoverOptions } from './discover.js';
 import { discoverForRollout } from './rollout-discover.js';
+import { gateFlows, loadRolloutFlows, verifiedFlowsScenario, type ReadFlows, type RolloutFlowsRequest } from './rollout-flows.js';
 import { guardClusterPolicies, type ClusterPolicyScanner } from './cluster-policy-guard.js';
 import { configMapJournalStore, fileJournalStore, journalConfigMapName, type JournalStore } from './journal-store.js';
 import { policyExpectations } from './policy-expectations.js';
@@ -38,6 +39,8 @@ export interface RolloutRequest {
   readonly scenarios: readonly string[];
   /** `--discover`: also verify the workloads' doors (src/app/rollout-discover.ts). */
   readonly discovery?: DiscoverOptions;
+  /** `--flows FILE`: the observed flows are protected by the plan and verified live (src/app/rollout-flows.ts). */
+  readonly flows?: RolloutFlowsRequest;
   readonly overrides: DefaultsOverride;
   readonly dryRun: boolean;
   /** `--yes`: no question asked. */
@@ -60,6 +63,8 @@ export interface RolloutDeps {
   /** The live Namespaces, Pods, Services and NetworkPolicies. */
   readonly readPolicyObjects: () => Promise<readonly RawObject[]>;
   readonly scanClusterPolicies?: ClusterPolicyScanner;
+  /** Reads a flows file (needed with `flows`). */
+  readonly readFlows?: ReadFlows;
   /** Asks on the terminal; absent when stdin is not a terminal. */
   readonly confirm?: (question: string) => Promise<boolean>;
   readonly progress: RunProgress & { finish(ok: boolean, text: string): void };
@@ -84,17 +89,24 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
     throw new InputError('refusing to change the cluster without --yes: stdin is not a terminal, so nobody can confirm the plan; look at it with --dry-run, then run again with --yes');
   }
   const input = await readRolloutFiles(request.files, request.cwd, deps.note, request.namespaces ?? []);
-  if (request.scenarios.length === 0 && request.discovery === undefined) {
-    throw new InputError('a rollout verifies every step live: give --scenario FILE with the connections that must work and those that must not, or --discover to knock on every door of your workloads');
+  if (request.scenarios.length === 0 && request.discovery === undefined && request.flows === undefined) {
+    throw new InputError('a rollout verifies every step live: give --scenario FILE with the connections that must work and those that must not, or --discover to knock on every door of your workloads, or --flows FILE to keep the observed traffic flowing');
+  }
+  const cluster = deps.connect();
+  // Read before anything is asked of the cluster: a flows file of another cluster is refused first.
+  const flows = request.flows ? await loadRolloutFlows(request.flows, cluster.server, readFlowsOf(deps)) : undefined;
+  if (flows && flows.scenario === undefined && request.scenarios.length === 0 && request.discovery === undefined) {
+    throw new InputError(`${flows.request.file} has no flow between two workloads, so no probe pod can verify a step; give --scenario FILE or --discover as well`);
   }
   const written = request.scenarios.length > 0 ? await loadScenarios(request.scenarios) : [];
   const discovered = request.discovery ? [await discoverForRollout(request.discovery, input, deps.note)] : [];
-  const scenarios = [...written, ...discovered].map((s) => withOverrides(s, request.overrides));
+  const observed = flows?.scenario ? [flows.scenario] : [];
+  const scenarios = [...written, ...discovered, ...observed].map((s) => withOverrides(s, request.overrides));
+  const flowsAt = observed.length > 0 ? scenarios.length - 1 : -1;
   const stepped = scenarios.find((s) => s.steps !== undefined && s.steps.length > 0);
   if (stepped) throw new InputError(`${stepped.file} has steps: a rollout makes its own steps from the policy files; give a scenario without "steps"`);
 
   const id = request.id ?? newRunId();
-  const cluster = deps.connect();
   const objects = deps.objects();
   const store: JournalStore = request.journalFile ? fileJournalStore(request.journalFile) : configMapJournalStore(objects, request.journalNamespace, journalConfigMapName(id));
 
@@ -120,13 +132,21 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
   }
 
   deps.progress.step('reading the live Namespaces, Pods and NetworkPolicies to plan the order');
-  const plan = planRolloutSteps({ current: await deps.readPolicyObjects(), input, scenarios, engine: request.engine, color: request.color });
-  deps.progress.finish(true, `plan: ${plan.steps.length} step(s) for ${input.policies.length} polic${input.policies.length === 1 ? 'y' : 'ies'}`);
+  const planned = planRolloutSteps({ current: await deps.readPolicyObjects(), input, scenarios, engine: request.engine, color: request.color });
+  const gate = flows ? gateFlows(flows, planned.plan, request.color) : undefined;
+  const plan = gate ? { ...planned, text: `${planned.text}\n${gate.text}`, plainText: `${planned.plainText}\n${gate.plainText}` } : planned;
+  deps.progress.finish(gate?.refusal === undefined, `plan: ${plan.steps.length} step(s) for ${input.policies.length} polic${input.policies.length === 1 ? 'y' : 'ies'}`);
   const planText = plan.text.endsWith('\n') ? plan.text : `${plan.text}\n`;
   // The plan is what --dry-run prints; before a real rollout whose reports are machine-read (-o json),
   // it is shown on stderr, so stdout stays one format.
   if (request.dryRun || request.output === 'table' || request.output === 'markdown') deps.write(planText);
   else deps.note(planText.trimEnd());
+  // Refused before the question, the sweep and the journal: nothing is written (a dry run says the same).
+  if (gate?.refusal !== undefined) {
+    deps.note(gate.refusal);
+    return { exitCode: 1, plan };
+  }
+  if (gate?.warning !== undefined) deps.note(gate.warning);
   if (request.dryRun) return { exitCode: 0, plan };
 
   if (!request.yes) {
@@ -146,7 +166,7 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
       sources: input.sources,
       steps: plan.steps.map((step) => ({ name: step.name, objects: step.policies.map((p) => p.object) })),
       scenarios: scenarios.map((scenario, index) => ({
-        scenario,
+        scenario: gate && index === flowsAt ? verifiedFlowsScenario(scenario, gate.verdict) : scenario,
         options: {
           runId: scenarios.length > 1 ? `${id}-${index + 1}` : id,
           clusterDomain: request.clusterDomain,
@@ -171,6 +191,11 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
   if (request.output === 'table' || request.output === 'markdown') deps.write(`\n${outcome.text}\n`);
   else deps.note(outcome.text);
   return { exitCode, plan, execution };
+}
+
+function readFlowsOf(deps: RolloutDeps): ReadFlows {
+  if (deps.readFlows === undefined) throw new Error('rollout --flows needs a flows reader (a wiring bug)');
+  return deps.readFlows;
 }
 
 /** Calls made while one is in flight share its answer; the next call after it reads afresh. */

@@ -8,6 +8,7 @@ import type { EngineOptions, Inventory, PolicyRef, PolicySpec } from '../policy/
 import { compareStates } from './compare.js';
 import { mergePicture, samePolicy } from './picture.js';
 import { applyPolicies, emptyState } from './policy-state.js';
+import type { FlowsOnDiff } from './flows.js';
 import type { Party, VerdictDiff } from './types.js';
 import { unchangedAllowed, type UnchangedAllowed } from './unchanged.js';
 import { buildUniverse } from './universe.js';
@@ -39,6 +40,8 @@ export interface DiffResult {
   readonly notes: readonly string[];
   /** The pairs allowed in both states (capped), for pictures only: the table and JSON list changes. */
   readonly unchanged: UnchangedAllowed;
+  /** Observed flows laid over the diff (`diff --flows`): which cuts carried traffic. */
+  readonly flows?: FlowsOnDiff;
 }
 
 export function diffPolicies(input: DiffInput): DiffResult {

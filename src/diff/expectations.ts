@@ -5,7 +5,7 @@
  * pod-selector targets need addresses and pods that only a live run has.
  */
 import { assertNever } from '../model/assert-never.js';
-import type { Scenario, Target } from '../model/scenario.js';
+import { checkProtocol, type Scenario, type Target } from '../model/scenario.js';
 import { findCell, type CellGrid } from './grid.js';
 import type { ExpectedVerdict } from './types.js';
 
@@ -29,7 +29,7 @@ export function scenarioExpectations(scenarios: readonly Scenario[], actorParty:
       if (check.expect === 'policy') continue;
       // The loader only accepts a check on a port its actor listens on, so only an actor's check on
       // itself has no cell: loopback, which CNIs treat differently.
-      const cell = findCell(grid, parties.get(check.from) ?? -1, parties.get(target.actor) ?? -1, target.port, 'TCP');
+      const cell = findCell(grid, parties.get(check.from) ?? -1, parties.get(target.actor) ?? -1, target.port, checkProtocol(check.kind));
       if (cell < 0) {
         leftOut.set('loopback', (leftOut.get('loopback') ?? 0) + 1);
         continue;

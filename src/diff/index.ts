@@ -9,3 +9,4 @@ export { cellAt, protocolOf, type CellGrid } from './grid.js';
 export { mergePicture, samePolicy } from './picture.js';
 export type * from './types.js';
 export { cellKey } from './types.js';
+export { placeFlows, type CutFlow, type FlowsOnDiff, type UnplacedFlow } from './flows.js';

@@ -86,15 +86,15 @@ function workloadParty(identity: Identity, unique: (label: string) => string): P
  * its listen ports are merged. Otherwise the later one is told apart as `name@scenario`.
  */
 function addActor(parties: Party[], actor: Actor, scenario: Scenario, unique: (label: string) => string): number {
-  const doors: Door[] = actor.listen.map((listen) => ({ port: listen.port, protocol: 'TCP', ...(listen.name === undefined ? {} : { name: listen.name }) }));
+  const doors: Door[] = actor.listen.map((listen) => ({ port: listen.port, protocol: listen.protocol, ...(listen.name === undefined ? {} : { name: listen.name }) }));
   const from = `actor ${actor.name} of scenario ${scenario.name} (${actor.source.file}${actor.source.line > 0 ? `:${actor.source.line}` : ''})`;
   const same = parties.findIndex((party) => party.kind === 'actor' && party.label.split('@')[0] === actor.name && party.namespace === actor.namespace && sameLabels(party.labels, actor.labels));
   const existing = parties[same];
   if (existing) {
-    const known = new Set(existing.doors.map((door) => door.port));
+    const known = new Set(existing.doors.map((door) => `${door.port}/${door.protocol}`));
     parties[same] = {
       ...existing,
-      doors: [...existing.doors, ...doors.filter((door) => !known.has(door.port))].sort((a, b) => a.port - b.port),
+      doors: [...existing.doors, ...doors.filter((door) => !known.has(`${door.port}/${door.protocol}`))].sort((a, b) => a.port - b.port),
       standsFor: [...existing.standsFor, from],
     };
     return same;

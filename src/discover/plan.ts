@@ -50,6 +50,8 @@ export interface PlannedCheck {
   readonly sameAs: readonly PlannedTarget[];
   /** How many (source, destination) pairs this check stands for, itself included. */
   readonly covers: number;
+  /** `observed: 12 samples, last 10:03:05`: traffic seen on it (discover --flows), for its comment. */
+  readonly observed?: string;
 }
 
 export interface PlannedActor {

@@ -9,6 +9,7 @@ import { describeTarget, type DiscoveryPlan, type PlannedActor, type PlannedChec
 import type { Door } from './types.js';
 import { assertNever } from '../model/assert-never.js';
 import { appendAll } from '../model/arrays.js';
+import type { ObservedSummary } from './observed.js';
 
 const MAX_OWNED_SHOWN = 5;
 
@@ -17,6 +18,8 @@ export interface RenderContext {
   readonly inputs: readonly string[];
   readonly scenarioName: string;
   readonly snapshot: boolean;
+  /** What observed flows added (discover --flows): the checks they made, what they could not, and the doors nobody used. */
+  readonly observed?: ObservedSummary;
 }
 
 export function renderScenarioYaml(plan: DiscoveryPlan, context: RenderContext): string {
@@ -62,6 +65,7 @@ export function renderScenarioYaml(plan: DiscoveryPlan, context: RenderContext):
     lines.push('# Not probed:');
     for (const note of plan.notProbed) lines.push(`#   ${note}`);
   }
+  if (context.observed) lines.push(...renderObserved(context.observed));
   return `${lines.join('\n')}\n`;
 }
 
@@ -79,7 +83,7 @@ function renderCheck(check: PlannedCheck): string {
   const also = check.sameAs.length > 0 ? `; stands for ${check.sameAs.map(describeTarget).join(', ')} too` : '';
   const noDns = check.to.type === 'service' && check.to.via === 'cluster-ip' ? 'by ClusterIP: this source may not reach DNS' : '';
   const covers = check.covers > 1 ? `covers ${check.covers} cells${also}` : '';
-  const note = [covers, noDns].filter((part) => part !== '').join('; ');
+  const note = [check.observed ?? '', covers, noDns].filter((part) => part !== '').join('; ');
   return `    - {from: ${check.from}, ${renderTarget(check.to)}, expect: ${check.expect}}${note === '' ? '' : `  # ${note}`}`;
 }
 
@@ -96,6 +100,17 @@ function renderTarget(target: PlannedTarget): string {
     default:
       return assertNever(target, 'target');
   }
+}
+
+function renderObserved(observed: ObservedSummary): string[] {
+  const lines = [`# Observed flows (${observed.window}): ${observed.checks} check${observed.checks === 1 ? '' : 's'} expect allow because traffic was seen.`];
+  if (observed.notChecked.length > 0) {
+    lines.push('# Observed, but no check stands for it:');
+    for (const note of observed.notChecked) lines.push(`#   ${note}`);
+  }
+  lines.push(observed.quietDoors.length === 0 ? '# Every declared door of the observed namespaces saw traffic in the window.' : '# Declared doors that saw no traffic in the window (candidates for a deny, or traffic the window missed):');
+  for (const door of observed.quietDoors) lines.push(`#   ${door}`);
+  return lines;
 }
 
 function renderClasses(plan: DiscoveryPlan): string[] {

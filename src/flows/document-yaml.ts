@@ -14,6 +14,7 @@ import { quote } from '../discover/render-yaml.js';
 import { familyText } from '../model/family.js';
 import type { Labels } from '../policy/types.js';
 import { compareFlows } from './party.js';
+import { clock } from './times.js';
 import type { Flow, FlowParty, FlowsDocument, ObservedNode } from './types.js';
 import { assertNever } from '../model/assert-never.js';
 
@@ -153,11 +154,6 @@ export function flowComment(flow: Flow, windowStart: string): string {
   const when = flow.firstSeen === flow.lastSeen ? `at ${clock(flow.firstSeen, windowStart)}` : `${clock(flow.firstSeen, windowStart)}–${clock(flow.lastSeen, windowStart)}`;
   const backend = flow.destination === undefined ? '; the backend behind the Service was not seen' : '';
   return `${times}, ${when}, by ${andList(flow.seenBy)} (${andList(flow.families.map(familyText))})${backend}`;
-}
-
-/** The time of day when it falls on the window's first day (the usual case), the whole timestamp otherwise. */
-export function clock(time: string, windowStart: string): string {
-  return time.slice(0, 10) === windowStart.slice(0, 10) ? time.slice(11, 19) : time;
 }
 
 function durationText(start: string, end: string): string {

@@ -15,6 +15,7 @@ import type { RenderOptions } from './render-options.js';
 import { visible } from './sanitize.js';
 import { wrapWords } from './wrap-words.js';
 import { maxOf } from '../model/arrays.js';
+import { cutFlowsLines, cutFlowsMarkdown, flowsHeadline, flowsSummaryLine, unplacedLines } from './diff-flows.js';
 
 export interface DiffRenderOptions extends RenderOptions {
   /** Rows shown per section; 0 shows them all. */
@@ -28,8 +29,12 @@ export function renderDiffTable(result: DiffResult, options: DiffRenderOptions):
   const paint = painter(options.color);
   const { width } = options;
   const lines = [...wrapWords(summaryLine(result), width, '  '), ...wrapWords(visible(policiesLine(result)), width, '  '), ''];
+  // Observed traffic a change would cut comes before every other cut: it is what breaks tomorrow.
+  if (result.flows) lines.splice(1, 0, ...wrapWords(flowsSummaryLine(result.flows), width, '  '));
+  if (result.flows) lines.push(...cutFlowsLines(result.flows, options.maxRows, paint, width), '');
   lines.push(...sectionLines('cut', result.diff.cut, result.parties, options.maxRows, paint, '', width), '');
   lines.push(...sectionLines('open', result.diff.opened, result.parties, options.maxRows, paint, '', width));
+  if (result.flows && result.flows.unplaced.length > 0) lines.push('', ...unplacedLines(result.flows, options.maxRows, width));
   const notes = [...partyNotes(result), ...result.notes];
   if (result.diff.cut.length + result.diff.opened.length > 0) lines.push('', ...[DIRECTIONS_LEGEND, ROLES_LEGEND].flatMap((legend) => wrapWords(legend, width, '  ')).map((line) => paint('dim', line)));
   if (notes.length > 0) lines.push('', 'notes:', ...notes.flatMap((note) => wrapWords(`  - ${visible(note)}`, width, '    ')));
@@ -65,7 +70,11 @@ export function sectionLines(kind: ChangeKind, changes: readonly CellChange[], p
 
 export function renderDiffMarkdown(result: DiffResult, options: DiffRenderOptions): string {
   const { cut, opened } = result.diff;
-  const lines = [`### kubeknock diff: ${plural(cut.length, 'connection')} cut, ${opened.length} opened`, '', `${mdInline(summaryLine(result))}  `, mdInline(policiesLine(result)), ''];
+  const counts = `${plural(cut.length, 'connection')} cut, ${opened.length} opened`;
+  const title = result.flows ? `### kubeknock diff: ${flowsHeadline(result.flows)} — ${counts}` : `### kubeknock diff: ${counts}`;
+  const flowsLine = result.flows ? [`${mdInline(flowsSummaryLine(result.flows))}  `] : [];
+  const lines = [title, '', `${mdInline(summaryLine(result))}  `, ...flowsLine, mdInline(policiesLine(result)), ''];
+  if (result.flows) lines.push(...cutFlowsMarkdown(result.flows, options.maxRows), '');
   lines.push(...changesPicture(result));
   lines.push(...markdownSection('cut', cut, result.parties, options.maxRows), '');
   lines.push(...markdownSection('open', opened, result.parties, options.maxRows));

@@ -54,6 +54,7 @@ import {
   protocolOf,
   samePolicy,
   type Cell,
+  type ExpectedVerdict,
   type Party,
   type PolicyState,
   type Universe,
@@ -77,6 +78,12 @@ export interface PlannedStep {
   readonly changes: readonly RolloutChange[];
   readonly diff: VerdictDiff;
   readonly cutsExpectedOpen: readonly Cell[];
+  /**
+   * The scenario checks written `allow` on cells this step acts on (its policies select an end of
+   * them): those it cuts, and those it keeps open. What a step puts at stake, by check, so a caller
+   * that wrote the checks (rollout --flows) can say which of its connections a step protects or cuts.
+   */
+  readonly expectedAllow: { readonly cut: readonly ExpectedVerdict[]; readonly kept: readonly ExpectedVerdict[] };
 }
 
 /** A change applied later than given because, applied first, it would cut what must stay open (see the header). */
@@ -175,7 +182,12 @@ export function planRollout(input: RolloutPlanInput): RolloutPlan {
     chosen.touched.forEach((cell, i) => (bits[cell] = chosen.bits[i] ?? 0));
     state = chosen.state;
     const diff = compareStates(universe, before, state, { beforeBits, afterBits: bits, cells: chosen.touched });
-    steps.push({ changes: group.map((change) => input.changes[change] as RolloutChange), diff, cutsExpectedOpen: expectedOpenCuts(universe, chosen, expectedAllow, finalBits) });
+    steps.push({
+      changes: group.map((change) => input.changes[change] as RolloutChange),
+      diff,
+      cutsExpectedOpen: expectedOpenCuts(universe, chosen, expectedAllow, finalBits),
+      expectedAllow: allowsAtStake(universe, chosen),
+    });
     groups.push(group);
     remaining = remaining.filter((change) => !group.includes(change));
   }
@@ -223,6 +235,19 @@ function trialPosition(trial: Trial, cell: number): number {
 /** Cells a step cuts that stay open at the end (never, by construction) or that a scenario expects allow. */
 function expectedOpenCuts(universe: Universe, trial: Trial, expectedAllow: ReadonlySet<number>, finalBits: Uint8Array): Cell[] {
   return trial.cuts.filter((cell) => finalBits[cell] === ALLOWED || expectedAllow.has(cell)).map((cell) => cellAt(universe.grid, universe.parties, cell));
+}
+
+/** The `allow` checks on the cells a step acts on, split by what the step does to them. */
+function allowsAtStake(universe: Universe, trial: Trial): PlannedStep['expectedAllow'] {
+  const cuts = new Set(trial.cuts);
+  const cut: ExpectedVerdict[] = [];
+  const kept: ExpectedVerdict[] = [];
+  trial.touched.forEach((cell, i) => {
+    const allows = (universe.expected.get(cell) ?? []).filter((entry) => entry.expect === 'allow');
+    if (cuts.has(cell)) cut.push(...allows);
+    else if (trial.bits[i] === ALLOWED) kept.push(...allows);
+  });
+  return { cut, kept };
 }
 
 function deferrals(universe: Universe, changes: readonly RolloutChange[], groups: readonly number[][], firstTrials: ReadonlyMap<number, Trial>, indexOf: (change: number) => number): Deferral[] {

@@ -5,7 +5,8 @@
  * InputError (exit 2) raised before anything is sent to the cluster.
  *
  * API:
- * - `readFlowsFile(file, options)`: the file, within the size limit of manifests (MAX_FLOWS_BYTES);
+ * - `readFlowsFile(file, options, shown?)`: the file, within the size limit of manifests (MAX_FLOWS_BYTES);
+ *   messages name it as `shown` (the path as the user gave it);
  * - `parseFlowsText(file, text, options)`: the same on text in memory;
  * - `FlowsReadOptions`: `now`, `maxAge` (flag text, `0` off; DEFAULT_FLOWS_MAX_AGE when absent) and
  *   `server` (the current kubeconfig server, when the command knows it).
@@ -29,12 +30,12 @@ export interface FlowsReadOptions {
 
 const FIX = 'write it with kubeknock observe -o FILE';
 
-export async function readFlowsFile(file: string, options: FlowsReadOptions): Promise<FlowsDocument> {
+export async function readFlowsFile(file: string, options: FlowsReadOptions, shown = file): Promise<FlowsDocument> {
   const read = await readInputFile(file, { what: 'a flows file', maxBytes: MAX_FLOWS_BYTES });
-  if (!read.ok) throw new InputError(`cannot read the flows file ${file}: ${read.problem}; nothing was sent to the cluster`);
+  if (!read.ok) throw new InputError(`cannot read the flows file ${shown}: ${read.problem}; nothing was sent to the cluster`);
   const decoded = decodeUtf8(read.bytes);
-  if (!decoded.ok) throw new InputError(`the flows file ${file} ${decoded.problem}`);
-  return parseFlowsText(file, decoded.text, options);
+  if (!decoded.ok) throw new InputError(`the flows file ${shown} ${decoded.problem}`);
+  return parseFlowsText(shown, decoded.text, options);
 }
 
 export function parseFlowsText(file: string, text: string, options: FlowsReadOptions): FlowsDocument {

@@ -4,8 +4,9 @@ import { pictureFormatForFile } from '../../report/graph/picture-formats.js';
 import { withClusterFlags } from '../cluster-options.js';
 import { discoveryOptions, withDiscoverySelectionFlags, type DiscoverySelectionFlags } from './discovery-flags.js';
 import { defineCommand } from './define.js';
+import { readFlowsFlag, withFlowsFlags, type FlowsFlags } from './flows-flags.js';
 
-interface DiscoverArgs extends DiscoverySelectionFlags {
+interface DiscoverArgs extends DiscoverySelectionFlags, FlowsFlags {
   readonly filename?: string[];
   readonly 'from-cluster': boolean;
   readonly output?: string;
@@ -18,7 +19,7 @@ export const discoverCommandFactory = defineCommand<DiscoverArgs>((ctx) => ({
   command: 'discover',
   describe: 'Write a scenario that knocks on every door of the workloads in manifests or in the cluster (one probe per class of look-alike workloads)',
   builder: (yargs: Argv<object>) =>
-    withDiscoverySelectionFlags(withClusterFlags(yargs))
+    withFlowsFlags(withDiscoverySelectionFlags(withClusterFlags(yargs)), 'Observed flows (kubeknock observe -o FILE): each becomes an expect: allow check, and the scenario names the declared doors that saw no traffic')
       .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Manifest file or directory (repeatable): workloads, Services, Namespaces, NetworkPolicies' })
       .option('from-cluster', {
         type: 'boolean',
@@ -42,9 +43,14 @@ export const discoverCommandFactory = defineCommand<DiscoverArgs>((ctx) => ({
     // Loaded per command (not at start-up): --help, --version and the other commands never pay for it.
     const { discover } = await import('../../app/discover.js');
     const input = argv['from-cluster'] ? ({ type: 'cluster' } as const) : ({ type: 'files', paths: argv.filename ?? [] } as const);
-    const result = await discover(
-      { ...(await discoveryOptions(argv, input, ctx.io, { snapshot: argv.snapshot, scenarioName: argv.name, ...(argv.output === undefined ? {} : { outputFile: argv.output }) })), asFile: true },
-    );
+    // The flows file is checked against the cluster only when the command reads one (--from-cluster).
+    const server = argv['from-cluster'] && argv.flows !== undefined ? (await import('../cluster-connect.js')).loadClusterConfig(argv, ctx.io).server : undefined;
+    const flows = await readFlowsFlag(argv, ctx.io, server);
+    const result = await discover({
+      ...(await discoveryOptions(argv, input, ctx.io, { snapshot: argv.snapshot, scenarioName: argv.name, ...(argv.output === undefined ? {} : { outputFile: argv.output }) })),
+      asFile: true,
+      ...(flows && argv.flows !== undefined ? { flows: { document: flows, file: argv.flows } } : {}),
+    });
     const format = argv.report === undefined ? undefined : pictureFormatForFile(argv.report);
     if (argv.report !== undefined && format !== undefined) {
       const [{ htmlAssetsFor }, { writeReportFile }, { graphOfPlan }, { renderGraph }] = await Promise.all([

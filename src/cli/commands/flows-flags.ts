@@ -35,5 +35,5 @@ export function withFlowsFlags<T>(yargs: Argv<T>, describeFlows: string): Argv<T
 export async function readFlowsFlag(flags: FlowsFlags, io: CliIO, server?: string): Promise<FlowsDocument | undefined> {
   if (flags.flows === undefined) return undefined;
   const { readFlowsFile } = await import('../../app/flows/read-flows.js');
-  return readFlowsFile(path.resolve(io.cwd, flags.flows), { now: new Date(), maxAge: flags['flows-max-age'], ...(server === undefined ? {} : { server }) });
+  return readFlowsFile(path.resolve(io.cwd, flags.flows), { now: new Date(), maxAge: flags['flows-max-age'], ...(server === undefined ? {} : { server }) }, flags.flows);
 }

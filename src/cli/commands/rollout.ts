@@ -15,9 +15,11 @@ import { flagProblem, overrideProblems, runIdProblem } from '../flag-rules.js';
 import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
 import { discoveryOptions, withDiscoverySelectionFlags, type DiscoverySelectionFlags } from './discovery-flags.js';
+import { readFlowsFlag, withFlowsFlags, type FlowsFlags } from './flows-flags.js';
 
-interface RolloutArgs extends ClusterFlags, TableWidthFlags, DiscoverySelectionFlags, MetricsFlags {
+interface RolloutArgs extends ClusterFlags, TableWidthFlags, DiscoverySelectionFlags, MetricsFlags, FlowsFlags {
   readonly discover: boolean;
+  readonly 'allow-cut-flows': boolean;
   readonly filename?: string[];
   readonly scenario?: string[];
   readonly undo?: string;
@@ -43,7 +45,11 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
   command: 'rollout',
   describe: 'Apply NetworkPolicies safely: plan an order that never cuts an expected-open connection (allows first, default-deny last), apply step by step, verify each step live, roll back on a broken door',
   builder: (yargs: Argv<object>) =>
-    withMetricsFlags(withTableWidthFlags(withDiscoverySelectionFlags(withClusterFlags(yargs))))
+    withFlowsFlags(
+      withMetricsFlags(withTableWidthFlags(withDiscoverySelectionFlags(withClusterFlags(yargs)))),
+      'Flows file (kubeknock observe -o FILE): refuse a plan whose steps would cut an observed flow, and verify the flows live at every step',
+    )
+      .option('allow-cut-flows', { type: 'boolean', default: false, describe: 'With --flows: go on although steps cut observed flows (named loudly); the cut flows are then verified as the policies say' })
       .option('filename', { alias: 'f', type: 'string', array: true, describe: 'NetworkPolicy manifest file or directory to roll out (repeatable)' })
       .option('scenario', { alias: 's', type: 'string', array: true, describe: 'Scenario file(s) saying which connections must work and which must not; verified live at every step' })
       .option('discover', {
@@ -73,11 +79,12 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
         const metrics = argv['metrics-file'] !== undefined || argv.pushgateway !== undefined;
         if (metrics && (argv.undo !== undefined || argv['dry-run'])) throw new Error('--metrics-file and --pushgateway are written by a rollout that runs its steps, not by --undo or --dry-run; drop them');
         if (argv.undo !== undefined) {
-          if (files.length > 0 || (argv.scenario ?? []).length > 0 || argv.discover) throw new Error('--undo restores from a journal: give it alone, without -f, --scenario or --discover');
+          if (files.length > 0 || (argv.scenario ?? []).length > 0 || argv.discover || argv.flows !== undefined) throw new Error('--undo restores from a journal: give it alone, without -f, --scenario, --discover or --flows');
           if (argv.undo === '') throw new Error('--undo needs a journal: a file, NAMESPACE/CONFIGMAP, or the rollout id');
           return true;
         }
         if (argv.force) throw new Error('--force only applies to --undo');
+        if (argv['allow-cut-flows'] && argv.flows === undefined) throw new Error('--allow-cut-flows lets a rollout cut the flows of --flows FILE: give --flows too');
         if (files.length === 0) throw new Error('name the policies to roll out with -f FILE|DIR (or restore a rollout with --undo JOURNAL)');
         const problem =
           overrideProblems(argv) ??
@@ -124,6 +131,7 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
         namespaces: argv.namespace ?? [],
         scenarios: argv.scenario ?? [],
         ...(argv.discover ? { discovery: await discoveryOptions(argv, { type: 'cluster' }, io, { snapshot: false, scenarioName: 'discovered' }) } : {}),
+        ...(argv.flows !== undefined ? { flows: { file: argv.flows, allowCut: argv['allow-cut-flows'] } } : {}),
         overrides: {
           ...(argv.image ? { image: argv.image } : {}),
           ...(argv['image-pull-policy'] ? { imagePullPolicy: argv['image-pull-policy'] } : {}),
@@ -149,6 +157,11 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
         objects,
         readPolicyObjects: () => readClusterPolicyObjects(loadClusterConfig(argv, io).kc),
         scanClusterPolicies: () => scanClusterPolicies(loadClusterConfig(argv, io).kc),
+        readFlows: async (file, server) => {
+          const document = await readFlowsFlag({ ...argv, flows: file }, io, server);
+          if (document === undefined) throw new Error('rollout --flows read no flows file (a wiring bug)');
+          return document;
+        },
         ...(confirm ? { confirm } : {}),
         progress,
         clock: systemClock,
