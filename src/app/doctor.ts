@@ -10,7 +10,7 @@ import { IGNORE_CLUSTER_POLICIES_FLAG } from './cluster-policy-guard.js';
 import { detectCni } from './doctor-cni.js';
 import type { DoctorPort, NamespaceFacts } from '../model/doctor-port.js';
 import type { CniReport, DoctorCheck, DoctorReport } from '../model/doctor.js';
-import { DISCOVERY_CLUSTER_PERMISSIONS, DISCOVERY_PERMISSIONS, NAMESPACED_PERMISSIONS, clusterPermissions, permissionResource, type ApiPermission } from '../model/permissions.js';
+import { DISCOVERY_CLUSTER_PERMISSIONS, DISCOVERY_PERMISSIONS, NAMESPACED_PERMISSIONS, OBSERVE_CLUSTER_PERMISSIONS, OBSERVE_COLLECTOR_PERMISSIONS, clusterPermissions, permissionResource, type ApiPermission } from '../model/permissions.js';
 
 export interface DoctorOptions {
   /** Namespaces a run would use; the context's namespace when empty. */
@@ -21,6 +21,8 @@ export interface DoctorOptions {
   readonly discovery?: boolean;
   /** The scenarios place actors by node, nodeSelector or placement, which needs the nodes listed. */
   readonly placement?: boolean;
+  /** Also check what `kubeknock observe` needs: RBAC, and a Pod Security level that admits its hostPID collector there. */
+  readonly observe?: { readonly collectorNamespace: string };
 }
 
 /** Doctor asks about the permissions kubeknock uses; only those a run cannot do without fail it. */
@@ -61,6 +63,7 @@ export async function runDoctor(connect: () => DoctorPort, options: DoctorOption
     if (options.discovery) checks.push(await permissionsCheck(port, DISCOVERY_PERMISSIONS, namespace, 'RBAC for discover'));
     if (facts.ok && facts.value) checks.push(podSecurityCheck(facts.value));
   }
+  if (options.observe) checks.push(...(await observeChecks(port, options.observe.collectorNamespace)));
   const cni = await settle(() => port.systemWorkloads());
   let cniReport: CniReport | undefined;
   if (cni.ok) {
@@ -144,6 +147,32 @@ function podSecurityCheck(namespace: NamespaceFacts): DoctorCheck {
   const enforce = namespace.labels[`${POD_SECURITY_LABEL}enforce`];
   const note = enforce === 'restricted' ? '; probe pods are built to pass restricted (a custom probe image must run as a non-root numeric user)' : '';
   return { status: 'ok', title, detail: `${labels.join(', ')}${note}` };
+}
+
+/**
+ * `observe` starts one collector pod per node with hostPID in its own namespace: Pod Security must
+ * admit that there (only the "privileged" level does), and the user needs pods and pods/exec there
+ * and read-only lists cluster-wide.
+ */
+async function observeChecks(port: DoctorPort, namespace: string): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [await permissionsCheck(port, OBSERVE_CLUSTER_PERMISSIONS, undefined, 'RBAC for observe')];
+  const facts = await settle(() => port.namespace(namespace));
+  const title = `observe: collector namespace ${namespace}`;
+  if (!facts.ok) return [...checks, { status: 'warn', title, detail: `could not read it: ${facts.error}` }];
+  const privileged = `kubectl label namespace ${namespace} ${POD_SECURITY_LABEL}enforce=privileged`;
+  if (!facts.value) {
+    return [...checks, { status: 'fail', title, detail: 'does not exist', fix: `kubectl create namespace ${namespace} && ${privileged} (or observe --collector-namespace another one)` }];
+  }
+  checks.push(await permissionsCheck(port, OBSERVE_COLLECTOR_PERMISSIONS, namespace, 'RBAC for observe'));
+  const enforce = facts.value.labels[`${POD_SECURITY_LABEL}enforce`];
+  if (enforce === undefined) {
+    checks.push({ status: 'ok', title, detail: 'no pod-security enforce label: the cluster default applies (privileged, unless the API server sets another default; observe checks with a dry run before it creates anything)' });
+  } else if (enforce === 'privileged') {
+    checks.push({ status: 'ok', title, detail: 'Pod Security enforce=privileged admits the hostPID collector' });
+  } else {
+    checks.push({ status: 'fail', title, detail: `Pod Security enforce=${enforce} forbids hostPID, which the collector needs to read other pods' socket tables`, fix: `${privileged}, a namespace that holds only kubeknock's collector pods` });
+  }
+  return checks;
 }
 
 function cniCheck(report: CniReport): DoctorCheck {

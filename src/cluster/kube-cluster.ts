@@ -104,7 +104,7 @@ class KubeCluster implements ClusterPort {
     return new PodStartError(error.pod, latest.reason ?? 'Timeout', `${error.message}; last warning on ${name}: ${latest.reason ?? 'Warning'}: ${(latest.message ?? '').trim()}`);
   }
 
-  exec(pod: PodRef, container: string, command: readonly string[], options: { readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<ExecResult> {
+  exec(pod: PodRef, container: string, command: readonly string[], options: { readonly timeoutMs: number; readonly signal?: AbortSignal; readonly maxOutputBytes?: number }): Promise<ExecResult> {
     // A probe is safe to run twice, so an exec that could not connect during an API server outage is
     // opened again once the server is back (within the outage budget) instead of failing the check.
     return this.calls.retryWhileOut(
@@ -252,6 +252,8 @@ function nodeInfo(node: V1Node): NodeInfo {
     ready,
     unschedulable: node.spec?.unschedulable === true,
     taints: (node.spec?.taints ?? []).map((taint) => ({ key: taint.key, ...(taint.value ? { value: taint.value } : {}), effect: taint.effect })),
+    podCIDRs: node.spec?.podCIDRs ?? (node.spec?.podCIDR ? [node.spec.podCIDR] : []),
+    addresses: [...new Set((node.status?.addresses ?? []).filter((address) => address.type === 'InternalIP' || address.type === 'ExternalIP').map((address) => address.address))],
   };
 }
 

@@ -16,6 +16,10 @@ export interface NodeInfo {
   /** spec.unschedulable: cordoned. */
   readonly unschedulable: boolean;
   readonly taints: readonly NodeTaint[];
+  /** Its InternalIP and ExternalIP addresses (both families): a socket peer with one of them is this node. */
+  readonly addresses?: readonly string[];
+  /** spec.podCIDRs. */
+  readonly podCIDRs?: readonly string[];
 }
 
 /** What a node list returned: the nodes, or a refusal by RBAC (`list nodes` is cluster-scoped). */

@@ -134,6 +134,21 @@ export const DISCOVERY_PERMISSIONS: readonly ApiPermission[] = [
 ];
 
 /** Cluster scope for discovery: namespace labels decide namespaceSelector peers. */
+/**
+ * What `kubeknock observe` needs: in the collector namespace, to start collector pods, exec the
+ * sampling into them and remove them; at cluster scope, read-only lists that map socket addresses to
+ * pods, Services and nodes and pods to their workloads.
+ */
+export const OBSERVE_COLLECTOR_PERMISSIONS: readonly ApiPermission[] = NAMESPACED_PERMISSIONS.filter(
+  (p) => p.withoutIt === 'run-fails' && p.resource === 'pods',
+).map((p) => ({ ...p, why: p.why.replace('probe', 'collector') }));
+
+export const OBSERVE_CLUSTER_PERMISSIONS: readonly ApiPermission[] = [
+  ...(['pods', 'services', 'namespaces', 'nodes'] as const).map((resource): ApiPermission => ({ verb: 'list', group: '', resource, why: 'map socket addresses to pods, Services and nodes', withoutIt: 'run-fails' })),
+  ...(['deployments', 'statefulsets', 'daemonsets', 'replicasets'] as const).map((resource): ApiPermission => ({ verb: 'list', group: 'apps', resource, why: 'name the workload of each pod', withoutIt: 'run-fails' })),
+  ...(['jobs', 'cronjobs'] as const).map((resource): ApiPermission => ({ verb: 'list', group: 'batch', resource, why: 'name the workload of each pod', withoutIt: 'run-fails' })),
+];
+
 export const DISCOVERY_CLUSTER_PERMISSIONS: readonly ApiPermission[] = [
   { verb: 'list', group: '', resource: 'namespaces', why: 'discover reads namespace labels', withoutIt: 'run-fails' },
 ];

@@ -77,7 +77,8 @@ export interface ClusterPort {
     pod: PodRef,
     container: string,
     command: readonly string[],
-    options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
+    /** maxOutputBytes: per stream, 1 MiB unless given (a flow sample of a busy node is larger). */
+    options: { readonly timeoutMs: number; readonly signal?: AbortSignal; readonly maxOutputBytes?: number },
   ): Promise<ExecResult>;
   /**
    * Sets (a value) or removes (null) labels of a running probe pod: a step of a multi-step scenario

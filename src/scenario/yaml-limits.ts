@@ -45,3 +45,6 @@ function formatBytes(bytes: number): string {
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, '')} KiB`;
   return `${bytes} bytes`;
 }
+
+/** A flows file of 10,000 flows is about 6 MB of YAML: the manifests' room holds five times that. */
+export const MAX_FLOWS_BYTES = MAX_MANIFEST_BYTES;

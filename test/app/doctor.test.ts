@@ -258,4 +258,29 @@ describe('renderDoctor', () => {
     expect(check?.detail).toBe('missing list deployments.apps (discover workloads)');
     expect(find(report.checks, 'RBAC for discover at cluster scope')?.status).toBe('ok');
   });
+  it('with --observe checks the collector namespace: missing, Pod Security forbidding hostPID, privileged, and the RBAC observe needs', async () => {
+    const base = { workloads: [calico], namespaces: [production], policies: { production: 2 } };
+    const without = await runDoctor(() => fake(base), { namespaces: ['production'] });
+    expect(without.checks.filter((check) => check.title.includes('observe')), 'only asked for with --observe').toEqual([]);
+
+    const missing = await runDoctor(() => fake(base), { namespaces: ['production'], observe: { collectorNamespace: 'kubeknock' } });
+    const absent = find(missing.checks, 'observe: collector namespace kubeknock');
+    expect(absent?.status).toBe('fail');
+    expect(absent?.fix).toBe('kubectl create namespace kubeknock && kubectl label namespace kubeknock pod-security.kubernetes.io/enforce=privileged (or observe --collector-namespace another one)');
+    expect(missing.canRun).toBe(false);
+
+    const restricted = await runDoctor(() => fake(base), { namespaces: ['production'], observe: { collectorNamespace: 'production' } });
+    const forbidden = find(restricted.checks, 'observe: collector namespace production');
+    expect(forbidden?.status).toBe('fail');
+    expect(forbidden?.detail).toBe("Pod Security enforce=restricted forbids hostPID, which the collector needs to read other pods' socket tables");
+
+    const collector: NamespaceFacts = { name: 'kubeknock', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } };
+    const ready = await runDoctor(() => fake({ ...base, namespaces: [production, collector], denied: ['create pods/exec kubeknock', 'list nodes *'] }), {
+      namespaces: ['production'],
+      observe: { collectorNamespace: 'kubeknock' },
+    });
+    expect(find(ready.checks, 'observe: collector namespace kubeknock')?.status).toBe('ok');
+    expect(find(ready.checks, 'RBAC for observe in namespace kubeknock')?.detail).toBe('missing create pods/exec (run collector commands)');
+    expect(find(ready.checks, 'RBAC for observe at cluster scope')?.detail).toBe('missing list nodes (map socket addresses to pods, Services and nodes)');
+  });
 });

@@ -10,6 +10,8 @@ interface DoctorArgs extends ClusterFlags {
   readonly namespace?: readonly string[];
   readonly output: DoctorFormat;
   readonly discover: boolean;
+  readonly observe: boolean;
+  readonly 'collector-namespace': string;
 }
 
 export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
@@ -21,8 +23,13 @@ export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
       .option('namespace', { alias: 'n', type: 'string', array: true, describe: 'Namespace a run would use (repeatable; default: the context namespace)' })
       .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as DoctorFormat, describe: 'Report format' })
       .option('discover', { type: 'boolean', default: false, describe: 'Also check the list permissions discover --from-cluster and run --discover need in those namespaces' })
+      .option('observe', { type: 'boolean', default: false, describe: 'Also check what observe needs: RBAC, and Pod Security admitting its hostPID collector in --collector-namespace' })
+      .option('collector-namespace', { type: 'string', default: 'kubeknock', describe: 'The namespace observe would start its collectors in' })
       .check((argv) => {
-        const problem = firstProblem(...(argv.namespace ?? []).map((namespace) => namespaceProblem('--namespace', String(namespace))));
+        const problem = firstProblem(
+          ...(argv.namespace ?? []).map((namespace) => namespaceProblem('--namespace', String(namespace))),
+          namespaceProblem('--collector-namespace', argv['collector-namespace']),
+        );
         if (problem) throw new Error(problem);
         return true;
       }),
@@ -42,7 +49,7 @@ export const doctorCommandFactory = defineCommand<DoctorArgs>((ctx) => ({
     const namespaces = [...new Set([...(argv.namespace ?? []), ...scenarioNamespaces(scenarios)])];
     const policyExpectations = scenarios.some((s) => everyCheck(s).some((c) => c.expect === 'policy'));
     const placement = scenarios.some((s) => [...s.actors.values()].some((actor) => actor.placement !== undefined));
-    const report = await runDoctor(connect, { namespaces, policyExpectations, discovery: argv.discover, placement });
+    const report = await runDoctor(connect, { namespaces, policyExpectations, discovery: argv.discover, placement, ...(argv.observe ? { observe: { collectorNamespace: argv['collector-namespace'] } } : {}) });
     ctx.io.stdout.write(renderDoctor(report, argv.output));
     ctx.exitCode = report.canRun ? 0 : 2;
   },

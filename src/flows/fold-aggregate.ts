@@ -1,0 +1,175 @@
+/**
+ * Observations → flows. Each observation is one witness's look at one connection in one sample; they
+ * merge by (source, destination, via, port, protocol). Memory is one record per flow, never per socket.
+ *
+ * Some witnesses cannot know whether the client dialled a Service: the server's socket and a
+ * conntrack table on another node than the client's see the address after DNAT. Those observations are
+ * kept apart ("via unknown") and, at the end, merged into the flow with the same source, destination,
+ * port and protocol that a client-side witness saw: the direct one if there is one, else the first
+ * Service one. With no such flow they become a direct flow: that is what was seen.
+ */
+import type { IpFamily } from '../model/family.js';
+import type { Flow, FlowParty, FlowProtocol, FlowService, FlowWitness } from './types.js';
+
+export interface Observation {
+  readonly source: FlowParty;
+  readonly destination: FlowParty | undefined;
+  /** undefined: dialled directly; 'unknown': this witness cannot tell. */
+  readonly via: FlowService | undefined | 'unknown';
+  readonly port: number;
+  readonly portName: string | undefined;
+  readonly protocol: FlowProtocol;
+  readonly family: IpFamily;
+  readonly witness: FlowWitness;
+  readonly sampleId: number;
+  /** Unix seconds. */
+  readonly time: number;
+}
+
+interface Aggregate {
+  readonly source: FlowParty;
+  readonly destination: FlowParty | undefined;
+  readonly via: FlowService | undefined;
+  readonly port: number;
+  portName: string | undefined;
+  readonly protocol: FlowProtocol;
+  readonly families: Set<IpFamily>;
+  readonly witnesses: Set<FlowWitness>;
+  readonly sampleIds: Set<number>;
+  first: number;
+  last: number;
+}
+
+export function partyKey(party: FlowParty | undefined): string {
+  if (party === undefined) return '3|';
+  switch (party.kind) {
+    case 'workload':
+      return `0|${party.identity}`;
+    case 'node':
+      return `1|${party.name}`;
+    case 'external':
+      return `2|${party.address}`;
+  }
+}
+
+function viaKey(via: FlowService | undefined): string {
+  return via === undefined ? '' : `${via.namespace}/${via.name}:${via.port}`;
+}
+
+const WITNESS_ORDER: readonly FlowWitness[] = ['client', 'server', 'conntrack'];
+const FAMILY_ORDER: readonly IpFamily[] = ['ipv4', 'ipv6'];
+
+export class FlowAggregates {
+  /** Keyed by source|destination|port|protocol, then by via key ('' = direct). */
+  private readonly known = new Map<string, Map<string, Aggregate>>();
+  /** Keyed by source|destination|port|protocol: via unknown. */
+  private readonly unsure = new Map<string, Aggregate>();
+
+  add(observation: Observation): void {
+    const base = `${partyKey(observation.source)}\u0000${partyKey(observation.destination)}\u0000${observation.port}\u0000${observation.protocol}`;
+    let aggregate: Aggregate | undefined;
+    if (observation.via === 'unknown') {
+      aggregate = this.unsure.get(base);
+      if (aggregate === undefined) {
+        aggregate = fresh(observation, undefined);
+        this.unsure.set(base, aggregate);
+      }
+    } else {
+      let byVia = this.known.get(base);
+      if (byVia === undefined) {
+        byVia = new Map();
+        this.known.set(base, byVia);
+      }
+      const key = viaKey(observation.via);
+      aggregate = byVia.get(key);
+      if (aggregate === undefined) {
+        aggregate = fresh(observation, observation.via);
+        byVia.set(key, aggregate);
+      }
+    }
+    aggregate.families.add(observation.family);
+    aggregate.witnesses.add(observation.witness);
+    aggregate.sampleIds.add(observation.sampleId);
+    aggregate.first = Math.min(aggregate.first, observation.time);
+    aggregate.last = Math.max(aggregate.last, observation.time);
+    aggregate.portName ??= observation.portName;
+  }
+
+  /** How many flows so far: every known one, and each unsure one no known flow will absorb. */
+  count(): number {
+    let count = 0;
+    for (const byVia of this.known.values()) count += byVia.size;
+    for (const base of this.unsure.keys()) if (!this.known.has(base)) count += 1;
+    return count;
+  }
+
+  /** The flows, merged and sorted; `keep` filters (the namespace selection). */
+  finish(keep: (flow: Flow) => boolean): Flow[] {
+    const merged: Aggregate[] = [];
+    for (const [base, byVia] of this.known) {
+      const unsure = this.unsure.get(base);
+      if (unsure !== undefined) {
+        const target = byVia.get('') ?? byVia.get([...byVia.keys()].sort()[0] ?? '');
+        if (target !== undefined) absorb(target, unsure);
+        this.unsure.delete(base);
+      }
+      merged.push(...byVia.values());
+    }
+    merged.push(...this.unsure.values());
+    return merged.map(toFlow).filter(keep).sort(compareFlows);
+  }
+}
+
+function fresh(observation: Observation, via: FlowService | undefined): Aggregate {
+  return {
+    source: observation.source,
+    destination: observation.destination,
+    via,
+    port: observation.port,
+    portName: observation.portName,
+    protocol: observation.protocol,
+    families: new Set(),
+    witnesses: new Set(),
+    sampleIds: new Set(),
+    first: observation.time,
+    last: observation.time,
+  };
+}
+
+function absorb(target: Aggregate, other: Aggregate): void {
+  for (const family of other.families) target.families.add(family);
+  for (const witness of other.witnesses) target.witnesses.add(witness);
+  for (const id of other.sampleIds) target.sampleIds.add(id);
+  target.first = Math.min(target.first, other.first);
+  target.last = Math.max(target.last, other.last);
+  target.portName ??= other.portName;
+}
+
+function toFlow(aggregate: Aggregate): Flow {
+  return {
+    source: aggregate.source,
+    destination: aggregate.destination,
+    ...(aggregate.via === undefined ? {} : { via: aggregate.via }),
+    port: aggregate.port,
+    ...(aggregate.portName === undefined ? {} : { portName: aggregate.portName }),
+    protocol: aggregate.protocol,
+    families: FAMILY_ORDER.filter((family) => aggregate.families.has(family)),
+    firstSeen: isoSeconds(aggregate.first),
+    lastSeen: isoSeconds(aggregate.last),
+    samples: aggregate.sampleIds.size,
+    seenBy: WITNESS_ORDER.filter((witness) => aggregate.witnesses.has(witness)),
+  };
+}
+
+export function isoSeconds(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function text(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Source, destination, port, protocol (the document's order), then the Service dialled. */
+export function compareFlows(a: Flow, b: Flow): number {
+  return text(partyKey(a.source), partyKey(b.source)) || text(partyKey(a.destination), partyKey(b.destination)) || a.port - b.port || text(a.protocol, b.protocol) || text(viaKey(a.via), viaKey(b.via));
+}
