@@ -5,7 +5,10 @@
  * pairs that were never seen: a pod that never talked to postgres, another namespace's look-alike
  * (the OR mistake would let it in), an outside address next to the one seen.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseFlowsText } from '../../src/app/flows/read-flows.js';
+import { factsOf } from '../../src/flows/propose/index.js';
 import { propose, renderNamespaceYaml } from '../../src/flows/propose/index.js';
 import type { Flow, FlowParty } from '../../src/flows/types.js';
 import { compileInventory, decodeObjects, judgeConnection, type CompiledInventory, type Protocol } from '../../src/policy/index.js';
@@ -129,5 +132,39 @@ describe('propose: the proposal judged by the policy engine', () => {
   it('denies what was not seen over IPv6 as well', () => {
     expect(verdict(compiled, 'obsdemo/web', 'obsdemo/pg', 5432, 'TCP', 6)).toBe('deny');
     expect(verdict(compiled, podOf(web), podOf(pg), 5432, 'TCP', 4)).toBe('deny');
+  });
+});
+
+describe('propose: the flows file of the test cluster, judged by the policy engine', () => {
+  it('allows each of its flows on each family it was seen on, and nothing else between the obsdemo pods', () => {
+    const file = 'test/fixtures/flows/valid-obsdemo.yaml';
+    const document = parseFlowsText(file, readFileSync(new URL('../fixtures/flows/valid-obsdemo.yaml', import.meta.url), 'utf8'), { now: new Date('2026-12-07T20:00:00Z') });
+    const inventory = decodeObjects(raw(capturedObjects())).inventory;
+    const [proposal] = propose(document, { namespaces: [], facts: factsOf(inventory, 'the cluster') }).namespaces;
+    const parsed = parseManifestText(renderNamespaceYaml(proposal ?? expect.fail('a proposal for obsdemo'), { flowsFile: file, document, factsFrom: 'the cluster' }), 'proposed.yaml');
+    const decoded = decodeObjects([...raw(capturedObjects()), ...parsed.objects]);
+    expect([...parsed.issues, ...decoded.issues]).toEqual([]);
+    const engine = compileInventory(decoded.inventory);
+    const podByApp: Record<string, string> = { analytics: 'obsdemo/analytics', backend: 'obsdemo/backend', postgres: 'obsdemo/pg', web: 'obsdemo/web', 'kube-dns': 'kube-system/coredns-787bc68c56-pklhb' };
+    const podOfParty = (party: FlowParty | undefined): string => {
+      const app = party?.kind === 'workload' ? (party.labels['app'] ?? party.labels['k8s-app']) : undefined;
+      return podByApp[app ?? ''] ?? expect.fail(`no pod for ${JSON.stringify(party)}`);
+    };
+    const observedPairs = new Set<string>();
+    const judged = document.flows.flatMap((one) =>
+      one.families.map((family) => {
+        const from = podOfParty(one.source);
+        const to = podOfParty(one.destination);
+        observedPairs.add(`${from} ${to} ${one.port}/${one.protocol}`);
+        return `${from} → ${to} ${one.port}/${one.protocol} ${family}: ${verdict(engine, from, to, one.port, one.protocol, family === 'ipv4' ? 4 : 6)}`;
+      }),
+    );
+    expect(judged.filter((line) => !line.endsWith(': allow'))).toEqual([]);
+    const obsdemo = ['obsdemo/analytics', 'obsdemo/backend', 'obsdemo/pg', 'obsdemo/web'];
+    const ports: Array<[number, Protocol]> = [[5432, 'TCP'], [8080, 'TCP'], [5353, 'UDP']];
+    const unexpected = obsdemo.flatMap((from) =>
+      obsdemo.flatMap((to) => ports.filter(([port, protocol]) => from !== to && !observedPairs.has(`${from} ${to} ${port}/${protocol}`) && verdict(engine, from, to, port, protocol) !== 'deny').map(([port, protocol]) => `${from} → ${to} ${port}/${protocol}`)),
+    );
+    expect(unexpected, 'every pair that was not observed is denied').toEqual([]);
   });
 });
