@@ -47,6 +47,15 @@ describe('propose: the policies of a namespace', () => {
     ]);
   });
 
+  it('says where the DNS pods come from: the flows, the manifests, or assumed (and says so)', () => {
+    expect(proposeOne(obsdemoDocument(), 'obsdemo').dns).toBe('those the flows show answering on port 53: kube-system/coredns');
+    const noDns = flowsDocument([flow(backend, pg, 5432)], ['obsdemo']);
+    expect(proposeOne(noDns, 'obsdemo').dns).toBe(
+      "CoreDNS's usual ones (kube-system, k8s-app=kube-dns), ASSUMED: neither the flows nor any manifests (-f) or the cluster show the DNS pods; check their labels",
+    );
+    expect(proposeOne(noDns, 'obsdemo', { facts: factsOf(inventoryOf(capturedObjects()), 'the manifests') }).dns).toBe('the 1 pod in kube-system labelled k8s-app=kube-dns in the manifests');
+  });
+
   it('covers DNS flows by the DNS policy alone (no per-workload egress to CoreDNS) and names them in its comment', () => {
     const proposal = proposeOne(obsdemoDocument(), 'obsdemo');
     const analyticsPolicy = policyNamed(proposal, 'kubeknock-proposed-analytics');

@@ -23,6 +23,8 @@ export interface ProposeOptions {
   readonly source?: PolicySource;
   /** -o DIR, resolved; absent: stdout. */
   readonly outputDir?: string;
+  /** -o DIR as the user gave it, for the summary. */
+  readonly outputDirShown?: string;
 }
 
 export interface ProposeFile {
@@ -59,7 +61,8 @@ export async function proposePolicies(options: ProposeOptions): Promise<ProposeR
     await outputDirectory(options.outputDir);
     for (const file of files) if (file.file !== undefined) await writeOutputFile(file.file, file.yaml);
   }
-  return { files, summary: proposal.namespaces.map((namespace, index) => summaryLine(namespace, files[index]?.file)) };
+  const shown = (namespace: string): string | undefined => (options.outputDir === undefined ? undefined : path.join(options.outputDirShown ?? options.outputDir, proposalFileName(namespace)));
+  return { files, summary: proposal.namespaces.map((namespace) => summaryLine(namespace, shown(namespace.namespace))) };
 }
 
 function summaryLine(namespace: NamespaceProposal, file: string | undefined): string {

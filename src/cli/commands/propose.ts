@@ -45,7 +45,7 @@ export const proposeCommandFactory = defineCommand<ProposeArgs>((ctx) => ({
       read: { now: new Date(), maxAge: argv['flows-max-age'], ...(live === undefined ? {} : { server: live.server }) },
       namespaces: [...new Set(argv.namespace ?? [])],
       ...(source === undefined ? {} : { source }),
-      ...(argv.output === undefined ? {} : { outputDir: path.resolve(ctx.io.cwd, argv.output) }),
+      ...(argv.output === undefined ? {} : { outputDir: path.resolve(ctx.io.cwd, argv.output), outputDirShown: argv.output }),
     });
     if (argv.output === undefined) for (const file of result.files) ctx.io.stdout.write(file.yaml);
     for (const line of result.summary) ctx.io.stderr.write(`${line}\n`);

@@ -38,12 +38,12 @@ export function dnsTargets(flows: readonly Flow[], universe: IdentityUniverse, f
     const choice = universe.selector(key);
     return choice.selector === undefined ? [] : [{ namespace: choice.namespace, selector: choice.selector, name: `${choice.namespace}/${choice.name}` }];
   });
-  if (seen.length > 0) return { targets: seen, keys, reason: `the DNS pods the flows show answering on port 53: ${seen.map((target) => target.name).join(', ')}` };
+  if (seen.length > 0) return { targets: seen, keys, reason: `those the flows show answering on port 53: ${seen.map((target) => target.name).join(', ')}` };
   const usual = { namespace: DNS_NAMESPACE, selector: { matchLabels: DNS_LABELS, doesNotExist: [] }, name: `${DNS_NAMESPACE}/k8s-app=kube-dns` };
   const reason =
     facts !== undefined && facts.dnsPods > 0
-      ? `the cluster's DNS pods: ${facts.dnsPods} pod${facts.dnsPods === 1 ? '' : 's'} in ${DNS_NAMESPACE} labelled k8s-app=kube-dns in ${facts.from}`
-      : `CoreDNS's usual pods (${DNS_NAMESPACE}, k8s-app=kube-dns), ASSUMED: neither the flows nor ${facts === undefined ? 'any manifests (-f) or the cluster' : facts.from} show the DNS pods; check their labels`;
+      ? `the ${facts.dnsPods} pod${facts.dnsPods === 1 ? '' : 's'} in ${DNS_NAMESPACE} labelled k8s-app=kube-dns in ${facts.from}`
+      : `CoreDNS's usual ones (${DNS_NAMESPACE}, k8s-app=kube-dns), ASSUMED: neither the flows nor ${facts === undefined ? 'any manifests (-f) or the cluster' : facts.from} show the DNS pods; check their labels`;
   return { targets: [usual], keys, reason };
 }
 

@@ -47,7 +47,7 @@ function header(proposal: NamespaceProposal, context: RenderContext): string[] {
     'Selectors use stable labels only (never pod-template-hash, controller-revision-hash or a StatefulSet pod name):',
     ...(context.factsFrom === undefined ? ['  (checked against the workloads seen in the flows only: give the manifests (-f) or --from-cluster to check them against silent workloads too)'] : []),
     ...(proposal.selectors.length === 0 ? ['  none'] : proposal.selectors.map((choice) => `  ${choice.namespace}/${choice.name}: ${choice.selector === undefined ? 'none' : selectorText(choice.selector)}: ${choice.reason}.`)),
-    `DNS: ${proposal.dns}.`,
+    `DNS pods: ${proposal.dns}.`,
   ];
   if (proposal.fromNodes.length > 0) lines.push(NODE_FLOWS_NOTE, ...proposal.fromNodes.map((text) => `  seen: ${text}`));
   if (proposal.notCovered.length > 0) {
