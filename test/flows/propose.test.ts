@@ -67,6 +67,19 @@ describe('propose: the policies of a namespace', () => {
     ]);
   });
 
+  it('counts a DNS query seen only at the kube-dns Service address as DNS, also when the manifests resolve it to CoreDNS', () => {
+    const flows = [flow(backend, undefined, 53, { protocol: 'UDP', via: { namespace: 'kube-system', name: 'kube-dns', port: 53 } })];
+    const document = flowsDocument(flows, ['obsdemo']);
+    for (const options of [{}, { facts: factsOf(inventoryOf(capturedObjects()), 'the manifests') }]) {
+      const proposal = proposeOne(document, 'obsdemo', options);
+      expect(proposal.policies.map((policy) => policy.name), 'no per-workload egress to CoreDNS').toEqual(['kubeknock-proposed-default-deny', 'kubeknock-proposed-dns']);
+      expect(proposal.notCovered).toEqual([]);
+      expect(policyNamed(proposal, 'kubeknock-proposed-dns').egress[0]?.because).toEqual([
+        'seen: obsdemo/backend → an unknown backend 53/UDP via Service kube-system/kube-dns:53: 12 samples, IPv4, last seen 2026-12-07T19:47:55Z',
+      ]);
+    }
+  });
+
   it('admits each workload from exactly its observed sources on the observed ports, by the destination\'s port name, with the flows as comments', () => {
     const proposal = proposeOne(obsdemoDocument(), 'obsdemo');
     const postgres = objectsOf(yamlOf(proposal, obsdemoDocument())).find((policy) => policy.metadata.name === 'kubeknock-proposed-postgres');

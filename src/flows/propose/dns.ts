@@ -21,20 +21,23 @@ export interface DnsTarget {
 
 export interface DnsTargets {
   readonly targets: readonly DnsTarget[];
-  /** Stable keys of DNS pods seen in the flows: port-53 flows to them are DNS. */
+  /** Stable keys of the DNS pods (seen in the flows, or CoreDNS's in the facts): port-53 flows to them are DNS. */
   readonly keys: ReadonlySet<string>;
   /** Where the targets come from, in words. */
   readonly reason: string;
 }
 
 export function dnsTargets(flows: readonly Flow[], universe: IdentityUniverse, facts: ProposeFacts | undefined): DnsTargets {
-  const keys = new Set<string>();
+  // CoreDNS as the manifests or the cluster show it: a flow resolved to it through Service kube-dns is DNS too.
+  const keys = new Set<string>(universe.keysWhere((namespace, labels) => namespace === DNS_NAMESPACE && labels['k8s-app'] === DNS_LABELS['k8s-app']));
+  const seenKeys = new Set<string>();
   for (const flow of flows) {
     const destination = flow.destination;
     if (flow.port !== DNS_PORT || destination?.kind !== 'workload') continue;
-    if (destination.namespace === DNS_NAMESPACE || destination.labels['k8s-app'] === DNS_LABELS['k8s-app']) keys.add(universe.party(destination));
+    if (destination.namespace === DNS_NAMESPACE || destination.labels['k8s-app'] === DNS_LABELS['k8s-app']) seenKeys.add(universe.party(destination));
   }
-  const seen = [...keys].sort().flatMap((key) => {
+  for (const key of seenKeys) keys.add(key);
+  const seen = [...seenKeys].sort().flatMap((key) => {
     const choice = universe.selector(key);
     return choice.selector === undefined ? [] : [{ namespace: choice.namespace, selector: choice.selector, name: `${choice.namespace}/${choice.name}` }];
   });

@@ -58,6 +58,14 @@ export class IdentityUniverse {
       .sort(compareText);
   }
 
+  /** Stable keys of the identities that `test` accepts, sorted. */
+  keysWhere(test: (namespace: string, labels: KnownIdentity['labels']) => boolean): string[] {
+    return [...this.entries]
+      .filter(([, entry]) => test(entry.namespace, entry.labels))
+      .map(([key]) => key)
+      .sort(compareText);
+  }
+
   labelsOf(key: string): KnownIdentity['labels'] {
     return this.entries.get(key)?.labels ?? {};
   }
