@@ -36,7 +36,7 @@ function shorten(name: string, max = MAX_ACTOR_NAME): string {
 }
 
 /** 32-bit FNV-1a: tiny, stable across runs and platforms, good enough to tell names apart. */
-function fnv1a(text: string): number {
+export function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i += 1) {
     hash ^= text.charCodeAt(i);
