@@ -10,7 +10,12 @@ import { IGNORE_CLUSTER_POLICIES_FLAG } from './cluster-policy-guard.js';
 import { detectCni } from './doctor-cni.js';
 import type { DoctorPort, NamespaceFacts } from '../model/doctor-port.js';
 import type { CniReport, DoctorCheck, DoctorReport } from '../model/doctor.js';
-import { DISCOVERY_CLUSTER_PERMISSIONS, DISCOVERY_PERMISSIONS, NAMESPACED_PERMISSIONS, OBSERVE_CLUSTER_PERMISSIONS, OBSERVE_COLLECTOR_PERMISSIONS, clusterPermissions, permissionResource, type ApiPermission } from '../model/permissions.js';
+import type { CanaryResult } from '../model/canary.js';
+import type { Clock } from '../probe/clock.js';
+import { canaryChecks, ENFORCEMENT_TITLE, isFinding } from './canary/check.js';
+import { describeCanaryPlan, type CanaryPlan } from './canary/plan.js';
+import { runCanary, type CanaryPorts } from './canary/run.js';
+import { CANARY_CLUSTER_PERMISSIONS, CANARY_NAMESPACE_PERMISSIONS, DISCOVERY_CLUSTER_PERMISSIONS, DISCOVERY_PERMISSIONS, NAMESPACED_PERMISSIONS, OBSERVE_CLUSTER_PERMISSIONS, OBSERVE_COLLECTOR_PERMISSIONS, clusterPermissions, permissionResource, type ApiPermission } from '../model/permissions.js';
 
 export interface DoctorOptions {
   /** Namespaces a run would use; the context's namespace when empty. */
@@ -23,6 +28,18 @@ export interface DoctorOptions {
   readonly placement?: boolean;
   /** Also check what `kubeknock observe` needs: RBAC, and a Pod Security level that admits its hostPID collector there. */
   readonly observe?: { readonly collectorNamespace: string };
+  /** `--canary`: prove enforcement with a scratch namespace, two probe pods and a deny-all (writes to the cluster). */
+  readonly canary?: CanaryRequest;
+}
+
+export interface CanaryRequest {
+  readonly plan: CanaryPlan;
+  /** The cluster adapters the canary writes through; called only once its RBAC checks pass. */
+  readonly connect: () => CanaryPorts;
+  readonly clock: Clock;
+  readonly signal?: AbortSignal;
+  /** stderr: the plan first, then what the canary is doing. */
+  readonly progress: (line: string) => void;
 }
 
 /** Doctor asks about the permissions kubeknock uses; only those a run cannot do without fail it. */
@@ -31,6 +48,8 @@ const optional = (permission: ApiPermission): boolean => permission.withoutIt !=
 const POD_SECURITY_LABEL = 'pod-security.kubernetes.io/';
 
 export async function runDoctor(connect: () => DoctorPort, options: DoctorOptions): Promise<DoctorReport> {
+  // Before anything else: what it will create and remove, while there is still time to say no.
+  options.canary?.progress(describeCanaryPlan(options.canary.plan));
   let port: DoctorPort;
   try {
     port = connect();
@@ -75,7 +94,37 @@ export async function runDoctor(connect: () => DoctorPort, options: DoctorOption
   checks.push(await wideOpenCheck(port, namespaces));
   checks.push(await clusterPoliciesCheck(port, options.policyExpectations ?? false));
   checks.push(await leftoversCheck(port, namespaces));
-  return finish({ ...where, namespaces, checks, ...(cniReport ? { cni: cniReport } : {}) });
+  const canary = options.canary ? await canaryPart(port, options.canary) : undefined;
+  if (canary) checks.push(...canary.checks);
+  return finish({ ...where, namespaces, checks, ...(cniReport ? { cni: cniReport } : {}), ...(canary?.result ? { canary: canary.result } : {}) });
+}
+
+/**
+ * Exit code of `doctor`: 1 when the canary found the cluster not enforcing (or its network broken),
+ * else 2 when some check failed (a run cannot work, or the canary could not run), else 0.
+ */
+export function doctorExitCode(report: DoctorReport): number {
+  if (report.canary && isFinding(report.canary)) return 1;
+  return report.canRun ? 0 : 2;
+}
+
+/** The canary's RBAC first (nothing is created without it), then the canary itself. */
+async function canaryPart(port: DoctorPort, request: CanaryRequest): Promise<{ readonly checks: DoctorCheck[]; readonly result?: CanaryResult }> {
+  const rbac = [
+    await permissionsCheck(port, CANARY_CLUSTER_PERMISSIONS, undefined, 'RBAC for the canary'),
+    await permissionsCheck(port, CANARY_NAMESPACE_PERMISSIONS, request.plan.namespace, 'RBAC for the canary'),
+  ];
+  if (rbac.some((check) => check.status === 'fail')) {
+    return { checks: [...rbac, { status: 'fail', title: ENFORCEMENT_TITLE, detail: 'not checked: the canary needs the RBAC above (nothing was created)' }] };
+  }
+  let ports: CanaryPorts;
+  try {
+    ports = request.connect();
+  } catch (error) {
+    return { checks: [...rbac, { status: 'fail', title: ENFORCEMENT_TITLE, detail: `the canary could not run: ${describeError(error)}` }] };
+  }
+  const result = await runCanary(ports, { plan: request.plan, clock: request.clock, progress: request.progress, ...(request.signal ? { signal: request.signal } : {}) });
+  return { checks: [...rbac, ...canaryChecks(result)], result };
 }
 
 function finish(report: Omit<DoctorReport, 'canRun'>): DoctorReport {

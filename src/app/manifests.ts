@@ -11,7 +11,7 @@ import type { AuditIdentity, KubeObject } from '../deploy/objects.js';
 import { buildRbac } from '../deploy/rbac.js';
 import { renderManifests } from '../deploy/render-yaml.js';
 import { buildScenarioConfigMap, scenarioConfigMapName, scenarioKeys } from '../deploy/scenario-configmap.js';
-import { NAMESPACED_PERMISSIONS, clusterPermissions } from '../model/permissions.js';
+import { CANARY_CLUSTER_PERMISSIONS, CANARY_NAMESPACE_PERMISSIONS, NAMESPACED_PERMISSIONS, clusterPermissions } from '../model/permissions.js';
 import { loadScenarios } from '../scenario/load.js';
 import { scenarioNamespaces } from '../scenario/namespaces.js';
 import { dns1123SubdomainProblem, imageReferenceProblem } from '../model/kube-rules.js';
@@ -41,6 +41,8 @@ export interface CronJobManifestOptions {
   readonly limits?: SizeLimits;
   /** Where each audit publishes its metrics, if anywhere. */
   readonly metrics?: AuditMetricsSink;
+  /** Run `doctor --canary` before each audit (an init container), with the RBAC it needs. */
+  readonly canary?: boolean;
   readonly toolVersion: string;
 }
 
@@ -100,7 +102,8 @@ export async function cronJobManifests(options: CronJobManifestOptions): Promise
   const configMapName = scenarioConfigMapName(identity);
   const objects: KubeObject[] = [
     ...(options.createNamespace ? [buildAuditNamespace(identity, { hostPath: options.metrics?.type === 'textfile' })] : []),
-    ...buildRbac({ identity, namespaces, namespaced: NAMESPACED_PERMISSIONS, cluster: clusterPermissions(policyExpectations) }),
+    // The canary's namespace gets a random name: only cluster-wide rules can cover it.
+    ...buildRbac({ identity, namespaces, namespaced: NAMESPACED_PERMISSIONS, cluster: [...clusterPermissions(policyExpectations), ...(options.canary ? [...CANARY_CLUSTER_PERMISSIONS, ...CANARY_NAMESPACE_PERMISSIONS] : [])] }),
     buildScenarioConfigMap(identity, files.map(({ text }, index) => ({ key: keys.keys[index] ?? '', text }))),
     buildCronJob({
       identity,
@@ -113,7 +116,8 @@ export async function cronJobManifests(options: CronJobManifestOptions): Promise
       probe: options.probe,
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
-      activeDeadlineSeconds: options.deadlineSeconds ?? auditDeadlineSeconds(scenarios),
+      activeDeadlineSeconds: options.deadlineSeconds ?? auditDeadlineSeconds(scenarios, { canary: options.canary ?? false }),
+      ...(options.canary ? { canary: true } : {}),
       ...(options.ttlSecondsAfterFinished === undefined ? {} : { ttlSecondsAfterFinished: options.ttlSecondsAfterFinished }),
       successfulJobsHistoryLimit: 3,
       failedJobsHistoryLimit: 5,
@@ -123,6 +127,13 @@ export async function cronJobManifests(options: CronJobManifestOptions): Promise
     `kubeknock ${options.toolVersion}: a scheduled audit of ${scenarios.map((s) => s.name).join(', ')}`,
     `RBAC in ${namespaces.join(', ')}: these namespaces must exist. Apply with: kubectl apply -f -`,
     ...metricsHeader(options),
+    ...(options.canary
+      ? [
+          'Canary: each audit first runs "kubeknock doctor --canary" (an init container; NOT ENFORCED fails the Job before the run).',
+          'Its scratch namespace has a random name, so the ClusterRole grants, cluster-wide: create/get/list/delete namespaces,',
+          'create/get/list pods, pods/exec, and create/patch NetworkPolicies.',
+        ]
+      : []),
   ];
   return renderManifests(objects, header);
 }

@@ -91,6 +91,19 @@ class ObjectStore implements ObjectPort {
     ) as Promise<KubeObject>;
   }
 
+  async create(object: KubeObject): Promise<KubeObject> {
+    const ref = refOf(object);
+    return this.write(`creating ${describeRef(ref)}`, object, { method: 'POST', path: collectionPath(ref), body: object });
+  }
+
+  async list(kind: Pick<ObjectRef, 'apiVersion' | 'kind'>, labelSelector: string): Promise<readonly KubeObject[]> {
+    const { prefix, plural } = resourceOf({ ...kind, name: '', namespace: 'all' });
+    const answer = (await this.calls.request(`listing ${plural} (${labelSelector})`, () =>
+      this.send({ method: 'GET', path: `${prefix}/${plural}`, query: { labelSelector } }),
+    )) as { items?: KubeObject[] };
+    return answer.items ?? [];
+  }
+
   async delete(ref: ObjectRef): Promise<boolean> {
     const answer = await this.calls.requestOrNotFound(`deleting ${describeRef(ref)}`, () => this.send({ method: 'DELETE', path: pathOf(ref) }));
     return answer !== undefined;

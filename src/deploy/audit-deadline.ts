@@ -14,8 +14,14 @@ const DELETE_SECONDS = DELETE_TIMEOUT_MS / 1000;
 /** Reading namespaces, Services, target pods and, for `expect: policy`, the cluster's policies. */
 const API_READS_SECONDS = 30;
 
-export function auditDeadlineSeconds(scenarios: readonly Scenario[]): number {
-  const total = POD_START_SECONDS + scenarios.reduce((sum, scenario) => sum + scenarioSeconds(scenario), 0);
+/**
+ * `doctor --canary` before the run (manifests --canary): its pods' start (120 s), its two waits (30 s
+ * each, the default --canary-timeout) and its namespace's deletion (120 s).
+ */
+export const CANARY_SECONDS = 120 + 2 * 30 + 120;
+
+export function auditDeadlineSeconds(scenarios: readonly Scenario[], options: { readonly canary?: boolean } = {}): number {
+  const total = POD_START_SECONDS + (options.canary ? CANARY_SECONDS : 0) + scenarios.reduce((sum, scenario) => sum + scenarioSeconds(scenario), 0);
   return Math.ceil(total / 60) * 60;
 }
 

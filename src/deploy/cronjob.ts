@@ -56,6 +56,11 @@ export interface CronJobInput {
   readonly ttlSecondsAfterFinished?: number;
   readonly successfulJobsHistoryLimit: number;
   readonly failedJobsHistoryLimit: number;
+  /**
+   * Run `doctor --canary` first, as an init container: an audit of policies nothing enforces would
+   * only report every deny as broken, so the Job fails there instead (exit 1 NOT ENFORCED, 2 cannot run).
+   */
+  readonly canary?: boolean;
 }
 
 /**
@@ -73,6 +78,20 @@ export function auditArgs(scenarioKeys: readonly string[], probe: ProbeImageFlag
     ...(limits ? [`--max-pods=${limits.pods}`, `--max-checks=${limits.checks}`] : []),
     ...metricsArgs(metrics),
     // Absolute paths: they start with "/", so none can be read as a flag whatever the key.
+    ...scenarioKeys.map((key) => `${SCENARIO_DIR}/${key}`),
+  ];
+}
+
+/**
+ * `doctor --canary` with the audit's scenarios (so it checks the same namespaces and RBAC the run
+ * needs) and its probe image, in the same `--flag=value` form as auditArgs.
+ */
+export function canaryArgs(scenarioKeys: readonly string[], probe: ProbeImageFlags): string[] {
+  return [
+    'doctor',
+    '--canary',
+    ...(probe.image ? [`--image=${probe.image}`] : []),
+    ...(probe.imagePullPolicy ? [`--image-pull-policy=${probe.imagePullPolicy}`] : []),
     ...scenarioKeys.map((key) => `${SCENARIO_DIR}/${key}`),
   ];
 }
@@ -141,37 +160,41 @@ function podSpec(input: CronJobInput): Record<string, unknown> {
       runAsGroup: AUDIT_UID,
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    containers: [
-      {
-        name: 'kubeknock',
-        image: input.image,
-        args: auditArgs(input.scenarioKeys, input.probe, input.limits, input.metrics),
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          capabilities: { drop: ['ALL'] },
-          readOnlyRootFilesystem: true,
-          runAsNonRoot: true,
-        },
-        // One Node process holding a report and a few WebSockets; probes run in their own pods. The
-        // memory limit leaves room for `expect: policy`, which reads every pod of the cluster.
-        resources: {
-          requests: { cpu: '50m', memory: '128Mi' },
-          limits: { cpu: '500m', memory: '512Mi' },
-        },
-        volumeMounts: [
-          { name: 'scenarios', mountPath: SCENARIO_DIR, readOnly: true },
-          // The root filesystem is read-only; /tmp is the one place Node and its libraries may write.
-          { name: 'tmp', mountPath: '/tmp' },
-          ...(textfile ? [{ name: 'textfile', mountPath: TEXTFILE_MOUNT }] : []),
-        ],
-      },
-    ],
+    ...(input.canary ? { initContainers: [auditContainer(input, 'canary', canaryArgs(input.scenarioKeys, input.probe), undefined)] } : {}),
+    containers: [auditContainer(input, 'kubeknock', auditArgs(input.scenarioKeys, input.probe, input.limits, input.metrics), textfile)],
     volumes: [
       { name: 'scenarios', configMap: { name: input.configMapName, defaultMode: 0o444 } },
       { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
       // The directory, not the file: kubeknock writes a temporary file beside it and renames it over.
       // `Directory`: it must exist (node_exporter's --collector.textfile.directory), never created here.
       ...(textfile ? [{ name: 'textfile', hostPath: { path: dirname(textfile.path), type: 'Directory' } }] : []),
+    ],
+  };
+}
+
+/** The CLI container: the audit's run, and the canary before it, alike. */
+function auditContainer(input: CronJobInput, name: string, args: readonly string[], textfile: Extract<AuditMetricsSink, { type: 'textfile' }> | undefined): Record<string, unknown> {
+  return {
+    name,
+    image: input.image,
+    args,
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+    },
+    // One Node process holding a report and a few WebSockets; probes run in their own pods. The
+    // memory limit leaves room for `expect: policy`, which reads every pod of the cluster.
+    resources: {
+      requests: { cpu: '50m', memory: '128Mi' },
+      limits: { cpu: '500m', memory: '512Mi' },
+    },
+    volumeMounts: [
+      { name: 'scenarios', mountPath: SCENARIO_DIR, readOnly: true },
+      // The root filesystem is read-only; /tmp is the one place Node and its libraries may write.
+      { name: 'tmp', mountPath: '/tmp' },
+      ...(textfile ? [{ name: 'textfile', mountPath: TEXTFILE_MOUNT }] : []),
     ],
   };
 }

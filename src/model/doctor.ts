@@ -1,4 +1,5 @@
 /** What `kubeknock doctor` found: the record src/app/doctor.ts builds and src/report/doctor.ts renders. */
+import type { CanaryResult } from './canary.js';
 
 export type Enforcement = 'yes' | 'no' | 'depends';
 
@@ -33,6 +34,8 @@ export interface DoctorReport {
   readonly namespaces: readonly string[];
   readonly checks: readonly DoctorCheck[];
   readonly cni?: CniReport;
+  /** `doctor --canary`: what the canary saw, and whether it cleaned up. */
+  readonly canary?: CanaryResult;
   /** No check failed: a run can work. */
   readonly canRun: boolean;
 }

@@ -14,6 +14,12 @@ export const ACTOR_ANNOTATION = 'kubeknock.dev/actor';
 export const SCENARIO_ANNOTATION = 'kubeknock.dev/scenario';
 /** Readiness gate nobody sets: probe pods never become Ready, so never Service endpoints. */
 export const NEVER_READY_CONDITION = 'kubeknock.dev/never-ready';
+/**
+ * On the scratch namespace of `doctor --canary`: its value is the Unix time (seconds) after which the
+ * namespace is expired, so `cleanup` finds every canary namespace by the key and the next canary
+ * sweeps the expired ones by the value, without reading creation times.
+ */
+export const CANARY_LABEL = 'kubeknock.dev/canary-expires';
 
 /** Label selector for every probe pod kubeknock made (optionally one run's): those with a run id. */
 export function managedSelector(runId?: string): string {

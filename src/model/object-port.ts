@@ -21,6 +21,13 @@ export interface ObjectPort {
   replace(object: KubeObject): Promise<KubeObject>;
   /** JSON merge patch of labels: a value sets one, null removes it. */
   patchLabels(ref: ObjectRef, labels: Readonly<Record<string, string | null>>): Promise<KubeObject>;
+  /**
+   * Creates it (POST): unlike apply, never takes over an object of the same name that already exists;
+   * rejects then (409). The stored object.
+   */
+  create(object: KubeObject): Promise<KubeObject>;
+  /** Objects of a kind (all namespaces for a namespaced kind) matching a label selector (`key`, `key=value`). */
+  list(kind: Pick<ObjectRef, 'apiVersion' | 'kind'>, labelSelector: string): Promise<readonly KubeObject[]>;
   /** Deletes it; false when it was already gone. */
   delete(ref: ObjectRef): Promise<boolean>;
 }

@@ -169,3 +169,23 @@ export const CHANGE_PERMISSIONS: Readonly<Record<'NetworkPolicy' | 'Namespace', 
 export const JOURNAL_PERMISSIONS: readonly ApiPermission[] = (['get', 'create', 'patch'] as const).map(
   (verb): ApiPermission => ({ verb, group: '', resource: 'configmaps', why: 'keep the journal of a rollout, so it can be undone', withoutIt: 'nothing' }),
 );
+
+/**
+ * What `doctor --canary` does at cluster scope: create its scratch namespace, wait for it to be gone
+ * after deleting it, and find (list) and remove the ones a killed canary left. `run-fails` here means
+ * the canary cannot run without it; a run never needs these.
+ */
+export const CANARY_CLUSTER_PERMISSIONS: readonly ApiPermission[] = (['create', 'get', 'list', 'delete'] as const).map(
+  (verb): ApiPermission => ({ verb, group: '', resource: 'namespaces', why: 'the canary creates, removes and sweeps its scratch namespace', withoutIt: 'run-fails' }),
+);
+
+/**
+ * What the canary does inside its scratch namespace: two probe pods, the knock (exec), and the
+ * deny-all (server-side apply of a new object needs create and patch). Asked about that namespace
+ * before it exists, so only a ClusterRole bound cluster-wide can grant them. Its pods go with the
+ * namespace: it never deletes pods itself.
+ */
+export const CANARY_NAMESPACE_PERMISSIONS: readonly ApiPermission[] = [
+  ...PROBE_NAMESPACE_PERMISSIONS.filter((p) => p.verb !== 'delete').map((p) => ({ ...p, why: p.why.replace('probe', 'canary') })),
+  ...(['create', 'patch'] as const).map((verb): ApiPermission => ({ verb, group: 'networking.k8s.io', resource: 'networkpolicies', why: 'apply the canary deny-all', withoutIt: 'run-fails' })),
+];

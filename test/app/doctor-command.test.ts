@@ -42,6 +42,24 @@ describe('kubeknock doctor', () => {
     expect(code).toBe(2);
   });
 
+  it('--canary without the RBAC to create namespaces: the plan on stderr first, what is missing, nothing created, exit 2', async () => {
+    api = await startFakeApi({ namespaces: { production: {} }, daemonSets: [calico], systemPods: [], networkPolicies: [] });
+    api.denied.add('create namespaces *');
+    const { code, stdout, stderr } = await cli(['doctor', '--kubeconfig', writeKubeconfig(api.loaded.server, 'production'), '--canary', '--canary-timeout', '5']);
+    expect(stderr).toMatch(/^doctor --canary \(run canary-[0-9a-f]{8}\) will write to the cluster:\n {2}create Namespace kubeknock-canary-[a-z0-9]{5} /);
+    expect(stderr).toContain('until it connects (at most 5s)');
+    expect(stdout).toContain('✗ RBAC for the canary at cluster scope: missing create namespaces (the canary creates, removes and sweeps its scratch namespace)');
+    expect(stdout).toContain('✗ enforcement: not checked: the canary needs the RBAC above (nothing was created)');
+    expect(stderr, 'nothing was created').not.toContain('creating namespace');
+    expect(code).toBe(2);
+  });
+
+  it('--canary-timeout out of bounds is a usage error', async () => {
+    const { code, stderr } = await cli(['doctor', '--canary', '--canary-timeout', '0']);
+    expect(stderr).toContain('--canary-timeout must be a whole number from 1 to 600 (got 0)');
+    expect(code).toBe(2);
+  });
+
   it('no kubeconfig anywhere: a ✗ line (never a silent localhost:8080) and exit 2', async () => {
     const { code, stdout } = await cli(['doctor'], { HOME: '/nonexistent' });
     expect(stdout).toMatch(/✗ kubeconfig: no kubeconfig found \(looked at .*\); pass --kubeconfig, set KUBECONFIG, or run inside a cluster/);

@@ -110,6 +110,28 @@ describe('cronJobManifests', () => {
     expect(deadline(parse(await cronJobManifests(options({ deadlineSeconds: 3600 }))))).toBe(3600);
   });
 
+  it('--canary: doctor --canary runs first as an init container (same image, scenarios, probe image), granted cluster-wide what it needs; the deadline covers it', async () => {
+    const plain = parse(await cronJobManifests(options()));
+    const text = await cronJobManifests(options({ canary: true, probe: { image: 'busybox:1.36.1', imagePullPolicy: 'IfNotPresent' } }));
+    const objects = parse(text);
+    type PodSpec = { initContainers?: { name: string; image: string; args: string[]; securityContext: unknown; volumeMounts: unknown }[]; containers: { image: string; securityContext: unknown; volumeMounts: unknown }[] };
+    const pod = (objs: Obj[]) => objs.find((o) => o.kind === 'CronJob')?.spec?.jobTemplate.spec.template.spec as unknown as PodSpec;
+    const [init] = pod(objects).initContainers ?? [];
+    expect(init?.name).toBe('canary');
+    expect(init?.args).toEqual(['doctor', '--canary', '--image=busybox:1.36.1', '--image-pull-policy=IfNotPresent', '/etc/kubeknock/scenarios/postgres-lockdown.yaml']);
+    expect(init?.image).toBe(pod(objects).containers[0]?.image);
+    expect(init?.securityContext, 'passes restricted like the audit container').toEqual(pod(objects).containers[0]?.securityContext);
+    expect(pod(plain).initContainers, 'only when asked').toBeUndefined();
+    const clusterRole = grants(objects.find((o) => o.kind === 'ClusterRole')?.rules);
+    for (const grant of ['create /namespaces', 'delete /namespaces', 'list /namespaces', 'create /pods', 'create /pods/exec', 'get /pods/exec', 'create networking.k8s.io/networkpolicies', 'patch networking.k8s.io/networkpolicies']) {
+      expect(clusterRole, grant).toContain(grant);
+    }
+    expect(clusterRole, 'the canary never deletes pods (they go with its namespace)').not.toContain('delete /pods');
+    const deadline = (objs: Obj[]) => objs.find((o) => o.kind === 'CronJob')?.spec?.jobTemplate.spec.activeDeadlineSeconds ?? 0;
+    expect(deadline(objects) - deadline(plain)).toBe(300);
+    expect(text).toContain('Canary: each audit first runs "kubeknock doctor --canary"');
+  });
+
   it('--no-create-namespace leaves the Namespace out, and allows a namespace the scenarios use', async () => {
     const objects = parse(await cronJobManifests(options({ createNamespace: false, identity: { name: 'audit', namespace: 'production' } })));
     expect(objects.map((o) => o.kind)).not.toContain('Namespace');

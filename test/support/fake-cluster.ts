@@ -34,6 +34,8 @@ export interface FakePod extends PodInfo {
 
 export interface FakeClusterOptions {
   readonly namespaces?: readonly string[];
+  /** Asked too, for namespaces created during the test (the canary's, through a FakeObjects). */
+  readonly namespaceExists?: (name: string) => boolean;
   /** Namespaces being deleted. */
   readonly terminating?: readonly string[];
   readonly services?: readonly ServiceInfo[];
@@ -108,7 +110,7 @@ export class FakeCluster implements ClusterPort {
   async createPod(manifest: PodManifest): Promise<PodRef> {
     this.requests += 1;
     const { namespace } = manifest.metadata;
-    if (!(this.options.namespaces ?? []).includes(namespace)) throw new Error(`creating probe pod in ${namespace}: namespaces "${namespace}" not found`);
+    if (!(this.options.namespaces ?? []).includes(namespace) && !(this.options.namespaceExists?.(namespace) ?? false)) throw new Error(`creating probe pod in ${namespace}: namespaces "${namespace}" not found`);
     const name = `${manifest.metadata.generateName}${(this.created.length + 1).toString(36).padStart(5, 'x')}`;
     const ip = `${this.subnet}.${this.nextIp++}`;
     const containers = (manifest.spec.containers ?? []) as { ports?: { containerPort: number; protocol?: string }[] }[];

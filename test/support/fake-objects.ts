@@ -64,6 +64,22 @@ export class FakeObjects implements ObjectPort {
     return this.put({ ...current, metadata: { ...current.metadata, labels: next } });
   }
 
+  async create(object: KubeObject): Promise<KubeObject> {
+    this.write(`create ${describeRef(refOf(object))}`);
+    await this.dryRunApply(object);
+    if (this.store.has(keyOf(refOf(object)))) throw new Error(`creating ${describeRef(refOf(object))}: already exists (409)`);
+    return this.put(object);
+  }
+
+  /** Understands `key` and `key=value` terms, comma-separated. */
+  async list(kind: Pick<ObjectRef, 'apiVersion' | 'kind'>, labelSelector: string): Promise<readonly KubeObject[]> {
+    const terms = labelSelector.split(',').filter(Boolean).map((term) => term.split('='));
+    return [...this.store.values()]
+      .filter((object) => object.kind === kind.kind)
+      .filter((object) => terms.every(([key = '', value]) => (value === undefined ? object.metadata.labels?.[key] !== undefined : object.metadata.labels?.[key] === value)))
+      .map((object) => structuredClone(object));
+  }
+
   async delete(ref: ObjectRef): Promise<boolean> {
     this.write(`delete ${describeRef(ref)}`);
     return this.store.delete(keyOf(ref));

@@ -11,7 +11,7 @@ interface CleanupArgs extends ClusterFlags {
 
 export const cleanupCommandFactory = defineCommand<CleanupArgs>((ctx) => ({
   command: 'cleanup',
-  describe: 'Delete probe pods left behind (label kubeknock.dev/run-id) and wait until they are gone',
+  describe: 'Delete probe pods (label kubeknock.dev/run-id) and doctor --canary namespaces (label kubeknock.dev/canary-expires) left behind, and wait until they are gone',
   builder: (yargs: Argv<object>) =>
     withClusterFlags(yargs)
       .option('run-id', { type: 'string', describe: 'Only the pods of this run' })
@@ -27,12 +27,23 @@ export const cleanupCommandFactory = defineCommand<CleanupArgs>((ctx) => ({
       }),
   handler: async (argv) => {
     // Loaded per command (not at start-up): --help, --version and the other commands never pay for it.
-    const [{ runCleanup }, { renderCleanup }, { connectCluster }] = await Promise.all([import('../../app/cleanup.js'), import('../../report/cleanup.js'), import('../cluster-connect.js')]);
-    const result = await runCleanup(connectCluster(argv, ctx.io), {
-      ...(argv['run-id'] !== undefined ? { runId: argv['run-id'] } : {}),
-      ...(argv.namespace !== undefined ? { namespace: argv.namespace } : {}),
-      dryRun: argv['dry-run'],
-    });
+    const [{ runCleanup }, { renderCleanup }, { connectCluster, loadClusterConfig }, { createObjectStore }, { systemClock }] = await Promise.all([
+      import('../../app/cleanup.js'),
+      import('../../report/cleanup.js'),
+      import('../cluster-connect.js'),
+      import('../../cluster/object-store.js'),
+      import('../../probe/clock.js'),
+    ]);
+    const result = await runCleanup(
+      connectCluster(argv, ctx.io),
+      {
+        ...(argv['run-id'] !== undefined ? { runId: argv['run-id'] } : {}),
+        ...(argv.namespace !== undefined ? { namespace: argv.namespace } : {}),
+        dryRun: argv['dry-run'],
+      },
+      // The scratch namespaces of killed `doctor --canary` runs, found by their label.
+      { objects: createObjectStore(loadClusterConfig(argv, ctx.io)), clock: systemClock },
+    );
     ctx.io.stdout.write(renderCleanup(result));
     ctx.exitCode = result.failure ? 2 : 0;
   },

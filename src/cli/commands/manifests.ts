@@ -22,6 +22,7 @@ interface CronJobArgs {
   readonly 'metrics-group'?: readonly string[];
   readonly 'metrics-textfile'?: string;
   readonly 'metrics-node'?: string;
+  readonly canary: boolean;
 }
 
 const cronJobCommandFactory = defineCommand<CronJobArgs>((ctx) => ({
@@ -50,6 +51,7 @@ const cronJobCommandFactory = defineCommand<CronJobArgs>((ctx) => ({
         describe: 'Each audit writes its metrics to this *.prom file on the node, for node_exporter\'s textfile collector (hostPath: the namespace must enforce Pod Security privileged)',
       })
       .option('metrics-node', { type: 'string', describe: 'With --metrics-textfile: run the audit on this node (its node_exporter reads the file)' })
+      .option('canary', { type: 'boolean', default: false, describe: 'Run `kubeknock doctor --canary` before each audit (init container) and grant what it needs (cluster-wide: namespaces, pods, pods/exec, NetworkPolicies)' })
       .conflicts('pushgateway', 'metrics-textfile')
       .check((argv) => {
         if (argv['metrics-group'] !== undefined && argv.pushgateway === undefined) return '--metrics-group: it names the group of a push; give --pushgateway URL too';
@@ -80,6 +82,7 @@ const cronJobCommandFactory = defineCommand<CronJobArgs>((ctx) => ({
       ...(argv['metrics-textfile'] !== undefined
         ? { metrics: { type: 'textfile' as const, path: argv['metrics-textfile'], ...(argv['metrics-node'] !== undefined ? { node: argv['metrics-node'] } : {}) } }
         : {}),
+      ...(argv.canary ? { canary: true } : {}),
       toolVersion: VERSION,
     });
     ctx.io.stdout.write(text);
