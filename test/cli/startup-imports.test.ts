@@ -42,8 +42,8 @@ describe('what an offline command loads', () => {
     expect(imported.filter((url) => HEAVY.some((heavy) => url.includes(heavy)))).toEqual([]);
   });
 
-  it('--version loads no argument parser at all', () => {
-    const imported = importsOf(['--version']);
+  it.each([[['--version']], [['--help']], [['help']], [['run', '--help']], [['--help', 'validate']]])('%j loads no argument parser at all', (args) => {
+    const imported = importsOf(args);
     expect(imported.some((url) => url.includes('/dist/cli/main.js'))).toBe(true);
     expect(imported.filter((url) => url.includes('node_modules/'))).toEqual([]);
   });
