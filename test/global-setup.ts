@@ -76,12 +76,16 @@ function ensureBuilt(): void {
   const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
   const assets = join(REPO, 'dist/report/html-assets.json');
   const assetsAt = existsSync(assets) ? statSync(assets).mtimeMs : 0;
-  if (builtAt > 0 && assetsAt > 0 && newestMtime(join(REPO, 'src')) <= Math.min(builtAt, assetsAt)) return;
+  const help = join(REPO, 'dist/cli/help-texts.json');
+  const helpAt = existsSync(help) ? statSync(help).mtimeMs : 0;
+  if (builtAt > 0 && assetsAt > 0 && helpAt > 0 && newestMtime(join(REPO, 'src')) <= Math.min(builtAt, assetsAt, helpAt)) return;
   process.stderr.write('npm test: dist/ is older than src/; building (npm run build)\n');
   execFileSync(process.execPath, [join(REPO, 'scripts/compile-scenario-schema.mjs')], { stdio: 'inherit' });
   execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.json')], { stdio: 'inherit' });
   // The scripts and style -o html inlines (src/report/html/*.js, *.css, and the bundled libraries).
   execFileSync(process.execPath, [join(REPO, 'scripts/build-html-assets.mjs')], { stdio: 'inherit' });
+  // The help texts the fast path prints (rendered by the built parser, so after tsc).
+  execFileSync(process.execPath, [join(REPO, 'scripts/render-help.mjs')], { stdio: 'inherit' });
 }
 
 function newestMtime(dir: string): number {

@@ -3,6 +3,7 @@ import type { CommandContext } from './context.js';
 import type { CliIO } from './io.js';
 import { VERSION } from '../version.js';
 import { cleanText, visible } from '../report/sanitize.js';
+import { helpWidth, prerenderedHelp } from './fast-help.js';
 
 /**
  * The whole CLI as one function of (argv, io) so tests run it in-process. Returns the exit code:
@@ -15,6 +16,20 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  // Plain help requests print the text the build rendered with this same parser (fast-help.ts): no yargs.
+  const help = prerenderedHelp(argv, process.stdout.columns, process.env);
+  if (help !== undefined) {
+    io.stdout.write(help);
+    return 0;
+  }
+  return parseAndRun(argv, io, helpWidth(process.stdout.columns));
+}
+
+/**
+ * Everything but the fast paths: yargs parses argv and runs the command. `wrap` is the width help
+ * is wrapped to; the build renders the prerendered help through here at each width it keeps.
+ */
+export async function parseAndRun(argv: readonly string[], io: CliIO, wrap: number): Promise<number> {
   const [{ default: yargs }, { commands }] = await Promise.all([import('yargs'), import('./commands/index.js')]);
   const ctx: CommandContext = { io, exitCode: 0 };
   let parser = yargs([...argv])
@@ -24,7 +39,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .strict()
     .demandCommand(1, 'Name a command: run, validate, discover, cleanup, doctor, predict, explain, lint, diff or manifests.')
     .recommendCommands()
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(wrap)
     .exitProcess(false)
     .fail((message: string | undefined, error: unknown) => {
       // yargs calls this for its own usage problems (unknown flag, a .check() returning a string or

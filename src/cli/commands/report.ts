@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { convertReport } from '../../app/convert-report.js';
-import { REPORT_FORMATS, type ReportFormat } from '../../report/format.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../report/format-names.js';
 import { wantsColor } from '../cluster-options.js';
 import { tableWidthOption, withTableWidthFlags, type TableWidthFlags } from '../table-width.js';
 import { defineCommand } from './define.js';
@@ -22,6 +21,9 @@ export const reportCommandFactory = defineCommand<ReportArgs>((ctx) => ({
       .option('out', { type: 'string', describe: 'Write to this file instead of stdout' })
       .epilog('Exit codes: 0 converted, 2 not a kubeknock report (or of a newer schema, or truncated) or the output could not be written.'),
   handler: async (argv) => {
+    // Loaded per command (not at start-up): it reaches every renderer and the run use case, which
+    // every other command (validate, lint, explain…) paid for at start-up when this was a static import.
+    const { convertReport } = await import('../../app/convert-report.js');
     const result = await convertReport({
       file: path.resolve(ctx.io.cwd, argv.file),
       format: argv.output,
