@@ -119,6 +119,10 @@ describe('Services', () => {
   it('the server\'s socket on another node cannot see the Service: it joins the client\'s flow through it', () => {
     const server = sampleText('n1', T0, [tcp('db', '10.1.1.5:5432', '10.1.2.7:45000')], []);
     expect(flows([server, sampleText('n2', T0, [dial], [dnat])])).toEqual(['shop/app=api -> shop/app=db,tier=data via shop/db:15432 5432(pg)/TCP ipv4 samples=2 client+server+conntrack']);
+    // A sample that saw it both ways (a server socket, and a conntrack entry of another connection through the Service) counts once.
+    const other = conntrackLine('tcp', ['10.1.2.7', 45001, '10.96.0.5', 15432], ['10.1.1.5', 5432, '10.1.2.7', 45001]);
+    const both = (time: number): string => sampleText('n1', time, [tcp('db', '10.1.1.5:5432', '10.1.2.7:45000')], [other]);
+    expect(flows([both(T0), both(T0 + 10)])).toEqual(['shop/app=api -> shop/app=db,tier=data via shop/db:15432 5432(pg)/TCP ipv4 samples=2 server+conntrack']);
     // Alone it is what it is: a direct flow.
     expect(flows([server])).toEqual(['shop/app=api -> shop/app=db,tier=data 5432(pg)/TCP ipv4 samples=1 server']);
   });
