@@ -125,6 +125,10 @@ function sampleFor(node: number, interval: number, world: ReturnType<typeof buil
   return `${lines.join('\n')}\n`;
 }
 
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
 function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 }
@@ -134,6 +138,7 @@ function main(): void {
   const look = lookups(world);
   const fold = createFold(world.facts);
   let foldMs = 0;
+  let foldCpuMs = 0;
   let socketLines = 0;
   const rss: string[] = [];
   for (let interval = 0; interval < INTERVALS; interval += 1) {
@@ -141,20 +146,24 @@ function main(): void {
       const text = sampleFor(node, interval, world, look);
       socketLines += (text.match(/\n {0,3}\d+: /g) ?? []).length;
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const outcome = fold.add(text);
       foldMs += performance.now() - started;
+      foldCpuMs += cpuMs(process.cpuUsage(cpu));
       if (outcome.kind !== 'added') throw new Error(`sample refused: ${outcome.reason}`);
     }
     if ([0, 9, 29, 59].includes(interval)) rss.push(`after interval ${interval + 1}: ${mib(process.memoryUsage().rss)}`);
   }
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const result = fold.finish();
   foldMs += performance.now() - started;
+  foldCpuMs += cpuMs(process.cpuUsage(cpu));
   const peak = process.resourceUsage().maxRSS * 1024;
   process.stdout.write(
     [
       `flows fold: ${world.facts.pods.length} pods on ${NODES} nodes, ${INTERVALS} intervals, ${result.stats.samples} samples, ${socketLines} socket lines (${socketLines / INTERVALS} per interval) + ${NODES * CONNTRACK_PER_NODE * INTERVALS} conntrack lines`,
-      `  fold (parse + fold + finish): ${(foldMs / 1000).toFixed(2)} s  (goal < 2 s)`,
+      `  fold (parse + fold + finish): ${(foldMs / 1000).toFixed(2)} s wall, ${(foldCpuMs / 1000).toFixed(2)} s CPU (goal < 2 s; the CPU time is the honest figure on a shared machine)`,
       `  flows: ${result.flows.length}`,
       `  resident memory ${rss.join(', ')}`,
       `  peak RSS: ${mib(peak)} (the process, sample generation included)`,

@@ -25,9 +25,6 @@ export interface Observation {
   readonly protocol: FlowProtocol;
   readonly family: IpFamily;
   readonly witness: FlowWitness;
-  readonly sampleId: number;
-  /** Unix seconds. */
-  readonly time: number;
 }
 
 interface Aggregate {
@@ -72,14 +69,33 @@ export class FlowAggregates {
   /** Keyed by source|destination|port|protocol: via unknown. */
   private readonly unsure = new Map<string, Aggregate>();
 
-  add(observation: Observation): void {
-    const base = `${partyKey(observation.source)}\u0000${partyKey(observation.destination)}\u0000${observation.port}\u0000${observation.protocol}`;
-    const id = observation.sampleId;
+  /** Parties by object, then by key: a short number stands for each in the record keys. */
+  private readonly partyObjects = new WeakMap<FlowParty, number>();
+  private readonly partyKeys = new Map<string, number>();
+
+  private partyId(party: FlowParty | undefined): number {
+    if (party === undefined) return 0;
+    let id = this.partyObjects.get(party);
+    if (id === undefined) {
+      const key = partyKey(party);
+      id = this.partyKeys.get(key);
+      if (id === undefined) {
+        id = this.partyKeys.size + 1;
+        this.partyKeys.set(key, id);
+      }
+      this.partyObjects.set(party, id);
+    }
+    return id;
+  }
+
+  /** One witness's look in sample `id` (samples are added in order), at `time` (unix seconds). */
+  add(observation: Observation, id: number, time: number): void {
+    const base = `${this.partyId(observation.source)},${this.partyId(observation.destination)},${observation.port},${observation.protocol}`;
     let aggregate: Aggregate | undefined;
     if (observation.via === 'unknown') {
       aggregate = this.unsure.get(base);
       if (aggregate === undefined) {
-        aggregate = fresh(observation, undefined);
+        aggregate = fresh(observation, undefined, time);
         this.unsure.set(base, aggregate);
       }
       if (aggregate.lastSample !== id) {
@@ -94,7 +110,7 @@ export class FlowAggregates {
       const key = viaKey(observation.via);
       aggregate = byVia.get(key);
       if (aggregate === undefined) {
-        aggregate = fresh(observation, observation.via);
+        aggregate = fresh(observation, observation.via, time);
         byVia.set(key, aggregate);
       }
       const unsure = this.unsure.get(base);
@@ -106,8 +122,8 @@ export class FlowAggregates {
     }
     aggregate.families.add(observation.family);
     aggregate.witnesses.add(observation.witness);
-    aggregate.first = Math.min(aggregate.first, observation.time);
-    aggregate.last = Math.max(aggregate.last, observation.time);
+    if (time < aggregate.first) aggregate.first = time;
+    if (time > aggregate.last) aggregate.last = time;
     aggregate.portName ??= observation.portName;
   }
 
@@ -129,7 +145,7 @@ export class FlowAggregates {
   }
 }
 
-function fresh(observation: Observation, via: FlowService | undefined): Aggregate {
+function fresh(observation: Observation, via: FlowService | undefined, time: number): Aggregate {
   return {
     source: observation.source,
     destination: observation.destination,
@@ -142,8 +158,8 @@ function fresh(observation: Observation, via: FlowService | undefined): Aggregat
     samples: 0,
     lastSample: -1,
     shared: new Map(),
-    first: observation.time,
-    last: observation.time,
+    first: time,
+    last: time,
   };
 }
 
