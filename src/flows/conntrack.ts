@@ -38,12 +38,15 @@ export interface ConntrackTable {
   readonly ignored: number;
 }
 
-export function parseConntrack(text: string): ConntrackTable {
+/** Conntrack repeats the same addresses on every line: a fold passes one cache so each is parsed once (hex and dotted texts never collide, so it may be the socket tables' cache). */
+export type ConntrackAddressCache = Map<string, Address | null>;
+
+export function parseConntrack(text: string, cache?: ConntrackAddressCache): ConntrackTable {
   const entries: ConntrackEntry[] = [];
   let malformed = 0;
   let ignored = 0;
   for (const line of text.split('\n')) {
-    const outcome = parseConntrackLine(line);
+    const outcome = parseConntrackLine(line, cache);
     if (outcome === 'blank') continue;
     if (outcome === 'malformed') malformed += 1;
     else if (outcome === 'ignored') ignored += 1;
@@ -52,10 +55,10 @@ export function parseConntrack(text: string): ConntrackTable {
   return { entries, malformed, ignored };
 }
 
-export function parseConntrackLine(line: string): ConntrackEntry | 'blank' | 'ignored' | 'malformed' {
-  const fields = line.trim().split(/\s+/);
+export function parseConntrackLine(line: string, cache?: ConntrackAddressCache): ConntrackEntry | 'blank' | 'ignored' | 'malformed' {
+  const fields = line.split(' ').filter((field) => field !== '');
   const family = fields[0];
-  if (family === undefined || family === '') return 'blank';
+  if (family === undefined) return 'blank';
   if (family !== 'ipv4' && family !== 'ipv6') return 'malformed';
   const protocolName = fields[2];
   if (protocolName !== 'tcp' && protocolName !== 'udp') return fields.length >= 5 ? 'ignored' : 'malformed';
@@ -67,40 +70,60 @@ export function parseConntrackLine(line: string): ConntrackEntry | 'blank' | 'ig
     if (tcpState === undefined || !/^[A-Z_]+$/.test(tcpState)) return 'malformed';
     index = 6;
   }
-  const groups: Array<Record<string, string>> = [];
+  // Two groups of src, dst, sport, dport: the original direction, then the reply.
+  const values: Array<string | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  let group = -1;
   let unreplied = false;
   let assured = false;
-  for (const field of fields.slice(index)) {
+  for (let i = index; i < fields.length; i += 1) {
+    const field = fields[i] ?? '';
     if (field === '[UNREPLIED]') unreplied = true;
     else if (field === '[ASSURED]') assured = true;
-    const eq = field.indexOf('=');
-    if (eq < 0) continue;
-    const key = field.slice(0, eq);
-    if (key !== 'src' && key !== 'dst' && key !== 'sport' && key !== 'dport') continue;
-    // A new group starts at a `src=` once the current one has one.
-    const current = groups[groups.length - 1];
-    if (current === undefined || (key === 'src' && current.src !== undefined)) groups.push({ [key]: field.slice(eq + 1) });
-    else current[key] = field.slice(eq + 1);
+    const slot = field.startsWith('src=') ? 0 : field.startsWith('dst=') ? 1 : field.startsWith('sport=') ? 2 : field.startsWith('dport=') ? 3 : -1;
+    if (slot < 0) continue;
+    if (slot === 0) group += 1;
+    if (group < 0 || group > 1) return 'malformed';
+    values[group * 4 + slot] = field.slice(field.indexOf('=') + 1);
   }
-  const original = groups[0] === undefined ? undefined : tuple(groups[0], family);
-  const reply = groups[1] === undefined ? undefined : tuple(groups[1], family);
-  if (original === undefined || reply === undefined || groups.length !== 2) return 'malformed';
+  if (group !== 1) return 'malformed';
+  const original = tuple(values.slice(0, 4), family, cache);
+  const reply = tuple(values.slice(4), family, cache);
+  if (original === undefined || reply === undefined) return 'malformed';
   return { protocol, ...(tcpState === undefined ? {} : { tcpState }), original, reply, unreplied, assured };
 }
 
-function tuple(group: Record<string, string>, family: 'ipv4' | 'ipv6'): ConntrackTuple | undefined {
-  const src = parseAddress(group.src ?? '');
-  const dst = parseAddress(group.dst ?? '');
-  const sport = port(group.sport);
-  const dport = port(group.dport);
+function tuple([srcText, dstText, sportText, dportText]: Array<string | undefined>, family: 'ipv4' | 'ipv6', cache: ConntrackAddressCache | undefined): ConntrackTuple | undefined {
+  const src = address(srcText, cache);
+  const dst = address(dstText, cache);
+  const sport = port(sportText);
+  const dport = port(dportText);
   if (src === undefined || dst === undefined || sport === undefined || dport === undefined) return undefined;
   // An ipv6 line may carry v4-mapped addresses (canonicalised to ipv4); an ipv4 line never carries IPv6.
   if (family === 'ipv4' && (src.family !== 'ipv4' || dst.family !== 'ipv4')) return undefined;
   return { src, dst, sport, dport };
 }
 
+function address(text: string | undefined, cache: ConntrackAddressCache | undefined): Address | undefined {
+  if (text === undefined) return undefined;
+  const known = cache?.get(text);
+  if (known !== undefined) return known ?? undefined;
+  const parsed = parseAddress(text) ?? null;
+  if (cache !== undefined) {
+    if (cache.size >= ADDRESS_CACHE_LIMIT) cache.clear();
+    cache.set(text, parsed);
+  }
+  return parsed ?? undefined;
+}
+
+const ADDRESS_CACHE_LIMIT = 200_000;
+
 function port(text: string | undefined): number | undefined {
-  if (text === undefined || !/^\d{1,5}$/.test(text)) return undefined;
-  const value = Number(text);
+  if (text === undefined || text.length === 0 || text.length > 5) return undefined;
+  let value = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return undefined;
+    value = value * 10 + code - 48;
+  }
   return value <= 65535 ? value : undefined;
 }

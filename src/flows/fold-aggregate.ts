@@ -7,6 +7,10 @@
  * kept apart ("via unknown") and, at the end, merged into the flow with the same source, destination,
  * port and protocol that a client-side witness saw: the direct one if there is one, else the first
  * Service one. With no such flow they become a direct flow: that is what was seen.
+ *
+ * Samples are counted, not listed: samples arrive one at a time, so a record counts a sample when its
+ * id differs from the last one it counted. To merge a via-unknown record into a flow without counting
+ * a sample twice, the record also counts the samples it shared with each flow of its key.
  */
 import type { IpFamily } from '../model/family.js';
 import type { Flow, FlowParty, FlowProtocol, FlowService, FlowWitness } from './types.js';
@@ -21,9 +25,6 @@ export interface Observation {
   readonly protocol: FlowProtocol;
   readonly family: IpFamily;
   readonly witness: FlowWitness;
-  readonly sampleId: number;
-  /** Unix seconds. */
-  readonly time: number;
 }
 
 interface Aggregate {
@@ -35,7 +36,10 @@ interface Aggregate {
   readonly protocol: FlowProtocol;
   readonly families: Set<IpFamily>;
   readonly witnesses: Set<FlowWitness>;
-  readonly sampleIds: Set<number>;
+  samples: number;
+  lastSample: number;
+  /** Via-unknown records only: samples shared with each known record of the key, by via key. */
+  readonly shared: Map<string, number>;
   first: number;
   last: number;
 }
@@ -65,14 +69,37 @@ export class FlowAggregates {
   /** Keyed by source|destination|port|protocol: via unknown. */
   private readonly unsure = new Map<string, Aggregate>();
 
-  add(observation: Observation): void {
-    const base = `${partyKey(observation.source)}\u0000${partyKey(observation.destination)}\u0000${observation.port}\u0000${observation.protocol}`;
+  /** Parties by object, then by key: a short number stands for each in the record keys. */
+  private readonly partyObjects = new WeakMap<FlowParty, number>();
+  private readonly partyKeys = new Map<string, number>();
+
+  private partyId(party: FlowParty | undefined): number {
+    if (party === undefined) return 0;
+    let id = this.partyObjects.get(party);
+    if (id === undefined) {
+      const key = partyKey(party);
+      id = this.partyKeys.get(key);
+      if (id === undefined) {
+        id = this.partyKeys.size + 1;
+        this.partyKeys.set(key, id);
+      }
+      this.partyObjects.set(party, id);
+    }
+    return id;
+  }
+
+  /** One witness's look in sample `id` (samples are added in order), at `time` (unix seconds). */
+  add(observation: Observation, id: number, time: number): void {
+    const base = `${this.partyId(observation.source)},${this.partyId(observation.destination)},${observation.port},${observation.protocol}`;
     let aggregate: Aggregate | undefined;
     if (observation.via === 'unknown') {
       aggregate = this.unsure.get(base);
       if (aggregate === undefined) {
-        aggregate = fresh(observation, undefined);
+        aggregate = fresh(observation, undefined, time);
         this.unsure.set(base, aggregate);
+      }
+      if (aggregate.lastSample !== id) {
+        for (const [key, known] of this.known.get(base) ?? []) if (known.lastSample === id) aggregate.shared.set(key, (aggregate.shared.get(key) ?? 0) + 1);
       }
     } else {
       let byVia = this.known.get(base);
@@ -83,15 +110,20 @@ export class FlowAggregates {
       const key = viaKey(observation.via);
       aggregate = byVia.get(key);
       if (aggregate === undefined) {
-        aggregate = fresh(observation, observation.via);
+        aggregate = fresh(observation, observation.via, time);
         byVia.set(key, aggregate);
       }
+      const unsure = this.unsure.get(base);
+      if (aggregate.lastSample !== id && unsure?.lastSample === id) unsure.shared.set(key, (unsure.shared.get(key) ?? 0) + 1);
+    }
+    if (aggregate.lastSample !== id) {
+      aggregate.samples += 1;
+      aggregate.lastSample = id;
     }
     aggregate.families.add(observation.family);
     aggregate.witnesses.add(observation.witness);
-    aggregate.sampleIds.add(observation.sampleId);
-    aggregate.first = Math.min(aggregate.first, observation.time);
-    aggregate.last = Math.max(aggregate.last, observation.time);
+    if (time < aggregate.first) aggregate.first = time;
+    if (time > aggregate.last) aggregate.last = time;
     aggregate.portName ??= observation.portName;
   }
 
@@ -109,8 +141,9 @@ export class FlowAggregates {
     for (const [base, byVia] of this.known) {
       const unsure = this.unsure.get(base);
       if (unsure !== undefined) {
-        const target = byVia.get('') ?? byVia.get([...byVia.keys()].sort()[0] ?? '');
-        if (target !== undefined) absorb(target, unsure);
+        const targetKey = byVia.has('') ? '' : ([...byVia.keys()].sort()[0] ?? '');
+        const target = byVia.get(targetKey);
+        if (target !== undefined) absorb(target, unsure, unsure.shared.get(targetKey) ?? 0);
         this.unsure.delete(base);
       }
       merged.push(...byVia.values());
@@ -120,7 +153,7 @@ export class FlowAggregates {
   }
 }
 
-function fresh(observation: Observation, via: FlowService | undefined): Aggregate {
+function fresh(observation: Observation, via: FlowService | undefined, time: number): Aggregate {
   return {
     source: observation.source,
     destination: observation.destination,
@@ -130,16 +163,18 @@ function fresh(observation: Observation, via: FlowService | undefined): Aggregat
     protocol: observation.protocol,
     families: new Set(),
     witnesses: new Set(),
-    sampleIds: new Set(),
-    first: observation.time,
-    last: observation.time,
+    samples: 0,
+    lastSample: -1,
+    shared: new Map(),
+    first: time,
+    last: time,
   };
 }
 
-function absorb(target: Aggregate, other: Aggregate): void {
+function absorb(target: Aggregate, other: Aggregate, shared: number): void {
   for (const family of other.families) target.families.add(family);
   for (const witness of other.witnesses) target.witnesses.add(witness);
-  for (const id of other.sampleIds) target.sampleIds.add(id);
+  target.samples += other.samples - shared;
   target.first = Math.min(target.first, other.first);
   target.last = Math.max(target.last, other.last);
   target.portName ??= other.portName;
@@ -156,7 +191,7 @@ function toFlow(aggregate: Aggregate): Flow {
     families: FAMILY_ORDER.filter((family) => aggregate.families.has(family)),
     firstSeen: isoSeconds(aggregate.first),
     lastSeen: isoSeconds(aggregate.last),
-    samples: aggregate.sampleIds.size,
+    samples: aggregate.samples,
     seenBy: WITNESS_ORDER.filter((witness) => aggregate.witnesses.has(witness)),
   };
 }

@@ -83,6 +83,8 @@ export class ClusterFacts {
   private readonly owners = new Map<string, AddressOwner>();
   private readonly podRanges: Array<{ readonly cidr: Cidr; readonly node: string }> = [];
   private readonly parties = new Map<string, FlowParty & { kind: 'workload' }>();
+  /** One party object per identity, whichever pod stands for it. */
+  private readonly identityParties = new Map<string, FlowParty & { kind: 'workload' }>();
 
   constructor(readonly facts: FoldFacts) {
     for (const node of facts.nodes) {
@@ -130,10 +132,12 @@ export class ClusterFacts {
       if (!keys.every((key) => pod.labels[key] === identity.labels[key])) continue;
       if (best === undefined || keys.length > Object.keys(best.labels).length || (keys.length === Object.keys(best.labels).length && identity.key < best.key)) best = identity;
     }
-    const party: FlowParty & { kind: 'workload' } =
+    const made: FlowParty & { kind: 'workload' } =
       best === undefined
         ? fallbackParty(pod)
         : { kind: 'workload', identity: best.key, namespace: best.namespace, labels: best.labels, workloads: best.workloads.map((ref) => `${ref.kind} ${ref.namespace}/${ref.name}`).sort() };
+    const party = this.identityParties.get(made.identity) ?? made;
+    this.identityParties.set(made.identity, party);
     this.parties.set(pod.uid, party);
     return party;
   }

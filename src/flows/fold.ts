@@ -61,6 +61,8 @@ export interface Fold {
   finish(end?: FoldEnd): FoldResult;
 }
 
+const ADDRESS_PARTY_LIMIT = 200_000;
+
 /** Linux's default net.ipv4.ip_local_port_range. */
 const EPHEMERAL_LOW = 32768;
 const EPHEMERAL_HIGH = 60999;
@@ -75,14 +77,16 @@ export function createFold(initial: FoldFacts): Fold {
   let cluster = new ClusterFacts(facts);
   const aggregates = new FlowAggregates();
   const cache: AddressCache = new Map();
-  const serverPorts = new Map<string, Set<string>>();
+  const serverPorts = new Map<string, Set<number>>();
+  /** Node and external parties by address, so each is one object (the aggregates key parties by object). */
+  const addressParties = new Map<string, FlowParty>();
   const nodes = new Map<string, NodeTally>();
   const seenPods = new Set<string>();
   let sampleCount = 0;
   let refused = 0;
   let malformedLines = 0;
 
-  const portsOf = (pod: PodFact): Set<string> => {
+  const portsOf = (pod: PodFact): Set<number> => {
     let ports = serverPorts.get(pod.uid);
     if (ports === undefined) {
       ports = new Set(pod.ports.map((port) => portKey(port.protocol.toUpperCase(), port.port)));
@@ -96,13 +100,19 @@ export function createFold(initial: FoldFacts): Fold {
     switch (owner.kind) {
       case 'pod':
         return cluster.partyOf(owner.pod);
-      case 'node':
-        return { kind: 'node', name: owner.name };
       case 'local':
         return 'local';
+      case 'node':
       case 'service':
-      case 'external':
-        return { kind: 'external', address: address.text };
+      case 'external': {
+        let party = addressParties.get(address.text);
+        if (party === undefined) {
+          party = owner.kind === 'node' ? { kind: 'node', name: owner.name } : { kind: 'external', address: address.text };
+          if (addressParties.size >= ADDRESS_PARTY_LIMIT) addressParties.clear();
+          addressParties.set(address.text, party);
+        }
+        return party;
+      }
     }
   };
 
@@ -130,7 +140,7 @@ export function createFold(initial: FoldFacts): Fold {
       for (const socket of sockets) if (socket.role === 'listening') ports.add(portKey(socket.protocol, socket.local.port));
     }
     const track = indexConntrack(sample.conntrack.kind === 'read' ? sample.conntrack.entries : []);
-    const observe = (fields: Omit<Observation, 'sampleId' | 'time'>): void => aggregates.add({ ...fields, sampleId, time: sample.time });
+    const observe = (fields: Observation): void => aggregates.add(fields, sampleId, sample.time);
 
     for (const { pod, sockets } of counted) {
       for (const socket of sockets) {
@@ -160,7 +170,7 @@ export function createFold(initial: FoldFacts): Fold {
     return 'client';
   }
 
-  function clientObservation(pod: PodFact, socket: SocketEntry, track: ConntrackIndex): Omit<Observation, 'sampleId' | 'time'> | undefined {
+  function clientObservation(pod: PodFact, socket: SocketEntry, track: ConntrackIndex): Observation | undefined {
     const owner = cluster.ownerOf(socket.remote);
     const base = { source: cluster.partyOf(pod), protocol: socket.protocol, family: socket.local.family, witness: 'client' as const };
     if (owner.kind === 'service') {
@@ -176,7 +186,7 @@ export function createFold(initial: FoldFacts): Fold {
     return { ...base, destination, via: undefined, port: socket.remote.port, portName: server === undefined ? undefined : cluster.portName(server, socket.remote.port, socket.protocol) };
   }
 
-  function serverObservation(pod: PodFact, socket: SocketEntry, node: string, track: ConntrackIndex): Omit<Observation, 'sampleId' | 'time'> | undefined {
+  function serverObservation(pod: PodFact, socket: SocketEntry, node: string, track: ConntrackIndex): Observation | undefined {
     const source = partyAt(socket.remote);
     if (source === 'local') return undefined;
     const entry = track.byReply.get(tupleKey(socket.protocol, socket.local, socket.remote));
@@ -208,7 +218,7 @@ export function createFold(initial: FoldFacts): Fold {
     return { destination, port: entry.reply.sport, portName: server === undefined ? undefined : cluster.portName(server, entry.reply.sport, entry.protocol) };
   }
 
-  function conntrackObservation(entry: ConntrackEntry, node: string): Omit<Observation, 'sampleId' | 'time'> | undefined {
+  function conntrackObservation(entry: ConntrackEntry, node: string): Observation | undefined {
     if (entry.protocol === 'TCP' && (entry.unreplied || entry.tcpState === 'SYN_SENT')) return undefined;
     const clientPod = podAt(entry.original.src);
     const serverPod = podAt(entry.reply.src);
@@ -280,8 +290,9 @@ function tupleKey(protocol: FlowProtocol, from: Endpoint, to: Endpoint): string 
   return `${protocol}|${from.text}|${from.port}|${to.text}|${to.port}`;
 }
 
-function portKey(protocol: string, port: number): string {
-  return `${protocol}/${port}`;
+/** A number, not a string: it is built for every socket of every sample. */
+function portKey(protocol: string, port: number): number {
+  return (protocol === 'UDP' ? 65536 : 0) + port;
 }
 
 function isEphemeral(port: number): boolean {

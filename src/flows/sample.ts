@@ -102,7 +102,7 @@ export function parseSample(text: string, limits: SampleLimits = DEFAULT_LIMITS,
           unreadable = true;
           break;
         }
-        const entry = parseConntrackLine(line);
+        const entry = parseConntrackLine(line, cache);
         if (entry === 'malformed') malformed += 1;
         else if (entry !== 'blank' && entry !== 'ignored') conntrack?.push(entry);
         break;

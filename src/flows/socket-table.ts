@@ -73,18 +73,30 @@ export function parseSocketTable(table: SocketTableName, text: string, cache?: A
   return { entries, malformed };
 }
 
-/** One line: an entry, `blank` (empty or the header), or `malformed`. */
+/**
+ * One line: an entry, `blank` (empty or the header), or `malformed`. Hand-tokenised: only the first
+ * four fields matter, and a busy node prints hundreds of thousands of lines per sample.
+ */
 export function parseSocketLine(table: SocketTableName, line: string, cache?: AddressCache): SocketEntry | 'blank' | 'malformed' {
-  const fields = line.trim().split(/\s+/);
+  const fields: string[] = [];
+  let at = 0;
+  while (fields.length < 4) {
+    while (at < line.length && isSpace(line.charCodeAt(at))) at += 1;
+    if (at >= line.length) break;
+    const start = at;
+    while (at < line.length && !isSpace(line.charCodeAt(at))) at += 1;
+    fields.push(line.slice(start, at));
+  }
   const first = fields[0];
-  if (first === undefined || first === '' || first === 'sl') return 'blank';
+  if (first === undefined || first === 'sl') return 'blank';
   if (fields.length < 4 || !/^\d+:$/.test(first)) return 'malformed';
   const hexLength = table === 'tcp' || table === 'udp' ? 8 : 32;
   const local = endpoint(fields[1] ?? '', hexLength, cache);
   const remote = endpoint(fields[2] ?? '', hexLength, cache);
   const stateText = fields[3] ?? '';
-  if (local === undefined || remote === undefined || !/^[0-9A-Fa-f]{2}$/.test(stateText)) return 'malformed';
-  const stateNumber = Number.parseInt(stateText, 16);
+  if (local === undefined || remote === undefined || stateText.length !== 2) return 'malformed';
+  const stateNumber = hexValue(stateText);
+  if (stateNumber === undefined) return 'malformed';
   if (protocolOfTable(table) === 'TCP') {
     const state = TCP_STATES[stateNumber as keyof typeof TCP_STATES] as TcpState | undefined;
     if (state === undefined) return 'malformed';
@@ -94,6 +106,22 @@ export function parseSocketLine(table: SocketTableName, line: string, cache?: Ad
   if (stateNumber === 0x07) return { protocol: 'UDP', state: 'unconnected', role: unbound && local.port !== 0 ? 'listening' : 'idle', local, remote };
   if (stateNumber === 0x01) return { protocol: 'UDP', state: 'connected', role: unbound ? 'idle' : 'connected', local, remote };
   return 'malformed';
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 13;
+}
+
+/** The value of a short hex text, or undefined when a character is not a hex digit. */
+function hexValue(text: string): number | undefined {
+  let value = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    const digit = code >= 48 && code <= 57 ? code - 48 : code >= 65 && code <= 70 ? code - 55 : code >= 97 && code <= 102 ? code - 87 : -1;
+    if (digit < 0) return undefined;
+    value = value * 16 + digit;
+  }
+  return value;
 }
 
 function tcpRole(state: TcpState): SocketRole {
@@ -117,11 +145,10 @@ function tcpRole(state: TcpState): SocketRole {
 }
 
 function endpoint(text: string, hexLength: number, cache: AddressCache | undefined): Endpoint | undefined {
-  const colon = text.indexOf(':');
-  if (colon !== hexLength || text.length !== hexLength + 5) return undefined;
-  const portText = text.slice(colon + 1);
-  if (!/^[0-9A-Fa-f]{4}$/.test(portText)) return undefined;
-  const hex = text.slice(0, colon);
+  if (text.length !== hexLength + 5 || text.charCodeAt(hexLength) !== 58) return undefined;
+  const port = hexValue(text.slice(hexLength + 1));
+  if (port === undefined) return undefined;
+  const hex = text.slice(0, hexLength);
   let address = cache?.get(hex);
   if (address === undefined) {
     address = addressFromKernelHex(hex) ?? null;
@@ -132,7 +159,7 @@ function endpoint(text: string, hexLength: number, cache: AddressCache | undefin
     }
   }
   if (address === null) return undefined;
-  return { text: address.text, family: address.family, port: Number.parseInt(portText, 16) };
+  return { text: address.text, family: address.family, port };
 }
 
 const ADDRESS_CACHE_LIMIT = 200_000;
