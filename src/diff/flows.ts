@@ -91,10 +91,22 @@ function cellOf(flow: Flow, byIdentity: ReadonlyMap<string, Party>): { readonly 
   return { cell: { from: source.party.label, to: party.label, port: flow.port, protocol: flow.protocol } };
 }
 
+/**
+ * Read live, the diff's parties can be pods, whose labels add the controller's own (pod-template-hash)
+ * to the template labels a flow's identity has: the flow then stands on the cells of a pod of its
+ * namespace that carries all of the identity's labels (the first by name; its replicas judge alike).
+ */
+function podOfIdentity(party: FlowParty & { readonly kind: 'workload' }, byIdentity: ReadonlyMap<string, Party>): Party | undefined {
+  const keys = Object.keys(party.labels);
+  if (keys.length === 0) return undefined;
+  const candidates = [...byIdentity.values()].filter((candidate) => candidate.namespace === party.namespace && keys.every((key) => candidate.labels[key] === party.labels[key]));
+  return candidates.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))[0];
+}
+
 function partyOf(party: FlowParty, byIdentity: ReadonlyMap<string, Party>, side: 'source' | 'destination'): { readonly party: Party } | { readonly reason: string } {
   switch (party.kind) {
     case 'workload': {
-      const found = byIdentity.get(identityKey(party.namespace, party.labels));
+      const found = byIdentity.get(identityKey(party.namespace, party.labels)) ?? podOfIdentity(party, byIdentity);
       return found ? { party: found } : { reason: `the ${side} ${party.identity} is no workload of the diff's input (give its manifests, or use --from-cluster)` };
     }
     case 'node':
