@@ -36,9 +36,9 @@ export interface RolloutFlows {
   readonly scenario: Scenario | undefined;
 }
 
-export async function loadRolloutFlows(request: RolloutFlowsRequest, server: string, read: ReadFlows): Promise<RolloutFlows> {
+export async function loadRolloutFlows(request: RolloutFlowsRequest, server: string, read: ReadFlows, clusterDomain: string): Promise<RolloutFlows> {
   const document = await read(request.file, server);
-  const checks = flowChecks(document, { file: request.file });
+  const checks = flowChecks(document, { file: request.file, clusterDomain });
   if (checks.checks.length === 0) return { request, document, checks, scenario: undefined };
   const parsed = checkScenarioText(`the flows of ${request.file}`, checks.yaml);
   if (!parsed.ok) throw new InputError(`the checks made from the flows of ${request.file} are not a valid scenario (a bug: please report it)`, parsed.issues);

@@ -94,7 +94,7 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
   }
   const cluster = deps.connect();
   // Read before anything is asked of the cluster: a flows file of another cluster is refused first.
-  const flows = request.flows ? await loadRolloutFlows(request.flows, cluster.server, readFlowsOf(deps)) : undefined;
+  const flows = request.flows ? await loadRolloutFlows(request.flows, cluster.server, readFlowsOf(deps), request.clusterDomain) : undefined;
   if (flows && flows.scenario === undefined && request.scenarios.length === 0 && request.discovery === undefined) {
     throw new InputError(`${flows.request.file} has no flow between two workloads, so no probe pod can verify a step; give --scenario FILE or --discover as well`);
   }

@@ -31,7 +31,7 @@ export function renderFlowSection(section: FlowSection): string {
   const { verdict } = section;
   const total = section.checked.length + section.unchecked.length;
   const lines = [
-    paint('bold', `observed flows: ${plural(total, 'flow')} in ${visible(section.file)} (window ${section.window.start} – ${section.window.end}); ${section.checked.length} between workloads, checked by probe pods at every step; ${verdict.cut.length} cut by this plan`),
+    paint('bold', `observed flows: ${plural(total, 'flow')} in ${visible(section.file)} (window ${section.window.start} – ${section.window.end}); ${section.checked.filter((flow) => flow.how === 'probe-pods').length} between workloads, checked by probe pods at every step; ${verdict.cut.length} cut by this plan`),
   ];
   const atStake = new Set<string>();
   for (const step of verdict.steps) {
@@ -46,8 +46,13 @@ export function renderFlowSection(section: FlowSection): string {
       lines.push(paint('green', `    ✓ protects ${flowText(flow)}`));
     }
   }
-  const untouched = section.checked.filter((flow) => !atStake.has(flow.check)).length;
+  const untouched = section.checked.filter((flow) => flow.how === 'probe-pods' && !atStake.has(flow.check)).length;
   if (untouched > 0) lines.push(`  ${plural(untouched, 'flow')} no step acts on (verified live all the same)`);
+  const lookups = section.checked.filter((flow) => flow.how === 'dns-lookup');
+  if (lookups.length > 0) {
+    lines.push(`  to the cluster DNS, checked live by a DNS lookup at every step (the plan does not judge these):`);
+    for (const flow of lookups) lines.push(`    - ${flowText(flow)}`);
+  }
   if (section.unchecked.length > 0) {
     lines.push(paint('yellow', `  not verified live: no probe pod can stand in for ${section.unchecked.length === 1 ? 'this flow' : 'these flows'} (skipped, not faked):`));
     for (const { flow, reason } of section.unchecked) lines.push(`    - ${visible(describeFlow(flow))} (${flowSeen(flow)}): ${visible(reason)}`);

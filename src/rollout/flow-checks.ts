@@ -5,14 +5,19 @@
  * one, so named-port rules resolve as they do for the real pods). The planner then protects these
  * checks as it protects a scenario's allows, and every step verifies them live.
  *
+ * The cluster DNS is not impersonated (a probe pod in kube-system posing as CoreDNS): a flow to it on
+ * UDP 53 becomes a DNS lookup from the client's probe pod, kept `allow` at every step like a
+ * scenario's DNS checks; the planner cannot judge it, the step's live check does.
+ *
  * A probe pod can only stand in for a pod, so some flows are not checked, each with the reason: from
- * or to a node's own address, to an address outside the cluster, and to a Service whose backend was
- * not seen. Nothing is faked for them.
+ * or to a node's own address, to an address outside the cluster, to a Service whose backend was not
+ * seen, and DNS over TCP (nslookup asks over UDP). Nothing is faked for them.
  *
  * API: `flowChecks(document, options)` → the scenario text, which check stands for which flow, and the
  * flows left unchecked; `flowSeen(flow)`: how often and when it was seen (src/flows/party.ts names it).
  */
 import { quote } from '../discover/render-yaml.js';
+import { DNS_LABELS, DNS_NAMESPACE } from '../policy/index.js';
 import { assertNever } from '../model/assert-never.js';
 import { describeFlow } from '../flows/party.js';
 import type { Flow, FlowParty, FlowsDocument } from '../flows/types.js';
@@ -27,6 +32,8 @@ export interface FlowCheck {
   readonly flow: Flow;
   /** The name of its check(s) in the scenario (one per family seen; all share the name). */
   readonly check: string;
+  /** `probe-pods`: two probe pods, judged by the planner too; `dns-lookup`: a lookup, checked live only. */
+  readonly how: 'probe-pods' | 'dns-lookup';
 }
 
 /** A flow no probe pod can stand in for, and why. */
@@ -44,6 +51,8 @@ export interface FlowChecks {
 export interface FlowCheckOptions {
   /** The flows file as given, for the scenario's header and the checks' names. */
   readonly file: string;
+  /** The cluster's DNS domain: a DNS flow looks up `kubernetes.default.svc.DOMAIN.`. */
+  readonly clusterDomain: string;
 }
 
 export function flowChecks(document: FlowsDocument, options: FlowCheckOptions): FlowChecks {
@@ -72,6 +81,13 @@ export function flowChecks(document: FlowsDocument, options: FlowCheckOptions): 
       return;
     }
     const from = actorFor(flow.source, '');
+    const check = `flow ${index + 1} of ${options.file}: ${describeFlow(flow)}`;
+    if (toClusterDns(flow)) {
+      checks.push({ flow, check, how: 'dns-lookup' });
+      lines.push(`    # ${flowSeen(flow)}; the cluster DNS, asked by a lookup (no probe pod poses as CoreDNS)`);
+      lines.push(`    - {name: ${JSON.stringify(check)}, from: ${from}, dns: ${quote(`kubernetes.default.svc.${options.clusterDomain}.`)}, expect: allow}`);
+      return;
+    }
     // A flow between two pods of one identity needs a second probe pod: one pod to itself is loopback,
     // which CNIs treat differently.
     const to = actorFor(flow.destination, flow.destination.identity === flow.source.identity ? 'peer' : '');
@@ -79,8 +95,7 @@ export function flowChecks(document: FlowsDocument, options: FlowCheckOptions): 
     // One listen port per port and protocol; a flow that saw the server's port name keeps it.
     const port = `${flow.port}/${flow.protocol}`;
     if (destination && (!destination.listen.has(port) || flow.portName !== undefined)) destination.listen.set(port, listenText(flow));
-    const check = `flow ${index + 1} of ${options.file}: ${describeFlow(flow)}`;
-    checks.push({ flow, check });
+    checks.push({ flow, check, how: 'probe-pods' });
     const kind = flow.protocol === 'UDP' ? ', kind: udp' : '';
     lines.push(`    # ${flowSeen(flow)}`);
     // One check per family seen, each under the flow's name (`family: both` would add a suffix to it).
@@ -115,7 +130,7 @@ function uncheckable(flow: Flow): string | undefined {
   }
   switch (destination.kind) {
     case 'workload':
-      return undefined;
+      return isClusterDns(destination) && flow.port === 53 && flow.protocol === 'TCP' ? 'DNS over TCP: a DNS lookup asks over UDP, and no probe pod poses as the cluster DNS' : undefined;
     case 'node':
       return `to node ${destination.name}: a probe pod cannot stand in for a node's own address`;
     case 'external':
@@ -123,6 +138,15 @@ function uncheckable(flow: Flow): string | undefined {
     default:
       return assertNever(destination, 'flow party');
   }
+}
+
+function isClusterDns(party: WorkloadParty): boolean {
+  return party.namespace === DNS_NAMESPACE && party.labels['k8s-app'] === DNS_LABELS['k8s-app'];
+}
+
+/** A flow to the cluster DNS on UDP 53, checked by a lookup. */
+function toClusterDns(flow: Flow): boolean {
+  return flow.destination?.kind === 'workload' && isClusterDns(flow.destination) && flow.port === 53 && flow.protocol === 'UDP';
 }
 
 function listenText(flow: Flow): string {

@@ -16,7 +16,7 @@ import type { RunReport } from '../../src/model/report.js';
 import { FakeCluster } from '../support/fake-cluster.js';
 import { FakeObjects } from '../support/fake-objects.js';
 import type { Flow, FlowParty } from '../../src/flows/types.js';
-import { ANALYTICS as analytics, BACKEND as backend, POSTGRES as postgres, flow, obsdemoFlows } from '../flows/builders.js';
+import { ANALYTICS as analytics, BACKEND as backend, DNS, POSTGRES as postgres, flow, obsdemoFlows } from '../flows/builders.js';
 import { POSTGRES_BOTH_CLIENTS, POSTGRES_LOCKDOWN } from '../support/postgres-policies.js';
 import { quietProgress } from '../support/run-use-case.js';
 
@@ -101,18 +101,21 @@ describe('rollout --flows', () => {
     expect(outcome.execution).toBeUndefined();
   });
 
-  it('--dry-run prints the plan with the flows each step protects and cuts, and gives the same verdict', async () => {
+  it('--dry-run prints the plan with the flows each step protects and cuts, the DNS flows it looks up live, and gives the same verdict', async () => {
     const objects = new FakeObjects();
     const out = { text: '', notes: [] as string[] };
-    const outcome = await rollout(request(LOCKDOWN, { dryRun: true, yes: false, output: 'table' }), deps(objects, out));
+    const withDns = flowsDocument([...DOCUMENT.flows, flow(backend, DNS, 53, { protocol: 'UDP', samples: 5 })]);
+    const outcome = await rollout(request(LOCKDOWN, { dryRun: true, yes: false, output: 'table' }), deps(objects, out, withDns));
     expect(outcome.exitCode).toBe(1);
     const section = out.text.slice(out.text.indexOf('observed flows:'));
     expect(section).toBe(
       [
-        'observed flows: 3 flows in flows.yaml (window 2026-12-07T19:41:00Z – 2026-12-07T19:42:00Z); 2 between workloads, checked by probe pods at every step; 1 cut by this plan',
+        'observed flows: 4 flows in flows.yaml (window 2026-12-07T19:41:00Z – 2026-12-07T19:42:00Z); 2 between workloads, checked by probe pods at every step; 1 cut by this plan',
         `  step 1: NetworkPolicy obsdemo/postgres-lockdown (${LOCKDOWN}:1)`,
         '    ✗ cuts     obsdemo/app=analytics → obsdemo/app=postgres:5432/TCP (28 samples, last seen 2026-12-07T19:41:59Z)',
         '    ✓ protects obsdemo/app=backend → obsdemo/app=postgres:5432/TCP (30 samples, last seen 2026-12-07T19:41:55Z)',
+        '  to the cluster DNS, checked live by a DNS lookup at every step (the plan does not judge these):',
+        '    - obsdemo/app=backend → kube-system/k8s-app=kube-dns:53/UDP (5 samples, last seen 2026-12-07T19:41:55Z)',
         '  not verified live: no probe pod can stand in for this flow (skipped, not faked):',
         '    - obsdemo/app=backend → external 203.0.113.9:443/TCP (2 samples, last seen 2026-12-07T19:41:55Z): to 203.0.113.9, outside the cluster: a probe pod cannot stand in for it',
         '',

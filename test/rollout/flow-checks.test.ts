@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { flowChecks } from '../../src/rollout/flow-checks.js';
 import { checkScenarioText } from '../../src/scenario/load.js';
 import type { Flow, FlowParty } from '../../src/flows/types.js';
-import { flow, obsdemoFlows, workload } from '../flows/builders.js';
+import { DNS, flow, obsdemoFlows, workload } from '../flows/builders.js';
 
 const flowsDocument = (flows: readonly Flow[]) => obsdemoFlows({ flows });
 const node = (name: string): FlowParty => ({ kind: 'node', name });
@@ -27,7 +27,7 @@ describe('flowChecks', () => {
         flow(backend, postgres, 5432),
         flow(backend, postgres, 5353, { protocol: 'UDP', families: ['ipv6'] }),
       ]),
-      { file: 'flows.yaml' },
+      { file: 'flows.yaml', clusterDomain: 'cluster.local' },
     );
     const scenario = load(made.yaml);
     expect([...scenario.actors.values()].map((actor) => [actor.name, actor.namespace, actor.labels, actor.listen])).toEqual([
@@ -52,7 +52,7 @@ describe('flowChecks', () => {
   });
 
   it('gives a flow between two pods of one identity a second probe pod: one pod to itself is loopback', () => {
-    const scenario = load(flowChecks(flowsDocument([flow(backend, backend, 8080)]), { file: 'f.yaml' }).yaml);
+    const scenario = load(flowChecks(flowsDocument([flow(backend, backend, 8080)]), { file: 'f.yaml', clusterDomain: 'cluster.local' }).yaml);
     expect(scenario.checks.map((check) => `${check.from} → ${check.toLabel}`)).toEqual(['obsdemo-backend → obsdemo-backend-peer:8080 (ipv4)']);
     expect(scenario.actors.get('obsdemo-backend-peer')?.labels).toEqual({ app: 'backend' });
   });
@@ -65,7 +65,7 @@ describe('flowChecks', () => {
         flow(backend, node('kk-node2'), 10250),
         flow(analytics, undefined, 5432, { via: { namespace: 'obsdemo', name: 'pg', port: 5432 } }),
       ]),
-      { file: 'f.yaml' },
+      { file: 'f.yaml', clusterDomain: 'cluster.local' },
     );
     expect(made.yaml, 'no check: no scenario').toBe('');
     expect(made.checks).toEqual([]);
@@ -79,8 +79,20 @@ describe('flowChecks', () => {
 
   it('makes DNS-label actor names from odd label values, apart when two identities share a name', () => {
     const scenario = load(
-      flowChecks(flowsDocument([flow(workload('a', 'X_1'), workload('a', 'x-1'), 80), flow(workload('9ns', 'very-long-name-that-goes-on-and-on-and-on', 'k8s.io/name'), workload('a', 'x-1'), 80)]), { file: 'f.yaml' }).yaml,
+      flowChecks(flowsDocument([flow(workload('a', 'X_1'), workload('a', 'x-1'), 80), flow(workload('9ns', 'very-long-name-that-goes-on-and-on-and-on', 'k8s.io/name'), workload('a', 'x-1'), 80)]), { file: 'f.yaml', clusterDomain: 'cluster.local' }).yaml,
     );
     expect([...scenario.actors.keys()]).toEqual(['a-x-1', 'a-x-1-2', '9ns-very-long-name-that-goes-on-and']);
+  });
+
+  it('asks the cluster DNS by a lookup from the client\'s probe pod instead of posing as CoreDNS; DNS over TCP is skipped with the reason', () => {
+    const made = flowChecks(
+      flowsDocument([flow(analytics, DNS, 53, { protocol: 'UDP', via: { namespace: 'kube-system', name: 'kube-dns', port: 53 } }), flow(analytics, DNS, 53)]),
+      { file: 'f.yaml', clusterDomain: 'cluster.local' },
+    );
+    const scenario = load(made.yaml);
+    expect([...scenario.actors.keys()], 'no probe pod in kube-system').toEqual(['obsdemo-analytics']);
+    expect(scenario.checks.map((check) => `${check.from} → ${check.toLabel} ${check.kind} ${check.expect}`)).toEqual(['obsdemo-analytics → dns:kubernetes.default.svc.cluster.local. dns allow']);
+    expect(made.checks.map((check) => check.how)).toEqual(['dns-lookup']);
+    expect(made.unchecked.map((entry) => entry.reason)).toEqual(['DNS over TCP: a DNS lookup asks over UDP, and no probe pod poses as the cluster DNS']);
   });
 });

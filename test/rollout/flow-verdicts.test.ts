@@ -17,7 +17,7 @@ import { POSTGRES_BOTH_CLIENTS as BOTH, POSTGRES_LOCKDOWN as LOCKDOWN } from '..
 const DOCUMENT = obsdemoFlows({ flows: [flow(analytics, postgres, 5432, { samples: 28 }), flow(backend, postgres, 5432, { samples: 30 }), flow(backend, WEB, 8080)] });
 
 function verdict(policies: string): FlowVerdict {
-  const checks = flowChecks(DOCUMENT, { file: 'flows.yaml' });
+  const checks = flowChecks(DOCUMENT, { file: 'flows.yaml', clusterDomain: 'cluster.local' });
   const parsed = checkScenarioText('flows', checks.yaml);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const plan = planRollout({
@@ -58,7 +58,7 @@ describe('judgeFlows', () => {
 
   it('judges a UDP flow on its UDP port: a policy admitting only TCP on that port cuts it (the planner used to judge UDP checks as TCP)', () => {
     const udp = obsdemoFlows({ flows: [flow(backend, postgres, 5353, { protocol: 'UDP', samples: 7 })] });
-    const checks = flowChecks(udp, { file: 'flows.yaml' });
+    const checks = flowChecks(udp, { file: 'flows.yaml', clusterDomain: 'cluster.local' });
     const parsed = checkScenarioText('flows', checks.yaml);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
     const tcpOnly = LOCKDOWN.replace('ports: [{port: 5432}]', 'ports: [{port: 5353, protocol: TCP}]');
