@@ -197,14 +197,18 @@ describe('KubeCluster', () => {
     await expect(cluster.namespacePhase('x')).rejects.toThrow(/reading namespace x: cannot reach the API server: .*ECONNREFUSED/);
   });
 
-  it('lists nodes page by page with labels, Ready, cordon and taints; a refusal is an answer, not an error', async () => {
-    const node = (name: string, extra: Record<string, unknown> = {}, ready = 'True') => ({
+  it('lists nodes page by page with labels, Ready, cordon, taints, addresses and pod CIDRs; a refusal is an answer, not an error', async () => {
+    const node = (name: string, extra: Record<string, unknown> = {}, ready = 'True', addresses: { type: string; address: string }[] = []) => ({
       metadata: { name, labels: { 'kubernetes.io/hostname': name } },
-      status: { conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status: ready }] },
+      status: { conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status: ready }], addresses },
       spec: extra,
     });
     const items = [
-      node('kk-node1'),
+      node('kk-node1', { podCIDRs: ['10.244.0.0/24', 'fd00:10:244:1::/64'] }, 'True', [
+        { type: 'InternalIP', address: '10.250.0.11' },
+        { type: 'InternalIP', address: 'fd00:10:250::11' },
+        { type: 'Hostname', address: 'kk-node1' },
+      ]),
       node('kk-node2', { unschedulable: true, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] }),
       node('kk-node3', { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoExecute' }] }, 'Unknown'),
       ...Array.from({ length: 600 }, (_, i) => node(`bulk-${i}`)),
@@ -214,9 +218,9 @@ describe('KubeCluster', () => {
     if (listing.type !== 'listed') throw new Error(`expected nodes, got ${JSON.stringify(listing)}`);
     expect(listing.nodes).toHaveLength(603);
     expect(listing.nodes.slice(0, 3)).toEqual([
-      { name: 'kk-node1', labels: { 'kubernetes.io/hostname': 'kk-node1' }, ready: true, unschedulable: false, taints: [] },
-      { name: 'kk-node2', labels: { 'kubernetes.io/hostname': 'kk-node2' }, ready: true, unschedulable: true, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] },
-      { name: 'kk-node3', labels: { 'kubernetes.io/hostname': 'kk-node3' }, ready: false, unschedulable: false, taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoExecute' }] },
+      { name: 'kk-node1', labels: { 'kubernetes.io/hostname': 'kk-node1' }, ready: true, unschedulable: false, taints: [], podCIDRs: ['10.244.0.0/24', 'fd00:10:244:1::/64'], addresses: ['10.250.0.11', 'fd00:10:250::11'] },
+      { name: 'kk-node2', labels: { 'kubernetes.io/hostname': 'kk-node2' }, ready: true, unschedulable: true, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }], podCIDRs: [], addresses: [] },
+      { name: 'kk-node3', labels: { 'kubernetes.io/hostname': 'kk-node3' }, ready: false, unschedulable: false, taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoExecute' }], podCIDRs: [], addresses: [] },
     ]);
     expect(api.requests.filter((r) => r.startsWith('GET /api/v1/nodes'))).toHaveLength(2);
     await api.close();

@@ -65,6 +65,18 @@ describe('placeFlows', () => {
     expect(placed).toMatchObject({ placed: 1, unplaced: [], cut: [] });
   });
 
+  it('places a flow on the cells of a live pod whose labels add pod-template-hash to the identity (diff --from-cluster)', () => {
+    // Read live, the parties are pods carrying their ReplicaSet's hash besides the template labels.
+    const live = objectsOf('workloads.yaml').map((object) => {
+      const o = object as { kind?: string; metadata?: { labels?: Record<string, string> } };
+      return o.kind === 'Pod' ? { ...o, metadata: { ...o.metadata, labels: { ...o.metadata?.labels, 'pod-template-hash': '7c588f9d46' } } } : o;
+    });
+    const result = diffPolicies({ current: inventoryOf(live), candidate: inventoryOf(objectsOf('postgres-lockdown.yaml')), scenarios: [], engine: { ipBlockMatchesPods: true } });
+    const placed = placeFlows(result.parties, result.diff.cut, obsdemoFlows().flows);
+    expect(placed.unplaced).toEqual([]);
+    expect(placed.cut.map((cut) => `${cut.change.cell.from} → ${cut.change.cell.to}`)).toEqual(['obsdemo/analytics → obsdemo/pg']);
+  });
+
   it('finds nothing cut when nothing changes', () => {
     const same = diffPolicies({ current: inventoryOf(objectsOf('workloads.yaml')), candidate: NONE, scenarios: [], engine: { ipBlockMatchesPods: true } });
     expect(placeFlows(same.parties, same.diff.cut, obsdemoFlows().flows).cut).toEqual([]);
