@@ -3,6 +3,7 @@
  * (src/policy/decode/ builds these from YAML or from the live cluster). Plain data, no behaviour.
  */
 import type { LabelSelector } from '../model/scenario.js';
+import type { ClusterPolicySpec } from './tier-types.js';
 
 export type { LabelSelector };
 
@@ -116,6 +117,8 @@ export interface Inventory {
   readonly pods: readonly PodSpec[];
   readonly services: readonly ServiceSpec[];
   readonly policies: readonly PolicySpec[];
+  /** ClusterNetworkPolicy / AdminNetworkPolicy / BaselineAdminNetworkPolicy objects (absent: none). */
+  readonly clusterPolicies?: readonly ClusterPolicySpec[];
 }
 
 export interface EngineOptions {
