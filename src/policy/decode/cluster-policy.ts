@@ -3,7 +3,7 @@
  * BaselineAdminNetworkPolicy (v1alpha1) as their CRDs accept them. Anything the API server would reject
  * becomes an issue and the policy is left out, as it could never exist in a cluster.
  */
-import type { ClusterPolicyKind, ClusterPolicySpec, Tier, TierAction, TierPeer, TierPort, TierRuleSpec } from '../tier-types.js';
+import type { ClusterPolicyKind, ClusterPolicySpec, Tier, TierAction, TierPeer, TierPort, TierRuleSpec } from '../types.js';
 import { decodeProtocol, decodeV1alpha1Port } from './tier-ports.js';
 import { boundedList, decodePeer, decodeSubject, type PeerDialect } from './tier-peers.js';
 import type { FieldPath, Reader } from './reader.js';

@@ -8,7 +8,7 @@ import { decodeNetworkPolicy } from './network-policy.js';
 import { Reader, itemOf, type DecodeIssue, type RawObject } from './reader.js';
 import { API_VERSIONS, clusterPolicyKindOf, isKind, unmodelledPolicyKind, type Kind } from './kinds.js';
 import { decodeClusterPolicy } from './cluster-policy.js';
-import type { ClusterPolicySpec } from '../tier-types.js';
+import type { ClusterPolicySpec } from '../types.js';
 import { decodeNamespace, decodePodLike, decodeService, type Metadata } from './workloads.js';
 
 export { toInputIssue, type DecodeIssue, type FieldPath, type RawObject } from './reader.js';

@@ -3,7 +3,7 @@
  * BaselineAdminNetworkPolicy), checked as their CRD schemas and CEL rules check them.
  */
 import { parseCidr, parseIp } from '../cidr.js';
-import type { TierPeer, TierPodSelection } from '../tier-types.js';
+import type { TierPeer, TierPodSelection } from '../types.js';
 import { decodeSelector } from './labels.js';
 import type { FieldPath, Reader } from './reader.js';
 

@@ -3,7 +3,7 @@
  * checked as their CRD schemas and CEL rules check them.
  */
 import { portNameProblem } from '../../model/kube-rules.js';
-import type { TierPort } from '../tier-types.js';
+import type { TierPort } from '../types.js';
 import { PROTOCOLS, type Protocol } from '../types.js';
 import type { FieldPath, Reader } from './reader.js';
 
