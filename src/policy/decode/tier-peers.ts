@@ -118,7 +118,8 @@ function onlyOne(reader: Reader, record: Readonly<Record<string, unknown>>, at: 
   const set = Object.keys(record).filter((key) => record[key] !== undefined && record[key] !== null);
   const known = set.filter((key) => fields.includes(key));
   if (known.length === 1) return known[0];
-  if (known.length === 0) reader.issue(at, `must set exactly one of ${fields.join(', ')}; none is set`);
+  // An unknown field alone was already reported by knownFields.
+  if (known.length === 0 && set.length === 0) reader.issue(at, `must set exactly one of ${fields.join(', ')}; none is set`);
   else reader.issue(at, `must set exactly one of ${known.join(', ')}; ${known.length} are set (split them into separate entries)`);
   return undefined;
 }
