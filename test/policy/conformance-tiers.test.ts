@@ -1,7 +1,9 @@
 /**
- * Offline truth tables from the network-policy-api v0.3.0 conformance suite: every check of the tests
- * whose policies stay fixed (no mid-test update; pod relabelling is replayed per check), on its base
- * namespaces and pods, must get the verdict the suite demands (test/fixtures/conformance-tiers/cases.json: 6 tests, 16 subtests, 88 checks).
+ * Offline truth tables from the network-policy-api v0.3.0 conformance suite (conformance/tests/*.go and
+ * conformance/base/): for 22 of its 26 standard tests, every subtest up to the first change the test makes
+ * to policies or namespaces (the pod relabelling of the pod-selector tests is replayed per check), on its
+ * base namespaces and pods, must get the verdict the suite demands. 52 subtests, 188 checks
+ * (test/fixtures/conformance-tiers/cases.json). The two inline-CIDR tests put pod IPs into policies at run time.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,9 +38,9 @@ function objectsOf(file: string) {
 
 describe('network-policy-api conformance, offline', () => {
   it('covers the tests and checks it says', () => {
-    expect(CASES.length).toBe(6);
-    expect(CASES.flatMap((c) => c.subtests).length).toBe(16);
-    expect(CASES.flatMap((c) => c.subtests.flatMap((s) => s.checks)).length).toBe(88);
+    expect(CASES.length).toBe(22);
+    expect(CASES.flatMap((c) => c.subtests).length).toBe(52);
+    expect(CASES.flatMap((c) => c.subtests.flatMap((s) => s.checks)).length).toBe(188);
   });
 
   describe.each(CASES)('$test', (c) => {
