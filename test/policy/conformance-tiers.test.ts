@@ -1,6 +1,6 @@
 /**
  * Offline truth tables from the network-policy-api v0.3.0 conformance suite (conformance/tests/*.go and
- * conformance/base/): for 22 of its 26 standard tests, every subtest up to the first change the test makes
+ * conformance/base/): for 22 of its 24 standard tests, every subtest up to the first change the test makes
  * to policies or namespaces (the pod relabelling of the pod-selector tests is replayed per check), on its
  * base namespaces and pods, must get the verdict the suite demands. 52 subtests, 188 checks
  * (test/fixtures/conformance-tiers/cases.json). The two inline-CIDR tests put pod IPs into policies at run time.
