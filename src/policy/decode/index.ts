@@ -6,7 +6,7 @@ import { assertNever } from '../../model/assert-never.js';
 import type { Inventory, NamespaceSpec, PodSpec, PolicySpec, ServiceSpec } from '../types.js';
 import { decodeNetworkPolicy } from './network-policy.js';
 import { Reader, itemOf, type DecodeIssue, type RawObject } from './reader.js';
-import { API_VERSIONS, clusterPolicyKindOf, isKind, unmodelledPolicyKind, type Kind } from './kinds.js';
+import { API_VERSIONS, CLUSTER_POLICY_API_VERSIONS, clusterPolicyKindOf, isKind, unmodelledPolicyKind, type Kind } from './kinds.js';
 import { decodeClusterPolicy } from './cluster-policy.js';
 import type { ClusterPolicySpec } from '../types.js';
 import { decodeNamespace, decodePodLike, decodeService, type Metadata } from './workloads.js';
@@ -28,9 +28,10 @@ export interface SkippedObject {
 
 
 /** The kinds the engine reads, with their API versions, for messages: `Namespace (v1), …`. */
-export const READ_KINDS = Object.entries(API_VERSIONS)
-  .map(([kind, apiVersion]) => `${kind} (${apiVersion})`)
-  .join(', ');
+export const READ_KINDS = [
+  ...Object.entries(API_VERSIONS).map(([kind, apiVersion]) => `${kind} (${apiVersion})`),
+  ...Object.entries(CLUSTER_POLICY_API_VERSIONS).map(([kind, versions]) => `${kind} (${versions.join(' or ')})`),
+].join(', ');
 
 export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
   const namespaces: NamespaceSpec[] = [];
