@@ -37,6 +37,11 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
       `--to ${given}: no NetworkPolicy to compare; diff judges the NetworkPolicies of the --to files against the current ones (-f or --from-cluster): give the candidate policies with --to`,
     );
   }
+  if ((candidate.clusterPolicies?.length ?? 0) > 0) {
+    throw new InputError(
+      `--to ${given}: holds cluster-scoped policies (${(candidate.clusterPolicies ?? []).map((policy) => `${policy.kind} ${policy.name}`).join(', ')}); diff compares NetworkPolicies under the current cluster-scoped ones: put those in the current objects (-f) instead`,
+    );
+  }
   const scenarios = options.scenarios.length > 0 ? await loadScenarios(options.scenarios) : [];
   const result = diffPolicies({ current, candidate, scenarios, engine: options.engine });
   if (result.diff.judged === 0) {

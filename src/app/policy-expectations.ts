@@ -52,8 +52,8 @@ function judgeProbe(compiled: CompiledInventory, probe: PlannedProbe, pods: Read
     return { type: 'unjudged', reason: describeError(error) };
   }
   const text = renderExplanation(explanation, { color: false }).trimEnd();
-  // Only an ipBlock could decide and a pod's IP is unknown: never guessed.
-  if (explanation.verdict === 'unknown') return { type: 'unjudged', reason: `the policies cannot say without the pod's IP: ${text}` };
+  // Only an address the input lacks (a pod IP, a node, what a domain resolves to) could decide: never guessed.
+  if (explanation.verdict === 'unknown') return { type: 'unjudged', reason: `the policies cannot say offline (an unknown pod IP, DNS or node addresses): ${text}` };
   return { type: 'judged', expect: explanation.verdict, explanation: text };
 }
 

@@ -48,7 +48,8 @@ export async function loadPolicyInput(source: PolicySource): Promise<PolicyInput
   if (issues.length > 0) throw new InputError(describeCount(issues.length, 'the manifests'), issues);
   for (const line of [...skippedNotes(decoded.skipped), ...notes]) source.note?.(line);
   const { namespaces, pods, services, policies } = decoded.inventory;
-  if (source.type === 'files' && namespaces.length + pods.length + services.length + policies.length === 0 && decoded.issues.length === 0) {
+  const clusterPolicies = decoded.inventory.clusterPolicies?.length ?? 0;
+  if (source.type === 'files' && namespaces.length + pods.length + services.length + policies.length + clusterPolicies === 0 && decoded.issues.length === 0) {
     // An empty input must not pass as "no findings" or an empty table.
     throw new InputError(`nothing to read in the manifests: ${searchedText(searched, decoded.skipped.length)}; kubeknock reads ${READ_KINDS}`);
   }

@@ -38,6 +38,8 @@ export function mergePicture(current: Inventory, candidate: Inventory): Picture 
       pods: [...current.pods, ...addedPods],
       services: [...current.services, ...candidate.services.filter((service) => !services.has(`${service.namespace}/${service.name}`))],
       policies: current.policies,
+      // The current cluster-scoped policies stay in every state (app/diff.ts refuses candidate ones).
+      ...(current.clusterPolicies ? { clusterPolicies: current.clusterPolicies } : {}),
     },
     notes,
   };

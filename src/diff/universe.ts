@@ -43,7 +43,9 @@ export function buildUniverse(input: UniverseInput): Universe {
     containerPorts: party.doors.map((door) => ({ port: door.port, protocol: door.protocol, ...(door.name === undefined ? {} : { name: door.name }) })),
     kind: 'Pod',
   }));
-  const compiled = compileInventory({ namespaces: input.picture.namespaces, pods, services: [], policies: input.policies }, input.engine);
+  // Cluster-scoped policies are the current ones in every state: diff compares NetworkPolicies.
+  const clusterPolicies = input.picture.clusterPolicies ? { clusterPolicies: input.picture.clusterPolicies } : {};
+  const compiled = compileInventory({ namespaces: input.picture.namespaces, pods, services: [], policies: input.policies, ...clusterPolicies }, input.engine);
   const grid = buildGrid(parties);
   const expectations = scenarioExpectations(input.scenarios, actorParty, grid);
   const isolates = { ingress: input.policies.map((): number[] => []), egress: input.policies.map((): number[] => []) };

@@ -5,10 +5,12 @@
  * Bits 4 and 8 mark a direction that does not admit for sure but would if a party's IP fell in an
  * ipBlock: the parties have no IPs, so such a cell is unknown (isUndecided), never a verdict.
  */
-import { directionAllowsWithin, isolatedWithin, type CompiledInventory, type CompiledPod, type Direction, type Protocol } from '../policy/index.js';
+import { directionAllowsWithin, isolatedWithin, type CompiledInventory, type CompiledPod, type Direction, type Judgement, type Protocol } from '../policy/index.js';
 import { rulePortMatch } from '../policy/evaluate.js';
 import { PEER_IP_UNKNOWN } from '../policy/compiled.js';
 import type { CompiledRule } from '../policy/compiled.js';
+import type { TierQuery } from '../policy/tier-evaluate.js';
+import { tierJudgement, tiersApply } from '../policy/tier-verdict.js';
 import { protocolOf } from './grid.js';
 import type { PolicyState } from './policy-state.js';
 import type { Universe } from './universe.js';
@@ -37,7 +39,11 @@ export function judgeCells(universe: Universe, state: PolicyState): Uint8Array {
     const destination = compiled.pods[grid.to[i] ?? 0] as CompiledPod;
     const port = grid.port[i] ?? 0;
     const protocol = protocolOf(grid, i);
-    bits[i] = admits(egress[source.index], destination, destination, port, protocol, EGRESS_ALLOWS, EGRESS_UNKNOWN) | admits(ingress[destination.index], source, destination, port, protocol, INGRESS_ALLOWS, INGRESS_UNKNOWN);
+    const egressQuery: TierQuery = { direction: 'egress', subject: source, other: { type: 'pod', pod: destination }, destination, port, protocol, family: undefined };
+    const ingressQuery: TierQuery = { direction: 'ingress', subject: destination, other: { type: 'pod', pod: source }, destination, port, protocol, family: undefined };
+    bits[i] =
+      tiered(compiled, egressQuery, destination, egress[source.index], EGRESS_ALLOWS, EGRESS_UNKNOWN) |
+      tiered(compiled, ingressQuery, source, ingress[destination.index], INGRESS_ALLOWS, INGRESS_UNKNOWN);
   }
   return bits;
 }
@@ -83,6 +89,23 @@ function keptRules(compiled: CompiledInventory, state: PolicyState, direction: D
     if (!isolatedWithin(compiled, state.within, direction, pod)) return undefined;
     return (compiled.rulesFor[direction][pod.index] ?? []).filter((rule) => state.within[rule.policy] === 1);
   });
+}
+
+/**
+ * One direction in tier order (as evaluate.ts): the Admin tier, then the kept NetworkPolicies when one
+ * isolates the party, else the Baseline tier. The tiers are the same in every state.
+ */
+function tiered(compiled: CompiledInventory, query: TierQuery, other: CompiledPod, kept: readonly CompiledRule[] | undefined, allows: number, unknown: number): number {
+  const applies = tiersApply(compiled, query);
+  const admin = applies ? tierJudgement(compiled, 'Admin', query) : undefined;
+  if (admin !== undefined) return tierBits(admin, allows, unknown);
+  if (kept !== undefined) return admits(kept, other, query.destination as CompiledPod, query.port, query.protocol, allows, unknown);
+  const baseline = applies ? tierJudgement(compiled, 'Baseline', query) : undefined;
+  return baseline === undefined ? allows : tierBits(baseline, allows, unknown);
+}
+
+function tierBits(judgement: Judgement, allows: number, unknown: number): number {
+  return judgement === 'allow' ? allows : judgement === 'unknown' ? unknown : 0;
 }
 
 /** `allows` when a rule admits for sure, `unknown` when one would if the other party's IP fell in its ipBlock, else 0. */

@@ -6,7 +6,7 @@
  * reads nothing else about the two ends (see evaluate.ts directionAllows). Loopback is the exception
  * CNIs disagree on, and is never probed.
  */
-import type { CompiledRule } from '../policy/compiled.js';
+import type { CompiledPod, CompiledRule } from '../policy/compiled.js';
 import type { CompiledInventory } from '../policy/index.js';
 import type { Identity } from './types.js';
 
@@ -54,6 +54,11 @@ function signatureOf(compiled: CompiledInventory, rules: readonly CompiledRule[]
   let peers = '';
   // 0 no, 1 yes, 2 an ipBlock with the pod's IP unknown: a class must not mix a sure verdict with an unknown one.
   for (const rule of rules) peers += String(rule.peerPods[index] ?? 0);
+  // Cluster-scoped policies: whether each selects the identity, and how each of their peers judges it.
+  for (const policy of compiled.tiers.policies) {
+    peers += `|${policy.selects[index] ?? 0}`;
+    for (const rule of [...policy.ingress, ...policy.egress]) for (const peer of rule.peers) peers += `,${peer.matchesPod(compiled.pods[index] as CompiledPod)}`;
+  }
   const doors = identity.doors.map((door) => `${door.protocol}/${door.port}/${door.name ?? ''}`).join(',');
   return `${isolation}|${peers}|${doors}`;
 }

@@ -25,6 +25,6 @@ export function buildEngine(inventory: Inventory, identities: readonly Identity[
   }));
   const realDns = inventory.pods.filter(isClusterDns);
   const dns: PodSpec[] = realDns.length > 0 ? realDns.map((pod) => ({ ...pod, name: `${DNS_STAND_IN}-${pod.name}` })) : [dnsStandIn()];
-  const compiled = compileInventory({ namespaces: inventory.namespaces, pods: [...pods, ...dns], services: [], policies: inventory.policies }, options);
+  const compiled = compileInventory({ namespaces: inventory.namespaces, pods: [...pods, ...dns], services: [], policies: inventory.policies, ...(inventory.clusterPolicies ? { clusterPolicies: inventory.clusterPolicies } : {}) }, options);
   return { compiled, dnsPods: dns.map((_, index) => pods.length + index) };
 }

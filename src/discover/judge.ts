@@ -56,6 +56,9 @@ export function judgeHost(engine: DiscoveryEngine, from: number, host: string, p
     const verdict = explainConnection(compiled, { from: { type: 'pod', pod: source }, to, port, protocol: 'TCP' }).verdict;
     return verdict === 'unknown' ? { verdict: undefined, byAddress: true, why: IP_UNKNOWN } : { verdict, byAddress: true };
   }
+  if (compiled.tiers.policies.some((policy) => policy.selects[from] === 1 && policy.egress.length > 0)) {
+    return { verdict: undefined, why: `cluster-scoped policies judge egress by address or domain; give an IP address instead of ${host}` };
+  }
   if ((compiled.isolatedBy.egress[from] ?? []).length === 0) return { verdict: 'allow' };
   const rules = (compiled.rulesFor.egress[from] ?? []).filter((rule) => rulePortMatch(rule, port, 'TCP', undefined) !== -1);
   if (rules.some((rule) => rule.anyPeer)) return { verdict: 'allow' };

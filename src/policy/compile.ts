@@ -5,6 +5,7 @@
 import { cidrContains, parseCidr, parseIp, type Cidr, type IpVersion, type ParsedIp } from './cidr.js';
 import { PEER_IP_UNKNOWN, type CompiledInventory, type CompiledPeer, type CompiledPod, type CompiledPolicy, type CompiledRule, type Direction } from './compiled.js';
 import { compileSelector } from './label-selector.js';
+import { compileTiers } from './tier-compile.js';
 import {
   DEFAULT_ENGINE_OPTIONS,
   NAMESPACE_NAME_LABEL,
@@ -60,7 +61,8 @@ export function compileInventory(inventory: Inventory, options: EngineOptions = 
     if (pod.spec.hostNetwork) continue;
     for (const ip of addressesOf(pod.spec)) podsByIp.set(ip, pod);
   }
-  return { inventory, options, pods, podsByKey, podsByIp, policies, isolatedBy, rulesFor };
+  const tiers = compileTiers(inventory.clusterPolicies ?? [], pods);
+  return { inventory, options, pods, podsByKey, podsByIp, policies, isolatedBy, rulesFor, tiers };
 }
 
 /** The same inventory plus more pods (e.g. probe pods), compiled afresh; an extra pod replaces a known one of the same name. */

@@ -1,7 +1,7 @@
 /** The compiled form of an inventory: matchers built once, selections precomputed per pod and per rule. */
 import type { IpVersion, ParsedIp } from './cidr.js';
 import type { LabelPredicate } from './label-selector.js';
-import type { EngineOptions, Inventory, Labels, PeerSpec, PodSpec, PolicySpec, PortSpec } from './types.js';
+import type { ClusterPolicySpec, EngineOptions, Inventory, Labels, PeerSpec, PodSpec, PolicySpec, PortSpec, TierPeer, TierRuleSpec, Tier } from './types.js';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -78,5 +78,38 @@ export interface CompiledInventory {
   readonly isolatedBy: { readonly [D in Direction]: readonly (readonly number[])[] };
   /** Per pod index: the rules of those policies, flattened (the union the pod's traffic is judged by). */
   readonly rulesFor: { readonly [D in Direction]: readonly (readonly CompiledRule[])[] };
+  /** The cluster-scoped policies (Admin and Baseline tiers) judged around the NetworkPolicies. */
+  readonly tiers: CompiledTiers;
 }
 
+/** How one peer (or rule) relates to the other end: `dns` = only name resolution at run time could tell. */
+export type PeerJudgement = 'match' | 'miss' | 'ip-unknown' | 'node-unknown' | 'dns';
+
+export interface CompiledTierPeer {
+  readonly spec: TierPeer;
+  matchesPod(pod: CompiledPod, family?: IpVersion): PeerJudgement;
+  matchesIp(ip: ParsedIp): PeerJudgement;
+}
+
+export interface CompiledTierRule {
+  /** Index of the policy in CompiledTiers.policies. */
+  readonly policy: number;
+  readonly direction: Direction;
+  readonly spec: TierRuleSpec;
+  readonly peers: readonly CompiledTierPeer[];
+}
+
+export interface CompiledClusterPolicy {
+  readonly index: number;
+  readonly spec: ClusterPolicySpec;
+  /** selects[pod.index] === 1: the pod is in the policy's subject. */
+  readonly selects: Uint8Array;
+  readonly ingress: readonly CompiledTierRule[];
+  readonly egress: readonly CompiledTierRule[];
+}
+
+export interface CompiledTiers {
+  readonly policies: readonly CompiledClusterPolicy[];
+  /** Per tier: policies grouped by priority, the lowest number (judged first) first. */
+  readonly groups: { readonly [T in Tier]: readonly (readonly CompiledClusterPolicy[])[] };
+}

@@ -9,6 +9,8 @@ import { PEER_IP_UNKNOWN, type CompiledInventory, type CompiledPod, type Compile
 import type { DirectionVerdict, Explanation, Judgement, PolicyRef, RuleMatch, RuleMiss } from './explanation.js';
 import { describePeer } from './peer-text.js';
 import { describePortEntry, matchingPortEntry } from './port-matcher.js';
+import type { TierQuery } from './tier-evaluate.js';
+import { tierJudgement, tiersApply, tierVerdict } from './tier-verdict.js';
 import type { Protocol } from './types.js';
 
 export type Endpoint =
@@ -100,7 +102,12 @@ export function directionJudgement(
   protocol: Protocol,
   family?: IpVersion,
 ): Judgement {
-  if (compiled.isolatedBy[direction][subject.index]?.length === 0) return 'allow';
+  // Tier order (the API): Admin, then NetworkPolicy, then Baseline; a tier that passes or matches nothing hands on.
+  const tierQuery: TierQuery = { direction, subject, other, destination, port, protocol, family };
+  const tiered = tiersApply(compiled, tierQuery);
+  const admin = tiered ? tierJudgement(compiled, 'Admin', tierQuery) : undefined;
+  if (admin !== undefined) return admin;
+  if (compiled.isolatedBy[direction][subject.index]?.length === 0) return (tiered ? tierJudgement(compiled, 'Baseline', tierQuery) : undefined) ?? 'allow';
   let unknown = false;
   for (const rule of compiled.rulesFor[direction][subject.index] ?? []) {
     const peer = rulePeerJudgement(rule, other, family);
@@ -140,8 +147,28 @@ function explainDirection(
   family: IpVersion | undefined,
 ): DirectionVerdict {
   if (subject.spec.hostNetwork) return { kind: 'host-network', verdict: 'allow' };
+  const tierQuery: TierQuery = { direction, subject, other, destination, port: query.port, protocol: query.protocol, family };
+  const tiered = tiersApply(compiled, tierQuery);
+  const admin = tiered ? tierVerdict(compiled, 'Admin', tierQuery) : { passed: [] };
+  if ('verdict' in admin) return admin.verdict;
+  const passed = admin.passed.length > 0 ? { passed: admin.passed } : {};
   const isolating = (compiled.isolatedBy[direction][subject.index] ?? []).map((index) => compiled.policies[index] as CompiledPolicy);
-  if (isolating.length === 0) return { kind: 'not-isolated', verdict: 'allow' };
+  if (isolating.length === 0) {
+    const baseline = tiered ? tierVerdict(compiled, 'Baseline', tierQuery) : { passed: [] };
+    return 'verdict' in baseline ? { ...baseline.verdict, ...passed } : { kind: 'not-isolated', verdict: 'allow', ...passed };
+  }
+  return { ...networkPolicyVerdict(direction, isolating, other, destination, query, family), ...passed };
+}
+
+/** The NetworkPolicy tier, for a pod some policy isolates: any rule of those policies whose peer and port match admits. */
+function networkPolicyVerdict(
+  direction: Direction,
+  isolating: readonly CompiledPolicy[],
+  other: Endpoint,
+  destination: CompiledPod | undefined,
+  query: ConnectionQuery,
+  family: IpVersion | undefined,
+): DirectionVerdict {
   const isolatedBy = isolating.map(policyRef);
   const allowedBy: RuleMatch[] = [];
   const undecided: RuleMiss[] = [];

@@ -1,5 +1,5 @@
 /** The engine's answer for one connection: a verdict per direction, and why. */
-import type { Protocol } from './types.js';
+import type { ClusterPolicyKind, Protocol, Tier, TierAction } from './types.js';
 
 export type Verdict = 'allow' | 'deny';
 
@@ -37,7 +37,40 @@ export interface RuleMiss {
   readonly wants: { readonly peers: readonly string[]; readonly ports: readonly string[] };
 }
 
-export type DirectionVerdict =
+/** A rule of a cluster-scoped policy that acted on the connection (or could have). */
+export interface TierRuleRef {
+  readonly kind: ClusterPolicyKind;
+  readonly name: string;
+  readonly tier: Tier;
+  readonly priority: number;
+  /** e.g. `spec.egress[1]` */
+  readonly rule: string;
+  /** The rule's `name`, when it has one. */
+  readonly ruleName?: string;
+  readonly action: TierAction;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+/** Every direction verdict may carry the Admin-tier Pass rules that sent the connection on to NetworkPolicy. */
+export type DirectionVerdict = DirectionVerdictKind & { readonly passed?: readonly TierRuleRef[] };
+
+type DirectionVerdictKind =
+  /** A cluster-scoped policy decided (Accept or Deny): `decidedBy` holds one rule, or several same-priority ones that agree. */
+  | { readonly kind: 'tier-decided'; readonly verdict: Verdict; readonly tier: Tier; readonly decidedBy: readonly TierRuleRef[] }
+  /** The first rule that could act names domains (domainNames): only DNS at run time can tell, so no verdict is claimed. */
+  | { readonly kind: 'depends-on-dns'; readonly verdict: 'unknown'; readonly tier: Tier; readonly rules: readonly TierRuleRef[] }
+  /**
+   * A cluster-scoped policy cannot be judged offline: a `networks` peer and a pod without a known IP, a
+   * `nodes` peer (node addresses are not in the input), or same-priority policies that disagree.
+   */
+  | {
+      readonly kind: 'tier-undecided';
+      readonly verdict: 'unknown';
+      readonly tier: Tier;
+      readonly reason: 'pod-ip-unknown' | 'node-unknown' | 'same-priority';
+      readonly rules: readonly TierRuleRef[];
+    }
   /** No policy selects the pod for this direction: everything is allowed. */
   | { readonly kind: 'not-isolated'; readonly verdict: 'allow' }
   /** hostNetwork pods are never selected by a policy. */

@@ -1,7 +1,7 @@
 /** The NetworkPolicy engine: pure (no fs, network or clock). Decode → compile → judge, explain, lint. */
 export * from './types.js';
 export type { CompiledInventory, CompiledPod, Direction } from './compiled.js';
-export type { DirectionVerdict, Explanation, Judgement, PolicyRef, RuleMatch, RuleMiss, Verdict } from './explanation.js';
+export type { DirectionVerdict, Explanation, Judgement, PolicyRef, RuleMatch, RuleMiss, TierRuleRef, Verdict } from './explanation.js';
 export { compileInventory, withExtraPods } from './compile.js';
 export { explainConnection, resolveEndpoint, type ConnectionQuery, type Endpoint } from './evaluate.js';
 export { computeMatrix, matrixCell, type MatrixCell, type PolicyMatrix } from './matrix.js';

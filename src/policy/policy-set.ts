@@ -5,10 +5,12 @@
  * ones, a candidate's, each step of a rollout) judges every one of those states without recompiling.
  * Kubernetes rule, as in evaluate.ts: a direction of a pod is isolated when some kept policy that
  * selects the pod lists the direction; then any rule of those kept policies whose peer and port match
- * admits the traffic.
+ * admits the traffic. Cluster-scoped tiers (the same in every state) are judged around them, as in evaluate.ts.
  */
 import type { CompiledInventory, CompiledPod, CompiledRule, Direction } from './compiled.js';
 import { rulePortMatch } from './evaluate.js';
+import type { TierQuery } from './tier-evaluate.js';
+import { tierJudgement, tiersApply } from './tier-verdict.js';
 import type { Protocol } from './types.js';
 
 /** One byte per compiled policy: 1 = the policy exists in this state. */
@@ -25,7 +27,13 @@ export function directionAllowsWithin(
   port: number,
   protocol: Protocol,
 ): boolean {
-  if (!isolatedWithin(compiled, within, direction, subject)) return true;
+  // The cluster-scoped tiers are the same in every state: Admin first, Baseline where no kept policy isolates.
+  // Their unknown (DNS, an unknown address) counts as not admitted, as everywhere on this boolean path.
+  const tierQuery: TierQuery = { direction, subject, other: { type: 'pod', pod: other }, destination, port, protocol, family: undefined };
+  const tiered = tiersApply(compiled, tierQuery);
+  const admin = tiered ? tierJudgement(compiled, 'Admin', tierQuery) : undefined;
+  if (admin !== undefined) return admin === 'allow';
+  if (!isolatedWithin(compiled, within, direction, subject)) return ((tiered ? tierJudgement(compiled, 'Baseline', tierQuery) : undefined) ?? 'allow') === 'allow';
   return (compiled.rulesFor[direction][subject.index] ?? []).some((rule) => ruleAdmitsWithin(within, rule, other, destination, port, protocol));
 }
 

@@ -1,5 +1,5 @@
 /** The text of `kubeknock explain`: the verdict, then each direction with the policies and rules behind it. */
-import type { DirectionVerdict, Explanation, PolicyRef, RuleMiss } from '../policy/index.js';
+import type { DirectionVerdict, Explanation, PolicyRef, RuleMiss, TierRuleRef } from '../policy/index.js';
 import { assertNever } from '../model/assert-never.js';
 import { painter, type Paint } from './ansi.js';
 import type { RenderOptions } from './render-options.js';
@@ -20,8 +20,25 @@ export function renderExplanation(input: Explanation, options: RenderOptions): s
 }
 
 function direction(name: 'egress' | 'ingress', whose: string, verdict: DirectionVerdict, paint: Paint): string[] {
+  const passed = (verdict.passed ?? []).map((rule) => `    passed by ${tierRef(rule)}: the rest of the Admin tier was skipped`);
+  return [...directionLines(name, whose, verdict, paint), ...passed];
+}
+
+function directionLines(name: 'egress' | 'ingress', whose: string, verdict: DirectionVerdict, paint: Paint): string[] {
   const head = `  ${name.padEnd(7)} ${whose}: `;
   switch (verdict.kind) {
+    case 'tier-decided':
+      return [
+        `${head}${verdict.verdict === 'allow' ? paint('green', 'allow') : paint('red', 'DENY')}: decided in the ${verdict.tier} tier`,
+        ...verdict.decidedBy.map((rule) => `    ${rule.action === 'Accept' ? 'accepted' : 'denied'} by ${tierRef(rule)}`),
+      ];
+    case 'depends-on-dns':
+      return [
+        `${head}${paint('yellow', 'DEPENDS ON DNS')}: a ${verdict.tier}-tier rule names domains, and what they resolve to is only known at run time`,
+        ...verdict.rules.map((rule) => `    ? ${tierRef(rule)}`),
+      ];
+    case 'tier-undecided':
+      return [`${head}${paint('yellow', 'UNKNOWN')}: ${UNDECIDED[verdict.reason]} (${verdict.tier} tier)`, ...verdict.rules.map((rule) => `    ? ${tierRef(rule)}`)];
     case 'not-isolated':
       return [`${head}${paint('green', 'allow')}: no NetworkPolicy selects it for ${name}, so it is not isolated`];
     case 'host-network':
@@ -51,6 +68,19 @@ function direction(name: 'egress' | 'ingress', whose: string, verdict: Direction
     default:
       return assertNever(verdict, 'direction verdict');
   }
+}
+
+const UNDECIDED: Readonly<Record<Extract<DirectionVerdict, { kind: 'tier-undecided' }>['reason'], string>> = {
+  'pod-ip-unknown': 'a networks peer could match, and the pod\'s IP is unknown (give status.podIP)',
+  'node-unknown': 'a nodes peer could match, and node addresses are not in the input',
+  'same-priority': 'policies of the same priority disagree, and the API lets an implementation apply either',
+};
+
+/** `ClusterNetworkPolicy admin-guard (Admin, priority 10) spec.ingress[0] "name": Deny` */
+function tierRef(rule: TierRuleRef): string {
+  const priority = rule.kind === 'BaselineAdminNetworkPolicy' ? rule.tier : `${rule.tier}, priority ${rule.priority}`;
+  const name = rule.ruleName === undefined ? '' : ` "${rule.ruleName}"`;
+  return `${rule.kind} ${rule.name} (${priority}) ${rule.rule}${name}: ${rule.action}`;
 }
 
 function peersText(miss: RuleMiss): string {
@@ -89,6 +119,14 @@ export function explanationSummary(explanation: Explanation): string {
         return [`${name} denied: isolated by ${refs(verdict.isolatedBy)}, no rule matched`];
       case 'ip-unknown':
         return [`${name} unknown: only an ipBlock could admit it and the IP of ${verdict.pod} is unknown`];
+      case 'tier-decided': {
+        const [first] = verdict.decidedBy;
+        return first ? [`${name} ${verdict.verdict === 'allow' ? 'accepted' : 'denied'} by ${tierRef(first)}`] : [];
+      }
+      case 'depends-on-dns':
+        return [`${name} depends on DNS: ${verdict.rules.map(tierRef).join(', ')} names domains`];
+      case 'tier-undecided':
+        return [`${name} unknown: ${UNDECIDED[verdict.reason]}`];
       default:
         return assertNever(verdict, 'direction verdict');
     }

@@ -11,7 +11,7 @@ export function renderLintFindings(findings: readonly LintFinding[], options: Re
   const lines = visibleStrings(findings).map((finding) => {
     const severity = finding.severity === 'error' ? paint('red', 'error  ') : paint('yellow', 'warning');
     const where = finding.file ? `${finding.file}${finding.line ? `:${finding.line}` : ''}: ` : '';
-    const subject = finding.policy ? `NetworkPolicy ${finding.namespace}/${finding.policy}` : `namespace ${finding.namespace}`;
+    const subject = finding.kind ? `${finding.kind} ${finding.policy ?? ''}` : finding.policy ? `NetworkPolicy ${finding.namespace}/${finding.policy}` : `namespace ${finding.namespace}`;
     const field = finding.field ? ` ${finding.field}` : '';
     return `${severity} ${where}${subject}${field} [${finding.rule}]\n        ${finding.message}`;
   });

@@ -80,7 +80,7 @@ describe('policyExpectations', () => {
     const db = PODS.get('db');
     if (!db) throw new Error('no db probe pod');
     const withoutIp = new Map([...PODS, ['db', { ...db, ip: '', ips: [] }]]);
-    expect(verdicts(await judge([...BASE_OBJECTS, egress], { pods: withoutIp }))['db:5432']).toMatch(/^unjudged: the policies cannot say without the pod's IP: .*UNKNOWN/s);
+    expect(verdicts(await judge([...BASE_OBJECTS, egress], { pods: withoutIp }))['db:5432']).toMatch(/^unjudged: the policies cannot say offline \(an unknown pod IP, DNS or node addresses\): .*UNKNOWN/s);
   });
 
   it('a deny-all ingress policy on the target: deny, with the policy named in the explanation', async () => {

@@ -18,7 +18,7 @@ const write = (name: string, text: string | Buffer): string => {
   writeFileSync(file, text);
   return file;
 };
-const READS = 'kubeknock reads Namespace (v1), Pod (v1), Service (v1), Deployment (apps/v1), StatefulSet (apps/v1), DaemonSet (apps/v1), ReplicaSet (apps/v1), Job (batch/v1), CronJob (batch/v1), NetworkPolicy (networking.k8s.io/v1)';
+const READS = 'kubeknock reads Namespace (v1), Pod (v1), Service (v1), Deployment (apps/v1), StatefulSet (apps/v1), DaemonSet (apps/v1), ReplicaSet (apps/v1), Job (batch/v1), CronJob (batch/v1), NetworkPolicy (networking.k8s.io/v1), ClusterNetworkPolicy (policy.networking.k8s.io/v1beta1 or policy.networking.k8s.io/v1alpha2), AdminNetworkPolicy (policy.networking.k8s.io/v1alpha1), BaselineAdminNetworkPolicy (policy.networking.k8s.io/v1alpha1)';
 const scenario = (name: string) => `apiVersion: kubeknock.dev/v1alpha1
 kind: Scenario
 metadata: {name: ${name}}

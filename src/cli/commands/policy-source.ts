@@ -37,7 +37,7 @@ function namespaceFlagProblem(argv: { namespace?: unknown; 'from-cluster'?: unkn
 /** The flags alone, for a command that decides itself what giving neither -f nor --from-cluster means (diff). */
 export function withPolicySourceOptions<T>(yargs: Argv<T>): Argv<T & PolicySourceFlags> {
   return withClusterFlags(yargs)
-    .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Manifest file or directory (repeatable): Namespace, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Service, NetworkPolicy' })
+    .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Manifest file or directory (repeatable): Namespace, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Service, NetworkPolicy, ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy' })
     .option('from-cluster', { type: 'boolean', default: false, describe: 'Read those kinds from the live cluster instead of files' })
     .option('namespace', {
       alias: 'n',

@@ -6,7 +6,9 @@ import { assertNever } from '../../model/assert-never.js';
 import type { Inventory, NamespaceSpec, PodSpec, PolicySpec, ServiceSpec } from '../types.js';
 import { decodeNetworkPolicy } from './network-policy.js';
 import { Reader, itemOf, type DecodeIssue, type RawObject } from './reader.js';
-import { API_VERSIONS, isKind, type Kind } from './kinds.js';
+import { API_VERSIONS, CLUSTER_POLICY_API_VERSIONS, clusterPolicyKindOf, isKind, unmodelledPolicyKind, type Kind } from './kinds.js';
+import { decodeClusterPolicy } from './cluster-policy.js';
+import type { ClusterPolicySpec } from '../types.js';
 import { decodeNamespace, decodePodLike, decodeService, type Metadata } from './workloads.js';
 
 export { toInputIssue, type DecodeIssue, type FieldPath, type RawObject } from './reader.js';
@@ -26,15 +28,17 @@ export interface SkippedObject {
 
 
 /** The kinds the engine reads, with their API versions, for messages: `Namespace (v1), …`. */
-export const READ_KINDS = Object.entries(API_VERSIONS)
-  .map(([kind, apiVersion]) => `${kind} (${apiVersion})`)
-  .join(', ');
+export const READ_KINDS = [
+  ...Object.entries(API_VERSIONS).map(([kind, apiVersion]) => `${kind} (${apiVersion})`),
+  ...Object.entries(CLUSTER_POLICY_API_VERSIONS).map(([kind, versions]) => `${kind} (${versions.join(' or ')})`),
+].join(', ');
 
 export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
   const namespaces: NamespaceSpec[] = [];
   const pods: PodSpec[] = [];
   const services: ServiceSpec[] = [];
   const policies: PolicySpec[] = [];
+  const clusterPolicies: ClusterPolicySpec[] = [];
   const issues: DecodeIssue[] = [];
   const skipped: SkippedObject[] = [];
   const seen = new Map<string, string>();
@@ -50,6 +54,16 @@ export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
     }
     const kind = reader.string(root.kind, ['kind']);
     if (kind === undefined) reader.issue(['kind'], 'is required');
+    const unmodelled = unmodelledPolicyKind(kind, root.apiVersion);
+    if (unmodelled !== undefined) {
+      reader.issue(['apiVersion'], `${unmodelled} is not modelled by kubeknock: its verdicts would be guesses; remove it from the input (only policy.networking.k8s.io ClusterNetworkPolicy is modelled)`);
+      return void issues.push(...reader.issues);
+    }
+    const clusterKind = clusterPolicyKindOf(kind, root.apiVersion);
+    if (clusterKind !== undefined) {
+      visitClusterPolicy(reader, root, clusterKind);
+      return void issues.push(...reader.issues);
+    }
     if (!isKind(kind) || (root.apiVersion !== undefined && root.apiVersion !== API_VERSIONS[kind])) {
       if (kind !== undefined) skipped.push({ file: raw.file, kind: typeof root.apiVersion === 'string' ? `${kind} (${root.apiVersion})` : kind });
       return void issues.push(...reader.issues);
@@ -65,6 +79,21 @@ export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
       addObject(reader, kind, metadata);
     }
     issues.push(...reader.issues);
+  };
+
+  const visitClusterPolicy = (reader: Reader, root: Readonly<Record<string, unknown>>, kind: ClusterPolicySpec['kind']): void => {
+    const meta = reader.record(root.metadata, ['metadata']);
+    const name = reader.string(meta?.name, ['metadata', 'name']);
+    if (!name) return reader.issue(['metadata', 'name'], `is required (${kind} without a name)`);
+    // Cluster-scoped: metadata.namespace is ignored by the API server, so the key is the name alone.
+    const key = `${kind} ${name}`;
+    reader.object = key;
+    const line = reader.raw.locate([]).line;
+    const first = seen.get(key);
+    if (first !== undefined) reader.issue(['metadata', 'name'], `duplicate ${key} (first defined at ${first})`);
+    else seen.set(key, `${reader.raw.file}${line > 0 ? `:${line}` : ''}`);
+    const policy = decodeClusterPolicy(reader, kind, { name, line });
+    if (policy) clusterPolicies.push(policy);
   };
 
   const addObject = (reader: Reader, kind: Kind, metadata: Metadata): void => {
@@ -95,7 +124,8 @@ export function decodeObjects(objects: readonly RawObject[]): DecodeResult {
   };
 
   for (const raw of objects) visit(raw);
-  return { inventory: { namespaces, pods, services, policies }, issues, skipped };
+  const inventory = { namespaces, pods, services, policies, ...(clusterPolicies.length > 0 ? { clusterPolicies } : {}) };
+  return { inventory, issues, skipped };
 }
 
 function decodeMetadata(reader: Reader, root: Readonly<Record<string, unknown>>, kind: Kind): Metadata | undefined {

@@ -1,4 +1,5 @@
 /** What lint reports: one problem, tied to a policy and a field whenever there is one. */
+import type { ClusterPolicyKind } from '../types.js';
 
 export const LINT_RULES = [
   'invalid-shape', //        the API server would reject the policy
@@ -10,6 +11,10 @@ export const LINT_RULES = [
   'legacy-default-deny', //  the beta DefaultDeny namespace annotation, which no Kubernetes since 1.7 honours
   'never-matches', //        a port entry that never admits what was meant (named port no pod declares, Service port instead of targetPort)
   'namespace-wide-open', //  workloads in a namespace that no policy governs
+  'baseline-overridden', //  a Baseline Deny on pods a NetworkPolicy selects, which therefore never applies
+  'pass-to-nothing', //      an Admin Pass where nothing below judges: Accept in disguise
+  'dns-cut-by-admin', //     an Admin egress Deny that cuts DNS, which no NetworkPolicy can give back
+  'shadowed-rule', //        a cluster-scoped rule that never acts: an earlier or higher-priority rule always matches first
 ] as const;
 
 export type LintRule = (typeof LINT_RULES)[number];
@@ -21,6 +26,8 @@ export interface LintFinding {
   readonly namespace: string;
   /** Policy name; absent for namespace-level findings. */
   readonly policy?: string;
+  /** Set for a cluster-scoped policy (then `namespace` is empty); absent: a NetworkPolicy. */
+  readonly kind?: ClusterPolicyKind;
   /** Field path, e.g. `spec.ingress[0].from`; empty for namespace-level findings. */
   readonly field: string;
   readonly message: string;

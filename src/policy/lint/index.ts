@@ -8,6 +8,7 @@ import { deadNamedPorts, deadNamespaceSelectors, orPeers, selectsNoPod } from '.
 import { deadPeers, legacyDefaultDeny, unreachablePods } from './reach-rules.js';
 import { withRepresentatives } from './representatives.js';
 import { servicePortInsteadOfTargetPort } from './service-rules.js';
+import { adminDenyCutsDns, overriddenBaselineDenies, passesToNothing, shadowedRules } from './tier-rules.js';
 import { egressWithoutDns, wideOpenNamespaces } from './traffic-rules.js';
 
 export type { LintFinding, LintRule } from './finding.js';
@@ -47,6 +48,9 @@ export function lintPolicies(inventory: Inventory, rejected: readonly DecodeIssu
   }
   if (podsKnown) findings.push(...unreachablePods(compiled, realPods));
   findings.push(...legacyDefaultDeny(compiled), ...servicePortInsteadOfTargetPort(compiled, realPods), ...egressWithoutDns(compiled, everyPod, dnsPods, !dnsReal), ...wideOpenNamespaces(compiled, realPods));
+  if (compiled.tiers.policies.length > 0) {
+    findings.push(...overriddenBaselineDenies(compiled, realPods), ...passesToNothing(compiled, realPods), ...adminDenyCutsDns(compiled, everyPod, dnsPods), ...shadowedRules(compiled, realPods));
+  }
   return findings.sort(
     (a, b) =>
       a.namespace.localeCompare(b.namespace) ||

@@ -56,7 +56,9 @@ export function wideOpenNamespaces(compiled: CompiledInventory, realPods: Readon
   const governed = new Set([...compiled.policies.map((policy) => policy.spec.namespace), ...SYSTEM_NAMESPACES]);
   const counts = new Map<string, number>();
   for (const pod of compiled.pods) {
-    if (!realPods.has(pod.index) || pod.spec.hostNetwork || governed.has(pod.spec.namespace)) continue;
+    // A pod in the subject of a cluster-scoped policy is governed too, by the Admin or Baseline tier.
+    const clusterGoverned = compiled.tiers.policies.some((policy) => policy.selects[pod.index] === 1);
+    if (!realPods.has(pod.index) || pod.spec.hostNetwork || governed.has(pod.spec.namespace) || clusterGoverned) continue;
     counts.set(pod.spec.namespace, (counts.get(pod.spec.namespace) ?? 0) + 1);
   }
   return [...counts].map(([namespace, count]) => ({
