@@ -6,7 +6,7 @@
 #   bash test/cluster/up.sh [--nodes N] [--enforcer E]   (npm run cluster:up; N is 1-3, default 3)
 # E is kube-router (default: its firewall, denials REJECTed) or kube-network-policies (NetworkPolicy
 # and ClusterNetworkPolicy, denials DROPped); one enforcer at a time, never both: a cluster up with the
-# other one must be taken down first.
+# other one must be taken down first. Without --enforcer, a running cluster keeps its enforcer.
 # Ends only when every node is Ready, CoreDNS answers on both families and the enforcer runs on every
 # node. Prints the path of the kubeconfig as the last line of stdout; everything else is logged to
 # stderr.
@@ -17,23 +17,26 @@ set -euo pipefail
 UP_START=$SECONDS
 [ "$(id -u)" = 0 ] || die "must run as root (it starts kubelet, containerd and changes iptables)"
 NODES="${KUBEKNOCK_NODES:-$MAX_NODES}"
-ENFORCER="${KUBEKNOCK_ENFORCER:-kube-router}"
+ENFORCER="${KUBEKNOCK_ENFORCER:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) NODES="${2:-}"; shift 2 ;;
     --nodes=*) NODES="${1#--nodes=}"; shift ;;
-    --enforcer) ENFORCER="${2:-}"; shift 2 || shift ;;
-    --enforcer=*) ENFORCER="${1#--enforcer=}"; shift ;;
+    --enforcer) [ -n "${2:-}" ] || die "--enforcer needs a value: ${ENFORCERS// /, }"; ENFORCER="$2"; shift 2 ;;
+    --enforcer=*) ENFORCER="${1#--enforcer=}"; [ -n "$ENFORCER" ] || die "--enforcer needs a value: ${ENFORCERS// /, }"; shift ;;
     *) die "unknown argument $1 (usage: up.sh [--nodes 1|2|3] [--enforcer kube-router|kube-network-policies])" ;;
   esac
 done
 [[ "$NODES" =~ ^[1-9]$ ]] && [ "$NODES" -le "$MAX_NODES" ] || die "--nodes must be 1 to $MAX_NODES, not '$NODES'"
-[[ " $ENFORCERS " == *" $ENFORCER "* ]] || die "--enforcer must be one of: ${ENFORCERS// /, } (not '$ENFORCER')"
 # Never two firewalls on one bed (their denials would add up): a cluster that is up with the other
-# enforcer is refused here, before anything changes, whichever checkout set it up.
+# enforcer is refused here, before anything changes, whichever checkout set it up. Without --enforcer
+# (and KUBEKNOCK_ENFORCER) the running cluster's enforcer is kept (smoke.sh, CI and a second `up` work
+# on either profile), else it is kube-router.
 enforcer_state="$STATE_DIR"
 if [ -f "$DATA_DIR/owner" ] && [ -d "$(cat "$DATA_DIR/owner")" ]; then enforcer_state=$(cat "$DATA_DIR/owner"); fi
 running=$(running_enforcer "$enforcer_state")
+if [ -z "$ENFORCER" ]; then ENFORCER="${running:-kube-router}"; fi
+[[ " $ENFORCERS " == *" $ENFORCER "* ]] || die "--enforcer must be one of: ${ENFORCERS// /, } (not '$ENFORCER')"
 [ -z "$running" ] || [ "$running" = "$ENFORCER" ] ||
   die "the cluster on this machine ($enforcer_state) runs the $running enforcer, $ENFORCER asked: take it down first (npm run cluster:down), then run up again"
 
@@ -42,7 +45,7 @@ phase packages
 need_pkgs=(containerd runc containernetworking-plugins iptables ipset conntrack openssl iproute2
   util-linux procps psmisc time curl ca-certificates gcc libc6-dev kmod)
 # kube-network-policies programs nftables itself (netlink); nft is for up.sh's check of its table.
-[ "$ENFORCER" = kube-network-policies ] && need_pkgs+=(nftables)
+if [ "$ENFORCER" = kube-network-policies ]; then need_pkgs+=(nftables); fi
 missing=()
 for p in "${need_pkgs[@]}"; do
   st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
