@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds (or reuses from the cache) the Go binaries of the test cluster.
-#   bash test/cluster/build.sh [kubernetes] [etcd] [coredns] [kube-router]   (default: all)
+#   bash test/cluster/build.sh [kubernetes] [etcd] [coredns] [kube-router] [kube-network-policies]
+# (default: the first four; kube-network-policies, the second enforcer, only when asked for:
+# up.sh --enforcer kube-network-policies asks for it).
 # Binaries land in ${KUBEKNOCK_CACHE:-/var/cache/kubeknock}/bin/<component>-<version>/, with the
 # `/usr/bin/time -v` report of each cold build next to them (build-<binary>.time).
 set -euo pipefail
@@ -90,6 +92,7 @@ for c in "${components[@]}"; do
     etcd) build_etcd ;;
     coredns) build_coredns ;;
     kube-router) build_kube_router ;;
+    kube-network-policies) bash "$CLUSTER_DIR/build/kube-network-policies/build.sh" ;;
     *) die "unknown component $c" ;;
   esac
 done

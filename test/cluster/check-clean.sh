@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Verifies that `down.sh` left nothing of the test cluster behind, of the control plane or of any
-# node: no process, mount, network namespace, link, route, iptables chain, ipset, cgroup or runtime
-# directory. Exit 1 listing what is left.
+# node: no process, mount, network namespace, link, route, iptables chain, ipset, nftables table of
+# kube-network-policies, cgroup or runtime directory. Exit 1 listing what is left.
 #   bash test/cluster/check-clean.sh
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -37,6 +37,11 @@ done
 while read -r s; do
   [ -n "$s" ] && left+=("ipset $s")
 done < <(ipset list -n 2>/dev/null | grep -E '^(inet6:)?(KUBE-|kube-router-)' || true)
+if command -v nft >/dev/null; then
+  while read -r t; do
+    [ -n "$t" ] && left+=("nftables table $t")
+  done < <(nft list tables 2>/dev/null | grep -E ' kube-network-policies(-dnscache)?$' || true)
+fi
 for d in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/*/kk-node*; do
   [ -d "$d" ] && left+=("cgroup $d")
 done
@@ -49,4 +54,4 @@ if [ ${#left[@]} -gt 0 ]; then
   printf '  %s\n' "${left[@]}" >&2
   exit 1
 fi
-log "clean: no process, mount, netns, link, route, iptables chain, ipset, cgroup or directory of the cluster (control plane and nodes) is left"
+log "clean: no process, mount, netns, link, route, iptables chain, ipset, nftables table, cgroup or directory of the cluster (control plane and nodes) is left"

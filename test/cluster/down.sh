@@ -36,10 +36,11 @@ apiserver_up() {
     K get --raw=/readyz >/dev/null 2>&1
 }
 
-# 1. Policy enforcers, service proxies and controllers (so nothing recreates pods) first. Their
-#    iptables rules and ipsets live in the node namespaces and go with them (step 5).
+# 1. Policy enforcers (kube-router or kube-network-policies, whichever runs), service proxies and
+#    controllers (so nothing recreates pods) first. Their iptables rules, ipsets and nftables tables
+#    live in the node namespaces and go with them (step 5).
 names=()
-for i in $node_ids; do names+=("kk-node$i-kube-router" "kk-node$i-kube-proxy"); done
+for i in $node_ids; do names+=("kk-node$i-kube-router" "kk-node$i-kube-network-policies" "kk-node$i-kube-proxy"); done
 stop_daemons 10 "${names[@]}" kube-controller-manager kube-scheduler
 
 # 2. Delete every pod through the API so that each kubelet tears its sandboxes down through CNI
@@ -168,6 +169,14 @@ done
 for s in $(ipset list -n 2>/dev/null | grep -E '^(KUBE-|kube-router-|inet6:KUBE-|inet6:kube-router-)'); do
   ipset destroy "$s" 2>/dev/null || log "could not destroy ipset $s"
 done
+# kube-network-policies' nftables tables belong in the node namespaces; on the host only if it was
+# ever started outside one. Only its two tables, by name.
+if command -v nft >/dev/null; then
+  for t in kube-network-policies kube-network-policies-dnscache; do
+    nft list table inet "$t" >/dev/null 2>&1 || continue
+    if nft delete table inet "$t"; then log "removed nftables table inet $t"; else log "could not delete nftables table inet $t"; fi
+  done
+fi
 
 # 7. cgroups kubelet created (cgroup v1, cgroupfs driver): each node's cgroup root, and the host's
 #    kubepods of an older layout.

@@ -20,6 +20,18 @@ COREDNS_BIN="$BIN_CACHE/coredns-$COREDNS_VERSION"
 # cache key carries their digest, so a changed patch builds it again.
 KUBE_ROUTER_PATCHES_SUM="$(cat "$CLUSTER_DIR"/build/kube-router/patches/*.patch 2>/dev/null | sha256sum | cut -c1-8)"
 KUBE_ROUTER_BIN="$BIN_CACHE/kube-router-$KUBE_ROUTER_VERSION-p$KUBE_ROUTER_PATCHES_SUM"
+# The second enforcer (up.sh --enforcer kube-network-policies): versions pinned in
+# build/kube-network-policies/modules.txt, binary keyed by the digest of its local patches like
+# kube-router's; the ClusterNetworkPolicy CRDs are kept next to it in the cache.
+KNP_MODULE=sigs.k8s.io/kube-network-policies
+KNP_VERSION="$(awk -v m="$KNP_MODULE" '$1==m {print $2}' "$CLUSTER_DIR/build/kube-network-policies/modules.txt" 2>/dev/null || true)"
+KNP_PATCHES_SUM="$(cat "$CLUSTER_DIR"/build/kube-network-policies/patches/*.patch 2>/dev/null | sha256sum | cut -c1-8)"
+KNP_BIN="$BIN_CACHE/kube-network-policies-$KNP_VERSION-p$KNP_PATCHES_SUM"
+NPA_MODULE=sigs.k8s.io/network-policy-api
+NPA_VERSION="$(awk -v m="$NPA_MODULE" '$1==m {print $2}' "$CLUSTER_DIR/build/kube-network-policies/modules.txt" 2>/dev/null || true)"
+NPA_CRDS="$BIN_CACHE/network-policy-api-$NPA_VERSION/crds"
+ENFORCERS="kube-router kube-network-policies" # the first is the default
+KNP_METRICS_PORT=9080 # upstream default; in each node's namespace, on its loopback
 
 # Networks. All of them exist only inside this machine: the pod and Service networks are private
 # (IPv4) and unique-local (IPv6) ranges, the stand-in external host lives in documentation ranges.
@@ -156,3 +168,16 @@ stop_daemons() {
   sleep 0.3
 }
 stop_daemon() { stop_daemons "${2:-10}" "$1"; } # stop_daemon <name> [grace seconds, default 10]
+# running_enforcer <state dir>: prints the enforcer of the cluster whose state is in <state dir> when
+# any of its daemons lives, nothing when none does. A cluster from before up.sh recorded its enforcer
+# runs kube-router.
+running_enforcer() {
+  local f
+  for f in "$1"/pids/*.pid; do
+    [ -e "$f" ] || continue
+    # a zombie (killed, not yet reaped) has an empty command line: it does not count
+    [ -n "$({ tr -d '\0' <"/proc/$(cat "$f")/cmdline"; } 2>/dev/null)" ] || continue
+    cat "$1/enforcer" 2>/dev/null || echo kube-router
+    return 0
+  done
+}

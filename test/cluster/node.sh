@@ -1,5 +1,5 @@
 # Per-node parts of up.sh: a node's network namespace, its configuration files and its daemons
-# (containerd, kubelet, kube-proxy, kube-router). Sourced by up.sh after lib.sh; every function takes
+# (containerd, kubelet, kube-proxy, and the enforcer: kube-router or kube-network-policies). Sourced by up.sh after lib.sh; every function takes
 # the node index (1-based). Each daemon runs in the node's network namespace only: the file system,
 # mounts and cgroup hierarchy are the host's, with a root directory, state directory, socket and
 # cgroup root per node, as kind nodes have inside their containers.
@@ -267,12 +267,38 @@ node_start_proxies() {
   ns="/run/netns/$(node_netns "$i")"
   start_daemon "$name-kube-proxy" "$K8S_BIN/kube-proxy" nsenter --net="$ns" -- "$K8S_BIN/kube-proxy" \
     --config="$STATE_DIR/config/$name/kube-proxy.yaml" --v=1
+  if [ "$ENFORCER" = kube-network-policies ]; then
+    node_start_knp "$i"
+    return 0
+  fi
   start_daemon "$name-kube-router" "$KUBE_ROUTER_BIN/kube-router" nsenter --net="$ns" -- "$KUBE_ROUTER_BIN/kube-router" \
     --kubeconfig="$STATE_DIR/config/kube-router.kubeconfig" --hostname-override="$name" \
     --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \
     --enable-ipv4=true --enable-ipv6=true \
     --service-cluster-ip-range="$SERVICE_CIDR" --service-cluster-ip-range="$SERVICE_CIDR6" \
     --metrics-port=0 --health-port=20244 --v=1
+}
+
+# kube-network-policies (npa-v1alpha2: NetworkPolicy and ClusterNetworkPolicy) in node i's namespace,
+# in place of kube-router (which does nothing else here: routes are static, kube-proxy serves
+# Services). Both families are always on. NRI off: containerd 1.6 has no NRI socket, pod IPs come from
+# the API server. The netfilter bug 1766 workaround off: it is fixed in kernels from 6.12 on.
+# Fail-open and strict mode keep upstream's defaults (true). Metrics on the node's loopback only.
+node_start_knp() {
+  local i="$1" name
+  name=$(node_name "$i")
+  start_daemon "$name-kube-network-policies" "$KNP_BIN/kube-network-policies" \
+    nsenter --net="/run/netns/$(node_netns "$i")" -- "$KNP_BIN/kube-network-policies" \
+    --kubeconfig="$STATE_DIR/config/kube-network-policies.kubeconfig" --hostname-override="$name" \
+    --netfilter-bug-1766-fix=false --disable-nri=true \
+    --metrics-bind-address="127.0.0.1:$KNP_METRICS_PORT" --v=1
+}
+
+# kube-network-policies answers on its metrics endpoint in node i (it has no health endpoint); ends
+# up.sh at once (with the log) when it has exited meanwhile.
+node_knp_metrics() {
+  check_alive "$(node_name "$1")-kube-network-policies" "$KNP_BIN/kube-network-policies"
+  in_node "$1" curl -sf -o /dev/null "http://127.0.0.1:$KNP_METRICS_PORT/metrics"
 }
 
 # Node i registered; ends up.sh at once (with the log) when its kubelet has exited meanwhile.

@@ -7,10 +7,13 @@ set -euo pipefail
 PHASE=status
 ok=1
 
+# The enforcer up.sh started (a cluster from before it was recorded runs kube-router).
+enforcer=$(cat "$STATE_DIR/enforcer" 2>/dev/null || echo kube-router)
+echo "== enforcer: $enforcer"
 echo "== processes (pid files in $STATE_DIR/pids)"
 names=(etcd kube-apiserver kube-controller-manager kube-scheduler external-http external-http8080)
 for ((i = 1; i <= $(node_count); i++)); do
-  for d in containerd kubelet kube-proxy kube-router; do names+=("$(node_name "$i")-$d"); done
+  for d in containerd kubelet kube-proxy "$enforcer"; do names+=("$(node_name "$i")-$d"); done
 done
 for name in "${names[@]}"; do
   f="$STATE_DIR/pids/$name.pid"
@@ -29,6 +32,12 @@ printf '  %-24s %s\n' kubernetes "$K8S_VERSION ($(ver "$K8S_BIN/kubelet" --versi
 printf '  %-24s %s\n' etcd "$ETCD_VERSION ($(ver "$ETCD_BIN/etcd" --version))"
 printf '  %-24s %s\n' coredns "$COREDNS_VERSION ($(ver "$COREDNS_BIN/coredns" -version))"
 printf '  %-24s %s\n' kube-router "$KUBE_ROUTER_VERSION ($(ver "$KUBE_ROUTER_BIN/kube-router" --version))"
+if [ "$enforcer" = kube-network-policies ]; then
+  # (it has no --version flag: the cache directory names the version and the patches' digest)
+  if [ -x "$KNP_BIN/kube-network-policies" ]; then knp_built="$KNP_BIN/kube-network-policies"; else knp_built="not built"; fi
+  printf '  %-24s %s\n' kube-network-policies "$KNP_VERSION-p$KNP_PATCHES_SUM ($knp_built)"
+  printf '  %-24s %s\n' network-policy-api "$NPA_VERSION (ClusterNetworkPolicy CRDs in $NPA_CRDS)"
+fi
 printf '  %-24s %s\n' containerd "$(containerd --version 2>/dev/null | awk '{print $3}')"
 printf '  %-24s %s\n' runc "$(runc --version 2>/dev/null | head -n 1 | awk '{print $3}')"
 printf '  %-24s %s\n' cni-plugins "$(dpkg-query -W -f='${Version}' containernetworking-plugins 2>/dev/null)"

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Brings up the test cluster on this machine (as root): one control plane on the host and three
 # dual-stack nodes, each a network namespace with its own containerd, kubelet, kube-proxy and
-# kube-router. Idempotent: a second run checks every part, starts only what is missing and waits for
-# readiness again.
-#   bash test/cluster/up.sh [--nodes N]     (npm run cluster:up; N is 1-3, default 3)
-# Ends only when every node is Ready, CoreDNS answers on both families and kube-router's firewall runs
-# on every node. Prints the path of the kubeconfig as the last line of stdout; everything else is
-# logged to stderr.
+# NetworkPolicy enforcer. Idempotent: a second run checks every part, starts only what is missing and
+# waits for readiness again.
+#   bash test/cluster/up.sh [--nodes N] [--enforcer E]   (npm run cluster:up; N is 1-3, default 3)
+# E is kube-router (default: its firewall, denials REJECTed) or kube-network-policies (NetworkPolicy
+# and ClusterNetworkPolicy, denials DROPped); one enforcer at a time, never both: a cluster up with the
+# other one must be taken down first. Without --enforcer, a running cluster keeps its enforcer.
+# Ends only when every node is Ready, CoreDNS answers on both families and the enforcer runs on every
+# node. Prints the path of the kubeconfig as the last line of stdout; everything else is logged to
+# stderr.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$CLUSTER_DIR/node.sh"
@@ -14,19 +17,35 @@ set -euo pipefail
 UP_START=$SECONDS
 [ "$(id -u)" = 0 ] || die "must run as root (it starts kubelet, containerd and changes iptables)"
 NODES="${KUBEKNOCK_NODES:-$MAX_NODES}"
+ENFORCER="${KUBEKNOCK_ENFORCER:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) NODES="${2:-}"; shift 2 ;;
     --nodes=*) NODES="${1#--nodes=}"; shift ;;
-    *) die "unknown argument $1 (usage: up.sh [--nodes 1|2|3])" ;;
+    --enforcer) [ -n "${2:-}" ] || die "--enforcer needs a value: ${ENFORCERS// /, }"; ENFORCER="$2"; shift 2 ;;
+    --enforcer=*) ENFORCER="${1#--enforcer=}"; [ -n "$ENFORCER" ] || die "--enforcer needs a value: ${ENFORCERS// /, }"; shift ;;
+    *) die "unknown argument $1 (usage: up.sh [--nodes 1|2|3] [--enforcer kube-router|kube-network-policies])" ;;
   esac
 done
 [[ "$NODES" =~ ^[1-9]$ ]] && [ "$NODES" -le "$MAX_NODES" ] || die "--nodes must be 1 to $MAX_NODES, not '$NODES'"
+# Never two firewalls on one bed (their denials would add up): a cluster that is up with the other
+# enforcer is refused here, before anything changes, whichever checkout set it up. Without --enforcer
+# (and KUBEKNOCK_ENFORCER) the running cluster's enforcer is kept (smoke.sh, CI and a second `up` work
+# on either profile), else it is kube-router.
+enforcer_state="$STATE_DIR"
+if [ -f "$DATA_DIR/owner" ] && [ -d "$(cat "$DATA_DIR/owner")" ]; then enforcer_state=$(cat "$DATA_DIR/owner"); fi
+running=$(running_enforcer "$enforcer_state")
+if [ -z "$ENFORCER" ]; then ENFORCER="${running:-kube-router}"; fi
+[[ " $ENFORCERS " == *" $ENFORCER "* ]] || die "--enforcer must be one of: ${ENFORCERS// /, } (not '$ENFORCER')"
+[ -z "$running" ] || [ "$running" = "$ENFORCER" ] ||
+  die "the cluster on this machine ($enforcer_state) runs the $running enforcer, $ENFORCER asked: take it down first (npm run cluster:down), then run up again"
 
 # ---------------------------------------------------------------------------------------------------
 phase packages
 need_pkgs=(containerd runc containernetworking-plugins iptables ipset conntrack openssl iproute2
   util-linux procps psmisc time curl ca-certificates gcc libc6-dev kmod)
+# kube-network-policies programs nftables itself (netlink); nft is for up.sh's check of its table.
+if [ "$ENFORCER" = kube-network-policies ]; then need_pkgs+=(nftables); fi
 missing=()
 for p in "${need_pkgs[@]}"; do
   st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
@@ -48,6 +67,11 @@ bash "$CLUSTER_DIR/build.sh"
 for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
   [ -x "$K8S_BIN/$b" ] || die "missing $K8S_BIN/$b"
 done
+if [ "$ENFORCER" = kube-network-policies ]; then
+  bash "$CLUSTER_DIR/build.sh" kube-network-policies
+  [ -x "$KNP_BIN/kube-network-policies" ] || die "missing $KNP_BIN/kube-network-policies"
+  for ch in standard experimental; do [ -f "$NPA_CRDS/$ch.yaml" ] || die "missing $NPA_CRDS/$ch.yaml"; done
+fi
 
 phase images-build
 busybox_bin=$(bash "$REPO_DIR/test/busybox/build.sh" | tail -n 1)
@@ -130,6 +154,7 @@ fi
 mkdir -p "$STATE_DIR"/{pids,logs,pki,config} "$DATA_DIR" "$RUN_DIR"
 echo "$STATE_DIR" >"$DATA_DIR/owner"
 echo "$NODES" >"$STATE_DIR/nodes"
+echo "$ENFORCER" >"$STATE_DIR/enforcer"
 log "$NODES node(s): $(for ((i = 1; i <= NODES; i++)); do printf '%s ' "$(node_name "$i")"; done)"
 
 # Remember everything we change on the host so that down.sh can put it back.
@@ -342,6 +367,9 @@ write_kubeconfig "$STATE_DIR/config/scheduler.kubeconfig" scheduler "https://127
 # Node daemons reach the API server over the underlay.
 write_kubeconfig "$STATE_DIR/config/kube-proxy.kubeconfig" kube-proxy "https://$CONTROL_PLANE_IP:6443"
 write_kubeconfig "$STATE_DIR/config/kube-router.kubeconfig" admin "https://$CONTROL_PLANE_IP:6443"
+if [ "$ENFORCER" = kube-network-policies ]; then
+  write_kubeconfig "$STATE_DIR/config/kube-network-policies.kubeconfig" admin "https://$CONTROL_PLANE_IP:6443"
+fi
 for ((i = 1; i <= NODES; i++)); do
   n=$(node_name "$i")
   write_kubeconfig "$STATE_DIR/config/kubelet-$n.kubeconfig" "kubelet-client-$n" "https://$CONTROL_PLANE_IP:6443"
@@ -428,6 +456,30 @@ for ((i = 1; i <= NODES; i++)); do
   node_pod_cidrs "$i"
 done
 
+if [ "$ENFORCER" = kube-network-policies ]; then
+phase kube-network-policies
+# The ClusterNetworkPolicy CRD before the enforcer: its informer must sync before it enforces anything.
+# The experimental channel (a superset of standard: also domainNames, nodes and named ports) unless
+# KUBEKNOCK_CNP_CHANNEL=standard.
+cnp_channel="${KUBEKNOCK_CNP_CHANNEL:-experimental}"
+[ -f "$NPA_CRDS/$cnp_channel.yaml" ] || die "KUBEKNOCK_CNP_CHANNEL must be standard or experimental, not '$cnp_channel'"
+K apply --server-side --force-conflicts -f "$NPA_CRDS/$cnp_channel.yaml" >/dev/null
+wait_for "ClusterNetworkPolicy CRD ($NPA_VERSION, $cnp_channel) established" 60 \
+  K wait --for=condition=Established crd/clusternetworkpolicies.policy.networking.k8s.io --timeout=5s ||
+  die "the ClusterNetworkPolicy CRD was not established"
+for ((i = 1; i <= NODES; i++)); do node_start_proxies "$i"; done
+for ((i = 1; i <= NODES; i++)); do
+  n=$(node_name "$i")
+  wait_for "node $n Ready" 180 K wait --for=condition=Ready "node/$n" --timeout=5s ||
+    { tail -n 40 "$STATE_DIR/logs/$n-kubelet.log" >&2; die "node $n not Ready"; }
+  wait_for "kube-network-policies metrics on $n" 90 node_knp_metrics "$i" ||
+    { check_alive "$n-kube-network-policies" "$KNP_BIN/kube-network-policies"; die "kube-network-policies not serving metrics on $n"; }
+  # Its rules are written in one batch: the table exists only if the kernel took every expression (the
+  # unpatched queue expression is refused here, and nothing would be enforced).
+  wait_for "kube-network-policies nftables table on $n" 60 in_node "$i" nft list table inet kube-network-policies ||
+    { tail -n 30 "$STATE_DIR/logs/$n-kube-network-policies.log" >&2; die "kube-network-policies created no nftables table inet kube-network-policies on $n"; }
+done
+else
 phase kube-router
 [ -d /var/lib/kube-router ] || touch "$DATA_DIR/kube-router-dir-created"
 for ((i = 1; i <= NODES; i++)); do node_start_proxies "$i"; done
@@ -442,6 +494,7 @@ for ((i = 1; i <= NODES; i++)); do
   wait_for "kube-router IPv6 firewall chains on $n" 60 in_node "$i" ip6tables -w -S KUBE-ROUTER-FORWARD ||
     die "kube-router created no IPv6 KUBE-ROUTER-FORWARD chain on $n"
 done
+fi
 
 # ---------------------------------------------------------------------------------------------------
 phase coredns
@@ -466,7 +519,11 @@ for ((i = 1; i <= NODES; i++)); do
   check_alive "$n-containerd" containerd
   check_alive "$n-kubelet" "$K8S_BIN/kubelet"
   check_alive "$n-kube-proxy" "$K8S_BIN/kube-proxy"
-  check_alive "$n-kube-router" "$KUBE_ROUTER_BIN/kube-router"
+  if [ "$ENFORCER" = kube-network-policies ]; then
+    check_alive "$n-kube-network-policies" "$KNP_BIN/kube-network-policies"
+  else
+    check_alive "$n-kube-router" "$KUBE_ROUTER_BIN/kube-router"
+  fi
 done
 wait_for "stand-in external host http://$EXTERNAL_IP/ from $(node_name "$NODES")" 30 in_node "$NODES" curl -sf --max-time 2 "http://$EXTERNAL_IP/" ||
   die "the stand-in external host does not serve HTTP"
@@ -498,7 +555,8 @@ done
   echo "EXTERNAL_PORTS=80,8080"
   echo "EXTERNAL_DROP_PORT=$EXTERNAL_DROP_PORT"
   echo "CONTROL_PLANE_IP=$CONTROL_PLANE_IP"
+  echo "ENFORCER=$ENFORCER"
 } >"$STATE_DIR/cluster.env"
-log "cluster is up in $((SECONDS - UP_START)) s: $NODES node(s), busybox image $BUSYBOX_IMAGE"
+log "cluster is up in $((SECONDS - UP_START)) s: $NODES node(s), busybox image $BUSYBOX_IMAGE, enforcer $ENFORCER"
 log "export KUBECONFIG=$KUBECONFIG_FILE"
 echo "$KUBECONFIG_FILE"
