@@ -30,7 +30,7 @@ KNP_BIN="$BIN_CACHE/kube-network-policies-$KNP_VERSION-p$KNP_PATCHES_SUM"
 NPA_MODULE=sigs.k8s.io/network-policy-api
 NPA_VERSION="$(awk -v m="$NPA_MODULE" '$1==m {print $2}' "$CLUSTER_DIR/build/kube-network-policies/modules.txt" 2>/dev/null || true)"
 NPA_CRDS="$BIN_CACHE/network-policy-api-$NPA_VERSION/crds"
-ENFORCERS="kube-router kube-network-policies" # the first is the default
+ENFORCERS="kube-router kube-network-policies none" # the first is the default; none: nothing enforces NetworkPolicy (doctor --canary must say so)
 KNP_METRICS_PORT=9080 # upstream default; in each node's namespace, on its loopback
 
 # Networks. All of them exist only inside this machine: the pod and Service networks are private

@@ -271,6 +271,8 @@ node_start_proxies() {
     node_start_knp "$i"
     return 0
   fi
+  # A bed without an enforcer: policies are stored and ignored, as on a CNI that does not enforce them.
+  [ "$ENFORCER" != none ] || return 0
   start_daemon "$name-kube-router" "$KUBE_ROUTER_BIN/kube-router" nsenter --net="$ns" -- "$KUBE_ROUTER_BIN/kube-router" \
     --kubeconfig="$STATE_DIR/config/kube-router.kubeconfig" --hostname-override="$name" \
     --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \

@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
     --nodes=*) NODES="${1#--nodes=}"; shift ;;
     --enforcer) [ -n "${2:-}" ] || die "--enforcer needs a value: ${ENFORCERS// /, }"; ENFORCER="$2"; shift 2 ;;
     --enforcer=*) ENFORCER="${1#--enforcer=}"; [ -n "$ENFORCER" ] || die "--enforcer needs a value: ${ENFORCERS// /, }"; shift ;;
-    *) die "unknown argument $1 (usage: up.sh [--nodes 1|2|3] [--enforcer kube-router|kube-network-policies])" ;;
+    *) die "unknown argument $1 (usage: up.sh [--nodes 1|2|3] [--enforcer kube-router|kube-network-policies|none])" ;;
   esac
 done
 [[ "$NODES" =~ ^[1-9]$ ]] && [ "$NODES" -le "$MAX_NODES" ] || die "--nodes must be 1 to $MAX_NODES, not '$NODES'"
@@ -479,6 +479,15 @@ for ((i = 1; i <= NODES; i++)); do
   wait_for "kube-network-policies nftables table on $n" 60 in_node "$i" nft list table inet kube-network-policies ||
     { tail -n 30 "$STATE_DIR/logs/$n-kube-network-policies.log" >&2; die "kube-network-policies created no nftables table inet kube-network-policies on $n"; }
 done
+elif [ "$ENFORCER" = none ]; then
+phase no-enforcer
+# Nothing enforces NetworkPolicy: the bed doctor --canary must call NOT ENFORCED.
+for ((i = 1; i <= NODES; i++)); do node_start_proxies "$i"; done
+for ((i = 1; i <= NODES; i++)); do
+  n=$(node_name "$i")
+  wait_for "node $n Ready" 180 K wait --for=condition=Ready "node/$n" --timeout=5s ||
+    { tail -n 40 "$STATE_DIR/logs/$n-kubelet.log" >&2; die "node $n not Ready"; }
+done
 else
 phase kube-router
 [ -d /var/lib/kube-router ] || touch "$DATA_DIR/kube-router-dir-created"
@@ -521,7 +530,7 @@ for ((i = 1; i <= NODES; i++)); do
   check_alive "$n-kube-proxy" "$K8S_BIN/kube-proxy"
   if [ "$ENFORCER" = kube-network-policies ]; then
     check_alive "$n-kube-network-policies" "$KNP_BIN/kube-network-policies"
-  else
+  elif [ "$ENFORCER" = kube-router ]; then
     check_alive "$n-kube-router" "$KUBE_ROUTER_BIN/kube-router"
   fi
 done

@@ -4,11 +4,14 @@
  * namespace and no pod behind; interrupted (SIGTERM) it still removes its namespace; killed (SIGKILL)
  * it leaves one that `kubeknock cleanup` removes.
  *
- * "enforcer stopped" runs only with KUBEKNOCK_E2E_ENFORCER_STOPPED=1, on a bed whose enforcer the
- * lead has stopped by hand (its filter rules gone): there the canary must say NOT ENFORCED, exit 1.
+ * The verdict follows the bed's enforcer (cluster.env ENFORCER): kube-router rejects (refused),
+ * kube-network-policies drops (timeout), and a bed started with `--enforcer none` enforces nothing:
+ * there the canary must say NOT ENFORCED and exit 1.
  */
 import { describe, expect, it } from 'vitest';
-import { IMAGE, kubeknock, kubectl, managedPods } from './cluster.js';
+import { CLUSTER, IMAGE, kubeknock, kubectl, managedPods } from './cluster.js';
+
+const ENFORCER = CLUSTER['ENFORCER'] ?? 'kube-router';
 
 const CANARY = ['doctor', '--canary', `--image=${IMAGE}`, '--image-pull-policy=Never'];
 
@@ -19,21 +22,28 @@ async function canaryNamespaces(): Promise<string[]> {
 }
 
 describe('doctor --canary on the real cluster', () => {
-  it('says enforced (denial seen as refused: kube-router rejects), exits 0, and leaves no namespace and no pod', async () => {
+  it.runIf(ENFORCER !== 'none')(`says enforced (denial seen as ${ENFORCER === 'kube-router' ? 'refused: kube-router rejects' : 'timeout: the enforcer drops'}), exits 0, and leaves no namespace and no pod`, async () => {
     const doctor = await kubeknock(CANARY);
     expect(doctor.stderr, 'the plan comes first on stderr').toMatch(/^doctor --canary \(run canary-[0-9a-f]{8}\) will write to the cluster:\n {2}create Namespace kubeknock-canary-[a-z0-9]{5} /);
     expect(doctor.stdout).toMatch(/\n✓ RBAC for the canary at cluster scope: 4 permissions granted\n/);
-    expect(doctor.stdout).toMatch(/\n✓ enforcement: enforced after \d+\.\d s \(denial seen as refused\)\n/);
+    expect(doctor.stdout).toMatch(new RegExp(`\\n✓ enforcement: enforced after \\d+\\.\\d s \\(denial seen as ${ENFORCER === 'kube-router' ? 'refused' : 'timeout'}\\)\\n`));
     expect(doctor.code, `${doctor.stdout}\n${doctor.stderr}`).toBe(0);
     // The CLI returned only once the namespace was gone.
     expect(await canaryNamespaces()).toEqual([]);
     expect(await managedPods()).toEqual([]);
   });
 
-  it('-o json carries the verdict and the cleanup', async () => {
+  it.runIf(ENFORCER === 'none')('on a bed with no enforcer: NOT ENFORCED, exit 1, and still no namespace left', async () => {
+    const doctor = await kubeknock([...CANARY, '--canary-timeout=20']);
+    expect(doctor.stdout).toMatch(/\n✗ enforcement: NOT ENFORCED: the deny-all policy applied 2\d s ago and the client still connects\n/);
+    expect(doctor.code, doctor.stdout).toBe(1);
+    expect(await canaryNamespaces()).toEqual([]);
+  });
+
+  it.runIf(ENFORCER !== 'none')('-o json carries the verdict and the cleanup', async () => {
     const doctor = await kubeknock([...CANARY, '-o', 'json']);
     const report = JSON.parse(doctor.stdout) as { canary?: { namespace: string; verdict: { type: string; denial?: string; afterMs?: number }; cleanup: { type: string } } };
-    expect(report.canary?.verdict).toMatchObject({ type: 'enforced', denial: 'refused' });
+    expect(report.canary?.verdict).toMatchObject({ type: 'enforced', denial: ENFORCER === 'kube-router' ? 'refused' : 'timeout' });
     expect(report.canary?.cleanup.type).toBe('removed');
     expect(doctor.code, doctor.stderr).toBe(0);
   });
@@ -64,12 +74,5 @@ describe('doctor --canary on the real cluster', () => {
     expect(cleanup.code, cleanup.stderr).toBe(0);
     expect(await canaryNamespaces()).toEqual([]);
     expect(await managedPods()).toEqual([]);
-  });
-
-  it.runIf(process.env['KUBEKNOCK_E2E_ENFORCER_STOPPED'] === '1')('enforcer stopped: NOT ENFORCED, exit 1, and still no namespace left', async () => {
-    const doctor = await kubeknock([...CANARY, '--canary-timeout=20']);
-    expect(doctor.stdout).toMatch(/\n✗ enforcement: NOT ENFORCED: the deny-all policy applied 2\d s ago and the client still connects\n/);
-    expect(doctor.code, doctor.stdout).toBe(1);
-    expect(await canaryNamespaces()).toEqual([]);
   });
 });
