@@ -69,13 +69,13 @@ describe('readFlowsFile', () => {
     const file = fixture('valid-obsdemo.yaml');
     const refused = await refusal(file, { now: NOW, server: 'https://prod.example:6443' });
     expect(refused.message).toBe(`${file} was observed on another cluster; nothing was sent to the cluster`);
-    expect(refused.issues[0]).toContain('cluster.server: observed on https://10.250.0.1:6443, but the current cluster (kubeconfig) is https://prod.example:6443');
+    expect(refused.issues[0]).toContain(`${file}:18: cluster.server: observed on https://10.250.0.1:6443, but the current cluster (kubeconfig) is https://prod.example:6443`);
   });
 
   it('refuses flows older than --flows-max-age, and the default (7d) too; 0 accepts them', async () => {
     const file = fixture('valid-obsdemo.yaml');
     const dayLater = new Date('2026-12-08T20:00:00Z');
-    expect((await refusal(file, { now: dayLater, maxAge: '12h' })).issues[0]).toContain('window.end: observed until 2026-12-07T19:42:00Z, 24 h ago, older than --flows-max-age 12h');
+    expect((await refusal(file, { now: dayLater, maxAge: '12h' })).issues[0]).toContain(`${file}:22: window.end: observed until 2026-12-07T19:42:00Z, 24 h ago, older than --flows-max-age 12h`);
     expect((await refusal(file, { now: new Date('2026-12-15T20:00:00Z') })).issues[0]).toContain('older than --flows-max-age 7d');
     await expect(readFlowsFile(file, { now: new Date('2030-01-01T00:00:00Z'), maxAge: '0' })).resolves.toMatchObject({ kind: 'Flows' });
   });

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { writeKubeconfig } from '../cluster-adapter/kubeconfig-file.js';
 
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const F = 'test/fixtures/flows';
@@ -61,6 +62,15 @@ describe('kubeknock diff --flows', () => {
     const { code, stdout } = await runCli(['diff', '-f', `${F}/obsdemo/workloads.yaml`, '-f', `${F}/obsdemo/postgres-lockdown.yaml`, '--to', `${F}/obsdemo/postgres-lockdown.yaml`, ...FLOWS]);
     expect(code).toBe(0);
     expect(stdout).toContain('CUT FLOWS: none of the 4 observed flows is cut');
+  });
+
+  it('with --from-cluster, refuses flows observed on another cluster before asking the API server anything', async () => {
+    // Nothing listens there: the refusal must come from the kubeconfig's server alone.
+    const kubeconfig = writeKubeconfig('http://127.0.0.1:9');
+    const { code, stderr } = await runCli(['diff', '--from-cluster', '--kubeconfig', kubeconfig, '--to', `${F}/obsdemo/postgres-lockdown.yaml`, ...FLOWS]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${F}/valid-obsdemo.yaml was observed on another cluster; nothing was sent to the cluster`);
+    expect(stderr).toContain('cluster.server: observed on https://10.250.0.1:6443, but the current cluster (kubeconfig) is http://127.0.0.1:9');
   });
 
   it.each([

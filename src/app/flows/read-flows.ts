@@ -44,11 +44,11 @@ export function parseFlowsText(file: string, text: string, options: FlowsReadOpt
   if (!maxAge.ok) throw new InputError(maxAge.problem);
   if (text.trim() === '') throw new InputError(`${file}: the file is empty; a flows file starts with "apiVersion: kubeknock.dev/v1alpha1" and "kind: Flows": ${FIX}`);
   const document = validDocument(file, text);
-  const issue = (path: string, message: string): InputIssue => ({ file, line: 0, path, message });
+  const issue = (path: string, key: string, message: string): InputIssue => ({ file, line: lineOfKey(text, key), path, message });
   const foreign = flowsClusterProblem(document, options.server);
-  if (foreign) throw new InputError(`${file} was observed on another cluster; nothing was sent to the cluster`, [issue('cluster.server', foreign)]);
+  if (foreign) throw new InputError(`${file} was observed on another cluster; nothing was sent to the cluster`, [issue('cluster.server', 'server', foreign)]);
   const old = flowsAgeProblem(document, options.now, maxAge.seconds, options.maxAge ?? DEFAULT_FLOWS_MAX_AGE);
-  if (old) throw new InputError(`${file} is too old to trust; nothing was sent to the cluster`, [issue('window.end', old)]);
+  if (old) throw new InputError(`${file} is too old to trust; nothing was sent to the cluster`, [issue('window.end', 'end', old)]);
   return document;
 }
 
@@ -69,6 +69,12 @@ function validDocument(file: string, text: string): FlowsDocument {
   if (result.ok) return result.document;
   const issues = result.issues.map((found): InputIssue => ({ file, line: source.lineOf(found.path), path: formatPath(found.path), message: found.message }));
   throw new InputError(`${issues.length} problem${issues.length === 1 ? '' : 's'} in the flows file ${file}: ${FIX}; nothing was sent to the cluster`, issues);
+}
+
+/** The line of the first `key:` (YAML) or `"key":` (JSON): each of these keys appears once in a valid file. */
+function lineOfKey(text: string, key: string): number {
+  const match = new RegExp(`^\\s*"?${key}"?\\s*:`, 'm').exec(text);
+  return match ? text.slice(0, match.index).split('\n').length : 0;
 }
 
 function parseJson(text: string): unknown {
