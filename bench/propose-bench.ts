@@ -5,6 +5,7 @@
  * one file per namespace.
  * Prints wall time, peak RSS and the output size. Run with `npm run bench:propose`. The flows are
  * generated deterministically (a seeded generator), so runs compare. Goal: < 2 s.
+ * KUBEKNOCK_BENCH_SKIP_YAML=1 leaves out the separate read of the YAML form.
  */
 import { parseFlowsText } from '../src/app/flows/read-flows.js';
 import { renderFlowsJson, renderFlowsYaml } from '../src/flows/document-yaml.js';

@@ -9,14 +9,15 @@
 import { assertNever } from '../../model/assert-never.js';
 import type { Protocol } from '../../policy/types.js';
 import type { Flow, FlowParty, FlowsDocument } from '../types.js';
-import { DNS_PORT, dnsTargets, isDnsFlow, type DnsTargets } from './dns.js';
+import { dnsTargets, isDnsFlow, type DnsTargets } from './dns.js';
 import type { ProposeFacts } from './facts.js';
 import { flowText } from './flow-text.js';
 import { singleAddressCidr } from './ip-block.js';
-import { DEFAULT_DENY_NAME, DNS_NAME, policyNames } from './names.js';
+import { policyNames } from './names.js';
+import { addRule, defaultDenyPolicy, dnsPolicy, finishRules, type RuleBuilder } from './policies.js';
 import { selectorText } from './selectors.js';
 import { compareText } from './stable-labels.js';
-import type { NamespaceProposal, Proposal, ProposedPeer, ProposedPolicy, ProposedPort, ProposedRule } from './types.js';
+import type { NamespaceProposal, Proposal, ProposedPeer, ProposedPolicy, ProposedPort } from './types.js';
 import { IdentityUniverse } from './universe.js';
 
 export interface ProposeOptions {
@@ -28,12 +29,6 @@ export interface ProposeOptions {
 
 type WorkloadParty = Extract<FlowParty, { kind: 'workload' }>;
 
-interface RuleBuilder {
-  readonly peer: ProposedPeer;
-  readonly sortKey: string;
-  readonly ports: Map<string, ProposedPort>;
-  readonly because: string[];
-}
 
 interface PolicyBuilder {
   readonly ingress: Map<string, RuleBuilder>;
@@ -110,7 +105,7 @@ class ProposalBuilder {
   namespace(namespace: string): NamespaceProposal {
     const keys = [...this.policies.keys()].filter((key) => this.universe.selector(key).namespace === namespace).sort(compareText);
     const names = policyNames(keys.map((key) => this.universe.selector(key).name));
-    const policies: ProposedPolicy[] = [this.defaultDeny(namespace), this.dnsPolicy(namespace)];
+    const policies: ProposedPolicy[] = [defaultDenyPolicy(namespace), dnsPolicy(namespace, this.dns, this.dnsFlows.get(namespace) ?? [])];
     const used = new Set(this.usedSelectors.get(namespace));
     keys.forEach((key, index) => {
       const policy = this.workloadPolicy(namespace, key, names[index] as string);
@@ -251,39 +246,7 @@ class ProposalBuilder {
     return `${choice.namespace}/${choice.name}`;
   }
 
-  private defaultDeny(namespace: string): ProposedPolicy {
-    return {
-      name: DEFAULT_DENY_NAME,
-      namespace,
-      about: [`Every pod of ${namespace} is isolated both ways: only what the policies below allow gets through.`],
-      podSelector: undefined,
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [],
-      egress: [],
-    };
-  }
 
-  private dnsPolicy(namespace: string): ProposedPolicy {
-    const seen = this.dnsFlows.get(namespace) ?? [];
-    const because = seen.length > 0 ? seen.map((text) => `seen: ${text}`) : ['no DNS query was seen in the window; allowed anyway: every pod that resolves a name needs it'];
-    const ports: ProposedPort[] = [
-      { protocol: 'UDP', port: DNS_PORT },
-      { protocol: 'TCP', port: DNS_PORT },
-    ];
-    return {
-      name: DNS_NAME,
-      namespace,
-      about: [`Every pod of ${namespace} may ask the cluster's DNS, on UDP and TCP 53 (answers too large for UDP retry over TCP).`, `DNS pods: ${this.dns.reason}.`],
-      podSelector: undefined,
-      policyTypes: ['Egress'],
-      ingress: [],
-      egress: this.dns.targets.map((target) => ({
-        peer: { type: 'pods', namespace: target.namespace === namespace ? undefined : target.namespace, selector: target.selector, name: target.name },
-        ports,
-        because,
-      })),
-    };
-  }
 
   private workloadPolicy(namespace: string, key: string, name: string): ProposedPolicy | undefined {
     const built = this.policies.get(key);
@@ -305,35 +268,8 @@ class ProposalBuilder {
   }
 }
 
-function addRule(rules: Map<string, RuleBuilder>, peer: ProposedPeer, port: ProposedPort, text: string): void {
-  const sortKey = peer.type === 'pods' ? `0 ${peer.namespace === undefined ? '' : peer.namespace}/${peer.name}` : `1 ${peer.cidr}`;
-  let rule = rules.get(sortKey);
-  if (rule === undefined) {
-    rule = { peer, sortKey, ports: new Map(), because: [] };
-    rules.set(sortKey, rule);
-  }
-  const portKey = `${port.protocol}/${String(port.port)}`;
-  rule.ports.set(portKey, port);
-  rule.because.push(`seen: ${text}`);
-}
 
-function finishRules(rules: ReadonlyMap<string, RuleBuilder>): ProposedRule[] {
-  return [...rules.values()]
-    .sort((a, b) => compareText(a.sortKey, b.sortKey))
-    .map((rule) => ({
-      peer: rule.peer,
-      ports: [...rule.ports.values()].sort(comparePorts),
-      because: [
-        ...(rule.peer.type === 'ipBlock' ? [`REVIEW: ${rule.peer.cidr} is an address outside the cluster seen in the window; outside addresses change (cloud services, CDNs): widen or remove it knowingly`] : []),
-        ...rule.because.sort(compareText),
-      ],
-    }));
-}
 
-function comparePorts(a: ProposedPort, b: ProposedPort): number {
-  const number = (port: ProposedPort): number => (typeof port.port === 'number' ? port.port : -1);
-  return compareText(a.protocol, b.protocol) || number(a) - number(b) || compareText(String(a.port), String(b.port));
-}
 
 function describeRules(count: number, what: string): string {
   return count === 0 ? `no ${what} seen` : `${count} ${what}${count === 1 ? '' : 's'} seen`;
