@@ -1,12 +1,14 @@
 /**
- * `kubeknock propose` on the three-node dual-stack cluster, with the seed's story running (see
- * fixtures/flows-story/app.yaml): observe it, propose from the flows and the live cluster, apply the
- * proposal, and check live, with bounded retries while the CNI programs the policies, that every
+ * The seed's story end to end on the three-node dual-stack cluster (fixtures/flows-story/app.yaml):
+ * observe it; `diff --flows` of the blog's postgres lockdown names analytics → postgres as a cut flow
+ * and `rollout --flows` of it refuses and changes nothing; `propose` from the flows and the live
+ * cluster; `diff --flows` of the proposal cuts no observed flow; `rollout --flows` applies it in a safe
+ * order with live verification; then, with bounded retries while the CNI programs the policies, every
  * observed connection still works (backend → postgres over IPv4, analytics → postgres over IPv6,
- * frontend → backend, DNS), that reporting — which never talked to postgres — is denied, and that a
- * connection nobody made (frontend → postgres) is denied.
+ * frontend → backend, DNS), reporting — which never talked to postgres — is denied, a connection
+ * nobody made (frontend → postgres) is denied, and `run --discover` passes.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,11 +60,28 @@ async function settles(expected: boolean, check: () => Promise<boolean>, attempt
   return { result, attempts: tried };
 }
 
-describe('propose', () => {
-  it('proposes policies from 40 s of observed traffic that keep every observed connection and deny the rest, live', async () => {
+describe('the seed story: observe → diff --flows → rollout --flows (refused) → propose → diff --flows → rollout --flows → run --discover', () => {
+  it('finds the flow nobody knew about, refuses the lockdown that cuts it, and proposes policies that keep every observed connection and deny the rest, live', async () => {
     const flows = join(scratch, 'flows.yaml');
     const observe = await kubeknock(['observe', '-n', NS, '--collector-namespace', COLLECTOR_NS, '--image', IMAGE, '--image-pull-policy', 'Never', '--yes', '--for', '40s', '--interval', '5', '-o', flows]);
     expect(observe.code, observe.stderr).toBe(0);
+
+    // The blog's lockdown: only the backend may reach postgres. It cuts analytics, which nobody knew about.
+    const lockdown = join(scratch, 'lockdown.yaml');
+    writeFileSync(
+      lockdown,
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: postgres-allow-backend, namespace: ${NS}}\n` +
+        'spec:\n  podSelector: {matchLabels: {app: postgres}}\n  policyTypes: [Ingress]\n  ingress:\n    - from: [{podSelector: {matchLabels: {app: backend}}}]\n      ports: [{port: 5432}]\n',
+    );
+    const cutDiff = await kubeknock(['diff', '--from-cluster', '--to', lockdown, '--flows', flows, '--fail-on-cut-flows']);
+    expect(cutDiff.code, cutDiff.stderr).toBe(1);
+    expect(cutDiff.stdout).toMatch(new RegExp(`flows: 1 cut connection carried observed traffic`));
+    expect(cutDiff.stdout).toMatch(new RegExp(`CUT — carried traffic: \\d+ samples, last seen [^:]+:\\d+:\\d+Z: ${NS}/analytics-[a-z0-9-]+ → ${NS}/postgres-[a-z0-9-]+ TCP/5432`));
+    const refused = await kubeknock(['rollout', '-f', lockdown, '--flows', flows, '--yes', '--image', IMAGE, '--image-pull-policy', 'Never', '--journal', join(scratch, 'refused.json')]);
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr + refused.stdout).toContain('refusing to roll out: it would cut 1 observed flow; nothing was changed');
+    expect(refused.stderr + refused.stdout).toContain(`${NS}/app=analytics → ${NS}/app=postgres,tier=db:5432/TCP`);
+    expect(await kubectl(['get', 'networkpolicies', '-n', NS, '-o', 'name'])).toBe('');
 
     const out = join(scratch, 'proposed');
     const propose = await kubeknock(['propose', '--flows', flows, '--from-cluster', '-o', out]);
@@ -73,7 +92,11 @@ describe('propose', () => {
     expect(yaml).toContain('name: kubeknock-proposed-postgres');
     expect(yaml).not.toContain('pod-template-hash: ');
 
-    await kubectl(['apply', '-f', join(out, `kubeknock-proposed-${NS}.yaml`)]);
+    const keptDiff = await kubeknock(['diff', '--from-cluster', '--to', out, '--flows', flows]);
+    expect(keptDiff.stdout).toMatch(/CUT FLOWS: none of the \d+ observed flows is cut/);
+    const applied = await kubeknock(['rollout', '-f', out, '--flows', flows, '--yes', '--image', IMAGE, '--image-pull-policy', 'Never', '--journal', join(scratch, 'applied.json')]);
+    expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+    expect(applied.stdout + applied.stderr).toMatch(/rollout complete: \d step\(s\) applied, each verified live/);
     const live = {
       'backend → postgres:5432 (Service, IPv4)': await settles(true, () => connects('backend', 'postgres', 5432)),
       'analytics → postgres-v6:5432 (Service, IPv6)': await settles(true, () => connects('analytics', 'postgres-v6', 5432)),
@@ -90,6 +113,8 @@ describe('propose', () => {
       'reporting → postgres:5432 (never talked to it)': false,
       'frontend → postgres:5432 (never seen)': false,
     });
+    const audit = await kubeknock(['run', '--discover', '-n', NS, '--image', IMAGE, '--image-pull-policy', 'Never']);
+    expect(audit.code, audit.stderr + audit.stdout).toBe(0);
     expect(await managedPods()).toEqual([]);
-  }, 400_000);
+  }, 600_000);
 });
