@@ -6,6 +6,7 @@
  * API: `parseFlowsMaxAge(text)`, `flowsAgeProblem(document, now, maxAgeSeconds)`,
  * `flowsClusterProblem(document, server)`, `DEFAULT_FLOWS_MAX_AGE`.
  */
+import { durationWithUnitsSeconds } from './duration.js';
 import type { FlowsDocument } from './types.js';
 
 /**
@@ -15,19 +16,16 @@ import type { FlowsDocument } from './types.js';
  */
 export const DEFAULT_FLOWS_MAX_AGE = '7d';
 
-const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
 export type MaxAge = { readonly ok: true; readonly seconds: number } | { readonly ok: false; readonly problem: string };
 
 /** `24h`, `90m`, `1h30m`, `7d`, `45s`; `0` turns the check off (seconds 0). */
 export function parseFlowsMaxAge(text: string): MaxAge {
   const trimmed = text.trim();
   if (trimmed === '0') return { ok: true, seconds: 0 };
-  if (!/^(\d+[smhd])+$/.test(trimmed)) {
+  const seconds = durationWithUnitsSeconds(trimmed);
+  if (seconds === undefined) {
     return { ok: false, problem: `--flows-max-age ${JSON.stringify(text)}: expected a duration like 24h, 90m, 1h30m or 7d (s, m, h, d), or 0 to accept flows of any age` };
   }
-  let seconds = 0;
-  for (const [, amount, unit] of trimmed.matchAll(/(\d+)([smhd])/g)) seconds += Number(amount) * (UNIT_SECONDS[unit ?? 's'] ?? 1);
   return { ok: true, seconds };
 }
 
