@@ -37,7 +37,7 @@ export async function parseAndRun(argv: readonly string[], io: CliIO, wrap: numb
     .usage('$0 <command> [options]\n\nKnocks on every door of a Kubernetes cluster to prove which ones NetworkPolicies keep shut.')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'Name a command: run, validate, discover, cleanup, doctor, predict, explain, lint, diff or manifests.')
+    .demandCommand(1, 'Name a command: run, validate, discover, observe, propose, diff, rollout, predict, explain, lint, report, doctor, cleanup or manifests (kubeknock --help lists them).')
     .recommendCommands()
     .wrap(wrap)
     .exitProcess(false)
