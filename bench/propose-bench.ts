@@ -11,23 +11,13 @@ import { parseFlowsText } from '../src/app/flows/read-flows.js';
 import { renderFlowsJson, renderFlowsYaml } from '../src/flows/document-yaml.js';
 import { propose, renderNamespaceYaml } from '../src/flows/propose/index.js';
 import { FLOWS_API_VERSION, FLOWS_KIND, type Flow, type FlowParty, type FlowsDocument } from '../src/flows/types.js';
+import { prng } from '../test/support/prng.js';
 
 const NAMESPACES = 20;
 const WORKLOADS = 1_000;
 const FLOWS = 10_000;
 const TIERS = ['front', 'back', 'db', 'cache'] as const;
 
-/** A small seeded generator (mulberry32): the same flows on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function workloads(): FlowParty[] {
   return Array.from({ length: WORKLOADS }, (_, i) => {
@@ -40,7 +30,7 @@ function workloads(): FlowParty[] {
 }
 
 function document(): FlowsDocument {
-  const next = random(19);
+  const next = prng(19);
   const parties = workloads();
   const dns: FlowParty = { kind: 'workload', identity: 'kube-system/k8s-app=kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, workloads: ['Deployment kube-system/coredns'] };
   const pick = (list: readonly FlowParty[]): FlowParty => list[Math.floor(next() * list.length)] as FlowParty;

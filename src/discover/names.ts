@@ -12,24 +12,30 @@ export function actorNames(identities: readonly Identity[]): string[] {
   const used = new Set<string>();
   return identities.map((identity) => {
     const workload = identity.workloads[0];
-    const base = shorten(toLabel(`${identity.namespace}-${workload?.name ?? 'pod'}`));
-    let name = base;
-    for (let n = 2; used.has(name); n += 1) name = `${shorten(base, MAX_ACTOR_NAME - String(n).length - 1)}-${n}`;
-    used.add(name);
-    return name;
+    return uniqueName(shortenName(dnsLabel(`${identity.namespace}-${workload?.name ?? 'pod'}`, 'actor'), MAX_ACTOR_NAME), MAX_ACTOR_NAME, used);
   });
 }
 
-function toLabel(text: string): string {
+/** `first`, or `first` shortened to make room for `-2`, `-3`… until it is not in `used`; added to `used`. */
+export function uniqueName(first: string, max: number, used: Set<string>): string {
+  let name = first;
+  for (let n = 2; used.has(name); n += 1) name = `${shortenName(first, max - String(n).length - 1)}-${n}`;
+  used.add(name);
+  return name;
+}
+
+/** Lower case, runs of anything but [a-z0-9-] as one `-`, no `-` at either end; `fallback` when nothing is left. */
+export function dnsLabel(text: string, fallback: string): string {
   const label = text
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return label === '' ? 'actor' : label;
+  return label === '' ? fallback : label;
 }
 
-function shorten(name: string, max = MAX_ACTOR_NAME): string {
+/** At most `max` characters: a longer name keeps its start plus a hash of the whole, so two long names stay apart. */
+export function shortenName(name: string, max: number): string {
   if (name.length <= max) return name;
   const hash = fnv1a(name).toString(36).padStart(7, '0').slice(0, 7);
   return `${name.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;

@@ -4,10 +4,9 @@
  * addresses, and discover's identities (so a flow's parties are the identities a door has).
  */
 import { findWorkloads } from '../../discover/index.js';
-import type { Identity } from '../../discover/index.js';
 import { isProbePod } from '../../model/labels.js';
-import type { Inventory, RawObject } from '../../policy/index.js';
-import type { FoldFacts, ServiceFact } from '../../flows/fold.js';
+import type { RawObject } from '../../policy/index.js';
+import type { FoldFacts, PodFact, ServiceFact } from '../../flows/fold.js';
 import { loadInventory } from '../policy-input.js';
 
 export interface ClusterNode {
@@ -19,26 +18,12 @@ export interface ClusterNode {
   readonly ready: boolean;
 }
 
-export interface LivePod {
-  readonly uid: string;
-  readonly namespace: string;
-  readonly name: string;
-  readonly node: string | undefined;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly ips: readonly string[];
-  readonly hostNetwork: boolean;
-  readonly ports: readonly { readonly port: number; readonly protocol: string; readonly name?: string }[];
-  /** kubeknock's own pods (probe pods, collectors): never a party, never sampled. */
-  readonly kubeknock: boolean;
-}
+/** A pod as the fold reads it, and whether kubeknock made it (probe pods, collectors: never a party, never sampled). */
+type LivePod = PodFact & { readonly kubeknock: boolean };
 
 export interface ObservationFacts {
   /** The namespaces whose pods are sampled (the selection that exists), sorted. */
   readonly selectedNamespaces: readonly string[];
-  readonly pods: readonly LivePod[];
-  readonly inventory: Inventory;
-  readonly identities: readonly Identity[];
-  readonly nodes: readonly ClusterNode[];
   /** Per node: the UIDs of the selected pods that run there and have their own network namespace. */
   readonly podUidsByNode: ReadonlyMap<string, readonly string[]>;
   /** The same, as the fold reads them. */
@@ -68,13 +53,13 @@ export async function observationFacts(objects: readonly RawObject[], nodes: rea
   const services = objects.filter((raw) => kindOf(raw) === 'Service').map((raw) => serviceFact(raw.value));
   const fold: FoldFacts = {
     // kubeknock's own pods are never a party: a collector or a probe pod of another run is not a workload.
-    pods: pods.filter((pod) => !pod.kubeknock).map((pod) => ({ uid: pod.uid, namespace: pod.namespace, name: pod.name, node: pod.node, labels: pod.labels, podIPs: pod.ips, hostNetwork: pod.hostNetwork, ports: pod.ports })),
+    pods: pods.filter((pod) => !pod.kubeknock).map(({ kubeknock: _, ...pod }) => pod),
     services,
     nodes: nodes.map((node) => ({ name: node.name, addresses: node.addresses, podCIDRs: node.podCIDRs })),
     identities,
     namespaces: selectedNamespaces,
   };
-  return { selectedNamespaces, pods, inventory, identities, nodes, podUidsByNode, fold };
+  return { selectedNamespaces, podUidsByNode, fold };
 }
 
 interface ServiceJson {
@@ -114,7 +99,7 @@ function livePod(value: unknown): LivePod {
     name: pod.metadata?.name ?? '',
     node: pod.spec?.nodeName,
     labels,
-    ips,
+    podIPs: ips,
     hostNetwork: pod.spec?.hostNetwork === true,
     ports: (pod.spec?.containers ?? []).flatMap((container) =>
       (container.ports ?? []).map((port) => ({ port: port.containerPort ?? 0, protocol: port.protocol ?? 'TCP', ...(port.name ? { name: port.name } : {}) })),
