@@ -14,6 +14,7 @@
  */
 import type { IpFamily } from '../model/family.js';
 import type { Flow, FlowParty, FlowProtocol, FlowService, FlowWitness } from './types.js';
+import { compareFlows } from './party.js';
 
 export interface Observation {
   readonly source: FlowParty;
@@ -200,11 +201,3 @@ export function isoSeconds(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function text(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Source, destination, port, protocol (the document's order), then the Service dialled. */
-export function compareFlows(a: Flow, b: Flow): number {
-  return text(partyKey(a.source), partyKey(b.source)) || text(partyKey(a.destination), partyKey(b.destination)) || a.port - b.port || text(a.protocol, b.protocol) || text(viaKey(a.via), viaKey(b.via));
-}

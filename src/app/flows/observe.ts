@@ -18,6 +18,7 @@ import { COST_SCRIPT, describeCollectorCost, parseCollectorCost } from '../../fl
 import type { FlowsDocument } from '../../flows/types.js';
 import { FLOWS_API_VERSION, FLOWS_KIND } from '../../flows/types.js';
 import { createFold } from '../../flows/fold.js';
+import { isoSeconds } from '../../flows/fold-aggregate.js';
 import { observationFacts, type ClusterNode, type ObservationFacts } from './observation-facts.js';
 
 export type ObserveCluster = Pick<ClusterPort, 'server' | 'namespacePhase' | 'createPod' | 'waitForPodsRunning' | 'exec' | 'deletePods' | 'listPods'>;
@@ -158,7 +159,7 @@ export async function observe(deps: ObserveDeps, options: ObserveOptions): Promi
       kind: FLOWS_KIND,
       cluster: { server: cluster.server },
       namespaces: facts.selectedNamespaces,
-      window: { start: isoSeconds(started), end: isoSeconds(deps.clock.now()), intervalSeconds: options.intervalSeconds, ended: interrupted ? 'interrupted' : 'completed' },
+      window: { start: isoSeconds(Math.floor(started / 1000)), end: isoSeconds(Math.floor(deps.clock.now() / 1000)), intervalSeconds: options.intervalSeconds, ended: interrupted ? 'interrupted' : 'completed' },
       coverage: folded.coverage,
       flows: folded.flows,
     };
@@ -242,9 +243,5 @@ function planText(options: ObserveOptions, nodes: readonly ClusterNode[], facts:
     ...COLLECTOR_PRIVILEGES.map((line) => `    - ${line}`),
     '  the collector pods are removed when the window ends, on Ctrl-C (which ends the window early and keeps what was seen), and on any error',
   ];
-}
-
-function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
