@@ -70,8 +70,8 @@ build_kube_router() {
   work=$(mktemp -d)
   cp -r "$src" "$work/kube-router"
   chmod -R u+w "$work/kube-router"
-  for p in "$dir"/patches/*.patch; do
-    [ -e "$p" ] || continue
+  for p in "${KUBE_ROUTER_PATCH_FILES[@]}"; do
+    [ -f "$p" ] || die "kube-router: no patch $p (KUBE_ROUTER_PATCHES names files of $dir/patches, or says none)"
     patch -s -p1 -d "$work/kube-router" <"$p" || die "kube-router: patch $(basename "$p") does not apply to $mod"
     log "kube-router: patch $(basename "$p") applied"
   done

@@ -17,8 +17,18 @@ K8S_BIN="$BIN_CACHE/kubernetes-$K8S_VERSION"
 ETCD_BIN="$BIN_CACHE/etcd-$ETCD_VERSION"
 COREDNS_BIN="$BIN_CACHE/coredns-$COREDNS_VERSION"
 # kube-router is built with the local patches in build/kube-router/patches (see the README): the
-# cache key carries their digest, so a changed patch builds it again.
-KUBE_ROUTER_PATCHES_SUM="$(cat "$CLUSTER_DIR"/build/kube-router/patches/*.patch 2>/dev/null | sha256sum | cut -c1-8)"
+# cache key carries their digest, so a changed patch builds it again. KUBE_ROUTER_PATCHES picks a
+# subset for investigations (space-separated file names, or "none"), e.g. to tell upstream
+# behaviour from a patch's: KUBE_ROUTER_PATCHES=none npm run cluster:up (IPv6 allows then fail, as
+# the README says). Unset: every patch.
+KUBE_ROUTER_PATCH_FILES=()
+if [ -z "${KUBE_ROUTER_PATCHES+set}" ]; then
+  for _p in "$CLUSTER_DIR"/build/kube-router/patches/*.patch; do [ -e "$_p" ] && KUBE_ROUTER_PATCH_FILES+=("$_p"); done
+elif [ "$KUBE_ROUTER_PATCHES" != none ]; then
+  for _p in $KUBE_ROUTER_PATCHES; do KUBE_ROUTER_PATCH_FILES+=("$CLUSTER_DIR/build/kube-router/patches/$_p"); done
+fi
+unset _p
+KUBE_ROUTER_PATCHES_SUM="$( { [ ${#KUBE_ROUTER_PATCH_FILES[@]} -eq 0 ] || cat "${KUBE_ROUTER_PATCH_FILES[@]}" 2>/dev/null; } | sha256sum | cut -c1-8)"
 KUBE_ROUTER_BIN="$BIN_CACHE/kube-router-$KUBE_ROUTER_VERSION-p$KUBE_ROUTER_PATCHES_SUM"
 # The second enforcer (up.sh --enforcer kube-network-policies): versions pinned in
 # build/kube-network-policies/modules.txt, binary keyed by the digest of its local patches like

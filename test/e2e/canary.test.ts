@@ -9,9 +9,7 @@
  * there the canary must say NOT ENFORCED and exit 1.
  */
 import { describe, expect, it } from 'vitest';
-import { CLUSTER, IMAGE, kubeknock, kubectl, managedPods } from './cluster.js';
-
-const ENFORCER = CLUSTER['ENFORCER'] ?? 'kube-router';
+import { ENFORCER, IMAGE, kubeknock, kubectl, managedPods } from './cluster.js';
 
 const CANARY = ['doctor', '--canary', `--image=${IMAGE}`, '--image-pull-policy=Never'];
 

@@ -26,6 +26,8 @@ function clusterEnv(): Record<string, string> {
 export const CLUSTER = clusterEnv();
 /** The busybox image the test cluster imported (nothing can be pulled there). */
 export const IMAGE = CLUSTER['BUSYBOX_IMAGE'] ?? 'docker.io/library/busybox:1.35.0';
+/** The bed's NetworkPolicy enforcer (`npm run cluster:up -- --enforcer …`): kube-router rejects denied traffic, kube-network-policies drops it. */
+export const ENFORCER = CLUSTER['ENFORCER'] ?? 'kube-router';
 
 export function kubectlPath(): string {
   const cacheBin = `${process.env['KUBEKNOCK_CACHE'] || '/var/cache/kubeknock'}/bin`;
