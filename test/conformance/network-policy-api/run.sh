@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Runs the network-policy-api conformance suite (sigs.k8s.io/network-policy-api, ClusterNetworkPolicy
+# profile, every experimental feature claimed) against the test cluster, from a copy patched by
+# sctp-less.patch, with the 4 SCTP-only tests skipped, and ends with
+#   network-policy-api conformance subtests: N passed, N failed, N skipped (SCTP)
+#   network-policy-api conformance: N passed, N failed, N skipped (SCTP)
+#   npm run test:conformance:npa                 needs the bed up with --enforcer kube-network-policies
+#   npm run test:conformance:npa -- --force      also on another enforcer (it cannot pass there: see below)
+# Options: --report-dir DIR (default test/conformance/network-policy-api/.reports), --timeout D (the
+# test binary's -test.timeout, default 60m), and after `--` any flag of the test binary (e.g. -- -debug).
+# Exit 1 when a test failed, the suite could not start or the counts are off; 2 when the bed's enforcer
+# is not kube-network-policies and --force was not given (nothing is changed then).
+set -euo pipefail
+NPA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$NPA_DIR/../../cluster/lib.sh"
+PHASE=npa-conformance
+
+# The suite's size at the pinned version (v0.3.1: 22 standard and 6 experimental tests, 112 subtests):
+# the summary says when a run saw fewer, e.g. after a setup failure or the timeout.
+EXPECT_TESTS=28
+EXPECT_SUBTESTS=112
+ROOT_TEST=TestConformanceProfiles
+
+force=0 timeout=60m extra=()
+report_dir="$NPA_DIR/.reports"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --force) force=1 ;;
+    --report-dir) report_dir="${2:?--report-dir needs a directory}"; shift ;;
+    --timeout) timeout="${2:?--timeout needs a duration, e.g. 60m}"; shift ;;
+    --) shift; extra=("$@"); break ;;
+    *) die "unknown option $1 (see the head of $0)" ;;
+  esac
+  shift
+done
+report_dir=$(realpath -m "$report_dir")
+
+env_file="$STATE_DIR/cluster.env"
+[ -f "$env_file" ] || die "no $env_file: bring the test cluster up first (npm run cluster:up -- --enforcer kube-network-policies)"
+env_get() { sed -n "s/^$1=//p" "$env_file" | tail -n 1; }
+enforcer=$(env_get ENFORCER)
+enforcer=${enforcer:-kube-router} # a bed from before cluster.env named its enforcer ran kube-router
+
+# The suite counts a denial only when the probe TIMES OUT (agnhost connect prints TIMEOUT): a REFUSED
+# denial fails the probe. kube-router rejects denied packets, so every deny and every pass-then-deny
+# probe fails there; with no enforcer nothing is denied at all. A run there takes as long and proves
+# nothing new, so it needs --force; refusing changes nothing in the cluster.
+if [ "$enforcer" != kube-network-policies ]; then
+  why="the bed runs the '$enforcer' enforcer; this suite requires denied connections to TIME OUT (dropped), and counts a REFUSED denial as a failure"
+  [ "$enforcer" = kube-router ] && why+=": kube-router rejects denied packets, so the suite cannot pass on it"
+  [ "$enforcer" = none ] && why+=": with no enforcer nothing is denied, so the suite cannot pass"
+  if [ "$force" = 0 ]; then
+    log "ERROR: $why."
+    log "Start the kube-network-policies profile: npm run cluster:down && npm run cluster:up -- --enforcer kube-network-policies"
+    log "(or run it here anyway, expecting failures: npm run test:conformance:npa -- --force)"
+    exit 2
+  fi
+  log "WARNING (--force): $why. Expect every denial to fail."
+fi
+
+kubeconfig=$(env_get KUBECONFIG)
+[ -f "$kubeconfig" ] || die "the kubeconfig of $env_file ($kubeconfig) does not exist"
+socks=$(env_get CONTAINERD_SOCKS)
+[ -n "$socks" ] || socks=$(env_get CONTAINERD_SOCK)
+[ -n "$socks" ] || die "$env_file names no containerd socket (CONTAINERD_SOCKS or CONTAINERD_SOCK)"
+IFS=, read -r -a sock_list <<<"$socks"
+# The suite's probes cross nodes only when there are several (the upstream CI uses kind with workers).
+[ "${#sock_list[@]}" -ge 2 ] || log "WARNING: the bed has ${#sock_list[@]} node; the suite is meant for a multi-node cluster"
+
+[ -x "$REPO_DIR/node_modules/.bin/tsx" ] || die "tsx is missing: run npm ci first (it reads the suite's output)"
+report() { (cd "$REPO_DIR" && node_modules/.bin/tsx test/conformance/network-policy-api/report-main.ts "$@"); }
+out=$(bash "$NPA_DIR/build.sh")
+image=$(cat "$out/agnhost-image")
+
+# Every node's containerd gets the image, so a fixture pod can start on any of them; nothing is pulled.
+command -v ctr >/dev/null || die "ctr (containerd's client) is not installed"
+for sock in "${sock_list[@]}"; do
+  ctr --address "$sock" -n k8s.io images import "$out/agnhost-image.tar" >/dev/null ||
+    die "importing $image into $sock failed"
+  listed=$(ctr --address "$sock" -n k8s.io images ls -q)
+  grep -qxF "$image" <<<"$listed" || die "$image is not in $sock after the import"
+  log "imported $image into $sock"
+done
+
+mkdir -p "$report_dir"
+rm -f "$report_dir/events.jsonl" "$report_dir/conformance-report.yaml" "$report_dir/summary.txt"
+skip_args=(--root "$ROOT_TEST" --skip-list "$NPA_DIR/sctp-tests.txt")
+skip=$(report skip-pattern "${skip_args[@]}")
+log "enforcer $enforcer; running the suite (ClusterNetworkPolicy profile, all features; skipping $skip)"
+log "events in $report_dir/events.jsonl, the suite's own report in $report_dir/conformance-report.yaml"
+case "$enforcer" in
+  kube-network-policies) url=https://github.com/kubernetes-sigs/kube-network-policies version="$KNP_VERSION (kubeknock patches p$KNP_PATCHES_SUM)" ;;
+  kube-router) url=https://github.com/cloudnativelabs/kube-router version="$KUBE_ROUTER_VERSION (kubeknock patches p$KUBE_ROUTER_PATCHES_SUM)" ;;
+  *) url=none version=none ;;
+esac
+rc=0
+# test2json turns the binary's -test.v=test2json output into `go test -json` events; -p names the package.
+# The implementation flags (--organization … --additional-info) only label the suite's own report, which
+# wants every one of them.
+KUBECONFIG="$kubeconfig" "$out/test2json" -t -p sigs.k8s.io/network-policy-api/conformance \
+  "$out/conformance.test" -test.v=test2json -test.run "^$ROOT_TEST\$" -test.skip "$skip" -test.timeout "$timeout" \
+  --conformance-profiles=ClusterNetworkPolicy --all-features \
+  --organization=kubeknock --project="$enforcer" --url="$url" --version="$version" \
+  --contact=none --additional-info="kubeknock test/conformance/network-policy-api/run.sh, SCTP left out" \
+  --report-output="$report_dir/conformance-report.yaml" "${extra[@]}" \
+  >"$report_dir/events.jsonl" || rc=$?
+log "suite exit code $rc"
+# The suite's own report counts a test kept out by -test.skip as passed (testing.T.Run returns true
+# for a filtered subtest): the counts below, from the events, are the ones to read.
+log "bed enforcer: $enforcer"
+set +e
+report results "$report_dir/events.jsonl" "${skip_args[@]}" --expect-tests "$EXPECT_TESTS" --expect-subtests "$EXPECT_SUBTESTS" |
+  tee "$report_dir/summary.txt"
+status=${PIPESTATUS[0]}
+set -e
+exit "$status"
