@@ -4,6 +4,8 @@
 #   npm run test:conformance                 every Netpol spec (TCP, UDP; SCTP when the kernel has it)
 #   npm run test:conformance -- --ci         the subset of ci-specs.txt (about five minutes)
 #   npm run test:conformance -- --list       no cluster: build, then list what would run (dry run)
+#   npm run test:conformance -- --enforcer kube-network-policies
+#                                            only if the bed runs that enforcer (else exit 2, nothing run)
 # Options: --sctp=auto|on|off (default auto: on when this kernel has SCTP), --report-dir DIR (default
 # test/conformance/.reports), and after `--` any flag of the e2e binary (e.g. -- --ginkgo.v).
 # Needs the cluster up (test/cluster/.state/cluster.env); builds the suite if needed (build.sh).
@@ -13,7 +15,7 @@ CONF_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$CONF_DIR/../cluster/lib.sh"
 PHASE=conformance
 
-mode=all list=0 sctp=auto extra=()
+mode=all list=0 sctp=auto extra=() want_enforcer=
 report_dir="$CONF_DIR/.reports"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -21,12 +23,36 @@ while [ $# -gt 0 ]; do
     --list) list=1 ;;
     --sctp=auto | --sctp=on | --sctp=off) sctp="${1#--sctp=}" ;;
     --report-dir) report_dir="${2:?--report-dir needs a directory}"; shift ;;
+    --enforcer) want_enforcer="${2:-}"; shift ;;
+    --enforcer=*) want_enforcer="${1#--enforcer=}" ;;
     --) shift; extra=("$@"); break ;;
     *) die "unknown option $1 (see the head of $0)" ;;
   esac
   shift
 done
 report_dir=$(realpath -m "$report_dir") # the report reader runs from the repository root
+
+env_file="$STATE_DIR/cluster.env"
+env_get() { sed -n "s/^$1=//p" "$env_file" | tail -n 1; }
+# The bed's enforcer (a cluster.env from before it was recorded: kube-router). --enforcer NAME makes a
+# run on another profile a refusal before anything is built or run, so a result is never credited to
+# the wrong enforcer.
+bed_enforcer() { local e; e=$(env_get ENFORCER); echo "${e:-kube-router}"; }
+if [ -n "$want_enforcer" ] && [ "$list" = 0 ]; then
+  if [[ " $ENFORCERS " != *" $want_enforcer "* ]]; then
+    log "ERROR: --enforcer must be one of: ${ENFORCERS// /, } (not '$want_enforcer')"
+    exit 2
+  fi
+  if [ ! -f "$env_file" ]; then
+    log "ERROR: no $env_file: start the $want_enforcer profile first: npm run cluster:up -- --enforcer $want_enforcer"
+    exit 2
+  fi
+  if [ "$(bed_enforcer)" != "$want_enforcer" ]; then
+    log "ERROR: the bed runs the $(bed_enforcer) enforcer, --enforcer $want_enforcer asked; nothing was run."
+    log "Start that profile: npm run cluster:down && npm run cluster:up -- --enforcer $want_enforcer"
+    exit 2
+  fi
+fi
 
 # The nodes share this machine's kernel, so what it offers is what the pods get. SCTP sockets need the
 # sctp module: loaded (/proc/net/sctp, or listed in /proc/net/protocols) or at least loadable.
@@ -85,9 +111,7 @@ if [ "$list" = 1 ]; then
   exit
 fi
 
-env_file="$STATE_DIR/cluster.env"
 [ -f "$env_file" ] || die "no $env_file: bring the test cluster up first (npm run cluster:up)"
-env_get() { sed -n "s/^$1=//p" "$env_file" | tail -n 1; }
 kubeconfig=$(env_get KUBECONFIG)
 [ -f "$kubeconfig" ] || die "the kubeconfig of $env_file ($kubeconfig) does not exist"
 socks=$(env_get CONTAINERD_SOCKS)
@@ -121,4 +145,5 @@ rc=0
 [ -f "$report_dir/report.json" ] || die "the suite wrote no report (exit $rc); see $report_dir/e2e.log"
 log "suite exit code $rc; JUnit report $report_dir/junit_01.xml"
 
+echo "conformance: the bed's enforcer is $(bed_enforcer)"
 report results "$report_dir/report.json" "${expect[@]}"
