@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the network-policy-api conformance suite (sigs.k8s.io/network-policy-api, ClusterNetworkPolicy
-# profile, every experimental feature claimed) against the test cluster, from a copy patched by
-# sctp-less.patch, with the 4 SCTP-only tests skipped, and ends with
+# profile; its experimental features claimed when the bed's CRD is the experimental channel) against
+# the test cluster, from a copy patched by sctp-less.patch, with the 4 SCTP-only tests skipped, and ends with
 #   network-policy-api conformance subtests: N passed, N failed, N skipped (SCTP)
 #   network-policy-api conformance: N passed, N failed, N skipped (SCTP)
 #   npm run test:conformance:npa                 needs the bed up with --enforcer kube-network-policies
@@ -42,12 +42,13 @@ enforcer=$(env_get ENFORCER)
 enforcer=${enforcer:-kube-router} # a bed from before cluster.env named its enforcer ran kube-router
 
 # The suite counts a denial only when the probe TIMES OUT (agnhost connect prints TIMEOUT): a REFUSED
-# denial fails the probe. kube-router rejects denied packets, so every deny and every pass-then-deny
-# probe fails there; with no enforcer nothing is denied at all. A run there takes as long and proves
-# nothing new, so it needs --force; refusing changes nothing in the cluster.
+# denial fails the probe. kube-router rejects denied packets, so it cannot pass even where it denies;
+# besides, it does not implement ClusterNetworkPolicy at all (and up.sh installs the CRD only on the
+# kube-network-policies profile). With no enforcer nothing is denied. Such a run proves nothing new,
+# so it needs --force; refusing changes nothing in the cluster.
 if [ "$enforcer" != kube-network-policies ]; then
   why="the bed runs the '$enforcer' enforcer; this suite requires denied connections to TIME OUT (dropped), and counts a REFUSED denial as a failure"
-  [ "$enforcer" = kube-router ] && why+=": kube-router rejects denied packets, so the suite cannot pass on it"
+  [ "$enforcer" = kube-router ] && why+=": kube-router rejects denied packets, so the suite cannot pass on it (nor does kube-router implement ClusterNetworkPolicy)"
   [ "$enforcer" = none ] && why+=": with no enforcer nothing is denied, so the suite cannot pass"
   if [ "$force" = 0 ]; then
     log "ERROR: $why."
@@ -66,6 +67,26 @@ socks=$(env_get CONTAINERD_SOCKS)
 IFS=, read -r -a sock_list <<<"$socks"
 # The suite's probes cross nodes only when there are several (the upstream CI uses kind with workers).
 [ "${#sock_list[@]}" -ge 2 ] || log "WARNING: the bed has ${#sock_list[@]} node; the suite is meant for a multi-node cluster"
+
+# The suite refuses CRDs of another network-policy-api release (their bundle-version annotation), and
+# the standard channel's CRD drops the experimental tests' fields (nodes, named ports): claim the experimental features
+# (--all-features) only on the experimental channel, up.sh's default.
+kubectl="$K8S_BIN/kubectl"
+[ -x "$kubectl" ] || die "no kubectl at $kubectl: build the cluster first (npm run cluster:up)"
+crd=clusternetworkpolicies.policy.networking.k8s.io
+crd_labels=$("$kubectl" --kubeconfig="$kubeconfig" get crd "$crd" -o go-template='{{index .metadata.annotations "policy.networking.k8s.io/bundle-version"}} {{index .metadata.annotations "policy.networking.k8s.io/channel"}}') ||
+  die "the bed has no ClusterNetworkPolicy CRD ($crd); only the kube-network-policies profile installs it (npm run cluster:up -- --enforcer kube-network-policies)"
+read -r crd_version crd_channel <<<"$crd_labels"
+[ "$crd_version" = "$NPA_VERSION" ] ||
+  die "the bed's $crd is network-policy-api ${crd_version:-(no bundle-version)}, the suite $NPA_VERSION: it refuses other releases; restart the bed (npm run cluster:down && npm run cluster:up -- --enforcer kube-network-policies)"
+case "$crd_channel" in
+  experimental) features=(--all-features) ;;
+  standard)
+    features=()
+    log "the bed's CRD is the standard channel: the 6 experimental tests skip themselves (feature not claimed)"
+    ;;
+  *) die "the bed's $crd has channel '${crd_channel}', neither standard nor experimental" ;;
+esac
 
 [ -x "$REPO_DIR/node_modules/.bin/tsx" ] || die "tsx is missing: run npm ci first (it reads the suite's output)"
 report() { (cd "$REPO_DIR" && node_modules/.bin/tsx test/conformance/network-policy-api/report-main.ts "$@"); }
@@ -86,7 +107,7 @@ mkdir -p "$report_dir"
 rm -f "$report_dir/events.jsonl" "$report_dir/conformance-report.yaml" "$report_dir/summary.txt"
 skip_args=(--root "$ROOT_TEST" --skip-list "$NPA_DIR/sctp-tests.txt")
 skip=$(report skip-pattern "${skip_args[@]}")
-log "enforcer $enforcer; running the suite (ClusterNetworkPolicy profile, all features; skipping $skip)"
+log "enforcer $enforcer; running the suite (ClusterNetworkPolicy profile, $crd_channel channel; skipping $skip)"
 log "events in $report_dir/events.jsonl, the suite's own report in $report_dir/conformance-report.yaml"
 case "$enforcer" in
   kube-network-policies) url=https://github.com/kubernetes-sigs/kube-network-policies version="$KNP_VERSION (kubeknock patches p$KNP_PATCHES_SUM)" ;;
@@ -99,7 +120,7 @@ rc=0
 # wants every one of them.
 KUBECONFIG="$kubeconfig" "$out/test2json" -t -p sigs.k8s.io/network-policy-api/conformance \
   "$out/conformance.test" -test.v=test2json -test.run "^$ROOT_TEST\$" -test.skip "$skip" -test.timeout "$timeout" \
-  --conformance-profiles=ClusterNetworkPolicy --all-features \
+  --conformance-profiles=ClusterNetworkPolicy "${features[@]}" \
   --organization=kubeknock --project="$enforcer" --url="$url" --version="$version" \
   --contact=none --additional-info="kubeknock test/conformance/network-policy-api/run.sh, SCTP left out" \
   --report-output="$report_dir/conformance-report.yaml" "${extra[@]}" \
