@@ -13,10 +13,9 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult, RunReport } from '../../src/model/report.js';
-import { CLUSTER, IMAGE, kubeknock, kubectl, managedPods, reportPath, useNamespace, writeScenario } from './cluster.js';
+import { ENFORCER, IMAGE, kubeknock, kubectl, managedPods, reportPath, useNamespace, writeScenario } from './cluster.js';
 
 const NS = 'kk-e2e-cnp';
-const ENFORCER = CLUSTER['ENFORCER'] ?? 'kube-router';
 /** What the network did (skipped checks have no observation). */
 const observedOf = (check: CheckResult | undefined): string | undefined => (check === undefined || check.status === 'skipped' ? undefined : check.observed);
 const outcomeOf = (check: CheckResult | undefined): string | undefined => (check === undefined || check.status === 'skipped' ? undefined : check.outcome.class);

@@ -20,11 +20,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult, RunReport } from '../../src/model/report.js';
 import { writeFileSync } from 'node:fs';
-import { CLUSTER, kubeknock, kubectl, managedPods, reportPath, useNamespace, writeScenario } from './cluster.js';
+import { ENFORCER, kubeknock, kubectl, managedPods, reportPath, useNamespace, writeScenario } from './cluster.js';
 
 const CACHE = process.env['KUBEKNOCK_CACHE'] ?? '/var/cache/kubeknock';
 const NS = 'kk-e2e-tiers';
-const ENFORCER = CLUSTER['ENFORCER'] ?? 'kube-router';
 /** Only kube-network-policies enforces a tier here (the Baseline ClusterNetworkPolicy below). */
 const ENFORCES_TIERS = ENFORCER === 'kube-network-policies';
 /** What the network did (skipped checks have no observation). */
