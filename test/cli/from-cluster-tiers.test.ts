@@ -131,3 +131,16 @@ describe('predict --from-cluster refuses what it cannot model, naming it', () =>
     expect(stderr).toContain('cluster:ClusterNetworkPolicy/broken: spec.tier: must be Admin or Baseline, found "Middle"');
   });
 });
+
+describe('discover --from-cluster reads the tiers too', () => {
+  it('--snapshot freezes the verdicts the Admin tier gives, as the same objects from a file do', async () => {
+    const kubeconfig = await cluster([adminDeny]);
+    const live = await runCli(['discover', '--from-cluster', '-n', 'apps', '--snapshot', '--kubeconfig', kubeconfig]);
+    const fromFile = await runCli(['discover', '-f', asFile([namespace, ...pods, allowClient, adminDeny]), '-n', 'apps', '--snapshot']);
+    expect(live.code, live.stderr).toBe(0);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    const checks = (yaml: string): string[] => yaml.split('\n').filter((line) => line.trimStart().startsWith('- {'));
+    expect(checks(live.stdout), 'the same checks and expectations from the cluster as from the file').toEqual(checks(fromFile.stdout));
+    expect(checks(live.stdout).find((line) => line.includes('from: apps-client, to: apps-server:8080')), 'the Admin Deny, not the NetworkPolicy allow').toContain('expect: deny');
+  });
+});

@@ -167,6 +167,12 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       for (const [key, pod] of items) advance(key, pod);
       return [200, { kind: 'PodList', metadata: {}, items: items.map(([, pod]) => pod).filter((pod) => pods.has(podKey(pod))) }];
     }
+    // The other lists discovery reads: workload kinds (none here), and Services and NetworkPolicies of one namespace.
+    if (method === 'GET' && (m = /^\/apis\/(?:apps|batch)\/v1\/(?:namespaces\/[^/]+\/)?(deployments|statefulsets|replicasets|jobs|cronjobs)$/.exec(path))) return [200, { metadata: {}, items: [] }];
+    if (method === 'GET' && (m = /^\/(?:api|apis\/networking\.k8s\.io)\/v1\/namespaces\/([^/]+)\/(services|networkpolicies)$/.exec(path))) {
+      const all = (m[2] === 'services' ? options.services : options.networkPolicies) ?? [];
+      return [200, { metadata: {}, items: all.filter((item) => (item['metadata'] as Json)['namespace'] === m![1]) }];
+    }
     return [404, status(404, 'NotFound', `no route for ${method} ${path}`)];
   };
 
