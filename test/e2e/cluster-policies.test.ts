@@ -104,6 +104,8 @@ describe('a cluster with AdminNetworkPolicy and ClusterNetworkPolicy objects', (
   checks:
     - {from: client, to: db:5432, expect: policy}
 `,
+      // A brand-new pod may be unknown to the enforcer for a moment: retried (bounded) while the result differs.
+      'timeoutSeconds: 2, attempts: 4, settleSeconds: 3',
     );
   const named = /AdminNetworkPolicy kk-e2e-deny-db \(policy\.networking\.k8s\.io\/v1alpha1\), ClusterNetworkPolicy kk-e2e-baseline \(policy\.networking\.k8s\.io\/v1(alpha2|beta1)\)/;
 
