@@ -158,6 +158,8 @@ export const OBSERVE_CLUSTER_PERMISSIONS: readonly ApiPermission[] = [
 
 export const DISCOVERY_CLUSTER_PERMISSIONS: readonly ApiPermission[] = [
   { verb: 'list', group: '', resource: 'namespaces', why: 'discover reads namespace labels', withoutIt: 'run-fails' },
+  // The cluster-scoped tiers, as `expect: policy` reads them (only where those APIs are served).
+  ...POLICY_EXPECTATION_PERMISSIONS.filter((p) => p.group === CLUSTER_POLICY_GROUP || p.group === AWS_CLUSTER_POLICY_GROUP).map((p) => ({ ...p, why: p.why.replace('`expect: policy`', 'discover') })),
 ];
 
 /**
