@@ -3,10 +3,11 @@
  * value (✓ ok, ✗ fail, ! warn) with what to do about it; only failures make a run impossible.
  */
 import { assertNever } from '../model/assert-never.js';
-import { describeError } from '../model/errors.js';
+import { describeError, formatIssue } from '../model/errors.js';
+import { toInputIssue } from '../policy/index.js';
 import { classifyLeftovers, describeLeftover, sweepable } from '../probe/leftovers.js';
 import { CLUSTER_POLICY_GROUP, describeClusterPolicy } from '../model/cluster-policies.js';
-import { IGNORE_CLUSTER_POLICIES_FLAG } from './cluster-policy-guard.js';
+import { IGNORE_CLUSTER_POLICIES_FLAG, clusterPolicyObject, undecodable } from './cluster-policy-guard.js';
 import { detectCni } from './doctor-cni.js';
 import type { DoctorPort, NamespaceFacts } from '../model/doctor-port.js';
 import type { CniReport, DoctorCheck, DoctorReport } from '../model/doctor.js';
@@ -264,20 +265,36 @@ async function wideOpenCheck(port: DoctorPort, namespaces: readonly string[]): P
     : { status: 'ok', title, detail };
 }
 
-/** Cluster-scoped policy tiers the engine does not model: with `expect: policy` a run refuses them. */
+/**
+ * Cluster-scoped policy tiers: the engine judges with those of network-policy-api; what it cannot read
+ * (objects its decoder refuses, AWS's own ClusterNetworkPolicy, lists RBAC refuses) makes a run with
+ * `expect: policy` refuse.
+ */
 async function clusterPoliciesCheck(port: DoctorPort, policyExpectations: boolean): Promise<DoctorCheck> {
   const title = 'cluster-scoped network policies';
   const scan = await settle(() => port.clusterPolicies());
   if (!scan.ok) return { status: 'warn', title, detail: `could not look for them: ${scan.error}` };
-  const { servedVersions, found, unreadable } = scan.value;
-  if (servedVersions.length === 0) return { status: 'ok', title, detail: `none (the API server does not serve ${CLUSTER_POLICY_GROUP})` };
+  const { servedVersions, found, unreadable, unmodelled } = scan.value;
   const refused = policyExpectations ? 'fail' : 'warn';
-  const fix = `expect: policy, predict, explain and lint --from-cluster judge by NetworkPolicies alone and refuse to run here unless given ${IGNORE_CLUSTER_POLICIES_FLAG}; use expect: allow/deny where these objects apply`;
-  if (found.length > 0) {
-    return { status: refused, title, detail: `${found.length} object(s), which kubeknock's policy engine does not model yet: ${found.map(describeClusterPolicy).join(', ')}`, fix };
+  const fix = `expect: policy and predict, explain, lint, diff and discover --from-cluster refuse to run here unless given ${IGNORE_CLUSTER_POLICIES_FLAG} (which judges by NetworkPolicies alone); use expect: allow/deny where these objects apply`;
+  if (unmodelled.length > 0) {
+    return { status: refused, title, detail: `${unmodelled.length} object(s) of an API kubeknock does not model (AWS's own ClusterNetworkPolicy): ${unmodelled.map(describeClusterPolicy).join(', ')}`, fix };
   }
+  if (servedVersions.length === 0) return { status: 'ok', title, detail: `none (the API server does not serve ${CLUSTER_POLICY_GROUP})` };
   if (unreadable.length > 0) {
     return { status: refused, title, detail: `${servedVersions.join(', ')} served, but the current user may not ${unreadable.join(', ')}`, fix: `ask for those list permissions; ${fix}` };
+  }
+  const bad = undecodable(found.map(clusterPolicyObject));
+  if (bad.issues.length > 0) {
+    const first = bad.issues[0];
+    return { status: refused, title, detail: `kubeknock's decoder refuses ${bad.objects.join(', ')}${first ? ` (${formatIssue(toInputIssue(first))})` : ''}`, fix };
+  }
+  if (found.length > 0) {
+    return {
+      status: 'ok',
+      title,
+      detail: `${found.length} object(s), judged with their tiers by expect: policy and --from-cluster (rollout refuses them: its planner does not model them yet): ${found.map(describeClusterPolicy).join(', ')}`,
+    };
   }
   return { status: 'ok', title, detail: `${servedVersions.join(', ')} served, no objects` };
 }

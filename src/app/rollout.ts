@@ -122,7 +122,8 @@ export async function rollout(request: RolloutRequest, deps: RolloutDeps): Promi
   }
   await validateOnServer(objects, input);
   if (deps.scanClusterPolicies) {
-    await guardClusterPolicies(deps.scanClusterPolicies, { ignore: request.ignoreClusterPolicies, doing: 'planning and verifying a rollout', warn: deps.note });
+    // The planner orders NetworkPolicies by a verdict of its own that knows no tiers: a cluster with tier objects is refused, never planned wrong.
+    await guardClusterPolicies(deps.scanClusterPolicies, { ignore: request.ignoreClusterPolicies, doing: 'planning and verifying a rollout', warn: deps.note, tiers: 'refuse' });
   }
   const facts: TargetFacts[] = [];
   const warnOnce = onceEach(deps.note);

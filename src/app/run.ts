@@ -21,7 +21,7 @@ import { sweepLeftovers } from '../probe/sweep.js';
 import { renderReports, type ReportFormat } from '../report/format.js';
 import { htmlAssetsFor } from './html-assets.js';
 import { loadScenarios, type InlineScenario } from '../scenario/load.js';
-import type { EngineOptions } from '../policy/index.js';
+import type { EngineOptions, RawObject } from '../policy/index.js';
 import { InfraError, InputError, describeError, formatIssue } from '../model/errors.js';
 import { DEFAULT_SIZE_LIMITS, enforceSizeLimits, type SizeLimits } from './size-limits.js';
 import { guardClusterPolicies, type ClusterPolicyScanner } from './cluster-policy-guard.js';
@@ -119,6 +119,7 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   const runIdOf = (index: number): string => (request.runId !== undefined && scenarios.length > 1 ? `${request.runId}-${index + 1}` : (request.runId ?? newRunId()));
   const prepared: { scenario: Scenario; facts: TargetFacts; runId: string }[] = [];
   let cluster: ClusterPort | undefined;
+  let tiers: readonly RawObject[] = [];
   // Several scenarios, one cluster: a warning about its nodes is said once.
   const warnOnce = onceEach(deps.warn ?? ((text) => deps.progress.step(text)));
   try {
@@ -128,10 +129,12 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
       prepared.push({ scenario, facts: await preflight(scenario, cluster, { warn: warnOnce }), runId: runIdOf(index) });
     }
     if (deps.scanClusterPolicies && scenarios.some((s) => everyCheck(s).some((c) => c.expect === 'policy'))) {
-      await guardClusterPolicies(deps.scanClusterPolicies, {
+      // Read once, before anything is created: a run's steps change NetworkPolicies and Namespace labels, never these.
+      tiers = await guardClusterPolicies(deps.scanClusterPolicies, {
         ignore: request.ignoreClusterPolicies ?? false,
         doing: 'deriving the expectations of expect: policy checks',
         warn: deps.warn ?? ((text) => deps.progress.step(text)),
+        tiers: 'model',
       });
     }
     if (changing.length > 0) await prepareStepChanges(changing, cluster, request, deps);
@@ -155,6 +158,7 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
   }
   await sweepBeforeRun(cluster, prepared.map((p) => p.scenario), deps);
 
+  const readPolicyObjects = deps.readPolicyObjects;
   const reports: RunReport[] = [];
   // The last scenario's probe pods are deleted after its verdict is out (see finishRun).
   let pending: JudgedRun | undefined;
@@ -173,8 +177,8 @@ export async function runCommand(request: RunRequest, deps: RunDeps): Promise<Ru
       toolVersion: deps.toolVersion,
       facts,
       ...(deps.signal ? { signal: deps.signal } : {}),
-      ...(deps.readPolicyObjects && everyCheck(scenario).some((c) => c.expect === 'policy')
-        ? { resolveExpectations: policyExpectations(deps.readPolicyObjects, request.policyEngine) }
+      ...(readPolicyObjects && everyCheck(scenario).some((c) => c.expect === 'policy')
+        ? { resolveExpectations: policyExpectations(async () => [...(await readPolicyObjects()), ...tiers], request.policyEngine) }
         : {}),
     };
     if (scenario.steps && scenario.steps.length > 0) {

@@ -3,7 +3,7 @@
  * that `manifests cronjob` grants (RBAC rules), so the two cannot disagree. Adding an API call to
  * src/cluster means adding its permission here.
  */
-import { CLUSTER_POLICY_GROUP, CLUSTER_POLICY_RESOURCES } from './cluster-policies.js';
+import { AWS_CLUSTER_POLICY_GROUP, AWS_CLUSTER_POLICY_PLURAL, CLUSTER_POLICY_GROUP, CLUSTER_POLICY_RESOURCES } from './cluster-policies.js';
 
 export interface ApiPermission {
   readonly verb: string;
@@ -83,16 +83,23 @@ export const POLICY_EXPECTATION_PERMISSIONS: readonly ApiPermission[] = [
   { verb: 'list', group: '', resource: 'services', why: '`expect: policy` reads Services', withoutIt: 'run-fails' },
   { verb: 'list', group: 'networking.k8s.io', resource: 'networkpolicies', why: '`expect: policy` reads the policies', withoutIt: 'run-fails' },
   // Needed only where the cluster serves these APIs: there a run refuses `expect: policy` unless it can
-  // see that no such object overrides the NetworkPolicies.
+  // read every such object (the engine judges with their tiers) or see that AWS's own kind is absent.
   ...CLUSTER_POLICY_RESOURCES.filter((r, i, all) => all.findIndex((o) => o.plural === r.plural) === i).map(
     (r): ApiPermission => ({
       verb: 'list',
       group: CLUSTER_POLICY_GROUP,
       resource: r.plural,
-      why: `\`expect: policy\` checks that no ${r.kind} overrides the NetworkPolicies (only where that API is served)`,
+      why: `\`expect: policy\` judges with the ${r.kind} objects' tiers (only where that API is served)`,
       withoutIt: 'detail',
     }),
   ),
+  {
+    verb: 'list',
+    group: AWS_CLUSTER_POLICY_GROUP,
+    resource: AWS_CLUSTER_POLICY_PLURAL,
+    why: "`expect: policy` checks that no AWS ClusterNetworkPolicy (which kubeknock does not model) exists (only where that API is served)",
+    withoutIt: 'detail',
+  },
 ];
 
 /**
@@ -151,6 +158,8 @@ export const OBSERVE_CLUSTER_PERMISSIONS: readonly ApiPermission[] = [
 
 export const DISCOVERY_CLUSTER_PERMISSIONS: readonly ApiPermission[] = [
   { verb: 'list', group: '', resource: 'namespaces', why: 'discover reads namespace labels', withoutIt: 'run-fails' },
+  // The cluster-scoped tiers, as `expect: policy` reads them (only where those APIs are served).
+  ...POLICY_EXPECTATION_PERMISSIONS.filter((p) => p.group === CLUSTER_POLICY_GROUP || p.group === AWS_CLUSTER_POLICY_GROUP).map((p) => ({ ...p, why: p.why.replace('`expect: policy`', 'discover') })),
 ];
 
 /**

@@ -202,7 +202,7 @@ describe('doctor --canary', () => {
       listNamespaces: async () => [{ name: 'default', labels: {} }],
       networkPolicyCounts: async () => new Map([['default', 1]]),
       probePods: async () => ({ scope: 'cluster', pods: [] }),
-      clusterPolicies: async () => ({ servedVersions: [], found: [], unreadable: [] }),
+      clusterPolicies: async () => ({ servedVersions: [], found: [], unreadable: [], unmodelled: [] }),
       now: () => NOW,
     };
   }

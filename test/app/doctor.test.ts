@@ -53,7 +53,7 @@ function fake(cluster: FakeCluster): DoctorPort {
       return { scope: 'cluster' as const, pods: cluster.probePods ?? [] };
     },
     async clusterPolicies() {
-      return cluster.clusterPolicies ?? { servedVersions: [], found: [], unreadable: [] };
+      return cluster.clusterPolicies ?? { servedVersions: [], found: [], unreadable: [], unmodelled: [] };
     },
     now: () => NOW,
   };
@@ -230,20 +230,32 @@ describe('renderDoctor', () => {
     expect(find(clean.checks, 'leftover probe pods')).toEqual({ status: 'ok', title: 'leftover probe pods', detail: 'none in any namespace' });
   });
 
-  it('reports cluster-scoped network policies: a warning, a failure when the scenarios derive expectations', async () => {
+  it('reports cluster-scoped network policies: modelled ones are ok; unmodelled ones a warning, a failure when the scenarios derive expectations', async () => {
+    const v1alpha1 = 'policy.networking.k8s.io/v1alpha1';
+    const anp = { apiVersion: v1alpha1, kind: 'AdminNetworkPolicy', metadata: { name: 'deny-egress' }, spec: { priority: 3, subject: { namespaces: {} }, egress: [{ action: 'Deny', to: [{ namespaces: {} }] }] } };
     const clusterPolicies: ClusterPolicyScan = {
-      servedVersions: ['policy.networking.k8s.io/v1alpha1'],
-      found: [{ kind: 'AdminNetworkPolicy', apiVersion: 'policy.networking.k8s.io/v1alpha1', name: 'deny-egress' }],
+      servedVersions: [v1alpha1],
+      found: [{ kind: 'AdminNetworkPolicy', apiVersion: v1alpha1, name: 'deny-egress', object: anp }],
       unreadable: [],
+      unmodelled: [],
     };
     const base = { workloads: [calico], namespaces: [production], policies: { production: 2 }, clusterPolicies };
-    const plain = await runDoctor(() => fake(base), { namespaces: ['production'] });
+    const modelled = await runDoctor(() => fake(base), { namespaces: ['production'], policyExpectations: true });
+    expect(find(modelled.checks, 'cluster-scoped network policies')).toMatchObject({
+      status: 'ok',
+      detail: '1 object(s), judged with their tiers by expect: policy and --from-cluster (rollout refuses them: its planner does not model them yet): AdminNetworkPolicy deny-egress (policy.networking.k8s.io/v1alpha1)',
+    });
+    const aws = { ...clusterPolicies, found: [], unmodelled: [{ kind: 'ClusterNetworkPolicy', apiVersion: 'networking.k8s.aws/v1alpha1', name: 'guard', object: {} }] };
+    const plain = await runDoctor(() => fake({ ...base, clusterPolicies: aws }), { namespaces: ['production'] });
     const check = find(plain.checks, 'cluster-scoped network policies');
-    expect(check).toMatchObject({ status: 'warn', detail: "1 object(s), which kubeknock's policy engine does not model yet: AdminNetworkPolicy deny-egress (policy.networking.k8s.io/v1alpha1)" });
+    expect(check).toMatchObject({ status: 'warn', detail: "1 object(s) of an API kubeknock does not model (AWS's own ClusterNetworkPolicy): ClusterNetworkPolicy guard (networking.k8s.aws/v1alpha1)" });
     expect(check?.fix).toContain('--ignore-cluster-policies');
-    const withPolicy = await runDoctor(() => fake(base), { namespaces: ['production'], policyExpectations: true });
+    const withPolicy = await runDoctor(() => fake({ ...base, clusterPolicies: aws }), { namespaces: ['production'], policyExpectations: true });
     expect(find(withPolicy.checks, 'cluster-scoped network policies')?.status).toBe('fail');
     expect(withPolicy.canRun).toBe(false);
+    const broken = { ...clusterPolicies, found: [{ ...clusterPolicies.found[0]!, object: { ...anp, spec: { ...anp.spec, priority: 5000 } } }] };
+    const refused = await runDoctor(() => fake({ ...base, clusterPolicies: broken }), { namespaces: ['production'] });
+    expect(find(refused.checks, 'cluster-scoped network policies')?.detail).toContain("kubeknock's decoder refuses AdminNetworkPolicy deny-egress (cluster:AdminNetworkPolicy/deny-egress: spec.priority:");
     const served = await runDoctor(() => fake({ ...base, clusterPolicies: { ...clusterPolicies, found: [] } }), { namespaces: ['production'] });
     expect(find(served.checks, 'cluster-scoped network policies')).toMatchObject({ status: 'ok', detail: 'policy.networking.k8s.io/v1alpha1 served, no objects' });
   });

@@ -93,6 +93,7 @@ describe('cronJobManifests', () => {
       'list /nodes',
       'list /pods',
       'list /services',
+      'list networking.k8s.aws/clusternetworkpolicies',
       'list networking.k8s.io/networkpolicies',
       'list policy.networking.k8s.io/adminnetworkpolicies',
       'list policy.networking.k8s.io/baselineadminnetworkpolicies',

@@ -11,7 +11,7 @@ const named = (name: string) => ({ metadata: { name } });
 describe('scanClusterPolicies', () => {
   it('finds nothing where policy.networking.k8s.io is not served, without listing anything', async () => {
     api = await startFakeApi({ namespaces: {} });
-    expect(await scanClusterPolicies(api.loaded.kc)).toEqual({ servedVersions: [], found: [], unreadable: [] });
+    expect(await scanClusterPolicies(api.loaded.kc)).toEqual({ servedVersions: [], found: [], unreadable: [], unmodelled: [] });
     expect(api.requests.filter((r) => r.includes('policy.networking'))).toEqual([]);
   });
 
@@ -33,6 +33,14 @@ describe('scanClusterPolicies', () => {
       'ClusterNetworkPolicy tier-admin policy.networking.k8s.io/v1beta1',
     ]);
     expect(scan.unreadable).toEqual([]);
+    expect(scan.found[3]?.object, 'the whole object, in the version it was read in, for the decoder').toEqual({ metadata: { name: 'tier-admin' }, apiVersion: 'policy.networking.k8s.io/v1beta1', kind: 'ClusterNetworkPolicy' });
+  });
+
+  it("names AWS's own ClusterNetworkPolicy (networking.k8s.aws) apart", async () => {
+    api = await startFakeApi({ namespaces: {}, awsClusterPolicies: { v1alpha1: [named('aws-guard')] } });
+    const scan = await scanClusterPolicies(api.loaded.kc);
+    expect(scan.found).toEqual([]);
+    expect(scan.unmodelled.map((p) => `${p.kind} ${p.name} ${p.apiVersion}`)).toEqual(['ClusterNetworkPolicy aws-guard networking.k8s.aws/v1alpha1']);
   });
 
   it('says which lists RBAC refused instead of reporting "none"', async () => {

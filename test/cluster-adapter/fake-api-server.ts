@@ -39,6 +39,8 @@ export interface FakeApiOptions {
   readonly events?: Readonly<Record<string, readonly Json[]>>;
   /** Served versions of policy.networking.k8s.io → plural → objects (absent: the group is not served). */
   readonly clusterPolicies?: Readonly<Record<string, Readonly<Record<string, readonly Json[]>>>>;
+  /** Served versions of AWS's networking.k8s.aws → its ClusterNetworkPolicy objects (absent: the group is not served). */
+  readonly awsClusterPolicies?: Readonly<Record<string, readonly Json[]>>;
   /** Plurals of policy.networking.k8s.io whose list RBAC refuses. */
   readonly forbidClusterPolicies?: readonly string[];
   /** Node objects, served a page of `limit` at a time. */
@@ -65,7 +67,12 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
     if (path === '/version') return [200, { major: '1', minor: '34', gitVersion: 'v1.34.2' }];
     if (path === '/apis') {
       const versions = Object.keys(options.clusterPolicies ?? {}).map((version) => ({ groupVersion: `policy.networking.k8s.io/${version}`, version }));
-      const groups = [{ name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }] }, ...(versions.length ? [{ name: 'policy.networking.k8s.io', versions }] : [])];
+      const aws = Object.keys(options.awsClusterPolicies ?? {}).map((version) => ({ groupVersion: `networking.k8s.aws/${version}`, version }));
+      const groups = [
+        { name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }] },
+        ...(versions.length ? [{ name: 'policy.networking.k8s.io', versions }] : []),
+        ...(aws.length ? [{ name: 'networking.k8s.aws', versions: aws }] : []),
+      ];
       return [200, { kind: 'APIGroupList', apiVersion: 'v1', groups }];
     }
     if ((m = /^\/apis\/policy\.networking\.k8s\.io\/([^/]+)\/([^/]+)$/.exec(path))) {
@@ -74,6 +81,10 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       if (!items) return [404, status(404, 'NotFound', 'the server could not find the requested resource')];
       if (options.forbidClusterPolicies?.includes(plural)) return [403, status(403, 'Forbidden', `${plural}.policy.networking.k8s.io is forbidden: cannot list resource`)];
       return [200, { metadata: {}, items }];
+    }
+    if ((m = /^\/apis\/networking\.k8s\.aws\/([^/]+)\/clusternetworkpolicies$/.exec(path))) {
+      const items = options.awsClusterPolicies?.[m[1]!];
+      return items ? [200, { metadata: {}, items }] : [404, status(404, 'NotFound', 'the server could not find the requested resource')];
     }
     if (method === 'POST' && path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
       const review = JSON.parse(body) as { spec: { resourceAttributes: { verb: string; resource: string; subresource?: string; namespace?: string } } };
@@ -155,6 +166,12 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
         .filter(([, pod]) => matches(pod, selector));
       for (const [key, pod] of items) advance(key, pod);
       return [200, { kind: 'PodList', metadata: {}, items: items.map(([, pod]) => pod).filter((pod) => pods.has(podKey(pod))) }];
+    }
+    // The other lists discovery reads: workload kinds (none here), and Services and NetworkPolicies of one namespace.
+    if (method === 'GET' && (m = /^\/apis\/(?:apps|batch)\/v1\/(?:namespaces\/[^/]+\/)?(deployments|statefulsets|replicasets|jobs|cronjobs)$/.exec(path))) return [200, { metadata: {}, items: [] }];
+    if (method === 'GET' && (m = /^\/(?:api|apis\/networking\.k8s\.io)\/v1\/namespaces\/([^/]+)\/(services|networkpolicies)$/.exec(path))) {
+      const all = (m[2] === 'services' ? options.services : options.networkPolicies) ?? [];
+      return [200, { metadata: {}, items: all.filter((item) => (item['metadata'] as Json)['namespace'] === m![1]) }];
     }
     return [404, status(404, 'NotFound', `no route for ${method} ${path}`)];
   };

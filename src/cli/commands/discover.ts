@@ -31,6 +31,11 @@ export const discoverCommandFactory = defineCommand<DiscoverArgs>((ctx) => ({
       .option('name', { type: 'string', default: 'discovered', describe: 'metadata.name of the scenario' })
       .option('report', { type: 'string', describe: 'Also draw the plan into this file: .html (self-contained page), .dot (Graphviz) or .mmd (Mermaid)' })
       .option('ipblock-matches-pods', { type: 'boolean', default: true, describe: 'ipBlock peers match pod IPs (Calico does; Cilium does not)' })
+      .option('ignore-cluster-policies', {
+        type: 'boolean',
+        default: false,
+        describe: 'With --from-cluster, plan by NetworkPolicies alone: leave out ClusterNetworkPolicy/AdminNetworkPolicy/BaselineAdminNetworkPolicy objects (read otherwise), and go on where some cannot be read or modelled (refused otherwise)',
+      })
       .check((argv) => {
         const files = argv.filename ?? [];
         if (files.length === 0 && !argv['from-cluster']) return 'Give manifests with -f <file|dir> (repeatable) or read the cluster with --from-cluster';

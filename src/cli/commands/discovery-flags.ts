@@ -24,6 +24,8 @@ export interface DiscoverySelectionFlags extends ClusterFlags {
   readonly external?: string[];
   /** Defined by each command itself (run and discover word it differently). */
   readonly 'ipblock-matches-pods': boolean;
+  /** Defined by each command itself: judge by NetworkPolicies alone, leaving the cluster-scoped tiers out. */
+  readonly 'ignore-cluster-policies'?: boolean;
 }
 
 /** The name every discovered source looks up: fully qualified with a trailing dot, so no search domain applies. */
@@ -89,13 +91,30 @@ async function sourceOf(flags: DiscoverySelectionFlags, input: DiscoveryInput, i
   const note = (text: string): void => void io.stderr.write(`kubeknock: note: ${visible(text)}\n`);
   if (input.type === 'files') return { source: { type: 'files', paths: input.paths, cwd: io.cwd, namespaces: given, note }, inputs: input.paths, namespaces: given };
   // Loaded only for a live cluster: the Kubernetes client is most of the CLI's start-up time.
-  const [{ loadClusterConfig }, { readClusterWorkloadObjects }] = await Promise.all([import('../cluster-connect.js'), import('../../cluster/workload-inventory.js')]);
+  const [{ loadClusterConfig }, { readClusterWorkloadObjects }, { scanClusterPolicies }, { guardClusterPolicies }] = await Promise.all([
+    import('../cluster-connect.js'),
+    import('../../cluster/workload-inventory.js'),
+    import('../../cluster/cluster-policies.js'),
+    import('../../app/cluster-policy-guard.js'),
+  ]);
   const loaded = loadClusterConfig(flags, io);
   const contextNamespace = (loaded.context ? loaded.kc.getContextObject(loaded.context)?.namespace : undefined) || 'default';
   const namespaces = flags['all-namespaces'] ? [] : given.length > 0 ? given : [contextNamespace];
   const where = namespaces.length > 0 ? `namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.join(', ')}` : 'every namespace';
   return {
-    source: { type: 'cluster', read: () => readClusterWorkloadObjects(loaded.kc, namespaces.length > 0 ? namespaces : undefined) },
+    source: {
+      type: 'cluster',
+      read: async () => {
+        // Cluster-scoped tiers apply to every namespace, so they are read whatever the selection.
+        const tiers = await guardClusterPolicies(() => scanClusterPolicies(loaded.kc), {
+          ignore: flags['ignore-cluster-policies'] ?? false,
+          doing: 'discovery',
+          warn: (text) => io.stderr.write(`kubeknock: warning: ${visible(text)}\n`),
+          tiers: 'model',
+        });
+        return [...(await readClusterWorkloadObjects(loaded.kc, namespaces.length > 0 ? namespaces : undefined)), ...tiers];
+      },
+    },
     inputs: [`the cluster at ${loaded.server} (${where})`],
     namespaces,
   };

@@ -52,7 +52,7 @@ export function withPolicySourceOptions<T>(yargs: Argv<T>): Argv<T & PolicySourc
     .option('ignore-cluster-policies', {
       type: 'boolean',
       default: false,
-      describe: 'With --from-cluster, judge by NetworkPolicies alone even where AdminNetworkPolicy/BaselineAdminNetworkPolicy/ClusterNetworkPolicy objects exist (refused otherwise)',
+      describe: 'With --from-cluster, judge by NetworkPolicies alone: leave out ClusterNetworkPolicy/AdminNetworkPolicy/BaselineAdminNetworkPolicy objects (read otherwise), and go on where some cannot be read or modelled (refused otherwise)',
     })
     .check((argv) => namespaceFlagProblem(argv as { namespace?: unknown; 'from-cluster'?: unknown })) as unknown as Argv<T & PolicySourceFlags>;
 }
@@ -72,12 +72,13 @@ export function policySource(flags: PolicySourceFlags, io: CliIO): PolicySource 
         import('../cluster-connect.js'),
       ]);
       const { kc } = loadClusterConfig(flags, io);
-      await guardClusterPolicies(() => scanClusterPolicies(kc), {
+      const tiers = await guardClusterPolicies(() => scanClusterPolicies(kc), {
         ignore: flags['ignore-cluster-policies'],
         doing: 'verdicts',
         warn: (text) => io.stderr.write(`kubeknock: warning: ${text}\n`),
+        tiers: 'model',
       });
-      return readClusterPolicyObjects(kc);
+      return [...(await readClusterPolicyObjects(kc)), ...tiers];
     },
     note,
   };

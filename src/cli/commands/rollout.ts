@@ -73,7 +73,7 @@ export const rolloutCommandFactory = defineCommand<RolloutArgs>((ctx) => ({
       .option('settle', { type: 'number', describe: 'Seconds to wait after each change before probing' })
       .option('cluster-domain', { type: 'string', default: 'cluster.local', describe: 'DNS domain of the cluster' })
       .option('ipblock-matches-pods', { type: 'boolean', default: true, describe: 'ipBlock peers match pod IPs (Calico does; Cilium does not: --no-ipblock-matches-pods)' })
-      .option('ignore-cluster-policies', { type: 'boolean', default: false, describe: 'Plan and verify by NetworkPolicies alone even where AdminNetworkPolicy & co. exist (refused otherwise)' })
+      .option('ignore-cluster-policies', { type: 'boolean', default: false, describe: 'Plan and verify by NetworkPolicies alone even where ClusterNetworkPolicy & co. exist (the rollout planner does not model them yet: refused otherwise)' })
       .check((argv) => {
         const files = argv.filename ?? [];
         const metrics = argv['metrics-file'] !== undefined || argv.pushgateway !== undefined;

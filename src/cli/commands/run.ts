@@ -75,7 +75,7 @@ export const runCommandFactory = defineCommand<RunArgs>((ctx) => ({
       .option('ignore-cluster-policies', {
         type: 'boolean',
         default: false,
-        describe: 'For expect: policy, judge by NetworkPolicies alone even where AdminNetworkPolicy/BaselineAdminNetworkPolicy/ClusterNetworkPolicy objects exist (they are refused otherwise)',
+        describe: 'For expect: policy (and --discover), judge by NetworkPolicies alone: leave out ClusterNetworkPolicy/AdminNetworkPolicy/BaselineAdminNetworkPolicy objects (read otherwise), and go on where some cannot be read or modelled (refused otherwise)',
       })
       .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Multi-step scenarios: make their changes (NetworkPolicies, Namespace labels; put back at the end) without asking' })
       .option('journal', { type: 'string', describe: 'Multi-step scenarios: keep the journal of their changes in this file instead of a ConfigMap' })
