@@ -1,6 +1,7 @@
 /**
  * Cluster-scoped network policies on the real API server: the upstream CRDs of
- * sigs.k8s.io/network-policy-api (AdminNetworkPolicy and BaselineAdminNetworkPolicy from v0.1.1,
+ * sigs.k8s.io/network-policy-api (AdminNetworkPolicy and BaselineAdminNetworkPolicy from v0.1.7, the last
+ * v1alpha1 schema, the one kubeknock decodes (v0.1.1's peers had another shape);
  * ClusterNetworkPolicy from v0.3.0, fetched through the Go module proxy like the cluster's own parts)
  * are installed for this file where the cluster does not have them yet (the kube-network-policies
  * profile installs the ClusterNetworkPolicy CRD itself: that one is left alone), and only the CRDs
@@ -39,8 +40,8 @@ function moduleDir(version: string): string {
 }
 
 const CRDS = [
-  ['v0.1.1', 'config/crd/policy.networking.k8s.io_adminnetworkpolicies.yaml', 'adminnetworkpolicies.policy.networking.k8s.io'],
-  ['v0.1.1', 'config/crd/policy.networking.k8s.io_baselineadminnetworkpolicies.yaml', 'baselineadminnetworkpolicies.policy.networking.k8s.io'],
+  ['v0.1.7', 'config/crd/standard/policy.networking.k8s.io_adminnetworkpolicies.yaml', 'adminnetworkpolicies.policy.networking.k8s.io'],
+  ['v0.1.7', 'config/crd/standard/policy.networking.k8s.io_baselineadminnetworkpolicies.yaml', 'baselineadminnetworkpolicies.policy.networking.k8s.io'],
   ['v0.3.0', 'config/crd/standard/policy.networking.k8s.io_clusternetworkpolicies.yaml', 'clusternetworkpolicies.policy.networking.k8s.io'],
 ] as const;
 
