@@ -7,6 +7,7 @@
  * window goes on, which must not grow with it. Run with `npm run bench:flows`; the samples are
  * generated deterministically, so runs compare.
  */
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Identity } from '../src/discover/types.js';
 import { createFold, type FoldFacts, type PodFact, type ServiceFact } from '../src/flows/fold.js';
@@ -164,7 +165,7 @@ function main(): void {
     [
       `flows fold: ${world.facts.pods.length} pods on ${NODES} nodes, ${INTERVALS} intervals, ${result.stats.samples} samples, ${socketLines} socket lines (${socketLines / INTERVALS} per interval) + ${NODES * CONNTRACK_PER_NODE * INTERVALS} conntrack lines`,
       `  fold (parse + fold + finish): ${(foldMs / 1000).toFixed(2)} s wall, ${(foldCpuMs / 1000).toFixed(2)} s CPU (goal < 2 s; the CPU time is the honest figure on a shared machine)`,
-      `  flows: ${result.flows.length}`,
+      `  flows: ${result.flows.length} (digest ${createHash('sha256').update(JSON.stringify(result)).digest('hex').slice(0, 16)}: the same samples must give the same flows after a change to the fold)`,
       `  resident memory ${rss.join(', ')}`,
       `  peak RSS: ${mib(peak)} (the process, sample generation included)`,
       '',

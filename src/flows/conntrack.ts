@@ -56,51 +56,137 @@ export function parseConntrack(text: string, cache?: ConntrackAddressCache): Con
 }
 
 export function parseConntrackLine(line: string, cache?: ConntrackAddressCache): ConntrackEntry | 'blank' | 'ignored' | 'malformed' {
-  const fields = line.split(' ').filter((field) => field !== '');
-  const family = fields[0];
-  if (family === undefined) return 'blank';
-  if (family !== 'ipv4' && family !== 'ipv6') return 'malformed';
-  const protocolName = fields[2];
-  if (protocolName !== 'tcp' && protocolName !== 'udp') return fields.length >= 5 ? 'ignored' : 'malformed';
-  const protocol: FlowProtocol = protocolName === 'tcp' ? 'TCP' : 'UDP';
-  let index = 5;
-  let tcpState: string | undefined;
-  if (protocol === 'TCP') {
-    tcpState = fields[5];
-    if (tcpState === undefined || !/^[A-Z_]+$/.test(tcpState)) return 'malformed';
-    index = 6;
+  const fields = newConntrackLineFields();
+  const outcome = scanConntrackLine(line, 0, line.length, fields);
+  if (outcome !== 'entry') return outcome;
+  const addressAt = (slot: number): Address | undefined => address(line.slice(fields.valueAt[slot], fields.valueEnd[slot]), cache);
+  const original = tuple(addressAt(0), addressAt(1), fields.ports[0], fields.ports[1], fields.family);
+  const reply = tuple(addressAt(4), addressAt(5), fields.ports[2], fields.ports[3], fields.family);
+  if (original === undefined || reply === undefined) return 'malformed';
+  const tcpState = fields.protocol === 'TCP' ? line.slice(fields.stateAt, fields.stateEnd) : undefined;
+  return { protocol: fields.protocol, ...(tcpState === undefined ? {} : { tcpState }), original, reply, unreplied: fields.unreplied, assured: fields.assured };
+}
+
+/**
+ * What scanConntrackLine read from a line: positions and numbers, no strings. Slots of the two
+ * src/dst/sport/dport groups: 0 src, 1 dst, 2 sport, 3 dport (original), 4–7 the same (reply).
+ */
+export interface ConntrackLineFields {
+  family: 'ipv4' | 'ipv6';
+  protocol: FlowProtocol;
+  /** TCP: where the state word (`TIME_WAIT`, …) is. */
+  stateAt: number;
+  stateEnd: number;
+  /** The state is SYN_SENT. */
+  synSent: boolean;
+  unreplied: boolean;
+  assured: boolean;
+  /** Where each slot's value starts and ends in the text. */
+  readonly valueAt: Int32Array;
+  readonly valueEnd: Int32Array;
+  /** The ports: original sport, dport, reply sport, dport. */
+  readonly ports: Int32Array;
+}
+
+export function newConntrackLineFields(): ConntrackLineFields {
+  return { family: 'ipv4', protocol: 'TCP', stateAt: 0, stateEnd: 0, synSent: false, unreplied: false, assured: false, valueAt: new Int32Array(8), valueEnd: new Int32Array(8), ports: new Int32Array(4) };
+}
+
+/**
+ * The line `text[start, end)` (no newline): `entry` with `into` filled (ports read, addresses left
+ * to the caller: see tupleFits), `blank`, `ignored` (another protocol) or `malformed`. Fields are
+ * separated by spaces. Hand-scanned: a node's table holds up to 262,144 lines per sample.
+ */
+export function scanConntrackLine(text: string, start: number, end: number, into: ConntrackLineFields): 'entry' | 'blank' | 'ignored' | 'malformed' {
+  let at = skipSpaces(text, start, end);
+  if (at >= end) return 'blank';
+  let fieldEnd = fieldEndAt(text, at, end);
+  const isV4 = fieldIs(text, at, fieldEnd, 'ipv4');
+  if (!isV4 && !fieldIs(text, at, fieldEnd, 'ipv6')) return 'malformed';
+  into.family = isV4 ? 'ipv4' : 'ipv6';
+  // Fields 1 to 4: the family number, the protocol name and number, the timeout.
+  let count = 1;
+  let protocol: FlowProtocol | undefined;
+  while (count < 5) {
+    at = skipSpaces(text, fieldEnd, end);
+    if (at >= end) break;
+    fieldEnd = fieldEndAt(text, at, end);
+    if (count === 2) protocol = fieldIs(text, at, fieldEnd, 'tcp') ? 'TCP' : fieldIs(text, at, fieldEnd, 'udp') ? 'UDP' : undefined;
+    count += 1;
   }
+  if (protocol === undefined) return count >= 5 ? 'ignored' : 'malformed';
+  into.protocol = protocol;
+  if (protocol === 'TCP') {
+    at = skipSpaces(text, fieldEnd, end);
+    if (at >= end) return 'malformed';
+    fieldEnd = fieldEndAt(text, at, end);
+    for (let i = at; i < fieldEnd; i += 1) {
+      const code = text.charCodeAt(i);
+      if (!((code >= 65 && code <= 90) || code === 95)) return 'malformed';
+    }
+    into.stateAt = at;
+    into.stateEnd = fieldEnd;
+    into.synSent = fieldIs(text, at, fieldEnd, 'SYN_SENT');
+  } else into.synSent = false;
   // Two groups of src, dst, sport, dport: the original direction, then the reply.
-  const values: Array<string | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  into.valueAt.fill(-1);
   let group = -1;
-  let unreplied = false;
-  let assured = false;
-  for (let i = index; i < fields.length; i += 1) {
-    const field = fields[i] ?? '';
-    if (field === '[UNREPLIED]') unreplied = true;
-    else if (field === '[ASSURED]') assured = true;
-    const slot = field.startsWith('src=') ? 0 : field.startsWith('dst=') ? 1 : field.startsWith('sport=') ? 2 : field.startsWith('dport=') ? 3 : -1;
+  into.unreplied = false;
+  into.assured = false;
+  for (;;) {
+    at = skipSpaces(text, fieldEnd, end);
+    if (at >= end) break;
+    fieldEnd = fieldEndAt(text, at, end);
+    const first = text.charCodeAt(at);
+    if (first === 91) {
+      if (fieldIs(text, at, fieldEnd, '[UNREPLIED]')) into.unreplied = true;
+      else if (fieldIs(text, at, fieldEnd, '[ASSURED]')) into.assured = true;
+      continue;
+    }
+    const slot = first === 115 ? (startsWith(text, at, fieldEnd, 'src=') ? 0 : startsWith(text, at, fieldEnd, 'sport=') ? 2 : -1) : first === 100 ? (startsWith(text, at, fieldEnd, 'dst=') ? 1 : startsWith(text, at, fieldEnd, 'dport=') ? 3 : -1) : -1;
     if (slot < 0) continue;
     if (slot === 0) group += 1;
     if (group < 0 || group > 1) return 'malformed';
-    values[group * 4 + slot] = field.slice(field.indexOf('=') + 1);
+    into.valueAt[group * 4 + slot] = at + (slot < 2 ? 4 : 6);
+    into.valueEnd[group * 4 + slot] = fieldEnd;
   }
   if (group !== 1) return 'malformed';
-  const original = tuple(values.slice(0, 4), family, cache);
-  const reply = tuple(values.slice(4), family, cache);
-  if (original === undefined || reply === undefined) return 'malformed';
-  return { protocol, ...(tcpState === undefined ? {} : { tcpState }), original, reply, unreplied, assured };
+  for (let slot = 0; slot < 8; slot += 1) if ((into.valueAt[slot] ?? -1) < 0) return 'malformed';
+  for (let i = 0; i < 4; i += 1) {
+    const slot = i < 2 ? i + 2 : i + 4;
+    const value = portAt(text, into.valueAt[slot] ?? 0, into.valueEnd[slot] ?? 0);
+    if (value < 0) return 'malformed';
+    into.ports[i] = value;
+  }
+  return 'entry';
 }
 
-function tuple([srcText, dstText, sportText, dportText]: Array<string | undefined>, family: 'ipv4' | 'ipv6', cache: ConntrackAddressCache | undefined): ConntrackTuple | undefined {
-  const src = address(srcText, cache);
-  const dst = address(dstText, cache);
-  const sport = port(sportText);
-  const dport = port(dportText);
-  if (src === undefined || dst === undefined || sport === undefined || dport === undefined) return undefined;
-  // An ipv6 line may carry v4-mapped addresses (canonicalised to ipv4); an ipv4 line never carries IPv6.
-  if (family === 'ipv4' && (src.family !== 'ipv4' || dst.family !== 'ipv4')) return undefined;
+/** An ipv4 line never carries IPv6 (an ipv6 line may carry v4-mapped addresses, read as ipv4). */
+export function tupleFits(family: 'ipv4' | 'ipv6', src: Address, dst: Address): boolean {
+  return family === 'ipv6' || (src.family === 'ipv4' && dst.family === 'ipv4');
+}
+
+function tuple(src: Address | undefined, dst: Address | undefined, sport: number | undefined, dport: number | undefined, family: 'ipv4' | 'ipv6'): ConntrackTuple | undefined {
+  if (src === undefined || dst === undefined || sport === undefined || dport === undefined || !tupleFits(family, src, dst)) return undefined;
   return { src, dst, sport, dport };
+}
+
+function skipSpaces(text: string, at: number, end: number): number {
+  while (at < end && text.charCodeAt(at) === 32) at += 1;
+  return at;
+}
+
+function fieldEndAt(text: string, at: number, end: number): number {
+  while (at < end && text.charCodeAt(at) !== 32) at += 1;
+  return at;
+}
+
+function fieldIs(text: string, at: number, fieldEnd: number, word: string): boolean {
+  return fieldEnd - at === word.length && text.startsWith(word, at);
+}
+
+function startsWith(text: string, at: number, fieldEnd: number, prefix: string): boolean {
+  return fieldEnd - at >= prefix.length && text.startsWith(prefix, at);
 }
 
 function address(text: string | undefined, cache: ConntrackAddressCache | undefined): Address | undefined {
@@ -117,13 +203,14 @@ function address(text: string | undefined, cache: ConntrackAddressCache | undefi
 
 const ADDRESS_CACHE_LIMIT = 200_000;
 
-function port(text: string | undefined): number | undefined {
-  if (text === undefined || text.length === 0 || text.length > 5) return undefined;
+/** A decimal port of 1 to 5 digits, at most 65535, or -1. */
+function portAt(text: string, at: number, end: number): number {
+  if (end - at < 1 || end - at > 5) return -1;
   let value = 0;
-  for (let i = 0; i < text.length; i += 1) {
+  for (let i = at; i < end; i += 1) {
     const code = text.charCodeAt(i);
-    if (code < 48 || code > 57) return undefined;
+    if (code < 48 || code > 57) return -1;
     value = value * 10 + code - 48;
   }
-  return value <= 65535 ? value : undefined;
+  return value <= 65535 ? value : -1;
 }

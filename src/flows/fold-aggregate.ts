@@ -64,15 +64,22 @@ function viaKey(via: FlowService | undefined): string {
 const WITNESS_ORDER: readonly FlowWitness[] = ['client', 'server', 'conntrack'];
 const FAMILY_ORDER: readonly IpFamily[] = ['ipv4', 'ipv6'];
 
+/** The records of one (source, destination, port, protocol). */
+interface Bucket {
+  /** By via key ('' = direct). */
+  readonly known: Map<string, Aggregate>;
+  /** Via unknown. */
+  unsure: Aggregate | undefined;
+}
+
 export class FlowAggregates {
-  /** Keyed by source|destination|port|protocol, then by via key ('' = direct). */
-  private readonly known = new Map<string, Map<string, Aggregate>>();
-  /** Keyed by source|destination|port|protocol: via unknown. */
-  private readonly unsure = new Map<string, Aggregate>();
+  /** By source id, port and protocol (one number), then by destination id: numbers, not texts, since this runs per socket. */
+  private readonly buckets = new Map<number, Map<number, Bucket>>();
 
   /** Parties by object, then by key: a short number stands for each in the record keys. */
   private readonly partyObjects = new WeakMap<FlowParty, number>();
   private readonly partyKeys = new Map<string, number>();
+  private readonly viaKeys = new WeakMap<FlowService, string>();
 
   private partyId(party: FlowParty | undefined): number {
     if (party === undefined) return 0;
@@ -89,32 +96,53 @@ export class FlowAggregates {
     return id;
   }
 
+  private viaKeyOf(via: FlowService | undefined): string {
+    if (via === undefined) return '';
+    let key = this.viaKeys.get(via);
+    if (key === undefined) {
+      key = viaKey(via);
+      this.viaKeys.set(via, key);
+    }
+    return key;
+  }
+
+  private bucket(observation: Observation): Bucket {
+    const outer = (this.partyId(observation.source) * 65536 + observation.port) * 2 + (observation.protocol === 'UDP' ? 1 : 0);
+    let byDestination = this.buckets.get(outer);
+    if (byDestination === undefined) {
+      byDestination = new Map();
+      this.buckets.set(outer, byDestination);
+    }
+    const inner = this.partyId(observation.destination);
+    let bucket = byDestination.get(inner);
+    if (bucket === undefined) {
+      bucket = { known: new Map(), unsure: undefined };
+      byDestination.set(inner, bucket);
+    }
+    return bucket;
+  }
+
   /** One witness's look in sample `id` (samples are added in order), at `time` (unix seconds). */
   add(observation: Observation, id: number, time: number): void {
-    const base = `${this.partyId(observation.source)},${this.partyId(observation.destination)},${observation.port},${observation.protocol}`;
+    const bucket = this.bucket(observation);
     let aggregate: Aggregate | undefined;
     if (observation.via === 'unknown') {
-      aggregate = this.unsure.get(base);
+      aggregate = bucket.unsure;
       if (aggregate === undefined) {
         aggregate = fresh(observation, undefined, time);
-        this.unsure.set(base, aggregate);
+        bucket.unsure = aggregate;
       }
       if (aggregate.lastSample !== id) {
-        for (const [key, known] of this.known.get(base) ?? []) if (known.lastSample === id) aggregate.shared.set(key, (aggregate.shared.get(key) ?? 0) + 1);
+        for (const [key, known] of bucket.known) if (known.lastSample === id) aggregate.shared.set(key, (aggregate.shared.get(key) ?? 0) + 1);
       }
     } else {
-      let byVia = this.known.get(base);
-      if (byVia === undefined) {
-        byVia = new Map();
-        this.known.set(base, byVia);
-      }
-      const key = viaKey(observation.via);
-      aggregate = byVia.get(key);
+      const key = this.viaKeyOf(observation.via);
+      aggregate = bucket.known.get(key);
       if (aggregate === undefined) {
         aggregate = fresh(observation, observation.via, time);
-        byVia.set(key, aggregate);
+        bucket.known.set(key, aggregate);
       }
-      const unsure = this.unsure.get(base);
+      const unsure = bucket.unsure;
       if (aggregate.lastSample !== id && unsure?.lastSample === id) unsure.shared.set(key, (unsure.shared.get(key) ?? 0) + 1);
     }
     if (aggregate.lastSample !== id) {
@@ -131,25 +159,29 @@ export class FlowAggregates {
   /** How many flows so far: every known one, and each unsure one no known flow will absorb. */
   count(): number {
     let count = 0;
-    for (const byVia of this.known.values()) count += byVia.size;
-    for (const base of this.unsure.keys()) if (!this.known.has(base)) count += 1;
+    for (const byDestination of this.buckets.values()) for (const bucket of byDestination.values()) count += bucket.known.size > 0 ? bucket.known.size : bucket.unsure === undefined ? 0 : 1;
     return count;
   }
 
   /** The flows, merged and sorted; `keep` filters (the namespace selection). */
   finish(keep: (flow: Flow) => boolean): Flow[] {
     const merged: Aggregate[] = [];
-    for (const [base, byVia] of this.known) {
-      const unsure = this.unsure.get(base);
-      if (unsure !== undefined) {
-        const targetKey = byVia.has('') ? '' : ([...byVia.keys()].sort()[0] ?? '');
-        const target = byVia.get(targetKey);
-        if (target !== undefined) absorb(target, unsure, unsure.shared.get(targetKey) ?? 0);
-        this.unsure.delete(base);
+    for (const byDestination of this.buckets.values()) {
+      for (const bucket of byDestination.values()) {
+        const { known, unsure } = bucket;
+        if (known.size === 0) {
+          if (unsure !== undefined) merged.push(unsure);
+          continue;
+        }
+        if (unsure !== undefined) {
+          const targetKey = known.has('') ? '' : ([...known.keys()].sort()[0] ?? '');
+          const target = known.get(targetKey);
+          if (target !== undefined) absorb(target, unsure, unsure.shared.get(targetKey) ?? 0);
+          bucket.unsure = undefined;
+        }
+        merged.push(...known.values());
       }
-      merged.push(...byVia.values());
     }
-    merged.push(...this.unsure.values());
     return merged.map(toFlow).filter(keep).sort(compareFlows);
   }
 }

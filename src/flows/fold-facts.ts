@@ -111,10 +111,9 @@ export class ClusterFacts {
     const known = this.owners.get(address.text);
     if (known !== undefined) return known;
     if (isLocalOnly(address)) return { kind: 'local' };
+    // Not remembered here: the fold's address book (fold-places.ts) asks once per address, and bounds what it keeps.
     const range = this.podRanges.find((candidate) => cidrContains(candidate.cidr, address));
-    const owner: AddressOwner = range === undefined ? { kind: 'external' } : { kind: 'node', name: range.node };
-    this.owners.set(address.text, owner);
-    return owner;
+    return range === undefined ? { kind: 'external' } : { kind: 'node', name: range.node };
   }
 
   /**
