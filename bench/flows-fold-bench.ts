@@ -8,6 +8,7 @@
  * generated deterministically, so runs compare.
  */
 import { createHash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Identity } from '../src/discover/types.js';
 import { createFold, type FoldFacts, type PodFact, type ServiceFact } from '../src/flows/fold.js';

@@ -59,9 +59,9 @@ export function parseConntrackLine(line: string, cache?: ConntrackAddressCache):
   const fields = newConntrackLineFields();
   const outcome = scanConntrackLine(line, 0, line.length, fields);
   if (outcome !== 'entry') return outcome;
-  const addressAt = (slot: number): Address | undefined => address(line.slice(fields.valueAt[slot], fields.valueEnd[slot]), cache);
+  const addressAt = (slot: number): Address | undefined => address(line.slice(fields.addressAt[slot], fields.addressEnd[slot]), cache);
   const original = tuple(addressAt(0), addressAt(1), fields.ports[0], fields.ports[1], fields.family);
-  const reply = tuple(addressAt(4), addressAt(5), fields.ports[2], fields.ports[3], fields.family);
+  const reply = tuple(addressAt(2), addressAt(3), fields.ports[2], fields.ports[3], fields.family);
   if (original === undefined || reply === undefined) return 'malformed';
   const tcpState = fields.protocol === 'TCP' ? line.slice(fields.stateAt, fields.stateEnd) : undefined;
   return { protocol: fields.protocol, ...(tcpState === undefined ? {} : { tcpState }), original, reply, unreplied: fields.unreplied, assured: fields.assured };
@@ -69,7 +69,7 @@ export function parseConntrackLine(line: string, cache?: ConntrackAddressCache):
 
 /**
  * What scanConntrackLine read from a line: positions and numbers, no strings. Slots of the two
- * src/dst/sport/dport groups: 0 src, 1 dst, 2 sport, 3 dport (original), 4–7 the same (reply).
+ * src/dst groups: 0 src, 1 dst (original), 2 src, 3 dst (reply).
  */
 export interface ConntrackLineFields {
   family: 'ipv4' | 'ipv6';
@@ -81,21 +81,26 @@ export interface ConntrackLineFields {
   synSent: boolean;
   unreplied: boolean;
   assured: boolean;
-  /** Where each slot's value starts and ends in the text. */
-  readonly valueAt: Int32Array;
-  readonly valueEnd: Int32Array;
-  /** The ports: original sport, dport, reply sport, dport. */
+  /** Where each address slot's value starts and ends in the text. */
+  readonly addressAt: Int32Array;
+  readonly addressEnd: Int32Array;
+  /** The ports: original sport, dport, reply sport, dport (-1: not a port). */
   readonly ports: Int32Array;
 }
 
 export function newConntrackLineFields(): ConntrackLineFields {
-  return { family: 'ipv4', protocol: 'TCP', stateAt: 0, stateEnd: 0, synSent: false, unreplied: false, assured: false, valueAt: new Int32Array(8), valueEnd: new Int32Array(8), ports: new Int32Array(4) };
+  return { family: 'ipv4', protocol: 'TCP', stateAt: 0, stateEnd: 0, synSent: false, unreplied: false, assured: false, addressAt: new Int32Array(4), addressEnd: new Int32Array(4), ports: new Int32Array(4) };
 }
+
+const SPACE = 32;
+const LETTER_S = 115;
+const LETTER_D = 100;
+const BRACKET = 91;
 
 /**
  * The line `text[start, end)` (no newline): `entry` with `into` filled (ports read, addresses left
  * to the caller: see tupleFits), `blank`, `ignored` (another protocol) or `malformed`. Fields are
- * separated by spaces. Hand-scanned: a node's table holds up to 262,144 lines per sample.
+ * separated by spaces. Hand-scanned by character code: a node's table holds up to 262,144 lines.
  */
 export function scanConntrackLine(text: string, start: number, end: number, into: ConntrackLineFields): 'entry' | 'blank' | 'ignored' | 'malformed' {
   let at = skipSpaces(text, start, end);
@@ -119,18 +124,19 @@ export function scanConntrackLine(text: string, start: number, end: number, into
   if (protocol === 'TCP') {
     at = skipSpaces(text, fieldEnd, end);
     if (at >= end) return 'malformed';
-    fieldEnd = fieldEndAt(text, at, end);
-    for (let i = at; i < fieldEnd; i += 1) {
-      const code = text.charCodeAt(i);
+    fieldEnd = at;
+    for (let code = text.charCodeAt(fieldEnd); fieldEnd < end && code !== SPACE; code = text.charCodeAt(fieldEnd)) {
       if (!((code >= 65 && code <= 90) || code === 95)) return 'malformed';
+      fieldEnd += 1;
     }
     into.stateAt = at;
     into.stateEnd = fieldEnd;
     into.synSent = fieldIs(text, at, fieldEnd, 'SYN_SENT');
   } else into.synSent = false;
-  // Two groups of src, dst, sport, dport: the original direction, then the reply.
-  into.valueAt.fill(-1);
+  // Two groups of src, dst, sport, dport: the original direction, then the reply. A value given twice
+  // in a group: the last one counts.
   let group = -1;
+  let seen = 0;
   into.unreplied = false;
   into.assured = false;
   for (;;) {
@@ -138,26 +144,32 @@ export function scanConntrackLine(text: string, start: number, end: number, into
     if (at >= end) break;
     fieldEnd = fieldEndAt(text, at, end);
     const first = text.charCodeAt(at);
-    if (first === 91) {
+    if (first === BRACKET) {
       if (fieldIs(text, at, fieldEnd, '[UNREPLIED]')) into.unreplied = true;
       else if (fieldIs(text, at, fieldEnd, '[ASSURED]')) into.assured = true;
       continue;
     }
-    const slot = first === 115 ? (startsWith(text, at, fieldEnd, 'src=') ? 0 : startsWith(text, at, fieldEnd, 'sport=') ? 2 : -1) : first === 100 ? (startsWith(text, at, fieldEnd, 'dst=') ? 1 : startsWith(text, at, fieldEnd, 'dport=') ? 3 : -1) : -1;
-    if (slot < 0) continue;
+    if (first !== LETTER_S && first !== LETTER_D) continue;
+    // src= dst= (4 characters) or sport= dport= (6).
+    let slot: number;
+    let valueAt: number;
+    if (fieldEnd - at >= 4 && text.charCodeAt(at + 3) === 61 && (first === LETTER_S ? text.charCodeAt(at + 1) === 114 && text.charCodeAt(at + 2) === 99 : text.charCodeAt(at + 1) === LETTER_S && text.charCodeAt(at + 2) === 116)) {
+      slot = first === LETTER_S ? 0 : 1;
+      valueAt = at + 4;
+    } else if (fieldEnd - at >= 6 && text.charCodeAt(at + 5) === 61 && text.charCodeAt(at + 1) === 112 && text.charCodeAt(at + 2) === 111 && text.charCodeAt(at + 3) === 114 && text.charCodeAt(at + 4) === 116) {
+      slot = first === LETTER_S ? 2 : 3;
+      valueAt = at + 6;
+    } else continue;
     if (slot === 0) group += 1;
     if (group < 0 || group > 1) return 'malformed';
-    into.valueAt[group * 4 + slot] = at + (slot < 2 ? 4 : 6);
-    into.valueEnd[group * 4 + slot] = fieldEnd;
+    seen |= 1 << (group * 4 + slot);
+    if (slot < 2) {
+      into.addressAt[group * 2 + slot] = valueAt;
+      into.addressEnd[group * 2 + slot] = fieldEnd;
+    } else into.ports[group * 2 + slot - 2] = portAt(text, valueAt, fieldEnd);
   }
-  if (group !== 1) return 'malformed';
-  for (let slot = 0; slot < 8; slot += 1) if ((into.valueAt[slot] ?? -1) < 0) return 'malformed';
-  for (let i = 0; i < 4; i += 1) {
-    const slot = i < 2 ? i + 2 : i + 4;
-    const value = portAt(text, into.valueAt[slot] ?? 0, into.valueEnd[slot] ?? 0);
-    if (value < 0) return 'malformed';
-    into.ports[i] = value;
-  }
+  if (group !== 1 || seen !== 0xff) return 'malformed';
+  for (let i = 0; i < 4; i += 1) if ((into.ports[i] ?? -1) < 0) return 'malformed';
   return 'entry';
 }
 
@@ -177,16 +189,14 @@ function skipSpaces(text: string, at: number, end: number): number {
 }
 
 function fieldEndAt(text: string, at: number, end: number): number {
-  while (at < end && text.charCodeAt(at) !== 32) at += 1;
-  return at;
+  const space = text.indexOf(' ', at);
+  return space < 0 || space > end ? end : space;
 }
 
 function fieldIs(text: string, at: number, fieldEnd: number, word: string): boolean {
-  return fieldEnd - at === word.length && text.startsWith(word, at);
-}
-
-function startsWith(text: string, at: number, fieldEnd: number, prefix: string): boolean {
-  return fieldEnd - at >= prefix.length && text.startsWith(prefix, at);
+  if (fieldEnd - at !== word.length) return false;
+  for (let i = 0; i < word.length; i += 1) if (text.charCodeAt(at + i) !== word.charCodeAt(i)) return false;
+  return true;
 }
 
 function address(text: string | undefined, cache: ConntrackAddressCache | undefined): Address | undefined {

@@ -35,8 +35,9 @@ interface Aggregate {
   readonly port: number;
   portName: string | undefined;
   readonly protocol: FlowProtocol;
-  readonly families: Set<IpFamily>;
-  readonly witnesses: Set<FlowWitness>;
+  /** Bits of FAMILY_ORDER and WITNESS_ORDER: set once per observation, so no Set. */
+  families: number;
+  witnesses: number;
   samples: number;
   lastSample: number;
   /** Via-unknown records only: samples shared with each known record of the key, by via key. */
@@ -63,6 +64,8 @@ function viaKey(via: FlowService | undefined): string {
 
 const WITNESS_ORDER: readonly FlowWitness[] = ['client', 'server', 'conntrack'];
 const FAMILY_ORDER: readonly IpFamily[] = ['ipv4', 'ipv6'];
+const WITNESS_BITS: Readonly<Record<FlowWitness, number>> = { client: 1, server: 2, conntrack: 4 };
+const FAMILY_BITS: Readonly<Record<IpFamily, number>> = { ipv4: 1, ipv6: 2 };
 
 /** The records of one (source, destination, port, protocol). */
 interface Bucket {
@@ -149,8 +152,8 @@ export class FlowAggregates {
       aggregate.samples += 1;
       aggregate.lastSample = id;
     }
-    aggregate.families.add(observation.family);
-    aggregate.witnesses.add(observation.witness);
+    aggregate.families |= FAMILY_BITS[observation.family];
+    aggregate.witnesses |= WITNESS_BITS[observation.witness];
     if (time < aggregate.first) aggregate.first = time;
     if (time > aggregate.last) aggregate.last = time;
     aggregate.portName ??= observation.portName;
@@ -194,8 +197,8 @@ function fresh(observation: Observation, via: FlowService | undefined, time: num
     port: observation.port,
     portName: observation.portName,
     protocol: observation.protocol,
-    families: new Set(),
-    witnesses: new Set(),
+    families: 0,
+    witnesses: 0,
     samples: 0,
     lastSample: -1,
     shared: new Map(),
@@ -205,8 +208,8 @@ function fresh(observation: Observation, via: FlowService | undefined, time: num
 }
 
 function absorb(target: Aggregate, other: Aggregate, shared: number): void {
-  for (const family of other.families) target.families.add(family);
-  for (const witness of other.witnesses) target.witnesses.add(witness);
+  target.families |= other.families;
+  target.witnesses |= other.witnesses;
   target.samples += other.samples - shared;
   target.first = Math.min(target.first, other.first);
   target.last = Math.max(target.last, other.last);
@@ -221,11 +224,11 @@ function toFlow(aggregate: Aggregate): Flow {
     port: aggregate.port,
     ...(aggregate.portName === undefined ? {} : { portName: aggregate.portName }),
     protocol: aggregate.protocol,
-    families: FAMILY_ORDER.filter((family) => aggregate.families.has(family)),
+    families: FAMILY_ORDER.filter((family) => (aggregate.families & FAMILY_BITS[family]) !== 0),
     firstSeen: isoSeconds(aggregate.first),
     lastSeen: isoSeconds(aggregate.last),
     samples: aggregate.samples,
-    seenBy: WITNESS_ORDER.filter((witness) => aggregate.witnesses.has(witness)),
+    seenBy: WITNESS_ORDER.filter((witness) => (aggregate.witnesses & WITNESS_BITS[witness]) !== 0),
   };
 }
 

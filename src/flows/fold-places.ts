@@ -9,13 +9,17 @@
  */
 import { addressFromKernelHex, parseAddress, type Address } from './address.js';
 import type { AddressOwner, ClusterFacts, PodFact } from './fold-facts.js';
+import type { FlowParty } from './types.js';
 
 export interface Place {
   readonly id: number;
   readonly address: Address;
   readonly owner: AddressOwner;
-  /** The pod at this address, when the owner is a pod. */
+  /** The pod at this address, when the owner is a pod, and its party (ClusterFacts.partyOf). */
   readonly pod: PodFact | undefined;
+  readonly podParty: FlowParty | undefined;
+  /** The fold's server ports of that pod, once it asked (the same Set for the fold's life, so it may be kept here). */
+  podPorts: Set<number> | undefined;
 }
 
 /** More addresses than this (a scan of the whole internet…) and the book starts over at the next sample. */
@@ -89,7 +93,8 @@ export class PlaceBook {
   private make(address: Address): Place {
     const owner = this.cluster.ownerOf(address);
     this.ids.next += 1;
-    return { id: this.ids.next, address, owner, pod: owner.kind === 'pod' ? owner.pod : undefined };
+    const pod = owner.kind === 'pod' ? owner.pod : undefined;
+    return { id: this.ids.next, address, owner, pod, podParty: pod === undefined ? undefined : this.cluster.partyOf(pod), podPorts: undefined };
   }
 }
 

@@ -13,7 +13,7 @@ import type { PodFact } from './fold-facts.js';
 import type { Place, PlaceBook } from './fold-places.js';
 import { MAX_SAMPLE_CHARS, MAX_SAMPLE_LINES, scanSample, type Sample } from './sample.js';
 import { newSocketLineFields, protocolOfTable, scanSocketLine, type SocketTableName } from './socket-table.js';
-import type { FlowProtocol } from './types.js';
+import type { FlowParty, FlowProtocol } from './types.js';
 
 /** A connected socket of a counted pod. */
 export interface Connection {
@@ -45,6 +45,7 @@ export interface Tracked {
 
 export interface CountedPod {
   readonly pod: PodFact;
+  readonly party: FlowParty;
   /** The pod's server ports (portKey), kept by the fold across samples. */
   readonly ports: Set<number>;
   readonly connections: Connection[];
@@ -115,11 +116,11 @@ export function readSampleText(text: string, book: PlaceBook, count: PodCounter)
     conntrackLine(lineText, start, end) {
       const outcome = scanConntrackLine(lineText, start, end, line);
       if (outcome !== 'entry') return outcome;
-      const at = (slot: number): Place | undefined => book.conntrackText(lineText, line.valueAt[slot] ?? 0, line.valueEnd[slot] ?? 0);
-      const src = at(0);
-      const dst = at(1);
-      const replySrc = at(4);
-      const replyDst = at(5);
+      const { addressAt, addressEnd } = line;
+      const src = book.conntrackText(lineText, addressAt[0] ?? 0, addressEnd[0] ?? 0);
+      const dst = book.conntrackText(lineText, addressAt[1] ?? 0, addressEnd[1] ?? 0);
+      const replySrc = book.conntrackText(lineText, addressAt[2] ?? 0, addressEnd[2] ?? 0);
+      const replyDst = book.conntrackText(lineText, addressAt[3] ?? 0, addressEnd[3] ?? 0);
       if (src === undefined || dst === undefined || replySrc === undefined || replyDst === undefined) return 'malformed';
       if (!tupleFits(line.family, src.address, dst.address) || !tupleFits(line.family, replySrc.address, replyDst.address)) return 'malformed';
       const [sport = 0, dport = 0, replySport = 0, replyDport = 0] = line.ports;

@@ -102,14 +102,14 @@ export function createFold(initial: FoldFacts): Fold {
     const pod = cluster.podsByUid.get(uid);
     if (pod === undefined || pod.node !== node || pod.hostNetwork) return undefined;
     seenPods.add(uid);
-    return { pod, ports: portsOf(pod), connections: [] };
+    return { pod, party: cluster.partyOf(pod), ports: portsOf(pod), connections: [] };
   };
 
   const partyAt = (place: Place): FlowParty | 'local' => {
     const owner = place.owner;
     switch (owner.kind) {
       case 'pod':
-        return cluster.partyOf(owner.pod);
+        return place.podParty ?? cluster.partyOf(owner.pod);
       case 'local':
         return 'local';
       case 'node':
@@ -152,10 +152,10 @@ export function createFold(initial: FoldFacts): Fold {
 
     const tracked = work.conntrack ?? [];
     const track = indexConntrack(tracked);
-    for (const { pod, ports, connections } of work.pods) {
-      for (const socket of connections) {
+    for (const counted of work.pods) {
+      for (const socket of counted.connections) {
         if (socket.remote.owner.kind === 'local') continue;
-        const observation = sideOf(ports, socket, track) === 'server' ? serverObservation(pod, socket, work.node, track) : clientObservation(pod, socket, track);
+        const observation = sideOf(counted.ports, socket, track) === 'server' ? serverObservation(counted, socket, work.node, track) : clientObservation(counted, socket, track);
         if (observation !== undefined) aggregates.add(observation, sampleId, work.time);
       }
     }
@@ -167,8 +167,8 @@ export function createFold(initial: FoldFacts): Fold {
 
   function sideOf(ports: ReadonlySet<number>, socket: Connection, track: ConntrackIndex): 'client' | 'server' {
     if (ports.has(portKey(socket.protocol, socket.localPort))) return 'server';
-    const remotePod = socket.remote.pod;
-    if (remotePod !== undefined && portsOf(remotePod).has(portKey(socket.protocol, socket.remotePort))) return 'client';
+    const remote = socket.remote;
+    if (remote.pod !== undefined && (remote.podPorts ??= portsOf(remote.pod)).has(portKey(socket.protocol, socket.remotePort))) return 'client';
     if (dialledBy(track, socket) !== undefined) return 'client';
     if (answeredBy(track, socket) !== undefined) return 'server';
     const localEphemeral = isEphemeral(socket.localPort);
@@ -177,9 +177,8 @@ export function createFold(initial: FoldFacts): Fold {
     return 'client';
   }
 
-  function clientObservation(pod: PodFact, socket: Connection, track: ConntrackIndex): Observation | undefined {
+  function clientObservation({ party: source }: CountedPod, socket: Connection, track: ConntrackIndex): Observation | undefined {
     const owner = socket.remote.owner;
-    const source = cluster.partyOf(pod);
     const family = socket.local.address.family;
     if (owner.kind === 'service') {
       const via = viaOf(owner.service, socket.remotePort);
@@ -195,7 +194,7 @@ export function createFold(initial: FoldFacts): Fold {
     return { source, destination, via: undefined, port: socket.remotePort, portName, protocol: socket.protocol, family, witness: 'client' };
   }
 
-  function serverObservation(pod: PodFact, socket: Connection, node: string, track: ConntrackIndex): Observation | undefined {
+  function serverObservation({ pod, party }: CountedPod, socket: Connection, node: string, track: ConntrackIndex): Observation | undefined {
     const source = partyAt(socket.remote);
     if (source === 'local') return undefined;
     const entry = answeredBy(track, socket);
@@ -207,7 +206,7 @@ export function createFold(initial: FoldFacts): Fold {
     }
     return {
       source,
-      destination: cluster.partyOf(pod),
+      destination: party,
       via,
       port: socket.localPort,
       portName: cluster.portName(pod, socket.localPort, socket.protocol),

@@ -72,24 +72,22 @@ export type SampleScan = { readonly kind: 'sample'; readonly node: string; reado
 
 type Section = { readonly kind: 'none' } | { readonly kind: 'table'; readonly table: SocketTableName } | { readonly kind: 'conntrack' };
 
-const NEWLINE = 10;
 const HASH = 35;
+const SPACE = 32;
 
 /** Walks a sample's lines in order, handing each to the visitor; the limits are checked before any line is read. */
 export function scanSample(text: string, limits: SampleLimits, visitor: SampleVisitor): SampleScan {
   if (text.length > limits.maxChars) return { kind: 'refused', reason: `sample is ${text.length} characters, more than the limit of ${limits.maxChars}` };
-  let lineCount = 1;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineCount += 1;
-  if (lineCount > limits.maxLines) return { kind: 'refused', reason: `sample has ${lineCount} lines, more than the limit of ${limits.maxLines}` };
-  let at = 0;
-  const nextLine = (): string => {
-    const end = lineEnd(text, at);
-    const line = text.slice(at, end);
-    at = end + 1;
-    return line;
-  };
-  let first = nextLine();
-  while (at <= text.length && first.trim() === '') first = nextLine();
+  // Where each line ends (its newline, or the end of the text), found once: the limit needs the count anyway.
+  const ends: number[] = [];
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) ends.push(at);
+  ends.push(text.length);
+  if (ends.length > limits.maxLines) return { kind: 'refused', reason: `sample has ${ends.length} lines, more than the limit of ${limits.maxLines}` };
+  let line = 0;
+  const lineStart = (index: number): number => (index === 0 ? 0 : (ends[index - 1] ?? text.length) + 1);
+  const lineText = (index: number): string => text.slice(lineStart(index), ends[index]);
+  while (line < ends.length && lineText(line).trim() === '') line += 1;
+  const first = line < ends.length ? lineText(line) : '';
   const header = HEADER.exec(first.trim());
   if (header === null) return { kind: 'refused', reason: `the first line is not a sample header "# kubeknock-sample ${SAMPLE_FORMAT_VERSION} node=NAME time=SECONDS": ${JSON.stringify(first.slice(0, 80))}` };
   if (Number(header[1]) !== SAMPLE_FORMAT_VERSION) return { kind: 'refused', reason: `sample format ${header[1]} is not the format ${SAMPLE_FORMAT_VERSION} this version reads: the collector and the CLI differ` };
@@ -100,18 +98,17 @@ export function scanSample(text: string, limits: SampleLimits, visitor: SampleVi
   let unreadable = false;
   let malformed = 0;
   let section: Section = { kind: 'none' };
-  while (at <= text.length) {
-    const start = at;
-    const end = lineEnd(text, start);
-    at = end + 1;
-    if (text.startsWith('## ', start)) {
-      const line = text.slice(start, end);
-      const pod = POD_SECTION.exec(line);
+  for (line += 1; line < ends.length; line += 1) {
+    const start = lineStart(line);
+    const end = ends[line] ?? text.length;
+    if (end - start >= 3 && text.charCodeAt(start) === HASH && text.charCodeAt(start + 1) === HASH && text.charCodeAt(start + 2) === SPACE) {
+      const sectionLine = text.slice(start, end);
+      const pod = POD_SECTION.exec(sectionLine);
       const table = pod?.[2] as SocketTableName | undefined;
       if (pod !== null && table !== undefined && (SOCKET_TABLES as readonly string[]).includes(table)) {
         visitor.podSection(pod[1] ?? '', table);
         section = { kind: 'table', table };
-      } else if (line.trim() === '## conntrack') {
+      } else if (sectionLine.trim() === '## conntrack') {
         visitor.conntrackSection();
         section = { kind: 'conntrack' };
       } else {
@@ -138,11 +135,6 @@ export function scanSample(text: string, limits: SampleLimits, visitor: SampleVi
     }
   }
   return { kind: 'sample', node, time, unreadable, malformed };
-}
-
-function lineEnd(text: string, start: number): number {
-  const end = text.indexOf('\n', start);
-  return end < 0 ? text.length : end;
 }
 
 /** `#`, or a character trim() may remove (ASCII white space, or anything beyond ASCII). */

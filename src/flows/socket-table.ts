@@ -115,26 +115,25 @@ export function newSocketLineFields(): SocketLineFields {
  * node prints hundreds of thousands of lines per sample.
  */
 export function scanSocketLine(table: SocketTableName, text: string, start: number, end: number, into: SocketLineFields): 'entry' | 'blank' | 'malformed' {
-  let at = skipSpaces(text, start, end);
-  if (at >= end) return 'blank';
-  const slotStart = at;
-  at = skipField(text, at, end);
-  if (at - slotStart === 2 && text.charCodeAt(slotStart) === 115 && text.charCodeAt(slotStart + 1) === 108) return 'blank'; // "sl": the header
+  const slotAt = skipSpaces(text, start, end);
+  if (slotAt >= end) return 'blank';
   // `N:`: digits, then the colon that ends the field.
-  if (at - slotStart < 2 || text.charCodeAt(at - 1) !== 58) return 'malformed';
-  for (let i = slotStart; i < at - 1; i += 1) if (!isDigit(text.charCodeAt(i))) return 'malformed';
+  let at = slotAt;
+  while (at < end && isDigit(text.charCodeAt(at))) at += 1;
+  if (at === slotAt || at >= end || text.charCodeAt(at) !== 58 || !fieldEndsAt(text, at + 1, end)) {
+    const slotEnd = skipField(text, slotAt, end);
+    return slotEnd - slotAt === 2 && text.charCodeAt(slotAt) === 115 && text.charCodeAt(slotAt + 1) === 108 ? 'blank' : 'malformed'; // "sl": the header
+  }
   const wide = !(table === 'tcp' || table === 'udp');
   const hexLength = wide ? 32 : 8;
-
-  const localAt = skipSpaces(text, at, end);
-  at = skipField(text, localAt, end);
-  if (at - localAt !== hexLength + 5) return 'malformed';
-  const remoteAt = skipSpaces(text, at, end);
-  at = skipField(text, remoteAt, end);
-  if (at - remoteAt !== hexLength + 5) return 'malformed';
-  const stateAt = skipSpaces(text, at, end);
-  at = skipField(text, stateAt, end);
-  if (at - stateAt !== 2) return 'malformed';
+  const width = hexLength + 5;
+  // Each address field is exactly HEX:PORT; the checks below read only inside a field of that width.
+  const localAt = skipSpaces(text, at + 1, end);
+  if (localAt + width > end || !fieldEndsAt(text, localAt + width, end)) return 'malformed';
+  const remoteAt = skipSpaces(text, localAt + width, end);
+  if (remoteAt + width > end || !fieldEndsAt(text, remoteAt + width, end)) return 'malformed';
+  const stateAt = skipSpaces(text, remoteAt + width, end);
+  if (stateAt + 2 > end || !fieldEndsAt(text, stateAt + 2, end)) return 'malformed';
 
   const localPort = hexAt(text, localAt + hexLength + 1, 4);
   const remotePort = hexAt(text, remoteAt + hexLength + 1, 4);
@@ -142,7 +141,7 @@ export function scanSocketLine(table: SocketTableName, text: string, start: numb
   if (localPort < 0 || remotePort < 0 || state < 0 || text.charCodeAt(localAt + hexLength) !== 58 || text.charCodeAt(remoteAt + hexLength) !== 58) return 'malformed';
   let remoteUnspecified: boolean;
   if (wide) {
-    if (!allHex(text, localAt, 32)) return 'malformed';
+    if (hexAt(text, localAt, 8) < 0 || hexAt(text, localAt + 8, 8) < 0 || hexAt(text, localAt + 16, 8) < 0 || hexAt(text, localAt + 24, 8) < 0) return 'malformed';
     const w0 = hexAt(text, remoteAt, 8);
     const w1 = hexAt(text, remoteAt + 8, 8);
     const w2 = hexAt(text, remoteAt + 16, 8);
@@ -189,6 +188,11 @@ function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
+/** A field ends at `at`: the line ends there, or white space follows. */
+function fieldEndsAt(text: string, at: number, end: number): boolean {
+  return at === end || isSpace(text.charCodeAt(at));
+}
+
 function skipSpaces(text: string, at: number, end: number): number {
   while (at < end && isSpace(text.charCodeAt(at))) at += 1;
   return at;
@@ -199,24 +203,23 @@ function skipField(text: string, at: number, end: number): number {
   return at;
 }
 
-function hexDigit(code: number): number {
-  return code >= 48 && code <= 57 ? code - 48 : code >= 65 && code <= 70 ? code - 55 : code >= 97 && code <= 102 ? code - 87 : -1;
+/** Hex digit values by character code (-1: not one). */
+const HEX_DIGITS = new Int8Array(128).fill(-1);
+for (let digit = 0; digit < 16; digit += 1) {
+  HEX_DIGITS['0123456789ABCDEF'.charCodeAt(digit)] = digit;
+  HEX_DIGITS['0123456789abcdef'.charCodeAt(digit)] = digit;
 }
 
 /** The value of `length` (≤ 8) hex digits at `at`, or -1 when one is not a hex digit. */
 function hexAt(text: string, at: number, length: number): number {
   let value = 0;
   for (let i = at; i < at + length; i += 1) {
-    const digit = hexDigit(text.charCodeAt(i));
+    const code = text.charCodeAt(i);
+    const digit = code < 128 ? (HEX_DIGITS[code] ?? -1) : -1;
     if (digit < 0) return -1;
     value = value * 16 + digit;
   }
   return value;
-}
-
-function allHex(text: string, at: number, length: number): boolean {
-  for (let i = at; i < at + length; i += 1) if (hexDigit(text.charCodeAt(i)) < 0) return false;
-  return true;
 }
 
 /** A little-endian kernel word → the address bytes in order, first octet highest. */
