@@ -124,7 +124,8 @@ function sampleFor(node: number, interval: number, world: ReturnType<typeof buil
     conntrack.push(`ipv4     2 tcp      6 60 TIME_WAIT src=${a.ip.join('.')} dst=${b.ip.join('.')} sport=${port} dport=${serverPort(b.workload)} src=${b.ip.join('.')} dst=${a.ip.join('.')} sport=${serverPort(b.workload)} dport=${port} [ASSURED] mark=0 zone=0 use=2`);
   }
   lines.push('## conntrack', ...conntrack);
-  return `${lines.join('\n')}\n`;
+  // What observe hands the fold: the exec stream's bytes decoded into one string (CappedSink.text()).
+  return Buffer.from(`${lines.join('\n')}\n`, 'utf8').toString('utf8');
 }
 
 function cpuMs(usage: NodeJS.CpuUsage): number {

@@ -15,7 +15,7 @@ import { MAX_SAMPLE_CHARS, MAX_SAMPLE_LINES, scanSample, type Sample } from './s
 import { newSocketLineFields, protocolOfTable, scanSocketLine, type SocketTableName } from './socket-table.js';
 import type { FlowParty, FlowProtocol } from './types.js';
 
-/** A connected socket of a counted pod. */
+/** A connected socket of a counted pod (as ConnectionBuffer.each shows it: one object, refilled for each socket). */
 export interface Connection {
   readonly protocol: FlowProtocol;
   readonly local: Place;
@@ -23,6 +23,59 @@ export interface Connection {
   readonly remote: Place;
   readonly remotePort: number;
 }
+
+/**
+ * The connected sockets of one sample, in columns: no object per socket. They live until the sample is
+ * folded, and each young-generation collection in that time would copy them; the columns are reused
+ * from sample to sample (the fold owns one buffer), so there is nothing to copy.
+ */
+export class ConnectionBuffer {
+  private size = 0;
+  private readonly pods: number[] = [];
+  private readonly protocols: FlowProtocol[] = [];
+  private readonly localPorts: number[] = [];
+  private readonly remotePorts: number[] = [];
+  private readonly locals: Place[] = [];
+  private readonly remotes: Place[] = [];
+  /** A pod's sections came apart (pod A, pod B, pod A again): reading in pod order then needs a sort. */
+  private interleaved = false;
+
+  reset(): void {
+    this.size = 0;
+    this.interleaved = false;
+  }
+
+  /** A socket of `pod` (its index in SampleWork.pods). */
+  push(pod: number, protocol: FlowProtocol, local: Place, localPort: number, remote: Place, remotePort: number): void {
+    const at = this.size;
+    if (at > 0 && pod < (this.pods[at - 1] ?? 0)) this.interleaved = true;
+    this.pods[at] = pod;
+    this.protocols[at] = protocol;
+    this.localPorts[at] = localPort;
+    this.remotePorts[at] = remotePort;
+    this.locals[at] = local;
+    this.remotes[at] = remote;
+    this.size = at + 1;
+  }
+
+  /** Every socket, pod by pod (in the order the sample first names them), each pod's as printed. */
+  each(visit: (pod: number, socket: Connection) => void): void {
+    const view: { -readonly [K in keyof Connection]: Connection[K] } = { protocol: 'TCP', local: NO_PLACE, localPort: 0, remote: NO_PLACE, remotePort: 0 };
+    const order = this.interleaved ? Array.from({ length: this.size }, (_, i) => i).sort((a, b) => (this.pods[a] ?? 0) - (this.pods[b] ?? 0) || a - b) : undefined;
+    for (let i = 0; i < this.size; i += 1) {
+      const at = order === undefined ? i : (order[i] ?? i);
+      view.protocol = this.protocols[at] ?? 'TCP';
+      view.local = this.locals[at] ?? NO_PLACE;
+      view.localPort = this.localPorts[at] ?? 0;
+      view.remote = this.remotes[at] ?? NO_PLACE;
+      view.remotePort = this.remotePorts[at] ?? 0;
+      visit(this.pods[at] ?? 0, view);
+    }
+  }
+}
+
+/** Never read: fills the view's type before the first socket. */
+const NO_PLACE: Place = { id: 0, address: { text: '', family: 'ipv4' }, owner: { kind: 'local' }, pod: undefined, podParty: undefined, podPorts: undefined };
 
 /** A conntrack entry, addresses resolved; the `next…` links chain entries of one index key, newest first. */
 export interface Tracked {
@@ -48,7 +101,6 @@ export interface CountedPod {
   readonly party: FlowParty;
   /** The pod's server ports (portKey), kept by the fold across samples. */
   readonly ports: Set<number>;
-  readonly connections: Connection[];
 }
 
 export interface SampleWork {
@@ -57,6 +109,8 @@ export interface SampleWork {
   readonly malformed: number;
   /** In the order the sample first names them. */
   readonly pods: readonly CountedPod[];
+  /** Their connected sockets. */
+  readonly connections: ConnectionBuffer;
   /** undefined: the collector could not read conntrack, or printed none. */
   readonly conntrack: readonly Tracked[] | undefined;
 }
@@ -73,31 +127,35 @@ export function portKey(protocol: string, port: number): number {
   return (protocol === 'UDP' ? 65536 : 0) + port;
 }
 
-export function readSampleText(text: string, book: PlaceBook, count: PodCounter): WorkRead {
+export function readSampleText(text: string, book: PlaceBook, count: PodCounter, connections: ConnectionBuffer): WorkRead {
+  connections.reset();
   const socket = newSocketLineFields();
   const line = newConntrackLineFields();
-  const pods = new Map<string, CountedPod | null>();
+  /** Each uid named so far: its index in `counted`, or -1 when it does not count. */
+  const pods = new Map<string, number>();
   const counted: CountedPod[] = [];
   const tracked: Tracked[] = [];
   let node = '';
-  let current: CountedPod | null = null;
+  let current: CountedPod | undefined;
+  let currentIndex = -1;
   let conntrackSeen = false;
   const scan = scanSample(text, LIMITS, {
     begin(sampleNode) {
       node = sampleNode;
     },
     podSection(uid) {
-      let pod = pods.get(uid);
-      if (pod === undefined) {
-        pod = count(uid, node) ?? null;
-        pods.set(uid, pod);
-        if (pod !== null) counted.push(pod);
+      let index = pods.get(uid);
+      if (index === undefined) {
+        const pod = count(uid, node);
+        index = pod === undefined ? -1 : counted.push(pod) - 1;
+        pods.set(uid, index);
       }
-      current = pod;
+      current = counted[index];
+      currentIndex = index;
     },
     socketLine(table, lineText, start, end) {
       const outcome = scanSocketLine(table, lineText, start, end, socket);
-      if (outcome !== 'entry' || current === null || socket.role === 'idle') return outcome;
+      if (outcome !== 'entry' || current === undefined || socket.role === 'idle') return outcome;
       const protocol = protocolOfTable(table);
       if (socket.role === 'listening') {
         current.ports.add(portKey(protocol, socket.localPort));
@@ -107,7 +165,7 @@ export function readSampleText(text: string, book: PlaceBook, count: PodCounter)
       const local = wide ? book.kernelHex6(lineText, socket.localAt) : book.ipv4Place(socket.localWord);
       const remote = wide ? book.kernelHex6(lineText, socket.remoteAt) : book.ipv4Place(socket.remoteWord);
       if (local === undefined || remote === undefined) return 'malformed';
-      current.connections.push({ protocol, local, localPort: socket.localPort, remote, remotePort: socket.remotePort });
+      connections.push(currentIndex, protocol, local, socket.localPort, remote, socket.remotePort);
       return outcome;
     },
     conntrackSection() {
@@ -129,10 +187,11 @@ export function readSampleText(text: string, book: PlaceBook, count: PodCounter)
     },
   });
   if (scan.kind === 'refused') return scan;
-  return { kind: 'work', work: { node: scan.node, time: scan.time, malformed: scan.malformed, pods: counted, conntrack: conntrackSeen && !scan.unreadable ? tracked : undefined } };
+  return { kind: 'work', work: { node: scan.node, time: scan.time, malformed: scan.malformed, pods: counted, connections, conntrack: conntrackSeen && !scan.unreadable ? tracked : undefined } };
 }
 
-export function readSample(sample: Sample, book: PlaceBook, count: PodCounter): SampleWork {
+export function readSample(sample: Sample, book: PlaceBook, count: PodCounter, connections: ConnectionBuffer): SampleWork {
+  connections.reset();
   const counted: CountedPod[] = [];
   for (const { uid, sockets } of sample.pods) {
     const pod = count(uid, sample.node);
@@ -140,11 +199,11 @@ export function readSample(sample: Sample, book: PlaceBook, count: PodCounter): 
     counted.push(pod);
     for (const socket of sockets) {
       if (socket.role === 'listening') pod.ports.add(portKey(socket.protocol, socket.local.port));
-      else if (socket.role === 'connected') pod.connections.push({ protocol: socket.protocol, local: book.place(socket.local), localPort: socket.local.port, remote: book.place(socket.remote), remotePort: socket.remote.port });
+      else if (socket.role === 'connected') connections.push(counted.length - 1, socket.protocol, book.place(socket.local), socket.local.port, book.place(socket.remote), socket.remote.port);
     }
   }
   const conntrack = sample.conntrack.kind === 'read' ? sample.conntrack.entries.map((entry) => trackedOf(book, entry)) : undefined;
-  return { node: sample.node, time: sample.time, malformed: sample.malformed, pods: counted, conntrack };
+  return { node: sample.node, time: sample.time, malformed: sample.malformed, pods: counted, connections, conntrack };
 }
 
 function trackedOf(book: PlaceBook, entry: ConntrackEntry): Tracked {

@@ -32,7 +32,7 @@
 import { FlowAggregates, type Observation } from './fold-aggregate.js';
 import { ClusterFacts, type FoldFacts, type PodFact, type ServiceFact } from './fold-facts.js';
 import { PlaceBook, type Place } from './fold-places.js';
-import { answeredBy, dialledBy, indexConntrack, portKey, readSample, readSampleText, type Connection, type ConntrackIndex, type CountedPod, type SampleWork, type Tracked } from './fold-sample.js';
+import { answeredBy, ConnectionBuffer, dialledBy, indexConntrack, portKey, readSample, readSampleText, type Connection, type ConntrackIndex, type CountedPod, type SampleWork, type Tracked } from './fold-sample.js';
 import type { Sample } from './sample.js';
 import type { Flow, FlowParty, FlowProtocol, FlowsCoverage, FlowService, ObservedNode } from './types.js';
 
@@ -77,6 +77,7 @@ export function createFold(initial: FoldFacts): Fold {
   const placeIds = { next: 0 };
   let book = new PlaceBook(cluster, placeIds);
   const aggregates = new FlowAggregates();
+  const connections = new ConnectionBuffer();
   const serverPorts = new Map<string, Set<number>>();
   /** Node and external parties by address, so each is one object (the aggregates key parties by object). */
   const addressParties = new Map<string, FlowParty>();
@@ -102,7 +103,7 @@ export function createFold(initial: FoldFacts): Fold {
     const pod = cluster.podsByUid.get(uid);
     if (pod === undefined || pod.node !== node || pod.hostNetwork) return undefined;
     seenPods.add(uid);
-    return { pod, party: cluster.partyOf(pod), ports: portsOf(pod), connections: [] };
+    return { pod, party: cluster.partyOf(pod), ports: portsOf(pod) };
   };
 
   const partyAt = (place: Place): FlowParty | 'local' => {
@@ -152,13 +153,12 @@ export function createFold(initial: FoldFacts): Fold {
 
     const tracked = work.conntrack ?? [];
     const track = indexConntrack(tracked);
-    for (const counted of work.pods) {
-      for (const socket of counted.connections) {
-        if (socket.remote.owner.kind === 'local') continue;
-        const observation = sideOf(counted.ports, socket, track) === 'server' ? serverObservation(counted, socket, work.node, track) : clientObservation(counted, socket, track);
-        if (observation !== undefined) aggregates.add(observation, sampleId, work.time);
-      }
-    }
+    work.connections.each((podIndex, socket) => {
+      const counted = work.pods[podIndex];
+      if (counted === undefined || socket.remote.owner.kind === 'local') return;
+      const observation = sideOf(counted.ports, socket, track) === 'server' ? serverObservation(counted, socket, work.node, track) : clientObservation(counted, socket, track);
+      if (observation !== undefined) aggregates.add(observation, sampleId, work.time);
+    });
     for (const entry of tracked) {
       const observation = conntrackObservation(entry, work.node);
       if (observation !== undefined) aggregates.add(observation, sampleId, work.time);
@@ -250,13 +250,13 @@ export function createFold(initial: FoldFacts): Fold {
       book.startSample();
       let work: SampleWork;
       if (typeof input === 'string') {
-        const read = readSampleText(input, book, count);
+        const read = readSampleText(input, book, count, connections);
         if (read.kind === 'refused') {
           refused += 1;
           return read;
         }
         work = read.work;
-      } else work = readSample(input, book, count);
+      } else work = readSample(input, book, count, connections);
       addWork(work);
       return { kind: 'added', node: work.node };
     },
