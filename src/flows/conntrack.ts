@@ -139,34 +139,36 @@ export function scanConntrackLine(text: string, start: number, end: number, into
   let seen = 0;
   into.unreplied = false;
   into.assured = false;
+  at = fieldEnd;
   for (;;) {
-    at = skipSpaces(text, fieldEnd, end);
+    let first = SPACE;
+    while (at < end && (first = text.charCodeAt(at)) === SPACE) at += 1;
     if (at >= end) break;
-    fieldEnd = fieldEndAt(text, at, end);
-    const first = text.charCodeAt(at);
+    const fieldAt = at;
+    at = fieldEndAt(text, fieldAt + 1, end);
     if (first === BRACKET) {
-      if (fieldIs(text, at, fieldEnd, '[UNREPLIED]')) into.unreplied = true;
-      else if (fieldIs(text, at, fieldEnd, '[ASSURED]')) into.assured = true;
+      if (fieldIs(text, fieldAt, at, '[UNREPLIED]')) into.unreplied = true;
+      else if (fieldIs(text, fieldAt, at, '[ASSURED]')) into.assured = true;
       continue;
     }
     if (first !== LETTER_S && first !== LETTER_D) continue;
     // src= dst= (4 characters) or sport= dport= (6).
     let slot: number;
     let valueAt: number;
-    if (fieldEnd - at >= 4 && text.charCodeAt(at + 3) === 61 && (first === LETTER_S ? text.charCodeAt(at + 1) === 114 && text.charCodeAt(at + 2) === 99 : text.charCodeAt(at + 1) === LETTER_S && text.charCodeAt(at + 2) === 116)) {
+    if (at - fieldAt >= 4 && text.charCodeAt(fieldAt + 3) === 61 && (first === LETTER_S ? text.charCodeAt(fieldAt + 1) === 114 && text.charCodeAt(fieldAt + 2) === 99 : text.charCodeAt(fieldAt + 1) === LETTER_S && text.charCodeAt(fieldAt + 2) === 116)) {
       slot = first === LETTER_S ? 0 : 1;
-      valueAt = at + 4;
-    } else if (fieldEnd - at >= 6 && text.charCodeAt(at + 5) === 61 && text.charCodeAt(at + 1) === 112 && text.charCodeAt(at + 2) === 111 && text.charCodeAt(at + 3) === 114 && text.charCodeAt(at + 4) === 116) {
+      valueAt = fieldAt + 4;
+    } else if (at - fieldAt >= 6 && text.charCodeAt(fieldAt + 5) === 61 && text.charCodeAt(fieldAt + 1) === 112 && text.charCodeAt(fieldAt + 2) === 111 && text.charCodeAt(fieldAt + 3) === 114 && text.charCodeAt(fieldAt + 4) === 116) {
       slot = first === LETTER_S ? 2 : 3;
-      valueAt = at + 6;
+      valueAt = fieldAt + 6;
     } else continue;
     if (slot === 0) group += 1;
     if (group < 0 || group > 1) return 'malformed';
     seen |= 1 << (group * 4 + slot);
     if (slot < 2) {
       into.addressAt[group * 2 + slot] = valueAt;
-      into.addressEnd[group * 2 + slot] = fieldEnd;
-    } else into.ports[group * 2 + slot - 2] = portAt(text, valueAt, fieldEnd);
+      into.addressEnd[group * 2 + slot] = at;
+    } else into.ports[group * 2 + slot - 2] = portAt(text, valueAt, at);
   }
   if (group !== 1 || seen !== 0xff) return 'malformed';
   for (let i = 0; i < 4; i += 1) if ((into.ports[i] ?? -1) < 0) return 'malformed';

@@ -84,6 +84,28 @@ export class FlowAggregates {
   private readonly partyKeys = new Map<string, number>();
   private readonly viaKeys = new WeakMap<FlowService, string>();
 
+  /** The last source and destination asked about: a sample's observations come pod by pod, so they repeat. */
+  private lastSource: FlowParty | undefined;
+  private lastSourceId = 0;
+  private lastDestination: FlowParty | undefined;
+  private lastDestinationId = 0;
+
+  private sourceId(party: FlowParty): number {
+    if (party !== this.lastSource) {
+      this.lastSourceId = this.partyId(party);
+      this.lastSource = party;
+    }
+    return this.lastSourceId;
+  }
+
+  private destinationId(party: FlowParty | undefined): number {
+    if (party !== this.lastDestination) {
+      this.lastDestinationId = this.partyId(party);
+      this.lastDestination = party;
+    }
+    return this.lastDestinationId;
+  }
+
   private partyId(party: FlowParty | undefined): number {
     if (party === undefined) return 0;
     let id = this.partyObjects.get(party);
@@ -110,13 +132,13 @@ export class FlowAggregates {
   }
 
   private bucket(observation: Observation): Bucket {
-    const outer = (this.partyId(observation.source) * 65536 + observation.port) * 2 + (observation.protocol === 'UDP' ? 1 : 0);
+    const outer = (this.sourceId(observation.source) * 65536 + observation.port) * 2 + (observation.protocol === 'UDP' ? 1 : 0);
     let byDestination = this.buckets.get(outer);
     if (byDestination === undefined) {
       byDestination = new Map();
       this.buckets.set(outer, byDestination);
     }
-    const inner = this.partyId(observation.destination);
+    const inner = this.destinationId(observation.destination);
     let bucket = byDestination.get(inner);
     if (bucket === undefined) {
       bucket = { known: new Map(), unsure: undefined };

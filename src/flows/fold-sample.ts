@@ -139,6 +139,8 @@ export function readSampleText(text: string, book: PlaceBook, count: PodCounter,
   let current: CountedPod | undefined;
   let currentIndex = -1;
   let conntrackSeen = false;
+  let lastLocalWord = -1;
+  let lastLocal: Place | undefined;
   const scan = scanSample(text, LIMITS, {
     begin(sampleNode) {
       node = sampleNode;
@@ -162,7 +164,12 @@ export function readSampleText(text: string, book: PlaceBook, count: PodCounter,
         return outcome;
       }
       const wide = table === 'tcp6' || table === 'udp6';
-      const local = wide ? book.kernelHex6(lineText, socket.localAt) : book.ipv4Place(socket.localWord);
+      // A pod's sockets nearly all share its own address: the last one is kept at hand.
+      if (!wide && socket.localWord !== lastLocalWord) {
+        lastLocalWord = socket.localWord;
+        lastLocal = book.ipv4Place(socket.localWord);
+      }
+      const local = wide ? book.kernelHex6(lineText, socket.localAt) : lastLocal;
       const remote = wide ? book.kernelHex6(lineText, socket.remoteAt) : book.ipv4Place(socket.remoteWord);
       if (local === undefined || remote === undefined) return 'malformed';
       connections.push(currentIndex, protocol, local, socket.localPort, remote, socket.remotePort);

@@ -34,7 +34,8 @@ import { ClusterFacts, type FoldFacts, type PodFact, type ServiceFact } from './
 import { PlaceBook, type Place } from './fold-places.js';
 import { answeredBy, ConnectionBuffer, dialledBy, indexConntrack, portKey, readSample, readSampleText, type Connection, type ConntrackIndex, type CountedPod, type SampleWork, type Tracked } from './fold-sample.js';
 import type { Sample } from './sample.js';
-import type { Flow, FlowParty, FlowProtocol, FlowsCoverage, FlowService, ObservedNode } from './types.js';
+import type { IpFamily } from '../model/family.js';
+import type { Flow, FlowParty, FlowProtocol, FlowsCoverage, FlowService, FlowWitness, ObservedNode } from './types.js';
 
 export type { FoldFacts, NodeFact, PodFact, PodPortFact, ServiceFact, ServicePortFact } from './fold-facts.js';
 
@@ -142,6 +143,23 @@ export function createFold(initial: FoldFacts): Fold {
     return via;
   };
 
+  /**
+   * One observation object, refilled for each socket: aggregates.add copies what it keeps, and at
+   * 60,000 observations an interval the garbage would be the fold's largest.
+   */
+  const scratch: { -readonly [K in keyof Observation]: Observation[K] } = { source: { kind: 'external', address: '' }, destination: undefined, via: undefined, port: 0, portName: undefined, protocol: 'TCP', family: 'ipv4', witness: 'client' };
+  const observed = (source: FlowParty, destination: FlowParty | undefined, via: Observation['via'], port: number, portName: string | undefined, protocol: FlowProtocol, family: IpFamily, witness: FlowWitness): Observation => {
+    scratch.source = source;
+    scratch.destination = destination;
+    scratch.via = via;
+    scratch.port = port;
+    scratch.portName = portName;
+    scratch.protocol = protocol;
+    scratch.family = family;
+    scratch.witness = witness;
+    return scratch;
+  };
+
   function addWork(work: SampleWork): void {
     sampleCount += 1;
     const sampleId = sampleCount;
@@ -184,14 +202,14 @@ export function createFold(initial: FoldFacts): Fold {
       const via = viaOf(owner.service, socket.remotePort);
       const entry = dialledBy(track, socket);
       const routed = entry === undefined ? undefined : backendOf(entry);
-      if (routed !== undefined) return { source, destination: routed.destination, via, port: routed.port, portName: routed.portName, protocol: socket.protocol, family, witness: 'client' };
-      return { source, destination: undefined, via, port: targetPortOf(owner.service, socket.remotePort, socket.protocol), portName: undefined, protocol: socket.protocol, family, witness: 'client' };
+      if (routed !== undefined) return observed(source, routed.destination, via, routed.port, routed.portName, socket.protocol, family, 'client');
+      return observed(source, undefined, via, targetPortOf(owner.service, socket.remotePort, socket.protocol), undefined, socket.protocol, family, 'client');
     }
     const destination = partyAt(socket.remote);
     if (destination === 'local') return undefined;
     const server = socket.remote.pod;
     const portName = server === undefined ? undefined : cluster.portName(server, socket.remotePort, socket.protocol);
-    return { source, destination, via: undefined, port: socket.remotePort, portName, protocol: socket.protocol, family, witness: 'client' };
+    return observed(source, destination, undefined, socket.remotePort, portName, socket.protocol, family, 'client');
   }
 
   function serverObservation({ pod, party }: CountedPod, socket: Connection, node: string, track: ConntrackIndex): Observation | undefined {
@@ -204,16 +222,7 @@ export function createFold(initial: FoldFacts): Fold {
       if (dialled.kind === 'service') via = viaOf(dialled.service, entry.dport);
       else if (entry.src.pod?.node === node) via = undefined;
     }
-    return {
-      source,
-      destination: party,
-      via,
-      port: socket.localPort,
-      portName: cluster.portName(pod, socket.localPort, socket.protocol),
-      protocol: socket.protocol,
-      family: socket.local.address.family,
-      witness: 'server',
-    };
+    return observed(source, party, via, socket.localPort, cluster.portName(pod, socket.localPort, socket.protocol), socket.protocol, socket.local.address.family, 'server');
   }
 
   /** Where a connection really went: the reply's source (after DNAT) and port. */
@@ -238,11 +247,11 @@ export function createFold(initial: FoldFacts): Fold {
     const routed = backendOf(entry);
     if (dialled.kind === 'service') {
       const via = viaOf(dialled.service, entry.dport);
-      if (routed !== undefined) return { source, destination: routed.destination, via, port: routed.port, portName: routed.portName, protocol: entry.protocol, family, witness: 'conntrack' };
-      return { source, destination: undefined, via, port: targetPortOf(dialled.service, entry.dport, entry.protocol), portName: undefined, protocol: entry.protocol, family, witness: 'conntrack' };
+      if (routed !== undefined) return observed(source, routed.destination, via, routed.port, routed.portName, entry.protocol, family, 'conntrack');
+      return observed(source, undefined, via, targetPortOf(dialled.service, entry.dport, entry.protocol), undefined, entry.protocol, family, 'conntrack');
     }
     if (routed === undefined) return undefined;
-    return { source, destination: routed.destination, via: clientPod?.node === node ? undefined : 'unknown', port: routed.port, portName: routed.portName, protocol: entry.protocol, family, witness: 'conntrack' };
+    return observed(source, routed.destination, clientPod?.node === node ? undefined : 'unknown', routed.port, routed.portName, entry.protocol, family, 'conntrack');
   }
 
   return {
