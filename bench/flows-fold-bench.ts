@@ -8,7 +8,7 @@
  * generated deterministically, so runs compare.
  */
 import { createHash } from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Identity } from '../src/discover/types.js';
 import { createFold, type FoldFacts, type PodFact, type ServiceFact } from '../src/flows/fold.js';
@@ -21,6 +21,7 @@ const CONNTRACK_PER_NODE = 1_000;
 const INTERVALS = Number(process.env.FLOWS_BENCH_INTERVALS ?? 60);
 const INTERVAL_SECONDS = 10;
 const T0 = 1_800_000_000;
+const GOAL_MS = 2_000;
 
 /** Deterministic: the same pseudo-random stream on every run. */
 function random(seed: number): () => number {
@@ -163,13 +164,16 @@ function main(): void {
   foldMs += performance.now() - started;
   foldCpuMs += cpuMs(process.cpuUsage(cpu));
   const peak = process.resourceUsage().maxRSS * 1024;
+  const goal = INTERVALS !== 60 ? `the goal is for 60 intervals; this run folded ${INTERVALS}` : foldCpuMs < GOAL_MS && foldMs < GOAL_MS ? 'met' : foldCpuMs < GOAL_MS ? 'met in CPU time (the wall time includes waiting for a busy machine)' : 'NOT met';
   process.stdout.write(
     [
       `flows fold: ${world.facts.pods.length} pods on ${NODES} nodes, ${INTERVALS} intervals, ${result.stats.samples} samples, ${socketLines} socket lines (${socketLines / INTERVALS} per interval) + ${NODES * CONNTRACK_PER_NODE * INTERVALS} conntrack lines`,
-      `  fold (parse + fold + finish): ${(foldMs / 1000).toFixed(2)} s wall, ${(foldCpuMs / 1000).toFixed(2)} s CPU (goal < 2 s; the CPU time is the honest figure on a shared machine)`,
+      `  fold (parse + fold + finish): ${(foldMs / 1000).toFixed(2)} s wall, ${(foldCpuMs / 1000).toFixed(2)} s CPU (the CPU time is the honest figure on a shared machine)`,
+      `  goal (issue 19): 60 intervals folded in < ${GOAL_MS / 1000} s: ${goal}`,
+      `  machine: load average ${loadavg().map((load) => load.toFixed(2)).join(', ')} on ${availableParallelism()} cores`,
       `  flows: ${result.flows.length} (digest ${createHash('sha256').update(JSON.stringify(result)).digest('hex').slice(0, 16)}: the same samples must give the same flows after a change to the fold)`,
       `  resident memory ${rss.join(', ')}`,
-      `  peak RSS: ${mib(peak)} (the process, sample generation included)`,
+      `  peak RSS: ${mib(peak)} (the process, sample generation included; the fold keeps one record per flow and per pod, never a sample)`,
       '',
     ].join('\n'),
   );
