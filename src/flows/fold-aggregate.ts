@@ -14,7 +14,7 @@
  */
 import type { IpFamily } from '../model/family.js';
 import type { Flow, FlowParty, FlowProtocol, FlowService, FlowWitness } from './types.js';
-import { compareFlows } from './party.js';
+import { sortFlows } from './party.js';
 
 export interface Observation {
   readonly source: FlowParty;
@@ -207,7 +207,7 @@ export class FlowAggregates {
         merged.push(...known.values());
       }
     }
-    return merged.map(toFlow).filter(keep).sort(compareFlows);
+    return sortFlows(merged.map(toFlow).filter(keep));
   }
 }
 
