@@ -87,11 +87,12 @@ function lookups(world: ReturnType<typeof buildWorld>): Lookups {
   return { podsOf, clientsOf };
 }
 
-function sampleFor(node: number, interval: number, world: ReturnType<typeof buildWorld>, look: Lookups): string {
+function sampleFor(node: number, interval: number, world: ReturnType<typeof buildWorld>, look: Lookups): { readonly text: string; readonly socketLines: number } {
   const next = random(node * 100_003 + interval * 7919 + 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const lines = [`# kubeknock-sample 1 node=node-${node} time=${T0 + interval * INTERVAL_SECONDS}`];
   const conntrack: string[] = [];
+  let socketLines = 0;
   for (const pod of world.pods) {
     if (pod.fact.node !== `node-${node}`) continue;
     const tcp: string[] = [];
@@ -115,6 +116,7 @@ function sampleFor(node: number, interval: number, world: ReturnType<typeof buil
         tcp.push(socketLine(s, pod.ip, serverPort(pod.workload), client.ip, ephemeral, '06'));
       }
     }
+    socketLines += tcp.length;
     lines.push(`## pod=${pod.fact.uid} table=tcp`, '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode', ...tcp);
     for (const table of ['tcp6', 'udp', 'udp6']) lines.push(`## pod=${pod.fact.uid} table=${table}`, '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode');
   }
@@ -126,7 +128,7 @@ function sampleFor(node: number, interval: number, world: ReturnType<typeof buil
   }
   lines.push('## conntrack', ...conntrack);
   // What observe hands the fold: the exec stream's bytes decoded into one string (CappedSink.text()).
-  return Buffer.from(`${lines.join('\n')}\n`, 'utf8').toString('utf8');
+  return { text: Buffer.from(`${lines.join('\n')}\n`, 'utf8').toString('utf8'), socketLines };
 }
 
 function cpuMs(usage: NodeJS.CpuUsage): number {
@@ -147,8 +149,8 @@ function main(): void {
   const rss: string[] = [];
   for (let interval = 0; interval < INTERVALS; interval += 1) {
     for (let node = 0; node < NODES; node += 1) {
-      const text = sampleFor(node, interval, world, look);
-      socketLines += (text.match(/\n {0,3}\d+: /g) ?? []).length;
+      const { text, socketLines: lines } = sampleFor(node, interval, world, look);
+      socketLines += lines;
       const started = performance.now();
       const cpu = process.cpuUsage();
       const outcome = fold.add(text);
