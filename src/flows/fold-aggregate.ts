@@ -71,6 +71,8 @@ const FAMILY_BITS: Readonly<Record<IpFamily, number>> = { ipv4: 1, ipv6: 2 };
 interface Bucket {
   /** By via key ('' = direct). */
   readonly known: Map<string, Aggregate>;
+  /** known.get(''), at hand: most observations are direct. */
+  direct: Aggregate | undefined;
   /** Via unknown. */
   unsure: Aggregate | undefined;
 }
@@ -141,7 +143,7 @@ export class FlowAggregates {
     const inner = this.destinationId(observation.destination);
     let bucket = byDestination.get(inner);
     if (bucket === undefined) {
-      bucket = { known: new Map(), unsure: undefined };
+      bucket = { known: new Map(), direct: undefined, unsure: undefined };
       byDestination.set(inner, bucket);
     }
     return bucket;
@@ -162,10 +164,11 @@ export class FlowAggregates {
       }
     } else {
       const key = this.viaKeyOf(observation.via);
-      aggregate = bucket.known.get(key);
+      aggregate = key === '' ? bucket.direct : bucket.known.get(key);
       if (aggregate === undefined) {
         aggregate = fresh(observation, observation.via, time);
         bucket.known.set(key, aggregate);
+        if (key === '') bucket.direct = aggregate;
       }
       const unsure = bucket.unsure;
       if (aggregate.lastSample !== id && unsure?.lastSample === id) unsure.shared.set(key, (unsure.shared.get(key) ?? 0) + 1);
@@ -207,7 +210,17 @@ export class FlowAggregates {
         merged.push(...known.values());
       }
     }
-    return sortFlows(merged.map(toFlow).filter(keep));
+    // Sample times repeat across flows: each is written once.
+    const times = new Map<number, string>();
+    const iso = (time: number): string => {
+      let text = times.get(time);
+      if (text === undefined) {
+        text = isoSeconds(time);
+        times.set(time, text);
+      }
+      return text;
+    };
+    return sortFlows(merged.map((aggregate) => toFlow(aggregate, iso)).filter(keep));
   }
 }
 
@@ -238,7 +251,7 @@ function absorb(target: Aggregate, other: Aggregate, shared: number): void {
   target.portName ??= other.portName;
 }
 
-function toFlow(aggregate: Aggregate): Flow {
+function toFlow(aggregate: Aggregate, iso: (time: number) => string): Flow {
   return {
     source: aggregate.source,
     destination: aggregate.destination,
@@ -247,8 +260,8 @@ function toFlow(aggregate: Aggregate): Flow {
     ...(aggregate.portName === undefined ? {} : { portName: aggregate.portName }),
     protocol: aggregate.protocol,
     families: FAMILY_ORDER.filter((family) => (aggregate.families & FAMILY_BITS[family]) !== 0),
-    firstSeen: isoSeconds(aggregate.first),
-    lastSeen: isoSeconds(aggregate.last),
+    firstSeen: iso(aggregate.first),
+    lastSeen: iso(aggregate.last),
     samples: aggregate.samples,
     seenBy: WITNESS_ORDER.filter((witness) => (aggregate.witnesses & WITNESS_BITS[witness]) !== 0),
   };
