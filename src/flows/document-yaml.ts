@@ -13,7 +13,7 @@
 import { quote } from '../discover/render-yaml.js';
 import { familyText } from '../model/family.js';
 import type { Labels } from '../policy/types.js';
-import { compareFlows } from './party.js';
+import { sortFlows } from './party.js';
 import { clock } from './times.js';
 import type { Flow, FlowParty, FlowsDocument, ObservedNode } from './types.js';
 import { assertNever } from '../model/assert-never.js';
@@ -51,7 +51,7 @@ export function canonicalFlowsDocument(document: FlowsDocument): FlowsDocument {
       nodes: [...document.coverage.nodes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(canonicalNode),
       unseen: [...document.coverage.unseen].sort(),
     },
-    flows: [...document.flows].sort(compareFlows).map(canonicalFlow),
+    flows: sortFlows(document.flows).map(canonicalFlow),
   };
 }
 

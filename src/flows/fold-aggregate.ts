@@ -14,7 +14,7 @@
  */
 import type { IpFamily } from '../model/family.js';
 import type { Flow, FlowParty, FlowProtocol, FlowService, FlowWitness } from './types.js';
-import { compareFlows } from './party.js';
+import { sortFlows } from './party.js';
 
 export interface Observation {
   readonly source: FlowParty;
@@ -35,8 +35,9 @@ interface Aggregate {
   readonly port: number;
   portName: string | undefined;
   readonly protocol: FlowProtocol;
-  readonly families: Set<IpFamily>;
-  readonly witnesses: Set<FlowWitness>;
+  /** Bits of FAMILY_ORDER and WITNESS_ORDER: set once per observation, so no Set. */
+  families: number;
+  witnesses: number;
   samples: number;
   lastSample: number;
   /** Via-unknown records only: samples shared with each known record of the key, by via key. */
@@ -63,16 +64,49 @@ function viaKey(via: FlowService | undefined): string {
 
 const WITNESS_ORDER: readonly FlowWitness[] = ['client', 'server', 'conntrack'];
 const FAMILY_ORDER: readonly IpFamily[] = ['ipv4', 'ipv6'];
+const WITNESS_BITS: Readonly<Record<FlowWitness, number>> = { client: 1, server: 2, conntrack: 4 };
+const FAMILY_BITS: Readonly<Record<IpFamily, number>> = { ipv4: 1, ipv6: 2 };
+
+/** The records of one (source, destination, port, protocol). */
+interface Bucket {
+  /** By via key ('' = direct). */
+  readonly known: Map<string, Aggregate>;
+  /** known.get(''), at hand: most observations are direct. */
+  direct: Aggregate | undefined;
+  /** Via unknown. */
+  unsure: Aggregate | undefined;
+}
 
 export class FlowAggregates {
-  /** Keyed by source|destination|port|protocol, then by via key ('' = direct). */
-  private readonly known = new Map<string, Map<string, Aggregate>>();
-  /** Keyed by source|destination|port|protocol: via unknown. */
-  private readonly unsure = new Map<string, Aggregate>();
+  /** By source id, port and protocol (one number), then by destination id: numbers, not texts, since this runs per socket. */
+  private readonly buckets = new Map<number, Map<number, Bucket>>();
 
   /** Parties by object, then by key: a short number stands for each in the record keys. */
   private readonly partyObjects = new WeakMap<FlowParty, number>();
   private readonly partyKeys = new Map<string, number>();
+  private readonly viaKeys = new WeakMap<FlowService, string>();
+
+  /** The last source and destination asked about: a sample's observations come pod by pod, so they repeat. */
+  private lastSource: FlowParty | undefined;
+  private lastSourceId = 0;
+  private lastDestination: FlowParty | undefined;
+  private lastDestinationId = 0;
+
+  private sourceId(party: FlowParty): number {
+    if (party !== this.lastSource) {
+      this.lastSourceId = this.partyId(party);
+      this.lastSource = party;
+    }
+    return this.lastSourceId;
+  }
+
+  private destinationId(party: FlowParty | undefined): number {
+    if (party !== this.lastDestination) {
+      this.lastDestinationId = this.partyId(party);
+      this.lastDestination = party;
+    }
+    return this.lastDestinationId;
+  }
 
   private partyId(party: FlowParty | undefined): number {
     if (party === undefined) return 0;
@@ -89,40 +123,62 @@ export class FlowAggregates {
     return id;
   }
 
+  private viaKeyOf(via: FlowService | undefined): string {
+    if (via === undefined) return '';
+    let key = this.viaKeys.get(via);
+    if (key === undefined) {
+      key = viaKey(via);
+      this.viaKeys.set(via, key);
+    }
+    return key;
+  }
+
+  private bucket(observation: Observation): Bucket {
+    const outer = (this.sourceId(observation.source) * 65536 + observation.port) * 2 + (observation.protocol === 'UDP' ? 1 : 0);
+    let byDestination = this.buckets.get(outer);
+    if (byDestination === undefined) {
+      byDestination = new Map();
+      this.buckets.set(outer, byDestination);
+    }
+    const inner = this.destinationId(observation.destination);
+    let bucket = byDestination.get(inner);
+    if (bucket === undefined) {
+      bucket = { known: new Map(), direct: undefined, unsure: undefined };
+      byDestination.set(inner, bucket);
+    }
+    return bucket;
+  }
+
   /** One witness's look in sample `id` (samples are added in order), at `time` (unix seconds). */
   add(observation: Observation, id: number, time: number): void {
-    const base = `${this.partyId(observation.source)},${this.partyId(observation.destination)},${observation.port},${observation.protocol}`;
+    const bucket = this.bucket(observation);
     let aggregate: Aggregate | undefined;
     if (observation.via === 'unknown') {
-      aggregate = this.unsure.get(base);
+      aggregate = bucket.unsure;
       if (aggregate === undefined) {
         aggregate = fresh(observation, undefined, time);
-        this.unsure.set(base, aggregate);
+        bucket.unsure = aggregate;
       }
       if (aggregate.lastSample !== id) {
-        for (const [key, known] of this.known.get(base) ?? []) if (known.lastSample === id) aggregate.shared.set(key, (aggregate.shared.get(key) ?? 0) + 1);
+        for (const [key, known] of bucket.known) if (known.lastSample === id) aggregate.shared.set(key, (aggregate.shared.get(key) ?? 0) + 1);
       }
     } else {
-      let byVia = this.known.get(base);
-      if (byVia === undefined) {
-        byVia = new Map();
-        this.known.set(base, byVia);
-      }
-      const key = viaKey(observation.via);
-      aggregate = byVia.get(key);
+      const key = this.viaKeyOf(observation.via);
+      aggregate = key === '' ? bucket.direct : bucket.known.get(key);
       if (aggregate === undefined) {
         aggregate = fresh(observation, observation.via, time);
-        byVia.set(key, aggregate);
+        bucket.known.set(key, aggregate);
+        if (key === '') bucket.direct = aggregate;
       }
-      const unsure = this.unsure.get(base);
+      const unsure = bucket.unsure;
       if (aggregate.lastSample !== id && unsure?.lastSample === id) unsure.shared.set(key, (unsure.shared.get(key) ?? 0) + 1);
     }
     if (aggregate.lastSample !== id) {
       aggregate.samples += 1;
       aggregate.lastSample = id;
     }
-    aggregate.families.add(observation.family);
-    aggregate.witnesses.add(observation.witness);
+    aggregate.families |= FAMILY_BITS[observation.family];
+    aggregate.witnesses |= WITNESS_BITS[observation.witness];
     if (time < aggregate.first) aggregate.first = time;
     if (time > aggregate.last) aggregate.last = time;
     aggregate.portName ??= observation.portName;
@@ -131,26 +187,40 @@ export class FlowAggregates {
   /** How many flows so far: every known one, and each unsure one no known flow will absorb. */
   count(): number {
     let count = 0;
-    for (const byVia of this.known.values()) count += byVia.size;
-    for (const base of this.unsure.keys()) if (!this.known.has(base)) count += 1;
+    for (const byDestination of this.buckets.values()) for (const bucket of byDestination.values()) count += bucket.known.size > 0 ? bucket.known.size : bucket.unsure === undefined ? 0 : 1;
     return count;
   }
 
   /** The flows, merged and sorted; `keep` filters (the namespace selection). */
   finish(keep: (flow: Flow) => boolean): Flow[] {
     const merged: Aggregate[] = [];
-    for (const [base, byVia] of this.known) {
-      const unsure = this.unsure.get(base);
-      if (unsure !== undefined) {
-        const targetKey = byVia.has('') ? '' : ([...byVia.keys()].sort()[0] ?? '');
-        const target = byVia.get(targetKey);
-        if (target !== undefined) absorb(target, unsure, unsure.shared.get(targetKey) ?? 0);
-        this.unsure.delete(base);
+    for (const byDestination of this.buckets.values()) {
+      for (const bucket of byDestination.values()) {
+        const { known, unsure } = bucket;
+        if (known.size === 0) {
+          if (unsure !== undefined) merged.push(unsure);
+          continue;
+        }
+        if (unsure !== undefined) {
+          const targetKey = known.has('') ? '' : ([...known.keys()].sort()[0] ?? '');
+          const target = known.get(targetKey);
+          if (target !== undefined) absorb(target, unsure, unsure.shared.get(targetKey) ?? 0);
+          bucket.unsure = undefined;
+        }
+        merged.push(...known.values());
       }
-      merged.push(...byVia.values());
     }
-    merged.push(...this.unsure.values());
-    return merged.map(toFlow).filter(keep).sort(compareFlows);
+    // Sample times repeat across flows: each is written once.
+    const times = new Map<number, string>();
+    const iso = (time: number): string => {
+      let text = times.get(time);
+      if (text === undefined) {
+        text = isoSeconds(time);
+        times.set(time, text);
+      }
+      return text;
+    };
+    return sortFlows(merged.map((aggregate) => toFlow(aggregate, iso)).filter(keep));
   }
 }
 
@@ -162,8 +232,8 @@ function fresh(observation: Observation, via: FlowService | undefined, time: num
     port: observation.port,
     portName: observation.portName,
     protocol: observation.protocol,
-    families: new Set(),
-    witnesses: new Set(),
+    families: 0,
+    witnesses: 0,
     samples: 0,
     lastSample: -1,
     shared: new Map(),
@@ -173,15 +243,15 @@ function fresh(observation: Observation, via: FlowService | undefined, time: num
 }
 
 function absorb(target: Aggregate, other: Aggregate, shared: number): void {
-  for (const family of other.families) target.families.add(family);
-  for (const witness of other.witnesses) target.witnesses.add(witness);
+  target.families |= other.families;
+  target.witnesses |= other.witnesses;
   target.samples += other.samples - shared;
   target.first = Math.min(target.first, other.first);
   target.last = Math.max(target.last, other.last);
   target.portName ??= other.portName;
 }
 
-function toFlow(aggregate: Aggregate): Flow {
+function toFlow(aggregate: Aggregate, iso: (time: number) => string): Flow {
   return {
     source: aggregate.source,
     destination: aggregate.destination,
@@ -189,11 +259,11 @@ function toFlow(aggregate: Aggregate): Flow {
     port: aggregate.port,
     ...(aggregate.portName === undefined ? {} : { portName: aggregate.portName }),
     protocol: aggregate.protocol,
-    families: FAMILY_ORDER.filter((family) => aggregate.families.has(family)),
-    firstSeen: isoSeconds(aggregate.first),
-    lastSeen: isoSeconds(aggregate.last),
+    families: FAMILY_ORDER.filter((family) => (aggregate.families & FAMILY_BITS[family]) !== 0),
+    firstSeen: iso(aggregate.first),
+    lastSeen: iso(aggregate.last),
     samples: aggregate.samples,
-    seenBy: WITNESS_ORDER.filter((witness) => aggregate.witnesses.has(witness)),
+    seenBy: WITNESS_ORDER.filter((witness) => (aggregate.witnesses & WITNESS_BITS[witness]) !== 0),
   };
 }
 

@@ -85,6 +85,8 @@ export class ClusterFacts {
   private readonly parties = new Map<string, FlowParty & { kind: 'workload' }>();
   /** One party object per identity, whichever pod stands for it. */
   private readonly identityParties = new Map<string, FlowParty & { kind: 'workload' }>();
+  /** Each pod's named ports by protocol and port, made when first asked (a name is looked up per observation). */
+  private readonly portNames = new WeakMap<PodFact, Map<number, string>>();
 
   constructor(readonly facts: FoldFacts) {
     for (const node of facts.nodes) {
@@ -111,10 +113,9 @@ export class ClusterFacts {
     const known = this.owners.get(address.text);
     if (known !== undefined) return known;
     if (isLocalOnly(address)) return { kind: 'local' };
+    // Not remembered here: the fold's address book (fold-places.ts) asks once per address, and bounds what it keeps.
     const range = this.podRanges.find((candidate) => cidrContains(candidate.cidr, address));
-    const owner: AddressOwner = range === undefined ? { kind: 'external' } : { kind: 'node', name: range.node };
-    this.owners.set(address.text, owner);
-    return owner;
+    return range === undefined ? { kind: 'external' } : { kind: 'node', name: range.node };
   }
 
   /**
@@ -144,8 +145,24 @@ export class ClusterFacts {
 
   /** The server pod's declared name for a port, when it declares one. */
   portName(pod: PodFact, port: number, protocol: FlowProtocol): string | undefined {
-    return pod.ports.find((candidate) => candidate.port === port && candidate.protocol.toUpperCase() === protocol && candidate.name !== undefined)?.name;
+    let names = this.portNames.get(pod);
+    if (names === undefined) {
+      names = new Map();
+      // The first declaration of a port with a name wins; ports of other protocols (SCTP) never match.
+      for (const candidate of pod.ports) {
+        const upper = candidate.protocol.toUpperCase();
+        if (upper !== 'TCP' && upper !== 'UDP') continue;
+        const key = portNameKey(upper, candidate.port);
+        if (candidate.name !== undefined && !names.has(key)) names.set(key, candidate.name);
+      }
+      this.portNames.set(pod, names);
+    }
+    return names.size === 0 ? undefined : names.get(portNameKey(protocol, port));
   }
+}
+
+function portNameKey(protocol: FlowProtocol, port: number): number {
+  return protocol === 'UDP' ? 65536 + port : port;
 }
 
 function fallbackParty(pod: PodFact): FlowParty & { kind: 'workload' } {

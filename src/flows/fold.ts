@@ -29,13 +29,13 @@
  *   flow, first/last seen are the samples' times; see fold-aggregate.ts for witnesses that cannot
  *   know the Service.
  */
-import type { Address } from './address.js';
-import type { ConntrackEntry } from './conntrack.js';
 import { FlowAggregates, type Observation } from './fold-aggregate.js';
-import { ClusterFacts, type FoldFacts, type PodFact } from './fold-facts.js';
-import { parseSample, type Sample } from './sample.js';
-import type { AddressCache, Endpoint, SocketEntry } from './socket-table.js';
-import type { Flow, FlowParty, FlowProtocol, FlowsCoverage, FlowService, ObservedNode } from './types.js';
+import { ClusterFacts, type FoldFacts, type PodFact, type ServiceFact } from './fold-facts.js';
+import { PlaceBook, type Place } from './fold-places.js';
+import { answeredBy, ConnectionBuffer, dialledBy, indexConntrack, portKey, readSample, readSampleText, type Connection, type ConntrackIndex, type CountedPod, type SampleWork, type Tracked } from './fold-sample.js';
+import type { Sample } from './sample.js';
+import type { IpFamily } from '../model/family.js';
+import type { Flow, FlowParty, FlowProtocol, FlowsCoverage, FlowService, FlowWitness, ObservedNode } from './types.js';
 
 export type { FoldFacts, NodeFact, PodFact, PodPortFact, ServiceFact, ServicePortFact } from './fold-facts.js';
 
@@ -75,11 +75,15 @@ interface NodeTally {
 export function createFold(initial: FoldFacts): Fold {
   let facts = initial;
   let cluster = new ClusterFacts(facts);
+  const placeIds = { next: 0 };
+  let book = new PlaceBook(cluster, placeIds);
   const aggregates = new FlowAggregates();
-  const cache: AddressCache = new Map();
+  const connections = new ConnectionBuffer();
   const serverPorts = new Map<string, Set<number>>();
   /** Node and external parties by address, so each is one object (the aggregates key parties by object). */
   const addressParties = new Map<string, FlowParty>();
+  /** One FlowService per Service and port, for the same reason. */
+  const vias = new WeakMap<ServiceFact, Map<number, FlowService>>();
   const nodes = new Map<string, NodeTally>();
   const seenPods = new Set<string>();
   let sampleCount = 0;
@@ -95,166 +99,180 @@ export function createFold(initial: FoldFacts): Fold {
     return ports;
   };
 
-  const partyAt = (address: Address): FlowParty | 'local' => {
-    const owner = cluster.ownerOf(address);
+  /** A pod counts only in a sample of its own node, and never with hostNetwork. */
+  const count = (uid: string, node: string): CountedPod | undefined => {
+    const pod = cluster.podsByUid.get(uid);
+    if (pod === undefined || pod.node !== node || pod.hostNetwork) return undefined;
+    seenPods.add(uid);
+    return { pod, party: cluster.partyOf(pod), ports: portsOf(pod) };
+  };
+
+  const partyAt = (place: Place): FlowParty | 'local' => {
+    const owner = place.owner;
     switch (owner.kind) {
       case 'pod':
-        return cluster.partyOf(owner.pod);
+        return place.podParty ?? cluster.partyOf(owner.pod);
       case 'local':
         return 'local';
       case 'node':
       case 'service':
       case 'external': {
-        let party = addressParties.get(address.text);
+        const text = place.address.text;
+        let party = addressParties.get(text);
         if (party === undefined) {
-          party = owner.kind === 'node' ? { kind: 'node', name: owner.name } : { kind: 'external', address: address.text };
+          party = owner.kind === 'node' ? { kind: 'node', name: owner.name } : { kind: 'external', address: text };
           if (addressParties.size >= ADDRESS_PARTY_LIMIT) addressParties.clear();
-          addressParties.set(address.text, party);
+          addressParties.set(text, party);
         }
         return party;
       }
     }
   };
 
-  const podAt = (address: Address): PodFact | undefined => {
-    const owner = cluster.ownerOf(address);
-    return owner.kind === 'pod' ? owner.pod : undefined;
+  const viaOf = (service: ServiceFact, port: number): FlowService => {
+    let byPort = vias.get(service);
+    if (byPort === undefined) {
+      byPort = new Map();
+      vias.set(service, byPort);
+    }
+    let via = byPort.get(port);
+    if (via === undefined) {
+      via = { namespace: service.namespace, name: service.name, port };
+      byPort.set(port, via);
+    }
+    return via;
   };
 
-  function addSample(sample: Sample): void {
+  /**
+   * One observation object, refilled for each socket: aggregates.add copies what it keeps, and at
+   * 60,000 observations an interval the garbage would be the fold's largest.
+   */
+  const scratch: { -readonly [K in keyof Observation]: Observation[K] } = { source: { kind: 'external', address: '' }, destination: undefined, via: undefined, port: 0, portName: undefined, protocol: 'TCP', family: 'ipv4', witness: 'client' };
+  const observed = (source: FlowParty, destination: FlowParty | undefined, via: Observation['via'], port: number, portName: string | undefined, protocol: FlowProtocol, family: IpFamily, witness: FlowWitness): Observation => {
+    scratch.source = source;
+    scratch.destination = destination;
+    scratch.via = via;
+    scratch.port = port;
+    scratch.portName = portName;
+    scratch.protocol = protocol;
+    scratch.family = family;
+    scratch.witness = witness;
+    return scratch;
+  };
+
+  function addWork(work: SampleWork): void {
     sampleCount += 1;
     const sampleId = sampleCount;
-    malformedLines += sample.malformed;
-    const tally = nodes.get(sample.node) ?? { samples: 0, conntrackRead: 0 };
+    malformedLines += work.malformed;
+    const tally = nodes.get(work.node) ?? { samples: 0, conntrackRead: 0 };
     tally.samples += 1;
-    if (sample.conntrack.kind === 'read') tally.conntrackRead += 1;
-    nodes.set(sample.node, tally);
+    if (work.conntrack !== undefined) tally.conntrackRead += 1;
+    nodes.set(work.node, tally);
 
-    const counted: Array<{ readonly pod: PodFact; readonly sockets: readonly SocketEntry[] }> = [];
-    for (const { uid, sockets } of sample.pods) {
-      const pod = cluster.podsByUid.get(uid);
-      if (pod === undefined || pod.node !== sample.node || pod.hostNetwork) continue;
-      seenPods.add(uid);
-      counted.push({ pod, sockets });
-      const ports = portsOf(pod);
-      for (const socket of sockets) if (socket.role === 'listening') ports.add(portKey(socket.protocol, socket.local.port));
-    }
-    const track = indexConntrack(sample.conntrack.kind === 'read' ? sample.conntrack.entries : []);
-    const observe = (fields: Observation): void => aggregates.add(fields, sampleId, sample.time);
-
-    for (const { pod, sockets } of counted) {
-      for (const socket of sockets) {
-        if (socket.role !== 'connected') continue;
-        if (cluster.ownerOf(socket.remote).kind === 'local') continue;
-        const side = sideOf(pod, socket, track);
-        const observation = side === 'server' ? serverObservation(pod, socket, sample.node, track) : clientObservation(pod, socket, track);
-        if (observation !== undefined) observe(observation);
-      }
-    }
-    for (const entry of track.entries) {
-      const observation = conntrackObservation(entry, sample.node);
-      if (observation !== undefined) observe(observation);
+    const tracked = work.conntrack ?? [];
+    const track = indexConntrack(tracked);
+    work.connections.each((podIndex, socket) => {
+      const counted = work.pods[podIndex];
+      if (counted === undefined || socket.remote.owner.kind === 'local') return;
+      const observation = sideOf(counted.ports, socket, track) === 'server' ? serverObservation(counted, socket, work.node, track) : clientObservation(counted, socket, track);
+      if (observation !== undefined) aggregates.add(observation, sampleId, work.time);
+    });
+    for (const entry of tracked) {
+      const observation = conntrackObservation(entry, work.node);
+      if (observation !== undefined) aggregates.add(observation, sampleId, work.time);
     }
   }
 
-  function sideOf(pod: PodFact, socket: SocketEntry, track: ConntrackIndex): 'client' | 'server' {
-    if (portsOf(pod).has(portKey(socket.protocol, socket.local.port))) return 'server';
-    const remotePod = podAt(socket.remote);
-    if (remotePod !== undefined && portsOf(remotePod).has(portKey(socket.protocol, socket.remote.port))) return 'client';
-    const key = tupleKey(socket.protocol, socket.local, socket.remote);
-    if (track.byOriginal.has(key)) return 'client';
-    if (track.byReply.has(key)) return 'server';
-    const localEphemeral = isEphemeral(socket.local.port);
-    const remoteEphemeral = isEphemeral(socket.remote.port);
+  function sideOf(ports: ReadonlySet<number>, socket: Connection, track: ConntrackIndex): 'client' | 'server' {
+    if (ports.has(portKey(socket.protocol, socket.localPort))) return 'server';
+    const remote = socket.remote;
+    if (remote.pod !== undefined && (remote.podPorts ??= portsOf(remote.pod)).has(portKey(socket.protocol, socket.remotePort))) return 'client';
+    if (dialledBy(track, socket) !== undefined) return 'client';
+    if (answeredBy(track, socket) !== undefined) return 'server';
+    const localEphemeral = isEphemeral(socket.localPort);
+    const remoteEphemeral = isEphemeral(socket.remotePort);
     if (!localEphemeral && remoteEphemeral) return 'server';
     return 'client';
   }
 
-  function clientObservation(pod: PodFact, socket: SocketEntry, track: ConntrackIndex): Observation | undefined {
-    const owner = cluster.ownerOf(socket.remote);
-    const base = { source: cluster.partyOf(pod), protocol: socket.protocol, family: socket.local.family, witness: 'client' as const };
+  function clientObservation({ party: source }: CountedPod, socket: Connection, track: ConntrackIndex): Observation | undefined {
+    const owner = socket.remote.owner;
+    const family = socket.local.address.family;
     if (owner.kind === 'service') {
-      const via: FlowService = { namespace: owner.service.namespace, name: owner.service.name, port: socket.remote.port };
-      const entry = track.byOriginal.get(tupleKey(socket.protocol, socket.local, socket.remote));
+      const via = viaOf(owner.service, socket.remotePort);
+      const entry = dialledBy(track, socket);
       const routed = entry === undefined ? undefined : backendOf(entry);
-      if (routed !== undefined) return { ...base, ...routed, via };
-      return { ...base, destination: undefined, via, port: targetPortOf(owner.service, socket.remote.port, socket.protocol), portName: undefined };
+      if (routed !== undefined) return observed(source, routed.destination, via, routed.port, routed.portName, socket.protocol, family, 'client');
+      return observed(source, undefined, via, targetPortOf(owner.service, socket.remotePort, socket.protocol), undefined, socket.protocol, family, 'client');
     }
     const destination = partyAt(socket.remote);
     if (destination === 'local') return undefined;
-    const server = podAt(socket.remote);
-    return { ...base, destination, via: undefined, port: socket.remote.port, portName: server === undefined ? undefined : cluster.portName(server, socket.remote.port, socket.protocol) };
+    const server = socket.remote.pod;
+    const portName = server === undefined ? undefined : cluster.portName(server, socket.remotePort, socket.protocol);
+    return observed(source, destination, undefined, socket.remotePort, portName, socket.protocol, family, 'client');
   }
 
-  function serverObservation(pod: PodFact, socket: SocketEntry, node: string, track: ConntrackIndex): Observation | undefined {
+  function serverObservation({ pod, party }: CountedPod, socket: Connection, node: string, track: ConntrackIndex): Observation | undefined {
     const source = partyAt(socket.remote);
     if (source === 'local') return undefined;
-    const entry = track.byReply.get(tupleKey(socket.protocol, socket.local, socket.remote));
+    const entry = answeredBy(track, socket);
     let via: Observation['via'] = 'unknown';
     if (entry !== undefined) {
-      const dialled = cluster.ownerOf(entry.original.dst);
-      if (dialled.kind === 'service') via = { namespace: dialled.service.namespace, name: dialled.service.name, port: entry.original.dport };
-      else if (podAt(entry.original.src)?.node === node) via = undefined;
+      const dialled = entry.dst.owner;
+      if (dialled.kind === 'service') via = viaOf(dialled.service, entry.dport);
+      else if (entry.src.pod?.node === node) via = undefined;
     }
-    return {
-      source,
-      destination: cluster.partyOf(pod),
-      via,
-      port: socket.local.port,
-      portName: cluster.portName(pod, socket.local.port, socket.protocol),
-      protocol: socket.protocol,
-      family: socket.local.family,
-      witness: 'server',
-    };
+    return observed(source, party, via, socket.localPort, cluster.portName(pod, socket.localPort, socket.protocol), socket.protocol, socket.local.address.family, 'server');
   }
 
   /** Where a connection really went: the reply's source (after DNAT) and port. */
-  function backendOf(entry: ConntrackEntry): Pick<Observation, 'destination' | 'port' | 'portName'> | undefined {
-    const backend = entry.reply.src;
-    if (backend.text === entry.original.dst.text && cluster.ownerOf(backend).kind === 'service') return undefined;
+  function backendOf(entry: Tracked): Pick<Observation, 'destination' | 'port' | 'portName'> | undefined {
+    const backend = entry.replySrc;
+    if (backend === entry.dst && backend.owner.kind === 'service') return undefined;
     const destination = partyAt(backend);
     if (destination === 'local') return undefined;
-    const server = podAt(backend);
-    return { destination, port: entry.reply.sport, portName: server === undefined ? undefined : cluster.portName(server, entry.reply.sport, entry.protocol) };
+    const server = backend.pod;
+    return { destination, port: entry.replySport, portName: server === undefined ? undefined : cluster.portName(server, entry.replySport, entry.protocol) };
   }
 
-  function conntrackObservation(entry: ConntrackEntry, node: string): Observation | undefined {
-    if (entry.protocol === 'TCP' && (entry.unreplied || entry.tcpState === 'SYN_SENT')) return undefined;
-    const clientPod = podAt(entry.original.src);
-    const serverPod = podAt(entry.reply.src);
+  function conntrackObservation(entry: Tracked, node: string): Observation | undefined {
+    if (entry.attempt) return undefined;
+    const clientPod = entry.src.pod;
+    const serverPod = entry.replySrc.pod;
     if (clientPod?.node !== node && serverPod?.node !== node) return undefined;
-    const source = partyAt(entry.original.src);
+    const source = partyAt(entry.src);
     if (source === 'local') return undefined;
-    const dialled = cluster.ownerOf(entry.original.dst);
-    const base = { source, protocol: entry.protocol, family: entry.original.src.family, witness: 'conntrack' as const };
-    if (dialled.kind === 'service') {
-      const via: FlowService = { namespace: dialled.service.namespace, name: dialled.service.name, port: entry.original.dport };
-      const routed = backendOf(entry);
-      if (routed !== undefined) return { ...base, ...routed, via };
-      return { ...base, destination: undefined, via, port: targetPortOf(dialled.service, entry.original.dport, entry.protocol), portName: undefined };
-    }
+    const dialled = entry.dst.owner;
+    const family = entry.src.address.family;
     const routed = backendOf(entry);
+    if (dialled.kind === 'service') {
+      const via = viaOf(dialled.service, entry.dport);
+      if (routed !== undefined) return observed(source, routed.destination, via, routed.port, routed.portName, entry.protocol, family, 'conntrack');
+      return observed(source, undefined, via, targetPortOf(dialled.service, entry.dport, entry.protocol), undefined, entry.protocol, family, 'conntrack');
+    }
     if (routed === undefined) return undefined;
-    return { ...base, ...routed, via: clientPod?.node === node ? undefined : 'unknown' };
+    return observed(source, routed.destination, clientPod?.node === node ? undefined : 'unknown', routed.port, routed.portName, entry.protocol, family, 'conntrack');
   }
 
   return {
     add(input: string | Sample): AddOutcome {
-      let sample: Sample;
+      book.startSample();
+      let work: SampleWork;
       if (typeof input === 'string') {
-        const parsed = parseSample(input, undefined, cache);
-        if (parsed.kind === 'refused') {
+        const read = readSampleText(input, book, count, connections);
+        if (read.kind === 'refused') {
           refused += 1;
-          return parsed;
+          return read;
         }
-        sample = parsed.sample;
-      } else sample = input;
-      addSample(sample);
-      return { kind: 'added', node: sample.node };
+        work = read.work;
+      } else work = readSample(input, book, count, connections);
+      addWork(work);
+      return { kind: 'added', node: work.node };
     },
     updateFacts(next: FoldFacts): void {
       facts = next;
       cluster = new ClusterFacts(next);
+      book = new PlaceBook(cluster, placeIds);
     },
     flowCount(): number {
       return aggregates.count();
@@ -266,33 +284,6 @@ export function createFold(initial: FoldFacts): Fold {
       return { flows, coverage: coverageOf(facts, nodes, seenPods, end, selected), stats: { samples: sampleCount, refused, malformedLines } };
     },
   };
-}
-
-interface ConntrackIndex {
-  readonly entries: readonly ConntrackEntry[];
-  /** By the original tuple, client → dialled address: what a client's socket shows. */
-  readonly byOriginal: Map<string, ConntrackEntry>;
-  /** By the reply tuple, backend → client: what the server's socket shows. */
-  readonly byReply: Map<string, ConntrackEntry>;
-}
-
-function indexConntrack(entries: readonly ConntrackEntry[]): ConntrackIndex {
-  const byOriginal = new Map<string, ConntrackEntry>();
-  const byReply = new Map<string, ConntrackEntry>();
-  for (const entry of entries) {
-    byOriginal.set(tupleKey(entry.protocol, { ...entry.original.src, port: entry.original.sport }, { ...entry.original.dst, port: entry.original.dport }), entry);
-    byReply.set(tupleKey(entry.protocol, { ...entry.reply.src, port: entry.reply.sport }, { ...entry.reply.dst, port: entry.reply.dport }), entry);
-  }
-  return { entries, byOriginal, byReply };
-}
-
-function tupleKey(protocol: FlowProtocol, from: Endpoint, to: Endpoint): string {
-  return `${protocol}|${from.text}|${from.port}|${to.text}|${to.port}`;
-}
-
-/** A number, not a string: it is built for every socket of every sample. */
-function portKey(protocol: string, port: number): number {
-  return (protocol === 'UDP' ? 65536 : 0) + port;
 }
 
 function isEphemeral(port: number): boolean {

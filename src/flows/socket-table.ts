@@ -74,54 +74,157 @@ export function parseSocketTable(table: SocketTableName, text: string, cache?: A
 }
 
 /**
- * One line: an entry, `blank` (empty or the header), or `malformed`. Hand-tokenised: only the first
- * four fields matter, and a busy node prints hundreds of thousands of lines per sample.
+ * One line: an entry, `blank` (empty or the header), or `malformed`. Built on scanSocketLine, so the
+ * fold's fast path and this reader agree on every line.
  */
 export function parseSocketLine(table: SocketTableName, line: string, cache?: AddressCache): SocketEntry | 'blank' | 'malformed' {
-  const fields: string[] = [];
-  let at = 0;
-  while (fields.length < 4) {
-    while (at < line.length && isSpace(line.charCodeAt(at))) at += 1;
-    if (at >= line.length) break;
-    const start = at;
-    while (at < line.length && !isSpace(line.charCodeAt(at))) at += 1;
-    fields.push(line.slice(start, at));
-  }
-  const first = fields[0];
-  if (first === undefined || first === 'sl') return 'blank';
-  if (fields.length < 4 || !/^\d+:$/.test(first)) return 'malformed';
+  const fields = newSocketLineFields();
+  const outcome = scanSocketLine(table, line, 0, line.length, fields);
+  if (outcome !== 'entry') return outcome;
   const hexLength = table === 'tcp' || table === 'udp' ? 8 : 32;
-  const local = endpoint(fields[1] ?? '', hexLength, cache);
-  const remote = endpoint(fields[2] ?? '', hexLength, cache);
-  const stateText = fields[3] ?? '';
-  if (local === undefined || remote === undefined || stateText.length !== 2) return 'malformed';
-  const stateNumber = hexValue(stateText);
-  if (stateNumber === undefined) return 'malformed';
-  if (protocolOfTable(table) === 'TCP') {
-    const state = TCP_STATES[stateNumber as keyof typeof TCP_STATES] as TcpState | undefined;
-    if (state === undefined) return 'malformed';
-    return { protocol: 'TCP', state, role: tcpRole(state), local, remote };
+  const local = endpoint(line.slice(fields.localAt, fields.localAt + hexLength), fields.localPort, cache);
+  const remote = endpoint(line.slice(fields.remoteAt, fields.remoteAt + hexLength), fields.remotePort, cache);
+  if (local === undefined || remote === undefined) return 'malformed';
+  if (protocolOfTable(table) === 'TCP') return { protocol: 'TCP', state: TCP_STATES[fields.state as keyof typeof TCP_STATES], role: fields.role, local, remote };
+  return { protocol: 'UDP', state: fields.state === 0x07 ? 'unconnected' : 'connected', role: fields.role, local, remote };
+}
+
+/** What scanSocketLine read from a line: positions and numbers, no strings (it runs for every socket of every sample). */
+export interface SocketLineFields {
+  /** Where the local and remote address hex start in the text. */
+  localAt: number;
+  remoteAt: number;
+  /** IPv4 tables: the address as one number, first octet highest (the kernel's word with its bytes reversed). */
+  localWord: number;
+  remoteWord: number;
+  localPort: number;
+  remotePort: number;
+  /** The kernel's `st` number: a TCP state of TCP_STATES, or for UDP 0x07 (unconnected) or 0x01 (connected). */
+  state: number;
+  role: SocketRole;
+}
+
+export function newSocketLineFields(): SocketLineFields {
+  return { localAt: 0, remoteAt: 0, localWord: 0, remoteWord: 0, localPort: 0, remotePort: 0, state: 0, role: 'idle' };
+}
+
+/**
+ * The line `text[start, end)` (no newline): `entry` with `into` filled, `blank` (empty or the header),
+ * or `malformed`. Fields are runs of non-space characters (space, tab, CR); only the first four
+ * matter: `N:`, local `HEX:PORT`, remote `HEX:PORT`, `st`. Hand-scanned by character code: a busy
+ * node prints hundreds of thousands of lines per sample.
+ */
+export function scanSocketLine(table: SocketTableName, text: string, start: number, end: number, into: SocketLineFields): 'entry' | 'blank' | 'malformed' {
+  const slotAt = skipSpaces(text, start, end);
+  if (slotAt >= end) return 'blank';
+  // `N:`: digits, then the colon that ends the field.
+  let at = slotAt;
+  while (at < end && isDigit(text.charCodeAt(at))) at += 1;
+  if (at === slotAt || at >= end || text.charCodeAt(at) !== 58 || !fieldEndsAt(text, at + 1, end)) {
+    const slotEnd = skipField(text, slotAt, end);
+    return slotEnd - slotAt === 2 && text.charCodeAt(slotAt) === 115 && text.charCodeAt(slotAt + 1) === 108 ? 'blank' : 'malformed'; // "sl": the header
   }
-  const unbound = remote.port === 0 && (remote.text === '0.0.0.0' || remote.text === '::');
-  if (stateNumber === 0x07) return { protocol: 'UDP', state: 'unconnected', role: unbound && local.port !== 0 ? 'listening' : 'idle', local, remote };
-  if (stateNumber === 0x01) return { protocol: 'UDP', state: 'connected', role: unbound ? 'idle' : 'connected', local, remote };
-  return 'malformed';
+  const wide = !(table === 'tcp' || table === 'udp');
+  const hexLength = wide ? 32 : 8;
+  const width = hexLength + 5;
+  // Each address field is exactly HEX:PORT; the checks below read only inside a field of that width.
+  const localAt = skipSpaces(text, at + 1, end);
+  if (localAt + width > end || !fieldEndsAt(text, localAt + width, end)) return 'malformed';
+  const remoteAt = skipSpaces(text, localAt + width, end);
+  if (remoteAt + width > end || !fieldEndsAt(text, remoteAt + width, end)) return 'malformed';
+  const stateAt = skipSpaces(text, remoteAt + width, end);
+  if (stateAt + 2 > end || !fieldEndsAt(text, stateAt + 2, end)) return 'malformed';
+
+  const localPort = hexAt(text, localAt + hexLength + 1, 4);
+  const remotePort = hexAt(text, remoteAt + hexLength + 1, 4);
+  const state = hexAt(text, stateAt, 2);
+  if (localPort < 0 || remotePort < 0 || state < 0 || text.charCodeAt(localAt + hexLength) !== 58 || text.charCodeAt(remoteAt + hexLength) !== 58) return 'malformed';
+  let remoteUnspecified: boolean;
+  if (wide) {
+    if (hexAt(text, localAt, 8) < 0 || hexAt(text, localAt + 8, 8) < 0 || hexAt(text, localAt + 16, 8) < 0 || hexAt(text, localAt + 24, 8) < 0) return 'malformed';
+    const w0 = hexAt(text, remoteAt, 8);
+    const w1 = hexAt(text, remoteAt + 8, 8);
+    const w2 = hexAt(text, remoteAt + 16, 8);
+    const w3 = hexAt(text, remoteAt + 24, 8);
+    if (w0 < 0 || w1 < 0 || w2 < 0 || w3 < 0) return 'malformed';
+    // `::`, or `::ffff:0.0.0.0` (v4-mapped, read as 0.0.0.0): the third word is ffff in its low half, little-endian.
+    remoteUnspecified = w0 === 0 && w1 === 0 && w3 === 0 && (w2 === 0 || w2 === 0xffff0000);
+    into.localWord = 0;
+    into.remoteWord = 0;
+  } else {
+    const local = hexAt(text, localAt, 8);
+    const remote = hexAt(text, remoteAt, 8);
+    if (local < 0 || remote < 0) return 'malformed';
+    remoteUnspecified = remote === 0;
+    into.localWord = byteSwap(local);
+    into.remoteWord = byteSwap(remote);
+  }
+
+  let role: SocketRole;
+  if (protocolOfTable(table) === 'TCP') {
+    const name = TCP_STATES[state as keyof typeof TCP_STATES] as TcpState | undefined;
+    if (name === undefined) return 'malformed';
+    role = tcpRole(name);
+  } else {
+    const unbound = remotePort === 0 && remoteUnspecified;
+    if (state === 0x07) role = unbound && localPort !== 0 ? 'listening' : 'idle';
+    else if (state === 0x01) role = unbound ? 'idle' : 'connected';
+    else return 'malformed';
+  }
+  into.localAt = localAt;
+  into.remoteAt = remoteAt;
+  into.localPort = localPort;
+  into.remotePort = remotePort;
+  into.state = state;
+  into.role = role;
+  return 'entry';
 }
 
 function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 13;
 }
 
-/** The value of a short hex text, or undefined when a character is not a hex digit. */
-function hexValue(text: string): number | undefined {
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** A field ends at `at`: the line ends there, or white space follows. */
+function fieldEndsAt(text: string, at: number, end: number): boolean {
+  return at === end || isSpace(text.charCodeAt(at));
+}
+
+function skipSpaces(text: string, at: number, end: number): number {
+  while (at < end && isSpace(text.charCodeAt(at))) at += 1;
+  return at;
+}
+
+function skipField(text: string, at: number, end: number): number {
+  while (at < end && !isSpace(text.charCodeAt(at))) at += 1;
+  return at;
+}
+
+/** Hex digit values by character code (-1: not one). */
+const HEX_DIGITS = new Int8Array(128).fill(-1);
+for (let digit = 0; digit < 16; digit += 1) {
+  HEX_DIGITS['0123456789ABCDEF'.charCodeAt(digit)] = digit;
+  HEX_DIGITS['0123456789abcdef'.charCodeAt(digit)] = digit;
+}
+
+/** The value of `length` (≤ 8) hex digits at `at`, or -1 when one is not a hex digit. */
+function hexAt(text: string, at: number, length: number): number {
   let value = 0;
-  for (let i = 0; i < text.length; i += 1) {
+  for (let i = at; i < at + length; i += 1) {
     const code = text.charCodeAt(i);
-    const digit = code >= 48 && code <= 57 ? code - 48 : code >= 65 && code <= 70 ? code - 55 : code >= 97 && code <= 102 ? code - 87 : -1;
-    if (digit < 0) return undefined;
+    const digit = code < 128 ? (HEX_DIGITS[code] ?? -1) : -1;
+    if (digit < 0) return -1;
     value = value * 16 + digit;
   }
   return value;
+}
+
+/** A little-endian kernel word → the address bytes in order, first octet highest. */
+function byteSwap(word: number): number {
+  return (((word & 0xff) << 24) | (((word >>> 8) & 0xff) << 16) | (((word >>> 16) & 0xff) << 8) | (word >>> 24)) >>> 0;
 }
 
 function tcpRole(state: TcpState): SocketRole {
@@ -144,11 +247,7 @@ function tcpRole(state: TcpState): SocketRole {
   }
 }
 
-function endpoint(text: string, hexLength: number, cache: AddressCache | undefined): Endpoint | undefined {
-  if (text.length !== hexLength + 5 || text.charCodeAt(hexLength) !== 58) return undefined;
-  const port = hexValue(text.slice(hexLength + 1));
-  if (port === undefined) return undefined;
-  const hex = text.slice(0, hexLength);
+function endpoint(hex: string, port: number, cache: AddressCache | undefined): Endpoint | undefined {
   let address = cache?.get(hex);
   if (address === undefined) {
     address = addressFromKernelHex(hex) ?? null;
