@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const LIB = fileURLToPath(new URL('../cluster/lib.sh', import.meta.url));
+const NODE = fileURLToPath(new URL('../cluster/node.sh', import.meta.url));
 let state = '';
 
 function runWithLib(script: string): { status: number | null; stdout: string; stderr: string } {
@@ -45,5 +46,24 @@ describe('test/cluster/lib.sh messages', () => {
     const late = runWithLib('wait_for "never" 1 false || echo "gave up"');
     expect(late.stdout).toContain('gave up');
     expect(late.stderr).toContain('timed out after 1s waiting for never');
+  });
+
+  // K stands in for kubectl: the first calls fail as an API server busy right after a cold start does.
+  const flakyKubectl = (failures: number): string =>
+    // (counted in a file: the K of $(K get …) runs in a subshell)
+    `. "${NODE}"\nK() { echo x >>"$KUBEKNOCK_STATE/calls"; if [ "$(wc -l <"$KUBEKNOCK_STATE/calls")" -le ${failures} ]; then echo "Error from server (ServiceUnavailable): the server is currently unable to handle the request" >&2; return 1; fi; case "$1" in get) echo "";; patch) echo "$*" >>"$KUBEKNOCK_STATE/patched";; esac; }\n`;
+
+  it('node_pod_cidrs rides out an API server that fails for a moment after the node registered', () => {
+    const run = runWithLib(`${flakyKubectl(2)}node_pod_cidrs 2\ncat "$KUBEKNOCK_STATE/patched"`);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('patch node kk-node2 --type=merge -p {"spec":{"podCIDR":"10.244.1.0/24","podCIDRs":["10.244.1.0/24","fd00:10:244:2::/64"]}}');
+    expect(run.stderr).toMatch(/\[node\] node kk-node2: podCIDRs 10\.244\.1\.0\/24, fd00:10:244:2::\/64: ok after [0-9]+ s/);
+  });
+
+  it('node_pod_cidrs that cannot get through stops up.sh naming the node and the step', () => {
+    const run = runWithLib(`${flakyKubectl(1000)}NODE_PATCH_TIMEOUT=2\nnode_pod_cidrs 3\necho "not reached"`);
+    expect(run.status).toBe(1);
+    expect(run.stdout).not.toContain('not reached');
+    expect(run.stderr).toContain('[node] ERROR: node kk-node3: could not set its podCIDRs (kubectl get/patch node kk-node3 failed for 2s;');
   });
 });

@@ -250,15 +250,24 @@ node_start_kubelet() {
 }
 
 # The node's pod networks go into its spec, as the node IPAM controller would do, but fixed per node
-# so that the CNI configuration written before kubelet started agrees with them.
-node_pod_cidrs() {
+# so that the CNI configuration written before kubelet started agrees with them. Right after the node
+# registered, on a cold and busy machine, the API server may fail a request for a moment: the two
+# calls are retried for NODE_PATCH_TIMEOUT seconds (a bare kubectl failure under `set -e` once ended
+# a cold start with no word of which step failed), then up.sh stops naming the step.
+NODE_PATCH_TIMEOUT=60
+node_set_pod_cidrs() {
   local i="$1" name have
   name=$(node_name "$i")
-  have=$(K get node "$name" -o jsonpath='{.spec.podCIDRs}')
+  have=$(K get node "$name" -o jsonpath='{.spec.podCIDRs}') || return 1
   [ -n "$have" ] && return 0
   K patch node "$name" --type=merge \
     -p "{\"spec\":{\"podCIDR\":\"$(node_pod_cidr4 "$i")\",\"podCIDRs\":[\"$(node_pod_cidr4 "$i")\",\"$(node_pod_cidr6 "$i")\"]}}" >/dev/null
-  log "node $name: podCIDRs $(node_pod_cidr4 "$i"), $(node_pod_cidr6 "$i")"
+}
+node_pod_cidrs() {
+  local i="$1" name
+  name=$(node_name "$i")
+  wait_for "node $name: podCIDRs $(node_pod_cidr4 "$i"), $(node_pod_cidr6 "$i")" "$NODE_PATCH_TIMEOUT" node_set_pod_cidrs "$i" ||
+    die "node $name: could not set its podCIDRs (kubectl get/patch node $name failed for ${NODE_PATCH_TIMEOUT}s; the API server's log: $STATE_DIR/logs/kube-apiserver.log)"
 }
 
 node_start_proxies() {
