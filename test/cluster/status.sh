@@ -31,7 +31,11 @@ ver() { if [ -x "$1" ]; then "$@" 2>&1 | sed -n 1p; else echo "not built"; fi; }
 printf '  %-24s %s\n' kubernetes "$K8S_VERSION ($(ver "$K8S_BIN/kubelet" --version))"
 printf '  %-24s %s\n' etcd "$ETCD_VERSION ($(ver "$ETCD_BIN/etcd" --version))"
 printf '  %-24s %s\n' coredns "$COREDNS_VERSION ($(ver "$COREDNS_BIN/coredns" -version))"
-printf '  %-24s %s\n' kube-router "$KUBE_ROUTER_VERSION ($(ver "$KUBE_ROUTER_BIN/kube-router" --version))"
+# The kube-router that runs (a bed started with KUBE_ROUTER_PATCHES runs another build than the default).
+kr_bin="$KUBE_ROUTER_BIN/kube-router"
+kr_pid=$(pid_of kk-node1-kube-router || true)
+if alive "$kr_pid" && [ -e "/proc/$kr_pid/exe" ]; then kr_bin=$(readlink "/proc/$kr_pid/exe"); fi
+printf '  %-24s %s\n' kube-router "$KUBE_ROUTER_VERSION ($(ver "$kr_bin" --version))"
 if [ "$enforcer" = kube-network-policies ]; then
   # (it has no --version flag: the cache directory names the version and the patches' digest)
   if [ -x "$KNP_BIN/kube-network-policies" ]; then knp_built="$KNP_BIN/kube-network-policies"; else knp_built="not built"; fi
