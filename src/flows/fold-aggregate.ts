@@ -19,6 +19,9 @@ import { sortFlows } from './party.js';
 export interface Observation {
   readonly source: FlowParty;
   readonly destination: FlowParty | undefined;
+  /** FlowAggregates.idOf the source and the destination, which the caller keeps at hand (see there). */
+  readonly sourceId: number;
+  readonly destinationId: number;
   /** undefined: dialled directly; 'unknown': this witness cannot tell. */
   readonly via: FlowService | undefined | 'unknown';
   readonly port: number;
@@ -78,37 +81,20 @@ interface Bucket {
 }
 
 export class FlowAggregates {
-  /** By source id, port and protocol (one number), then by destination id: numbers, not texts, since this runs per socket. */
-  private readonly buckets = new Map<number, Map<number, Bucket>>();
+  /** By source id, then by destination id, port and protocol (one number): numbers, not texts, since this runs per socket. */
+  private readonly buckets: Array<Map<number, Bucket> | undefined> = [];
 
   /** Parties by object, then by key: a short number stands for each in the record keys. */
   private readonly partyObjects = new WeakMap<FlowParty, number>();
   private readonly partyKeys = new Map<string, number>();
   private readonly viaKeys = new WeakMap<FlowService, string>();
 
-  /** The last source and destination asked about: a sample's observations come pod by pod, so they repeat. */
-  private lastSource: FlowParty | undefined;
-  private lastSourceId = 0;
-  private lastDestination: FlowParty | undefined;
-  private lastDestinationId = 0;
-
-  private sourceId(party: FlowParty): number {
-    if (party !== this.lastSource) {
-      this.lastSourceId = this.partyId(party);
-      this.lastSource = party;
-    }
-    return this.lastSourceId;
-  }
-
-  private destinationId(party: FlowParty | undefined): number {
-    if (party !== this.lastDestination) {
-      this.lastDestinationId = this.partyId(party);
-      this.lastDestination = party;
-    }
-    return this.lastDestinationId;
-  }
-
-  private partyId(party: FlowParty | undefined): number {
+  /**
+   * The number that stands for a party (0: no party, the unknown backend). Parties with the same key
+   * get the same number, so a caller may keep it with the party object it came from (an observation
+   * carries both): the lookup by object then happens once per object, not once per socket.
+   */
+  idOf(party: FlowParty | undefined): number {
     if (party === undefined) return 0;
     let id = this.partyObjects.get(party);
     if (id === undefined) {
@@ -134,17 +120,16 @@ export class FlowAggregates {
   }
 
   private bucket(observation: Observation): Bucket {
-    const outer = (this.sourceId(observation.source) * 65536 + observation.port) * 2 + (observation.protocol === 'UDP' ? 1 : 0);
-    let byDestination = this.buckets.get(outer);
+    let byDestination = this.buckets[observation.sourceId];
     if (byDestination === undefined) {
       byDestination = new Map();
-      this.buckets.set(outer, byDestination);
+      this.buckets[observation.sourceId] = byDestination;
     }
-    const inner = this.destinationId(observation.destination);
-    let bucket = byDestination.get(inner);
+    const key = (observation.destinationId * 65536 + observation.port) * 2 + (observation.protocol === 'UDP' ? 1 : 0);
+    let bucket = byDestination.get(key);
     if (bucket === undefined) {
       bucket = { known: new Map(), direct: undefined, unsure: undefined };
-      byDestination.set(inner, bucket);
+      byDestination.set(key, bucket);
     }
     return bucket;
   }
@@ -187,15 +172,15 @@ export class FlowAggregates {
   /** How many flows so far: every known one, and each unsure one no known flow will absorb. */
   count(): number {
     let count = 0;
-    for (const byDestination of this.buckets.values()) for (const bucket of byDestination.values()) count += bucket.known.size > 0 ? bucket.known.size : bucket.unsure === undefined ? 0 : 1;
+    for (const byDestination of this.buckets) for (const bucket of byDestination?.values() ?? []) count += bucket.known.size > 0 ? bucket.known.size : bucket.unsure === undefined ? 0 : 1;
     return count;
   }
 
   /** The flows, merged and sorted; `keep` filters (the namespace selection). */
   finish(keep: (flow: Flow) => boolean): Flow[] {
     const merged: Aggregate[] = [];
-    for (const byDestination of this.buckets.values()) {
-      for (const bucket of byDestination.values()) {
+    for (const byDestination of this.buckets) {
+      for (const bucket of byDestination?.values() ?? []) {
         const { known, unsure } = bucket;
         if (known.size === 0) {
           if (unsure !== undefined) merged.push(unsure);
