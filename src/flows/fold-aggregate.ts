@@ -65,6 +65,9 @@ function viaKey(via: FlowService | undefined): string {
   return via === undefined ? '' : `${via.namespace}/${via.name}:${via.port}`;
 }
 
+const RECENT_BITS = 8;
+const RECENT = 1 << RECENT_BITS;
+
 const WITNESS_ORDER: readonly FlowWitness[] = ['client', 'server', 'conntrack'];
 const FAMILY_ORDER: readonly IpFamily[] = ['ipv4', 'ipv6'];
 const WITNESS_BITS: Readonly<Record<FlowWitness, number>> = { client: 1, server: 2, conntrack: 4 };
@@ -119,13 +122,34 @@ export class FlowAggregates {
     return key;
   }
 
+  /**
+   * The buckets met last, by a hash of their source and key: a sample's observations come pod by pod
+   * and repeat a few keys (a pod's clients, its servers), so most are found here, in a few small
+   * arrays, without the maps (measured: the lookup in the maps was the largest part of add).
+   */
+  private readonly recentSources = new Int32Array(RECENT).fill(-1);
+  private readonly recentKeys = new Float64Array(RECENT);
+  private readonly recentBuckets: Array<Bucket | undefined> = new Array<Bucket | undefined>(RECENT).fill(undefined);
+
   private bucket(observation: Observation): Bucket {
-    let byDestination = this.buckets[observation.sourceId];
+    const sourceId = observation.sourceId;
+    const key = (observation.destinationId * 65536 + observation.port) * 2 + (observation.protocol === 'UDP' ? 1 : 0);
+    const slot = (Math.imul(sourceId, 0x9e3779b1) ^ Math.imul(key | 0, 0x85ebca6b)) >>> (32 - RECENT_BITS);
+    const recent = this.recentBuckets[slot];
+    if (recent !== undefined && this.recentSources[slot] === sourceId && this.recentKeys[slot] === key) return recent;
+    const bucket = this.storedBucket(sourceId, key);
+    this.recentSources[slot] = sourceId;
+    this.recentKeys[slot] = key;
+    this.recentBuckets[slot] = bucket;
+    return bucket;
+  }
+
+  private storedBucket(sourceId: number, key: number): Bucket {
+    let byDestination = this.buckets[sourceId];
     if (byDestination === undefined) {
       byDestination = new Map();
-      this.buckets[observation.sourceId] = byDestination;
+      this.buckets[sourceId] = byDestination;
     }
-    const key = (observation.destinationId * 65536 + observation.port) * 2 + (observation.protocol === 'UDP' ? 1 : 0);
     let bucket = byDestination.get(key);
     if (bucket === undefined) {
       bucket = { known: new Map(), direct: undefined, unsure: undefined };
