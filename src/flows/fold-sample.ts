@@ -117,7 +117,7 @@ export interface SampleWork {
   readonly conntrack: readonly Tracked[] | undefined;
 }
 
-/** The pod of `uid` when it counts in a sample of `node` (a fresh CountedPod), else undefined. */
+/** The pod of `uid` when it counts in a sample of `node`, else undefined (the fold keeps one CountedPod per pod). */
 export type PodCounter = (uid: string, node: string) => CountedPod | undefined;
 
 export type WorkRead = { readonly kind: 'work'; readonly work: SampleWork } | { readonly kind: 'refused'; readonly reason: string };
@@ -140,6 +140,7 @@ export function readSampleText(text: string, book: PlaceBook, count: PodCounter,
   let node = '';
   let current: CountedPod | undefined;
   let currentIndex = -1;
+  let currentUid: string | undefined;
   let conntrackSeen = false;
   let lastLocalWord = -1;
   let lastLocal: Place | undefined;
@@ -148,6 +149,9 @@ export function readSampleText(text: string, book: PlaceBook, count: PodCounter,
       node = sampleNode;
     },
     podSection(uid) {
+      // A pod's four tables come one after the other: its next section needs no lookup.
+      if (uid === currentUid) return;
+      currentUid = uid;
       let index = pods.get(uid);
       if (index === undefined) {
         const pod = count(uid, node);

@@ -99,13 +99,26 @@ export function createFold(initial: FoldFacts): Fold {
     return ports;
   };
 
+  /** Each known pod as samples count it, by uid, made once per facts: one lookup per pod and sample, not one per thing it carries. */
+  let countedPods = new Map<string, { readonly counted: CountedPod; seen: boolean }>();
+
   /** A pod counts only in a sample of its own node, and never with hostNetwork. */
   const count = (uid: string, node: string): CountedPod | undefined => {
-    const pod = cluster.podsByUid.get(uid);
-    if (pod === undefined || pod.node !== node || pod.hostNetwork) return undefined;
-    seenPods.add(uid);
-    const party = cluster.partyOf(pod);
-    return { pod, party, partyId: aggregates.idOf(party), ports: portsOf(pod) };
+    let known = countedPods.get(uid);
+    if (known === undefined) {
+      const pod = cluster.podsByUid.get(uid);
+      if (pod === undefined) return undefined;
+      const party = cluster.partyOf(pod);
+      known = { counted: { pod, party, partyId: aggregates.idOf(party), ports: portsOf(pod) }, seen: false };
+      countedPods.set(uid, known);
+    }
+    const { pod } = known.counted;
+    if (pod.node !== node || pod.hostNetwork) return undefined;
+    if (!known.seen) {
+      seenPods.add(uid);
+      known.seen = true;
+    }
+    return known.counted;
   };
 
   /** The party at an address, kept on its place once made (with its number: see FlowAggregates.idOf). */
@@ -291,6 +304,7 @@ export function createFold(initial: FoldFacts): Fold {
     updateFacts(next: FoldFacts): void {
       facts = next;
       cluster = new ClusterFacts(next);
+      countedPods = new Map();
       book = new PlaceBook(cluster, placeIds);
     },
     flowCount(): number {
