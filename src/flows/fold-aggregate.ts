@@ -10,7 +10,7 @@
  *
  * Samples are counted, not listed: samples arrive one at a time, so a record counts a sample when its
  * id differs from the last one it counted. To merge a via-unknown record into a flow without counting
- * a sample twice, the record also counts the samples it shared with each flow of its key.
+ * a sample twice, each flow of its key also counts the samples it shared with that record.
  */
 import type { IpFamily } from '../model/family.js';
 import type { Flow, FlowParty, FlowProtocol, FlowService, FlowWitness } from './types.js';
@@ -43,8 +43,8 @@ interface Aggregate {
   witnesses: number;
   samples: number;
   lastSample: number;
-  /** Via-unknown records only: samples shared with each known record of the key, by via key. */
-  readonly shared: Map<string, number>;
+  /** Known records only: samples this record shared with the via-unknown record of its key. */
+  shared: number;
   first: number;
   last: number;
 }
@@ -65,7 +65,7 @@ function viaKey(via: FlowService | undefined): string {
   return via === undefined ? '' : `${via.namespace}/${via.name}:${via.port}`;
 }
 
-const RECENT_BITS = 8;
+const RECENT_BITS = 10;
 const RECENT = 1 << RECENT_BITS;
 
 const WITNESS_ORDER: readonly FlowWitness[] = ['client', 'server', 'conntrack'];
@@ -77,6 +77,8 @@ const FAMILY_BITS: Readonly<Record<IpFamily, number>> = { ipv4: 1, ipv6: 2 };
 interface Bucket {
   /** By via key ('' = direct). */
   readonly known: Map<string, Aggregate>;
+  /** known's values, as an array: walked once per sample that meets the unsure record. */
+  readonly knownList: Aggregate[];
   /** known.get(''), at hand: most observations are direct. */
   direct: Aggregate | undefined;
   /** Via unknown. */
@@ -152,7 +154,7 @@ export class FlowAggregates {
     }
     let bucket = byDestination.get(key);
     if (bucket === undefined) {
-      bucket = { known: new Map(), direct: undefined, unsure: undefined };
+      bucket = { known: new Map(), knownList: [], direct: undefined, unsure: undefined };
       byDestination.set(key, bucket);
     }
     return bucket;
@@ -169,7 +171,7 @@ export class FlowAggregates {
         bucket.unsure = aggregate;
       }
       if (aggregate.lastSample !== id) {
-        for (const [key, known] of bucket.known) if (known.lastSample === id) aggregate.shared.set(key, (aggregate.shared.get(key) ?? 0) + 1);
+        for (const known of bucket.knownList) if (known.lastSample === id) known.shared += 1;
       }
     } else {
       const key = this.viaKeyOf(observation.via);
@@ -177,10 +179,10 @@ export class FlowAggregates {
       if (aggregate === undefined) {
         aggregate = fresh(observation, observation.via, time);
         bucket.known.set(key, aggregate);
+        bucket.knownList.push(aggregate);
         if (key === '') bucket.direct = aggregate;
       }
-      const unsure = bucket.unsure;
-      if (aggregate.lastSample !== id && unsure?.lastSample === id) unsure.shared.set(key, (unsure.shared.get(key) ?? 0) + 1);
+      if (aggregate.lastSample !== id && bucket.unsure?.lastSample === id) aggregate.shared += 1;
     }
     if (aggregate.lastSample !== id) {
       aggregate.samples += 1;
@@ -213,7 +215,7 @@ export class FlowAggregates {
         if (unsure !== undefined) {
           const targetKey = known.has('') ? '' : ([...known.keys()].sort()[0] ?? '');
           const target = known.get(targetKey);
-          if (target !== undefined) absorb(target, unsure, unsure.shared.get(targetKey) ?? 0);
+          if (target !== undefined) absorb(target, unsure, target.shared);
           bucket.unsure = undefined;
         }
         merged.push(...known.values());
@@ -245,7 +247,7 @@ function fresh(observation: Observation, via: FlowService | undefined, time: num
     witnesses: 0,
     samples: 0,
     lastSample: -1,
-    shared: new Map(),
+    shared: 0,
     first: time,
     last: time,
   };
