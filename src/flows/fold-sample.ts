@@ -75,7 +75,7 @@ export class ConnectionBuffer {
 }
 
 /** Never read: fills the view's type before the first socket. */
-const NO_PLACE: Place = { id: 0, address: { text: '', family: 'ipv4' }, owner: { kind: 'local' }, pod: undefined, podParty: undefined, podPorts: undefined, party: 'local', partyId: 0 };
+const NO_PLACE: Place = { id: 0, address: { text: '', family: 'ipv4' }, owner: { kind: 'local' }, pod: undefined, podParty: undefined, podPorts: undefined, party: 'local', partyId: 0, portNames: undefined };
 
 /** A conntrack entry, addresses resolved; the `next…` links chain entries of one index key, newest first. */
 export interface Tracked {
@@ -101,6 +101,8 @@ export interface CountedPod {
   readonly party: FlowParty;
   /** FlowAggregates.idOf the party. */
   readonly partyId: number;
+  /** The pod's declared port names (ClusterFacts.portNamesOf). */
+  readonly portNames: ReadonlyMap<number, string>;
   /** The pod's server ports (portKey), kept by the fold across samples. */
   readonly ports: Set<number>;
 }

@@ -30,7 +30,7 @@
  *   know the Service.
  */
 import { FlowAggregates, type Observation } from './fold-aggregate.js';
-import { ClusterFacts, type FoldFacts, type PodFact, type ServiceFact } from './fold-facts.js';
+import { ClusterFacts, portNameIn, type FoldFacts, type PodFact, type ServiceFact } from './fold-facts.js';
 import { PlaceBook, type Place } from './fold-places.js';
 import { answeredBy, ConnectionBuffer, dialledBy, indexConntrack, portKey, readSample, readSampleText, type Connection, type ConntrackIndex, type CountedPod, type SampleWork, type Tracked } from './fold-sample.js';
 import type { Sample } from './sample.js';
@@ -109,7 +109,7 @@ export function createFold(initial: FoldFacts): Fold {
       const pod = cluster.podsByUid.get(uid);
       if (pod === undefined) return undefined;
       const party = cluster.partyOf(pod);
-      known = { counted: { pod, party, partyId: aggregates.idOf(party), ports: portsOf(pod) }, seen: false };
+      known = { counted: { pod, party, partyId: aggregates.idOf(party), ports: portsOf(pod), portNames: cluster.portNamesOf(pod) }, seen: false };
       countedPods.set(uid, known);
     }
     const { pod } = known.counted;
@@ -238,7 +238,7 @@ export function createFold(initial: FoldFacts): Fold {
     return observed(source, sourceId, destination, remote.partyId, undefined, socket.remotePort, portNameAt(remote, socket.remotePort, socket.protocol), socket.protocol, family, 'client');
   }
 
-  function serverObservation({ pod, party, partyId }: CountedPod, socket: Connection, node: string, track: ConntrackIndex): Observation | undefined {
+  function serverObservation({ party, partyId, portNames }: CountedPod, socket: Connection, node: string, track: ConntrackIndex): Observation | undefined {
     const remote = socket.remote;
     const source = partyAt(remote);
     if (source === 'local') return undefined;
@@ -249,13 +249,13 @@ export function createFold(initial: FoldFacts): Fold {
       if (dialled.kind === 'service') via = viaOf(dialled.service, entry.dport);
       else if (entry.src.pod?.node === node) via = undefined;
     }
-    return observed(source, remote.partyId, party, partyId, via, socket.localPort, cluster.portName(pod, socket.localPort, socket.protocol), socket.protocol, socket.local.address.family, 'server');
+    return observed(source, remote.partyId, party, partyId, via, socket.localPort, portNameIn(portNames, socket.localPort, socket.protocol), socket.protocol, socket.local.address.family, 'server');
   }
 
   /** The server pod's name for a port, when the place is a pod's and it declares one. */
   function portNameAt(place: Place, port: number, protocol: FlowProtocol): string | undefined {
     const server = place.pod;
-    return server === undefined ? undefined : cluster.portName(server, port, protocol);
+    return server === undefined ? undefined : portNameIn((place.portNames ??= cluster.portNamesOf(server)), port, protocol);
   }
 
   /** Where a connection really went: the party of the reply's source (after DNAT; its place, entry.replySrc, then knows its number), if any. */
