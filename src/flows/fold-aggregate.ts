@@ -75,12 +75,10 @@ const FAMILY_BITS: Readonly<Record<IpFamily, number>> = { ipv4: 1, ipv6: 2 };
 
 /** The records of one (source, destination, port, protocol). */
 interface Bucket {
-  /** By via key ('' = direct). */
-  readonly known: Map<string, Aggregate>;
-  /** known's values, as an array: walked once per sample that meets the unsure record. */
-  readonly knownList: Aggregate[];
-  /** known.get(''), at hand: most observations are direct. */
+  /** Dialled directly. */
   direct: Aggregate | undefined;
+  /** Through a Service, by via key; made for the first (most buckets have none: a bucket stays small, so more of them stay in the cache). */
+  vias: Map<string, Aggregate> | undefined;
   /** Via unknown. */
   unsure: Aggregate | undefined;
 }
@@ -154,7 +152,7 @@ export class FlowAggregates {
     }
     let bucket = byDestination.get(key);
     if (bucket === undefined) {
-      bucket = { known: new Map(), knownList: [], direct: undefined, unsure: undefined };
+      bucket = { direct: undefined, vias: undefined, unsure: undefined };
       byDestination.set(key, bucket);
     }
     return bucket;
@@ -171,16 +169,26 @@ export class FlowAggregates {
         bucket.unsure = aggregate;
       }
       if (aggregate.lastSample !== id) {
-        for (const known of bucket.knownList) if (known.lastSample === id) known.shared += 1;
+        const direct = bucket.direct;
+        if (direct !== undefined && direct.lastSample === id) direct.shared += 1;
+        if (bucket.vias !== undefined) for (const known of bucket.vias.values()) if (known.lastSample === id) known.shared += 1;
       }
     } else {
-      const key = this.viaKeyOf(observation.via);
-      aggregate = key === '' ? bucket.direct : bucket.known.get(key);
-      if (aggregate === undefined) {
-        aggregate = fresh(observation, observation.via, time);
-        bucket.known.set(key, aggregate);
-        bucket.knownList.push(aggregate);
-        if (key === '') bucket.direct = aggregate;
+      const via = observation.via;
+      if (via === undefined) {
+        aggregate = bucket.direct;
+        if (aggregate === undefined) {
+          aggregate = fresh(observation, undefined, time);
+          bucket.direct = aggregate;
+        }
+      } else {
+        const key = this.viaKeyOf(via);
+        bucket.vias ??= new Map();
+        aggregate = bucket.vias.get(key);
+        if (aggregate === undefined) {
+          aggregate = fresh(observation, via, time);
+          bucket.vias.set(key, aggregate);
+        }
       }
       if (aggregate.lastSample !== id && bucket.unsure?.lastSample === id) aggregate.shared += 1;
     }
@@ -198,7 +206,12 @@ export class FlowAggregates {
   /** How many flows so far: every known one, and each unsure one no known flow will absorb. */
   count(): number {
     let count = 0;
-    for (const byDestination of this.buckets) for (const bucket of byDestination?.values() ?? []) count += bucket.known.size > 0 ? bucket.known.size : bucket.unsure === undefined ? 0 : 1;
+    for (const byDestination of this.buckets) {
+      for (const bucket of byDestination?.values() ?? []) {
+        const known = (bucket.direct === undefined ? 0 : 1) + (bucket.vias?.size ?? 0);
+        count += known > 0 ? known : bucket.unsure === undefined ? 0 : 1;
+      }
+    }
     return count;
   }
 
@@ -207,18 +220,19 @@ export class FlowAggregates {
     const merged: Aggregate[] = [];
     for (const byDestination of this.buckets) {
       for (const bucket of byDestination?.values() ?? []) {
-        const { known, unsure } = bucket;
-        if (known.size === 0) {
+        const { direct, vias, unsure } = bucket;
+        if (direct === undefined && (vias === undefined || vias.size === 0)) {
           if (unsure !== undefined) merged.push(unsure);
           continue;
         }
         if (unsure !== undefined) {
-          const targetKey = known.has('') ? '' : ([...known.keys()].sort()[0] ?? '');
-          const target = known.get(targetKey);
+          // The direct flow, else the first Service one by via key.
+          const target = direct ?? vias?.get([...(vias?.keys() ?? [])].sort()[0] ?? '');
           if (target !== undefined) absorb(target, unsure, target.shared);
           bucket.unsure = undefined;
         }
-        merged.push(...known.values());
+        if (direct !== undefined) merged.push(direct);
+        if (vias !== undefined) merged.push(...vias.values());
       }
     }
     // Sample times repeat across flows: each is written once.
