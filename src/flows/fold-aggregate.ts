@@ -10,7 +10,7 @@
  *
  * Samples are counted, not listed: samples arrive one at a time, so a record counts a sample when its
  * id differs from the last one it counted. To merge a via-unknown record into a flow without counting
- * a sample twice, the record also counts the samples it shared with each flow of its key.
+ * a sample twice, each flow of its key also counts the samples it shared with that record.
  */
 import type { IpFamily } from '../model/family.js';
 import type { Flow, FlowParty, FlowProtocol, FlowService, FlowWitness } from './types.js';
@@ -19,6 +19,9 @@ import { sortFlows } from './party.js';
 export interface Observation {
   readonly source: FlowParty;
   readonly destination: FlowParty | undefined;
+  /** FlowAggregates.idOf the source and the destination, which the caller keeps at hand (see there). */
+  readonly sourceId: number;
+  readonly destinationId: number;
   /** undefined: dialled directly; 'unknown': this witness cannot tell. */
   readonly via: FlowService | undefined | 'unknown';
   readonly port: number;
@@ -40,8 +43,8 @@ interface Aggregate {
   witnesses: number;
   samples: number;
   lastSample: number;
-  /** Via-unknown records only: samples shared with each known record of the key, by via key. */
-  readonly shared: Map<string, number>;
+  /** Known records only: samples this record shared with the via-unknown record of its key. */
+  shared: number;
   first: number;
   last: number;
 }
@@ -62,6 +65,9 @@ function viaKey(via: FlowService | undefined): string {
   return via === undefined ? '' : `${via.namespace}/${via.name}:${via.port}`;
 }
 
+const RECENT_BITS = 10;
+const RECENT = 1 << RECENT_BITS;
+
 const WITNESS_ORDER: readonly FlowWitness[] = ['client', 'server', 'conntrack'];
 const FAMILY_ORDER: readonly IpFamily[] = ['ipv4', 'ipv6'];
 const WITNESS_BITS: Readonly<Record<FlowWitness, number>> = { client: 1, server: 2, conntrack: 4 };
@@ -69,46 +75,29 @@ const FAMILY_BITS: Readonly<Record<IpFamily, number>> = { ipv4: 1, ipv6: 2 };
 
 /** The records of one (source, destination, port, protocol). */
 interface Bucket {
-  /** By via key ('' = direct). */
-  readonly known: Map<string, Aggregate>;
-  /** known.get(''), at hand: most observations are direct. */
+  /** Dialled directly. */
   direct: Aggregate | undefined;
+  /** Through a Service, by via key; made for the first (most buckets have none: a bucket stays small, so more of them stay in the cache). */
+  vias: Map<string, Aggregate> | undefined;
   /** Via unknown. */
   unsure: Aggregate | undefined;
 }
 
 export class FlowAggregates {
-  /** By source id, port and protocol (one number), then by destination id: numbers, not texts, since this runs per socket. */
-  private readonly buckets = new Map<number, Map<number, Bucket>>();
+  /** By source id, then by destination id, port and protocol (one number): numbers, not texts, since this runs per socket. */
+  private readonly buckets: Array<Map<number, Bucket> | undefined> = [];
 
   /** Parties by object, then by key: a short number stands for each in the record keys. */
   private readonly partyObjects = new WeakMap<FlowParty, number>();
   private readonly partyKeys = new Map<string, number>();
   private readonly viaKeys = new WeakMap<FlowService, string>();
 
-  /** The last source and destination asked about: a sample's observations come pod by pod, so they repeat. */
-  private lastSource: FlowParty | undefined;
-  private lastSourceId = 0;
-  private lastDestination: FlowParty | undefined;
-  private lastDestinationId = 0;
-
-  private sourceId(party: FlowParty): number {
-    if (party !== this.lastSource) {
-      this.lastSourceId = this.partyId(party);
-      this.lastSource = party;
-    }
-    return this.lastSourceId;
-  }
-
-  private destinationId(party: FlowParty | undefined): number {
-    if (party !== this.lastDestination) {
-      this.lastDestinationId = this.partyId(party);
-      this.lastDestination = party;
-    }
-    return this.lastDestinationId;
-  }
-
-  private partyId(party: FlowParty | undefined): number {
+  /**
+   * The number that stands for a party (0: no party, the unknown backend). Parties with the same key
+   * get the same number, so a caller may keep it with the party object it came from (an observation
+   * carries both): the lookup by object then happens once per object, not once per socket.
+   */
+  idOf(party: FlowParty | undefined): number {
     if (party === undefined) return 0;
     let id = this.partyObjects.get(party);
     if (id === undefined) {
@@ -133,18 +122,38 @@ export class FlowAggregates {
     return key;
   }
 
+  /**
+   * The buckets met last, by a hash of their source and key: a sample's observations come pod by pod
+   * and repeat a few keys (a pod's clients, its servers), so most are found here, in a few small
+   * arrays, without the maps (measured: the lookup in the maps was the largest part of add).
+   */
+  private readonly recentSources = new Int32Array(RECENT).fill(-1);
+  private readonly recentKeys = new Float64Array(RECENT);
+  private readonly recentBuckets: Array<Bucket | undefined> = new Array<Bucket | undefined>(RECENT).fill(undefined);
+
   private bucket(observation: Observation): Bucket {
-    const outer = (this.sourceId(observation.source) * 65536 + observation.port) * 2 + (observation.protocol === 'UDP' ? 1 : 0);
-    let byDestination = this.buckets.get(outer);
+    const sourceId = observation.sourceId;
+    const key = (observation.destinationId * 65536 + observation.port) * 2 + (observation.protocol === 'UDP' ? 1 : 0);
+    const slot = (Math.imul(sourceId, 0x9e3779b1) ^ Math.imul(key | 0, 0x85ebca6b)) >>> (32 - RECENT_BITS);
+    const recent = this.recentBuckets[slot];
+    if (recent !== undefined && this.recentSources[slot] === sourceId && this.recentKeys[slot] === key) return recent;
+    const bucket = this.storedBucket(sourceId, key);
+    this.recentSources[slot] = sourceId;
+    this.recentKeys[slot] = key;
+    this.recentBuckets[slot] = bucket;
+    return bucket;
+  }
+
+  private storedBucket(sourceId: number, key: number): Bucket {
+    let byDestination = this.buckets[sourceId];
     if (byDestination === undefined) {
       byDestination = new Map();
-      this.buckets.set(outer, byDestination);
+      this.buckets[sourceId] = byDestination;
     }
-    const inner = this.destinationId(observation.destination);
-    let bucket = byDestination.get(inner);
+    let bucket = byDestination.get(key);
     if (bucket === undefined) {
-      bucket = { known: new Map(), direct: undefined, unsure: undefined };
-      byDestination.set(inner, bucket);
+      bucket = { direct: undefined, vias: undefined, unsure: undefined };
+      byDestination.set(key, bucket);
     }
     return bucket;
   }
@@ -160,18 +169,28 @@ export class FlowAggregates {
         bucket.unsure = aggregate;
       }
       if (aggregate.lastSample !== id) {
-        for (const [key, known] of bucket.known) if (known.lastSample === id) aggregate.shared.set(key, (aggregate.shared.get(key) ?? 0) + 1);
+        const direct = bucket.direct;
+        if (direct !== undefined && direct.lastSample === id) direct.shared += 1;
+        if (bucket.vias !== undefined) for (const known of bucket.vias.values()) if (known.lastSample === id) known.shared += 1;
       }
     } else {
-      const key = this.viaKeyOf(observation.via);
-      aggregate = key === '' ? bucket.direct : bucket.known.get(key);
-      if (aggregate === undefined) {
-        aggregate = fresh(observation, observation.via, time);
-        bucket.known.set(key, aggregate);
-        if (key === '') bucket.direct = aggregate;
+      const via = observation.via;
+      if (via === undefined) {
+        aggregate = bucket.direct;
+        if (aggregate === undefined) {
+          aggregate = fresh(observation, undefined, time);
+          bucket.direct = aggregate;
+        }
+      } else {
+        const key = this.viaKeyOf(via);
+        bucket.vias ??= new Map();
+        aggregate = bucket.vias.get(key);
+        if (aggregate === undefined) {
+          aggregate = fresh(observation, via, time);
+          bucket.vias.set(key, aggregate);
+        }
       }
-      const unsure = bucket.unsure;
-      if (aggregate.lastSample !== id && unsure?.lastSample === id) unsure.shared.set(key, (unsure.shared.get(key) ?? 0) + 1);
+      if (aggregate.lastSample !== id && bucket.unsure?.lastSample === id) aggregate.shared += 1;
     }
     if (aggregate.lastSample !== id) {
       aggregate.samples += 1;
@@ -187,27 +206,33 @@ export class FlowAggregates {
   /** How many flows so far: every known one, and each unsure one no known flow will absorb. */
   count(): number {
     let count = 0;
-    for (const byDestination of this.buckets.values()) for (const bucket of byDestination.values()) count += bucket.known.size > 0 ? bucket.known.size : bucket.unsure === undefined ? 0 : 1;
+    for (const byDestination of this.buckets) {
+      for (const bucket of byDestination?.values() ?? []) {
+        const known = (bucket.direct === undefined ? 0 : 1) + (bucket.vias?.size ?? 0);
+        count += known > 0 ? known : bucket.unsure === undefined ? 0 : 1;
+      }
+    }
     return count;
   }
 
   /** The flows, merged and sorted; `keep` filters (the namespace selection). */
   finish(keep: (flow: Flow) => boolean): Flow[] {
     const merged: Aggregate[] = [];
-    for (const byDestination of this.buckets.values()) {
-      for (const bucket of byDestination.values()) {
-        const { known, unsure } = bucket;
-        if (known.size === 0) {
+    for (const byDestination of this.buckets) {
+      for (const bucket of byDestination?.values() ?? []) {
+        const { direct, vias, unsure } = bucket;
+        if (direct === undefined && (vias === undefined || vias.size === 0)) {
           if (unsure !== undefined) merged.push(unsure);
           continue;
         }
         if (unsure !== undefined) {
-          const targetKey = known.has('') ? '' : ([...known.keys()].sort()[0] ?? '');
-          const target = known.get(targetKey);
-          if (target !== undefined) absorb(target, unsure, unsure.shared.get(targetKey) ?? 0);
+          // The direct flow, else the first Service one by via key.
+          const target = direct ?? vias?.get([...(vias?.keys() ?? [])].sort()[0] ?? '');
+          if (target !== undefined) absorb(target, unsure, target.shared);
           bucket.unsure = undefined;
         }
-        merged.push(...known.values());
+        if (direct !== undefined) merged.push(direct);
+        if (vias !== undefined) merged.push(...vias.values());
       }
     }
     // Sample times repeat across flows: each is written once.
@@ -236,7 +261,7 @@ function fresh(observation: Observation, via: FlowService | undefined, time: num
     witnesses: 0,
     samples: 0,
     lastSample: -1,
-    shared: new Map(),
+    shared: 0,
     first: time,
     last: time,
   };

@@ -143,8 +143,8 @@ export class ClusterFacts {
     return party;
   }
 
-  /** The server pod's declared name for a port, when it declares one. */
-  portName(pod: PodFact, port: number, protocol: FlowProtocol): string | undefined {
+  /** A pod's declared port names by portNameKey (callers keep them at hand and ask portNameIn). */
+  portNamesOf(pod: PodFact): ReadonlyMap<number, string> {
     let names = this.portNames.get(pod);
     if (names === undefined) {
       names = new Map();
@@ -157,8 +157,13 @@ export class ClusterFacts {
       }
       this.portNames.set(pod, names);
     }
-    return names.size === 0 ? undefined : names.get(portNameKey(protocol, port));
+    return names;
   }
+}
+
+/** The server pod's declared name for a port, when it declares one, among its names (ClusterFacts.portNamesOf). */
+export function portNameIn(names: ReadonlyMap<number, string>, port: number, protocol: FlowProtocol): string | undefined {
+  return names.size === 0 ? undefined : names.get(portNameKey(protocol, port));
 }
 
 function portNameKey(protocol: FlowProtocol, port: number): number {

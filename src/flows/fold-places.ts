@@ -20,6 +20,11 @@ export interface Place {
   readonly podParty: FlowParty | undefined;
   /** The fold's server ports of that pod, once it asked (the same Set for the fold's life, so it may be kept here). */
   podPorts: Set<number> | undefined;
+  /** What the fold made of this address, once it asked: its party ('local': none) and that party's number (FlowAggregates.idOf). */
+  party: FlowParty | 'local' | undefined;
+  partyId: number;
+  /** The pod's declared port names (ClusterFacts.portNamesOf), once the fold asked. */
+  portNames: ReadonlyMap<number, string> | undefined;
 }
 
 /** More addresses than this (a scan of the whole internet…) and the book starts over at the next sample. */
@@ -94,7 +99,7 @@ export class PlaceBook {
     const owner = this.cluster.ownerOf(address);
     this.ids.next += 1;
     const pod = owner.kind === 'pod' ? owner.pod : undefined;
-    return { id: this.ids.next, address, owner, pod, podParty: pod === undefined ? undefined : this.cluster.partyOf(pod), podPorts: undefined };
+    return { id: this.ids.next, address, owner, pod, podParty: pod === undefined ? undefined : this.cluster.partyOf(pod), podPorts: undefined, party: undefined, partyId: 0, portNames: undefined };
   }
 }
 

@@ -75,7 +75,7 @@ export class ConnectionBuffer {
 }
 
 /** Never read: fills the view's type before the first socket. */
-const NO_PLACE: Place = { id: 0, address: { text: '', family: 'ipv4' }, owner: { kind: 'local' }, pod: undefined, podParty: undefined, podPorts: undefined };
+const NO_PLACE: Place = { id: 0, address: { text: '', family: 'ipv4' }, owner: { kind: 'local' }, pod: undefined, podParty: undefined, podPorts: undefined, party: 'local', partyId: 0, portNames: undefined };
 
 /** A conntrack entry, addresses resolved; the `next…` links chain entries of one index key, newest first. */
 export interface Tracked {
@@ -99,6 +99,10 @@ export interface Tracked {
 export interface CountedPod {
   readonly pod: PodFact;
   readonly party: FlowParty;
+  /** FlowAggregates.idOf the party. */
+  readonly partyId: number;
+  /** The pod's declared port names (ClusterFacts.portNamesOf). */
+  readonly portNames: ReadonlyMap<number, string>;
   /** The pod's server ports (portKey), kept by the fold across samples. */
   readonly ports: Set<number>;
 }
@@ -115,7 +119,7 @@ export interface SampleWork {
   readonly conntrack: readonly Tracked[] | undefined;
 }
 
-/** The pod of `uid` when it counts in a sample of `node` (a fresh CountedPod), else undefined. */
+/** The pod of `uid` when it counts in a sample of `node`, else undefined (the fold keeps one CountedPod per pod). */
 export type PodCounter = (uid: string, node: string) => CountedPod | undefined;
 
 export type WorkRead = { readonly kind: 'work'; readonly work: SampleWork } | { readonly kind: 'refused'; readonly reason: string };
@@ -138,6 +142,7 @@ export function readSampleText(text: string, book: PlaceBook, count: PodCounter,
   let node = '';
   let current: CountedPod | undefined;
   let currentIndex = -1;
+  let currentUid: string | undefined;
   let conntrackSeen = false;
   let lastLocalWord = -1;
   let lastLocal: Place | undefined;
@@ -146,6 +151,9 @@ export function readSampleText(text: string, book: PlaceBook, count: PodCounter,
       node = sampleNode;
     },
     podSection(uid) {
+      // A pod's four tables come one after the other: its next section needs no lookup.
+      if (uid === currentUid) return;
+      currentUid = uid;
       let index = pods.get(uid);
       if (index === undefined) {
         const pod = count(uid, node);

@@ -30,7 +30,7 @@
  *   know the Service.
  */
 import { FlowAggregates, type Observation } from './fold-aggregate.js';
-import { ClusterFacts, type FoldFacts, type PodFact, type ServiceFact } from './fold-facts.js';
+import { ClusterFacts, portNameIn, type FoldFacts, type PodFact, type ServiceFact } from './fold-facts.js';
 import { PlaceBook, type Place } from './fold-places.js';
 import { answeredBy, ConnectionBuffer, dialledBy, indexConntrack, portKey, readSample, readSampleText, type Connection, type ConntrackIndex, type CountedPod, type SampleWork, type Tracked } from './fold-sample.js';
 import type { Sample } from './sample.js';
@@ -99,15 +99,40 @@ export function createFold(initial: FoldFacts): Fold {
     return ports;
   };
 
+  /** Each known pod as samples count it, by uid, made once per facts: one lookup per pod and sample, not one per thing it carries. */
+  let countedPods = new Map<string, { readonly counted: CountedPod; seen: boolean }>();
+
   /** A pod counts only in a sample of its own node, and never with hostNetwork. */
   const count = (uid: string, node: string): CountedPod | undefined => {
-    const pod = cluster.podsByUid.get(uid);
-    if (pod === undefined || pod.node !== node || pod.hostNetwork) return undefined;
-    seenPods.add(uid);
-    return { pod, party: cluster.partyOf(pod), ports: portsOf(pod) };
+    let known = countedPods.get(uid);
+    if (known === undefined) {
+      const pod = cluster.podsByUid.get(uid);
+      if (pod === undefined) return undefined;
+      const party = cluster.partyOf(pod);
+      known = { counted: { pod, party, partyId: aggregates.idOf(party), ports: portsOf(pod), portNames: cluster.portNamesOf(pod) }, seen: false };
+      countedPods.set(uid, known);
+    }
+    const { pod } = known.counted;
+    if (pod.node !== node || pod.hostNetwork) return undefined;
+    if (!known.seen) {
+      seenPods.add(uid);
+      known.seen = true;
+    }
+    return known.counted;
   };
 
+  /** The party at an address, kept on its place once made (with its number: see FlowAggregates.idOf). */
   const partyAt = (place: Place): FlowParty | 'local' => {
+    let party = place.party;
+    if (party === undefined) {
+      party = addressParty(place);
+      place.party = party;
+      place.partyId = party === 'local' ? 0 : aggregates.idOf(party);
+    }
+    return party;
+  };
+
+  const addressParty = (place: Place): FlowParty | 'local' => {
     const owner = place.owner;
     switch (owner.kind) {
       case 'pod':
@@ -147,10 +172,12 @@ export function createFold(initial: FoldFacts): Fold {
    * One observation object, refilled for each socket: aggregates.add copies what it keeps, and at
    * 60,000 observations an interval the garbage would be the fold's largest.
    */
-  const scratch: { -readonly [K in keyof Observation]: Observation[K] } = { source: { kind: 'external', address: '' }, destination: undefined, via: undefined, port: 0, portName: undefined, protocol: 'TCP', family: 'ipv4', witness: 'client' };
-  const observed = (source: FlowParty, destination: FlowParty | undefined, via: Observation['via'], port: number, portName: string | undefined, protocol: FlowProtocol, family: IpFamily, witness: FlowWitness): Observation => {
+  const scratch: { -readonly [K in keyof Observation]: Observation[K] } = { source: { kind: 'external', address: '' }, destination: undefined, sourceId: 0, destinationId: 0, via: undefined, port: 0, portName: undefined, protocol: 'TCP', family: 'ipv4', witness: 'client' };
+  const observed = (source: FlowParty, sourceId: number, destination: FlowParty | undefined, destinationId: number, via: Observation['via'], port: number, portName: string | undefined, protocol: FlowProtocol, family: IpFamily, witness: FlowWitness): Observation => {
     scratch.source = source;
     scratch.destination = destination;
+    scratch.sourceId = sourceId;
+    scratch.destinationId = destinationId;
     scratch.via = via;
     scratch.port = port;
     scratch.portName = portName;
@@ -195,25 +222,25 @@ export function createFold(initial: FoldFacts): Fold {
     return 'client';
   }
 
-  function clientObservation({ party: source }: CountedPod, socket: Connection, track: ConntrackIndex): Observation | undefined {
-    const owner = socket.remote.owner;
+  function clientObservation({ party: source, partyId: sourceId }: CountedPod, socket: Connection, track: ConntrackIndex): Observation | undefined {
+    const remote = socket.remote;
+    const owner = remote.owner;
     const family = socket.local.address.family;
     if (owner.kind === 'service') {
       const via = viaOf(owner.service, socket.remotePort);
       const entry = dialledBy(track, socket);
-      const routed = entry === undefined ? undefined : backendOf(entry);
-      if (routed !== undefined) return observed(source, routed.destination, via, routed.port, routed.portName, socket.protocol, family, 'client');
-      return observed(source, undefined, via, targetPortOf(owner.service, socket.remotePort, socket.protocol), undefined, socket.protocol, family, 'client');
+      const backend = entry === undefined ? undefined : backendOf(entry);
+      if (entry !== undefined && backend !== undefined) return observed(source, sourceId, backend, entry.replySrc.partyId, via, entry.replySport, portNameAt(entry.replySrc, entry.replySport, entry.protocol), socket.protocol, family, 'client');
+      return observed(source, sourceId, undefined, 0, via, targetPortOf(owner.service, socket.remotePort, socket.protocol), undefined, socket.protocol, family, 'client');
     }
-    const destination = partyAt(socket.remote);
+    const destination = partyAt(remote);
     if (destination === 'local') return undefined;
-    const server = socket.remote.pod;
-    const portName = server === undefined ? undefined : cluster.portName(server, socket.remotePort, socket.protocol);
-    return observed(source, destination, undefined, socket.remotePort, portName, socket.protocol, family, 'client');
+    return observed(source, sourceId, destination, remote.partyId, undefined, socket.remotePort, portNameAt(remote, socket.remotePort, socket.protocol), socket.protocol, family, 'client');
   }
 
-  function serverObservation({ pod, party }: CountedPod, socket: Connection, node: string, track: ConntrackIndex): Observation | undefined {
-    const source = partyAt(socket.remote);
+  function serverObservation({ party, partyId, portNames }: CountedPod, socket: Connection, node: string, track: ConntrackIndex): Observation | undefined {
+    const remote = socket.remote;
+    const source = partyAt(remote);
     if (source === 'local') return undefined;
     const entry = answeredBy(track, socket);
     let via: Observation['via'] = 'unknown';
@@ -222,17 +249,21 @@ export function createFold(initial: FoldFacts): Fold {
       if (dialled.kind === 'service') via = viaOf(dialled.service, entry.dport);
       else if (entry.src.pod?.node === node) via = undefined;
     }
-    return observed(source, party, via, socket.localPort, cluster.portName(pod, socket.localPort, socket.protocol), socket.protocol, socket.local.address.family, 'server');
+    return observed(source, remote.partyId, party, partyId, via, socket.localPort, portNameIn(portNames, socket.localPort, socket.protocol), socket.protocol, socket.local.address.family, 'server');
   }
 
-  /** Where a connection really went: the reply's source (after DNAT) and port. */
-  function backendOf(entry: Tracked): Pick<Observation, 'destination' | 'port' | 'portName'> | undefined {
+  /** The server pod's name for a port, when the place is a pod's and it declares one. */
+  function portNameAt(place: Place, port: number, protocol: FlowProtocol): string | undefined {
+    const server = place.pod;
+    return server === undefined ? undefined : portNameIn((place.portNames ??= cluster.portNamesOf(server)), port, protocol);
+  }
+
+  /** Where a connection really went: the party of the reply's source (after DNAT; its place, entry.replySrc, then knows its number), if any. */
+  function backendOf(entry: Tracked): FlowParty | undefined {
     const backend = entry.replySrc;
     if (backend === entry.dst && backend.owner.kind === 'service') return undefined;
-    const destination = partyAt(backend);
-    if (destination === 'local') return undefined;
-    const server = backend.pod;
-    return { destination, port: entry.replySport, portName: server === undefined ? undefined : cluster.portName(server, entry.replySport, entry.protocol) };
+    const party = partyAt(backend);
+    return party === 'local' ? undefined : party;
   }
 
   function conntrackObservation(entry: Tracked, node: string): Observation | undefined {
@@ -240,18 +271,19 @@ export function createFold(initial: FoldFacts): Fold {
     const clientPod = entry.src.pod;
     const serverPod = entry.replySrc.pod;
     if (clientPod?.node !== node && serverPod?.node !== node) return undefined;
-    const source = partyAt(entry.src);
+    const client = entry.src;
+    const source = partyAt(client);
     if (source === 'local') return undefined;
     const dialled = entry.dst.owner;
-    const family = entry.src.address.family;
-    const routed = backendOf(entry);
+    const family = client.address.family;
+    const backend = backendOf(entry);
     if (dialled.kind === 'service') {
       const via = viaOf(dialled.service, entry.dport);
-      if (routed !== undefined) return observed(source, routed.destination, via, routed.port, routed.portName, entry.protocol, family, 'conntrack');
-      return observed(source, undefined, via, targetPortOf(dialled.service, entry.dport, entry.protocol), undefined, entry.protocol, family, 'conntrack');
+      if (backend !== undefined) return observed(source, client.partyId, backend, entry.replySrc.partyId, via, entry.replySport, portNameAt(entry.replySrc, entry.replySport, entry.protocol), entry.protocol, family, 'conntrack');
+      return observed(source, client.partyId, undefined, 0, via, targetPortOf(dialled.service, entry.dport, entry.protocol), undefined, entry.protocol, family, 'conntrack');
     }
-    if (routed === undefined) return undefined;
-    return observed(source, routed.destination, clientPod?.node === node ? undefined : 'unknown', routed.port, routed.portName, entry.protocol, family, 'conntrack');
+    if (backend === undefined) return undefined;
+    return observed(source, client.partyId, backend, entry.replySrc.partyId, clientPod?.node === node ? undefined : 'unknown', entry.replySport, portNameAt(entry.replySrc, entry.replySport, entry.protocol), entry.protocol, family, 'conntrack');
   }
 
   return {
@@ -272,6 +304,7 @@ export function createFold(initial: FoldFacts): Fold {
     updateFacts(next: FoldFacts): void {
       facts = next;
       cluster = new ClusterFacts(next);
+      countedPods = new Map();
       book = new PlaceBook(cluster, placeIds);
     },
     flowCount(): number {

@@ -98,9 +98,10 @@ export function scanSample(text: string, limits: SampleLimits, visitor: SampleVi
   let unreadable = false;
   let malformed = 0;
   let section: Section = { kind: 'none' };
+  let end = ends[line] ?? text.length;
   for (line += 1; line < ends.length; line += 1) {
-    const start = lineStart(line);
-    const end = ends[line] ?? text.length;
+    const start = end + 1;
+    end = ends[line] ?? text.length;
     if (end - start >= 3 && text.charCodeAt(start) === HASH && text.charCodeAt(start + 1) === HASH && text.charCodeAt(start + 2) === SPACE) {
       const sectionLine = text.slice(start, end);
       const pod = POD_SECTION.exec(sectionLine);
