@@ -141,6 +141,22 @@ COREDNS_IMAGE="localhost/kubeknock/coredns:$COREDNS_VERSION"
 # kubectl against the test cluster (its admin kubeconfig under the state directory in use).
 K() { "$K8S_BIN/kubectl" --kubeconfig="$STATE_DIR/kubeconfig" "$@"; }
 
+# import_image_on_nodes <image tarball> <image name> <containerd socket>...: every node's containerd
+# gets the image, so a pod can start on any of them (nothing is pulled on this bed), and the image is
+# checked to be there afterwards. The list is read whole first: `ctr … | grep -q` under pipefail fails
+# when grep stops reading early.
+import_image_on_nodes() {
+  local tar="$1" image="$2" sock listed
+  shift 2
+  command -v ctr >/dev/null || die "ctr (containerd's client) is not installed"
+  for sock in "$@"; do
+    ctr --address "$sock" -n k8s.io images import "$tar" >/dev/null || die "importing $image into $sock failed"
+    listed=$(ctr --address "$sock" -n k8s.io images ls -q)
+    grep -qxF "$image" <<<"$listed" || die "$image is not in $sock after the import"
+    log "imported $image into $sock"
+  done
+}
+
 # ---------------------------------------------------------------------------------------------------
 # Daemons. Each has a pid file ($STATE_DIR/pids/<name>.pid) and the command line it was started with
 # (<name>.cmd); a live pid whose command matches is left alone.

@@ -124,15 +124,7 @@ if [ "${#node_list[@]}" -gt 0 ] && [ "${#node_list[@]}" != "${#sock_list[@]}" ];
 fi
 
 # Every node's containerd gets the image, so a test pod can start on any of them; nothing is pulled.
-command -v ctr >/dev/null || die "ctr (containerd's client) is not installed"
-for sock in "${sock_list[@]}"; do
-  ctr --address "$sock" -n k8s.io images import "$out/agnhost-image.tar" >/dev/null ||
-    die "importing $image into $sock failed"
-  # The list is read whole first: `ctr … | grep -q` under pipefail fails when grep stops reading early.
-  listed=$(ctr --address "$sock" -n k8s.io images ls -q)
-  grep -qxF "$image" <<<"$listed" || die "$image is not in $sock after the import"
-  log "imported $image into $sock"
-done
+import_image_on_nodes "$out/agnhost-image.tar" "$image" "${sock_list[@]}"
 
 timeout=2h
 [ "$mode" = ci ] && timeout=20m

@@ -95,14 +95,7 @@ out=$(bash "$NPA_DIR/build.sh")
 image=$(cat "$out/agnhost-image")
 
 # Every node's containerd gets the image, so a fixture pod can start on any of them; nothing is pulled.
-command -v ctr >/dev/null || die "ctr (containerd's client) is not installed"
-for sock in "${sock_list[@]}"; do
-  ctr --address "$sock" -n k8s.io images import "$out/agnhost-image.tar" >/dev/null ||
-    die "importing $image into $sock failed"
-  listed=$(ctr --address "$sock" -n k8s.io images ls -q)
-  grep -qxF "$image" <<<"$listed" || die "$image is not in $sock after the import"
-  log "imported $image into $sock"
-done
+import_image_on_nodes "$out/agnhost-image.tar" "$image" "${sock_list[@]}"
 
 mkdir -p "$report_dir"
 rm -f "$report_dir/events.jsonl" "$report_dir/conformance-report.yaml" "$report_dir/summary.txt"
