@@ -141,6 +141,20 @@ COREDNS_IMAGE="localhost/kubeknock/coredns:$COREDNS_VERSION"
 # kubectl against the test cluster (its admin kubeconfig under the state directory in use).
 K() { "$K8S_BIN/kubectl" --kubeconfig="$STATE_DIR/kubeconfig" "$@"; }
 
+# The running bed as its cluster.env describes it, for the runners that drive it from outside:
+# bed_env KEY prints a value; bed_access sets bed_kubeconfig and bed_socks (every node's containerd
+# socket), or stops naming what is missing.
+bed_env() { sed -n "s/^$1=//p" "$STATE_DIR/cluster.env" | tail -n 1; }
+bed_access() {
+  local socks
+  bed_kubeconfig=$(bed_env KUBECONFIG)
+  [ -f "$bed_kubeconfig" ] || die "the kubeconfig of $STATE_DIR/cluster.env ($bed_kubeconfig) does not exist"
+  socks=$(bed_env CONTAINERD_SOCKS)
+  [ -n "$socks" ] || socks=$(bed_env CONTAINERD_SOCK)
+  [ -n "$socks" ] || die "$STATE_DIR/cluster.env names no containerd socket (CONTAINERD_SOCKS or CONTAINERD_SOCK)"
+  IFS=, read -r -a bed_socks <<<"$socks"
+}
+
 # import_image_on_nodes <image tarball> <image name> <containerd socket>...: every node's containerd
 # gets the image, so a pod can start on any of them (nothing is pulled on this bed), and the image is
 # checked to be there afterwards. The list is read whole first: `ctr … | grep -q` under pipefail fails

@@ -33,11 +33,10 @@ done
 report_dir=$(realpath -m "$report_dir") # the report reader runs from the repository root
 
 env_file="$STATE_DIR/cluster.env"
-env_get() { sed -n "s/^$1=//p" "$env_file" | tail -n 1; }
 # The bed's enforcer (a cluster.env from before it was recorded: kube-router). --enforcer NAME makes a
 # run on another profile a refusal before anything is built or run, so a result is never credited to
 # the wrong enforcer.
-bed_enforcer() { local e; e=$(env_get ENFORCER); echo "${e:-kube-router}"; }
+bed_enforcer() { local e; e=$(bed_env ENFORCER); echo "${e:-kube-router}"; }
 if [ -n "$want_enforcer" ] && [ "$list" = 0 ]; then
   if [[ " $ENFORCERS " != *" $want_enforcer "* ]]; then
     log "ERROR: --enforcer must be one of: ${ENFORCERS// /, } (not '$want_enforcer')"
@@ -112,13 +111,9 @@ if [ "$list" = 1 ]; then
 fi
 
 [ -f "$env_file" ] || die "no $env_file: bring the test cluster up first (npm run cluster:up)"
-kubeconfig=$(env_get KUBECONFIG)
-[ -f "$kubeconfig" ] || die "the kubeconfig of $env_file ($kubeconfig) does not exist"
-socks=$(env_get CONTAINERD_SOCKS)
-[ -n "$socks" ] || socks=$(env_get CONTAINERD_SOCK)
-[ -n "$socks" ] || die "$env_file names no containerd socket (CONTAINERD_SOCKS or CONTAINERD_SOCK)"
-IFS=, read -r -a sock_list <<<"$socks"
-IFS=, read -r -a node_list <<<"$(env_get NODES)"
+bed_access
+kubeconfig=$bed_kubeconfig sock_list=("${bed_socks[@]}")
+IFS=, read -r -a node_list <<<"$(bed_env NODES)"
 if [ "${#node_list[@]}" -gt 0 ] && [ "${#node_list[@]}" != "${#sock_list[@]}" ]; then
   log "WARNING: $env_file lists ${#node_list[@]} nodes but ${#sock_list[@]} containerd sockets"
 fi

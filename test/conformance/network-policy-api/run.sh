@@ -38,8 +38,7 @@ report_dir=$(realpath -m "$report_dir")
 
 env_file="$STATE_DIR/cluster.env"
 [ -f "$env_file" ] || die "no $env_file: bring the test cluster up first (npm run cluster:up -- --enforcer kube-network-policies)"
-env_get() { sed -n "s/^$1=//p" "$env_file" | tail -n 1; }
-enforcer=$(env_get ENFORCER)
+enforcer=$(bed_env ENFORCER)
 enforcer=${enforcer:-kube-router} # a bed from before cluster.env named its enforcer ran kube-router
 
 # The suite counts a denial only when the probe TIMES OUT (agnhost connect prints TIMEOUT): a REFUSED
@@ -60,12 +59,8 @@ if [ "$enforcer" != kube-network-policies ]; then
   log "WARNING (--force): $why. Expect every denial to fail."
 fi
 
-kubeconfig=$(env_get KUBECONFIG)
-[ -f "$kubeconfig" ] || die "the kubeconfig of $env_file ($kubeconfig) does not exist"
-socks=$(env_get CONTAINERD_SOCKS)
-[ -n "$socks" ] || socks=$(env_get CONTAINERD_SOCK)
-[ -n "$socks" ] || die "$env_file names no containerd socket (CONTAINERD_SOCKS or CONTAINERD_SOCK)"
-IFS=, read -r -a sock_list <<<"$socks"
+bed_access
+kubeconfig=$bed_kubeconfig sock_list=("${bed_socks[@]}")
 # The suite's probes cross nodes only when there are several (the upstream CI uses kind with workers).
 [ "${#sock_list[@]}" -ge 2 ] || log "WARNING: the bed has ${#sock_list[@]} node; the suite is meant for a multi-node cluster"
 
