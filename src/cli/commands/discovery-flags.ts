@@ -91,11 +91,10 @@ async function sourceOf(flags: DiscoverySelectionFlags, input: DiscoveryInput, i
   const note = (text: string): void => void io.stderr.write(`kubeknock: note: ${visible(text)}\n`);
   if (input.type === 'files') return { source: { type: 'files', paths: input.paths, cwd: io.cwd, namespaces: given, note }, inputs: input.paths, namespaces: given };
   // Loaded only for a live cluster: the Kubernetes client is most of the CLI's start-up time.
-  const [{ loadClusterConfig }, { readClusterWorkloadObjects }, { scanClusterPolicies }, { guardClusterPolicies }] = await Promise.all([
+  const [{ loadClusterConfig }, { readClusterWorkloadObjects }, { readClusterTiers }] = await Promise.all([
     import('../cluster-connect.js'),
     import('../../cluster/workload-inventory.js'),
-    import('../../cluster/cluster-policies.js'),
-    import('../../app/cluster-policy-guard.js'),
+    import('../cluster-tiers.js'),
   ]);
   const loaded = loadClusterConfig(flags, io);
   const contextNamespace = (loaded.context ? loaded.kc.getContextObject(loaded.context)?.namespace : undefined) || 'default';
@@ -106,11 +105,10 @@ async function sourceOf(flags: DiscoverySelectionFlags, input: DiscoveryInput, i
       type: 'cluster',
       read: async () => {
         // Cluster-scoped tiers apply to every namespace, so they are read whatever the selection.
-        const tiers = await guardClusterPolicies(() => scanClusterPolicies(loaded.kc), {
+        const tiers = await readClusterTiers(loaded.kc, {
           ignore: flags['ignore-cluster-policies'] ?? false,
           doing: 'discovery',
           warn: (text) => io.stderr.write(`kubeknock: warning: ${visible(text)}\n`),
-          tiers: 'model',
         });
         return [...(await readClusterWorkloadObjects(loaded.kc, namespaces.length > 0 ? namespaces : undefined)), ...tiers];
       },

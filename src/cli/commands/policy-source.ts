@@ -65,18 +65,16 @@ export function policySource(flags: PolicySourceFlags, io: CliIO): PolicySource 
     type: 'cluster',
     read: async () => {
       // Loaded here, not at start-up: only --from-cluster needs the Kubernetes client.
-      const [{ guardClusterPolicies }, { scanClusterPolicies }, { readClusterPolicyObjects }, { loadClusterConfig }] = await Promise.all([
-        import('../../app/cluster-policy-guard.js'),
-        import('../../cluster/cluster-policies.js'),
+      const [{ readClusterTiers }, { readClusterPolicyObjects }, { loadClusterConfig }] = await Promise.all([
+        import('../cluster-tiers.js'),
         import('../../cluster/policy-inventory.js'),
         import('../cluster-connect.js'),
       ]);
       const { kc } = loadClusterConfig(flags, io);
-      const tiers = await guardClusterPolicies(() => scanClusterPolicies(kc), {
+      const tiers = await readClusterTiers(kc, {
         ignore: flags['ignore-cluster-policies'],
         doing: 'verdicts',
         warn: (text) => io.stderr.write(`kubeknock: warning: ${text}\n`),
-        tiers: 'model',
       });
       return [...(await readClusterPolicyObjects(kc)), ...tiers];
     },
